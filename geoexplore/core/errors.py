@@ -1,0 +1,76 @@
+"""Exception types of geoexplore.
+
+Every error a user can trigger with bad input derives from
+:class:`GeoexploreError`. File errors always name the file and the position
+in it (byte offset, line, record, trace or block), so a batch report can say
+exactly where a file is broken.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+
+class GeoexploreError(Exception):
+    """Base class of all errors raised deliberately by geoexplore."""
+
+
+class FileFormatError(GeoexploreError, ValueError):
+    """A file is corrupt, truncated or not in the expected format.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file that could not be read.
+    message : str
+        What is wrong.
+    position : str, optional
+        Where in the file, in words: ``"byte 3600"``, ``"line 17"``,
+        ``"trace 12 (byte 24840)"``, ``"block >ZXYR"``.
+    byte_offset : int, optional
+        Byte offset of the problem, when known.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        message: str,
+        *,
+        position: str | None = None,
+        byte_offset: int | None = None,
+    ) -> None:
+        self.path = os.fspath(path)
+        self.message = message
+        self.byte_offset = byte_offset
+        if position is None and byte_offset is not None:
+            position = f"byte {byte_offset}"
+        self.position = position
+        where = f" at {position}" if position else ""
+        super().__init__(f"{self.path}{where}: {message}")
+
+    def __reduce__(self) -> tuple[Any, ...]:  # keep picklable across Dask workers
+        return (
+            _rebuild_file_error,
+            (self.path, self.message, self.position, self.byte_offset),
+        )
+
+
+def _rebuild_file_error(path: str, message: str, position: str | None, byte_offset: int | None) -> FileFormatError:
+    return FileFormatError(path, message, position=position, byte_offset=byte_offset)
+
+
+class SettingsError(GeoexploreError, ValueError):
+    """Settings are unknown, mistyped or out of range."""
+
+
+class WorkflowError(GeoexploreError):
+    """A workflow file is invalid or a workflow cannot run."""
+
+
+class StoreError(GeoexploreError):
+    """The HDF5 project store is missing, corrupt or does not hold a result."""
+
+
+class ModelError(GeoexploreError, ValueError):
+    """The geological model is inconsistent."""

@@ -1,0 +1,66 @@
+"""Figures of the geological model (imported only by figure makers, never by computing code)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+
+def plot_model_section(ds: Any, path: str | Path | None = None, *, prop: str = "resistivity_ohm_m", ax: Any = None) -> Any:
+    """Draw a model section: a property in colour, unit boundaries and faults.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Output of the ``model.section`` step.
+    path : path-like, optional
+        Save the figure here (PNG, PDF or SVG by suffix).
+    prop : str
+        Variable to colour (log scale for resistivity).
+    """
+    import matplotlib
+
+    matplotlib.use("Agg", force=False) if path is not None and ax is None else None
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import LogNorm
+
+    from geoexplore.report.style import figure_style, synthetic_stamp
+
+    with figure_style():
+        if ax is None:
+            fig, ax = plt.subplots(figsize=(10, 4.2), layout="constrained")
+        else:
+            fig = ax.figure
+        x = ds["chainage_m"].values
+        z = ds["depth_m"].values
+        v = ds[prop].values
+        norm = LogNorm(vmin=np.nanmin(v), vmax=np.nanmax(v)) if "resistivity" in prop else None
+        km = x.max() - x.min() > 5000
+        xs = x / 1000 if km else x
+        zs = z / 1000 if z.max() > 2000 else z
+        im = ax.pcolormesh(xs, zs, v, shading="auto", cmap="viridis" if "resistivity" not in prop else "turbo_r", norm=norm)
+        ax.contour(xs, zs, ds["unit_index"].values, levels=np.arange(0.5, ds["unit_index"].max() + 0.5), colors="k", linewidths=0.6)
+        for f in json.loads(ds.attrs.get("faults_json", "[]")):
+            zz = np.linspace(max(f["tip_depth_m"], 0), z.max(), 50)
+            sign = 1 if f["dips_toward"] == "increasing" else -1
+            xx = f["chainage_m"] + sign * zz / np.tan(np.deg2rad(f["dip_deg"]))
+            inside = (xx >= x.min()) & (xx <= x.max())
+            if inside.any():
+                ax.plot((xx / 1000 if km else xx)[inside], (zz / 1000 if z.max() > 2000 else zz)[inside], "r-", lw=1.5)
+                ax.annotate(f["name"], ((xx / 1000 if km else xx)[inside][0], (zz / 1000 if z.max() > 2000 else zz)[inside][0]),
+                            color="r", xytext=(3, -3), textcoords="offset points", fontsize=8)
+        ax.set_ylim(zs.max(), zs.min())
+        ax.set_xlabel("chainage (km)" if km else "chainage (m)")
+        ax.set_ylabel("depth (km)" if z.max() > 2000 else "depth (m)")
+        label = {"resistivity_ohm_m": "resistivity (ohm-m)", "vp_m_s": "Vp (m/s)", "vs_m_s": "Vs (m/s)", "density_kg_m3": "density (kg/m3)"}.get(prop, prop)
+        fig.colorbar(im, ax=ax, label=label, shrink=0.9)
+        ax.set_title(f"{ds.attrs.get('model', 'model')}: line {ds.attrs.get('line', '')}", fontsize=10)
+        if int(ds.attrs.get("synthetic", 0)):
+            synthetic_stamp(ax)
+        if path is not None:
+            fig.savefig(path, dpi=150)
+            plt.close(fig)
+    return ax

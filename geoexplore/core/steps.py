@@ -1,0 +1,79 @@
+"""Workflow steps of the core package: build the geological model, sample it on a line."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import xarray as xr
+from pydantic import Field
+
+from geoexplore.core.geomodel import GeologicalModel, load_model, model_from_dict
+from geoexplore.pipeline.settings import Settings
+from geoexplore.pipeline.step import StepContext, step
+
+
+class BuildSettings(Settings):
+    """Settings of ``model.build``."""
+
+    model_file: str = Field("model.yaml", description="model YAML, relative to the input directory")
+
+
+class SectionSettings(Settings):
+    """Settings of ``model.section``: grid spacing on each line."""
+
+    n_chainage: int = Field(401, ge=2, le=20001, description="grid points along the line")
+    n_depth: int = Field(201, ge=2, le=20001, description="grid points in depth")
+    max_depth_m: float | None = Field(None, gt=0, description="override the line's max depth")
+
+
+def model_to_dataset(model: GeologicalModel) -> xr.Dataset:
+    """The model as a Dataset: unit and fault tables plus the full model as JSON."""
+    u = model.units
+    f = model.faults
+    ds = xr.Dataset(
+        {
+            "unit_label": ("unit", [x.label for x in u]),
+            "age_top_ka": ("unit", [x.age_top_ka for x in u]),
+            "age_base_ka": ("unit", [np.nan if x.age_base_ka is None else x.age_base_ka for x in u]),
+            "vp_m_s": ("unit", [x.vp_m_s for x in u]),
+            "vs_m_s": ("unit", [x.vs_m_s for x in u]),
+            "density_kg_m3": ("unit", [x.density_kg_m3 for x in u]),
+            "resistivity_ohm_m": ("unit", [x.resistivity_ohm_m for x in u]),
+            "fault_chainage_m": ("fault", [x.chainage_m for x in f]),
+            "fault_dip_deg": ("fault", [x.dip_deg for x in f]),
+            "fault_tip_depth_m": ("fault", [x.tip_depth_m for x in f]),
+            "fault_tip_chainage_m": ("fault", [x.tip_chainage_m for x in f]),
+        },
+        coords={"unit": [x.name for x in u], "fault": [x.name for x in f]},
+        attrs={"model_name": model.name, "synthetic": int(model.synthetic), "model_json": json.dumps(model.to_dict())},
+    )
+    return ds
+
+
+def model_from_dataset(ds: xr.Dataset) -> GeologicalModel:
+    """Rebuild the :class:`GeologicalModel` stored by ``model.build``."""
+    return model_from_dict(json.loads(ds.attrs["model_json"]), source=f"stored model {ds.attrs.get('model_name', '')}")
+
+
+@step("model.build", settings=BuildSettings)
+def build(ctx: StepContext, settings: BuildSettings) -> xr.Dataset:
+    """Load and validate the geological model; store it with its unit and fault tables."""
+    model = load_model(ctx.path(settings.model_file))
+    return model_to_dataset(model)
+
+
+@step("model.section", settings=SectionSettings, fan_out="items", figure="geoexplore.core.plot:plot_model_section")
+def section(ctx: StepContext, settings: SectionSettings) -> xr.Dataset:
+    """Sample the model's properties on a (depth, chainage) grid of one line."""
+    model = model_from_dataset(ctx.require("model"))
+    name = str(ctx.item_value)
+    if name not in model.lines:
+        raise KeyError(f"line {name!r} is not in the model; lines: {sorted(model.lines)}")
+    line = model.lines[name]
+    zmax = settings.max_depth_m or line.max_depth_m
+    x = np.linspace(line.start_m, line.end_m, settings.n_chainage)
+    z = np.linspace(0.0, zmax, settings.n_depth)
+    ds = model.section(x, z)
+    ds.attrs["line"] = name
+    return ds

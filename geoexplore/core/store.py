@@ -1,0 +1,339 @@
+"""The HDF5 project store: one file holding every result with its provenance.
+
+Layout: ``/<package>/<line>/<step id>[/<item>]``, e.g.
+``/microtremor/shallow/hvsr/S012``. Package groups are named after the
+packages that wrote them (model, seismic, mt, ert, microtremor, fault).
+A result is an :class:`xarray.Dataset` (written through h5netcdf) or a mapping
+of names to Datasets (sub-groups). Tables are Datasets with one dimension.
+
+Every result group carries the attribute ``geoexplore_provenance``: JSON with
+the geoexplore version, step name and id, item, settings, the hashes of its
+inputs, the hash that decides whether ``--resume`` may reuse it, the digest
+of its content and the time.
+
+Writes are atomic: a transaction copies the file, writes the copy and
+renames it over the original (``os.replace``). A process killed mid-write
+leaves the previous file intact and readable.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from geoexplore.core.errors import StoreError
+
+PROVENANCE_ATTR = "geoexplore_provenance"
+KIND_ATTR = "geoexplore_kind"
+ROOT_ATTR = "geoexplore_store"
+STORE_FORMAT = "geoexplore-project/1"
+
+Result = Any  # xr.Dataset | Mapping[str, xr.Dataset]
+
+
+def result_key(package: str, line: str, step_id: str, item: str | None = None) -> str:
+    """The store key of a result."""
+    parts = [package, line, step_id] + ([item] if item is not None else [])
+    for p in parts:
+        if not p or "/" in p or p.startswith("."):
+            raise StoreError(f"invalid store key component {p!r} in {parts}")
+    return "/".join(parts)
+
+
+# -- digests --------------------------------------------------------------------
+def _hash_array(h: Any, a: np.ndarray) -> None:
+    a = np.asarray(a)
+    h.update(str(a.dtype.str if a.dtype.kind not in "OUS" else "str").encode())
+    h.update(str(a.shape).encode())
+    if a.dtype.kind in "OUS":
+        h.update(json.dumps([str(v) for v in a.ravel().tolist()]).encode())
+    else:
+        h.update(np.ascontiguousarray(a).tobytes())
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, np.ndarray):
+        return v.tolist()
+    if isinstance(v, np.generic):
+        return v.item()
+    return v
+
+
+def dataset_digest(ds: Any) -> str:
+    """SHA-256 of a Dataset's content: variables, coordinates and attributes.
+
+    Provenance attributes are excluded, so two runs that computed the same
+    numbers give the same digest whatever the time.
+    """
+    h = hashlib.sha256()
+    for name in sorted(ds.variables, key=str):
+        var = ds.variables[name]
+        h.update(str(name).encode())
+        h.update(json.dumps(list(var.dims)).encode())
+        _hash_array(h, var.values)
+        h.update(json.dumps({k: _jsonable(v) for k, v in sorted(var.attrs.items())}, default=str).encode())
+    attrs = {k: _jsonable(v) for k, v in sorted(ds.attrs.items()) if k != PROVENANCE_ATTR}
+    h.update(json.dumps(attrs, default=str).encode())
+    return h.hexdigest()
+
+
+def is_mapping_result(result: Result) -> bool:
+    """True for a mapping of Datasets (an xarray Dataset is itself a Mapping)."""
+    return isinstance(result, Mapping) and not hasattr(result, "data_vars")
+
+
+def result_digest(result: Result) -> str:
+    """Digest of a Dataset or of a mapping of Datasets."""
+    if is_mapping_result(result):
+        h = hashlib.sha256()
+        for name in sorted(result):
+            h.update(name.encode())
+            h.update(dataset_digest(result[name]).encode())
+        return h.hexdigest()
+    return dataset_digest(result)
+
+
+def file_digest(path: str | os.PathLike[str], chunk: int = 1 << 20) -> str:
+    """SHA-256 of a file's bytes."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while True:
+            b = fh.read(chunk)
+            if not b:
+                break
+            h.update(b)
+    return h.hexdigest()
+
+
+# -- the store -------------------------------------------------------------------
+class ProjectStore:
+    """An HDF5 project store (see module docstring).
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The ``project.h5`` file. It need not exist until the first write.
+
+    Examples
+    --------
+    >>> store = ProjectStore("out/project.h5")              # doctest: +SKIP
+    >>> store.write({"model/profile/build": ds}, provenance={...})  # doctest: +SKIP
+    >>> store.keys()                                        # doctest: +SKIP
+    ['model/profile/build']
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+
+    # -- checks -------------------------------------------------------------------
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def check(self) -> None:
+        """Raise :class:`StoreError` if the file exists but is not a readable store."""
+        if not self.path.exists():
+            return
+        with self._open_h5("r") as f:
+            if f.attrs.get(ROOT_ATTR) is None:
+                raise StoreError(f"{self.path}: an HDF5 file but not a geoexplore project store (no '{ROOT_ATTR}' attribute)")
+
+    @contextlib.contextmanager
+    def _open_h5(self, mode: str = "r", path: Path | None = None) -> Iterator[Any]:
+        import h5py
+
+        p = path or self.path
+        try:
+            f = h5py.File(p, mode)
+        except FileNotFoundError:
+            raise StoreError(f"{p}: no such project store") from None
+        except OSError as exc:
+            raise StoreError(f"{p}: not a readable HDF5 project store ({exc})") from None
+        try:
+            yield f
+        finally:
+            f.close()
+
+    # -- reading ------------------------------------------------------------------
+    def keys(self, prefix: str = "") -> list[str]:
+        """Keys of all stored results (groups with provenance), sorted."""
+        if not self.path.exists():
+            return []
+        out: list[str] = []
+        with self._open_h5("r") as f:
+
+            def visit(name: str, obj: Any) -> None:
+                if PROVENANCE_ATTR in obj.attrs:
+                    out.append(name)
+
+            f.visititems(visit)
+        return sorted(k for k in out if k.startswith(prefix))
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.keys()
+
+    def provenance(self, key: str) -> dict[str, Any]:
+        """The provenance record of ``key``."""
+        with self._open_h5("r") as f:
+            if key not in f or PROVENANCE_ATTR not in f[key].attrs:
+                raise StoreError(f"{self.path}: no result '{key}'")
+            raw = f[key].attrs[PROVENANCE_ATTR]
+        return json.loads(raw if isinstance(raw, str) else raw.decode())
+
+    def provenances(self) -> dict[str, dict[str, Any]]:
+        """Provenance of every result, by key (one pass over the file)."""
+        if not self.path.exists():
+            return {}
+        out: dict[str, dict[str, Any]] = {}
+        with self._open_h5("r") as f:
+
+            def visit(name: str, obj: Any) -> None:
+                raw = obj.attrs.get(PROVENANCE_ATTR)
+                if raw is not None:
+                    out[name] = json.loads(raw if isinstance(raw, str) else raw.decode())
+
+            f.visititems(visit)
+        return out
+
+    def read(self, key: str) -> Result:
+        """Load a result into memory (Dataset, or dict of Datasets)."""
+        import xarray as xr
+
+        with self._open_h5("r") as f:
+            if key not in f:
+                raise StoreError(f"{self.path}: no result '{key}'; stored: {', '.join(self.keys()[:20])}")
+            kind = f[key].attrs.get(KIND_ATTR, "dataset")
+            kind = kind if isinstance(kind, str) else kind.decode()
+            parts = list(f[key].keys()) if kind == "mapping" else []
+        try:
+            if kind == "mapping":
+                return {p: self._read_ds(xr, f"{key}/{p}") for p in parts}
+            return self._read_ds(xr, key)
+        except StoreError:
+            raise
+        except Exception as exc:  # h5netcdf/xarray errors on a damaged group
+            raise StoreError(f"{self.path}: result '{key}' cannot be read ({type(exc).__name__}: {exc})") from None
+
+    def _read_ds(self, xr: Any, group: str) -> Any:
+        with xr.open_dataset(self.path, group=group, engine="h5netcdf") as ds:
+            out = ds.load()
+        out.attrs.pop(PROVENANCE_ATTR, None)
+        return out
+
+    def digests(self) -> dict[str, str]:
+        """Content digest of every result by key (from provenance)."""
+        return {k: v.get("digest", "") for k, v in self.provenances().items()}
+
+    # -- writing ------------------------------------------------------------------
+    def write(self, results: Mapping[str, Result], provenance: Mapping[str, Mapping[str, Any]] | None = None) -> None:
+        """Write several results in one atomic transaction.
+
+        Parameters
+        ----------
+        results : mapping of key -> Dataset or mapping of Datasets
+        provenance : mapping of key -> provenance dict, optional
+            ``digest`` is filled in if absent.
+        """
+        provenance = provenance or {}
+        with self.transaction() as tmp:
+            for key, res in results.items():
+                prov = dict(provenance.get(key, {}))
+                prov.setdefault("digest", result_digest(res))
+                _write_result(tmp, key, res, prov)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Path]:
+        """Yield a private copy of the store to write; on success it replaces the store atomically."""
+        import h5py
+
+        parent = self.path.parent
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+            fd, name = tempfile.mkstemp(prefix=self.path.name + ".", suffix=".tmp", dir=parent)
+            os.close(fd)
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot write in {parent} ({exc.strerror or exc})") from None
+        tmp = Path(name)
+        try:
+            if self.path.exists():
+                self.check()
+                shutil.copyfile(self.path, tmp)
+            else:
+                with h5py.File(tmp, "w") as f:
+                    f.attrs[ROOT_ATTR] = STORE_FORMAT
+            yield tmp
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.path)
+            with contextlib.suppress(OSError):
+                dfd = os.open(parent, os.O_RDONLY)
+                try:
+                    os.fsync(dfd)
+                finally:
+                    os.close(dfd)
+        except OSError as exc:
+            raise StoreError(f"{self.path}: write failed, previous store kept ({exc.strerror or exc})") from None
+        finally:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+
+    def delete(self, keys: Iterable[str]) -> None:
+        """Remove results (atomically)."""
+        import h5py
+
+        keys = list(keys)
+        with self.transaction() as tmp, h5py.File(tmp, "a") as f:
+            for k in keys:
+                if k in f:
+                    del f[k]
+
+
+def _prepare_for_netcdf(ds: Any) -> Any:
+    """Make attributes storable (None -> '', bool -> int, dict/list -> JSON)."""
+    ds = ds.copy(deep=False)
+
+    def fix(attrs: dict[str, Any]) -> dict[str, Any]:
+        out = {}
+        for k, v in attrs.items():
+            if v is None:
+                v = ""
+            elif isinstance(v, (bool, np.bool_)):
+                v = int(v)
+            elif isinstance(v, (dict, list, tuple)) and not (
+                isinstance(v, (list, tuple)) and v and all(isinstance(x, (int, float)) for x in v)
+            ):
+                v = json.dumps(v, default=str)
+            out[k] = v
+        return out
+
+    ds.attrs = fix(dict(ds.attrs))
+    for name in ds.variables:
+        ds[name].attrs = fix(dict(ds[name].attrs))
+    return ds
+
+
+def _write_result(path: Path, key: str, res: Result, prov: Mapping[str, Any]) -> None:
+    import h5py
+
+    with h5py.File(path, "a") as f:
+        if key in f:
+            del f[key]
+    if is_mapping_result(res):
+        for part, ds in res.items():
+            _prepare_for_netcdf(ds).to_netcdf(path, mode="a", group=f"{key}/{part}", engine="h5netcdf", invalid_netcdf=True)
+        kind = "mapping"
+    else:
+        _prepare_for_netcdf(res).to_netcdf(path, mode="a", group=key, engine="h5netcdf", invalid_netcdf=True)
+        kind = "dataset"
+    with h5py.File(path, "a") as f:
+        g = f.require_group(key)
+        g.attrs[KIND_ATTR] = kind
+        g.attrs[PROVENANCE_ATTR] = json.dumps(dict(prov), sort_keys=True, default=str)

@@ -1,0 +1,53 @@
+"""Safe YAML reading: data only, errors with file and line.
+
+Workflow and model files are data. They are read with PyYAML's safe loader
+(no Python objects, no code execution); a syntax error raises
+:class:`~geoexplore.core.errors.FileFormatError` naming the file and line.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from geoexplore.core.errors import FileFormatError
+
+#: refuse YAML files larger than this (a workflow or model is a few kB)
+MAX_YAML_BYTES = 8 * 1024 * 1024
+
+
+def load_yaml(path: str | os.PathLike[str]) -> Any:
+    """Read a YAML file with the safe loader.
+
+    Raises
+    ------
+    FileFormatError
+        If the file is missing, too large, not UTF-8 or not valid YAML; the
+        message names the file and the line.
+    """
+    import yaml
+
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+    except OSError as exc:
+        raise FileFormatError(p, f"cannot open: {exc.strerror or exc}") from None
+    if size > MAX_YAML_BYTES:
+        raise FileFormatError(p, f"file is {size} bytes; a YAML file over {MAX_YAML_BYTES} bytes is refused")
+    try:
+        text = p.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise FileFormatError(p, "not UTF-8 text", byte_offset=exc.start) from None
+    except OSError as exc:
+        raise FileFormatError(p, f"cannot read: {exc.strerror or exc}") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        pos = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
+        raise FileFormatError(p, f"invalid YAML: {exc.problem or exc}", position=pos) from None
+    except yaml.YAMLError as exc:
+        raise FileFormatError(p, f"invalid YAML: {exc}") from None
+    except RecursionError:
+        raise FileFormatError(p, "invalid YAML: nesting too deep") from None

@@ -1,0 +1,1 @@
+"""Pipeline: typed step settings, the step registry, workflows and the Dask runner."""

@@ -1,0 +1,532 @@
+"""The Dask runner: fan a workflow out over a cluster and keep every result.
+
+* **Where**: a LocalCluster sized to the machine (bound to 127.0.0.1), an
+  existing scheduler (``scheduler="tcp://host:8786"``, optionally with TLS),
+  a dask-jobqueue cluster when the workflow has a ``cluster.jobqueue``
+  section, or a :class:`distributed.Client` passed in.
+* **What**: steps run in workflow order; a fanned-out step becomes one task
+  per item. Tasks load their inputs from the project store on the worker,
+  never from the client.
+* **Failures**: a task is retried ``run.retries`` times; a failing item does
+  not stop the others; ``OUT/run.json`` lists every item with status, time
+  and error.
+* **Resume**: each result stores a hash of its step, settings, item and
+  inputs; with ``resume=True`` a task whose hash matches the stored result
+  is skipped.
+* **Nothing lost**: results are written to ``OUT/project.h5`` as they
+  arrive, in atomic transactions; ``run.json`` is rewritten atomically.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import socket
+import time
+import traceback
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from geoexplore.core.errors import GeoexploreError, StoreError, WorkflowError
+from geoexplore.core.store import ProjectStore, file_digest, result_digest, result_key
+from geoexplore.pipeline.workflow import Workflow, WorkflowStep
+
+log = logging.getLogger("geoexplore.pipeline")
+
+Progress = Callable[[str], None]
+
+
+@dataclass
+class ItemRecord:
+    """Outcome of one task (one step on one item)."""
+
+    step_id: str
+    step: str
+    item: str | None
+    key: str
+    status: str  # done | reused | failed | skipped
+    elapsed_s: float = 0.0
+    error: str | None = None
+    figure: str | None = None
+
+
+@dataclass
+class RunReport:
+    """What a run did; also written to ``OUT/run.json``."""
+
+    workflow: str
+    out_dir: str
+    started_utc: str
+    finished_utc: str | None = None
+    scheduler: str | None = None
+    n_workers: int | None = None
+    items: list[ItemRecord] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[ItemRecord]:
+        return [r for r in self.items if r.status in ("failed", "skipped")]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for r in self.items:
+            out[r.status] = out.get(r.status, 0) + 1
+        return out
+
+    def to_json(self) -> str:
+        d = asdict(self)
+        d["counts"] = self.counts()
+        d["failed"] = [asdict(r) for r in self.failed]
+        return json.dumps(d, indent=2)
+
+
+# -- task execution on the worker ----------------------------------------------------
+def _load_inputs(store_path: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
+    store = ProjectStore(store_path)
+    out: dict[str, Any] = {}
+    for name, ref in inputs.items():
+        if isinstance(ref, dict):  # fanned-out upstream: item -> key
+            out[name] = {item: store.read(key) for item, key in ref.items()}
+        else:
+            out[name] = store.read(ref)
+    return out
+
+
+def execute_task(task: dict[str, Any]) -> Any:
+    """Run one step on one item (called on a Dask worker).
+
+    ``task`` holds only plain data: step name, settings JSON, item, input
+    keys and paths. Inputs are read from the store here, on the worker.
+    """
+    from geoexplore.pipeline.step import StepContext, get_step
+
+    spec = get_step(task["step"])
+    settings = spec.settings.from_json(task["settings_json"])
+    ctx = StepContext(
+        step_id=task["step_id"],
+        item=task["item"],
+        item_value=task["item_value"],
+        inputs=_load_inputs(task["store"], task["inputs"]),
+        input_dir=Path(task["input_dir"]),
+        line=task["line"],
+    )
+    t0 = time.perf_counter()
+    result = spec(ctx, settings)
+    _check_result(spec.name, result)
+    return {"result": result, "elapsed_s": time.perf_counter() - t0, "worker": socket.gethostname()}
+
+
+def _check_result(name: str, result: Any) -> None:
+    import xarray as xr
+
+    if isinstance(result, xr.Dataset):
+        return
+    if isinstance(result, Mapping) and result and all(isinstance(v, xr.Dataset) for v in result.values()):
+        return
+    raise WorkflowError(f"step '{name}' returned {type(result).__name__}; a step must return an xarray Dataset or a mapping of Datasets")
+
+
+# -- clusters ------------------------------------------------------------------------
+def default_n_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+@contextlib.contextmanager
+def open_client(
+    *,
+    scheduler: str | None = None,
+    n_workers: int | None = None,
+    cluster_config: Mapping[str, Any] | None = None,
+    client: Any = None,
+) -> Iterator[Any]:
+    """A Dask client for the run (see module docstring for the choices)."""
+    from distributed import Client
+
+    if client is not None:
+        yield client
+        return
+    cluster_config = dict(cluster_config or {})
+    security = make_security(cluster_config.get("security"))
+    if scheduler:
+        try:
+            c = Client(scheduler, security=security, timeout="30s", set_as_default=False)
+        except OSError as exc:
+            raise WorkflowError(f"cannot connect to the Dask scheduler at {scheduler}: {exc}") from None
+        try:
+            yield c
+        finally:
+            c.close()
+        return
+    if cluster_config.get("jobqueue"):
+        cluster = make_jobqueue_cluster(cluster_config["jobqueue"])
+        c = Client(cluster, set_as_default=False)
+        try:
+            yield c
+        finally:
+            c.close()
+            cluster.close()
+        return
+    from distributed import LocalCluster
+
+    n = n_workers or default_n_workers()
+    cluster = LocalCluster(
+        n_workers=n,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address=None,
+        silence_logs=logging.ERROR,
+    )
+    c = Client(cluster, set_as_default=False)
+    try:
+        yield c
+    finally:
+        c.close()
+        cluster.close()
+
+
+def make_security(cfg: Mapping[str, Any] | None) -> Any:
+    """Dask TLS security from ``cluster.security`` (ca_file, cert, key), or None."""
+    if not cfg:
+        return None
+    from distributed.security import Security
+
+    unknown = set(cfg) - {"ca_file", "cert", "key", "require_encryption"}
+    if unknown:
+        raise WorkflowError(f"cluster.security: unknown keys {sorted(unknown)}; valid: ca_file, cert, key, require_encryption")
+    return Security(
+        tls_ca_file=cfg.get("ca_file"),
+        tls_client_cert=cfg.get("cert"),
+        tls_client_key=cfg.get("key"),
+        require_encryption=bool(cfg.get("require_encryption", True)),
+    )
+
+
+JOBQUEUE_SYSTEMS = {"slurm": "SLURMCluster", "pbs": "PBSCluster", "sge": "SGECluster", "lsf": "LSFCluster"}
+
+
+def make_jobqueue_cluster(cfg: Mapping[str, Any]) -> Any:
+    """A dask-jobqueue cluster from the workflow's ``cluster.jobqueue`` section.
+
+    Keys: ``system`` (slurm, pbs, sge, lsf), ``jobs`` (number of jobs to
+    start), and any keyword of the dask-jobqueue cluster class (cores, memory,
+    walltime, queue, account, processes, job_extra_directives, ...).
+    """
+    cfg = dict(cfg)
+    system = str(cfg.pop("system", "slurm")).lower()
+    jobs = int(cfg.pop("jobs", 1))
+    if system not in JOBQUEUE_SYSTEMS:
+        raise WorkflowError(f"cluster.jobqueue.system: unknown '{system}'; valid: {', '.join(JOBQUEUE_SYSTEMS)}")
+    try:
+        import dask_jobqueue
+    except ImportError:
+        raise WorkflowError("cluster.jobqueue needs dask-jobqueue: pip install 'geoexplore[hpc]'") from None
+    cls = getattr(dask_jobqueue, JOBQUEUE_SYSTEMS[system])
+    cfg.setdefault("cores", 1)
+    cfg.setdefault("memory", "4GB")
+    try:
+        cluster = cls(**cfg)
+    except TypeError as exc:
+        raise WorkflowError(f"cluster.jobqueue: {exc}") from None
+    if jobs > 0:
+        cluster.scale(jobs=jobs)
+    return cluster
+
+
+# -- the run -------------------------------------------------------------------------
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _atomic_write_text(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+    try:
+        tmp.write_text(text)
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise StoreError(f"{path}: cannot write ({exc.strerror or exc})") from None
+
+
+def _format_error(exc: BaseException) -> str:
+    if isinstance(exc, GeoexploreError):
+        return f"{type(exc).__name__}: {exc}"
+    tb = traceback.extract_tb(exc.__traceback__)
+    where = f" ({tb[-1].filename.rsplit('/', 1)[-1]}:{tb[-1].lineno})" if tb else ""
+    return f"{type(exc).__name__}: {exc}{where}"
+
+
+class _Runner:
+    def __init__(self, wf: Workflow, out_dir: Path, resume: bool, progress: Progress, figures: bool) -> None:
+        self.wf = wf
+        self.out = out_dir
+        self.resume = resume
+        self.progress = progress
+        self.figures = figures
+        self.store = ProjectStore(out_dir / "project.h5")
+        self.report = RunReport(workflow=str(wf.path), out_dir=str(out_dir), started_utc=_now())
+        self.items_done: dict[str, dict[str, str]] = {}  # step id -> item -> key (successful)
+        self.single_done: dict[str, str] = {}  # step id -> key
+        self.digests: dict[str, str] = {}  # key -> content digest
+        self._file_hash: dict[str, str] = {}
+
+    # inputs -> store keys
+    def input_keys(self, ws: WorkflowStep, item: str | None) -> dict[str, Any] | None:
+        keys: dict[str, Any] = {}
+        for name, ref in ws.inputs.items():
+            if ref.step_id in self.single_done:
+                keys[name] = self.single_done[ref.step_id]
+            elif ref.step_id in self.items_done:
+                done = self.items_done[ref.step_id]
+                if ref.same_item:
+                    if item not in done:
+                        return None
+                    keys[name] = done[item]
+                else:
+                    if not done:
+                        return None
+                    keys[name] = dict(done)
+            else:
+                return None
+        return keys
+
+    def item_hash(self, ws: WorkflowStep, value: Any) -> str:
+        if ws.spec.fan_out == "files" and value is not None:
+            if value not in self._file_hash:
+                try:
+                    self._file_hash[value] = file_digest(value)
+                except OSError as exc:
+                    self._file_hash[value] = f"unreadable:{exc}"
+            return self._file_hash[value]
+        return json.dumps(value, sort_keys=True, default=str)
+
+    def run_key(self, ws: WorkflowStep, value: Any, keys: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+        from geoexplore import __version__
+
+        in_digests: dict[str, Any] = {}
+        for name, ref in keys.items():
+            if isinstance(ref, dict):
+                in_digests[name] = {i: self.digests.get(k, "") for i, k in sorted(ref.items())}
+            else:
+                in_digests[name] = self.digests.get(ref, "")
+        payload = {
+            "step": ws.spec.name,
+            "settings": json.loads(ws.settings.to_json()),
+            "item": self.item_hash(ws, value),
+            "inputs": in_digests,
+            "version": __version__,
+        }
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest(), in_digests
+
+    def write_run_json(self) -> None:
+        _atomic_write_text(self.out / "run.json", self.report.to_json())
+
+    def run(self, client: Any) -> RunReport:
+        from distributed import as_completed
+
+        wf = self.wf
+        stored = self.store.provenances() if self.resume else {}
+        self.digests.update({k: v.get("digest", "") for k, v in stored.items()})
+        try:
+            info = client.scheduler_info()
+            self.report.scheduler = info.get("address")
+            self.report.n_workers = len(info.get("workers", {}))
+        except Exception:  # pragma: no cover - informational only
+            pass
+        n_steps = len(wf.steps)
+        for si, ws in enumerate(wf.steps, 1):
+            upstream_items = {k: list(v) for k, v in self.items_done.items()}
+            items = wf.items_for(ws, upstream_items)
+            label = f"[{si}/{n_steps}] {ws.id} ({ws.spec.name})"
+            if ws.spec.fan_out != "none":
+                self.progress(f"{label}: {len(items)} item(s)")
+                self.items_done[ws.id] = {}
+            else:
+                self.progress(label)
+            futures: dict[Any, tuple[str | None, str, dict[str, Any]]] = {}
+            t_sub: dict[Any, float] = {}
+            for item, value in items:
+                key = result_key(ws.package, ws.line, ws.id, item)
+                keys = self.input_keys(ws, item)
+                if keys is None:
+                    missing = [r.step_id for r in ws.inputs.values() if r.step_id not in self.single_done and not self.items_done.get(r.step_id)]
+                    self.report.items.append(
+                        ItemRecord(ws.id, ws.spec.name, item, key, "skipped", error=f"inputs not available (failed upstream: {', '.join(missing) or 'item missing upstream'})")
+                    )
+                    self.progress(f"    {item or ws.id}: skipped, inputs missing")
+                    continue
+                rkey, in_digests = self.run_key(ws, value, keys)
+                prov = stored.get(key)
+                if prov and prov.get("run_key") == rkey:
+                    self._mark_done(ws, item, key, prov.get("digest", ""))
+                    self.report.items.append(ItemRecord(ws.id, ws.spec.name, item, key, "reused"))
+                    continue
+                task = {
+                    "step": ws.spec.name,
+                    "step_id": ws.id,
+                    "settings_json": ws.settings.to_json(),
+                    "item": item,
+                    "item_value": value,
+                    "inputs": keys,
+                    "store": str(self.store.path),
+                    "input_dir": str(wf.input_dir),
+                    "line": ws.line,
+                }
+                meta = {
+                    "run_key": rkey,
+                    "inputs": in_digests,
+                    "item_value": value if not isinstance(value, str) else os.path.relpath(value, wf.input_dir) if os.path.isabs(value) else value,
+                }
+                fut = client.submit(execute_task, task, key=f"{ws.id}-{item or 'all'}-{rkey[:12]}", retries=wf.retries, pure=False)
+                futures[fut] = (item, key, meta)
+                t_sub[fut] = time.perf_counter()
+            if futures:
+                for batch in as_completed(list(futures), loop=client.loop, with_results=False).batches():
+                    self._collect(ws, batch, futures)
+            self.write_run_json()
+        self.report.finished_utc = _now()
+        self.write_run_json()
+        return self.report
+
+    def _mark_done(self, ws: WorkflowStep, item: str | None, key: str, digest: str) -> None:
+        self.digests[key] = digest
+        if ws.spec.fan_out == "none":
+            self.single_done[ws.id] = key
+        else:
+            self.items_done[ws.id][item] = key  # type: ignore[index]
+
+    def _collect(self, ws: WorkflowStep, batch: list[Any], futures: Mapping[Any, Any]) -> None:
+        from geoexplore import __version__
+
+        results: dict[str, Any] = {}
+        provs: dict[str, dict[str, Any]] = {}
+        recs: list[tuple[ItemRecord, Any]] = []
+        for fut in batch:
+            item, key, meta = futures[fut]
+            try:
+                out = fut.result()
+            except Exception as exc:  # task error, after retries; or a lost worker
+                err = _format_error(exc)
+                self.report.items.append(ItemRecord(ws.id, ws.spec.name, item, key, "failed", error=err))
+                self.progress(f"    {item or ws.id}: FAILED {err}")
+                continue
+            res = out["result"]
+            digest = result_digest(res)
+            provs[key] = {
+                "geoexplore_version": __version__,
+                "workflow": self.wf.name,
+                "step": ws.spec.name,
+                "step_id": ws.id,
+                "item": item,
+                "item_value": meta["item_value"],
+                "line": ws.line,
+                "settings": json.loads(ws.settings.to_json()),
+                "inputs": meta["inputs"],
+                "run_key": meta["run_key"],
+                "digest": digest,
+                "elapsed_s": round(out["elapsed_s"], 3),
+                "time_utc": _now(),
+            }
+            results[key] = res
+            rec = ItemRecord(ws.id, ws.spec.name, item, key, "done", elapsed_s=round(out["elapsed_s"], 3))
+            recs.append((rec, res))
+        if results:
+            self.store.write(results, provs)  # atomic; raises StoreError on a full disk etc.
+        for rec, res in recs:
+            self._mark_done(ws, rec.item, rec.key, provs[rec.key]["digest"])
+            if self.figures and ws.spec.figure:
+                rec.figure = self._figure(ws, rec, res)
+            self.report.items.append(rec)
+            self.progress(f"    {rec.item or ws.id}: done in {rec.elapsed_s:.1f} s")
+        self.write_run_json()
+
+    def _figure(self, ws: WorkflowStep, rec: ItemRecord, res: Any) -> str | None:
+        from geoexplore.pipeline.step import load_callable
+
+        fig_dir = self.out / "figures"
+        fig_dir.mkdir(parents=True, exist_ok=True)
+        path = fig_dir / (rec.key.replace("/", "__") + ".png")
+        try:
+            load_callable(ws.spec.figure)(res, path)  # type: ignore[arg-type]
+        except Exception as exc:  # a figure must never lose a result
+            log.warning("figure for %s failed: %s", rec.key, exc)
+            self.progress(f"    figure for {rec.key} failed: {_format_error(exc)}")
+            return None
+        return str(path.relative_to(self.out))
+
+
+def run_workflow(
+    workflow: Workflow | str | os.PathLike[str],
+    out_dir: str | os.PathLike[str],
+    *,
+    scheduler: str | None = None,
+    n_workers: int | None = None,
+    resume: bool = False,
+    client: Any = None,
+    progress: Progress | None = None,
+    figures: bool = True,
+    input_dir: str | os.PathLike[str] | None = None,
+) -> RunReport:
+    """Run a workflow and write ``OUT/project.h5``, ``OUT/run.json`` and ``OUT/figures``.
+
+    Parameters
+    ----------
+    workflow : Workflow or path
+        A loaded workflow or the YAML file.
+    out_dir : path-like
+        Output directory (created).
+    scheduler : str, optional
+        Address of an existing Dask scheduler.
+    n_workers : int, optional
+        Workers of the local cluster (default: CPUs, at most 8).
+    resume : bool
+        Reuse stored results whose step, settings, item and inputs are
+        unchanged. Without it an existing store is moved to
+        ``project.h5.prev`` and the run starts afresh.
+    client : distributed.Client, optional
+        Use this client (for notebooks).
+    progress : callable, optional
+        Receives one line per event (default: log at INFO).
+
+    Returns
+    -------
+    RunReport
+    """
+    from geoexplore.pipeline.workflow import load_workflow
+
+    wf = workflow if isinstance(workflow, Workflow) else load_workflow(workflow, input_dir=input_dir)
+    out = Path(out_dir).resolve()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StoreError(f"{out}: cannot create the output directory ({exc.strerror or exc})") from None
+    if not os.access(out, os.W_OK):
+        raise StoreError(f"{out}: the output directory is not writable")
+    store = ProjectStore(out / "project.h5")
+    if resume:
+        store.check()
+    elif store.exists():
+        os.replace(store.path, out / "project.h5.prev")
+    progress = progress or (lambda s: log.info(s))
+    runner = _Runner(wf, out, resume, progress, figures)
+    with open_client(scheduler=scheduler, n_workers=n_workers, cluster_config=wf.cluster, client=client) as c:
+        report = runner.run(c)
+    counts = report.counts()
+    progress(
+        "summary: "
+        + ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
+        + f"; store {store.path}"
+    )
+    for r in report.failed:
+        progress(f"  failed: {r.key}: {r.error}")
+    return report

@@ -1,0 +1,84 @@
+"""Typed, validated settings for processing steps.
+
+Every step takes a :class:`Settings` subclass: a frozen pydantic model whose
+field names carry their units (``window_length_s``, ``dx_m``,
+``freq_min_hz``). Unknown keys are errors with a suggestion; settings
+serialise to JSON and are stored with every result.
+
+Examples
+--------
+>>> class Smooth(Settings):
+...     bandwidth_b: float = 40.0
+>>> Smooth.from_mapping({"bandwith_b": 30})  # doctest: +SKIP
+SettingsError: Smooth: unknown setting 'bandwith_b' (did you mean 'bandwidth_b'?); valid: bandwidth_b
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Mapping
+from typing import Any, ClassVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from geoexplore.core.errors import SettingsError
+
+
+class Settings(BaseModel):
+    """Base class of all step settings (frozen, no unknown keys)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, validate_default=True)
+
+    #: short name used in messages; defaults to the class name
+    label: ClassVar[str | None] = None
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any] | None, *, source: str | None = None) -> "Settings":
+        """Build settings from a plain mapping, with clear errors.
+
+        Parameters
+        ----------
+        data : mapping or None
+            Keys and values, e.g. from a workflow YAML file.
+        source : str, optional
+            Where the mapping came from (``"siping.yaml: steps[2].settings"``),
+            put at the start of every error message.
+
+        Raises
+        ------
+        SettingsError
+            Naming the source, the key, what is wrong and the valid choices.
+        """
+        data = dict(data or {})
+        name = cls.label or cls.__name__
+        where = f"{source}: " if source else ""
+        valid = list(cls.model_fields)
+        for key in data:
+            if key not in cls.model_fields:
+                close = difflib.get_close_matches(str(key), valid, n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                raise SettingsError(
+                    f"{where}{name}: unknown setting '{key}'{hint}; valid: {', '.join(valid) or '(none)'}"
+                )
+        try:
+            return cls(**data)
+        except ValidationError as exc:
+            msgs = []
+            for err in exc.errors():
+                loc = ".".join(str(p) for p in err["loc"])
+                msgs.append(f"'{loc}': {err['msg']} (got {err.get('input')!r})")
+            raise SettingsError(f"{where}{name}: " + "; ".join(msgs)) from None
+
+    def to_json(self) -> str:
+        """Settings as canonical JSON (sorted keys), as stored with results."""
+        return json.dumps(self.model_dump(mode="json"), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> "Settings":
+        """Rebuild settings from :meth:`to_json` output."""
+        return cls.from_mapping(json.loads(text))
+
+
+class NoSettings(Settings):
+    """For steps that take no settings."""

@@ -1,0 +1,201 @@
+"""Steps: plain functions with typed settings, registered by name.
+
+A step wraps NumPy/xarray kernels. It knows nothing about Dask or the store:
+it receives a :class:`StepContext` (its item, its inputs already loaded, the
+input directory) and its validated :class:`~geoexplore.pipeline.settings.Settings`,
+and returns an :class:`xarray.Dataset` or a mapping of names to Datasets.
+It must not mutate its inputs.
+
+Registering::
+
+    from geoexplore.pipeline.step import step, StepContext
+    from geoexplore.pipeline.settings import Settings
+
+    class HvsrSettings(Settings):
+        window_length_s: float = 60.0
+
+    @step("microtremor.hvsr", settings=HvsrSettings, fan_out="files",
+          figure="geoexplore.microtremor.plot:plot_hvsr_result")
+    def hvsr(ctx: StepContext, settings: HvsrSettings) -> xr.Dataset:
+        ...
+
+``fan_out`` says how the runner spreads the step:
+
+* ``"none"``: runs once;
+* ``"files"``: once per file matched by the workflow's ``foreach: {glob: ...}``;
+* ``"items"``: once per literal item or per item of an upstream step.
+
+Step modules are found lazily through :data:`STEP_MODULES`; importing one
+must stay cheap (heavy libraries are imported inside the step functions).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from geoexplore.core.errors import WorkflowError
+from geoexplore.pipeline.settings import NoSettings, Settings
+
+FanOut = Literal["none", "files", "items"]
+
+#: modules that register steps; searched lazily when a workflow names a step
+STEP_MODULES: tuple[str, ...] = (
+    "geoexplore.core.steps",
+    "geoexplore.seismic.steps",
+    "geoexplore.mt.steps",
+    "geoexplore.ert.steps",
+    "geoexplore.microtremor.steps",
+    "geoexplore.fault.steps",
+    "geoexplore.report.steps",
+)
+
+_REGISTRY: dict[str, "StepSpec"] = {}
+
+
+@dataclass(frozen=True)
+class StepSpec:
+    """A registered step."""
+
+    name: str
+    func: Callable[..., Any]
+    settings: type[Settings]
+    fan_out: FanOut
+    package: str
+    figure: str | None = None
+    doc: str = ""
+
+    def __call__(self, ctx: "StepContext", settings: Settings) -> Any:
+        return self.func(ctx, settings)
+
+
+@dataclass
+class StepContext:
+    """What a step receives besides its settings.
+
+    Attributes
+    ----------
+    step_id : str
+        The step's id in the workflow.
+    item : str or None
+        The item name for fanned-out steps (file stem, station, line).
+    item_value : Any
+        The item itself: an absolute file path for ``fan_out="files"``, the
+        literal value for ``fan_out="items"``.
+    inputs : dict
+        Upstream results by input name: a Dataset, a mapping of Datasets, or
+        for a fanned-out upstream step a dict ``{item: result}``.
+    input_dir : Path
+        The workflow's input directory (relative paths resolve here).
+    line : str
+        The survey line the step works on.
+    """
+
+    step_id: str
+    item: str | None = None
+    item_value: Any = None
+    inputs: dict[str, Any] = field(default_factory=dict)
+    input_dir: Path = Path(".")
+    line: str = "profile"
+    log: logging.Logger = field(default_factory=lambda: logging.getLogger("geoexplore.step"))
+
+    def path(self, relative: str | Path) -> Path:
+        """Resolve a path relative to the input directory."""
+        p = Path(relative)
+        return p if p.is_absolute() else (self.input_dir / p)
+
+    def require(self, name: str) -> Any:
+        """An input that must be present (raises a clear error otherwise)."""
+        if name not in self.inputs or self.inputs[name] is None:
+            raise WorkflowError(f"step '{self.step_id}': input '{name}' is missing (have: {sorted(self.inputs)})")
+        return self.inputs[name]
+
+
+def step(
+    name: str,
+    *,
+    settings: type[Settings] = NoSettings,
+    fan_out: FanOut = "none",
+    figure: str | None = None,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register a function as a workflow step (decorator).
+
+    Parameters
+    ----------
+    name : str
+        ``"<package>.<verb>"``, e.g. ``"ert.invert"``. The package part names
+        the store group the results go to.
+    settings : Settings subclass
+        The step's settings model.
+    fan_out : {"none", "files", "items"}
+        How the runner fans the step out (see module docstring).
+    figure : str, optional
+        ``"module:function"`` that draws the stored result:
+        ``function(result, path)``; used by the runner and by
+        :func:`geoexplore.report.figures.render`.
+    """
+    if "." not in name:
+        raise ValueError(f"step name {name!r} must be '<package>.<verb>'")
+    if fan_out not in ("none", "files", "items"):
+        raise ValueError(f"fan_out must be none, files or items, got {fan_out!r}")
+
+    def deco(func: Callable[..., Any]) -> Callable[..., Any]:
+        _REGISTRY[name] = StepSpec(
+            name=name,
+            func=func,
+            settings=settings,
+            fan_out=fan_out,
+            package=name.split(".", 1)[0],
+            figure=figure,
+            doc=(func.__doc__ or "").strip().split("\n")[0],
+        )
+        return func
+
+    return deco
+
+
+def _load_all() -> None:
+    for mod in STEP_MODULES:
+        try:
+            importlib.import_module(mod)
+        except ModuleNotFoundError as exc:
+            if exc.name != mod:  # a real missing dependency inside the module
+                raise
+
+
+def get_step(name: str) -> StepSpec:
+    """Look a step up by name, importing step modules as needed."""
+    if name not in _REGISTRY:
+        pkg = name.split(".", 1)[0]
+        mod = f"geoexplore.{pkg}.steps"
+        if mod in STEP_MODULES:
+            try:
+                importlib.import_module(mod)
+            except ModuleNotFoundError as exc:
+                if exc.name != mod:
+                    raise
+    if name not in _REGISTRY:
+        _load_all()
+    if name not in _REGISTRY:
+        import difflib
+
+        close = difflib.get_close_matches(name, list(_REGISTRY), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        raise WorkflowError(f"unknown step '{name}'{hint}; known steps: {', '.join(sorted(_REGISTRY))}")
+    return _REGISTRY[name]
+
+
+def all_steps() -> Mapping[str, StepSpec]:
+    """Every registered step (imports all step modules)."""
+    _load_all()
+    return dict(sorted(_REGISTRY.items()))
+
+
+def load_callable(spec: str) -> Callable[..., Any]:
+    """Import ``"module:function"``."""
+    mod, _, fn = spec.partition(":")
+    return getattr(importlib.import_module(mod), fn)

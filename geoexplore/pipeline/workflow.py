@@ -1,0 +1,256 @@
+"""Workflow files: YAML (data only) -> a validated, ordered list of steps.
+
+Schema (see workflows/siping-segment.yaml)::
+
+    workflow: siping-segment          # name
+    description: text
+    input_dir: ../data/siping         # relative to this file (default: its folder)
+    line: shallow                     # default survey line of the steps
+    run: {retries: 1}                 # retries per task
+    cluster:                          # optional
+      jobqueue: {system: slurm, cores: 8, memory: 32GB, walltime: "02:00:00", jobs: 2}
+      security: {ca_file: ..., cert: ..., key: ...}   # TLS to a remote scheduler
+    steps:
+      - id: model                     # unique, names the result in the store
+        step: model.build             # a registered step
+        settings: {model_file: model.yaml}
+      - id: sections
+        step: model.section
+        line: mt                      # optional, overrides the default line
+        foreach: {items: [mt, shallow]}   # or {glob: "mt/*.edi"} or {step: <id>}
+        inputs: {model: model}        # name -> step id, or "<id>[item]" for the same item
+        settings: {...}
+
+Validation happens before anything runs; every error names the workflow
+file, the step and the key, and lists the valid choices.
+"""
+
+from __future__ import annotations
+
+import difflib
+import glob as _glob
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from geoexplore.core.errors import GeoexploreError, WorkflowError
+from geoexplore.pipeline.settings import Settings
+from geoexplore.pipeline.step import StepSpec, get_step
+
+TOP_KEYS = ("workflow", "description", "input_dir", "line", "run", "cluster", "steps", "version")
+STEP_KEYS = ("id", "step", "settings", "inputs", "foreach", "line", "description")
+RUN_KEYS = ("retries",)
+CLUSTER_KEYS = ("jobqueue", "security")
+_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
+_REF = re.compile(r"^(?P<id>[A-Za-z][A-Za-z0-9_\-]*)(?P<same>\[item\])?$")
+
+
+@dataclass(frozen=True)
+class InputRef:
+    """A reference to an upstream step's result."""
+
+    step_id: str
+    same_item: bool = False
+
+
+@dataclass
+class WorkflowStep:
+    id: str
+    spec: StepSpec
+    settings: Settings
+    inputs: dict[str, InputRef] = field(default_factory=dict)
+    foreach: dict[str, Any] = field(default_factory=dict)
+    line: str = "profile"
+
+    @property
+    def package(self) -> str:
+        return self.spec.package
+
+
+@dataclass
+class Workflow:
+    name: str
+    path: Path
+    input_dir: Path
+    steps: list[WorkflowStep]
+    description: str = ""
+    retries: int = 1
+    cluster: dict[str, Any] = field(default_factory=dict)
+
+    def step(self, step_id: str) -> WorkflowStep:
+        for s in self.steps:
+            if s.id == step_id:
+                return s
+        raise KeyError(step_id)
+
+    def items_for(self, ws: WorkflowStep, upstream_items: dict[str, list[str]] | None = None) -> list[tuple[str, Any]]:
+        """(item name, item value) pairs of a fanned-out step."""
+        fe = ws.foreach
+        if ws.spec.fan_out == "none":
+            return [(None, None)]  # type: ignore[list-item]
+        if "glob" in fe:
+            return [(Path(p).stem, str(p)) for p in resolve_glob(self, ws, fe["glob"])]
+        if "items" in fe:
+            return [(str(v), v) for v in fe["items"]]
+        if "step" in fe:
+            names = (upstream_items or {}).get(fe["step"], [])
+            return [(n, n) for n in names]
+        raise WorkflowError(f"{self.path}: step '{ws.id}': foreach needs glob, items or step")
+
+
+def _fail(path: Path, msg: str) -> WorkflowError:
+    return WorkflowError(f"{path}: {msg}")
+
+
+def _check_keys(path: Path, where: str, data: dict[str, Any], valid: tuple[str, ...]) -> None:
+    for k in data:
+        if k not in valid:
+            close = difflib.get_close_matches(str(k), valid, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise _fail(path, f"{where}: unknown key '{k}'{hint}; valid: {', '.join(valid)}")
+
+
+def _inside(base: Path, p: Path) -> bool:
+    try:
+        p.resolve().relative_to(base.resolve())
+        return True
+    except ValueError:
+        return False
+
+
+def resolve_path(wf: Workflow, where: str, value: str) -> Path:
+    """Resolve a relative path against the input directory, refusing escapes.
+
+    Absolute paths are taken as given (an explicit choice); a relative path
+    that leaves the input directory (``../..``) is an error.
+    """
+    p = Path(value)
+    if p.is_absolute():
+        return p
+    full = wf.input_dir / p
+    if not _inside(wf.input_dir, full):
+        raise _fail(wf.path, f"{where}: path '{value}' leaves the input directory {wf.input_dir}; use an absolute path to mean it")
+    return full
+
+
+def resolve_glob(wf: Workflow, ws: WorkflowStep, pattern: str) -> list[Path]:
+    where = f"steps[{ws.id}].foreach.glob"
+    base = resolve_path(wf, where, pattern)
+    files = sorted(Path(p) for p in _glob.glob(str(base)) if Path(p).is_file())
+    if not Path(pattern).is_absolute():
+        files = [f for f in files if _inside(wf.input_dir, f)]
+    return files
+
+
+def load_workflow(path: str | os.PathLike[str], *, input_dir: str | os.PathLike[str] | None = None) -> Workflow:
+    """Read and validate a workflow file.
+
+    Parameters
+    ----------
+    path : path-like
+        The YAML workflow.
+    input_dir : path-like, optional
+        Overrides the workflow's ``input_dir``.
+
+    Raises
+    ------
+    WorkflowError
+        Naming the file, the step and the key.
+    """
+    from geoexplore.core.yamlio import load_yaml
+
+    p = Path(path).resolve()
+    try:
+        data = load_yaml(p)
+    except GeoexploreError as exc:
+        raise WorkflowError(str(exc)) from None
+    if not isinstance(data, dict):
+        raise _fail(p, "a workflow must be a mapping with 'workflow' and 'steps'")
+    _check_keys(p, "top level", data, TOP_KEYS)
+    if "steps" not in data or not isinstance(data["steps"], list) or not data["steps"]:
+        raise _fail(p, "'steps' must be a non-empty list")
+    base = Path(input_dir).resolve() if input_dir else (p.parent / str(data.get("input_dir", "."))).resolve()
+    if not base.is_dir():
+        raise _fail(p, f"input_dir {base} is not a directory")
+    run = data.get("run") or {}
+    if not isinstance(run, dict):
+        raise _fail(p, "'run' must be a mapping")
+    _check_keys(p, "run", run, RUN_KEYS)
+    retries = run.get("retries", 1)
+    if not isinstance(retries, int) or isinstance(retries, bool) or not 0 <= retries <= 10:
+        raise _fail(p, f"run.retries must be an integer 0-10, got {retries!r}")
+    cluster = data.get("cluster") or {}
+    if not isinstance(cluster, dict):
+        raise _fail(p, "'cluster' must be a mapping")
+    _check_keys(p, "cluster", cluster, CLUSTER_KEYS)
+    default_line = str(data.get("line", "profile"))
+    wf = Workflow(
+        name=str(data.get("workflow", p.stem)),
+        path=p,
+        input_dir=base,
+        steps=[],
+        description=str(data.get("description", "")),
+        retries=retries,
+        cluster=cluster,
+    )
+    seen: dict[str, WorkflowStep] = {}
+    for i, raw in enumerate(data["steps"]):
+        where = f"steps[{i}]"
+        if not isinstance(raw, dict):
+            raise _fail(p, f"{where}: each step must be a mapping")
+        _check_keys(p, where, raw, STEP_KEYS)
+        sid = raw.get("id")
+        if not isinstance(sid, str) or not _ID.match(sid):
+            raise _fail(p, f"{where}: 'id' must be a name (letters, digits, _ or -), got {sid!r}")
+        where = f"steps[{i}] ('{sid}')"
+        if sid in seen:
+            raise _fail(p, f"{where}: duplicate id '{sid}'")
+        if "step" not in raw:
+            raise _fail(p, f"{where}: missing 'step'")
+        try:
+            spec = get_step(str(raw["step"]))
+        except WorkflowError as exc:
+            raise _fail(p, f"{where}: {exc}") from None
+        settings = spec.settings.from_mapping(raw.get("settings"), source=f"{p}: {where}.settings")
+        inputs: dict[str, InputRef] = {}
+        raw_inputs = raw.get("inputs") or {}
+        if not isinstance(raw_inputs, dict):
+            raise _fail(p, f"{where}.inputs must map names to step ids")
+        for name, ref in raw_inputs.items():
+            m = _REF.match(str(ref))
+            if not m:
+                raise _fail(p, f"{where}.inputs.{name}: '{ref}' is not a step id or '<id>[item]'")
+            if m["id"] not in seen:
+                close = difflib.get_close_matches(m["id"], list(seen), n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                raise _fail(
+                    p,
+                    f"{where}.inputs.{name}: '{m['id']}' is not an earlier step{hint}; earlier steps: {', '.join(seen) or '(none)'}",
+                )
+            inputs[str(name)] = InputRef(m["id"], bool(m["same"]))
+        foreach = raw.get("foreach") or {}
+        if not isinstance(foreach, dict):
+            raise _fail(p, f"{where}.foreach must be a mapping with glob, items or step")
+        _check_keys(p, f"{where}.foreach", foreach, ("glob", "items", "step"))
+        if spec.fan_out == "none" and foreach:
+            raise _fail(p, f"{where}: step '{spec.name}' runs once; remove 'foreach'")
+        if spec.fan_out == "files" and "glob" not in foreach:
+            raise _fail(p, f"{where}: step '{spec.name}' runs per file; give foreach: {{glob: PATTERN}}")
+        if spec.fan_out == "items" and not ({"items", "step"} & set(foreach)):
+            raise _fail(p, f"{where}: step '{spec.name}' runs per item; give foreach: {{items: [...]}} or {{step: ID}}")
+        if "items" in foreach and (not isinstance(foreach["items"], list) or not foreach["items"]):
+            raise _fail(p, f"{where}.foreach.items must be a non-empty list")
+        if "step" in foreach and foreach["step"] not in seen:
+            raise _fail(p, f"{where}.foreach.step: '{foreach['step']}' is not an earlier step")
+        for name, ref in inputs.items():
+            if ref.same_item and spec.fan_out == "none":
+                raise _fail(p, f"{where}.inputs.{name}: '[item]' needs a fanned-out step")
+        ws = WorkflowStep(id=sid, spec=spec, settings=settings, inputs=inputs, foreach=foreach, line=str(raw.get("line", default_line)))
+        if "glob" in foreach:
+            if not resolve_glob(wf, ws, str(foreach["glob"])):
+                raise _fail(p, f"{where}.foreach.glob: no file matches '{foreach['glob']}' in {base}")
+        seen[sid] = ws
+        wf.steps.append(ws)
+    return wf

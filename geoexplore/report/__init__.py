@@ -1,0 +1,1 @@
+"""Report: figure style, composite figures, report writers."""
