@@ -1,0 +1,1 @@
+"""High-density resistivity (ERT): instrument files, QC and error models, 2D inversion with DOI."""

@@ -1,0 +1,1 @@
+"""Fault interpretation across methods, activity classification and hazard (magnitude, setbacks)."""
