@@ -1,0 +1,323 @@
+"""Velocity analysis: semblance spectra, automatic picking, picks tables, velocity fields, Dix.
+
+Semblance (Neidell and Taner, 1971) of a CMP gather for trial RMS velocity
+``v`` at zero-offset time ``t0``::
+
+    S(t0, v) = sum_W (sum_k a_k)**2 / (sum_W N * sum_k a_k**2)
+
+where ``a_k`` are the NMO-corrected samples (trial ``v``) of the live traces
+and ``sum_W`` runs over a time window centred on ``t0``.
+
+A **picks table** has one row per pick: ``cdp`` (int, bin number),
+``chainage_m`` (bin centre), ``time_s`` (zero-offset two-way time) and
+``vrms_m_s``. It is written and read as CSV with exactly these column names,
+so a person can edit it in a spreadsheet and feed it back.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+from typing import Any
+
+import numba as nb
+import numpy as np
+
+from geoexplore.core.errors import FileFormatError, GeoexploreError
+
+PICK_COLUMNS = ("cdp", "chainage_m", "time_s", "vrms_m_s")
+
+
+@nb.njit(parallel=True, cache=True, fastmath=True)
+def _semblance_sums(data, offsets, velocities, dt, t0, smax):  # pragma: no cover - numba
+    ntr, ns = data.shape
+    nv = velocities.size
+    num = np.zeros((nv, ns))
+    den = np.zeros((nv, ns))
+    cnt = np.zeros((nv, ns))
+    for iv in nb.prange(nv):
+        s2 = 1.0 / (velocities[iv] * velocities[iv])
+        for k in range(ntr):
+            x2 = offsets[k] * offsets[k]
+            for i in range(ns):
+                t = t0 + i * dt
+                tx = np.sqrt(t * t + x2 * s2)
+                if x2 > 0.0 and (t <= 0.0 or tx > (1.0 + smax) * t):
+                    continue
+                f = (tx - t0) / dt
+                j = int(f)
+                if j < 0 or j >= ns - 1:
+                    continue
+                w = f - j
+                a = (1.0 - w) * data[k, j] + w * data[k, j + 1]
+                num[iv, i] += a
+                den[iv, i] += a * a
+                cnt[iv, i] += 1.0
+    return num, den, cnt
+
+
+def semblance(
+    data: Any,
+    offsets_m: Any,
+    velocities_m_s: Any,
+    dt_s: float,
+    *,
+    t0_s: float = 0.0,
+    window_s: float = 0.02,
+    stretch_mute: float = 0.6,
+    min_fold: int = 2,
+) -> np.ndarray:
+    """Semblance spectrum of one CMP (super)gather.
+
+    Parameters
+    ----------
+    data : (n_traces, n_samples) array_like
+        The gather (traces of one or several neighbouring CMPs).
+    offsets_m : (n_traces,) array_like
+        Offsets (m).
+    velocities_m_s : (n_v,) array_like
+        Trial RMS velocities (m/s).
+    dt_s, t0_s : float
+        Sample interval and first-sample time (s).
+    window_s : float
+        Length of the time window the sums run over (s).
+    stretch_mute : float
+        NMO stretch mute applied for every trial velocity.
+    min_fold : int
+        Samples with fewer live traces get semblance 0.
+
+    Returns
+    -------
+    (n_v, n_samples) ndarray
+        Semblance in [0, 1].
+    """
+    d = np.ascontiguousarray(np.asarray(data, dtype=np.float64))
+    off = np.ascontiguousarray(np.abs(np.asarray(offsets_m, float)).ravel())
+    v = np.ascontiguousarray(np.asarray(velocities_m_s, float).ravel())
+    if d.ndim != 2 or off.size != d.shape[0]:
+        raise GeoexploreError(f"semblance: data {d.shape} and {off.size} offsets do not fit")
+    num, den, cnt = _semblance_sums(d, off, v, float(dt_s), float(t0_s), float(stretch_mute))
+    nw = max(1, int(round(window_s / dt_s)) | 1)
+    ker = np.ones(nw)
+    from scipy.ndimage import convolve1d
+
+    top = convolve1d(num * num, ker, axis=1, mode="constant")
+    bot = convolve1d(cnt * den, ker, axis=1, mode="constant")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        s = np.where(bot > 0, top / np.where(bot > 0, bot, 1.0), 0.0)
+    s[cnt < min_fold] = 0.0
+    return np.clip(s, 0.0, 1.0)
+
+
+def pick_semblance(
+    spectrum: Any,
+    times_s: Any,
+    velocities_m_s: Any,
+    *,
+    min_semblance: float = 0.2,
+    min_separation_s: float = 0.03,
+    t_min_s: float = 0.0,
+    max_picks: int = 20,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Automatic picks on a semblance spectrum.
+
+    Picks the local maxima in time of the best semblance at each time
+    (strongest first, at least ``min_separation_s`` apart), refines each
+    velocity by a parabola through the three best velocity samples, then
+    drops picks that would make the Dix interval velocity imaginary
+    (``t * v**2`` must increase with time), keeping the stronger ones.
+
+    Returns
+    -------
+    times_s, vrms_m_s : ndarray
+        Picks in increasing time.
+    """
+    S = np.asarray(spectrum, float)
+    t = np.asarray(times_s, float)
+    v = np.asarray(velocities_m_s, float)
+    best = S.max(axis=0)
+    iv = S.argmax(axis=0)
+    cand = [i for i in range(1, t.size - 1) if best[i] >= best[i - 1] and best[i] > best[i + 1]
+            and best[i] >= min_semblance and t[i] >= t_min_s]
+    cand.sort(key=lambda i: -best[i])
+    chosen: list[int] = []
+    sep = max(1, int(round(min_separation_s / (t[1] - t[0])))) if t.size > 1 else 1
+    for i in cand:
+        if all(abs(i - j) >= sep for j in chosen):
+            chosen.append(i)
+        if len(chosen) >= max_picks:
+            break
+    picks: list[tuple[float, float, float]] = []
+    for i in chosen:
+        j = int(iv[i])
+        vv = v[j]
+        if 0 < j < v.size - 1:
+            a, b, c = S[j - 1, i], S[j, i], S[j + 1, i]
+            den = a - 2 * b + c
+            if den < 0:
+                vv = v[j] + 0.5 * (a - c) / den * (v[j + 1] - v[j - 1]) / 2.0
+        picks.append((t[i], vv, best[i]))
+    # keep a physically consistent subset: strongest first, accept if t*v^2 stays increasing
+    kept: list[tuple[float, float, float]] = []
+    for p in sorted(picks, key=lambda q: -q[2]):
+        trial = sorted(kept + [p])
+        tv2 = np.array([q[0] * q[1] ** 2 for q in trial])
+        if np.all(np.diff(tv2) > 0):
+            kept = trial
+    kept.sort()
+    return np.array([q[0] for q in kept]), np.array([q[1] for q in kept])
+
+
+def vrms_function(pick_times_s: Any, pick_vrms_m_s: Any, times_s: Any) -> np.ndarray:
+    """RMS velocity at ``times_s`` from picks, interpolated linearly in ``t * v**2``.
+
+    Interpolating ``t * v**2`` (the integral of ``v_int**2``) keeps interval
+    velocities piecewise constant between picks; beyond the picks the
+    velocity is held constant.
+    """
+    tp = np.asarray(pick_times_s, float)
+    vp = np.asarray(pick_vrms_m_s, float)
+    t = np.asarray(times_s, float)
+    if tp.size == 0:
+        raise GeoexploreError("no velocity picks")
+    o = np.argsort(tp)
+    tp, vp = tp[o], vp[o]
+    if tp.size == 1:
+        return np.full(t.shape, vp[0])
+    # before the first pick and after the last: constant velocity
+    tv2 = tp * vp**2
+    out = np.empty(t.shape)
+    inside = (t > tp[0]) & (t < tp[-1])
+    out[t <= tp[0]] = vp[0]
+    out[t >= tp[-1]] = vp[-1]
+    ti = t[inside]
+    out[inside] = np.sqrt(np.interp(ti, tp, tv2) / ti)
+    return out
+
+
+def velocity_field(
+    picks: dict[str, np.ndarray],
+    chainage_m: Any,
+    times_s: Any,
+    *,
+    smooth_m: float = 0.0,
+) -> np.ndarray:
+    """RMS velocity field (n_chainage, n_times) from a picks table.
+
+    Each analysis location (unique ``cdp``) gives a function of time
+    (:func:`vrms_function`); between locations the velocity is interpolated
+    linearly in chainage (constant beyond the ends); ``smooth_m`` > 0 applies
+    a running mean of that length along chainage.
+    """
+    ch = np.asarray(chainage_m, float)
+    t = np.asarray(times_s, float)
+    cdps = np.asarray(picks["cdp"])
+    loc = []
+    for c in np.unique(cdps):
+        sel = cdps == c
+        loc.append((float(np.mean(picks["chainage_m"][sel])),
+                    vrms_function(picks["time_s"][sel], picks["vrms_m_s"][sel], t)))
+    if not loc:
+        raise GeoexploreError("empty picks table")
+    loc.sort(key=lambda q: q[0])
+    lc = np.array([q[0] for q in loc])
+    lv = np.stack([q[1] for q in loc])  # (n_loc, nt)
+    if lc.size == 1:
+        field = np.broadcast_to(lv[0], (ch.size, t.size)).copy()
+    else:
+        j = np.clip(np.searchsorted(lc, ch) - 1, 0, lc.size - 2)
+        w = np.clip((ch - lc[j]) / (lc[j + 1] - lc[j]), 0.0, 1.0)[:, None]
+        field = (1 - w) * lv[j] + w * lv[j + 1]
+    if smooth_m > 0 and ch.size > 2:
+        n = int(round(smooth_m / np.median(np.diff(ch)))) | 1
+        if n > 1:
+            from scipy.ndimage import uniform_filter1d
+
+            field = uniform_filter1d(field, n, axis=0, mode="nearest")
+    return field
+
+
+def dix(vrms_m_s: Any, times_s: Any, *, v_min_m_s: float = 100.0, v_max_m_s: float | None = None) -> np.ndarray:
+    """Dix interval velocities from RMS velocities along the last axis.
+
+    ``v_int(t_k)**2 = (t_k v_k**2 - t_{k-1} v_{k-1}**2) / (t_k - t_{k-1})``;
+    the first sample gets ``v_rms`` itself. Imaginary or tiny values are
+    clipped to ``v_min_m_s`` (and ``v_max_m_s`` if given).
+    """
+    v = np.asarray(vrms_m_s, float)
+    t = np.asarray(times_s, float)
+    tv2 = t * v**2
+    num = np.diff(tv2, axis=-1)
+    dt = np.diff(t)
+    vi2 = num / dt
+    vi = np.sqrt(np.clip(vi2, v_min_m_s**2, None))
+    out = np.concatenate([v[..., :1], vi], axis=-1)
+    if v_max_m_s is not None:
+        out = np.minimum(out, v_max_m_s)
+    return out
+
+
+def vrms_from_interval(vint_m_s: Any, dt_s: float, t0_s: float = 0.0) -> np.ndarray:
+    """RMS velocity from interval velocity sampled in two-way time (inverse of :func:`dix`)."""
+    vi = np.asarray(vint_m_s, float)
+    n = vi.shape[-1]
+    t = t0_s + np.arange(n) * dt_s
+    cum = np.cumsum(vi**2 * dt_s, axis=-1) - 0.5 * vi**2 * dt_s + (vi[..., :1] ** 2) * max(t0_s, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        v = np.sqrt(cum / np.maximum(t, dt_s * 0.5))
+    return v
+
+
+# -- picks tables -----------------------------------------------------------------
+def write_picks(path: str | os.PathLike[str], picks: dict[str, Any]) -> None:
+    """Write a picks table as CSV (columns cdp, chainage_m, time_s, vrms_m_s)."""
+    p = Path(path)
+    rows = zip(*(np.asarray(picks[c]).tolist() for c in PICK_COLUMNS))
+    with p.open("w", newline="") as fh:
+        fh.write("# velocity picks: zero-offset two-way time (s) and RMS velocity (m/s) per CMP; edit and feed back\n")
+        w = csv.writer(fh)
+        w.writerow(PICK_COLUMNS)
+        for cdp, ch, t, v in rows:
+            w.writerow([int(cdp), f"{ch:.2f}", f"{t:.4f}", f"{v:.1f}"])
+
+
+def read_picks(path: str | os.PathLike[str]) -> dict[str, np.ndarray]:
+    """Read a picks table CSV; raise :class:`FileFormatError` naming the line on bad content."""
+    p = Path(path)
+    try:
+        text = p.read_text()
+    except OSError as exc:
+        raise FileFormatError(p, f"cannot read: {exc.strerror}") from None
+    lines = [(n, ln) for n, ln in enumerate(text.splitlines(), 1) if ln.strip() and not ln.lstrip().startswith("#")]
+    if not lines:
+        raise FileFormatError(p, "empty picks table", position="line 1")
+    n0, header = lines[0]
+    cols = [c.strip() for c in header.split(",")]
+    missing = [c for c in PICK_COLUMNS if c not in cols]
+    if missing:
+        raise FileFormatError(p, f"missing column(s) {missing}; need {list(PICK_COLUMNS)}", position=f"line {n0}")
+    out: dict[str, list[float]] = {c: [] for c in PICK_COLUMNS}
+    for n, ln in lines[1:]:
+        vals = [x.strip() for x in ln.split(",")]
+        if len(vals) != len(cols):
+            raise FileFormatError(p, f"expected {len(cols)} values, got {len(vals)}", position=f"line {n}")
+        for c in PICK_COLUMNS:
+            try:
+                x = float(vals[cols.index(c)])
+            except ValueError:
+                raise FileFormatError(p, f"column {c}: not a number: {vals[cols.index(c)]!r}", position=f"line {n}") from None
+            if not np.isfinite(x) or (c in ("time_s", "vrms_m_s") and (x < 0 or (c == "vrms_m_s" and x == 0))):
+                raise FileFormatError(p, f"column {c}: invalid value {x}", position=f"line {n}")
+            out[c].append(x)
+    res = {c: np.asarray(v, float) for c, v in out.items()}
+    res["cdp"] = res["cdp"].astype(np.int64)
+    if res["cdp"].size == 0:
+        raise FileFormatError(p, "no picks", position=f"line {n0}")
+    return res
+
+
+__all__ = [
+    "PICK_COLUMNS", "dix", "pick_semblance", "read_picks", "semblance", "velocity_field",
+    "vrms_from_interval", "vrms_function", "write_picks",
+]
