@@ -1,0 +1,249 @@
+"""Files of (240-byte header + samples) traces: the common engine of the SEG-Y and SU readers.
+
+:func:`plan` works out where every trace is (fixed trace length, or a
+chain of variable-length traces) and checks it against the file size
+without trusting any count in a header; :func:`read_traces` reads them
+eagerly in cache-sized chunks, :func:`lazy_data` wraps a fixed-length file
+in a memory-mapped Dask array.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from geoexplore.core.errors import FileFormatError
+from geoexplore.seismic.io.samples import SampleFormat, decode
+
+CHUNK_BYTES = 8 * 2**20
+
+
+@dataclass
+class Layout:
+    """Where the traces of a file are."""
+
+    path: str
+    byte_order: str
+    fmt: SampleFormat
+    data_start: int
+    header_size: int  # bytes of trace header(s) before each trace's samples
+    n_traces: int
+    n_samples: int  # samples of the longest trace
+    fixed: bool
+    offsets: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # header byte offsets (variable only)
+    trace_ns: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # samples per trace (variable only)
+
+    @property
+    def trace_size(self) -> int:
+        return self.header_size + self.n_samples * self.fmt.itemsize
+
+    def trace_offset(self, i: int) -> int:
+        """Byte offset of trace ``i``'s header."""
+        if self.fixed:
+            return self.data_start + i * self.trace_size
+        return int(self.offsets[i])
+
+
+def _ns_at(mm: np.ndarray, off: int, e: str) -> int:
+    return int(mm[off + 114:off + 116].view(f"{e}u2")[0])
+
+
+def plan(path: str, data_start: int, header_size: int, ns_default: int, fmt: SampleFormat, byte_order: str) -> Layout:
+    """Locate the traces of a file.
+
+    Parameters
+    ----------
+    path : str
+    data_start : int
+        Byte offset of the first trace header.
+    header_size : int
+        Bytes of header per trace (240, or more for SEG-Y rev 2 extension headers).
+    ns_default : int
+        Samples per trace from the file header (0 if none).
+    fmt : SampleFormat
+    byte_order : {"big", "little"}
+
+    Raises
+    ------
+    FileFormatError
+        Truncated trace, header sample count running past the end of the
+        file, zero-length trace, trailing garbage; naming trace and byte offset.
+    """
+    size = os.path.getsize(path)
+    e = ">" if byte_order == "big" else "<"
+    remaining = size - data_start
+    if remaining < 0:
+        raise FileFormatError(path, f"file is {size} bytes, shorter than its file headers ({data_start} bytes)",
+                              byte_offset=size)
+    if remaining == 0:
+        return Layout(path, byte_order, fmt, data_start, header_size, 0, max(ns_default, 0), True)
+    if remaining < header_size:
+        raise FileFormatError(path, f"file ends inside the header of trace 0 ({remaining} of {header_size} bytes)",
+                              position=f"trace 0 (byte {data_start})", byte_offset=data_start)
+    mm = np.memmap(path, dtype=np.uint8, mode="r")
+    try:
+        ns0 = _ns_at(mm, data_start, e)
+        ns_fixed = ns_default if ns_default > 0 else ns0
+        if ns_fixed > 0:
+            tsize = header_size + ns_fixed * fmt.itemsize
+            if remaining % tsize == 0:
+                n = remaining // tsize
+                hdr_ns = np.ascontiguousarray(
+                    np.lib.stride_tricks.as_strided(mm[data_start + 114:], shape=(n, 2), strides=(tsize, 1))
+                ).view(f"{e}u2").reshape(-1)
+                ok = (hdr_ns == ns_fixed) | (hdr_ns == 0)
+                if ok.all() or not _chain_fits(mm, data_start, header_size, fmt.itemsize, ns_fixed, e, size):
+                    return Layout(path, byte_order, fmt, data_start, header_size, int(n), int(ns_fixed), True)
+        return _chain(path, mm, data_start, header_size, fmt, byte_order, ns_default, size)
+    finally:
+        del mm
+
+
+def _chain_fits(mm, start, hsize, bps, ns_default, e, size) -> bool:
+    off = start
+    while off + hsize <= size:
+        ns = _ns_at(mm, off, e) or ns_default
+        if ns <= 0:
+            return False
+        off += hsize + ns * bps
+    return off == size
+
+
+def _chain(path, mm, start, hsize, fmt, byte_order, ns_default, size) -> Layout:
+    e = ">" if byte_order == "big" else "<"
+    offs, nss = [], []
+    off, i = start, 0
+    while off < size:
+        if off + hsize > size:
+            raise FileFormatError(path, f"file ends inside the header of trace {i} ({size - off} of {hsize} bytes)",
+                                  position=f"trace {i} (byte {off})", byte_offset=off)
+        ns_hdr = _ns_at(mm, off, e)
+        ns = ns_hdr or ns_default
+        if ns <= 0:
+            raise FileFormatError(path, f"trace {i} has zero samples (header and file header both say 0)",
+                                  position=f"trace {i} (byte {off})", byte_offset=off)
+        need = ns * fmt.itemsize
+        have = size - off - hsize
+        if need > have:
+            claim = f"its header claims {ns_hdr} samples" if ns_hdr else f"the file header claims {ns_default} samples"
+            raise FileFormatError(
+                path,
+                f"trace {i} is truncated: {claim} ({need} bytes of {fmt.name}) but only {have} bytes remain",
+                position=f"trace {i} (byte {off})", byte_offset=off + hsize + have,
+            )
+        offs.append(off)
+        nss.append(ns)
+        off += hsize + need
+        i += 1
+    nss_a = np.asarray(nss, dtype=np.int64)
+    if nss_a.size and (nss_a == nss_a[0]).all() and ns_default not in (0, nss_a[0]):
+        pass  # consistent per-trace counts that disagree with the file header: trust the traces
+    fixed = bool(nss_a.size) and bool((nss_a == nss_a[0]).all())
+    return Layout(path, byte_order, fmt, start, hsize, len(offs), int(nss_a.max()) if nss_a.size else 0, fixed,
+                  np.asarray(offs, dtype=np.int64), nss_a)
+
+
+def read_traces(layout: Layout, out_dtype: Any = np.float32) -> tuple[np.ndarray, np.ndarray]:
+    """Read all traces eagerly.
+
+    Returns
+    -------
+    data : ndarray (n_traces, n_samples) of ``out_dtype``; variable-length traces are NaN-padded
+        (or zero-padded for integer output).
+    headers : ndarray (n_traces, 240) of uint8
+    """
+    n, ns, bps = layout.n_traces, layout.n_samples, layout.fmt.itemsize
+    data = np.empty((n, ns), dtype=out_dtype)
+    hdrs = np.empty((n, 240), dtype=np.uint8)
+    if n == 0:
+        return data, hdrs
+    with open(layout.path, "rb") as f:
+        if layout.fixed:
+            tsize = layout.trace_size
+            k = max(1, CHUNK_BYTES // tsize)
+            f.seek(layout.data_start)
+            buf = np.empty(k * tsize, dtype=np.uint8)
+            for i0 in range(0, n, k):
+                kk = min(k, n - i0)
+                b = buf[: kk * tsize]
+                got = f.readinto(memoryview(b))
+                if got != kk * tsize:  # the file shrank under us
+                    raise FileFormatError(layout.path, "unexpected end of file", byte_offset=layout.data_start + i0 * tsize + got)
+                b2 = b.reshape(kk, tsize)
+                hdrs[i0:i0 + kk] = b2[:, :240]
+                decode(b2[:, layout.header_size:], layout.fmt, layout.byte_order, data[i0:i0 + kk])
+        else:
+            data[...] = np.nan if np.dtype(out_dtype).kind == "f" else 0
+            for i in range(n):
+                f.seek(int(layout.offsets[i]))
+                nsi = int(layout.trace_ns[i])
+                raw = f.read(layout.header_size + nsi * bps)
+                b = np.frombuffer(raw, dtype=np.uint8)
+                hdrs[i] = b[:240]
+                decode(b[layout.header_size:].reshape(1, -1), layout.fmt, layout.byte_order, data[i:i + 1, :nsi])
+    return data, hdrs
+
+
+def read_headers(layout: Layout) -> np.ndarray:
+    """The raw 240-byte headers of all traces, shape (n_traces, 240), without reading samples into memory."""
+    n = layout.n_traces
+    if n == 0:
+        return np.empty((0, 240), np.uint8)
+    mm = np.memmap(layout.path, dtype=np.uint8, mode="r")
+    try:
+        if layout.fixed:
+            view = np.lib.stride_tricks.as_strided(mm[layout.data_start:], shape=(n, 240), strides=(layout.trace_size, 1))
+            return np.array(view)
+        return np.stack([np.asarray(mm[o:o + 240]) for o in layout.offsets])
+    finally:
+        del mm
+
+
+class _TraceArray:
+    """Array-like view of the samples of a fixed-length trace file (for dask.array.from_array)."""
+
+    def __init__(self, layout: Layout, dtype: Any) -> None:
+        self.layout = layout
+        self.dtype = np.dtype(dtype)
+        self.shape = (layout.n_traces, layout.n_samples)
+        self.ndim = 2
+
+    def __getitem__(self, key: Any) -> np.ndarray:
+        lay = self.layout
+        if not isinstance(key, tuple):
+            key = (key,)
+        key = key + (slice(None),) * (2 - len(key))
+        rows = np.arange(lay.n_traces)[key[0]]
+        scalar_row = np.ndim(rows) == 0
+        rows = np.atleast_1d(rows)
+        mm = np.memmap(lay.path, dtype=np.uint8, mode="r", offset=lay.data_start,
+                       shape=(lay.n_traces, lay.trace_size))
+        try:
+            if rows.size and (np.diff(rows) == 1).all():
+                raw = mm[rows[0]:rows[-1] + 1, lay.header_size:]
+            else:
+                raw = mm[rows, lay.header_size:]
+            out = np.empty((rows.size, lay.n_samples), dtype=self.dtype)
+            decode(np.asarray(raw), lay.fmt, lay.byte_order, out)
+        finally:
+            del mm
+        out = out[:, key[1]]
+        return out[0] if scalar_row else out
+
+
+def lazy_data(layout: Layout, dtype: Any = np.float32, chunk_bytes: int = 64 * 2**20):
+    """A Dask array of the samples of a fixed-length trace file, backed by a memory map."""
+    import dask.array as da
+
+    if not layout.fixed:
+        raise FileFormatError(layout.path, "lazy reading needs traces of equal length; read it with lazy=False")
+    per = max(1, chunk_bytes // max(1, layout.n_samples * np.dtype(dtype).itemsize))
+    arr = _TraceArray(layout, dtype)
+    return da.from_array(arr, chunks=(per, layout.n_samples), asarray=False, meta=np.empty((0, 0), dtype=dtype),
+                         name=f"traces-{os.path.basename(layout.path)}-{abs(hash((layout.path, os.path.getmtime(layout.path), layout.data_start)))}")
+
+
+__all__ = ["Layout", "lazy_data", "plan", "read_headers", "read_traces"]
