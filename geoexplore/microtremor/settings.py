@@ -1,0 +1,62 @@
+"""Typed settings of the microtremor processing (units in the names)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from geoexplore.pipeline.settings import Settings
+
+__all__ = ["HvsrSettings", "ThicknessSettings", "POWER_LAW_DEFAULTS"]
+
+#: published power-law coefficients h = a * f0**b (h in m, f0 in Hz)
+POWER_LAW_DEFAULTS: dict[str, tuple[float, float, str]] = {
+    "ibs-von_seht_1999": (96.0, -1.388, "Ibs-von Seht and Wohlenberg (1999), BSSA 89(1): Lower Rhine Embayment, Germany"),
+    "delgado_2000": (55.11, -1.256, "Delgado et al. (2000), Eng. Geol. 56: Segura river valley, Spain"),
+    "parolai_2002": (108.0, -1.551, "Parolai et al. (2002), BSSA 92(6): Cologne area, Germany"),
+    "hinzen_2004": (137.0, -1.19, "Hinzen et al. (2004), J. Earthq. Eng. 8(6): Lower Rhine Embayment, Germany"),
+}
+
+
+class HvsrSettings(Settings):
+    """Single-station H/V processing (defaults: Geopsy-like, SESAME-conforming)."""
+
+    window_length_s: float = Field(60.0, gt=0, description="time window length (s)")
+    window_overlap: float = Field(0.0, ge=0, lt=1, description="fractional window overlap")
+    detrend: Literal["linear", "constant", "none"] = Field("linear", description="per-window detrend")
+    taper_alpha: float = Field(0.1, ge=0, le=1, description="Tukey taper: tapered fraction of the window")
+    n_fft: int | None = Field(None, ge=2, description="FFT length (zero padding); default the window length")
+    bandpass_hz: tuple[float, float] | None = Field(None, description="optional zero-phase Butterworth band-pass (low, high) Hz applied before windowing")
+    freq_min_hz: float = Field(0.3, gt=0, description="lowest output frequency (Hz)")
+    freq_max_hz: float = Field(40.0, gt=0, description="highest output frequency (Hz)")
+    n_freq: int = Field(2048, ge=8, le=100000, description="log-spaced output frequencies")
+    smoothing_b: float = Field(40.0, gt=0, description="Konno-Ohmachi bandwidth coefficient b")
+    smoothing_cutoff: float | None = Field(3.0, gt=0, description="truncate the Konno-Ohmachi window at |b log10(f/fc)| <= cutoff (3 as hvsrpy; None = no truncation)")
+    combination: Literal["squared_average", "geometric_mean", "arithmetic_mean", "total_horizontal", "maximum", "azimuth"] = Field(
+        "squared_average", description="horizontal combination (squared_average = Geopsy 'Squared')")
+    azimuth_deg: float = Field(0.0, description="azimuth (deg clockwise from north) for combination='azimuth'")
+    azimuths_deg: list[float] | None = Field(None, description="if set, also compute rotated H/V at these azimuths (deg)")
+    anti_trigger: bool = Field(False, description="reject windows by STA/LTA")
+    sta_s: float = Field(1.0, gt=0, description="STA length (s)")
+    lta_s: float = Field(30.0, gt=0, description="LTA length (s)")
+    sta_lta_min: float = Field(0.2, ge=0, description="lowest STA/LTA allowed")
+    sta_lta_max: float = Field(2.5, gt=0, description="highest STA/LTA allowed")
+    max_amplitude_factor: float | None = Field(None, gt=1, description="reject windows whose peak exceeds this factor times the median window peak")
+    frequency_rejection: bool = Field(True, description="Cox et al. (2020) frequency-domain window rejection")
+    rejection_n_std: float = Field(2.0, gt=0, description="rejection band in lognormal standard deviations")
+    peak_freq_min_hz: float | None = Field(None, gt=0, description="lower bound of the f0 search (Hz)")
+    peak_freq_max_hz: float | None = Field(None, gt=0, description="upper bound of the f0 search (Hz)")
+    min_windows: int = Field(3, ge=1, description="fewer kept windows than this is an error")
+    expected_fs_hz: float | None = Field(None, gt=0, description="raise if the header sampling rate differs")
+    channels: dict[str, str] | None = Field(None, description="component -> channel code, e.g. {N: HH1, E: HH2, Z: HHZ}")
+
+
+class ThicknessSettings(Settings):
+    """f0 to sediment thickness."""
+
+    method: Literal["power_law", "quarter_wavelength"] = Field("power_law", description="conversion")
+    a: float | None = Field(None, gt=0, description="power law coefficient a in h = a f0^b (m); default from 'preset'")
+    b: float | None = Field(None, description="power law exponent b")
+    preset: str = Field("ibs-von_seht_1999", description=f"published coefficients: {', '.join(POWER_LAW_DEFAULTS)}")
+    vs_m_s: float | None = Field(None, gt=0, description="quarter wavelength: average sediment Vs (m/s)")

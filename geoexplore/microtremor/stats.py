@@ -1,0 +1,58 @@
+"""Lognormal statistics of H/V curves and peak frequencies (Cox et al. 2020 convention)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["lognormal", "curve_statistics", "window_peaks", "peak_of_curve"]
+
+
+def lognormal(values: np.ndarray) -> tuple[float, float]:
+    """Lognormal median exp(mean(ln x)) and standard deviation sigma_ln (ddof=1) of positive values."""
+    v = np.asarray(values, float)
+    v = v[np.isfinite(v) & (v > 0)]
+    if v.size == 0:
+        return float("nan"), float("nan")
+    ln = np.log(v)
+    return float(np.exp(ln.mean())), float(ln.std(ddof=1)) if v.size > 1 else 0.0
+
+
+def curve_statistics(hv: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Lognormal median curve and sigma_ln curve of window curves ``hv`` (nwin, nfreq).
+
+    The median curve is what Geopsy calls the "average" (mean of ln H/V),
+    and ``exp(ln median +- sigma_ln)`` are its "min" and "max".
+    """
+    ln = np.log(np.asarray(hv, float))
+    med = np.exp(ln.mean(axis=0))
+    sig = ln.std(axis=0, ddof=1) if ln.shape[0] > 1 else np.zeros(ln.shape[1])
+    return med, sig
+
+
+def _search_mask(f: np.ndarray, fmin: float | None, fmax: float | None) -> np.ndarray:
+    m = np.ones(f.shape, bool)
+    if fmin is not None:
+        m &= f >= fmin
+    if fmax is not None:
+        m &= f <= fmax
+    if not m.any():
+        raise ValueError(f"no frequency in the peak search range {fmin}-{fmax} Hz")
+    return m
+
+
+def peak_of_curve(f_hz: np.ndarray, curve: np.ndarray, fmin: float | None = None, fmax: float | None = None) -> tuple[float, float, int]:
+    """(frequency, amplitude, index) of the largest value of ``curve`` within [fmin, fmax]."""
+    f = np.asarray(f_hz, float)
+    m = _search_mask(f, fmin, fmax)
+    c = np.where(m, np.asarray(curve, float), -np.inf)
+    i = int(np.nanargmax(c))
+    return float(f[i]), float(curve[i]), i
+
+
+def window_peaks(f_hz: np.ndarray, hv: np.ndarray, fmin: float | None = None, fmax: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Peak frequency (Hz) and amplitude of each window curve (nwin, nfreq) within [fmin, fmax]."""
+    f = np.asarray(f_hz, float)
+    m = _search_mask(f, fmin, fmax)
+    h = np.where(m[None, :], np.asarray(hv, float), -np.inf)
+    i = np.argmax(h, axis=1)
+    return f[i], np.asarray(hv)[np.arange(len(i)), i]
