@@ -155,7 +155,9 @@ def can_read(path: str | os.PathLike[str]) -> bool:
     """True if the file looks like SEG-Y (valid binary header and a trace layout that fits the file)."""
     try:
         fh = file_headers(path)
-        if not (_textlike(open(path, "rb").read(3200)) or fh["revision"] > 0):
+        with open(path, "rb") as f:
+            text_ok = _textlike(f.read(3200))
+        if not (text_ok or fh["revision"] > 0):
             # without a text header, insist on a layout that matches the file size exactly
             T.plan(os.fspath(path), fh["data_start"], fh["header_size"], fh["ns"], fh["fmt"], fh["byte_order"])
         return fh["ns"] > 0 or fh["size"] > 3600
