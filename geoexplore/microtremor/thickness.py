@@ -1,0 +1,86 @@
+"""Resonance frequency f0 to sediment thickness, with uncertainty from the f0 statistics.
+
+* ``power_law``: h = a * f0**b (h in m, f0 in Hz). Published regional fits
+  are in :data:`geoexplore.microtremor.settings.POWER_LAW_DEFAULTS`
+  (default Ibs-von Seht and Wohlenberg 1999: a = 96, b = -1.388).
+* ``quarter_wavelength``: the depth h at which the vertical S travel time
+  through the Vs profile reaches 1 / (4 f0) (exact for a uniform layer).
+* ``sh_transfer``: the depth h of a half-space under the Vs profile for
+  which the exact 1D SH transfer function peaks at f0 (exact for any
+  layered profile; use when the profile is graded).
+
+Uncertainty: thickness at f0 * exp(-+ sigma_ln) (lognormal f0), reported as
+half the spread: thickness_err_m.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from geoexplore.microtremor.transfer import peak_frequency, sh_transfer
+
+__all__ = ["power_law", "quarter_wavelength", "sh_transfer_depth", "thickness_with_error"]
+
+
+def power_law(f0_hz: np.ndarray, a: float = 96.0, b: float = -1.388) -> np.ndarray:
+    """h = a f0^b (m)."""
+    return a * np.asarray(f0_hz, float) ** b
+
+
+def _travel_time(top_m: np.ndarray, vs_m_s: np.ndarray, depth_m: np.ndarray) -> np.ndarray:
+    """Vertical S travel time (s) from the surface to ``depth_m`` through layers with tops ``top_m``."""
+    top = np.asarray(top_m, float)
+    v = np.asarray(vs_m_s, float)
+    z = np.atleast_1d(np.asarray(depth_m, float))
+    edges = np.r_[top, np.inf]
+    t = np.zeros_like(z)
+    for i in range(len(top)):
+        dz = np.clip(z - edges[i], 0, edges[i + 1] - edges[i])
+        t += dz / v[i]
+    return t
+
+
+def quarter_wavelength(f0_hz: np.ndarray, top_m: np.ndarray, vs_m_s: np.ndarray) -> np.ndarray:
+    """Depth (m) where the S travel time equals 1/(4 f0); the last layer extends to infinity."""
+    f = np.atleast_1d(np.asarray(f0_hz, float))
+    target = 1.0 / (4.0 * f)
+    zz = np.linspace(0, 5000, 50001)
+    tt = _travel_time(top_m, vs_m_s, zz)
+    return np.interp(target, tt, zz).reshape(np.shape(f0_hz))
+
+
+def sh_transfer_depth(
+    f0_hz: np.ndarray, top_m: np.ndarray, vs_m_s: np.ndarray, density_kg_m3: np.ndarray, *,
+    halfspace_vs_m_s: float, halfspace_density_kg_m3: float = 2150.0, damping: float = 0.03,
+    depths_m: np.ndarray | None = None,
+) -> np.ndarray:
+    """Depth (m) of the half-space for which the SH transfer function of the profile peaks at f0.
+
+    The fundamental peak frequency is computed for trial depths (decreasing
+    with depth) and interpolated in log-log.
+    """
+    z = np.asarray(depths_m if depths_m is not None else np.geomspace(5, 2000, 120), float)
+    top = np.asarray(top_m, float)
+    f = np.geomspace(0.02, 50, 1500)
+    fp = np.empty(z.size)
+    for j, h in enumerate(z):
+        k = top < h
+        th = np.diff(np.r_[top[k], h])
+        tf = sh_transfer(f, np.r_[th, 0.0], np.r_[np.asarray(vs_m_s)[k], halfspace_vs_m_s],
+                         np.r_[np.asarray(density_kg_m3)[k], halfspace_density_kg_m3], damping)
+        # fundamental: the first local maximum above 1.2 of the amplitude
+        a = np.abs(tf)
+        loc = np.flatnonzero((a[1:-1] > a[:-2]) & (a[1:-1] >= a[2:]) & (a[1:-1] > 1.2)) + 1
+        i = loc[0] if loc.size else int(np.argmax(a))
+        fp[j] = peak_frequency(f[i - 1:i + 2], tf[i - 1:i + 2])[0] if 0 < i < f.size - 1 else f[i]
+    order = np.argsort(fp)
+    return np.exp(np.interp(np.log(np.atleast_1d(f0_hz)), np.log(fp[order]), np.log(z[order]))).reshape(np.shape(f0_hz))
+
+
+def thickness_with_error(f0_hz: np.ndarray, sigma_ln: np.ndarray, convert) -> tuple[np.ndarray, np.ndarray]:
+    """(thickness, error) with error = |h(f0 e^-s) - h(f0 e^s)| / 2 for a conversion function ``convert``."""
+    f0 = np.asarray(f0_hz, float)
+    s = np.nan_to_num(np.asarray(sigma_ln, float))
+    h = convert(f0)
+    lo, hi = convert(f0 * np.exp(-s)), convert(f0 * np.exp(s))
+    return np.asarray(h, float), np.abs(np.asarray(lo) - np.asarray(hi)) / 2.0
