@@ -95,12 +95,20 @@ def diffraction_section(
     """Zero-offset section (n_x, n_samples) of a point diffractor at (x0, t0) in a constant-velocity medium.
 
     Traveltime ``sqrt(t0**2 + 4 (x - x0)**2 / v**2)``, amplitude with the 2D
-    spreading and obliquity factors ``(t0 / t) / sqrt(t)``.
+    spreading and obliquity factors ``(t0 / t) / sqrt(t)``, and the 2D
+    Green's function phase: the wavelet is half-integrated
+    (``(-i w)**-1/2``, a 45 degree phase rotation), so that a correct 2D
+    migration returns the zero-phase wavelet at ``(x0, t0)``.
     """
     x = np.asarray(x_m, float)
     t = np.sqrt(t0_s**2 + 4 * (x - x0_m) ** 2 / v_m_s**2)
     amp = (t0_s / t) / np.sqrt(t / t0_s)
-    return add_wavelet(n_samples, dt_s, t[:, None], amp[:, None], freq_hz)
+    d = add_wavelet(n_samples, dt_s, t[:, None], amp[:, None], freq_hz)
+    nfft = int(2 ** np.ceil(np.log2(2 * n_samples)))
+    f = np.fft.rfftfreq(nfft, dt_s)
+    h = np.zeros(f.size, complex)
+    h[1:] = 1.0 / np.sqrt(-1j * f[1:] / freq_hz)
+    return np.fft.irfft(np.fft.rfft(d, nfft, axis=1) * h, nfft, axis=1)[:, :n_samples]
 
 
 @nb.njit(parallel=True, cache=True, fastmath=True)
