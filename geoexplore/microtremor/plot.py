@@ -1,0 +1,126 @@
+"""Figures of microtremor results (imported by nobody that computes)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+
+def _finish(fig: Any, ax_list: list, synthetic: bool, path: str | Path | None) -> Any:
+    from geoexplore.report.style import synthetic_stamp
+
+    if synthetic:
+        for ax in ax_list:
+            synthetic_stamp(ax)
+    if path is not None:
+        fig.savefig(path, bbox_inches="tight")
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+    return fig
+
+
+def plot_hvsr_dataset(ds: Any, path: str | Path | None = None) -> Any:
+    """H/V curves of the windows (grey kept, red rejected), the median with +-1 sigma, the f0 band, and the SESAME table."""
+    import matplotlib.pyplot as plt
+
+    from geoexplore.report.style import figure_style
+
+    with figure_style():
+        fig, (ax, axt) = plt.subplots(1, 2, figsize=(10, 4), gridspec_kw={"width_ratios": [1.4, 1]})
+        f = ds["frequency_hz"].values
+        hv = ds["hv"].values
+        keep = ds["keep"].values.astype(bool)
+        for i in range(hv.shape[0]):
+            if np.all(np.isfinite(hv[i])):
+                ax.plot(f, hv[i], color="0.75" if keep[i] else "#d08080", lw=0.5)
+        med, sig = ds["median"].values, ds["sigma_ln"].values
+        ax.plot(f, med, "k", lw=1.8, label="lognormal median")
+        ax.plot(f, med * np.exp(sig), "k--", lw=0.8, label="median x/ exp(sigma_ln)")
+        ax.plot(f, med / np.exp(sig), "k--", lw=0.8)
+        f0w, s = ds.attrs["f0_windows_hz"], ds.attrs["f0_windows_sigma_ln"]
+        ax.axvspan(f0w * np.exp(-s), f0w * np.exp(s), color="tab:blue", alpha=0.15, label="f0 windows +- 1 sigma")
+        ax.axvline(ds.attrs["f0_hz"], color="tab:blue", lw=1, label=f"f0 = {ds.attrs['f0_hz']:.3f} Hz")
+        ax.set_xscale("log")
+        ax.set_xlabel("frequency (Hz)")
+        ax.set_ylabel("H/V amplitude")
+        ax.set_title(f"{ds.attrs.get('station', '')}: {int(keep.sum())} of {keep.size} windows")
+        ax.legend(loc="upper right", fontsize=7)
+        axt.axis("off")
+        ses = json.loads(ds.attrs["sesame_json"])
+        rows = [[c["name"], f"{c['value']:.3g}", f"{c['relation']} {c['threshold']:.3g}", "pass" if c["passed"] else "FAIL"]
+                for c in ses["reliability"] + ses["clarity"]]
+        t = axt.table(cellText=rows, colLabels=["SESAME criterion", "value", "threshold", ""], loc="center", cellLoc="left")
+        t.auto_set_font_size(False)
+        t.set_fontsize(6.5)
+        t.scale(1, 1.3)
+        axt.set_title(f"reliability {ses['n_reliability']}/3, clarity {ses['n_clarity']}/6")
+        return _finish(fig, [ax], bool(ds.attrs.get("synthetic", 0)), path)
+
+
+def plot_profile_dataset(ds: Any, path: str | Path | None = None, faults: dict[str, float] | None = None) -> Any:
+    """f0 and sediment thickness along the profile (with errors; unreliable stations hollow)."""
+    import matplotlib.pyplot as plt
+
+    from geoexplore.report.style import figure_style
+
+    with figure_style():
+        fig, (a1, a2) = plt.subplots(2, 1, figsize=(8, 5), sharex=True)
+        x = ds["chainage_m"].values
+        f0, s = ds["f0_hz"].values, ds["f0_sigma_ln"].values
+        rel = ds["reliable"].values.astype(bool)
+        a1.errorbar(x, f0, yerr=[f0 - f0 * np.exp(-s), f0 * np.exp(s) - f0], fmt="none", ecolor="0.6", lw=0.8)
+        a1.plot(x[rel], f0[rel], "o", color="tab:blue", ms=4, label="SESAME reliable")
+        a1.plot(x[~rel], f0[~rel], "o", mfc="none", color="tab:blue", ms=4, label="not reliable")
+        a1.set_ylabel("f0 (Hz)")
+        a1.legend(fontsize=7)
+        h, he = ds["thickness_m"].values, ds["thickness_err_m"].values
+        a2.errorbar(x, h, yerr=he, fmt="s-", color="tab:brown", ms=3, lw=1)
+        a2.invert_yaxis()
+        a2.set_ylabel("sediment thickness (m)")
+        a2.set_xlabel("chainage (m)")
+        a2.set_title(ds.attrs.get("thickness_method", ""), fontsize=8)
+        for name, xf in (faults or {}).items():
+            for a in (a1, a2):
+                a.axvline(xf, color="r", lw=0.8, ls=":")
+            a1.text(xf, a1.get_ylim()[1], name, color="r", ha="center", va="bottom", fontsize=8)
+        return _finish(fig, [a1, a2], bool(ds.attrs.get("synthetic", 0)), path)
+
+
+def plot_array_dataset(ds: Any, path: str | Path | None = None) -> Any:
+    """SPAC curves per ring, dispersion curves (SPAC, FK, fitted) and the Vs profile ensemble with Vs30."""
+    import matplotlib.pyplot as plt
+
+    from geoexplore.report.style import figure_style
+
+    with figure_style():
+        fig, (a0, a1, a2) = plt.subplots(1, 3, figsize=(12, 4))
+        f = ds["frequency_hz"].values
+        for k, r in enumerate(ds["ring_m"].values):
+            a0.plot(f, ds["spac"].values[k], lw=1, label=f"r = {r:.0f} m")
+        a0.set_xscale("log")
+        a0.set_xlabel("frequency (Hz)")
+        a0.set_ylabel("SPAC coefficient")
+        a0.legend(fontsize=6)
+        a1.errorbar(f, ds["phase_velocity_m_s"].values, yerr=ds["phase_velocity_err_m_s"].values, fmt="o", ms=3, label="MSPAC")
+        if "fk_phase_velocity_m_s" in ds:
+            a1.plot(f, ds["fk_phase_velocity_m_s"].values, "x", color="tab:green", label="FK")
+        a1.plot(f, ds["phase_velocity_best_m_s"].values, "k-", label="best model")
+        a1.set_xscale("log")
+        a1.set_ylim(0, np.nanmax(ds["phase_velocity_m_s"].values) * 1.5)
+        a1.set_xlabel("frequency (Hz)")
+        a1.set_ylabel("Rayleigh phase velocity (m/s)")
+        a1.legend(fontsize=7)
+        z = ds["depth_m"].values
+        a2.fill_betweenx(z, ds["vs_p16_m_s"].values, ds["vs_p84_m_s"].values, color="0.8", label="ensemble 16-84 %")
+        a2.plot(ds["vs_best_m_s"].values, z, "k", lw=1.5, drawstyle="steps-pre", label="best")
+        a2.invert_yaxis()
+        a2.set_xlabel("Vs (m/s)")
+        a2.set_ylabel("depth (m)")
+        a2.set_title(f"Vs30 = {ds.attrs['vs30_m_s']:.0f} +- {ds.attrs['vs30_err_m_s']:.0f} m/s; "
+                     f"half-space at {ds.attrs['halfspace_depth_m']:.0f} +- {ds.attrs['halfspace_depth_err_m']:.0f} m", fontsize=8)
+        a2.legend(fontsize=7)
+        return _finish(fig, [a0, a1, a2], bool(ds.attrs.get("synthetic", 0)), path)

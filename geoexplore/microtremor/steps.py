@@ -1,0 +1,214 @@
+"""Workflow steps of the microtremor package.
+
+* ``microtremor.hvsr`` (fan-out over record files): single-station H/V;
+* ``microtremor.array`` : SPAC/MSPAC + FK dispersion of an array and the Vs inversion;
+* ``microtremor.thickness`` : f0 and sediment thickness along the line: the
+  ``microtremor`` image table of :mod:`geoexplore.core.images`.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+import xarray as xr
+from pydantic import Field
+
+from geoexplore.microtremor.settings import HvsrSettings, POWER_LAW_DEFAULTS
+from geoexplore.pipeline.settings import Settings
+from geoexplore.pipeline.step import StepContext, step
+
+
+class HvsrStepSettings(HvsrSettings):
+    """H/V settings plus where to find station chainages."""
+
+    stations_file: str | None = Field(None, description="JSON with a 'stations' list (file, station, chainage_m), relative to the input dir")
+    synthetic: bool = Field(False, description="label results as synthetic")
+
+
+class ArraySettings(Settings):
+    """Array processing and Vs inversion."""
+
+    array_file: str = Field("microtremor/array/array.csv", description="CSV station,x_m,y_m,file (files relative to the CSV)")
+    freq_min_hz: float = Field(1.0, gt=0, description="lowest dispersion frequency (Hz)")
+    freq_max_hz: float = Field(12.0, gt=0, description="highest dispersion frequency (Hz)")
+    n_freq: int = Field(25, ge=3, description="log-spaced dispersion frequencies")
+    window_length_s: float = Field(20.0, gt=0, description="SPAC window length (s)")
+    fk: bool = Field(True, description="also run FK beamforming")
+    n_layers: int = Field(3, ge=1, le=8, description="layers over the half-space in the inversion")
+    max_iterations: int = Field(30, ge=1, description="differential-evolution generations")
+    popsize: int = Field(10, ge=4, description="differential-evolution population factor")
+    seed: int = Field(1, description="random seed of the global search")
+    synthetic: bool = Field(False, description="label results as synthetic")
+
+
+class ThicknessStepSettings(Settings):
+    """f0 -> thickness along the line."""
+
+    method: Literal["power_law", "quarter_wavelength", "sh_transfer"] = Field("sh_transfer", description="conversion (see thickness.py)")
+    preset: str = Field("ibs-von_seht_1999", description="power-law coefficients preset")
+    a: float | None = Field(None, gt=0, description="power law a (m)")
+    b: float | None = Field(None, description="power law b")
+    halfspace_vs_m_s: float | None = Field(None, gt=0, description="sh_transfer: Vs below the mapped contrast; default the inverted half-space")
+    line: str = Field("shallow", description="line name")
+
+
+def _station_table(ctx: StepContext, name: str | None) -> dict[str, dict]:
+    if not name:
+        return {}
+    data = json.loads(ctx.path(name).read_text())
+    return {Path(r["file"]).name: r for r in data.get("stations", [])}
+
+
+@step("microtremor.hvsr", settings=HvsrStepSettings, fan_out="files", figure="geoexplore.microtremor.plot:plot_hvsr_dataset")
+def hvsr(ctx: StepContext, settings: HvsrStepSettings) -> xr.Dataset:
+    """Single-station H/V of one record (windows, curves, f0, SESAME criteria)."""
+    from geoexplore.microtremor.io import read_record
+    from geoexplore.microtremor.process import process_record
+
+    path = Path(ctx.item_value)
+    rec = read_record(path, channels=settings.channels, expected_fs_hz=settings.expected_fs_hz)
+    base = HvsrSettings(**{k: v for k, v in settings.model_dump().items() if k in HvsrSettings.model_fields})
+    res = process_record(rec, base)
+    return hvsr_to_dataset(res, chainage_m=_station_table(ctx, settings.stations_file).get(path.name, {}).get("chainage_m"),
+                           synthetic=settings.synthetic, source=path.name)
+
+
+def hvsr_to_dataset(res, *, chainage_m: float | None = None, synthetic: bool = False, source: str = "") -> xr.Dataset:
+    """An :class:`~geoexplore.microtremor.process.HvsrResult` as a Dataset."""
+    ds = xr.Dataset(
+        {
+            "hv": (("window", "frequency_hz"), res.hv),
+            "median": (("frequency_hz",), res.median),
+            "sigma_ln": (("frequency_hz",), res.sigma_ln),
+            "keep": (("window",), res.keep),
+            "window_f0_hz": (("window",), res.window_f0_hz),
+            "window_start_s": (("window",), res.starts_s),
+        },
+        coords={"frequency_hz": res.frequency_hz, "window": np.arange(res.keep.size)},
+        attrs={
+            "station": res.station, "source": source, "f0_hz": res.f0_hz, "a0": res.a0,
+            "f0_windows_hz": res.f0_windows_hz, "f0_windows_sigma_ln": res.f0_windows_sigma_ln,
+            "f0_windows_std_hz": res.f0_windows_std_hz, "n_windows": res.n_windows,
+            "window_length_s": res.settings.window_length_s, "reliable": int(res.sesame.reliable),
+            "clear": int(res.sesame.clear), "sesame_json": json.dumps(res.sesame.to_dict()),
+            "rejected_json": json.dumps(res.rejected), "notes_json": json.dumps(res.notes),
+            "chainage_m": float("nan") if chainage_m is None else float(chainage_m), "synthetic": int(synthetic),
+            "settings_json": res.settings.to_json(),
+        },
+    )
+    if res.azimuth_deg is not None:
+        ds["azimuthal_median"] = (("azimuth_deg", "frequency_hz"), res.azimuthal_median)
+        ds = ds.assign_coords(azimuth_deg=res.azimuth_deg)
+    return ds
+
+
+@step("microtremor.array", settings=ArraySettings, figure="geoexplore.microtremor.plot:plot_array_dataset")
+def array(ctx: StepContext, settings: ArraySettings) -> xr.Dataset:
+    """SPAC/MSPAC and FK dispersion of an array; Vs inversion with an ensemble, Vs30 and depth to the half-space."""
+    import csv
+
+    from geoexplore.microtremor.dispersion import invert_dispersion
+    from geoexplore.microtremor.fk import fk_dispersion
+    from geoexplore.microtremor.io import read_record
+    from geoexplore.microtremor.spac import all_pairs, pair_coherency, ring_spac, spac_dispersion
+
+    table = ctx.path(settings.array_file)
+    rows = list(csv.DictReader(table.open()))
+    recs = [read_record(table.parent / r["file"]) for r in rows]
+    fs = recs[0].fs_hz
+    n = min(r.n_samples for r in recs)
+    z = np.stack([r.data[2, :n] for r in recs])
+    xy = np.array([[float(r["x_m"]), float(r["y_m"])] for r in rows])
+    f = np.geomspace(settings.freq_min_hz, settings.freq_max_hz, settings.n_freq)
+    pairs, dist = all_pairs(xy)
+    coh = pair_coherency(z, fs, pairs, f, window_length_s=settings.window_length_s)
+    rs = ring_spac(coh, dist, f)
+    c, e = spac_dispersion(rs)
+    inv = invert_dispersion(f, c, e, n_layers=settings.n_layers, seed=settings.seed, max_iterations=settings.max_iterations,
+                            popsize=settings.popsize)
+    depth = np.linspace(0, 200, 201)
+    best, p16, p50, p84 = inv.profile(depth)
+    v30, v30e = inv.vs30()
+    dh, dhe = inv.halfspace_depth()
+    ds = xr.Dataset(
+        {
+            "spac": (("ring_m", "frequency_hz"), rs.spac),
+            "spac_std": (("ring_m", "frequency_hz"), rs.spac_std),
+            "phase_velocity_m_s": (("frequency_hz",), c),
+            "phase_velocity_err_m_s": (("frequency_hz",), e),
+            "vs_best_m_s": (("depth_m",), best), "vs_p16_m_s": (("depth_m",), p16),
+            "vs_p50_m_s": (("depth_m",), p50), "vs_p84_m_s": (("depth_m",), p84),
+            "best_thickness_m": (("layer",), inv.best_thickness_m),
+            "best_vs_m_s": (("layer_hs",), inv.best_vs_m_s),
+            "ensemble_vs_m_s": (("model", "layer_hs"), inv.ensemble_vs_m_s),
+            "ensemble_thickness_m": (("model", "layer"), inv.ensemble_thickness_m),
+            "ensemble_misfit": (("model",), inv.ensemble_misfit),
+            "x_m": (("station",), xy[:, 0]), "y_m": (("station",), xy[:, 1]),
+        },
+        coords={"frequency_hz": f, "ring_m": rs.ring_m, "depth_m": depth, "station": [r["station"] for r in rows]},
+        attrs={"vs30_m_s": v30, "vs30_err_m_s": v30e, "halfspace_depth_m": dh, "halfspace_depth_err_m": dhe,
+               "misfit": inv.best_misfit, "n_evaluations": inv.n_evaluations, "synthetic": int(settings.synthetic)},
+    )
+    cb = np.full(f.shape, np.nan)
+    cb[np.isfinite(c) & np.isfinite(e)] = inv.c_best
+    ds["phase_velocity_best_m_s"] = (("frequency_hz",), cb)
+    if settings.fk:
+        cf, ef = fk_dispersion(z, fs, xy, f)
+        ds["fk_phase_velocity_m_s"] = (("frequency_hz",), cf)
+        ds["fk_phase_velocity_err_m_s"] = (("frequency_hz",), ef)
+    return ds
+
+
+@step("microtremor.thickness", settings=ThicknessStepSettings, figure="geoexplore.microtremor.plot:plot_profile_dataset")
+def thickness(ctx: StepContext, settings: ThicknessStepSettings) -> xr.Dataset:
+    """f0 and sediment thickness per station along the line: the ``microtremor`` image table."""
+    from geoexplore.core.images import check_image
+    from geoexplore.microtremor.thickness import power_law, quarter_wavelength, sh_transfer_depth, thickness_with_error
+
+    per = ctx.require("hvsr")
+    items = per.values() if isinstance(per, dict) else [per]
+    ds_list = [d for d in items if d is not None and np.isfinite(d.attrs.get("chainage_m", np.nan))]
+    ds_list.sort(key=lambda d: d.attrs["chainage_m"])
+    ch = np.array([d.attrs["chainage_m"] for d in ds_list])
+    f0 = np.array([d.attrs["f0_hz"] for d in ds_list])
+    sig = np.array([d.attrs["f0_windows_sigma_ln"] for d in ds_list])
+    n = np.array([d.attrs["n_windows"] for d in ds_list])
+    sig_mean = sig / np.sqrt(np.maximum(n, 1))  # uncertainty of f0 of the mean curve
+    arr = ctx.inputs.get("array")
+    if settings.method == "power_law":
+        a0, b0, _ = POWER_LAW_DEFAULTS[settings.preset]
+        a, b = settings.a or a0, settings.b if settings.b is not None else b0
+        conv = lambda f: power_law(f, a, b)  # noqa: E731
+        how = f"power law h = {a:g} f0^{b:g}"
+    else:
+        if arr is None:
+            raise ValueError(f"thickness method {settings.method!r} needs the 'array' input (a Vs profile)")
+        th = np.asarray(arr["best_thickness_m"].values)
+        vs = np.asarray(arr["best_vs_m_s"].values)
+        top = np.r_[0.0, np.cumsum(th)][: vs.size]
+        if settings.method == "quarter_wavelength":
+            conv = lambda f: quarter_wavelength(f, top, vs)  # noqa: E731
+            how = "quarter wavelength through the inverted Vs profile"
+        else:
+            hs = settings.halfspace_vs_m_s or float(vs[-1])
+            conv = lambda f: sh_transfer_depth(f, top, vs, np.full(vs.size, 2000.0), halfspace_vs_m_s=hs)  # noqa: E731
+            how = f"SH transfer function of the inverted Vs profile over a half-space of {hs:.0f} m/s"
+    h, herr = thickness_with_error(f0, sig_mean, conv)
+    out = xr.Dataset(
+        {
+            "chainage_m": (("station",), ch), "f0_hz": (("station",), f0), "f0_sigma_ln": (("station",), sig),
+            "thickness_m": (("station",), h), "thickness_err_m": (("station",), herr),
+            "a0": (("station",), np.array([d.attrs["a0"] for d in ds_list])),
+            "reliable": (("station",), np.array([bool(d.attrs["reliable"]) for d in ds_list])),
+            "n_windows": (("station",), n),
+        },
+        coords={"station": [str(d.attrs["station"]) for d in ds_list]},
+        attrs={"method": "microtremor", "line": settings.line,
+               "synthetic": int(any(int(d.attrs.get("synthetic", 0)) for d in ds_list)),
+               "thickness_method": how},
+    )
+    check_image(out)
+    return out
