@@ -97,7 +97,18 @@ def plan(path: str, data_start: int, header_size: int, ns_default: int, fmt: Sam
                 ok = (hdr_ns == ns_fixed) | (hdr_ns == 0)
                 if ok.all() or not _chain_fits(mm, data_start, header_size, fmt.itemsize, ns_fixed, e, size):
                     return Layout(path, byte_order, fmt, data_start, header_size, int(n), int(ns_fixed), True)
-        return _chain(path, mm, data_start, header_size, fmt, byte_order, ns_default, size)
+        try:
+            return _chain(path, mm, data_start, header_size, fmt, byte_order, ns_default, size)
+        except FileFormatError as exc:
+            if ns_fixed <= 0:
+                raise
+            tsize = header_size + ns_fixed * fmt.itemsize
+            k = remaining // tsize
+            src = "file header" if ns_default > 0 else "first trace header"
+            hint = (f"; with the {src}'s {ns_fixed} samples per trace ({tsize}-byte traces) the file would hold "
+                    f"{k} traces and end {remaining - k * tsize} bytes into trace {k} "
+                    f"(byte {data_start + k * tsize})")
+            raise FileFormatError(path, exc.message + hint, position=exc.position, byte_offset=exc.byte_offset) from None
     finally:
         del mm
 
