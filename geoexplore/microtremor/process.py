@@ -94,8 +94,9 @@ def process_record(record: Record, settings: HvsrSettings | None = None) -> Hvsr
     """
     s = settings or HvsrSettings()
     fs = record.fs_hz
-    if s.freq_max_hz >= fs / 2:
-        raise GeoexploreError(f"{record.path or record.station}: freq_max_hz {s.freq_max_hz} must be below Nyquist {fs / 2} Hz")
+    fmax_out = s.freq_max_hz if s.freq_max_hz is not None else min(40.0, 0.45 * fs)
+    if fmax_out >= fs / 2:
+        raise GeoexploreError(f"{record.path or record.station}: freq_max_hz {fmax_out} must be below Nyquist {fs / 2} Hz")
     length = int(round(s.window_length_s * fs))
     data = record.data
     if s.bandpass_hz is not None:
@@ -110,7 +111,7 @@ def process_record(record: Record, settings: HvsrSettings | None = None) -> Hvsr
         raise GeoexploreError(
             f"{name}: only {int(sel.keep.sum())} of {sel.starts.size} windows of {s.window_length_s:g} s usable "
             f"(rejected: {sel.rejected or 'record too short'}); need {s.min_windows}")
-    f = log_frequencies(s.freq_min_hz, s.freq_max_hz, s.n_freq)
+    f = log_frequencies(s.freq_min_hz, fmax_out, s.n_freq)
     kw = dict(smoothing_b=s.smoothing_b, smoothing_cutoff=s.smoothing_cutoff, detrend=s.detrend, taper_alpha=s.taper_alpha, n_fft=s.n_fft)
     kept_starts = sel.starts[sel.keep]
     curves = hvsr_windows(data, fs, kept_starts, length, f, combination=s.combination, azimuth_deg=s.azimuth_deg, **kw)

@@ -29,7 +29,7 @@ class HvsrSettings(Settings):
     n_fft: int | None = Field(None, ge=2, description="FFT length (zero padding); default the window length")
     bandpass_hz: tuple[float, float] | None = Field(None, description="optional zero-phase Butterworth band-pass (low, high) Hz applied before windowing")
     freq_min_hz: float = Field(0.3, gt=0, description="lowest output frequency (Hz)")
-    freq_max_hz: float = Field(40.0, gt=0, description="highest output frequency (Hz)")
+    freq_max_hz: float | None = Field(None, gt=0, description="highest output frequency (Hz); default min(40, 0.45 x sampling rate)")
     n_freq: int = Field(2048, ge=8, le=100000, description="log-spaced output frequencies")
     smoothing_b: float = Field(40.0, gt=0, description="Konno-Ohmachi bandwidth coefficient b")
     smoothing_cutoff: float | None = Field(3.0, gt=0, description="truncate the Konno-Ohmachi window at |b log10(f/fc)| <= cutoff (3 as hvsrpy; None = no truncation)")

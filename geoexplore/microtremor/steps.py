@@ -166,7 +166,7 @@ def array(ctx: StepContext, settings: ArraySettings) -> xr.Dataset:
 def thickness(ctx: StepContext, settings: ThicknessStepSettings) -> xr.Dataset:
     """f0 and sediment thickness per station along the line: the ``microtremor`` image table."""
     from geoexplore.core.images import check_image
-    from geoexplore.microtremor.thickness import power_law, quarter_wavelength, sh_transfer_depth, thickness_with_error
+    from geoexplore.microtremor.thickness import power_law, quarter_wavelength, sh_transfer_depth, step_fit, thickness_with_error
 
     per = ctx.require("hvsr")
     items = per.values() if isinstance(per, dict) else [per]
@@ -210,5 +210,8 @@ def thickness(ctx: StepContext, settings: ThicknessStepSettings) -> xr.Dataset:
                "synthetic": int(any(int(d.attrs.get("synthetic", 0)) for d in ds_list)),
                "thickness_method": how},
     )
+    if ch.size >= 6:
+        st = step_fit(ch, h)
+        out.attrs.update({"step_chainage_m": st["chainage_m"], "step_thickness_m": st["step"], "step_rms_m": st["rms"]})
     check_image(out)
     return out

@@ -49,7 +49,7 @@ def _source_spectrum(f: np.ndarray) -> np.ndarray:
 
 def noise_record(
     thickness_m: np.ndarray, vs_m_s: np.ndarray, vp_m_s: np.ndarray, density_kg_m3: np.ndarray, *,
-    fs_hz: float = 20.0, duration_s: float = 300.0, damping: float = 0.03, seed: int = SEED, station: str = "SYN",
+    fs_hz: float = 20.0, duration_s: float = 300.0, damping: float = 0.02, seed: int = SEED, station: str = "SYN",
 ) -> Record:
     """A 3-component SYNTHETIC noise record whose H/V follows the column's SH transfer function.
 
@@ -153,8 +153,8 @@ def array_geometry(n_per_ring: int = 5) -> tuple[np.ndarray, np.ndarray]:
     return np.array(pts), np.array(rr)
 
 
-def make_siping(model_path: str | Path, out: str | Path, *, spacing_m: float = 50.0, fs_hz: float = 20.0,
-                duration_s: float = 240.0, array_chainage_m: float = 21300.0, seed: int = SEED) -> dict:
+def make_siping(model_path: str | Path, out: str | Path, *, spacing_m: float = 50.0, fs_hz: float = 8.0,
+                duration_s: float = 600.0, array_chainage_m: float = 21300.0, seed: int = SEED) -> dict:
     """Write the SYNTHETIC Siping microtremor survey into ``out``; return its inventory."""
     from geoexplore.core.geomodel import load_model
 

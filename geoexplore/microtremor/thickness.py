@@ -19,7 +19,7 @@ import numpy as np
 
 from geoexplore.microtremor.transfer import peak_frequency, sh_transfer
 
-__all__ = ["power_law", "quarter_wavelength", "sh_transfer_depth", "thickness_with_error"]
+__all__ = ["power_law", "quarter_wavelength", "sh_transfer_depth", "thickness_with_error", "step_fit"]
 
 
 def power_law(f0_hz: np.ndarray, a: float = 96.0, b: float = -1.388) -> np.ndarray:
@@ -84,3 +84,31 @@ def thickness_with_error(f0_hz: np.ndarray, sigma_ln: np.ndarray, convert) -> tu
     h = convert(f0)
     lo, hi = convert(f0 * np.exp(-s)), convert(f0 * np.exp(s))
     return np.asarray(h, float), np.abs(np.asarray(lo) - np.asarray(hi)) / 2.0
+
+
+def step_fit(chainage_m: np.ndarray, value: np.ndarray, weight: np.ndarray | None = None, min_side: int = 3) -> dict:
+    """Best single step (two constant segments, weighted least squares) of a profile.
+
+    Returns ``{"chainage_m": midpoint between the stations either side of the step,
+    "left": mean left, "right": mean right, "step": right - left, "rms": residual RMS,
+    "index": first station of the right segment}``. Averaging along each segment
+    beats the station-to-station scatter of f0 down.
+    """
+    x = np.asarray(chainage_m, float)
+    v = np.asarray(value, float)
+    w = np.ones_like(v) if weight is None else np.asarray(weight, float)
+    o = np.argsort(x)
+    x, v, w = x[o], v[o], w[o]
+    best = None
+    for k in range(min_side, x.size - min_side + 1):
+        l_mean = np.average(v[:k], weights=w[:k])
+        r_mean = np.average(v[k:], weights=w[k:])
+        res = np.r_[v[:k] - l_mean, v[k:] - r_mean]
+        cost = float(np.sum(np.r_[w[:k], w[k:]] * res**2))
+        if best is None or cost < best[0]:
+            best = (cost, k, l_mean, r_mean)
+    if best is None:
+        raise ValueError(f"need at least {2 * min_side} stations for a step fit, got {x.size}")
+    cost, k, lm, rm = best
+    return {"chainage_m": float((x[k - 1] + x[k]) / 2), "left": float(lm), "right": float(rm), "step": float(rm - lm),
+            "rms": float(np.sqrt(cost / np.sum(w))), "index": int(k)}

@@ -1,0 +1,152 @@
+"""``geoexplore hvsr ...``: batch H/V and f0-to-thickness.
+
+Two forms share one parser (a positional list whose first word selects the mode)::
+
+    geoexplore hvsr RECORD... --out DIR [--settings FILE]
+    geoexplore hvsr thickness SUMMARY.json --out DIR [--a A --b B | --preset NAME]
+
+The first writes ``DIR/<record>.hv`` (Geopsy format) per record and
+``DIR/summary.json``; a record that cannot be read or processed is listed
+there with its error and the others still run (exit 3). The second reads a
+summary and writes ``DIR/thickness.json`` and ``DIR/thickness.csv``.
+A record literally named ``thickness`` can be given as ``./thickness``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Any
+
+EXIT_OK, EXIT_ERROR, EXIT_PARTIAL = 0, 1, 3
+
+
+def add_commands(sub: Any) -> None:
+    p = sub.add_parser(
+        "hvsr",
+        help="single-station H/V of records (miniSEED, SAC, SAF) -> Geopsy .hv + summary.json; 'hvsr thickness SUMMARY.json'",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("inputs", nargs="+", metavar="RECORD", help="records, or 'thickness SUMMARY.json'")
+    p.add_argument("--out", required=True, help="output directory")
+    p.add_argument("--settings", help="JSON or YAML file with H/V settings (see docs/microtremor.md)")
+    p.add_argument("--a", type=float, help="thickness: power-law coefficient a in h = a f0^b (m)")
+    p.add_argument("--b", type=float, help="thickness: power-law exponent b")
+    p.add_argument("--preset", default="ibs-von_seht_1999", help="thickness: published coefficients")
+    p.add_argument("--figures", action="store_true", help="also draw one H/V figure per record")
+    p.set_defaults(func=cmd_hvsr)
+
+
+def _load_settings(path: str | None) -> Any:
+    from geoexplore.microtremor.settings import HvsrSettings
+
+    if not path:
+        return HvsrSettings()
+    text = Path(path).read_text()
+    if path.endswith((".yaml", ".yml")):
+        import yaml
+
+        data = yaml.safe_load(text) or {}
+    else:
+        data = json.loads(text)
+    return HvsrSettings.from_mapping(data, source=path)
+
+
+def cmd_hvsr(args: argparse.Namespace) -> int:
+    from geoexplore.core.errors import GeoexploreError
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        if args.inputs[0] == "thickness":
+            return _thickness(args, out)
+        settings = _load_settings(args.settings)
+    except (GeoexploreError, OSError, ValueError) as exc:
+        print(f"geoexplore hvsr: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    return _batch(args.inputs, out, settings, figures=args.figures)
+
+
+def _batch(paths: list[str], out: Path, settings: Any, *, figures: bool = False) -> int:
+    from geoexplore.microtremor.geopsy import write_hv
+    from geoexplore.microtremor.io import read_record
+    from geoexplore.microtremor.process import process_record
+
+    records: dict[str, Any] = {}
+    n_bad = 0
+    for p in paths:
+        name = Path(p).stem
+        try:
+            res = process_record(read_record(p, channels=settings.channels, expected_fs_hz=settings.expected_fs_hz), settings)
+        except Exception as exc:  # report and go on with the others
+            n_bad += 1
+            msg = str(exc) if str(exc).startswith(str(p)) or str(p) in str(exc) else f"{p}: {exc}"
+            records[name] = {"file": str(p), "error": msg, "error_type": type(exc).__name__}
+            print(f"geoexplore hvsr: {msg}", file=sys.stderr)
+            continue
+        hv = out / f"{name}.hv"
+        lo, hi = res.f0_windows_hz * math.exp(-res.f0_windows_sigma_ln), res.f0_windows_hz * math.exp(res.f0_windows_sigma_ln)
+        write_hv(hv, res.frequency_hz, res.median, res.sigma_ln, n_windows=res.n_windows, f0_average_hz=res.f0_hz,
+                 f0_windows_hz=(res.f0_windows_hz, lo, hi), peak_amplitude=res.a0)
+        row = {"file": str(p), "hv_file": hv.name, **res.summary()}
+        records[name] = row
+        if figures:
+            from geoexplore.microtremor.plot import plot_hvsr_dataset
+            from geoexplore.microtremor.steps import hvsr_to_dataset
+
+            plot_hvsr_dataset(hvsr_to_dataset(res), out / f"{name}.png")
+        print(f"{p}: f0 {res.f0_hz:.4g} Hz, A0 {res.a0:.3g}, {res.n_windows} windows, "
+              f"SESAME reliability {res.sesame.n_reliability}/3, clarity {res.sesame.n_clarity}/6 -> {hv}")
+    summary = {"settings": json.loads(settings.to_json()), "records": records,
+               "n_ok": len(paths) - n_bad, "n_failed": n_bad}
+    (out / "summary.json").write_text(json.dumps(summary, indent=1, default=float))
+    print(f"summary: {out / 'summary.json'}")
+    if n_bad == len(paths):
+        return EXIT_ERROR
+    return EXIT_PARTIAL if n_bad else EXIT_OK
+
+
+def _thickness(args: argparse.Namespace, out: Path) -> int:
+    import numpy as np
+
+    from geoexplore.microtremor.settings import POWER_LAW_DEFAULTS
+    from geoexplore.microtremor.thickness import power_law, thickness_with_error
+
+    if len(args.inputs) != 2:
+        print("geoexplore hvsr thickness: give exactly one SUMMARY.json", file=sys.stderr)
+        return EXIT_ERROR
+    path = Path(args.inputs[1])
+    try:
+        summ = json.loads(path.read_text())
+        recs = summ["records"]
+    except (OSError, ValueError, KeyError) as exc:
+        print(f"geoexplore hvsr thickness: {path}: not a summary.json from 'geoexplore hvsr' ({exc})", file=sys.stderr)
+        return EXIT_ERROR
+    if args.preset not in POWER_LAW_DEFAULTS:
+        print(f"geoexplore hvsr thickness: unknown preset {args.preset!r}; choose from {', '.join(POWER_LAW_DEFAULTS)}", file=sys.stderr)
+        return EXIT_ERROR
+    a0, b0, ref = POWER_LAW_DEFAULTS[args.preset]
+    a = args.a if args.a is not None else a0
+    b = args.b if args.b is not None else b0
+    rows = []
+    for name, r in recs.items():
+        if "error" in r:
+            rows.append({"record": name, "error": r["error"]})
+            continue
+        sig = r["f0_windows_sigma_ln"] / np.sqrt(max(r["n_windows"], 1))
+        h, he = thickness_with_error(np.array([r["f0_hz"]]), np.array([sig]), lambda f: power_law(f, a, b))
+        rows.append({"record": name, "f0_hz": r["f0_hz"], "f0_sigma_ln": r["f0_windows_sigma_ln"], "thickness_m": float(h[0]),
+                     "thickness_err_m": float(he[0]), "reliable": r.get("reliable")})
+    doc = {"method": f"power law h = {a:g} f0^{b:g}", "reference": ref if args.a is None and args.b is None else "user", "stations": rows}
+    (out / "thickness.json").write_text(json.dumps(doc, indent=1))
+    with (out / "thickness.csv").open("w") as fh:
+        fh.write("record,f0_hz,thickness_m,thickness_err_m,reliable\n")
+        for r in rows:
+            if "error" not in r:
+                fh.write(f"{r['record']},{r['f0_hz']:.6g},{r['thickness_m']:.2f},{r['thickness_err_m']:.2f},{r['reliable']}\n")
+    print(f"{len(rows)} stations -> {out / 'thickness.json'} ({doc['method']})")
+    return EXIT_OK
