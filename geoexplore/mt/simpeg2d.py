@@ -1,0 +1,125 @@
+"""SimPEG 0.25 2D natural-source simulations for TE and TM, set up the way that works.
+
+* TE: ``Simulation2DMagneticField`` with orientation ``"yx"``; its phase is
+  in the first quadrant (+45 deg over a half-space) and equals our Zxy in
+  the strike frame (x along strike).
+* TM: ``Simulation2DElectricField`` with orientation ``"xy"``; phase in
+  the third quadrant (-135 deg) = our Zyx in the strike frame.
+* Air conductivity 1e-6 S/m (1e-8 is numerically unstable in TE with a
+  thin air cell), receivers exactly at y = 0.
+* ``getJ`` of the TE simulation fails in SimPEG 0.25.2 (issue #1541: the
+  2D ``df_dmT`` block is ``np.hstack``-ed); :func:`patch_getj` binds a
+  corrected copy to a simulation instance (TM is unaffected; the patch
+  gives identical results there).
+* ``dpred`` is ordered source (frequency, in the order given), receiver
+  (rho_a, phase), station: :func:`unpack` reshapes accordingly.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+SIGMA_AIR = 1e-6
+
+
+def _patched_getJ(self: Any, m: Any, f: Any = None) -> np.ndarray:  # noqa: N802 (SimPEG name)
+    """``BaseFDEMSimulation.getJ`` with the 2D receiver derivative block added directly."""
+    from discretize.utils import Zero
+
+    self.model = m
+    if getattr(self, "_Jmatrix", None) is None:
+        if f is None:
+            f = self.fields(m)
+        jmat = np.zeros((self.survey.nD, self.model.size))
+        slices = self.survey.get_all_slices()
+        for a_i, freq in zip(self.Ainv, self.survey.frequencies):
+            for src in self.survey.get_sources_by_frequency(freq):
+                u_src = f[src, self._solutionType]
+                for rx in src.receiver_list:
+                    v = np.eye(rx.nD, dtype=float)
+                    df_duT, df_dmT = rx.evalDeriv(src, self.mesh, f, v=v, adjoint=True)
+                    df_duT = np.hstack([df_duT])
+                    atinv = a_i * df_duT
+                    da = self.getADeriv(freq, u_src, atinv, adjoint=True)
+                    drhs = self.getRHSDeriv(freq, src, atinv, adjoint=True)
+                    du = -da
+                    if not isinstance(drhs, Zero):
+                        du += drhs
+                    if isinstance(df_dmT, np.ndarray) and df_dmT.ndim == 2:
+                        du += df_dmT
+                    elif not isinstance(df_dmT, Zero) and not isinstance(df_dmT[0], Zero):
+                        du += np.hstack(df_dmT)
+                    jmat[slices[src, rx]] = np.array(du, dtype=complex).real.T
+        self._Jmatrix = jmat
+    return self._Jmatrix
+
+
+def patch_getj(sim: Any) -> Any:
+    """Bind the corrected ``getJ`` to ``sim`` (this instance only); returns ``sim``."""
+    sim.getJ = _patched_getJ.__get__(sim)
+    return sim
+
+
+def solver_class() -> Any:
+    """Pardiso if pydiso is installed, else SciPy's SuperLU (pymatsolver.SolverLU)."""
+    try:
+        import pydiso  # noqa: F401
+        from pymatsolver import Pardiso
+
+        return Pardiso
+    except ImportError:
+        from pymatsolver import SolverLU
+
+        return SolverLU
+
+
+def make_simulation(
+    mesh: Any,
+    mode: str,
+    frequencies_hz: Any,
+    stations_x_m: Any,
+    *,
+    mapping: Any,
+    forward_only: bool = False,
+) -> Any:
+    """A TE or TM simulation for rho_a and phase at ``stations_x_m`` (on y = 0).
+
+    Parameters
+    ----------
+    mode : {"te", "tm"}
+    frequencies_hz : (n_f,) array
+        Source order (and therefore dpred order).
+    mapping : simpeg map
+        From the model vector to cell conductivity on the whole mesh.
+    """
+    import simpeg.electromagnetics.natural_source as nsem
+
+    loc = np.c_[np.asarray(stations_x_m, float), np.zeros(len(stations_x_m))]
+    orient = {"te": "yx", "tm": "xy"}[mode]
+    rx = [nsem.receivers.Impedance(loc, orientation=orient, component=c) for c in ("apparent_resistivity", "phase")]
+    survey = nsem.Survey([nsem.sources.Planewave(rx, float(f)) for f in frequencies_hz])
+    cls = nsem.simulation.Simulation2DMagneticField if mode == "te" else nsem.simulation.Simulation2DElectricField
+    kw: dict[str, Any] = {"forward_only": True} if forward_only else {}
+    sim = cls(mesh, survey=survey, sigmaMap=mapping, solver=solver_class(), **kw)
+    return patch_getj(sim)
+
+
+def active_mapping(mesh: Any, act: np.ndarray, *, log: bool = True) -> Any:
+    """Model (log conductivity, or conductivity) on active cells -> conductivity on the mesh (air 1e-6 S/m)."""
+    from simpeg import maps
+
+    inj = maps.InjectActiveCells(mesh, act, SIGMA_AIR)
+    return inj * maps.ExpMap(nP=int(act.sum())) if log else inj * maps.IdentityMap(nP=int(act.sum()))
+
+
+def unpack(d: Any, n_freq: int, n_sta: int) -> tuple[np.ndarray, np.ndarray]:
+    """``dpred`` vector -> (rho_a, phase), each (n_freq, n_sta) in source order."""
+    a = np.asarray(d, float).reshape(n_freq, 2, n_sta)
+    return a[:, 0], a[:, 1]
+
+
+def pack(rho: Any, phase: Any) -> np.ndarray:
+    """(n_freq, n_sta) rho_a and phase -> a data vector in SimPEG's order."""
+    return np.stack([np.asarray(rho, float), np.asarray(phase, float)], axis=1).ravel()
