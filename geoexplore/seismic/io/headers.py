@@ -42,6 +42,13 @@ TRACE_FIELDS: tuple[tuple[str, int, int, bool], ...] = (
 )
 SU_LAST_BYTE = 180
 FIELD = {f[0]: f for f in TRACE_FIELDS}
+#: the fields the named gather coordinates are made from
+STANDARD_FIELDS = (
+    "tracl", "tracr", "fldr", "tracf", "ep", "cdp", "cdpt", "trid", "offset", "gelev", "selev", "sdepth",
+    "scalel", "scalco", "sx", "sy", "gx", "gy", "counit", "sstat", "gstat", "delrt", "ns", "dt",
+    "cdpx", "cdpy", "iline", "xline", "sp", "scalt",
+)
+SU_FIELDS = tuple(k for k, v in FIELD.items() if v[1] < SU_LAST_BYTE)
 
 #: Binary header fields: (name, offset within the 400-byte block, size, kind) kind: i signed, u unsigned, f float
 BINARY_FIELDS: tuple[tuple[str, int, int, str], ...] = (
@@ -104,13 +111,20 @@ def unpack_trace_headers(raw: np.ndarray, byte_order: str, names: tuple[str, ...
     dict of str -> ndarray (n_traces,) of int32 (or int64 for none)
     """
     e = endian_char(byte_order)
-    out = {}
-    for name in names or FIELD:
-        _, off, size, signed = FIELD[name]
-        col = np.ascontiguousarray(raw[:, off:off + size])
-        v = col.view(f"{e}{'i' if signed else 'u'}{size}").reshape(-1)
-        out[name] = v.astype(np.int32)
-    return out
+    names = tuple(names or FIELD)
+    raw = np.asarray(raw)
+    if raw.ndim != 2 or raw.shape[1] < 240:
+        raise ValueError(f"trace headers must be an (n, >=240) byte array, got shape {raw.shape}")
+    if not raw.flags.c_contiguous:
+        raw = np.ascontiguousarray(raw)
+    sdt = np.dtype({
+        "names": list(names),
+        "formats": [f"{e}{'i' if FIELD[k][3] else 'u'}{FIELD[k][2]}" for k in names],
+        "offsets": [FIELD[k][1] for k in names],
+        "itemsize": raw.shape[1],
+    })
+    rec = raw.view(sdt).reshape(-1)
+    return {name: rec[name].astype(np.int32) for name in names}
 
 
 def pack_trace_headers(fields: Mapping[str, np.ndarray], n: int, byte_order: str) -> np.ndarray:

@@ -20,30 +20,93 @@ _SCALE = np.array(
 )
 
 
-def ibm2ieee(words: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+def _ibm2ieee_exact(w: np.ndarray, out: np.ndarray) -> None:
+    """General path: fraction * 16**(e-64) in float64, rounded once to float32 (handles every exponent)."""
+    frac = (w & np.uint32(0x00FFFFFF)).astype(np.float64)
+    frac *= _SCALE[w >> np.uint32(24)]
+    with np.errstate(over="ignore", under="ignore"):
+        np.copyto(out, frac, casting="same_kind")
+
+
+def _ibm2ieee_block(w: np.ndarray, out: np.ndarray) -> None:
+    """Fast path for one cache-sized block: integer arithmetic on the IEEE bits.
+
+    The 24-bit fraction converts exactly to float32 (normalising it); adding
+    ``4 * e - 280`` to the float's exponent field scales it by 16**(e-64) / 2**24.
+    Valid while the result stays a normal float32, i.e. for exponents
+    39 <= e <= 96 (|x| between about 1e-30 and 1e35); blocks with other non-zero
+    values use the float64 path.
+    """
+    t = w >> np.uint32(24)
+    t &= np.uint32(0x7F)
+    frac = w & np.uint32(0x00FFFFFF)
+    nz = frac != 0
+    lo, hi = (int(t[nz].min()), int(t[nz].max())) if nz.any() else (64, 64)
+    if lo < 39 or hi > 96:
+        _ibm2ieee_exact(w, out)
+        return
+    np.copyto(out, frac, casting="unsafe")
+    bits = out.view(np.uint32)
+    t *= np.uint32(4 << 23)
+    bits += t
+    bits -= np.uint32(280 << 23)
+    sign = w & np.uint32(0x80000000)
+    bits |= sign
+    np.copyto(bits, sign, where=~nz)
+
+
+def ibm2ieee(words: np.ndarray, out: np.ndarray | None = None, block: int = 1 << 16) -> np.ndarray:
     """Convert IBM floats to IEEE float32.
 
     Parameters
     ----------
     words : ndarray of uint32 (any shape)
-        The IBM words as unsigned integers in native byte order (byte-swap
-        big-endian file data first, e.g. view as ``'>u4'``).
+        The IBM words as unsigned integers, in any byte order (a big-endian
+        view such as ``raw.view('>u4')`` of file bytes works directly).
     out : ndarray of float32, optional
         Output array of the same shape.
+    block : int
+        Elements converted at a time (cache-sized temporaries).
 
     Returns
     -------
     ndarray of float32
     """
-    w = np.asarray(words)
-    if w.dtype != np.uint32:
-        w = w.astype(np.uint32)
-    frac = (w & np.uint32(0x00FFFFFF)).astype(np.float64)
-    frac *= _SCALE[w >> np.uint32(24)]
+    w_all = np.asarray(words)
     if out is None:
-        out = np.empty(w.shape, dtype=np.float32)
-    with np.errstate(over="ignore", under="ignore"):
-        np.copyto(out, frac, casting="same_kind")
+        out = np.empty(w_all.shape, dtype=np.float32)
+    if out.dtype != np.float32:
+        tmp = ibm2ieee(w_all)
+        np.copyto(out, tmp, casting="unsafe")
+        return out
+    if w_all.ndim != 2:  # flat blocks of `block` elements
+        wf = w_all.reshape(-1)
+        of = out.reshape(-1) if out.flags.c_contiguous else np.empty(out.size, np.float32)
+        buf = np.empty(min(block, max(wf.size, 1)), np.uint32)
+        for i in range(0, wf.size, block):
+            n = min(block, wf.size - i)
+            np.copyto(buf[:n], wf[i:i + n], casting="unsafe")
+            _ibm2ieee_block(buf[:n], of[i:i + n])
+        if not out.flags.c_contiguous:
+            out[...] = of.reshape(out.shape)
+        return out
+    w2, o2 = w_all, out
+    n_rows, ns = w2.shape
+    if ns == 0 or n_rows == 0:
+        return out
+    rows = max(1, block // ns)
+    buf = np.empty(min(rows, n_rows) * ns, np.uint32)
+    contiguous_out = o2.flags.c_contiguous
+    for i in range(0, n_rows, rows):
+        r = min(rows, n_rows - i)
+        b = buf[: r * ns]
+        np.copyto(b.reshape(r, ns), w2[i:i + r], casting="unsafe")  # gathers strided rows, swaps bytes
+        if contiguous_out:
+            _ibm2ieee_block(b, o2[i:i + r].reshape(-1))
+        else:
+            tmp = np.empty(r * ns, np.float32)
+            _ibm2ieee_block(b, tmp)
+            o2[i:i + r] = tmp.reshape(r, ns)
     return out
 
 

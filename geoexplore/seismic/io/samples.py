@@ -62,17 +62,14 @@ def decode(raw: np.ndarray, fmt: SampleFormat, byte_order: str, out: np.ndarray)
         Receives the values (cast unsafely to its dtype, e.g. float32).
     """
     e = ">" if byte_order == "big" else "<"
-    raw = np.ascontiguousarray(raw)
+    if raw.strides[-1] != 1:
+        raw = np.ascontiguousarray(raw)
     k, nbytes = raw.shape
     ns = nbytes // fmt.itemsize
     if fmt.kind == "ibm":
-        words = raw.view(f"{e}u4").reshape(k, ns)
-        if out.dtype == np.float32:
-            ibm2ieee(words, out)
-        else:
-            np.copyto(out, ibm2ieee(words), casting="unsafe")
+        ibm2ieee(raw.view(f"{e}u4"), out)  # rows may be strided (trace headers in between)
     elif fmt.kind in ("i3", "u3"):
-        b = raw.reshape(k, ns, 3).astype(np.int32)
+        b = np.ascontiguousarray(raw).reshape(k, ns, 3).astype(np.int32)
         if e == "<":
             b = b[..., ::-1]
         v = (b[..., 0] << 16) | (b[..., 1] << 8) | b[..., 2]
@@ -81,7 +78,7 @@ def decode(raw: np.ndarray, fmt: SampleFormat, byte_order: str, out: np.ndarray)
         np.copyto(out, v, casting="unsafe")
     else:
         dt = np.dtype(fmt.kind).newbyteorder(e) if fmt.itemsize > 1 else np.dtype(fmt.kind)
-        np.copyto(out, raw.view(dt).reshape(k, ns), casting="unsafe")
+        np.copyto(out, raw.view(dt), casting="unsafe")
     return out
 
 

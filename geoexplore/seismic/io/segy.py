@@ -234,7 +234,7 @@ def read(
 
 
 def _to_gather(path, fh, lay, data, raw_hdr, out_dtype, headers, make_gather):
-    fields = H.unpack_trace_headers(raw_hdr, lay.byte_order)
+    fields = H.unpack_trace_headers(raw_hdr, lay.byte_order, None if headers == "all" else H.STANDARD_FIELDS)
     coords = H.fields_to_coords(fields, segy_rev1=True, feet=fh["feet"])
     if headers == "all":
         coords.update({f"hdr_{k}": v for k, v in fields.items()})

@@ -107,7 +107,7 @@ def read(path: str | os.PathLike[str], *, lazy: bool = False, dtype: Any = "floa
         data = T.lazy_data(lay, out_dtype)
     else:
         data, raw = T.read_traces(lay, out_dtype)
-    names = tuple(k for k, v in H.FIELD.items() if v[1] < H.SU_LAST_BYTE)
+    names = H.SU_FIELDS if headers == "all" else tuple(k for k in H.STANDARD_FIELDS if k in H.SU_FIELDS)
     fields = H.unpack_trace_headers(raw, order, names)
     coords = H.fields_to_coords(fields, segy_rev1=False)
     if headers == "all":
