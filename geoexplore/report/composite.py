@@ -1,0 +1,176 @@
+"""Composite profile figure: all images stacked on one chainage axis, fault candidates drawn through them.
+
+:func:`composite_figure` takes the assessment bundle (the ``fault.assess``
+result: ``candidates``, ``indicators`` and ``img_<method>`` thumbnails) and
+draws reflection, refraction, ERT, MT and microtremor panels over the
+assessed line's chainage range. Each candidate is drawn as its fault plane
+(from the upper breakpoint down, with its dip) and a star at the upper
+breakpoint with its depth uncertainty. Masked (unconstrained) cells are
+blanked. Panels of synthetic data carry the synthetic stamp; synthetic
+*test images* carry their own stamp. Saved for print (PDF, SVG) and screen (PNG).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from geoexplore.report.i18n import font_rc, t
+
+ORDER = ("reflection", "refraction", "ert", "mt", "microtremor")
+COLORS = ("#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2")
+
+
+def _xrange(bundle: dict[str, Any]) -> tuple[float, float]:
+    shallow = [bundle[f"img_{m}"] for m in ORDER if f"img_{m}" in bundle and m != "mt"]
+    src = shallow or [bundle[k] for k in bundle if k.startswith("img_")]
+    if not src:
+        c = bundle["candidates"]["chainage_m"].values
+        return float(np.nanmin(c) - 500), float(np.nanmax(c) + 500)
+    lo = min(float(d["chainage_m"].min()) for d in src)
+    hi = max(float(d["chainage_m"].max()) for d in src)
+    return lo, hi
+
+
+def _stamp(ax: Any, ds: Any, lang: str) -> None:
+    from geoexplore.report.style import synthetic_stamp
+
+    if int(ds.attrs.get("test_image", 0)):
+        synthetic_stamp(ax, t("test_image", lang))
+    elif int(ds.attrs.get("synthetic", 0)):
+        synthetic_stamp(ax, t("synthetic", lang))
+
+
+def _draw_candidates(ax: Any, cands: Any, zmax: float, lang: str, label: bool = False, lines_only: bool = False) -> None:
+    for k in range(cands.sizes.get("candidate", 0)):
+        col = COLORS[k % len(COLORS)]
+        x = float(cands["chainage_m"].values[k])
+        z = float(cands["upper_breakpoint_m"].values[k])
+        if lines_only:
+            ax.axvline(x, color=col, ls="--", lw=1.0)
+            continue
+        dip = float(cands["dip_deg"].values[k])
+        tw = str(cands["dips_toward"].values[k])
+        if math.isfinite(z):
+            if math.isfinite(dip) and tw in ("increasing", "decreasing"):
+                s = 1.0 if tw == "increasing" else -1.0
+                zz = np.array([z, max(z, zmax)])
+                ax.plot(x + s * (zz - z) / math.tan(math.radians(dip)), zz, "-", color=col, lw=1.4)
+            else:
+                ax.plot([x, x], [z, zmax], "--", color=col, lw=1.2)
+            zs = float(cands["upper_breakpoint_sigma_m"].values[k])
+            ax.errorbar([x], [z], yerr=[[zs if math.isfinite(zs) else 0.0], [zs if math.isfinite(zs) else 0.0]],
+                        xerr=[[float(cands["chainage_sigma_m"].values[k])], [float(cands["chainage_sigma_m"].values[k])]],
+                        fmt="*", color=col, ms=9, mec="k", mew=0.5, capsize=2, lw=0.8)
+        else:
+            ax.axvline(x, color=col, ls=":", lw=1.2)
+        if label:
+            cid = str(cands["candidate"].values[k])
+            cls = str(cands["activity_label_zh" if lang == "zh" else "activity_label_en"].values[k])
+            ax.annotate(f"{cid}\n{cls}", (x, 0), xytext=(0, 4 + 20 * (k % 2)), textcoords="offset points", ha="center", va="bottom",
+                        fontsize=7, color=col, annotation_clip=False)
+
+
+def _ext(x: np.ndarray, z: np.ndarray) -> dict[str, Any]:
+    dx = (x[-1] - x[0]) / max(x.size - 1, 1)
+    dz = (z[-1] - z[0]) / max(z.size - 1, 1)
+    return {"extent": (x[0] - dx / 2, x[-1] + dx / 2, z[-1] + dz / 2, z[0] - dz / 2), "aspect": "auto",
+            "interpolation": "nearest", "origin": "upper", "rasterized": True}
+
+
+def composite_figure(bundle: dict[str, Any], *, lang: str = "en", xlim: tuple[float, float] | None = None) -> Any:
+    """Draw the composite profile; returns the matplotlib Figure.
+
+    Raises
+    ------
+    GeoexploreError
+        If ``lang='zh'`` and no CJK font is available.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+    from matplotlib.colors import LogNorm
+
+    from geoexplore.report.style import figure_style
+
+    rc = font_rc(lang)
+    cands = bundle["candidates"]
+    panels = [m for m in ORDER if f"img_{m}" in bundle]
+    x0, x1 = xlim or _xrange(bundle)
+    heights = [2.2 if m == "reflection" else (1.2 if m == "microtremor" else 1.6) for m in panels] or [1.0]
+    with figure_style(**rc):
+        fig, axes = plt.subplots(len(heights), 1, figsize=(9.0, 1.2 + 1.9 * sum(heights) / 1.6), sharex=True,
+                                 gridspec_kw={"height_ratios": heights}, squeeze=False)
+        axes = axes[:, 0]
+        for ax, m in zip(axes, panels):
+            ds = bundle[f"img_{m}"]
+            if m == "microtremor":
+                o = np.argsort(ds["chainage_m"].values)
+                ch = ds["chainage_m"].values[o]
+                ax.errorbar(ch, ds["thickness_m"].values[o], yerr=ds["thickness_err_m"].values[o], fmt="o-", ms=3, lw=0.8,
+                            color="#444444", label=t("thickness_m", lang))
+                ax.invert_yaxis()
+                ax.set_ylabel(t("thickness_m", lang))
+                ax2 = ax.twinx()
+                ax2.plot(ch, ds["f0_hz"].values[o], "s--", ms=2.5, lw=0.7, color="#1f77b4")
+                ax2.set_ylabel(t("f0_hz", lang), color="#1f77b4")
+                _draw_candidates(ax, cands, 0, lang, lines_only=True)
+                ax.set_title(t("microtremor", lang), loc="left")
+                _stamp(ax, ds, lang)
+                continue
+            ds = ds.sel(chainage_m=slice(x0, x1))
+            z = ds["depth_m"].values
+            x = ds["chainage_m"].values
+            mask = ds["mask"].values.astype(bool) if "mask" in ds else np.ones((z.size, x.size), bool)
+            if m == "reflection":
+                a = ds["amplitude"].values
+                v = np.nanpercentile(np.abs(a), 98) or 1.0
+                im = ax.imshow(np.where(mask, a, np.nan), cmap="Greys", vmin=-v, vmax=v, **_ext(x, z))
+            elif m == "refraction":
+                im = ax.imshow(np.where(mask, ds["vp_m_s"].values, np.nan), cmap="viridis", **_ext(x, z))
+            else:
+                r = np.where(mask, ds["resistivity_ohm_m"].values, np.nan)
+                fin = r[np.isfinite(r)]
+                norm = LogNorm(vmin=max(fin.min(), 1e-3), vmax=fin.max()) if fin.size else None
+                im = ax.imshow(r, cmap="cividis_r", norm=norm, **_ext(x, z))
+            ax.set_ylim(float(z.max()), float(z.min()))
+            ax.set_ylabel(t("depth_m", lang))
+            cb = fig.colorbar(im, cax=ax.inset_axes((1.01, 0.0, 0.015, 1.0)))
+            cb.ax.tick_params(labelsize=7)
+            _draw_candidates(ax, cands, float(z.max()), lang, label=(m == panels[0]))
+            ax.set_title(t(m, lang), loc="left", pad=14 if m == panels[0] else 4)
+            _stamp(ax, ds, lang)
+        axes[-1].set_xlim(x0, x1)
+        axes[-1].set_xlabel(t("chainage_m", lang))
+        fig.subplots_adjust(left=0.09, right=0.88, top=0.93, bottom=0.06, hspace=0.45)
+        fig.suptitle(t("composite_title", lang) + (f" - {cands.attrs.get('line', '')}" if cands.attrs.get("line") else ""), fontsize=10)
+    return fig
+
+
+def save_composite(bundle: dict[str, Any], out_stem: str | Path, *, lang: str = "en", formats: tuple[str, ...] = ("png", "pdf", "svg")) -> list[Path]:
+    """Write the composite figure in several formats (PNG for screen, PDF/SVG for print)."""
+    import matplotlib.pyplot as plt
+
+    from geoexplore.report.i18n import font_rc
+    from geoexplore.report.style import figure_style
+
+    fig = composite_figure(bundle, lang=lang)
+    out = []
+    stem = Path(out_stem)
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    with figure_style(**font_rc(lang)):
+        for fmt in formats:
+            p = stem.with_suffix(f".{fmt}")
+            fig.savefig(p, dpi=200 if fmt == "png" else None)
+            out.append(p)
+    plt.close(fig)
+    return out
+
+
+def plot_bundle(result: dict[str, Any], path: str | Path) -> None:
+    """Figure function of ``fault.assess``: the composite profile (PNG at ``path``, PDF and SVG beside it)."""
+    save_composite(result, Path(path).with_suffix(""), lang=str(result["candidates"].attrs.get("lang", "en")))

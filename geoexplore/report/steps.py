@@ -1,0 +1,82 @@
+"""Workflow step ``report.build``: the editable report (DOCX, HTML), composite figure and GeoJSON.
+
+The step returns the assessment bundle with the report settings in its
+attributes; the documents are written by its figure function
+(:func:`write_from_result`), which the runner calls with a path in the run's
+``figures/`` folder: the report goes to the sibling ``report/`` folder and
+includes the method figures found in ``figures/``. ``geoexplore report
+STORE --out DIR`` writes the same from a project store.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import Field
+
+from geoexplore.pipeline.settings import Settings
+from geoexplore.pipeline.step import StepContext, step
+
+
+class ReportSettings(Settings):
+    """Settings of ``report.build``."""
+
+    languages: list[Literal["en", "zh"]] = Field(["en"], description="report languages (zh needs a CJK font)")
+    formats: list[Literal["docx", "html"]] = Field(["docx", "html"], description="document formats")
+    title: str | None = Field(None, description="report title (default: the i18n title)")
+    method_figures: bool = Field(True, description="include the method figures of the run's figures/ folder")
+
+
+@step("report.build", settings=ReportSettings, figure="geoexplore.report.steps:write_from_result")
+def build(ctx: StepContext, settings: ReportSettings) -> dict[str, Any]:
+    """Bundle the assessment with the report settings (documents written by the figure function)."""
+    bundle = ctx.require("assessment")
+    out = {k: v.copy() for k, v in bundle.items()}
+    out["candidates"].attrs["report_settings_json"] = settings.to_json()
+    if settings.languages and settings.languages != ["en"]:
+        from geoexplore.report.i18n import font_rc
+
+        for lang in settings.languages:
+            font_rc(lang)  # fail clearly now if Chinese is asked and no CJK font exists
+    return out
+
+
+def method_figure_list(fig_dir: Path) -> list[tuple[str, Path]]:
+    """(caption, path) of the PNG figures of the method steps in a run's figures folder."""
+    skip = ("fault__", "report__")
+    return [(p.stem.replace("__", " / "), p) for p in sorted(fig_dir.glob("*.png")) if not p.name.startswith(skip)]
+
+
+def write_outputs(bundle: dict[str, Any], out_dir: Path, *, languages: list[str], formats: list[str], fig_dir: Path | None = None,
+                  provenance: dict[str, Any] | None = None) -> list[Path]:
+    """Report documents, composite figures and GeoJSON for a bundle."""
+    from geoexplore.report.writers import write_report
+
+    written: list[Path] = []
+    figs = method_figure_list(fig_dir) if fig_dir is not None and fig_dir.is_dir() else None
+    for lang in languages:
+        written += write_report(bundle, out_dir, lang=lang, method_figures=figs, provenance=provenance, formats=tuple(formats))
+    mj = bundle["candidates"].attrs.get("model_json")
+    if mj:
+        from geoexplore.core.geomodel import model_from_dict
+        from geoexplore.fault.geojson import write_geojson
+
+        model = model_from_dict(json.loads(mj), source="stored model")
+        if model.profile_spec:
+            written += write_geojson(bundle["candidates"], model.profile(), out_dir, model=model)
+    return written
+
+
+def write_from_result(result: dict[str, Any], path: str | Path) -> None:
+    """Figure function of ``report.build``: writes ``report/`` beside the run's ``figures/`` folder."""
+    p = Path(path)
+    st = json.loads(result["candidates"].attrs.get("report_settings_json", "{}") or "{}")
+    out_dir = p.parent.parent / "report"
+    written = write_outputs(result, out_dir, languages=st.get("languages", ["en"]), formats=st.get("formats", ["docx", "html"]),
+                            fig_dir=p.parent)
+    png = next((w for w in written if w.suffix == ".png"), None)
+    if png is not None:
+        shutil.copyfile(png, p)

@@ -1,0 +1,130 @@
+"""Report writers: DOCX (python-docx) and HTML (self-contained, images embedded), both editable.
+
+Both render the blocks of :func:`geoexplore.report.content.report_blocks`.
+Synthetic-data notices are set in red bold in both.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+from pathlib import Path
+from typing import Any
+
+from geoexplore.report.content import Block
+
+
+def write_docx(blocks: list[Block], path: str | Path, *, lang: str = "en") -> Path:
+    """Write a DOCX report (East-Asian font set for Chinese text)."""
+    from docx import Document
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.oxml.ns import qn
+    from docx.shared import Pt, RGBColor, Cm
+
+    doc = Document()
+    st = doc.styles["Normal"]
+    st.font.size = Pt(10)
+    if lang == "zh":
+        st.font.name = "SimSun"
+        rpr = st.element.get_or_add_rPr()
+        rfonts = rpr.find(qn("w:rFonts"))
+        if rfonts is None:
+            rfonts = rpr.makeelement(qn("w:rFonts"), {})
+            rpr.append(rfonts)
+        rfonts.set(qn("w:eastAsia"), "SimSun")
+    for blk in blocks:
+        kind = blk[0]
+        if kind == "heading":
+            doc.add_heading(blk[2], level=blk[1])
+        elif kind == "para":
+            p = doc.add_paragraph()
+            run = p.add_run(blk[1])
+            if blk[2] in ("synthetic", "warning"):
+                run.font.color.rgb = RGBColor(0xB0, 0x00, 0x00)
+                run.bold = blk[2] == "synthetic"
+        elif kind == "table":
+            _, caption, header, rows = blk
+            cap = doc.add_paragraph()
+            cap.add_run(caption).italic = True
+            table = doc.add_table(rows=1, cols=len(header))
+            table.style = "Table Grid"
+            for i, h in enumerate(header):
+                cell = table.rows[0].cells[i]
+                cell.text = ""
+                cell.paragraphs[0].add_run(str(h)).bold = True
+            for r in rows:
+                cells = table.add_row().cells
+                for i, v in enumerate(r):
+                    cells[i].text = str(v)
+        elif kind == "image":
+            _, p, caption = blk
+            if Path(p).is_file():
+                doc.add_picture(str(p), width=Cm(16))
+                doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+                cap = doc.add_paragraph(caption)
+                cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(out))
+    return out
+
+
+CSS = """body{font-family:'Noto Sans CJK SC','WenQuanYi Micro Hei','Microsoft YaHei',Arial,sans-serif;max-width:1100px;margin:2em auto;font-size:14px}
+table{border-collapse:collapse;margin:0.5em 0 1.5em 0}td,th{border:1px solid #999;padding:3px 6px;vertical-align:top}
+th{background:#eee}.synthetic{color:#b00000;font-weight:bold;border:2px solid #b00000;padding:6px}.warning{color:#b00000}
+caption{font-style:italic;text-align:left}img{max-width:100%}figure{margin:1em 0}"""
+
+
+def write_html(blocks: list[Block], path: str | Path, *, lang: str = "en", embed_images: bool = True) -> Path:
+    """Write a self-contained HTML report (images embedded as base64 unless ``embed_images`` is False)."""
+    out = Path(path)
+    parts = [f"<!DOCTYPE html>\n<html lang=\"{'zh-CN' if lang == 'zh' else 'en'}\"><head><meta charset=\"utf-8\">",
+             f"<title>{html.escape(str(blocks[0][2]) if blocks and blocks[0][0] == 'heading' else 'report')}</title>",
+             f"<style>{CSS}</style></head><body contenteditable=\"false\">"]
+    for blk in blocks:
+        kind = blk[0]
+        if kind == "heading":
+            lv = min(6, blk[1] + 1)
+            parts.append(f"<h{lv}>{html.escape(blk[2])}</h{lv}>")
+        elif kind == "para":
+            cls = f' class="{blk[2]}"' if blk[2] else ""
+            parts.append(f"<p{cls}>{html.escape(blk[1])}</p>")
+        elif kind == "table":
+            _, caption, header, rows = blk
+            parts.append(f"<table><caption>{html.escape(caption)}</caption><thead><tr>"
+                         + "".join(f"<th>{html.escape(str(h))}</th>" for h in header) + "</tr></thead><tbody>")
+            for r in rows:
+                parts.append("<tr>" + "".join(f"<td>{html.escape(str(v))}</td>" for v in r) + "</tr>")
+            parts.append("</tbody></table>")
+        elif kind == "image":
+            _, p, caption = blk
+            pp = Path(p)
+            if not pp.is_file():
+                continue
+            if embed_images:
+                src = "data:image/png;base64," + base64.b64encode(pp.read_bytes()).decode()
+            else:
+                src = html.escape(str(pp.name))
+            parts.append(f"<figure><img src=\"{src}\" alt=\"{html.escape(caption)}\"><figcaption>{html.escape(caption)}</figcaption></figure>")
+    parts.append("</body></html>")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join(parts), encoding="utf-8")
+    return out
+
+
+def write_report(bundle: dict[str, Any], out_dir: str | Path, *, lang: str = "en", method_figures: list[tuple[str, str | Path]] | None = None,
+                 provenance: dict[str, Any] | None = None, stem: str = "report", formats: tuple[str, ...] = ("docx", "html")) -> list[Path]:
+    """Composite figure (PNG/PDF/SVG) + report documents into ``out_dir``; returns the files written."""
+    from geoexplore.report.composite import save_composite
+    from geoexplore.report.content import report_blocks
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    figs = save_composite(bundle, out / f"composite-{lang}", lang=lang)
+    blocks = report_blocks(bundle, lang=lang, composite_png=figs[0], method_figures=method_figures, provenance=provenance)
+    written = list(figs)
+    if "docx" in formats:
+        written.append(write_docx(blocks, out / f"{stem}-{lang}.docx", lang=lang))
+    if "html" in formats:
+        written.append(write_html(blocks, out / f"{stem}-{lang}.html", lang=lang))
+    return written
