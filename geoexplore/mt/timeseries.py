@@ -1,0 +1,483 @@
+"""Five-channel MT time series: the container, calibration, checks and readers.
+
+A :class:`TimeSeries` holds the raw samples of one station (channels among
+``ex, ey, hx, hy, hz``), the sampling rate, and per channel the azimuth
+(degrees clockwise from north), the dipole length (electric channels) and a
+scale factor (physical units per count). :meth:`TimeSeries.calibrated`
+returns the electric field in mV/km and the magnetic field in nT, rotated to
+geographic axes (x = north, y = east) using the channel azimuths.
+
+Calibration rule (documented in docs/mt-processing.md):
+
+* magnetic channel: ``nT = counts * scale_factor``;
+* electric channel with a dipole length L (m): ``mV/km = counts *
+  scale_factor / (L / 1000)`` (counts * scale_factor is the voltage in mV);
+* electric channel without a dipole length (``0``): ``mV/km = counts *
+  scale_factor`` (the data are already a field, e.g. the EMTF synthetic).
+
+Readers: plain ASCII columns (:func:`read_ascii`), miniSEED with a YAML
+side-car of station metadata (:func:`read_miniseed`), MTH5
+(:func:`read_mth5`), and :func:`read_timeseries` choosing by extension.
+Every reader raises :class:`~geoexplore.core.errors.FileFormatError` naming
+the file and the position of a problem.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from geoexplore.core.errors import FileFormatError, GeoexploreError
+
+CHANNELS = ("ex", "ey", "hx", "hy", "hz")
+DEFAULT_AZIMUTH = {"ex": 0.0, "ey": 90.0, "hx": 0.0, "hy": 90.0, "hz": 0.0}
+
+
+class TimeSeriesError(GeoexploreError, ValueError):
+    """Time series that cannot give a trustworthy transfer function (zero variance, mismatched rates, ...)."""
+
+
+@dataclass(frozen=True)
+class Channel:
+    """Metadata of one channel.
+
+    Attributes
+    ----------
+    component : str
+        One of ``ex, ey, hx, hy, hz``.
+    azimuth_deg : float
+        Sensor direction, degrees clockwise from geographic north.
+    dipole_length_m : float
+        Electric dipole length (0 when the data are already a field).
+    scale_factor : float
+        Physical units per count (mV for electric, nT for magnetic).
+    """
+
+    component: str
+    azimuth_deg: float = 0.0
+    dipole_length_m: float = 0.0
+    scale_factor: float = 1.0
+
+
+@dataclass(frozen=True)
+class TimeSeries:
+    """Raw samples of one station.
+
+    Attributes
+    ----------
+    data : (n_channels, n_samples) float array
+        Counts (NaN marks missing samples).
+    channels : tuple of Channel
+    sample_rate_hz : float
+    station : str
+    start_time_s : float
+        POSIX seconds of the first sample (0 when unknown).
+    lat_deg, lon_deg, elevation_m : float
+    source : str
+        File the data came from.
+    synthetic : int
+    """
+
+    data: np.ndarray
+    channels: tuple[Channel, ...]
+    sample_rate_hz: float
+    station: str = ""
+    start_time_s: float = 0.0
+    lat_deg: float = float("nan")
+    lon_deg: float = float("nan")
+    elevation_m: float = float("nan")
+    source: str = ""
+    synthetic: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def components(self) -> tuple[str, ...]:
+        return tuple(c.component for c in self.channels)
+
+    @property
+    def n_samples(self) -> int:
+        return int(self.data.shape[1])
+
+    def channel(self, comp: str) -> np.ndarray:
+        return self.data[self.components.index(comp)]
+
+    def calibrated(self) -> dict[str, np.ndarray]:
+        """Physical fields on geographic axes: ``ex, ey`` (mV/km), ``hx, hy, hz`` (nT)."""
+        phys: dict[str, np.ndarray] = {}
+        for ch, row in zip(self.channels, self.data):
+            v = row.astype(float) * ch.scale_factor
+            if ch.component.startswith("e") and ch.dipole_length_m > 0:
+                v = v / (ch.dipole_length_m / 1000.0)
+            phys[ch.component] = v
+        out: dict[str, np.ndarray] = {}
+        for a, b in (("ex", "ey"), ("hx", "hy")):
+            if a not in phys or b not in phys:
+                continue
+            ca = self.channels[self.components.index(a)]
+            cb = self.channels[self.components.index(b)]
+            if abs(ca.azimuth_deg) < 1e-9 and abs(cb.azimuth_deg - 90.0) < 1e-9:
+                out[a], out[b] = phys[a], phys[b]
+                continue
+            t1, t2 = np.radians(ca.azimuth_deg), np.radians(cb.azimuth_deg)
+            m = np.array([[np.cos(t1), np.sin(t1)], [np.cos(t2), np.sin(t2)]])
+            if abs(np.linalg.det(m)) < 0.2:
+                raise TimeSeriesError(
+                    f"{self.source or self.station}: channels {a} ({ca.azimuth_deg} deg) and {b} "
+                    f"({cb.azimuth_deg} deg) are nearly parallel; cannot form north/east components"
+                )
+            ne = np.linalg.solve(m, np.vstack([phys[a], phys[b]]))
+            out[a], out[b] = ne[0], ne[1]
+        if "hz" in phys:
+            out["hz"] = phys["hz"]
+        return out
+
+
+# -- checks ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class QualityReport:
+    """What :func:`check_timeseries` found.
+
+    Attributes
+    ----------
+    valid : (n_samples,) bool
+        False at missing samples (NaN) and at flagged spikes.
+    n_gap_samples, n_spike_samples : int
+    zero_variance : tuple of str
+        Channels that do not vary.
+    """
+
+    valid: np.ndarray
+    n_gap_samples: int
+    n_spike_samples: int
+    zero_variance: tuple[str, ...]
+
+
+def check_timeseries(ts: TimeSeries, *, spike_threshold: float = 20.0) -> QualityReport:
+    """Find gaps (NaN), spikes and zero-variance channels.
+
+    A spike is a first difference larger than ``spike_threshold`` times the
+    robust (MAD) scale of the channel's first differences; the samples around
+    it are flagged invalid so the windows containing it are dropped.
+    """
+    d = ts.data
+    gaps = ~np.isfinite(d)
+    valid = ~gaps.any(axis=0)
+    zero = []
+    spikes = np.zeros(d.shape[1], bool)
+    for ch, row, g in zip(ts.channels, d, gaps):
+        good = row[~g]
+        if good.size < 2 or np.nanstd(good) == 0 or np.ptp(good) == 0:
+            zero.append(ch.component)
+            continue
+        if spike_threshold and np.isfinite(spike_threshold):
+            dd = np.diff(np.where(g, np.nan, row))
+            med = np.nanmedian(dd)
+            mad = np.nanmedian(np.abs(dd - med)) * 1.4826
+            if mad > 0:
+                big = np.abs(dd - med) > spike_threshold * mad
+                idx = np.flatnonzero(big)
+                spikes[idx] = True
+                spikes[np.minimum(idx + 1, d.shape[1] - 1)] = True
+    valid &= ~spikes
+    return QualityReport(valid, int(gaps.any(axis=0).sum()), int(spikes.sum()), tuple(zero))
+
+
+# -- readers ----------------------------------------------------------------------
+def _channels_from(columns: list[str], meta: dict[str, Any] | None, path: str) -> tuple[Channel, ...]:
+    meta = meta or {}
+    chmeta = meta.get("channels", {}) or {}
+    out = []
+    for c in columns:
+        c = c.lower()
+        if c not in CHANNELS:
+            raise FileFormatError(path, f"unknown channel '{c}' (expected some of {', '.join(CHANNELS)})", position="header")
+        m = chmeta.get(c, {}) or {}
+        try:
+            out.append(
+                Channel(
+                    component=c,
+                    azimuth_deg=float(m.get("azimuth_deg", DEFAULT_AZIMUTH[c])),
+                    dipole_length_m=float(m.get("dipole_length_m", 0.0)),
+                    scale_factor=float(m.get("scale_factor", 1.0)),
+                )
+            )
+        except (TypeError, ValueError) as exc:
+            raise FileFormatError(path, f"bad metadata for channel {c}: {exc}", position=f"channel {c}") from None
+    return tuple(out)
+
+
+def read_ascii(
+    path: str | os.PathLike[str],
+    *,
+    columns: tuple[str, ...] = ("hx", "hy", "hz", "ex", "ey"),
+    sample_rate_hz: float = 1.0,
+    station: str | None = None,
+    metadata: dict[str, Any] | None = None,
+) -> TimeSeries:
+    """Read whitespace-separated columns of counts (one sample per line).
+
+    The default column order and rate are those of the EMTF synthetic files
+    (Hx Hy Hz Ex Ey, 1 Hz, already in nT and mV/km). A side-car YAML
+    ``<file>.yaml`` (or ``metadata``) may give ``station``,
+    ``sample_rate_hz``, ``columns``, ``lat_deg``, ``lon_deg``,
+    ``elevation_m``, ``start_time_s`` and per-channel ``azimuth_deg``,
+    ``dipole_length_m``, ``scale_factor``. Lines starting with ``#`` are comments.
+    """
+    p = Path(path)
+    meta = dict(_sidecar(p)) if metadata is None else dict(metadata)
+    cols = [c.lower() for c in meta.get("columns", columns)]
+    rate = float(meta.get("sample_rate_hz", sample_rate_hz))
+    if not rate > 0:
+        raise FileFormatError(p, f"sample rate must be positive, got {rate}", position="metadata")
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise FileFormatError(p, f"cannot read: {exc.strerror}") from None
+    rows = []
+    for lineno, line in enumerate(raw.decode("latin-1").splitlines(), 1):
+        s = line.strip()
+        if not s or s.startswith("#"):
+            continue
+        parts = s.split()
+        if len(parts) != len(cols):
+            raise FileFormatError(p, f"expected {len(cols)} columns ({' '.join(cols)}), found {len(parts)}", position=f"line {lineno}")
+        try:
+            rows.append([float(v) for v in parts])
+        except ValueError:
+            raise FileFormatError(p, f"not a number in '{s[:60]}'", position=f"line {lineno}") from None
+    if len(rows) < 2:
+        raise FileFormatError(p, "fewer than two samples", position=f"line {len(rows)}")
+    data = np.asarray(rows, float).T
+    order = [cols.index(c) for c in CHANNELS if c in cols]
+    chans = _channels_from([cols[i] for i in order], meta, str(p))
+    return TimeSeries(
+        data=data[order],
+        channels=chans,
+        sample_rate_hz=rate,
+        station=str(meta.get("station", station or p.stem)),
+        start_time_s=float(meta.get("start_time_s", 0.0)),
+        lat_deg=float(meta.get("lat_deg", np.nan)),
+        lon_deg=float(meta.get("lon_deg", np.nan)),
+        elevation_m=float(meta.get("elevation_m", np.nan)),
+        source=str(p),
+        synthetic=int(meta.get("synthetic", 0)),
+        extra={k: meta[k] for k in ("chainage_m",) if k in meta},
+    )
+
+
+def _sidecar(p: Path) -> dict[str, Any]:
+    for cand in (p.with_suffix(".yaml"), p.with_suffix(p.suffix + ".yaml")):
+        if cand.is_file():
+            import yaml
+
+            try:
+                d = yaml.safe_load(cand.read_text())
+            except yaml.YAMLError as exc:
+                raise FileFormatError(cand, f"bad YAML: {exc}".splitlines()[0]) from None
+            if not isinstance(d, dict):
+                raise FileFormatError(cand, "side-car metadata must be a mapping")
+            return d
+    return {}
+
+
+#: SEED channel codes -> components (orientation code N/E/Z, instrument Q electric, F magnetic)
+SEED_COMPONENTS = {"QN": "ex", "QE": "ey", "FN": "hx", "FE": "hy", "FZ": "hz", "Q1": "ex", "Q2": "ey", "F1": "hx", "F2": "hy"}
+
+
+def read_miniseed(path: str | os.PathLike[str], *, metadata: dict[str, Any] | None = None) -> TimeSeries:
+    """Read one station's five channels from a miniSEED file (obspy).
+
+    Channels are recognised by the last two letters of the SEED channel code
+    (``?QN, ?QE`` electric, ``?FN, ?FE, ?FZ`` magnetic) or by a
+    ``channel_codes`` mapping in the side-car YAML ``<file>.yaml``, which
+    also carries the calibration (see module docstring). Traces of a channel
+    are merged; gaps become NaN (flagged, never interpolated). All channels
+    must share one sampling rate and start time.
+    """
+    p = Path(path)
+    meta = dict(_sidecar(p)) if metadata is None else dict(metadata)
+    try:
+        from obspy import read as obspy_read
+
+        st = obspy_read(str(p), format="MSEED")
+    except Exception as exc:  # obspy raises many types on corrupt files
+        raise FileFormatError(p, f"not a readable miniSEED file ({type(exc).__name__}: {str(exc)[:100]})") from None
+    codes = {k.upper(): v for k, v in (meta.get("channel_codes") or {}).items()}
+    rates = {tr.stats.sampling_rate for tr in st}
+    if len(rates) != 1:
+        raise FileFormatError(p, f"channels have different sampling rates {sorted(rates)}", position="traces")
+    rate = rates.pop()
+    try:
+        st.merge(method=0, fill_value=None)
+    except Exception as exc:
+        raise FileFormatError(p, f"cannot merge traces: {exc}", position="traces") from None
+    t0 = min(tr.stats.starttime for tr in st)
+    t1 = max(tr.stats.endtime for tr in st)
+    n = int(round((t1 - t0) * rate)) + 1
+    found: dict[str, np.ndarray] = {}
+    station = ""
+    for tr in st:
+        code = tr.stats.channel.upper()
+        comp = codes.get(code) or SEED_COMPONENTS.get(code[-2:])
+        if comp is None:
+            continue
+        if comp in found:
+            raise FileFormatError(p, f"channel {comp} appears twice ({code})", position=f"trace {tr.id}")
+        x = np.full(n, np.nan)
+        i0 = int(round((tr.stats.starttime - t0) * rate))
+        d = tr.data
+        if np.ma.isMaskedArray(d):
+            d = d.astype(float).filled(np.nan)
+        x[i0 : i0 + d.size] = np.asarray(d, float)[: n - i0]
+        found[comp] = x
+        station = station or tr.stats.station
+    missing = [c for c in ("ex", "ey", "hx", "hy") if c not in found]
+    if missing:
+        raise FileFormatError(p, f"missing channels {', '.join(missing)} (have {', '.join(found) or 'none'})", position="traces")
+    comps = [c for c in CHANNELS if c in found]
+    return TimeSeries(
+        data=np.vstack([found[c] for c in comps]),
+        channels=_channels_from(comps, meta, str(p)),
+        sample_rate_hz=float(rate),
+        station=str(meta.get("station", station or p.stem)),
+        start_time_s=float(t0.timestamp),
+        lat_deg=float(meta.get("lat_deg", np.nan)),
+        lon_deg=float(meta.get("lon_deg", np.nan)),
+        elevation_m=float(meta.get("elevation_m", np.nan)),
+        source=str(p),
+        synthetic=int(meta.get("synthetic", 0)),
+        extra={k: meta[k] for k in ("chainage_m",) if k in meta},
+    )
+
+
+def write_miniseed(ts: TimeSeries, path: str | os.PathLike[str], *, network: str = "XX", band_code: str = "B") -> None:
+    """Write a :class:`TimeSeries` (integer counts) to miniSEED plus its side-car YAML."""
+    import yaml
+    from obspy import Stream, Trace, UTCDateTime
+
+    p = Path(path)
+    codes = {"ex": "QN", "ey": "QE", "hx": "FN", "hy": "FE", "hz": "FZ"}
+    st = Stream()
+    for ch, row in zip(ts.channels, ts.data):
+        tr = Trace(np.round(row).astype(np.int32))
+        tr.stats.network = network
+        tr.stats.station = ts.station[:5]
+        tr.stats.channel = band_code + codes[ch.component]
+        tr.stats.sampling_rate = ts.sample_rate_hz
+        tr.stats.starttime = UTCDateTime(ts.start_time_s)
+        st.append(tr)
+    st.write(str(p), format="MSEED", encoding="STEIM2", reclen=4096)
+    meta = {
+        "station": ts.station,
+        "synthetic": int(ts.synthetic),
+        "lat_deg": float(ts.lat_deg),
+        "lon_deg": float(ts.lon_deg),
+        "elevation_m": float(ts.elevation_m),
+        **{k: (float(v) if isinstance(v, (int, float, np.floating)) else v) for k, v in ts.extra.items()},
+        "channels": {
+            ch.component: {"azimuth_deg": ch.azimuth_deg, "dipole_length_m": ch.dipole_length_m, "scale_factor": ch.scale_factor}
+            for ch in ts.channels
+        },
+    }
+    header = "# SYNTHETIC MT time series metadata (geoexplore.mt.synth_ts): calibration and position\n" if ts.synthetic else ""
+    p.with_suffix(".yaml").write_text(header + yaml.safe_dump(meta, sort_keys=False))
+
+
+def read_mth5(
+    path: str | os.PathLike[str], *, station: str | None = None, run: str | None = None, survey: str | None = None
+) -> TimeSeries:
+    """Read one run of one station from an MTH5 file (mth5, imported lazily).
+
+    The channels are converted with their stored filters to physical units by
+    mth5 when possible, otherwise the stored counts are used with scale 1.
+    The first station / run is taken when not given.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise FileFormatError(p, "no such file")
+    try:
+        from mth5.mth5 import MTH5
+    except ImportError as exc:  # pragma: no cover
+        raise FileFormatError(p, f"mth5 is not installed ({exc})") from None
+    m = MTH5()
+    try:
+        m.open_mth5(str(p), mode="r")
+    except Exception as exc:
+        raise FileFormatError(p, f"not an MTH5 file ({type(exc).__name__}: {str(exc)[:100]})") from None
+    try:
+        df = m.channel_summary.to_dataframe()
+        if df.empty:
+            raise FileFormatError(p, "no channels", position="channel summary")
+        if station is not None:
+            df = df[df.station == station]
+        if survey is not None:
+            df = df[df.survey == survey]
+        if df.empty:
+            raise FileFormatError(p, f"station {station!r} not found", position="channel summary")
+        st_id = str(df.station.iloc[0])
+        run_id = str(run if run is not None else df[df.station == st_id].run.iloc[0])
+        df = df[(df.station == st_id) & (df.run == run_id)]
+        chans, rows = [], []
+        rate = None
+        lat = lon = elev = np.nan
+        for _, r in df.iterrows():
+            comp = str(r.component).lower()
+            if comp not in CHANNELS:
+                continue
+            ch = m.get_channel(st_id, run_id, comp, survey=r.survey)
+            x = np.asarray(ch.hdf5_dataset[()], float)
+            rate = float(r.sample_rate) if rate is None else rate
+            if abs(float(r.sample_rate) - rate) > 1e-9:
+                raise FileFormatError(p, "channels of one run have different sampling rates", position=f"run {run_id}")
+            md = ch.metadata
+            dip = float(getattr(md, "dipole_length", 0.0) or 0.0) if comp.startswith("e") else 0.0
+            az = float(getattr(md, "measurement_azimuth", DEFAULT_AZIMUTH[comp]) or 0.0)
+            chans.append((comp, Channel(comp, az, dip if dip > 0 else 0.0, 1.0)))
+            rows.append(x)
+            lat, lon, elev = float(r.latitude), float(r.longitude), float(r.elevation)
+        order = sorted(range(len(chans)), key=lambda i: CHANNELS.index(chans[i][0]))
+        n = min(len(x) for x in rows)
+        data = np.vstack([rows[i][:n] for i in order])
+        start = df.start.iloc[0]
+        t0 = float(start.timestamp()) if hasattr(start, "timestamp") else 0.0
+        return TimeSeries(
+            data=data,
+            channels=tuple(chans[i][1] for i in order),
+            sample_rate_hz=float(rate or 1.0),
+            station=st_id,
+            start_time_s=t0,
+            lat_deg=lat,
+            lon_deg=lon,
+            elevation_m=elev,
+            source=str(p),
+        )
+    finally:
+        m.close_mth5()
+
+
+def read_timeseries(path: str | os.PathLike[str], **kwargs: Any) -> TimeSeries:
+    """Read a time-series file, choosing the reader by extension.
+
+    ``.h5``/``.mth5`` -> :func:`read_mth5`; ``.mseed``/``.miniseed``/``.ms`` ->
+    :func:`read_miniseed`; ``.asc``/``.txt``/``.dat`` -> :func:`read_ascii`.
+    """
+    p = Path(path)
+    ext = p.suffix.lower()
+    if not p.is_file():
+        raise FileFormatError(p, "no such file")
+    if ext in (".h5", ".mth5", ".hdf5"):
+        return read_mth5(p, **kwargs)
+    if ext in (".mseed", ".miniseed", ".ms", ".msd"):
+        return read_miniseed(p, **kwargs)
+    if ext in (".asc", ".txt", ".dat", ".csv"):
+        return read_ascii(p, **kwargs)
+    raise FileFormatError(p, f"unknown time-series format '{ext}' (known: .asc/.txt/.dat, .mseed/.miniseed, .h5/.mth5)")
+
+
+def with_data(ts: TimeSeries, data: np.ndarray) -> TimeSeries:
+    """A copy of ``ts`` with other samples (same channels)."""
+    return replace(ts, data=np.asarray(data, float))
