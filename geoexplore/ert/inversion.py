@@ -1,0 +1,316 @@
+"""2D ERT inversion with pyGIMLi's ERTManager (thread trap handled).
+
+:func:`invert` runs a smoothness-constrained Gauss-Newton inversion of the
+log apparent resistivities with the data errors of the QC step, on pyGIMLi's
+triangular parameter mesh with topography. ``norm="L1"`` switches on
+iteratively reweighted robust data and blocky model terms. The Jacobian is
+checked after the run: an all-zero Jacobian (pyGIMLi's thread-count trap on
+2-CPU machines) raises instead of returning a silently uniform model.
+
+:func:`to_image` samples the cell model on a regular (depth, chainage) grid
+below the surface: the ``ert`` image of :mod:`geoexplore.core.images`.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from geoexplore.core.errors import GeoexploreError
+from geoexplore.ert.data import ERTData
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class InversionResult:
+    """Cell model and fit of one inversion.
+
+    Attributes
+    ----------
+    resistivity_ohm_m : ndarray, shape (n_cells,)
+        Model of the parameter cells.
+    cell_x_m, cell_z_m : ndarray, shape (n_cells,)
+        Cell centres: position along the line and elevation (m).
+    cell_area_m2 : ndarray, shape (n_cells,)
+    coverage_log10 : ndarray, shape (n_cells,)
+        log10 of the cell-size-normalised cumulative sensitivity, relative to its maximum (<= 0).
+    doi_index : ndarray or None, shape (n_cells,)
+        Oldenburg-Li DOI index (0 = data-determined, 1 = reference-determined).
+    response_ohm_m : ndarray, shape (n_data,)
+        Modelled apparent resistivity.
+    chi2, rrms_percent : float
+        Error-weighted chi-square and relative RMS misfit (percent) of the final model.
+    iterations : int
+    chi2_history : list of float
+    n_data_used : int
+    elapsed_s : float
+    data : ERTData
+        The data inverted (with errors).
+    settings_json : str
+    mesh : pyGIMLi mesh or None
+        The parameter mesh (for VTK export), not serialised.
+    """
+
+    resistivity_ohm_m: np.ndarray
+    cell_x_m: np.ndarray
+    cell_z_m: np.ndarray
+    cell_area_m2: np.ndarray
+    coverage_log10: np.ndarray
+    response_ohm_m: np.ndarray
+    chi2: float
+    rrms_percent: float
+    iterations: int
+    chi2_history: list[float]
+    n_data_used: int
+    elapsed_s: float
+    data: ERTData
+    settings_json: str = "{}"
+    doi_index: np.ndarray | None = None
+    jacobian_max_abs: float = 0.0
+    mesh: Any = field(default=None, repr=False)
+
+    def summary(self) -> dict[str, Any]:
+        return {"chi2": float(self.chi2), "rrms": float(self.rrms_percent), "iterations": int(self.iterations),
+                "n_data_used": int(self.n_data_used), "n_cells": int(self.resistivity_ohm_m.size),
+                "elapsed_s": float(self.elapsed_s), "chi2_history": [float(c) for c in self.chi2_history]}
+
+
+def _mesh_kwargs(data: ERTData, s: Any) -> dict[str, Any]:
+    kw: dict[str, Any] = {"paraDX": s.para_dx, "quality": s.quality}
+    if s.para_depth_m is not None:
+        kw["paraDepth"] = s.para_depth_m
+    if s.para_max_cell_size_m2 is not None:
+        kw["paraMaxCellSize"] = s.para_max_cell_size_m2
+    return kw
+
+
+def create_mesh(data: ERTData, settings: Any = None) -> Any:
+    """pyGIMLi inversion mesh (parameter domain + boundary) for the electrodes, with topography."""
+    from geoexplore.core.gimli import import_pygimli
+    from geoexplore.ert.settings import InversionSettings
+
+    import_pygimli()
+    from pygimli.physics import ert
+
+    s = settings or InversionSettings()
+    dc = data.to_pygimli()
+    return ert.createInversionMesh(dc, **_mesh_kwargs(data, s))
+
+
+class _Stop(Exception):
+    pass
+
+
+def _run_manager(data: ERTData, s: Any, mesh: Any = None, **run_kw: Any) -> tuple[Any, Any]:
+    """Set up an ERTManager with threads fixed and run it; return (manager, pg)."""
+    from geoexplore.core.gimli import check_jacobian, import_pygimli, set_threads
+
+    pg = import_pygimli()
+    from pygimli.physics import ert
+
+    dc = data.to_pygimli()
+    mgr = ert.ERTManager(verbose=False)
+    set_threads(s.threads, mgr.fop)  # the 2-CPU trap: a zero thread count gives an all-zero Jacobian
+    kw: dict[str, Any] = dict(lam=s.lam, zWeight=s.z_weight, maxIter=s.max_iter, verbose=False)
+    if s.norm == "L1":
+        kw.update(robustData=True, blockyModel=True)
+    if mesh is None:
+        kw.update(_mesh_kwargs(data, s))
+    kw.update(run_kw)
+    target = float(s.chi2_target)
+    mgr.inv.stopAtChi1 = False
+
+    def post(i: int, inv: Any) -> None:
+        if i >= 1 and inv.chi2() <= target:
+            raise _Stop
+
+    mgr.inv.setPostStep(post)
+    err = data.data["error"].to_numpy(float)
+    try:
+        mgr.invert(dc, mesh=mesh, err=err, **kw)
+    except _Stop:
+        pass
+    set_threads(s.threads, mgr.fop)
+    check_jacobian(mgr.fop.jacobian(), what="ERT forward operator")
+    return mgr, pg
+
+
+def invert(data: ERTData, settings: Any = None, *, mesh: Any = None) -> InversionResult:
+    """Invert QC'd data (``error`` column set) with pyGIMLi.
+
+    Parameters
+    ----------
+    data : ERTData
+        Data with apparent resistivity, geometric factors and relative errors.
+    settings : InversionSettings, optional
+    mesh : pyGIMLi mesh, optional
+        Inversion mesh (default: pyGIMLi's parameter mesh from the settings).
+
+    Returns
+    -------
+    InversionResult
+    """
+    from geoexplore.ert.settings import InversionSettings
+
+    s = settings or InversionSettings()
+    if data.n_data < 3:
+        raise GeoexploreError(f"ERT inversion needs at least 3 data, got {data.n_data}")
+    rho = data.data["apparent_resistivity_ohm_m"].to_numpy(float)
+    err = data.data["error"].to_numpy(float)
+    if not (np.all(np.isfinite(rho)) and np.all(rho > 0)):
+        raise GeoexploreError("ERT inversion needs positive apparent resistivity for every datum (run QC first)")
+    if not (np.all(np.isfinite(err)) and np.all(err > 0)):
+        raise GeoexploreError("ERT inversion needs a positive relative error for every datum (run QC first)")
+    t0 = time.perf_counter()
+    mgr, pg = _run_manager(data, s, mesh)
+    result = _collect(mgr, data, s, time.perf_counter() - t0)
+    if s.doi:
+        from geoexplore.ert.doi import doi_index
+
+        result.doi_index = doi_index(data, s, mesh=mgr.fop.mesh(), model=result.resistivity_ohm_m)
+    result.elapsed_s = time.perf_counter() - t0
+    return result
+
+
+def _collect(mgr: Any, data: ERTData, s: Any, elapsed: float) -> InversionResult:
+    pd_ = mgr.paraDomain
+    model = np.asarray(mgr.paraModel(mgr.fw.model), float)
+    cc = np.array([[c.center()[0], c.center()[1]] for c in pd_.cells()])
+    area = np.array([c.size() for c in pd_.cells()])
+    try:
+        cov = np.asarray(mgr.coverage(), float)
+        cov = cov - np.nanmax(cov)
+    except Exception:  # pragma: no cover - coverage needs a Jacobian
+        cov = np.zeros(len(model))
+    resp = np.asarray(mgr.inv.response, float)
+    hist = [float(c) for c in getattr(mgr.fw, "chi2History", [])]
+    jac_max = float(np.max(np.abs(np.asarray(mgr.fop.jacobian().row(0))))) if mgr.fop.jacobian().rows() else 0.0
+    mesh = pg_copy(pd_)
+    return InversionResult(
+        resistivity_ohm_m=model, cell_x_m=cc[:, 0], cell_z_m=cc[:, 1], cell_area_m2=area, coverage_log10=cov,
+        response_ohm_m=resp, chi2=float(mgr.inv.chi2()), rrms_percent=float(mgr.inv.relrms()),
+        iterations=max(0, len(hist) - 1), chi2_history=hist, n_data_used=data.n_data, elapsed_s=elapsed,
+        data=data, settings_json=s.to_json(), jacobian_max_abs=jac_max, mesh=mesh,
+    )
+
+
+def pg_copy(mesh: Any) -> Any:
+    from geoexplore.core.gimli import import_pygimli
+
+    pg = import_pygimli()
+    return pg.Mesh(mesh)
+
+
+# -- regular-grid image --------------------------------------------------------------
+def surface_elevation(data: ERTData, x: np.ndarray) -> np.ndarray:
+    """Ground elevation (m) at positions x along the line, from the electrodes (and file topography)."""
+    ex, ez = data.electrodes[:, 0], data.electrodes[:, 2]
+    topo = data.meta.get("topography")
+    if isinstance(topo, np.ndarray) and topo.ndim == 2 and len(topo) > 1:
+        ex = np.concatenate([ex, topo[:, 0]])
+        ez = np.concatenate([ez, topo[:, 1]])
+    o = np.argsort(ex, kind="stable")
+    ex, ez = ex[o], ez[o]
+    ex, idx = np.unique(ex, return_index=True)
+    return np.interp(x, ex, ez[idx])
+
+
+def to_image(result: InversionResult, settings: Any = None, *, line: str = "profile", synthetic: bool = False,
+             doi_threshold: float | None = None, coverage_threshold: float | None = None) -> Any:
+    """The ``ert`` image: resistivity on a regular (depth below surface, chainage) grid.
+
+    Values are interpolated linearly in log10 between cell centres (cells of
+    the parameter domain only; NaN outside it). ``mask`` is True where the
+    model is inside the domain, the DOI index is at most ``doi_threshold``
+    and the coverage is above ``coverage_threshold``.
+    """
+    import xarray as xr
+    from scipy.interpolate import LinearNDInterpolator
+    from scipy.spatial import Delaunay
+
+    from geoexplore.ert.settings import ImageSettings, InversionSettings
+
+    s = settings or ImageSettings()
+    inv_s = InversionSettings.from_json(result.settings_json)
+    doi_thr = inv_s.doi_threshold if doi_threshold is None else doi_threshold
+    cov_thr = inv_s.coverage_threshold if coverage_threshold is None else coverage_threshold
+    data = result.data
+    a = data.spacing()
+    dx = s.dx_m or a / 2
+    dz = s.dz_m or a / 4
+    x0, x1 = float(data.electrodes[:, 0].min()), float(data.electrodes[:, 0].max())
+    x = np.arange(x0, x1 + 1e-9, dx)
+    zsurf_cells = surface_elevation(data, result.cell_x_m)
+    depth_cells = zsurf_cells - result.cell_z_m
+    zmax = s.max_depth_m or float(np.nanmax(depth_cells))
+    z = np.arange(0.0, zmax + 1e-9, dz)
+    X, Z = np.meshgrid(x, z)
+    pts = np.column_stack([result.cell_x_m, depth_cells])
+    tri = Delaunay(pts)
+    lin = LinearNDInterpolator(tri, np.log10(result.resistivity_ohm_m))
+    grid_pts = np.column_stack([X.ravel(), Z.ravel()])
+    # nearest cell value near the surface (above the shallowest centres) via a shallow shift
+    logr = lin(grid_pts).reshape(X.shape)
+    shallow = np.isnan(logr) & (Z <= np.nanmin(depth_cells) + a)
+    if shallow.any():
+        from scipy.interpolate import NearestNDInterpolator
+
+        near = NearestNDInterpolator(pts, np.log10(result.resistivity_ohm_m))
+        logr[shallow] = near(grid_pts[shallow.ravel()])
+    inside = np.isfinite(logr)
+    cov = LinearNDInterpolator(tri, result.coverage_log10)(grid_pts).reshape(X.shape)
+    mask = inside & (np.nan_to_num(cov, nan=0.0) >= cov_thr)
+    doi_grid = None
+    if result.doi_index is not None:
+        doi_grid = LinearNDInterpolator(tri, result.doi_index)(grid_pts).reshape(X.shape)
+        if shallow.any():
+            from scipy.interpolate import NearestNDInterpolator
+
+            doi_grid[shallow] = NearestNDInterpolator(pts, result.doi_index)(grid_pts[shallow.ravel()])
+        mask &= np.nan_to_num(doi_grid, nan=1.0) <= doi_thr
+    ch = x + s.chainage_offset_m
+    vars_: dict[str, Any] = {
+        "resistivity_ohm_m": (("depth_m", "chainage_m"), 10.0**logr),
+        "mask": (("depth_m", "chainage_m"), mask),
+        "coverage_log10": (("depth_m", "chainage_m"), cov),
+        "elevation_m": (("chainage_m",), surface_elevation(data, x)),
+    }
+    if doi_grid is not None:
+        vars_["doi_index"] = (("depth_m", "chainage_m"), doi_grid)
+    ds = xr.Dataset(vars_, coords={"depth_m": z, "chainage_m": ch})
+    ds["resistivity_ohm_m"].attrs.update(units="ohm m", description="inverted resistivity (log-linear interpolation)")
+    ds["mask"].attrs["description"] = f"inside the model, DOI index <= {doi_thr}, log10 coverage >= {cov_thr}"
+    ds["elevation_m"].attrs["units"] = "m"
+    ds.attrs.update(method="ert", line=line, synthetic=int(bool(synthetic)), chi2=result.chi2,
+                    rrms_percent=result.rrms_percent, iterations=result.iterations, n_data_used=result.n_data_used,
+                    inversion_settings=result.settings_json, electrode_spacing_m=a,
+                    chainage_offset_m=s.chainage_offset_m, doi_threshold=doi_thr)
+    return ds
+
+
+def cells_table(result: InversionResult) -> Any:
+    """Cell model as a table: x_m, elevation_m, area_m2, resistivity_ohm_m, coverage_log10, doi_index."""
+    import pandas as pd
+
+    t = pd.DataFrame({"x_m": result.cell_x_m, "elevation_m": result.cell_z_m, "area_m2": result.cell_area_m2,
+                      "resistivity_ohm_m": result.resistivity_ohm_m, "coverage_log10": result.coverage_log10})
+    if result.doi_index is not None:
+        t["doi_index"] = result.doi_index
+    return t
+
+
+def export_vtk(result: InversionResult, path: str) -> None:
+    """Write the parameter mesh with resistivity, coverage (and DOI) as legacy VTK."""
+    if result.mesh is None:
+        raise GeoexploreError("no mesh to export (result was rebuilt from storage)")
+    m = result.mesh
+    m["resistivity_ohm_m"] = result.resistivity_ohm_m
+    m["coverage_log10"] = result.coverage_log10
+    if result.doi_index is not None:
+        m["doi_index"] = result.doi_index
+    m.exportVTK(str(path))

@@ -1,0 +1,265 @@
+"""RES2DINV .dat files (Loke, Geotomo): reader and general-array writer.
+
+Index-based arrays (header: title, unit spacing, array code, number of data,
+x-location type 0 = first electrode / 1 = midpoint, IP flag), data rows
+``x a rho`` or ``x a n rho`` (+ IP):
+
+====  =================  ===================================================
+code  array              electrodes from the leftmost position x
+====  =================  ===================================================
+1     Wenner (alpha)     A M N B at x, x+a, x+2a, x+3a
+2     pole-pole          A M at x, x+a
+3     dipole-dipole      B A M N at x, x+a, x+a+na, x+2a+na
+4     Wenner-beta        B A M N at x, x+a, x+2a, x+3a
+5     Wenner-gamma       A M B N at x, x+a, x+2a, x+3a
+6     pole-dipole        n>0: A M N at x, x+na, x+(n+1)a;
+                         n<0 (reverse): N M A at x, x+a, x+(|n|+1)a
+7     Wenner-Schlumberger A M N B at x, x+na, x+(n+1)a, x+(2n+1)a
+====  =================  ===================================================
+
+General array (code 11): sub-array code, a text line, measurement type
+(0 = apparent resistivity, 1 = resistance), number of data, x-location
+type, IP flag, then rows ``k xA zA xB zB xM zM xN zN value [ip]`` with k = 4,
+3 (pole-dipole, no B) or 2 (pole-pole). With IP the flag is followed by three
+lines: quantity (Chargeability / Phase), unit, delay and integration time.
+
+After the data: topography flag (0 none, 1 distances along the surface,
+2 true horizontal distances), number of points, ``x z`` rows, the number of
+the first electrode; trailing zeros.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+import numpy as np
+
+from geoexplore.core.errors import FileFormatError
+from geoexplore.ert.data import ERTData, electrodes_from_positions, make_table
+from geoexplore.ert.io._text import Cursor, is_number, read_lines, to_float, tokens
+
+EXTENSIONS = (".dat", ".DAT", ".txt")
+ARRAY_CODES = {1: "wenner", 2: "pole-pole", 3: "dipole-dipole", 4: "wenner-beta", 5: "wenner-gamma",
+               6: "pole-dipole", 7: "wenner-schlumberger", 11: "general"}
+UNSUPPORTED = {8: "equatorial dipole-dipole", 9: "offset pole-dipole", 10: "non-conventional (old)",
+               12: "cross-borehole", 13: "cross-borehole", 15: "gradient (index-based)"}
+
+
+def can_read(path: str | os.PathLike[str], head: list[str]) -> bool:
+    """Title line, a number (spacing), an array code from the RES2DINV list."""
+    vals = [ln.strip() for ln in head if ln.strip()]
+    if len(vals) < 4:
+        return False
+    t1, t2 = tokens(vals[1]), tokens(vals[2])
+    if len(t1) != 1 or not is_number(t1[0]) or len(t2) != 1 or not is_number(t2[0]):
+        return False
+    code = float(t2[0])
+    return code == int(code) and 1 <= code <= 15 and "#" not in vals[0][:3]
+
+
+def _geometry(code: int, x: np.ndarray, a: np.ndarray, nf: np.ndarray, mid: bool) -> np.ndarray:
+    """Positions along the line of A, B, M, N (NaN for remote), shape (n, 4)."""
+    nan = np.full_like(x, np.nan)
+    an = np.abs(nf)
+    if code == 1:
+        off = (0, 3, 1, 2)
+        pts = [x + o * a for o in off]
+    elif code == 2:
+        pts = [x, nan, x + a, nan]
+    elif code == 3:
+        pts = [x + a, x, x + a + an * a, x + 2 * a + an * a]
+    elif code == 4:
+        pts = [x + a, x, x + 2 * a, x + 3 * a]
+    elif code == 5:
+        pts = [x, x + 2 * a, x + a, x + 3 * a]
+    elif code == 6:
+        fwd = nf > 0
+        pts = [np.where(fwd, x, x + (an + 1) * a), nan,
+               np.where(fwd, x + an * a, x + a), np.where(fwd, x + (an + 1) * a, x)]
+    elif code == 7:
+        pts = [x, x + (2 * an + 1) * a, x + an * a, x + (an + 1) * a]
+    else:  # pragma: no cover - guarded by caller
+        raise ValueError(code)
+    p = np.column_stack(pts)
+    if mid:
+        span = np.nanmax(p, axis=1) - np.nanmin(p, axis=1)
+        p = p - span[:, None] / 2.0
+    return p
+
+
+def read(path: str | os.PathLike[str]) -> ERTData:
+    """Read a RES2DINV .dat file into :class:`ERTData`."""
+    cur = Cursor(path, read_lines(path))
+    _, title = cur.next("title")
+    spacing = cur.next_float("unit electrode spacing")
+    ln_code, s_code = cur.next("array code")
+    code = int(to_float(path, tokens(s_code)[0], ln_code, "array code"))
+    if code in UNSUPPORTED:
+        raise FileFormatError(path, f"array code {code} ({UNSUPPORTED[code]}) is not supported", position=f"line {ln_code}")
+    if code not in ARRAY_CODES:
+        raise FileFormatError(path, f"unknown array code {code}; known: "
+                              + ", ".join(f"{k} {v}" for k, v in ARRAY_CODES.items()), position=f"line {ln_code}")
+    meas_type = 0
+    sub = 0
+    if code == 11:
+        sub = cur.next_int("sub-array type")
+        ln, s = cur.peek()
+        if not is_number(tokens(s)[0]):
+            cur.next()
+        meas_type = cur.next_int("type of measurement")
+        if meas_type not in (0, 1):
+            raise FileFormatError(path, f"type of measurement must be 0 or 1, got {meas_type}", position=f"line {ln + 1}")
+    ln_n, _ = cur.peek()
+    n = cur.next_int("number of data")
+    if n <= 0 or n > len(cur.items):
+        raise FileFormatError(path, f"number of data {n} does not fit the file ({len(cur.items)} lines)",
+                              position=f"line {ln_n}")
+    xloc = cur.next_int("x-location type")
+    ip_flag = cur.next_int("IP flag")
+    ip_col, ip_unit = None, ""
+    if ip_flag == 1:
+        _, quantity = cur.next("IP quantity")
+        _, ip_unit = cur.next("IP unit")
+        cur.next("IP delay and integration time")
+        q = quantity.lower()
+        ip_col = "ip_mrad" if ("phase" in q or "mrad" in ip_unit.lower()) else "chargeability_mv_v"
+    elif ip_flag != 0:
+        raise FileFormatError(path, f"IP flag must be 0 or 1, got {ip_flag}", position=f"line {ln_n + 2}")
+
+    records = np.zeros(n, dtype=np.int64)
+    vals = np.full(n, np.nan)
+    ipv = np.full(n, np.nan)
+    if code == 11:
+        pts = np.full((n, 4, 3), np.nan)
+        for i in range(n):
+            ln, s = cur.next(f"datum {i + 1} of {n}")
+            t = tokens(s)
+            k = int(to_float(path, t[0], ln, "number of electrodes"))
+            if k not in (2, 3, 4):
+                raise FileFormatError(path, f"datum {i + 1}: number of electrodes must be 2, 3 or 4, got {k}",
+                                      position=f"line {ln}")
+            need = 1 + 2 * k + 1 + (ip_col is not None)
+            if len(t) < need:
+                raise FileFormatError(path, f"datum {i + 1}: expected {need} values, got {len(t)}", position=f"line {ln}")
+            f = [to_float(path, v, ln, f"datum {i + 1}") for v in t[1:need]]
+            slots = {4: (0, 1, 2, 3), 3: (0, 2, 3), 2: (0, 2)}[k]
+            for j, slot in enumerate(slots):
+                pts[i, slot] = (f[2 * j], 0.0, f[2 * j + 1])
+            vals[i] = f[2 * k]
+            if ip_col:
+                ipv[i] = f[2 * k + 1]
+            records[i] = ln
+    else:
+        width = 4 if code in (3, 6, 7) else 3
+        rows = np.full((n, width), np.nan)
+        for i in range(n):
+            ln, s = cur.next(f"datum {i + 1} of {n}")
+            t = tokens(s)
+            need = width + (ip_col is not None)
+            if len(t) < need:
+                raise FileFormatError(path, f"datum {i + 1}: expected {need} values, got {len(t)}", position=f"line {ln}")
+            f = [to_float(path, v, ln, f"datum {i + 1}") for v in t[:need]]
+            rows[i] = f[:width]
+            if ip_col:
+                ipv[i] = f[width]
+            records[i] = ln
+        nf = rows[:, 2] if width == 4 else np.ones(n)
+        if np.any(nf == 0):
+            i = int(np.where(nf == 0)[0][0])
+            raise FileFormatError(path, f"datum {i + 1}: n factor is 0", position=f"line {records[i]}")
+        if np.any(rows[:, 1] <= 0):
+            i = int(np.where(rows[:, 1] <= 0)[0][0])
+            raise FileFormatError(path, f"datum {i + 1}: electrode spacing a must be positive", position=f"line {records[i]}")
+        xs = _geometry(code, rows[:, 0], rows[:, 1], nf, xloc == 1)
+        vals = rows[:, width - 1]
+        pts = np.stack([xs, np.zeros_like(xs), np.zeros_like(xs)], axis=-1)
+        pts[np.isnan(xs)] = np.nan
+
+    # topography
+    topo = None
+    topo_flag = 0
+    if not cur.eof():
+        ln, s = cur.next("topography flag")
+        t = tokens(s)
+        topo_flag = int(to_float(path, t[0], ln, "topography flag")) if t and is_number(t[0]) else 0
+        if topo_flag in (1, 2):
+            nt = cur.next_int("number of topography points")
+            if nt <= 0 or nt > len(cur.items):
+                raise FileFormatError(path, f"number of topography points {nt} does not fit the file",
+                                      position=f"line {ln + 1}")
+            tp = []
+            for j in range(nt):
+                lt, st = cur.next(f"topography point {j + 1} of {nt}")
+                tt = tokens(st)
+                if len(tt) < 2:
+                    raise FileFormatError(path, f"topography point {j + 1}: expected x and z", position=f"line {lt}")
+                tp.append((to_float(path, tt[0], lt, "topography x"), to_float(path, tt[-1], lt, "topography z")))
+            topo = np.array(tp)
+            order = np.argsort(topo[:, 0], kind="stable")
+            topo = topo[order]
+    electrodes, abmn = electrodes_from_positions(pts)
+    if topo is not None:
+        x_el = electrodes[:, 0]
+        if topo_flag == 1:  # distances along the surface -> horizontal positions
+            seg = np.hypot(np.diff(topo[:, 0]), np.diff(topo[:, 1]))
+            s_along = np.concatenate([[topo[0, 0]], topo[0, 0] + np.cumsum(seg)])
+            horiz = np.interp(x_el, s_along, topo[:, 0])
+            electrodes[:, 0] = horiz
+            x_el = horiz
+        electrodes[:, 2] = np.interp(x_el, topo[:, 0], topo[:, 1])
+    table: dict[str, Any] = {"a": abmn[:, 0], "b": abmn[:, 1], "m": abmn[:, 2], "n": abmn[:, 3], "record": records}
+    if meas_type == 1:
+        table["resistance_ohm"] = vals
+    else:
+        table["apparent_resistivity_ohm_m"] = vals
+    if ip_col:
+        table[ip_col] = ipv
+    meta: dict[str, Any] = {"format": "res2dinv", "path": os.fspath(path), "title": title.strip(),
+                            "array_code": code, "array": ARRAY_CODES[code], "sub_array": sub,
+                            "unit_spacing_m": spacing, "ip_unit": ip_unit.strip(), "topography_flag": topo_flag}
+    if topo is not None:
+        meta["topography"] = topo
+    data = ERTData(electrodes, make_table(**table), meta)
+    # rho_a (type 0) or R (type 1) as in the file; the other from the analytic flat-ground K, as RES2DINV does
+    return data.fill_derived()
+
+
+def write(data: ERTData, path: str | os.PathLike[str], *, title: str = "geoexplore export") -> None:
+    """Write RES2DINV general-array format (code 11) with electrode elevations in the rows.
+
+    Values are apparent resistivities (measurement type 0); IP is written
+    when the data hold chargeability (mV/V) or phase (mrad).
+    """
+    d = data.fill_derived()
+    rho = d.data["apparent_resistivity_ohm_m"].to_numpy(float)
+    if not np.all(np.isfinite(rho)):
+        raise ValueError("RES2DINV export needs apparent resistivity for every datum")
+    ip_col = "chargeability_mv_v" if d.has("chargeability_mv_v") else ("ip_mrad" if d.has("ip_mrad") else None)
+    lines = [title.replace("\n", " "), f"{d.spacing():.4f}", "11", "0",
+             "Type of measurement (0=app. resistivity,1=resistance)", "0", str(d.n_data), "1",
+             "1" if ip_col else "0"]
+    if ip_col:
+        lines += (["Chargeability", "mV/V", "0.12,1.0"] if ip_col == "chargeability_mv_v"
+                  else ["Phase", "mrad", "0,1"])
+    el = d.electrodes
+    ipv = d.data[ip_col].to_numpy(float) if ip_col else None
+    for i, q in enumerate(d.abmn()):
+        if q[1] == 0 and q[3] == 0:
+            order = [q[0], q[2]]
+        elif q[1] == 0:
+            order = [q[0], q[2], q[3]]
+        elif q[3] == 0:  # dipole-pole: write its reciprocal pole-dipole (same transfer resistance)
+            order = [q[2], q[0], q[1]]
+        else:
+            order = list(q)
+        s = f"{len(order)}"
+        for e in order:
+            s += f" {el[e - 1, 0]:.4f} {el[e - 1, 2]:.4f}"
+        s += f" {rho[i]:.6g}"
+        if ipv is not None:
+            s += f" {ipv[i]:.6g}"
+        lines.append(s)
+    lines += ["0", "0", "0", "0", "0"]
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write("\n".join(lines) + "\n")

@@ -1,0 +1,166 @@
+"""ERT figures: pseudosections (removed data marked), inverted sections with DOI mask.
+
+Imported by nobody that computes. Log colour scale with a perceptually
+uniform map (viridis family), chainage and elevation axes, a SYNTHETIC
+stamp on synthetic data.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+CMAP = "viridis"
+
+
+def _log_norm(values: np.ndarray) -> Any:
+    from matplotlib.colors import LogNorm
+
+    v = np.asarray(values, float)
+    v = v[np.isfinite(v) & (v > 0)]
+    if v.size == 0:
+        return LogNorm(1, 10)
+    lo, hi = np.percentile(v, [2, 98])
+    if hi <= lo:
+        hi = lo * 1.01
+    return LogNorm(lo, hi)
+
+
+def pseudosection(ax: Any, electrodes: np.ndarray, abmn: np.ndarray, values: np.ndarray, *,
+                  removed_abmn: np.ndarray | None = None, offset_m: float = 0.0, norm: Any = None,
+                  title: str = "", label: str = "apparent resistivity (ohm m)") -> Any:
+    """Draw a pseudosection (midpoint vs pseudo-depth) on ``ax``; removed data as red crosses."""
+    from geoexplore.ert.geometric import pseudo_positions
+
+    x, z = pseudo_positions(electrodes, abmn)
+    norm = norm or _log_norm(values)
+    sc = ax.scatter(x + offset_m, z, c=values, cmap=CMAP, norm=norm, s=14, marker="s", linewidths=0)
+    if removed_abmn is not None and len(removed_abmn):
+        ok = np.all(removed_abmn <= len(electrodes), axis=1)
+        xr_, zr = pseudo_positions(electrodes, removed_abmn[ok])
+        ax.scatter(xr_ + offset_m, zr, marker="x", c="#d62728", s=18, linewidths=0.8,
+                   label=f"removed ({int(ok.sum())})")
+        ax.legend(loc="lower right", fontsize=7)
+    ax.set_ylim(max(z.max() if z.size else 1, 1) * 1.05, 0)
+    ax.set_xlabel("chainage (m)" if offset_m else "x along line (m)")
+    ax.set_ylabel("pseudo-depth (m)")
+    if title:
+        ax.set_title(title)
+    ax.figure.colorbar(sc, ax=ax, label=label, shrink=0.85)
+    return sc
+
+
+def plot_data_result(ds: Any, path: str | Path) -> Path:
+    """Figure of a data/QC Dataset (``ert.read`` / ``ert.qc``): pseudosection with removed data."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    from geoexplore.report.style import figure_style, synthetic_stamp
+
+    el = np.column_stack([ds["electrode_x_m"].values, ds["electrode_y_m"].values, ds["electrode_z_m"].values])
+    abmn = np.column_stack([ds[c].values for c in ("a", "b", "m", "n")]).astype(int)
+    rho = ds["apparent_resistivity_ohm_m"].values
+    rem = None
+    if "removed_a" in ds:
+        rem = np.column_stack([ds[f"removed_{c}"].values for c in ("a", "b", "m", "n")]).astype(int)
+    path = Path(path)
+    with figure_style():
+        fig, ax = plt.subplots(figsize=(8, 3.6))
+        ok = np.isfinite(rho) & (rho > 0)
+        pseudosection(ax, el, abmn[ok], rho[ok], removed_abmn=rem,
+                      title=f"pseudosection: {ok.sum()} data, {0 if rem is None else len(rem)} removed")
+        if int(ds.attrs.get("synthetic", 0)) or "SYNTHETIC" in str(ds.attrs.get("title", "")):
+            synthetic_stamp(ax)
+        fig.tight_layout()
+        fig.savefig(path)
+        plt.close(fig)
+    return path
+
+
+def section(ax: Any, img: Any, *, show_mask: bool = True, norm: Any = None, elevation: bool = True) -> Any:
+    """Draw the ``ert`` image: resistivity (log colours) at elevation vs chainage, DOI-masked part faded."""
+    ch = img["chainage_m"].values
+    dep = img["depth_m"].values
+    rho = img["resistivity_ohm_m"].values
+    mask = img["mask"].values.astype(bool)
+    norm = norm or _log_norm(rho[mask] if mask.any() else rho)
+    elev = img["elevation_m"].values
+    Y = (elev[None, :] - dep[:, None]) if elevation else np.broadcast_to(dep[:, None], rho.shape)
+    X = np.broadcast_to(ch[None, :], rho.shape)
+    faded = np.where(mask, np.nan, rho)
+    shown = np.where(mask, rho, np.nan) if show_mask else rho
+    if show_mask:
+        ax.pcolormesh(X, Y, faded, cmap=CMAP, norm=norm, shading="gouraud", alpha=0.35)
+    pm = ax.pcolormesh(X, Y, shown, cmap=CMAP, norm=norm, shading="gouraud")
+    if show_mask and "doi_index" in img:
+        thr = float(img.attrs.get("doi_threshold", 0.2))
+        ax.contour(X, Y, img["doi_index"].values, levels=[thr], colors="white", linewidths=0.8, linestyles="--")
+    if elevation:
+        ax.plot(ch, elev, "k-", lw=0.8)
+        ax.set_ylabel("elevation (m)")
+    else:
+        ax.invert_yaxis()
+        ax.set_ylabel("depth (m)")
+    ax.set_xlabel("chainage (m)")
+    ax.figure.colorbar(pm, ax=ax, label="resistivity (ohm m)", shrink=0.85)
+    return pm
+
+
+def plot_image_result(img: Any, path: str | Path) -> Path:
+    """Figure of the ``ert.invert`` image: observed and modelled pseudosections and the section."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    from geoexplore.report.style import figure_style, synthetic_stamp
+
+    path = Path(path)
+    off = float(img.attrs.get("chainage_offset_m", 0.0))
+    with figure_style():
+        have_data = "data_a" in img
+        fig, axs = plt.subplots(3 if have_data else 1, 1, figsize=(8, 9 if have_data else 3.6), squeeze=False)
+        axs = axs[:, 0]
+        if have_data:
+            el = np.column_stack([img["electrode_x_m"].values, np.zeros(img.sizes["electrode"]),
+                                  img["electrode_z_m"].values])
+            abmn = np.column_stack([img[f"data_{c}"].values for c in ("a", "b", "m", "n")]).astype(int)
+            obs = img["data_apparent_resistivity_ohm_m"].values
+            norm = _log_norm(obs)
+            pseudosection(axs[0], el, abmn, obs, offset_m=off, norm=norm, title="observed apparent resistivity")
+            pseudosection(axs[1], el, abmn, img["data_response_ohm_m"].values, offset_m=off, norm=norm,
+                          title="modelled apparent resistivity")
+        ax = axs[-1]
+        section(ax, img)
+        ax.set_title(f"ERT section (chi2 {float(img.attrs.get('chi2', np.nan)):.2f}, "
+                     f"RRMS {float(img.attrs.get('rrms_percent', np.nan)):.1f} %); faded: below DOI")
+        if int(img.attrs.get("synthetic", 0)):
+            for a in axs:
+                synthetic_stamp(a)
+        fig.tight_layout()
+        fig.savefig(path)
+        plt.close(fig)
+    return path
+
+
+def plot_reciprocals(ax: Any, pairs: Any, model: Any = None, bins: Any = None) -> None:
+    """Reciprocal error |dR| vs |R| with the fitted model dR = a + b |R|."""
+    r = np.abs(pairs["r_mean_ohm"].to_numpy(float))
+    e = np.abs(pairs["dr_ohm"].to_numpy(float))
+    fl = pairs["flagged"].to_numpy(bool)
+    ax.loglog(r[~fl], e[~fl], ".", ms=3, label="pairs")
+    if fl.any():
+        ax.loglog(r[fl], e[fl], "x", color="#d62728", ms=4, label="over threshold")
+    if bins is not None and len(bins[0]):
+        ax.loglog(bins[0], bins[1], "o", mfc="none", label="bin means")
+    if model is not None and r.size:
+        rr = np.logspace(np.log10(r[r > 0].min()), np.log10(r.max()), 50)
+        ax.loglog(rr, model.absolute_ohm + model.relative * rr, "k-",
+                  label=f"dR = {model.absolute_ohm:.2g} + {model.relative:.3g}|R|")
+    ax.set_xlabel("|R| (ohm)")
+    ax.set_ylabel("|R normal - R reciprocal| (ohm)")
+    ax.legend(fontsize=7)

@@ -1,0 +1,72 @@
+"""Validated settings of the ERT steps, CLI and API (units in the names)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from geoexplore.pipeline.settings import Settings
+
+
+class QCSettings(Settings):
+    """Quality control: checks, reciprocal analysis, filters and the error model."""
+
+    geometric_factors: Literal["auto", "analytic", "numerical"] = Field(
+        "auto", description="K: analytic for flat ground, numerical (pyGIMLi homogeneous run) with topography; "
+        "auto = numerical when the electrodes have topography and the file gives resistances")
+    min_rhoa_ohm_m: float = Field(0.0, ge=0, description="remove apparent resistivity at or below this (ohm m)")
+    max_rhoa_ohm_m: float = Field(1e6, gt=0, description="remove apparent resistivity above this (ohm m)")
+    max_stacking_error: float = Field(0.1, gt=0, description="remove data whose stacking deviation exceeds this (fraction)")
+    max_reciprocal_error: float = Field(0.1, gt=0, description="remove normal/reciprocal pairs differing by more than this (fraction)")
+    outlier_n_sigma: float = Field(4.0, gt=0, description="pseudosection outliers: robust sigmas from the neighbours' median (0 disables)")
+    outlier_radius_spacings: float = Field(3.0, gt=0, description="neighbourhood radius in electrode spacings for the outlier test")
+    relative_error: float = Field(0.03, ge=0, le=1, description="relative error of the error model (fraction) when no reciprocals")
+    absolute_error_v: float = Field(5e-5, ge=0, description="absolute voltage error (V) when no reciprocals")
+    default_current_a: float = Field(0.1, gt=0, description="current assumed for the absolute error when the file has none (A)")
+    use_file_errors: bool = Field(True, description="keep errors given in the file")
+    min_reciprocal_pairs: int = Field(10, ge=2, description="fit the error model from reciprocals only with at least this many pairs")
+
+
+class InversionSettings(Settings):
+    """2D inversion with pyGIMLi's ERTManager."""
+
+    lam: float = Field(20.0, gt=0, description="regularisation strength lambda")
+    z_weight: float = Field(1.0, gt=0, le=1, description="vertical/horizontal smoothness weight")
+    norm: Literal["L2", "L1"] = Field("L2", description="L2 smoothness, or L1 = robust data and blocky model (IRLS)")
+    max_iter: int = Field(20, ge=1, le=100, description="maximum Gauss-Newton iterations")
+    chi2_target: float = Field(1.0, gt=0, description="stop when chi2 falls below this")
+    para_dx: float = Field(0.3, gt=0, description="mesh: relative distance of extra nodes between electrodes")
+    para_depth_m: float | None = Field(None, gt=0, description="mesh: depth of the model domain (m); default 0.4 x spread")
+    para_max_cell_size_m2: float | None = Field(None, gt=0, description="mesh: maximum cell area (m2); default free")
+    quality: float = Field(34.0, ge=30, le=34.5, description="mesh quality (minimum angle, degrees)")
+    doi: bool = Field(True, description="compute the Oldenburg-Li DOI index (two more inversions)")
+    doi_factor: float = Field(10.0, gt=1, description="reference models at median(rho_a) x factor and / factor")
+    doi_threshold: float = Field(0.2, gt=0, lt=1, description="mask cells with DOI index above this")
+    doi_max_iter: int = Field(6, ge=1, le=50, description="iterations of each DOI inversion")
+    coverage_threshold: float = Field(-2.5, description="mask cells with log10 standardised coverage below this")
+    threads: int | None = Field(None, ge=1, description="pyGIMLi threads (default: all CPUs)")
+    seed: int = Field(0, ge=0, description="seed for anything random")
+
+
+class ImageSettings(Settings):
+    """Regular-grid image of the inverted section."""
+
+    dx_m: float | None = Field(None, gt=0, description="grid step along the line (m); default half the electrode spacing")
+    dz_m: float | None = Field(None, gt=0, description="grid step in depth (m); default half the electrode spacing")
+    max_depth_m: float | None = Field(None, gt=0, description="image depth (m); default the model depth")
+    chainage_offset_m: float = Field(0.0, description="chainage of electrode x = 0 (m)")
+
+
+class ErtSettings(Settings):
+    """Everything for ``ert invert`` (QC + inversion + image)."""
+
+    qc: QCSettings = Field(default_factory=QCSettings)
+    inversion: InversionSettings = Field(default_factory=InversionSettings)
+    image: ImageSettings = Field(default_factory=ImageSettings)
+
+    @model_validator(mode="after")
+    def _check(self) -> "ErtSettings":
+        if self.qc.min_rhoa_ohm_m >= self.qc.max_rhoa_ohm_m:
+            raise ValueError("qc.min_rhoa_ohm_m must be below qc.max_rhoa_ohm_m")
+        return self
