@@ -96,25 +96,35 @@ def noise_level(a: np.ndarray, dz_m: float, window_m: float = 40.0) -> np.ndarra
 
 
 def pick_events(a: np.ndarray, z: np.ndarray, sigma: np.ndarray, snr: float) -> list[np.ndarray]:
-    """Extrema picks per trace: a list (nx) of arrays (n_picks, 3) of depth, amplitude, polarity (+1/-1)."""
+    """One pick per lobe (between zero crossings) per trace.
+
+    Returns a list (nx) of arrays (n_picks, 3): depth (sub-sample, parabola
+    through the lobe maximum), amplitude, polarity (+1/-1). A lobe counts
+    when its peak exceeds ``snr`` times the noise level at its depth.
+    """
     dz = float(z[1] - z[0])
     out = []
     thr = snr * sigma
+    n = z.size
     for j in range(a.shape[1]):
         tr = np.nan_to_num(a[:, j])
+        sgn = np.sign(tr)
+        cut = np.flatnonzero(sgn[1:] != sgn[:-1]) + 1
+        bounds = np.r_[0, cut, n]
         rows = []
-        for pol in (1.0, -1.0):
-            b = pol * tr
-            i = np.flatnonzero((b[1:-1] > b[:-2]) & (b[1:-1] >= b[2:]) & (b[1:-1] > thr[1:-1])) + 1
-            if i.size:
-                y0, y1, y2 = b[i - 1], b[i], b[i + 1]
-                den = y0 - 2 * y1 + y2
-                off = np.where(np.abs(den) > 1e-12, 0.5 * (y0 - y2) / np.where(den == 0, 1, den), 0.0)
-                off = np.clip(off, -0.5, 0.5)
-                zz = z[i] + off * dz
-                amp = pol * (y1 - 0.25 * (y0 - y2) * off)
-                rows.append(np.column_stack([zz, amp, np.full(i.size, pol)]))
-        out.append(np.vstack(rows) if rows else np.empty((0, 3)))
+        for lo, hi in zip(bounds[:-1], bounds[1:]):
+            if hi - lo < 1:
+                continue
+            seg = np.abs(tr[lo:hi])
+            i = lo + int(np.argmax(seg))
+            if abs(tr[i]) <= thr[i] or i == 0 or i == n - 1:
+                continue
+            pol = 1.0 if tr[i] > 0 else -1.0
+            y0, y1, y2 = pol * tr[i - 1], pol * tr[i], pol * tr[i + 1]
+            den = y0 - 2 * y1 + y2
+            off = float(np.clip(0.5 * (y0 - y2) / den, -0.5, 0.5)) if den < 0 else 0.0
+            rows.append((z[i] + off * dz, pol * (y1 - 0.25 * (y0 - y2) * off), pol))
+        out.append(np.array(rows) if rows else np.empty((0, 3)))
     return out
 
 
@@ -193,6 +203,21 @@ def _fit_at(xs: np.ndarray, zs: np.ndarray, at: float) -> tuple[float, float, in
     g = np.array([1.0, at - xs.mean()])
     # trace-to-trace pick jitter is correlated; inflate by sqrt(2) and floor at a tenth of a metre
     return float(g @ coef), float(math.sqrt(max(g @ cov @ g, 0.0)) * math.sqrt(2.0) + 0.1), n
+
+
+def _joint_step_fit(xl: np.ndarray, zl: np.ndarray, xr: np.ndarray, zr: np.ndarray, xp: float) -> tuple[float, float, float]:
+    """Fit z = a_side + b (x - xp) with one slope for both sides: (a_left, a_right, sigma of a_right - a_left)."""
+    x = np.r_[xl, xr] - xp
+    zz = np.r_[zl, zr]
+    A = np.column_stack([np.r_[np.ones(xl.size), np.zeros(xr.size)], np.r_[np.zeros(xl.size), np.ones(xr.size)], x])
+    coef, *_ = np.linalg.lstsq(A, zz, rcond=None)
+    res = zz - A @ coef
+    s2 = float(res @ res) / max(zz.size - 3, 1)
+    cov = s2 * np.linalg.pinv(A.T @ A)
+    g = np.array([-1.0, 1.0, 0.0])
+    # pick jitter is correlated along a horizon: inflate by sqrt(2), floor at a tenth of a metre
+    sig = float(math.sqrt(max(g @ cov @ g, 0.0)) * math.sqrt(2.0) + 0.1)
+    return float(coef[0]), float(coef[1]), sig
 
 
 def track_horizons(picks: list[np.ndarray], x: np.ndarray, link_tolerance_m: float, max_gap_traces: int, min_length_m: float) -> list[Horizon]:
@@ -380,21 +405,25 @@ def measure_throws(hz: list[Horizon], fams: list[list[int]], x: np.ndarray, plan
     """Throw of every horizon family that has picks on both sides of the plane (see module docstring)."""
     rows = []
     for fam in fams:
-        xs = np.concatenate([hz[i].x for i in fam])  # type: ignore[misc]
-        zs = np.concatenate([np.asarray(hz[i].z) for i in fam])
-        zmed = float(np.median(zs))
+        segs = [(hz[i].x, np.asarray(hz[i].z)) for i in fam]
+        zmed = float(np.median(np.concatenate([sz for _, sz in segs])))
         xp = plane["x0"] + plane["c"] * zmed
+
+        def window(lo: float, hi: float) -> tuple[np.ndarray, np.ndarray]:
+            # the segment with most picks in the window (a neighbour's overshoot past the plane is ignored)
+            best = max(segs, key=lambda s: int(np.sum((s[0] >= lo) & (s[0] <= hi))))
+            sel = (best[0] >= lo) & (best[0] <= hi)
+            return best[0][sel], best[1][sel]  # type: ignore[index]
+
         for _ in range(2):  # iterate: the plane position depends on the horizon depth
-            left = (xs < xp - exclude_m) & (xs >= xp - exclude_m - window_m)
-            right = (xs > xp + exclude_m) & (xs <= xp + exclude_m + window_m)
-            if left.sum() < 3 or right.sum() < 3:
+            xl, zl_ = window(xp - exclude_m - window_m, xp - exclude_m)
+            xr, zr_ = window(xp + exclude_m, xp + exclude_m + window_m)
+            if xl.size < 3 or xr.size < 3:
                 break
-            zl, sl, _ = _fit_at(xs[left], zs[left], xp)
-            zr, sr, _ = _fit_at(xs[right], zs[right], xp)
+            zl, zr, s = _joint_step_fit(xl, zl_, xr, zr_, xp)
             xp = plane["x0"] + plane["c"] * min(zl, zr)
         else:
             t = zr - zl
-            s = math.hypot(sl, sr)
             if abs(t) > max(min_throw_m, 3 * s):
                 status = "offset"
             elif s <= max(min_throw_m, 0.5):
@@ -493,7 +522,7 @@ def reflection_indicators(ds: Any, rules: Any, *, snr: float = 4.0) -> list[Indi
         plane = fit_plane(g, rr.default_dip_deg)
         gaps = [p.x_sigma_m for p in g if p.kind == "offset"]
         excl = max(2 * dx, float(np.median(gaps)) if gaps else 10.0)
-        throws = measure_throws(hz, fams, x, plane, exclude_m=excl + dx, window_m=max(60.0, 10 * dx), min_throw_m=rr.min_throw_m)
+        throws = measure_throws(hz, fams, x, plane, exclude_m=excl + dx, window_m=max(100.0, 15 * dx), min_throw_m=rr.min_throw_m)
         offs = [r for r in throws if r["status"] == "offset"]
         if not offs:
             continue

@@ -1,0 +1,87 @@
+"""Resistivity/velocity and microtremor indicators on sections with known anomalies; masks respected."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from geoexplore.fault.indicators.microtremor import microtremor_indicators
+from geoexplore.fault.indicators.resistivity import resistivity_indicators
+from geoexplore.fault.indicators.velocity import velocity_indicators
+
+
+def _res_section(x_band: float = 612.0, *, mask_depth: float = 100.0, band_top: float = 10.0) -> xr.Dataset:
+    x = np.arange(0, 1200.0 + 1e-9, 5.0)
+    z = np.arange(0, 100.0 + 1e-9, 2.0)
+    X, Z = np.meshgrid(x, z)
+    logr = np.full(X.shape, 2.0) - 0.6 * np.exp(-0.5 * ((X - x_band) / 12.0) ** 2) * (Z >= band_top)
+    return xr.Dataset(
+        {"resistivity_ohm_m": (("depth_m", "chainage_m"), 10**logr), "mask": (("depth_m", "chainage_m"), Z <= mask_depth),
+         "elevation_m": (("chainage_m",), np.zeros(x.size))},
+        coords={"depth_m": z, "chainage_m": x}, attrs={"method": "ert", "line": "t", "synthetic": 1})
+
+
+def test_conductive_band_located(rules):
+    inds = resistivity_indicators(_res_section(), rules)
+    bands = [i for i in inds if i.kind == "conductive band"]
+    assert len(bands) == 1
+    assert bands[0].chainage_m == pytest.approx(612.0, abs=5.0)
+    assert bands[0].depth_top_m == pytest.approx(10.0, abs=2.5)
+    assert not [i for i in inds if i.kind == "lateral gradient" and abs(i.chainage_m - 612) < 40]  # flanks absorbed
+
+
+def test_mask_respected(rules):
+    # the band exists only below 60 m but the image is constrained only above 50 m: nothing may be reported
+    assert resistivity_indicators(_res_section(band_top=60.0, mask_depth=50.0), rules) == []
+
+
+def test_velocity_step_edge(rules):
+    x = np.arange(0, 1000.0 + 1e-9, 5.0)
+    z = np.arange(0, 60.0 + 1e-9, 2.0)
+    X, Z = np.meshgrid(x, z)
+    v = np.where(X < 400.0, 1500.0, 2400.0) * np.ones_like(Z)
+    ds = xr.Dataset({"vp_m_s": (("depth_m", "chainage_m"), v), "coverage": (("depth_m", "chainage_m"), np.ones_like(v)),
+                     "mask": (("depth_m", "chainage_m"), np.ones_like(v, bool)), "elevation_m": (("chainage_m",), np.zeros(x.size))},
+                    coords={"depth_m": z, "chainage_m": x}, attrs={"method": "refraction", "line": "t", "synthetic": 1})
+    inds = velocity_indicators(ds, rules)
+    edges = [i for i in inds if i.kind == "lateral gradient"]
+    assert len(edges) == 1 and edges[0].chainage_m == pytest.approx(400.0, abs=5.0)
+    assert "increases" in edges[0].details
+
+
+def _stations(step_at: float | None) -> xr.Dataset:
+    ch = np.arange(0, 1000.0 + 1e-9, 50.0)
+    rng = np.random.default_rng(0)
+    h = np.where(ch < (step_at if step_at is not None else 1e9), 40.0, 30.0) * np.exp(0.02 * rng.standard_normal(ch.size))
+    f0 = 250.0 / (4 * h)
+    return xr.Dataset({"chainage_m": ("station", ch), "f0_hz": ("station", f0), "f0_sigma_ln": ("station", np.full(ch.size, 0.03)),
+                       "thickness_m": ("station", h), "thickness_err_m": ("station", 0.03 * h), "a0": ("station", np.full(ch.size, 4.0)),
+                       "reliable": ("station", np.ones(ch.size, bool))},
+                      coords={"station": [f"S{i}" for i in range(ch.size)]}, attrs={"method": "microtremor", "line": "t", "synthetic": 1})
+
+
+def test_thickness_step(rules):
+    inds = microtremor_indicators(_stations(525.0), rules)
+    assert len(inds) == 1 and inds[0].chainage_m == pytest.approx(525.0)
+    assert inds[0].depth_top_m == pytest.approx(30.0, rel=0.05) and inds[0].depth_bottom_m == pytest.approx(40.0, rel=0.05)
+    assert microtremor_indicators(_stations(None), rules) == []
+
+
+def test_unreliable_stations_dropped(rules):
+    ds = _stations(525.0)
+    rel = np.ones(ds.sizes["station"], bool)
+    rel[8:14] = False  # the stations around the step
+    ds["reliable"] = ("station", rel)
+    for i in microtremor_indicators(ds, rules):
+        assert i.chainage_sigma_m > 25.0  # the gap is wider: the location is less certain
+
+
+def test_siping_test_images(siping_model, test_images, rules):
+    f3 = siping_model.fault("F3")
+    ert = [i for i in resistivity_indicators(test_images["ert"], rules) if i.kind == "conductive band"]
+    assert any(abs(i.chainage_m - f3.tip_chainage_m) <= 20 for i in ert)
+    ref = [i for i in velocity_indicators(test_images["refraction"], rules) if i.kind == "low-velocity band"]
+    assert any(abs(i.chainage_m - f3.tip_chainage_m) <= 20 for i in ref)
+    mt = microtremor_indicators(test_images["microtremor"], rules)
+    assert any(abs(i.chainage_m - f3.position(20.0)) <= 50 for i in mt)
