@@ -32,30 +32,34 @@ def _ibm2ieee_block(w: np.ndarray, out: np.ndarray) -> None:
     """Fast path for one cache-sized block: integer arithmetic on the IEEE bits.
 
     The 24-bit fraction converts exactly to float32 (normalising it); adding
-    ``4 * e - 280`` to the float's exponent field scales it by 16**(e-64) / 2**24.
-    Valid while the result stays a normal float32, i.e. for exponents
-    39 <= e <= 96 (|x| between about 1e-30 and 1e35); blocks with other non-zero
-    values use the float64 path.
+    ``(4 * e - 280) << 23`` to the float's bits scales it by 16**(e-64) / 2**24,
+    and the sign bit is added in the same sum. Valid while the result stays a
+    normal float32, i.e. for exponents 39 <= e <= 96 (|x| between about 1e-30
+    and 1e35); blocks with other non-zero values use the float64 path.
     """
-    t = w >> np.uint32(24)
-    t &= np.uint32(0x7F)
+    t25 = w << np.uint32(1)
+    t25 &= np.uint32(0xFE000000)  # e << 25 == (4 e) << 23
     frac = w & np.uint32(0x00FFFFFF)
-    nz = frac != 0
-    lo, hi = (int(t[nz].min()), int(t[nz].max())) if nz.any() else (64, 64)
-    if lo < 39 or hi > 96:
-        _ibm2ieee_exact(w, out)
-        return
+    nz = None
+    if t25.size and not ((39 << 25) <= int(t25.min()) and int(t25.max()) <= (96 << 25)):
+        nz = frac != 0  # zero samples (any exponent) do not count
+        ee = t25[nz]
+        if ee.size and (int(ee.min()) < (39 << 25) or int(ee.max()) > (96 << 25)):
+            _ibm2ieee_exact(w, out)
+            return
     np.copyto(out, frac, casting="unsafe")
     bits = out.view(np.uint32)
-    t *= np.uint32(4 << 23)
-    bits += t
+    bits += t25
     bits -= np.uint32(280 << 23)
     sign = w & np.uint32(0x80000000)
     bits |= sign
-    np.copyto(bits, sign, where=~nz)
+    if nz is None:
+        nz = frac != 0
+    if not nz.all():
+        np.copyto(bits, sign, where=~nz)
 
 
-def ibm2ieee(words: np.ndarray, out: np.ndarray | None = None, block: int = 1 << 16) -> np.ndarray:
+def ibm2ieee(words: np.ndarray, out: np.ndarray | None = None, block: int = 1 << 18) -> np.ndarray:
     """Convert IBM floats to IEEE float32.
 
     Parameters

@@ -18,7 +18,8 @@ import numpy as np
 from geoexplore.core.errors import FileFormatError
 from geoexplore.seismic.io.samples import SampleFormat, decode
 
-CHUNK_BYTES = 1 << 18  # cache-sized chunks: temporaries stay in L2 and no page faults
+CHUNK_BYTES = 1 << 20  # about cache-sized chunks: temporaries stay in cache, no page faults
+PARALLEL_BYTES = 32 << 20  # files larger than this are decoded by several threads (NumPy releases the GIL)
 
 
 @dataclass
@@ -173,19 +174,7 @@ def read_traces(layout: Layout, out_dtype: Any = np.float32) -> tuple[np.ndarray
         return data, hdrs
     with open(layout.path, "rb") as f:
         if layout.fixed:
-            tsize = layout.trace_size
-            k = max(1, CHUNK_BYTES // tsize)
-            f.seek(layout.data_start)
-            buf = np.empty(k * tsize, dtype=np.uint8)
-            for i0 in range(0, n, k):
-                kk = min(k, n - i0)
-                b = buf[: kk * tsize]
-                got = f.readinto(memoryview(b))
-                if got != kk * tsize:  # the file shrank under us
-                    raise FileFormatError(layout.path, "unexpected end of file", byte_offset=layout.data_start + i0 * tsize + got)
-                b2 = b.reshape(kk, tsize)
-                hdrs[i0:i0 + kk] = b2[:, :240]
-                decode(b2[:, layout.header_size:], layout.fmt, layout.byte_order, data[i0:i0 + kk])
+            _read_fixed(f, layout, data, hdrs)
         else:
             data[...] = np.nan if np.dtype(out_dtype).kind == "f" else 0
             for i in range(n):
@@ -196,6 +185,46 @@ def read_traces(layout: Layout, out_dtype: Any = np.float32) -> tuple[np.ndarray
                 hdrs[i] = b[:240]
                 decode(b[layout.header_size:].reshape(1, -1), layout.fmt, layout.byte_order, data[i:i + 1, :nsi])
     return data, hdrs
+
+
+def _workers() -> int:
+    try:
+        n = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover
+        n = os.cpu_count() or 1
+    return max(1, min(n, 4))
+
+
+def _read_fixed(f: Any, layout: Layout, data: np.ndarray, hdrs: np.ndarray) -> None:
+    """Read a fixed-length file with positional reads in chunks; several threads for large files."""
+    n, tsize = layout.n_traces, layout.trace_size
+    k = max(1, CHUNK_BYTES // tsize)
+    fd = f.fileno()
+
+    def run(t0: int, t1: int) -> None:
+        buf = np.empty(min(k, t1 - t0) * tsize, dtype=np.uint8)
+        for i0 in range(t0, t1, k):
+            kk = min(k, t1 - i0)
+            b = buf[: kk * tsize]
+            off = layout.data_start + i0 * tsize
+            got = os.preadv(fd, [memoryview(b)], off)
+            if got != kk * tsize:  # the file shrank under us
+                raise FileFormatError(layout.path, "unexpected end of file", position=f"trace {i0 + got // tsize}",
+                                      byte_offset=off + got)
+            b2 = b.reshape(kk, tsize)
+            hdrs[i0:i0 + kk] = b2[:, :240]
+            decode(b2[:, layout.header_size:], layout.fmt, layout.byte_order, data[i0:i0 + kk])
+
+    nw = _workers() if n * tsize > PARALLEL_BYTES else 1
+    if nw == 1:
+        run(0, n)
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    bounds = np.linspace(0, n, nw + 1).astype(int)
+    with ThreadPoolExecutor(max_workers=nw) as ex:
+        for fut in [ex.submit(run, int(a), int(b)) for a, b in zip(bounds[:-1], bounds[1:]) if b > a]:
+            fut.result()
 
 
 def read_headers(layout: Layout) -> np.ndarray:
