@@ -330,3 +330,64 @@ def test_rev2_fields_for_fractional_interval(tmp_path):
     # byte-order constant written, so little-endian is detected without guessing
     io.write(ds, p, byte_order="little")
     assert io.scan(p)["byte_order"] == "little"
+
+
+@pytest.mark.parametrize("order", ORDERS)
+def test_seg2_string_terminator_variants(tmp_path, order):
+    """Writers disagree on terminators: strings ending in NUL, CR LF, nothing, or a terminator other than
+    the one declared; terminator size 0 (Geospace rev 0) or 2. Strings are parsed by their length prefix."""
+    import struct
+
+    obspy = pytest.importorskip("obspy")
+    e = "<" if order == "little" else ">"
+    data = np.random.default_rng(1).standard_normal((3, 64)).astype(np.float32)
+
+    def strings(items, end):
+        out = b""
+        for s in items:
+            body = s.encode() + end
+            out += struct.pack(e + "H", len(body) + 2) + body
+        return out + b"\x00\x00"
+
+    for declared, end in ((b"\x01\x00\x00", b"\x00"), (b"\x02\x0d\x0a", b"\x0d\x0a"), (b"\x00\x00\x00", b""),
+                          (b"\x01\x0a\x00", b"\x00\x00\x00")):
+        fstr = strings(["ACQUISITION_DATE 11/JUN/2012", "UNITS METERS", "NOTE line one"], end)
+        head = struct.pack(e + "HHHH", 0x3A55, 1, 12, 3) + declared + b"\x01\x0a\x00" + bytes(18)
+        pos = 32 + 12 + len(fstr)
+        blocks, ptrs = b"", []
+        for i in range(3):
+            ts = strings([f"CHANNEL_NUMBER {i + 1}", "SAMPLE_INTERVAL 0.0005", f"RECEIVER_LOCATION {2.0 * i}",
+                          "SOURCE_LOCATION -1.0", "DELAY 0.0"], end)
+            x = 32 + len(ts)
+            x += -x % 4
+            body = data[i].astype(e + "f4").tobytes()
+            blk = struct.pack(e + "HHII", 0x4422, x, len(body), 64) + bytes([4]) + bytes(19) + ts + bytes(x - 32 - len(ts)) + body
+            ptrs.append(pos + len(blocks))
+            blocks += blk
+        p = tmp_path / "v.seg2"
+        p.write_bytes(head + struct.pack(e + "III", *ptrs) + fstr + blocks)
+        ds = io.read(p)
+        assert ds.attrs["byte_order"] == order
+        np.testing.assert_array_equal(ds["data"].values, data)
+        np.testing.assert_allclose(ds["receiver_x_m"].values, [0.0, 2.0, 4.0])
+        np.testing.assert_allclose(ds["offset_m"].values, [1.0, 3.0, 5.0])
+        assert ds.attrs["dt_s"] == pytest.approx(0.0005)
+        assert ds.attrs["seg2_file_header"]["UNITS"] == "METERS"
+        if declared[0] in (1, 2) and declared[1:1 + declared[0]] == end[: declared[0]]:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                st = obspy.read(str(p))
+            np.testing.assert_array_equal(np.array([t.data for t in st]), data)
+
+
+@pytest.mark.parametrize("order", ORDERS)
+def test_seg2_writer_byte_orders(tmp_path, order):
+    obspy = pytest.importorskip("obspy")
+    data = np.random.default_rng(2).standard_normal((4, 100)).astype(np.float32)
+    p = tmp_path / "b.seg2"
+    io.write(make_gather(data, 0.001), p, format="seg2", byte_order=order)
+    assert io.read(p).attrs["byte_order"] == order
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        st = obspy.read(str(p))
+    np.testing.assert_array_equal(np.array([t.data for t in st]), data)
