@@ -112,23 +112,24 @@ def diffraction_section(
 
 
 @nb.njit(parallel=True, cache=True, fastmath=True)
-def _kirchhoff_kernel(sx, sz_el, rx, rz_el, fx, fel, ft0, fv2, fdip, famp, v0, dtf, nsf):  # pragma: no cover
+def _kirchhoff_kernel(sx, sy, sz_el, rx, ry, rz_el, fx, fground, ft0, fv2, fdip, famp, v0, dtf, nsf):  # pragma: no cover
     ntr = sx.size
     nf = fx.size
     out = np.zeros((ntr, nsf))
     for k in nb.prange(ntr):
+        dy2 = 0.25 * (ry[k] - sy[k]) ** 2  # along-strike: the reflection point sits midway (2.5D medium)
         for m in range(nf):
             # one-way leg times: hyperbola of the overburden of the facet; surface elevation corrections at v0
             hs = fx[m] - sx[k]
             hr = fx[m] - rx[k]
-            ts0 = ft0[m] + (sz_el[k] - fel[m]) / v0
-            tr0 = ft0[m] + (rz_el[k] - fel[m]) / v0
-            ts = np.sqrt(ts0 * ts0 + hs * hs / fv2[m])
-            tr = np.sqrt(tr0 * tr0 + hr * hr / fv2[m])
+            ts0 = ft0[m] + (sz_el[k] - fground[m]) / v0
+            tr0 = ft0[m] + (rz_el[k] - fground[m]) / v0
+            ts = np.sqrt(ts0 * ts0 + (hs * hs + dy2) / fv2[m])
+            tr = np.sqrt(tr0 * tr0 + (hr * hr + dy2) / fv2[m])
             t = ts + tr
             # obliquity: cosine of the half-angle between the rays and the facet normal
-            ls = np.sqrt(hs * hs + (fv2[m] * ts0 * ts0))
-            lr = np.sqrt(hr * hr + (fv2[m] * tr0 * tr0))
+            ls = np.sqrt(hs * hs + dy2 + (fv2[m] * ts0 * ts0))
+            lr = np.sqrt(hr * hr + dy2 + (fv2[m] * tr0 * tr0))
             nx = -np.sin(fdip[m])
             nz = np.cos(fdip[m])
             cs = (-hs * nx + np.sqrt(fv2[m]) * ts0 * nz) / ls
@@ -159,6 +160,8 @@ def kirchhoff_reflections(
     freq_hz: float = 60.0,
     v_surface_m_s: float = 1000.0,
     oversample: int = 4,
+    source_y_m: Any = None,
+    receiver_y_m: Any = None,
 ) -> np.ndarray:
     """Kirchhoff modelling of reflections from facetted interfaces.
 
@@ -167,8 +170,8 @@ def kirchhoff_reflections(
     source_x_m, source_elev_m, receiver_x_m, receiver_elev_m : (n_traces,) array_like
         Positions along the line (m) and elevations (m) of each trace's source and receiver.
     facets : dict of (n_facets,) arrays
-        ``x_m`` (chainage), ``elev_m`` (elevation of the facet), ``t0_s``
-        (one-way vertical time from the ground surface above the facet),
+        ``x_m`` (chainage), ``ground_m`` (ground elevation above the facet),
+        ``t0_s`` (one-way vertical time from the ground surface above the facet),
         ``vrms_m_s`` (RMS velocity of that overburden), ``dip_rad`` (facet
         dip, positive down towards +x), ``weight`` (reflection coefficient x
         facet length in m).
@@ -179,6 +182,8 @@ def kirchhoff_reflections(
     v_surface_m_s : float
         Velocity used for the elevation differences between the surface at
         the source/receiver and above the facet.
+    source_y_m, receiver_y_m : (n_traces,) array_like, optional
+        Distances along strike (off the line, m) for a 2.5D medium (crooked lines).
     oversample : int
         Spikes are deposited on a grid ``oversample`` times finer, then
         filtered with the wavelet (times its half-derivative, the 2D
@@ -191,10 +196,13 @@ def kirchhoff_reflections(
     dtf = dt_s / oversample
     nsf = n_samples * oversample
     f = facets
+    sx = np.ascontiguousarray(source_x_m, float)
+    sy = np.zeros_like(sx) if source_y_m is None else np.ascontiguousarray(source_y_m, float)
+    ry = np.zeros_like(sx) if receiver_y_m is None else np.ascontiguousarray(receiver_y_m, float)
     spikes = _kirchhoff_kernel(
-        np.ascontiguousarray(source_x_m, float), np.ascontiguousarray(source_elev_m, float),
-        np.ascontiguousarray(receiver_x_m, float), np.ascontiguousarray(receiver_elev_m, float),
-        np.ascontiguousarray(f["x_m"], float), np.ascontiguousarray(f["elev_m"], float),
+        sx, sy, np.ascontiguousarray(source_elev_m, float),
+        np.ascontiguousarray(receiver_x_m, float), ry, np.ascontiguousarray(receiver_elev_m, float),
+        np.ascontiguousarray(f["x_m"], float), np.ascontiguousarray(f["ground_m"], float),
         np.ascontiguousarray(f["t0_s"], float), np.ascontiguousarray(np.asarray(f["vrms_m_s"], float) ** 2),
         np.ascontiguousarray(f["dip_rad"], float), np.ascontiguousarray(f["weight"], float),
         float(v_surface_m_s), dtf, nsf,

@@ -1,0 +1,121 @@
+"""The synthetic Siping reflection survey: shots -> stack -> migration -> depth, faults F2 and F3 imaged.
+
+Truth comes from data/siping/model.yaml (the model the synthetic SEG-2
+files were computed from with Kirchhoff modelling), not from our processing.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from geoexplore.core.images import check_image
+
+
+@pytest.fixture(scope="module")
+def processed(siping_dir, siping_model):
+    from geoexplore.seismic import flow, geometry
+
+    d = siping_dir / "seismic"
+    st = geometry.read_stations(d / "stations.csv")
+    log = geometry.read_observer_log(d / "observer_log.csv")
+    files = sorted((d / "shots").glob("*.sg2"))
+    ds = flow.load_shots(files, st, log, siping_model.profile(), line="shallow")
+    ds = flow.preprocess(flow.apply_elevation_statics(ds))
+    spectra, picks = flow.velocity_analysis(ds)
+    stk = flow.stack(ds, picks)
+    mig = flow.migrate(stk)
+    dep = flow.depth_section(mig, max_depth_m=500.0)
+    return {"cmp": ds, "spectra": spectra, "picks": picks, "stack": stk, "mig": mig, "depth": dep}
+
+
+def _track(env: np.ndarray, z: np.ndarray, start: int, z0: float, step: int, max_dz: float = 2.0, rel: float = 0.35):
+    """Follow a reflector (envelope maximum within +-max_dz per trace) until it fades; {trace index: depth}."""
+    w = max(1, int(round(max_dz / (z[1] - z[0]))))
+    cur = int(np.argmin(np.abs(z - z0)))
+    amps: list[float] = []
+    path: dict[int, float] = {}
+    miss, k = 0, start
+    while 0 <= k < env.shape[1]:
+        lo, hi = max(0, cur - w), min(env.shape[0], cur + w + 1)
+        j = lo + int(np.argmax(env[lo:hi, k]))
+        if len(amps) < 5 or env[j, k] >= rel * np.median(amps[-20:]):
+            amps.append(env[j, k])
+            cur, path[k], miss = j, z[j], 0
+        else:
+            miss += 1
+            if miss > 2:
+                break
+        k += step
+    return path
+
+
+def reflector_offset(dep, zmin: float, zmax: float, lo: float, hi: float, n_ref: int = 20):
+    """Where a reflector is offset: (depth left, depth right, chainage of the offset).
+
+    The reflector is tracked from each end of the window towards the other
+    until it fades or leaves its own level by more than half the throw; the
+    offset lies midway between the two ends.
+    """
+    from scipy.signal import hilbert
+
+    sub = dep.sel(chainage_m=slice(lo, hi), depth_m=slice(zmin, zmax))
+    env = np.abs(hilbert(np.nan_to_num(sub["amplitude"].values), axis=0))
+    z, ch = sub["depth_m"].values, sub["chainage_m"].values
+    zpk = z[np.argmax(env, axis=0)]
+    zl, zr = float(np.median(zpk[:n_ref])), float(np.median(zpk[-n_ref:]))
+    ends = []
+    for start, z0, step in ((0, zl, 1), (ch.size - 1, zr, -1)):
+        path = _track(env, z, start, z0, step)
+        ks = sorted(path, reverse=step < 0)
+        b = ks[0]
+        for k in ks:
+            if abs(path[k] - z0) > abs(zl - zr) / 2:
+                break
+            b = k
+        ends.append(float(ch[b]))
+    return zl, zr, 0.5 * (ends[0] + ends[1])
+
+
+def test_siping_depth_section_is_a_reflection_image(processed) -> None:
+    dep = processed["depth"]
+    assert check_image(dep) == "reflection"
+    assert dep.attrs["synthetic"] == 1 and dep.attrs["line"] == "shallow"
+    assert dep["chainage_m"].min() <= 21010 and dep["chainage_m"].max() >= 22990
+    assert processed["cmp"].attrs["bad_files"] == "[]"
+    assert int(processed["cmp"]["fold"].max()) >= 6
+
+
+@pytest.mark.parametrize("fault, window, span", [("F2", (320, 460), (21150, 21700)), ("F3", (250, 400), (22050, 22600))])
+def test_siping_faults_offset_reflector_at_right_chainage(processed, siping_model, fault, window, span) -> None:
+    # the base of the Neogene (N1 base): the reflector both faults offset most (50 m at F2, 70 m at F3)
+    dep = processed["depth"]
+    zl, zr, x = reflector_offset(dep, *window, *span)
+    f = siping_model.fault(fault)
+    k = siping_model.unit_names.index("N1")
+    blocks = siping_model.base_depth_m[:, k]
+    i = siping_model.faults.index(f)
+    true_throw = blocks[i] - blocks[i + 1]
+    x_true = float(f.position(0.5 * (blocks[i] + blocks[i + 1])))
+    bin_m = float(processed["cmp"].attrs["bin_m"])
+    assert abs(x - x_true) <= 2 * bin_m, f"{fault}: offset imaged at {x:.1f} m, fault at {x_true:.1f} m"
+    # the offset has the right sense and about the right size (depth conversion uses picked velocities)
+    assert zl > zr and abs((zl - zr) - true_throw) <= 0.25 * true_throw
+    # and the reflector depths are right within 5 % (Dix velocities from automatic picks)
+    assert abs(zl - blocks[i]) <= 0.05 * blocks[i] and abs(zr - blocks[i + 1]) <= 0.05 * blocks[i + 1]
+
+
+def test_siping_velocity_picks_match_the_model(processed, siping_model) -> None:
+    # RMS velocity of the model column at each analysis location vs the picks (at the picked times)
+    picks = processed["picks"]
+    errs = []
+    for ch, t, v in zip(picks["chainage_m"].values, picks["time_s"].values, picks["vrms_m_s"].values):
+        col = siping_model.column(float(ch), max_depth_m=800.0)
+        dtl = 2 * col["thickness_m"][:-1] / col["vp_m_s"][:-1]
+        tb = np.cumsum(dtl)
+        vr = np.sqrt(np.cumsum(col["vp_m_s"][:-1] ** 2 * dtl) / tb)
+        j = int(np.argmin(np.abs(tb - t)))
+        if abs(tb[j] - t) < 0.006 and 0.05 < t < 0.45:  # picks on a model reflection
+            errs.append(abs(v - vr[j]) / vr[j])
+    assert len(errs) >= 20
+    assert np.median(errs) < 0.05
