@@ -105,6 +105,8 @@ def plan(path: str, data_start: int, header_size: int, ns_default: int, fmt: Sam
                 raise
             tsize = header_size + ns_fixed * fmt.itemsize
             k = remaining // tsize
+            if exc.position == f"trace {k} (byte {data_start + k * tsize})":
+                raise  # the chain broke where the fixed layout breaks: nothing to add
             src = "file header" if ns_default > 0 else "first trace header"
             hint = (f"; with the {src}'s {ns_fixed} samples per trace ({tsize}-byte traces) the file would hold "
                     f"{k} traces and end {remaining - k * tsize} bytes into trace {k} "
