@@ -239,12 +239,28 @@ def apply_elevation_statics(
     return out
 
 
-def apply_station_statics(ds: xr.Dataset, station_static_s: dict[int, float]) -> xr.Dataset:
-    """Apply per-station statics (s; e.g. refraction statics) to sources and receivers."""
+def apply_station_statics(
+    ds: xr.Dataset, station_static_s: dict[int, float] | None = None, *, chainage_m: Any = None, static_s: Any = None,
+) -> xr.Dataset:
+    """Apply per-station statics (s; e.g. refraction statics) to sources and receivers.
+
+    Give either ``station_static_s`` (station number -> static) or a
+    statics profile ``chainage_m``, ``static_s`` (interpolated linearly at
+    each source and receiver chainage).
+    """
     from geoexplore.seismic.statics import apply_statics
 
-    ss = np.array([station_static_s.get(int(s), 0.0) for s in ds["source_station"].values])
-    rs = np.array([station_static_s.get(int(s), 0.0) for s in ds["receiver_station"].values])
+    if station_static_s is not None:
+        ss = np.array([station_static_s.get(int(s), 0.0) for s in ds["source_station"].values])
+        rs = np.array([station_static_s.get(int(s), 0.0) for s in ds["receiver_station"].values])
+    elif chainage_m is not None and static_s is not None:
+        c = np.asarray(chainage_m, float)
+        o = np.argsort(c)
+        v = np.asarray(static_s, float)[o]
+        ss = np.interp(ds["source_chainage_m"].values, c[o], v)
+        rs = np.interp(ds["receiver_chainage_m"].values, c[o], v)
+    else:
+        raise GeoexploreError("apply_station_statics needs station statics or a chainage/static profile")
     out = ds.copy()
     out["data"] = (("trace", "time_s"), apply_statics(ds["data"].values, ss + rs, float(ds.attrs["dt_s"])).astype(np.float32))
     return out.assign_coords(static_s=("trace", ds["static_s"].values + ss + rs))
