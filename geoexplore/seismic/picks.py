@@ -129,7 +129,7 @@ def check_reciprocity(table: Any, *, tol_s: float | None = None, rel_tol: float 
             f.append("reciprocity")
         flags[i] = ",".join(f)
     df["flags"] = flags
-    use = df["use"].to_numpy(int)
+    use = df["use"].to_numpy(int).copy()
     use[bad] = 0
     df["use"] = use
     return df

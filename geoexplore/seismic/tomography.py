@@ -43,8 +43,8 @@ class TomoSettings(Settings):
     lam: float = Field(20.0, gt=0, description="regularisation strength lambda")
     v_top_m_s: float = Field(500.0, gt=0, description="starting model: velocity at the surface (m/s)")
     v_bottom_m_s: float = Field(5000.0, gt=0, description="starting model: velocity at the mesh bottom (m/s)")
-    v_min_m_s: float = Field(100.0, gt=0, description="lower velocity limit (m/s)")
-    v_max_m_s: float = Field(10000.0, gt=0, description="upper velocity limit (m/s)")
+    v_min_m_s: float | None = Field(None, gt=0, description="lower velocity limit (m/s); None: unbounded (log velocity)")
+    v_max_m_s: float | None = Field(None, gt=0, description="upper velocity limit (m/s); None: unbounded (log velocity)")
     relative_error: float = Field(0.03, ge=0, lt=1, description="relative traveltime error used where picks carry no error")
     absolute_error_s: float = Field(0.0, ge=0, description="absolute traveltime error (s) added to the relative error where picks carry no error")
     use_pick_errors: bool = Field(True, description="use the picks' own errors (err column) when present")
@@ -56,7 +56,9 @@ class TomoSettings(Settings):
     def check(self) -> None:
         if self.v_bottom_m_s <= 0 or self.v_top_m_s <= 0:
             raise ModelError("velocities must be positive")
-        if self.v_min_m_s >= self.v_max_m_s:
+        if (self.v_min_m_s is None) != (self.v_max_m_s is None):
+            raise ModelError("give both v_min_m_s and v_max_m_s, or neither")
+        if self.v_min_m_s is not None and self.v_max_m_s is not None and self.v_min_m_s >= self.v_max_m_s:
             raise ModelError(f"v_min_m_s ({self.v_min_m_s}) must be below v_max_m_s ({self.v_max_m_s})")
 
 
@@ -193,11 +195,14 @@ def invert(data: TraveltimeData, settings: TomoSettings | None = None, *, keep_m
     dc.set("err", err)
     mgr = tt.TravelTimeManager(dc)
     set_threads(settings.threads, mgr.fop)
-    mgr.inv.lam = settings.lam  # overwritten by invert(lam=...) below as well
+    kw = mesh_kwargs(d, settings)
+    if settings.v_min_m_s is not None and settings.v_max_m_s is not None:
+        kw["limits"] = [settings.v_min_m_s, settings.v_max_m_s]
+    if settings.robust:
+        kw["robustData"] = True
     mgr.invert(
         dc, secNodes=settings.sec_nodes, zWeight=settings.z_weight, vTop=settings.v_top_m_s,
-        vBottom=settings.v_bottom_m_s, lam=settings.lam, maxIter=settings.max_iter, robustData=settings.robust,
-        limits=[settings.v_min_m_s, settings.v_max_m_s], verbose=False, **mesh_kwargs(d, settings),
+        vBottom=settings.v_bottom_m_s, lam=settings.lam, maxIter=settings.max_iter, verbose=False, **kw,
     )
     elapsed = time.perf_counter() - t_start
     J = jacobian_csr(mgr.fop.jacobian())
