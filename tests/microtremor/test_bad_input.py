@@ -1,0 +1,123 @@
+"""Bad records: a clear error naming file and channel, or the affected windows rejected and counted."""
+
+from __future__ import annotations
+
+import numpy as np
+import obspy
+import pytest
+
+from geoexplore.core.errors import FileFormatError, GeoexploreError
+from geoexplore.microtremor.io import read_record, read_saf, write_saf, record_from_arrays
+from geoexplore.microtremor.process import process_record
+from geoexplore.microtremor.settings import HvsrSettings
+
+FS = 50.0
+S = HvsrSettings(window_length_s=20.0, freq_min_hz=0.5, freq_max_hz=10.0, n_freq=100, frequency_rejection=False)
+
+
+def _stream(n=30000, rates=(FS, FS, FS), codes=("HHN", "HHE", "HHZ"), seed=0):
+    rng = np.random.default_rng(seed)
+    st = obspy.Stream()
+    for code, fs in zip(codes, rates):
+        tr = obspy.Trace(rng.normal(size=n).astype(np.float32))
+        tr.stats.station, tr.stats.channel, tr.stats.sampling_rate = "BAD", code, fs
+        tr.stats.starttime = obspy.UTCDateTime(2024, 1, 1)
+        st.append(tr)
+    return st
+
+
+def _write(st, path):
+    st.write(str(path), format="MSEED")
+    return path
+
+
+def test_missing_component(tmp_path):
+    st = _stream()
+    p = _write(obspy.Stream([st[0], st[2]]), tmp_path / "noeast.mseed")
+    with pytest.raises(FileFormatError, match=r"noeast.mseed at channel E: no east component \(channels in file: HHN, HHZ\)"):
+        read_record(p)
+
+
+def test_wrong_sampling_rate_in_header(tmp_path):
+    p = _write(_stream(rates=(FS, FS, 40.0)), tmp_path / "rate.mseed")
+    with pytest.raises(FileFormatError, match="rate.mseed at channel HHZ: channels have different sampling rates"):
+        read_record(p)
+    p2 = _write(_stream(), tmp_path / "ok.mseed")
+    with pytest.raises(FileFormatError, match="differs from the expected 100 Hz"):
+        read_record(p2, expected_fs_hz=100.0)
+
+
+def test_dead_channel(tmp_path):
+    st = _stream()
+    st[1].data[:] = 7.0
+    p = _write(st, tmp_path / "dead.mseed")
+    with pytest.raises(FileFormatError, match="dead.mseed at channel HHE: dead channel"):
+        read_record(p)
+
+
+def test_gap_windows_rejected_and_counted(tmp_path):
+    st = _stream()
+    tr = st[0]
+    a, b = tr.copy(), tr.copy()
+    a.trim(tr.stats.starttime, tr.stats.starttime + 100)
+    b.trim(tr.stats.starttime + 130, tr.stats.endtime)
+    p = _write(obspy.Stream([a, b, st[1], st[2]]), tmp_path / "gap.mseed")
+    rec = read_record(p)
+    assert rec.flags["gap"].sum() == pytest.approx(30 * FS - 1, abs=2)
+    res = process_record(rec, S)
+    assert res.rejected["gap"] == 2  # windows 100-120 s and 120-140 s touch the gap
+    assert res.n_windows == 30 - 2
+
+
+def test_unequal_lengths_cut_to_common_span(tmp_path):
+    st = _stream()
+    st[2].data = st[2].data[:20000]
+    p = _write(st, tmp_path / "short.mseed")
+    rec = read_record(p)
+    assert rec.n_samples == 20000
+    assert any("unequal channel lengths" in n and "HHZ 20000" in n for n in rec.notes)
+
+
+def test_clipped_windows_rejected(tmp_path):
+    st = _stream()
+    d = st[0].data
+    d[int(45 * FS):int(46 * FS)] = 50.0  # a clipped burst in the second window
+    d[int(250 * FS):int(250 * FS) + 5] = 50.0
+    p = _write(st, tmp_path / "clip.mseed")
+    rec = read_record(p)
+    assert "clipped" in rec.flags
+    res = process_record(rec, S)
+    assert res.rejected["clipped"] == 2
+
+
+def test_corrupt_and_unknown_files(tmp_path):
+    p = tmp_path / "junk.mseed"
+    p.write_bytes(b"\x00\x01garbage" * 50)
+    with pytest.raises(FileFormatError, match="junk.mseed"):
+        read_record(p)
+    with pytest.raises(FileFormatError, match="no such file"):
+        read_record(tmp_path / "absent.mseed")
+
+
+def test_saf_roundtrip_and_truncated(tmp_path):
+    rng = np.random.default_rng(1)
+    rec = record_from_arrays(rng.normal(size=3000), rng.normal(size=3000), rng.normal(size=3000), 50.0, station="SAF1")
+    p = write_saf(tmp_path / "a.saf", rec)
+    back = read_record(p)
+    np.testing.assert_allclose(back.data, rec.data, rtol=1e-6)
+    assert back.fs_hz == 50.0 and back.station == "SAF1"
+    lines = p.read_text().splitlines()
+    (tmp_path / "t.saf").write_text("\n".join(lines[:-100]) + "\n")
+    with pytest.raises(FileFormatError, match=r"t.saf at line \d+: NDAT = 3000 but only 2900 data lines"):
+        read_saf(tmp_path / "t.saf")
+    bad = lines.copy()
+    bad[20] = "1.0 x 2.0"
+    (tmp_path / "b.saf").write_text("\n".join(bad) + "\n")
+    with pytest.raises(FileFormatError, match=r"b.saf at line 21: data line is not 3 numbers"):
+        read_saf(tmp_path / "b.saf")
+
+
+def test_too_few_windows_is_a_clear_error(tmp_path):
+    p = _write(_stream(n=1500), tmp_path / "short2.mseed")
+    with pytest.raises(GeoexploreError, match="short2.mseed: only 1 of 1 windows"):
+        process_record(read_record(p), S)

@@ -1,0 +1,45 @@
+"""``geoexplore hvsr`` batch and ``geoexplore hvsr thickness``."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from geoexplore.cli import main
+
+
+def test_batch_with_a_bad_file(tmp_path, siping_dir, capsys):
+    good = siping_dir / "microtremor" / "hv_21025.mseed"
+    bad = tmp_path / "broken.mseed"
+    bad.write_bytes(b"not seismic data" * 10)
+    settings = tmp_path / "s.json"
+    settings.write_text(json.dumps({"window_length_s": 30.0, "freq_min_hz": 0.2, "n_freq": 200, "peak_freq_max_hz": 1.8}))
+    out = tmp_path / "out"
+    rc = main(["hvsr", str(good), str(bad), "--out", str(out), "--settings", str(settings)])
+    assert rc == 3
+    err = capsys.readouterr().err
+    assert "broken.mseed" in err
+    summ = json.loads((out / "summary.json").read_text())
+    assert summ["n_ok"] == 1 and summ["n_failed"] == 1
+    r = summ["records"]["hv_21025"]
+    for key in ("f0_hz", "f0_windows_hz", "f0_windows_sigma_ln", "a0", "n_windows"):
+        assert r[key] > 0
+    assert len(r["sesame"]["reliability"]) == 3 and len(r["sesame"]["clarity"]) == 6
+    assert all({"value", "threshold", "passed"} <= set(c) for c in r["sesame"]["clarity"])
+    assert "broken.mseed" in summ["records"]["broken"]["error"]
+    assert (out / "hv_21025.hv").read_text().startswith("# GEOPSY output version 1.1")
+
+    rc = main(["hvsr", "thickness", str(out / "summary.json"), "--out", str(out), "--a", "100", "--b", "-1.5"])
+    assert rc == 0
+    th = json.loads((out / "thickness.json").read_text())
+    row = [s for s in th["stations"] if s["record"] == "hv_21025"][0]
+    assert row["thickness_m"] == pytest.approx(100 * r["f0_hz"] ** -1.5)
+
+
+def test_bad_settings_file(tmp_path, siping_dir, capsys):
+    s = tmp_path / "s.json"
+    s.write_text(json.dumps({"window_lenght_s": 30}))
+    rc = main(["hvsr", str(siping_dir / "microtremor" / "hv_21025.mseed"), "--out", str(tmp_path), "--settings", str(s)])
+    assert rc == 1
+    assert "did you mean 'window_length_s'" in capsys.readouterr().err
