@@ -363,13 +363,16 @@ def write_miniseed(ts: TimeSeries, path: str | os.PathLike[str], *, network: str
     codes = {"ex": "QN", "ey": "QE", "hx": "FN", "hy": "FE", "hz": "FZ"}
     st = Stream()
     for ch, row in zip(ts.channels, ts.data):
-        tr = Trace(np.round(row).astype(np.int32))
-        tr.stats.network = network
-        tr.stats.station = ts.station[:5]
-        tr.stats.channel = band_code + codes[ch.component]
-        tr.stats.sampling_rate = ts.sample_rate_hz
-        tr.stats.starttime = UTCDateTime(ts.start_time_s)
-        st.append(tr)
+        ok = np.isfinite(row)
+        edges = np.flatnonzero(np.diff(np.r_[0, ok.astype(np.int8), 0]))
+        for i0, i1 in zip(edges[::2], edges[1::2]):  # one trace per gap-free segment
+            tr = Trace(np.round(row[i0:i1]).astype(np.int32))
+            tr.stats.network = network
+            tr.stats.station = ts.station[:5]
+            tr.stats.channel = band_code + codes[ch.component]
+            tr.stats.sampling_rate = ts.sample_rate_hz
+            tr.stats.starttime = UTCDateTime(ts.start_time_s + i0 / ts.sample_rate_hz)
+            st.append(tr)
     st.write(str(p), format="MSEED", encoding="STEIM2", reclen=4096)
     meta = {
         "station": ts.station,

@@ -1,0 +1,152 @@
+"""``geoexplore mt ...``: the magnetotelluric command group.
+
+* ``mt tf LOCAL [--remote REMOTE] --out DIR [--settings FILE]``: robust
+  transfer functions from a time-series file, written as ``DIR/<station>.edi``;
+* ``mt info FILE...``: station, coordinates, periods, components and apparent
+  resistivity/phase at a few periods of EDI / Z-file / EMTF-XML files; a
+  malformed file gives one line naming the file and the block, the others
+  are still listed (exit 3 if some failed, 1 if all failed).
+
+Other MT commands are added by ``geoexplore.mt.cli_inversion`` through its
+``add_subcommands(group)`` when that module exists.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import Any
+
+EXIT_OK, EXIT_ERROR, EXIT_PARTIAL = 0, 1, 3
+PARTS = ("geoexplore.mt.cli_inversion",)
+
+
+def _load_settings(path: str | None) -> Any:
+    from geoexplore.mt.processing import ProcessingSettings
+
+    if not path:
+        return ProcessingSettings()
+    import json
+    from pathlib import Path
+
+    from geoexplore.core.errors import SettingsError
+
+    text = Path(path).read_text()
+    if path.endswith((".yaml", ".yml")):
+        import yaml
+
+        data = yaml.safe_load(text) or {}
+    else:
+        data = json.loads(text)
+    if not isinstance(data, dict):
+        raise SettingsError(f"{path}: settings must be a mapping")
+    try:
+        return ProcessingSettings(**data)
+    except Exception as exc:  # pydantic ValidationError
+        raise SettingsError(f"{path}: {str(exc).splitlines()[0]} ({'; '.join(str(exc).splitlines()[1:3])})") from None
+
+
+def cmd_tf(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from geoexplore.mt.edi import write_edi
+    from geoexplore.mt.processing import estimate_tf
+    from geoexplore.mt.timeseries import read_timeseries
+
+    settings = _load_settings(args.settings)
+    local = read_timeseries(args.local)
+    remote = read_timeseries(args.remote) if args.remote else None
+    ds = estimate_tf(local, remote, settings)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    name = ds.attrs.get("station") or Path(args.local).stem
+    p = write_edi(ds, out / f"{name}.edi")
+    per = ds["period_s"].values
+    dropped = ds.attrs.get("dropped_period_s", [])
+    print(
+        f"{args.local}: station {name}, {per.size} periods {per.min():.4g}-{per.max():.4g} s"
+        f"{' (remote ' + str(ds.attrs.get('remote_station')) + ')' if remote is not None else ''}, "
+        f"{len(dropped)} band(s) dropped for lack of data -> {p}",
+        flush=True,
+    )
+    return EXIT_OK
+
+
+def _info_lines(path: str, n_show: int) -> list[str]:
+    import numpy as np
+
+    from geoexplore.mt.tfdata import apparent_resistivity, phase_deg
+    from geoexplore.mt.tfio import read_tf
+
+    ds = read_tf(path)
+    a = ds.attrs
+    per = ds["period_s"].values
+    z = ds["z"].values
+    comps = [f"z{o[1]}{i[1]}" for o in ("ex", "ey") for i in ("hx", "hy")]
+    comps = [c for c, v in zip(comps, np.isfinite(z).reshape(z.shape[0], 4).any(axis=0)) if v]
+    if np.isfinite(ds["t"].values).any():
+        comps += ["tzx", "tzy"]
+    lines = [
+        f"{path}: station {a.get('station', '')} lat {a.get('lat_deg', float('nan')):.6f} lon {a.get('lon_deg', float('nan')):.6f} "
+        f"elev {a.get('elevation_m', float('nan')):.1f} m, {per.size} periods {per.min():.4g}-{per.max():.4g} s, "
+        f"components {' '.join(comps)}" + (", SYNTHETIC" if int(a.get("synthetic", 0) or 0) else "")
+    ]
+    idx = np.unique(np.round(np.linspace(0, per.size - 1, min(n_show, per.size))).astype(int))
+    for i in idx:
+        rxy = apparent_resistivity(z[i, 0, 1], per[i])
+        ryx = apparent_resistivity(z[i, 1, 0], per[i])
+        lines.append(
+            f"    T={per[i]:10.4g} s  rho_xy={float(rxy):10.4g} ohm-m phi_xy={float(phase_deg(z[i, 0, 1])):7.1f} deg"
+            f"  rho_yx={float(ryx):10.4g} ohm-m phi_yx={float(phase_deg(z[i, 1, 0])):7.1f} deg"
+        )
+    return lines
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    from geoexplore.core.errors import FileFormatError, GeoexploreError
+
+    failed = 0
+    for path in args.files:
+        try:
+            lines = _info_lines(path, args.periods)
+        except GeoexploreError as exc:
+            failed += 1
+            msg = str(exc) if isinstance(exc, FileFormatError) else f"{path}: {exc}"
+            print(f"ERROR {msg}", file=sys.stderr, flush=True)
+            continue
+        print("\n".join(lines), flush=True)
+    if failed == 0:
+        return EXIT_OK
+    return EXIT_ERROR if failed == len(args.files) else EXIT_PARTIAL
+
+
+def add_commands(sub: Any) -> None:
+    """Create the ``mt`` group with ``tf`` and ``info`` (and the inversion engineer's commands)."""
+    p = sub.add_parser("mt", help="magnetotellurics: transfer functions from time series, EDI files, inversion")
+    group = p.add_subparsers(dest="mt_command", metavar="MT_COMMAND")
+    p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
+
+    q = group.add_parser("tf", help="robust transfer functions from 5-channel time series -> DIR/<station>.edi")
+    q.add_argument("local", metavar="LOCAL", help="time series of the station (.asc/.txt, .mseed, .h5/.mth5)")
+    q.add_argument("--remote", metavar="REMOTE", help="remote-reference station (same sampling rate)")
+    q.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    q.add_argument("--settings", metavar="FILE", help="YAML or JSON with ProcessingSettings fields")
+    q.set_defaults(func=cmd_tf)
+
+    q = group.add_parser("info", help="station, coordinates, periods, components, rho_a/phase of EDI/Z/XML files")
+    q.add_argument("files", nargs="+", metavar="FILE")
+    q.add_argument("--periods", type=int, default=5, help="how many periods to show per file (default 5)")
+    q.set_defaults(func=cmd_info)
+
+    for mod in PARTS:
+        try:
+            m = importlib.import_module(mod)
+        except ModuleNotFoundError as exc:
+            if exc.name == mod:
+                continue
+            raise
+        m.add_subcommands(group)
+
+
+__all__ = ["add_commands", "cmd_info", "cmd_tf"]

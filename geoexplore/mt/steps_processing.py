@@ -1,0 +1,57 @@
+"""Workflow steps of MT processing: time series -> transfer functions (one station per task).
+
+``mt.tf`` runs once per time-series file (``foreach: {glob: mt/timeseries/*.mseed}``)
+and returns the station's transfer-function Dataset (:mod:`geoexplore.mt.tfdata`)
+with the EDI text of the result in the attribute ``edi`` so the store holds the
+EDI file too (``geoexplore figure`` draws the curves).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field
+
+from geoexplore.mt.processing import ProcessingSettings
+from geoexplore.pipeline.step import StepContext, step
+
+
+class TFStepSettings(ProcessingSettings):
+    """Settings of ``mt.tf``: the processing settings plus an optional remote reference."""
+
+    remote_file: str | None = Field(
+        None, description="time-series file of a remote-reference station, relative to the input directory"
+    )
+    remote_neighbour: bool = Field(
+        False, description="use the next file of the same folder (sorted by name) as remote reference"
+    )
+
+
+@step("mt.tf", settings=TFStepSettings, fan_out="files", figure="geoexplore.mt.plot_processing:plot_tf_result")
+def tf_step(ctx: StepContext, settings: TFStepSettings) -> Any:
+    """Robust impedance and tipper of one station from its time series (per file)."""
+    import tempfile
+    from pathlib import Path
+
+    from geoexplore.mt.edi import write_edi
+    from geoexplore.mt.processing import estimate_tf
+    from geoexplore.mt.timeseries import read_timeseries
+
+    path = Path(ctx.item_value)
+    local = read_timeseries(path)
+    remote = None
+    if settings.remote_file:
+        remote = read_timeseries(ctx.path(settings.remote_file))
+    elif settings.remote_neighbour:
+        files = sorted(p for p in path.parent.glob(f"*{path.suffix}") if p != path)
+        if files:
+            later = [p for p in files if p.name > path.name]
+            remote = read_timeseries((later or files)[0])
+    proc = ProcessingSettings(**settings.model_dump(exclude={"remote_file", "remote_neighbour"}))
+    ds = estimate_tf(local, remote, proc)
+    ds.attrs["line"] = ctx.line
+    ds.attrs["time_series_file"] = path.name
+    with tempfile.TemporaryDirectory() as tmp:
+        p = write_edi(ds, Path(tmp) / f"{ds.attrs['station'] or path.stem}.edi")
+        ds.attrs["edi"] = p.read_text()
+    return ds
