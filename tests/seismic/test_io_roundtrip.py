@@ -391,3 +391,47 @@ def test_seg2_writer_byte_orders(tmp_path, order):
         warnings.simplefilter("ignore")
         st = obspy.read(str(p))
     np.testing.assert_array_equal(np.array([t.data for t in st]), data)
+
+
+def test_rev2_additional_trace_headers_and_first_trace_offset(tmp_path):
+    """SEG-Y rev 2: one extra 240-byte header per trace, and data starting at the offset the binary header gives."""
+    import struct
+
+    n, ns = 4, 16
+    data = np.arange(n * ns, dtype=np.float32).reshape(n, ns) - 20.5
+    binh = bytearray(400)
+    struct.pack_into("<HHH", binh, 16, 500, 0, ns)
+    struct.pack_into("<h", binh, 24, 5)
+    struct.pack_into("<I", binh, 96, 16909060)  # byte-order constant, written little-endian
+    binh[300], binh[301] = 2, 0
+    struct.pack_into("<hhih", binh, 302, 1, 0, 1, 0)  # fixed length, 0 extended text, 1 extra trace header
+    gap = b"\x00" * 160  # data do not start right after the binary header
+    struct.pack_into("<QQ", binh, 312, n, 3600 + len(gap))
+    body = b""
+    for i in range(n):
+        th = bytearray(240)
+        struct.pack_into("<iiii", th, 0, i + 1, i + 1, 9, i + 1)
+        struct.pack_into("<HH", th, 114, ns, 500)
+        ext = bytearray(240)
+        ext[232:240] = b"SEG00001"
+        body += bytes(th) + bytes(ext) + data[i].astype("<f4").tobytes()
+    p = tmp_path / "rev2.sgy"
+    p.write_bytes(b"\x40" * 3200 + bytes(binh) + gap + body)
+    ds = io.read(p)
+    assert ds.attrs["segy_revision"] == 2.0 and ds.attrs["byte_order"] == "little"
+    np.testing.assert_array_equal(ds["data"].values, data)
+    np.testing.assert_array_equal(ds["tracf"].values, np.arange(1, n + 1))
+    assert ds.attrs["dt_s"] == pytest.approx(0.0005)
+    lazy = io.read(p, lazy=True)
+    np.testing.assert_array_equal(lazy["data"].values, data)
+
+
+def test_lazy_gather_pickles_for_distributed_workers(tmp_path):
+    import pickle
+
+    data = np.random.default_rng(9).standard_normal((40, 30)).astype(np.float32)
+    p = tmp_path / "l.sgy"
+    io.write(make_gather(data, 0.001), p)
+    lazy = io.read(p, lazy=True)
+    again = pickle.loads(pickle.dumps(lazy))
+    np.testing.assert_array_equal(again["data"].values, data)
