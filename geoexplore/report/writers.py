@@ -113,14 +113,15 @@ def write_html(blocks: list[Block], path: str | Path, *, lang: str = "en", embed
 
 
 def write_report(bundle: dict[str, Any], out_dir: str | Path, *, lang: str = "en", method_figures: list[tuple[str, str | Path]] | None = None,
-                 provenance: dict[str, Any] | None = None, stem: str = "report", formats: tuple[str, ...] = ("docx", "html")) -> list[Path]:
+                 provenance: dict[str, Any] | None = None, stem: str = "report", formats: tuple[str, ...] = ("docx", "html"),
+                 figure_formats: tuple[str, ...] = ("png", "pdf", "svg")) -> list[Path]:
     """Composite figure (PNG/PDF/SVG) + report documents into ``out_dir``; returns the files written."""
     from geoexplore.report.composite import save_composite
     from geoexplore.report.content import report_blocks
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    figs = save_composite(bundle, out / f"composite-{lang}", lang=lang)
+    figs = save_composite(bundle, out / f"composite-{lang}", lang=lang, formats=("png", *[f for f in figure_formats if f != "png"]))
     blocks = report_blocks(bundle, lang=lang, composite_png=figs[0], method_figures=method_figures, provenance=provenance)
     written = list(figs)
     if "docx" in formats:
