@@ -25,6 +25,7 @@ class SectionSettings(Settings):
     n_chainage: int = Field(401, ge=2, le=20001, description="grid points along the line")
     n_depth: int = Field(201, ge=2, le=20001, description="grid points in depth")
     max_depth_m: float | None = Field(None, gt=0, description="override the line's max depth")
+    supersample: int = Field(1, ge=1, le=64, description="average s x s sub-samples per grid cell (anti-aliased upscaling)")
 
 
 def model_to_dataset(model: GeologicalModel) -> xr.Dataset:
@@ -63,17 +64,27 @@ def build(ctx: StepContext, settings: BuildSettings) -> xr.Dataset:
     return model_to_dataset(model)
 
 
+class LoadSettings(Settings):
+    """Settings of ``model.load`` (none yet: the file is the item)."""
+
+
+@step("model.load", settings=LoadSettings, fan_out="files")
+def load(ctx: StepContext, settings: LoadSettings) -> xr.Dataset:
+    """Load and validate one model file per item (alternative models, scenario studies)."""
+    return model_to_dataset(load_model(ctx.item_value))
+
+
 @step("model.section", settings=SectionSettings, fan_out="items", figure="geoexplore.core.plot:plot_model_section")
 def section(ctx: StepContext, settings: SectionSettings) -> xr.Dataset:
     """Sample the model's properties on a (depth, chainage) grid of one line."""
     model = model_from_dataset(ctx.require("model"))
-    name = str(ctx.item_value)
+    name = str(ctx.item_value if ctx.item_value is not None else ctx.line)
     if name not in model.lines:
         raise KeyError(f"line {name!r} is not in the model; lines: {sorted(model.lines)}")
     line = model.lines[name]
     zmax = settings.max_depth_m or line.max_depth_m
     x = np.linspace(line.start_m, line.end_m, settings.n_chainage)
     z = np.linspace(0.0, zmax, settings.n_depth)
-    ds = model.section(x, z)
+    ds = model.section(x, z, supersample=settings.supersample)
     ds.attrs["line"] = name
     return ds

@@ -183,7 +183,7 @@ def open_client(
         threads_per_worker=1,
         processes=True,
         host="127.0.0.1",
-        dashboard_address=None,
+        dashboard_address="127.0.0.1:0",  # loopback only, no fixed port to collide on
         silence_logs=logging.ERROR,
     )
     c = Client(cluster, set_as_default=False)
@@ -235,8 +235,8 @@ def make_jobqueue_cluster(cfg: Mapping[str, Any]) -> Any:
     cfg.setdefault("memory", "4GB")
     try:
         cluster = cls(**cfg)
-    except TypeError as exc:
-        raise WorkflowError(f"cluster.jobqueue: {exc}") from None
+    except (TypeError, ValueError) as exc:
+        raise WorkflowError(f"cluster.jobqueue: {str(exc).splitlines()[0]}") from None
     if jobs > 0:
         cluster.scale(jobs=jobs)
     return cluster

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from geoexplore.core.errors import GeoexploreError, WorkflowError
+from geoexplore.core.errors import GeoexploreError, SettingsError, WorkflowError
 from geoexplore.pipeline.settings import Settings
 from geoexplore.pipeline.step import StepSpec, get_step
 
@@ -213,7 +213,10 @@ def load_workflow(path: str | os.PathLike[str], *, input_dir: str | os.PathLike[
             spec = get_step(str(raw["step"]))
         except WorkflowError as exc:
             raise _fail(p, f"{where}: {exc}") from None
-        settings = spec.settings.from_mapping(raw.get("settings"), source=f"{p}: {where}.settings")
+        try:
+            settings = spec.settings.from_mapping(raw.get("settings"), source=f"{p}: {where}.settings")
+        except SettingsError as exc:
+            raise WorkflowError(str(exc)) from None
         inputs: dict[str, InputRef] = {}
         raw_inputs = raw.get("inputs") or {}
         if not isinstance(raw_inputs, dict):

@@ -1,0 +1,122 @@
+"""The Dask runner on a real LocalCluster (worker processes): fan-out, failure isolation, resume, bad input."""
+
+import json
+import os
+
+import pytest
+
+from geoexplore.cli import main
+from geoexplore.core.errors import StoreError
+from geoexplore.core.store import ProjectStore
+from geoexplore.pipeline.runner import run_workflow
+
+pytestmark = pytest.mark.cluster
+
+
+@pytest.fixture(scope="module")
+def client():
+    from distributed import Client, LocalCluster
+
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address="127.0.0.1:0") as cl, Client(cl) as c:
+        yield c
+
+
+def test_run_isolates_failures_and_resumes(work, small_body, write_wf, client):
+    wf = write_wf(work, small_body)
+    out = work / "out"
+    lines = []
+    report = run_workflow(wf, out, client=client, progress=lines.append)
+    st = {(r.step_id, r.item): r for r in report.items}
+    assert st[("model", None)].status == "done"
+    assert st[("alternatives", "a")].status == "done" and st[("alternatives", "b")].status == "done"
+    broken = st[("alternatives", "broken")]
+    assert broken.status == "failed"
+    assert "broken.yaml" in broken.error and "line" in broken.error  # names the file and where
+    assert st[("section", "mt")].status == "done" and st[("section", "shallow")].status == "done"
+    assert not report.ok and len(report.failed) == 1
+    run = json.loads((out / "run.json").read_text())
+    assert run["counts"] == {"done": 5, "failed": 1}
+    assert run["failed"][0]["key"] == "model/shallow/alternatives/broken"
+    # figures for the section step, progress lines per stage, and a summary
+    assert (out / "figures" / "model__shallow__section__mt.png").exists()
+    assert any(line.startswith("[3/3] section") for line in lines)
+    store = ProjectStore(out / "project.h5")
+    digests = store.digests()
+    assert len(digests) == 5
+    prov = store.provenance("model/shallow/section/mt")
+    assert prov["settings"] == {"max_depth_m": None, "n_chainage": 201, "n_depth": 101}
+    assert prov["inputs"]["model"] == digests["model/shallow/model"]
+    assert prov["geoexplore_version"] and prov["time_utc"] and prov["run_key"]
+
+    # resume: nothing recomputed, the broken file fails again, the store is identical
+    report2 = run_workflow(wf, out, client=client, resume=True, progress=lines.append)
+    statuses = sorted((r.key, r.status) for r in report2.items)
+    assert [s for k, s in statuses if "broken" not in k] == ["reused"] * 5
+    assert store.digests() == digests
+    assert {k: v["time_utc"] for k, v in store.provenances().items()} == {k: v["time_utc"] for k, v in ProjectStore(out / "project.h5").provenances().items()}
+
+    # a changed setting invalidates just that step and what depends on it
+    wf2 = write_wf(work, small_body.replace("n_depth: 101", "n_depth: 51"), name="wf2.yaml")
+    report3 = run_workflow(wf2, out, client=client, resume=True, progress=lines.append)
+    by = {(r.step_id, r.item): r.status for r in report3.items}
+    assert by[("model", None)] == "reused" and by[("section", "mt")] == "done"
+
+
+def test_missing_input_file_skips_dependents(work, small_body, write_wf, client):
+    body = small_body.replace("    step: model.build\n", "    step: model.build\n    settings: {model_file: nowhere.yaml}\n")
+    report = run_workflow(write_wf(work, body), work / "out2", client=client, progress=lambda s: None)
+    st = {(r.step_id, r.item): r for r in report.items}
+    assert st[("model", None)].status == "failed" and "nowhere.yaml" in st[("model", None)].error
+    assert st[("section", "mt")].status == "skipped"
+    assert st[("alternatives", "a")].status == "done"  # independent items still finish
+
+
+def test_corrupt_store_with_resume_is_refused(work, small_body, write_wf, client):
+    out = work / "out3"
+    out.mkdir()
+    (out / "project.h5").write_bytes(b"not hdf5 at all")
+    with pytest.raises(StoreError, match="project.h5: not a readable HDF5"):
+        run_workflow(write_wf(work, small_body), out, client=client, resume=True)
+    assert (out / "project.h5").read_bytes() == b"not hdf5 at all"
+
+
+def test_fresh_run_keeps_the_previous_store(work, small_body, write_wf, client):
+    out = work / "out4"
+    wf = write_wf(work, small_body)
+    run_workflow(wf, out, client=client, progress=lambda s: None)
+    first = ProjectStore(out / "project.h5").digests()
+    run_workflow(wf, out, client=client, progress=lambda s: None)
+    assert ProjectStore(out / "project.h5.prev").digests() == first
+
+
+def test_read_only_output_is_a_clear_error(work, small_body, write_wf, client):
+    target = work / "afile"
+    target.write_text("x")
+    with pytest.raises(StoreError, match="cannot create the output directory"):
+        run_workflow(write_wf(work, small_body), target / "out", client=client)
+
+
+def test_cli_exit_codes(work, small_body, write_wf, capsys):
+    assert main(["validate", str(write_wf(work, small_body))]) == 0
+    assert "valid workflow 'small', 3 steps" in capsys.readouterr().out
+    bad = write_wf(work, small_body.replace("model.build", "model.bild"), name="bad.yaml")
+    assert main(["validate", str(bad)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("geoexplore: ") and "bad.yaml" in err and "did you mean 'model.build'" in err
+    assert err.count("\n") == 1  # one line
+    code = main(["run", str(write_wf(work, small_body)), "--out", str(work / "cli-out"), "--workers", "2", "--no-figures"])
+    assert code == 3  # the broken alternative model is a partial failure
+    out = capsys.readouterr()
+    assert "summary: 5 done, 1 failed" in out.out
+    assert "1 item(s) failed" in out.err
+
+
+def test_cli_version_and_info(capsys):
+    with pytest.raises(SystemExit) as e:
+        main(["--version"])
+    assert e.value.code == 0
+    assert capsys.readouterr().out.startswith("geoexplore ")
+    assert main(["info"]) == 0
+    out = capsys.readouterr().out
+    assert "pygimli" in out and "cpus" in out and "memory" in out
+    assert os.cpu_count()
