@@ -238,3 +238,38 @@ def test_writer_rejects_values_that_do_not_fit(tmp_path):
         io.write(ds, tmp_path / "x.sgy", sample_format=4)
     assert "ibm32" in str(ei.value)
     assert not (tmp_path / "x.sgy").exists() and not (tmp_path / "x.sgy.part").exists()
+
+
+def test_corrupted_real_files_raise_only_file_format_errors(shared_data, tmp_path):
+    """Random truncations and byte corruptions of the real files: a reader either returns a gather or raises
+    FileFormatError with a position; never IndexError, struct.error, a NumPy warning or the like."""
+    import warnings
+
+    from geoexplore.seismic.io import seg2, segy, su
+
+    rng = np.random.default_rng(20261129)
+    cases = {"f3.sgy": (segy, 3600 + 480), "oz-ozdata16.su": (su, 480), "wghs-shot10.seg2": (seg2, 2000),
+             "geospace-File010690.seg2": (seg2, 2000)}
+    p = tmp_path / "corrupt"
+    for name, (mod, head) in cases.items():
+        raw = (shared_data / "seismic" / name).read_bytes()
+        for k in range(40):
+            b = bytearray(raw)
+            if k % 2 == 0:
+                b = b[: int(rng.integers(0, len(b)))]
+            else:
+                for _ in range(int(rng.integers(1, 6))):
+                    b[int(rng.integers(0, min(head, len(b))))] = int(rng.integers(0, 256))
+            p.write_bytes(bytes(b))
+            for fn in (mod.scan, mod.read):
+                with warnings.catch_warnings():
+                    warnings.simplefilter("error")
+                    try:
+                        fn(p)
+                    except FileFormatError as exc:
+                        assert str(p) in str(exc) and (exc.position or exc.byte_offset is not None), str(exc)
+
+
+def test_su_refuses_fractional_microseconds(tmp_path):
+    with pytest.raises(ValueError, match="whole microseconds"):
+        io.write(make_gather(np.zeros((1, 4)), 62.5e-6), tmp_path / "x.su", format="su")

@@ -132,6 +132,9 @@ def ieee2ibm(values: np.ndarray) -> np.ndarray:
         raise ValueError("NaN cannot be written as an IBM float")
     sign = np.signbit(x).astype(np.uint32) << np.uint32(31)
     a = np.abs(x)
+    inf = np.isinf(a)
+    if inf.any():
+        a = np.where(inf, 0.0, a)
     m, e = np.frexp(a)  # a = m * 2**e, m in [0.5, 1)
     e16 = -((-e) // 4)  # ceil(e / 4)
     frac = np.ldexp(m, (e - 4 * e16) + 24)  # in [2**20, 2**24)
@@ -144,6 +147,7 @@ def ieee2ibm(values: np.ndarray) -> np.ndarray:
     word = (expo.clip(0, 127).astype(np.uint32) << np.uint32(24)) | mant_u
     word = np.where(expo > 127, np.uint32(0x7FFFFFFF), word)
     word = np.where((expo < 0) | (a == 0), np.uint32(0), word)
+    word = np.where(inf, np.uint32(0x7FFFFFFF), word)
     return (word | sign).astype(np.uint32)
 
 

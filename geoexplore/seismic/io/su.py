@@ -130,8 +130,8 @@ def write(ds: Any, path: str | os.PathLike[str], *, byte_order: str = "little") 
     if ns > 65535:
         raise ValueError(f"SU traces hold at most 65535 samples, got {ns}")
     dt_us = sample_interval(ds) * 1e6
-    if round(dt_us) < 1 or round(dt_us) > 65535:
-        raise ValueError(f"sample interval {dt_us:g} us does not fit the SU dt field (1..65535 us)")
+    if round(dt_us) < 1 or round(dt_us) > 65535 or abs(dt_us - round(dt_us)) > 1e-6 * dt_us:
+        raise ValueError(f"sample interval {dt_us:g} us does not fit the SU dt field (whole microseconds, 1..65535)")
     coords = {k: np.asarray(v.values) for k, v in ds.coords.items() if v.dims == ("trace",)}
     delay = coords.get("delay_ms")
     if delay is None or not np.isfinite(delay).all():
