@@ -14,19 +14,27 @@ from geoexplore.core.images import check_image
 
 @pytest.fixture(scope="module")
 def processed(siping_dir, siping_model):
-    from geoexplore.seismic import flow, geometry
+    """The workflow steps of the reflection block, chained in memory (as the runner would)."""
+    from pathlib import Path
 
-    d = siping_dir / "seismic"
-    st = geometry.read_stations(d / "stations.csv")
-    log = geometry.read_observer_log(d / "observer_log.csv")
-    files = sorted((d / "shots").glob("*.sg2"))
-    ds = flow.load_shots(files, st, log, siping_model.profile(), line="shallow")
-    ds = flow.preprocess(flow.apply_elevation_statics(ds))
-    spectra, picks = flow.velocity_analysis(ds)
-    stk = flow.stack(ds, picks)
-    mig = flow.migrate(stk)
-    dep = flow.depth_section(mig, max_depth_m=500.0)
-    return {"cmp": ds, "spectra": spectra, "picks": picks, "stack": stk, "mig": mig, "depth": dep}
+    from geoexplore.core.geomodel import load_model
+    from geoexplore.core.steps import model_to_dataset
+    from geoexplore.pipeline.step import StepContext, get_step
+
+    model = model_to_dataset(load_model(siping_dir / "model.yaml"))
+
+    def run(name, inputs, **settings):
+        spec = get_step(name)
+        ctx = StepContext(step_id=name, inputs=inputs, input_dir=Path(siping_dir), line="shallow")
+        return spec(ctx, spec.settings.from_mapping(settings))
+
+    gathers = run("seismic.reflection_gathers", {"model": model})
+    velocity = run("seismic.velocity_analysis", {"gathers": gathers})
+    stk = run("seismic.stack", {"gathers": gathers, "velocity": velocity})
+    mig = run("seismic.migrate", {"stack": stk})
+    dep = run("seismic.depth_convert", {"migrated": mig, "model": model}, max_depth_m=500.0)
+    return {"cmp": gathers["cmp"], "geometry": gathers["geometry"], "spectra": velocity["spectra"],
+            "picks": velocity["picks"], "stack": stk, "mig": mig, "depth": dep}
 
 
 def _track(env: np.ndarray, z: np.ndarray, start: int, z0: float, step: int, max_dz: float = 2.0, rel: float = 0.35):
@@ -84,6 +92,32 @@ def test_siping_depth_section_is_a_reflection_image(processed) -> None:
     assert dep["chainage_m"].min() <= 21010 and dep["chainage_m"].max() >= 22990
     assert processed["cmp"].attrs["bad_files"] == "[]"
     assert int(processed["cmp"]["fold"].max()) >= 6
+    # the crooked line: midpoints up to a few metres off the profile, projected onto it
+    assert 1.0 < processed["geometry"].attrs["max_offline_m"] < 10.0
+
+
+def test_siping_figures(processed, tmp_path) -> None:
+    from geoexplore.seismic import plot
+
+    plot.plot_gathers_result({"cmp": processed["cmp"], "geometry": processed["geometry"]}, tmp_path / "g.png")
+    plot.plot_velocity_result({"spectra": processed["spectra"], "picks": processed["picks"]}, tmp_path / "v.png")
+    plot.plot_time_section_result(processed["stack"], tmp_path / "s.png", wiggles=True)
+    plot.plot_depth_section_result(processed["depth"], tmp_path / "d.png")
+    assert all((tmp_path / f).stat().st_size > 10_000 for f in ("g.png", "v.png", "s.png", "d.png"))
+
+
+def test_picks_csv_round_trip_feeds_back(processed, tmp_path) -> None:
+    from geoexplore.seismic import flow
+    from geoexplore.seismic.velocity import read_picks, write_picks
+
+    p = processed["picks"]
+    write_picks(tmp_path / "picks.csv", {k: p[k].values for k in ("cdp", "chainage_m", "time_s", "vrms_m_s")})
+    back = read_picks(tmp_path / "picks.csv")
+    assert np.allclose(back["vrms_m_s"], p["vrms_m_s"].values, atol=0.06)
+    # an edited table (all velocities +10 %) changes the stack: the edit is used
+    back["vrms_m_s"] = back["vrms_m_s"] * 1.1
+    stk2 = flow.stack(processed["cmp"], flow.picks_dataset(back))
+    assert float(np.abs(stk2["vrms_m_s"] / processed["stack"]["vrms_m_s"] - 1.1).max()) < 1e-3
 
 
 @pytest.mark.parametrize("fault, window, span", [("F2", (320, 460), (21150, 21700)), ("F3", (250, 400), (22050, 22600))])
