@@ -29,35 +29,35 @@ Coordinates
     scalar (bytes 71-72) and elevation scalar (bytes 69-70) applied, and
     converted from feet when the SEG-Y binary header says feet:
 
-    ======================= ======= ==================================================
-    name                    units   meaning
-    ======================= ======= ==================================================
-    ``tracl``               --      trace sequence number within line
-    ``tracr``               --      trace sequence number within file/reel
-    ``fldr``                --      field record (shot) number
-    ``tracf``               --      trace (channel) number within the field record
-    ``ep``                  --      energy source point number
-    ``cdp``                 --      CMP / CDP ensemble number
-    ``cdpt``                --      trace number within the CMP ensemble
-    ``trid``                --      trace identification code (1 = seismic data)
-    ``offset_m``            m       source-receiver distance (signed as recorded)
-    ``receiver_elevation_m`` m      receiver group elevation (positive up)
-    ``source_elevation_m``  m       surface elevation at the source
-    ``source_depth_m``      m       source depth below surface (positive)
-    ``source_x_m``          m       source X (easting, or chainage for SEG-2 lines)
-    ``source_y_m``          m       source Y (northing)
-    ``receiver_x_m``        m       receiver group X
-    ``receiver_y_m``        m       receiver group Y
-    ``cdp_x_m``             m       CDP X (SEG-Y rev 1 bytes 181-184; NaN if absent)
-    ``cdp_y_m``             m       CDP Y (SEG-Y rev 1 bytes 185-188; NaN if absent)
-    ``inline``              --      inline number (SEG-Y rev 1 bytes 189-192)
-    ``crossline``           --      crossline number (SEG-Y rev 1 bytes 193-196)
-    ``shot_point``          --      shot point number (SEG-Y rev 1 bytes 197-200)
-    ``delay_ms``            ms      recording delay (time of the first sample)
-    ``source_static_ms``    ms      source static correction
-    ``receiver_static_ms``  ms      receiver group static correction
-    ``n_samples_header``    --      number of samples the trace header claims
-    ======================= ======= ==================================================
+    ========================== ======= ==================================================
+    name                       units   meaning
+    ========================== ======= ==================================================
+    ``tracl``                  --      trace sequence number within line
+    ``tracr``                  --      trace sequence number within file/reel
+    ``fldr``                   --      field record (shot) number
+    ``tracf``                  --      trace (channel) number within the field record
+    ``ep``                     --      energy source point number
+    ``cdp``                    --      CMP / CDP ensemble number
+    ``cdpt``                   --      trace number within the CMP ensemble
+    ``trid``                   --      trace identification code (1 = seismic data)
+    ``offset_m``               m       source-receiver distance (signed as recorded)
+    ``receiver_elevation_m``   m       receiver group elevation (positive up)
+    ``source_elevation_m``     m       surface elevation at the source
+    ``source_depth_m``         m       source depth below surface (positive)
+    ``source_x_m``             m       source X (easting, or chainage for SEG-2 lines)
+    ``source_y_m``             m       source Y (northing)
+    ``receiver_x_m``           m       receiver group X
+    ``receiver_y_m``           m       receiver group Y
+    ``cdp_x_m``                m       CDP X (SEG-Y rev 1 bytes 181-184; NaN if absent)
+    ``cdp_y_m``                m       CDP Y (SEG-Y rev 1 bytes 185-188; NaN if absent)
+    ``inline``                 --      inline number (SEG-Y rev 1 bytes 189-192)
+    ``crossline``              --      crossline number (SEG-Y rev 1 bytes 193-196)
+    ``shot_point``             --      shot point number (SEG-Y rev 1 bytes 197-200)
+    ``delay_ms``               ms      recording delay (time of the first sample)
+    ``source_static_ms``       ms      source static correction
+    ``receiver_static_ms``     ms      receiver group static correction
+    ``n_samples_header``       --      number of samples the trace header claims
+    ========================== ======= ==================================================
 
     Integer headers the file does not carry are 0; float headers it does not
     carry are NaN (for example ``cdp_x_m`` of an SU file, ``source_y_m`` of
@@ -65,6 +65,13 @@ Coordinates
     than length (SEG-Y ``counit`` 2/3/4: arc seconds, degrees, DMS) the
     ``*_x_m``/``*_y_m`` values are the scaled numbers as recorded, not
     metres; the raw code is in ``counit``.
+
+    SEG-2 gathers also carry ``descaling_factor`` (float, the SEG-2
+    DESCALING_FACTOR, not applied to ``data``), ``receiver_station`` and
+    ``source_station`` (int, RECEIVER/SOURCE_STATION_NUMBER, 0 if absent);
+    the SEG-2 writer writes them back. Geometry tables and processing may
+    add more per-trace coordinates (e.g. ``chainage_m``); writers ignore
+    names they do not know.
 
     Raw SEG-Y values kept next to the scaled ones: ``scalco`` and
     ``scalel`` (the scalars), ``counit``. With ``read(..., headers="all")``
