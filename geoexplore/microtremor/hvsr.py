@@ -119,6 +119,9 @@ def window_spectra(
         Samples per window.
     n_fft : int, optional
         FFT length (>= length; zero padding); default ``length``.
+    dtype : numpy float type
+        Working precision of the FFT (float32 by default: twice as fast, relative
+        errors about 1e-6, far below the statistical scatter of H/V).
 
     Returns
     -------
@@ -128,13 +131,16 @@ def window_spectra(
     """
     import scipy.fft
 
-    seg = _segments(np.asarray(data, dtype), starts, length)
-    seg = _detrend(seg, detrend)
-    seg *= tukey(length, taper_alpha).astype(dtype)
     n = int(n_fft or length)
     if n < length:
         raise ValueError(f"n_fft ({n}) must be >= the window length ({length})")
-    spec = scipy.fft.rfft(seg, n=n, axis=-1)
+    seg = _segments(np.asarray(data, np.float64), starts, length)
+    seg = _detrend(seg, detrend)
+    seg *= tukey(length, taper_alpha)
+    # write into a zero-padded buffer of the working precision: no second copy for the padding
+    buf = np.zeros(seg.shape[:-1] + (n,), dtype=dtype)
+    buf[..., :length] = seg
+    spec = scipy.fft.rfft(buf, axis=-1, overwrite_x=True)
     return spec, fs_hz / n
 
 
@@ -207,7 +213,7 @@ def hvsr_windows(
     sm = ko(np.concatenate([h, v], axis=0))
     nw = starts.size
     with np.errstate(divide="ignore", invalid="ignore"):
-        hv = sm[:nw] / sm[nw:]
+        hv = sm[:nw].astype(np.float64) / sm[nw:]
     return HvsrCurves(frequency_hz, hv, starts, length, fs_hz, info={"combination": combination})
 
 
@@ -239,5 +245,5 @@ def hvsr_azimuthal(
     h = np.abs(np.cos(a) * spec[None, :, 0] + np.sin(a) * spec[None, :, 1])
     hs = ko(h)
     with np.errstate(divide="ignore", invalid="ignore"):
-        hv = hs / v[None]
+        hv = hs.astype(np.float64) / v[None]
     return HvsrCurves(frequency_hz, hv, starts, length, fs_hz, azimuth_deg=az, info={"combination": "azimuthal"})

@@ -66,7 +66,7 @@ def konno_ohmachi_direct(
 @lru_cache(maxsize=32)
 def _pyramid_matrix(
     nf: int, df: float, fc_key: bytes, b: float, cutoff: float | None, min_blocks: int
-) -> tuple[sp.csr_matrix, tuple[int, ...]]:
+) -> tuple[sp.csr_matrix, tuple[int, ...], sp.csr_matrix]:
     fc = np.frombuffer(fc_key, dtype=np.float64)
     # level sizes: level j holds nf // 2**j blocks
     sizes = []
@@ -107,7 +107,8 @@ def _pyramid_matrix(
         w = np.where(norm[rows] > 0, w / norm[rows], 0.0)
     cols = m + offsets[np.repeat(level, cnt)]
     mat = sp.csr_matrix((w, (rows, cols)), shape=(len(fc), int(offsets[-1])))
-    return mat, tuple(int(s) for s in sizes)
+    n_levels = int(level.max()) + 1 if level.size else 1
+    return mat, tuple(int(s) for s in sizes[:n_levels]), mat.astype(np.float32)
 
 
 class KonnoOhmachi:
@@ -137,28 +138,32 @@ class KonnoOhmachi:
         if np.any(self.fc_hz <= 0):
             raise ValueError("centre frequencies must be positive")
         self.nf, self.df_hz, self.b, self.cutoff = int(nf), float(df_hz), float(b), cutoff
-        self.matrix, self.sizes = _pyramid_matrix(
+        full, self.sizes, self._m32 = _pyramid_matrix(
             self.nf, self.df_hz, self.fc_hz.tobytes(), self.b, None if cutoff is None else float(cutoff), int(min_blocks)
         )
-        self._ncol = self.matrix.shape[1]
-        # only the levels the matrix uses need computing
-        used = np.unique(np.searchsorted(np.r_[0, np.cumsum(self.sizes)], self.matrix.indices, side="right") - 1)
-        self.levels = tuple(int(u) for u in used)
+        # levels above the coarsest one used are never read: drop their columns
+        self._ncol = int(sum(self.sizes))
+        self.matrix = full[:, : self._ncol]
+        self._m32 = self._m32[:, : self._ncol]
 
     def pyramid(self, spectra: np.ndarray) -> np.ndarray:
-        """Block means of ``spectra`` (m, nf) at every level used, concatenated: (n_ext, m)."""
+        """Block means of ``spectra`` (m, nf) at every level used, concatenated: (n_ext, m).
+
+        Level j+1 is the pairwise mean of level j, so the whole pyramid costs
+        about two passes over the spectra.
+        """
         s = np.asarray(spectra)
         m = s.shape[0]
-        out = np.zeros((self._ncol, m), dtype=s.dtype)
+        out = np.empty((self._ncol, m), dtype=s.dtype)
+        out[: self.sizes[0]] = s.T
         off = 0
-        for j, n in enumerate(self.sizes):
-            if j in self.levels:
-                k = 2**j
-                if k == 1:
-                    out[off:off + n] = s.T
-                else:
-                    out[off:off + n] = s[:, : n * k].reshape(m, n, k).mean(axis=2).T
-            off += n
+        for j in range(1, len(self.sizes)):
+            n_prev, n = self.sizes[j - 1], self.sizes[j]
+            prev = out[off:off + n_prev]
+            nxt = out[off + n_prev: off + n_prev + n]
+            np.add(prev[0: 2 * n: 2], prev[1: 2 * n: 2], out=nxt)
+            nxt *= 0.5
+            off += n_prev
         return out
 
     def __call__(self, spectra: np.ndarray) -> np.ndarray:
@@ -168,5 +173,8 @@ class KonnoOhmachi:
             raise ValueError(f"spectra have {s.shape[-1]} bins, the smoother was built for {self.nf}")
         lead = s.shape[:-1]
         flat = s.reshape(-1, self.nf)
-        res = self.matrix @ self.pyramid(flat)
+        mat = self._m32 if flat.dtype == np.float32 else self.matrix
+        if flat.dtype not in (np.float32, np.float64):
+            flat = flat.astype(np.float64)
+        res = mat @ self.pyramid(flat)
         return np.ascontiguousarray(res.T).reshape(*lead, len(self.fc_hz))
