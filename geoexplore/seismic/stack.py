@@ -23,9 +23,11 @@ def _nmo_stack_kernel(data, offsets, order, starts, slow2, dt, t0, smax, normali
     ns = data.shape[1]
     stack = np.zeros((ncmp, ns), dtype=np.float32)
     fold = np.zeros((ncmp, ns), dtype=np.float32)
+    idt = 1.0 / dt
     tt = np.empty(ns)
     for i in range(ns):
         tt[i] = t0 + i * dt
+    lim = (1.0 + smax) * (1.0 + smax)
     for c in nb.prange(ncmp):
         acc = np.zeros(ns, dtype=np.float32)
         cnt = np.zeros(ns, dtype=np.float32)
@@ -33,17 +35,21 @@ def _nmo_stack_kernel(data, offsets, order, starts, slow2, dt, t0, smax, normali
         for m in range(starts[c], starts[c + 1]):
             k = order[m]
             x2 = offsets[k] * offsets[k]
-            for i in range(ns):
+            row = data[k]
+            # the stretch t(x)/t0 falls with t0: find the first live sample once, then run branch-free
+            i0 = 0
+            if x2 > 0.0:
+                while i0 < ns and (tt[i0] <= 0.0 or tt[i0] * tt[i0] + x2 * s2[i0] > lim * tt[i0] * tt[i0]):
+                    i0 += 1
+            for i in range(i0, ns):
                 t = tt[i]
-                tx = np.sqrt(t * t + x2 * s2[i])
-                if x2 > 0.0 and (t <= 0.0 or tx > (1.0 + smax) * t):
-                    continue
-                f = (tx - t0) / dt
+                f = (np.sqrt(t * t + x2 * s2[i]) - t0) * idt
                 j = int(f)
-                if j < ns - 1 and j >= 0:
-                    w = f - j
-                    acc[i] += (1.0 - w) * data[k, j] + w * data[k, j + 1]
-                    cnt[i] += 1.0
+                if j >= ns - 1:
+                    break
+                w = np.float32(f - j)
+                acc[i] += row[j] + w * (row[j + 1] - row[j])
+                cnt[i] += 1.0
         for i in range(ns):
             fold[c, i] = cnt[i]
             if normalize and cnt[i] > 0:
