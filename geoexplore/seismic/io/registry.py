@@ -50,20 +50,15 @@ def detect(path: str | os.PathLike[str]) -> str:
     if os.path.getsize(p) == 0:
         raise FileFormatError(p, "file is empty", byte_offset=0)
     ext = os.path.splitext(p)[1].lower()
-    hits = []
-    for name in FORMATS:  # seg2 has a magic number: checked first
-        mod = plugin(name)
-        if mod.can_read(p):
-            hits.append(mod)
-            if name == "seg2":
-                break
-    if not hits:
-        raise FileFormatError(p, f"not a recognised seismic file (known formats: {', '.join(sorted(FORMATS))})",
-                              byte_offset=0)
-    for mod in hits:
-        if ext in getattr(mod, "EXTENSIONS", ()):
-            return mod.NAME
-    return hits[0].NAME
+    names = list(FORMATS)
+    by_ext = [n for n in names if ext in getattr(plugin(n), "EXTENSIONS", ())]
+    order = by_ext + [n for n in ("seg2", "segy", "su") if n in names and n not in by_ext]
+    order += [n for n in names if n not in order]
+    for name in order:  # the extension's format first; seg2 (magic number) before segy before su
+        if plugin(name).can_read(p):
+            return plugin(name).NAME
+    raise FileFormatError(p, f"not a recognised seismic file (known formats: {', '.join(sorted(FORMATS))})",
+                          byte_offset=0)
 
 
 def read(path: str | os.PathLike[str], format: str | None = None, **kwargs: Any) -> Any:  # noqa: A002

@@ -165,8 +165,8 @@ def can_read(path: str | os.PathLike[str]) -> bool:
         return False
 
 
-def _layout(path: str, fh: dict[str, Any]) -> T.Layout:
-    return T.plan(path, fh["data_start"], fh["header_size"], fh["ns"], fh["fmt"], fh["byte_order"])
+def _layout(path: str, fh: dict[str, Any], max_check: int | None = None) -> T.Layout:
+    return T.plan(path, fh["data_start"], fh["header_size"], fh["ns"], fh["fmt"], fh["byte_order"], max_check)
 
 
 def _dt_s(path: str, fh: dict[str, Any], raw_first: np.ndarray | None) -> float:
@@ -183,7 +183,7 @@ def scan(path: str | os.PathLike[str]) -> dict[str, Any]:
     """Cheap summary: format, n_traces, n_samples, dt_s, byte_order, sample_format (code and name), revision."""
     path = os.fspath(path)
     fh = file_headers(path)
-    lay = _layout(path, fh)
+    lay = _layout(path, fh, max_check=1000)
     first = T.read_headers(T.Layout(path, lay.byte_order, lay.fmt, lay.trace_offset(0), lay.header_size, 1,
                                     lay.n_samples, True)) if lay.n_traces else None
     return {

@@ -52,7 +52,8 @@ def _ns_at(mm: np.ndarray, off: int, e: str) -> int:
     return int(mm[off + 114:off + 116].view(f"{e}u2")[0])
 
 
-def plan(path: str, data_start: int, header_size: int, ns_default: int, fmt: SampleFormat, byte_order: str) -> Layout:
+def plan(path: str, data_start: int, header_size: int, ns_default: int, fmt: SampleFormat, byte_order: str,
+         max_check: int | None = None) -> Layout:
     """Locate the traces of a file.
 
     Parameters
@@ -66,6 +67,11 @@ def plan(path: str, data_start: int, header_size: int, ns_default: int, fmt: Sam
         Samples per trace from the file header (0 if none).
     fmt : SampleFormat
     byte_order : {"big", "little"}
+    max_check : int, optional
+        Check the sample counts of at most this many trace headers (evenly
+        spread, first and last included) when the file size fits a fixed
+        trace length; default all. :func:`scan` uses 1000 to stay cheap on
+        huge files.
 
     Raises
     ------
@@ -94,6 +100,9 @@ def plan(path: str, data_start: int, header_size: int, ns_default: int, fmt: Sam
                 n = remaining // tsize
                 hdr_ns = np.ascontiguousarray(
                     np.lib.stride_tricks.as_strided(mm[data_start + 114:], shape=(n, 2), strides=(tsize, 1))
+                    if max_check is None or n <= max_check else
+                    mm[data_start + 114 + np.unique(np.linspace(0, n - 1, max_check).astype(np.int64))[:, None] * tsize
+                       + np.arange(2)]
                 ).view(f"{e}u2").reshape(-1)
                 ok = (hdr_ns == ns_fixed) | (hdr_ns == 0)
                 if ok.all() or not _chain_fits(mm, data_start, header_size, fmt.itemsize, ns_fixed, e, size):
