@@ -459,3 +459,20 @@ def test_write_lazy_gather(shared_data, tmp_path):
     p = tmp_path / "from_lazy.sgy"
     io.write(lazy, p, sample_format=1)
     np.testing.assert_array_equal(io.read(p)["data"].values, io.read(shared_data / "seismic" / "f3.sgy")["data"].values)
+
+
+@pytest.mark.parametrize("code", [1, 3, 5])
+def test_lazy_many_chunks_and_fancy_selection(tmp_path, code):
+    from geoexplore.seismic.io import segy as segy_mod
+    from geoexplore.seismic.io import tracefile
+
+    data = np.random.default_rng(code).integers(-1000, 1000, (257, 33)).astype(np.float32)
+    p = tmp_path / "c.sgy"
+    io.write(make_gather(data, 0.001), p, sample_format=code, byte_order="little")
+    fh = segy_mod.file_headers(p)
+    lay = segy_mod._layout(str(p), fh)
+    arr = tracefile.lazy_data(lay, np.float32, chunk_bytes=33 * 4 * 10)  # 10 traces a chunk
+    assert len(arr.chunks[0]) == 26
+    np.testing.assert_array_equal(arr.compute(), data)
+    np.testing.assert_array_equal(arr[[3, 200, 7]].compute(), data[[3, 200, 7]])
+    np.testing.assert_array_equal(arr[::-5, 4:9].compute(), data[::-5, 4:9])
