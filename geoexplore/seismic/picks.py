@@ -122,7 +122,7 @@ def check_reciprocity(table: Any, *, tol_s: float | None = None, rel_tol: float 
         tol_s = 2.0 * float(np.nanmedian(e)) if np.isfinite(e).any() else 0.002
     bad, _ = reciprocity_outliers(df["source_x_m"].to_numpy(float), df["receiver_x_m"].to_numpy(float), t,
                                   df["quality"].to_numpy(float), tol_s, rel_tol, position_tol_m)
-    flags = list(df["flags"].fillna("").astype(str))
+    flags = ["" if not isinstance(f, str) else f for f in df["flags"]]
     for i in np.flatnonzero(bad):
         f = [x for x in flags[i].split(",") if x]
         if "reciprocity" not in f:
@@ -149,7 +149,7 @@ def read_picks_csv(path: str | os.PathLike[str]) -> Any:
 
     p = Path(path)
     try:
-        df = pd.read_csv(p, keep_default_na=True)
+        df = pd.read_csv(p, keep_default_na=True, dtype={"flags": str, "source_file": str})
     except (OSError, ValueError) as exc:
         raise FileFormatError(p, f"cannot read picks table: {exc}") from exc
     missing = [c for c in ("source_x_m", "receiver_x_m", "t_s", "use") if c not in df.columns]
@@ -162,7 +162,7 @@ def read_picks_csv(path: str | os.PathLike[str]) -> Any:
     for c in COLUMNS:
         if c not in df.columns:
             df[c] = "" if c in ("flags", "source_file") else (0.0 if "elevation" in c else np.nan)
-    df["flags"] = df["flags"].fillna("").astype(str)
+    df["flags"] = ["" if not isinstance(f, str) else f for f in df["flags"]]
     return df
 
 
