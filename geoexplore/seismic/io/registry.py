@@ -46,7 +46,7 @@ def detect(path: str | os.PathLike[str]) -> str:
     """
     p = os.fspath(path)
     if not os.path.isfile(p):
-        raise FileFormatError(p, "no such file")
+        raise FileFormatError(p, "no such file" if not os.path.exists(p) else "not a regular file")
     if os.path.getsize(p) == 0:
         raise FileFormatError(p, "file is empty", byte_offset=0)
     ext = os.path.splitext(p)[1].lower()
