@@ -30,13 +30,17 @@ def plot_hvsr_dataset(ds: Any, path: str | Path | None = None) -> Any:
     from geoexplore.report.style import figure_style
 
     with figure_style():
-        fig, (ax, axt) = plt.subplots(1, 2, figsize=(10, 4), gridspec_kw={"width_ratios": [1.4, 1]})
+        fig, (ax, axt) = plt.subplots(1, 2, figsize=(11, 4), gridspec_kw={"width_ratios": [1.2, 1]})
         f = ds["frequency_hz"].values
         hv = ds["hv"].values
         keep = ds["keep"].values.astype(bool)
-        for i in range(hv.shape[0]):
-            if np.all(np.isfinite(hv[i])):
-                ax.plot(f, hv[i], color="0.75" if keep[i] else "#d08080", lw=0.5)
+        from matplotlib.collections import LineCollection
+
+        ok = np.all(np.isfinite(hv), axis=1)
+        for sel, col, lab in ((ok & keep, "0.75", "kept windows"), (ok & ~keep, "#d08080", "rejected windows")):
+            if sel.any():
+                segs = np.stack([np.broadcast_to(f, hv[sel].shape), hv[sel]], axis=-1)
+                ax.add_collection(LineCollection(segs, colors=col, linewidths=0.5, label=lab))
         med, sig = ds["median"].values, ds["sigma_ln"].values
         ax.plot(f, med, "k", lw=1.8, label="lognormal median")
         ax.plot(f, med * np.exp(sig), "k--", lw=0.8, label="median x/ exp(sigma_ln)")
@@ -45,6 +49,13 @@ def plot_hvsr_dataset(ds: Any, path: str | Path | None = None) -> Any:
         ax.axvspan(f0w * np.exp(-s), f0w * np.exp(s), color="tab:blue", alpha=0.15, label="f0 windows +- 1 sigma")
         ax.axvline(ds.attrs["f0_hz"], color="tab:blue", lw=1, label=f"f0 = {ds.attrs['f0_hz']:.3f} Hz")
         ax.set_xscale("log")
+        ax.set_xlim(f[0], f[-1])
+        ax.set_ylim(0, np.nanpercentile(hv[ok], 99.5) * 1.1 if ok.any() else 5)
+        from matplotlib.ticker import LogLocator, NullFormatter, ScalarFormatter
+
+        ax.xaxis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+        ax.xaxis.set_major_formatter(ScalarFormatter())
+        ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_xlabel("frequency (Hz)")
         ax.set_ylabel("H/V amplitude")
         ax.set_title(f"{ds.attrs.get('station', '')}: {int(keep.sum())} of {keep.size} windows")
@@ -53,7 +64,8 @@ def plot_hvsr_dataset(ds: Any, path: str | Path | None = None) -> Any:
         ses = json.loads(ds.attrs["sesame_json"])
         rows = [[c["name"], f"{c['value']:.3g}", f"{c['relation']} {c['threshold']:.3g}", "pass" if c["passed"] else "FAIL"]
                 for c in ses["reliability"] + ses["clarity"]]
-        t = axt.table(cellText=rows, colLabels=["SESAME criterion", "value", "threshold", ""], loc="center", cellLoc="left")
+        t = axt.table(cellText=rows, colLabels=["SESAME criterion", "value", "threshold", ""], loc="center", cellLoc="left",
+                      colWidths=[0.62, 0.14, 0.16, 0.1])
         t.auto_set_font_size(False)
         t.set_fontsize(6.5)
         t.scale(1, 1.3)
@@ -83,6 +95,11 @@ def plot_profile_dataset(ds: Any, path: str | Path | None = None, faults: dict[s
         a2.set_ylabel("sediment thickness (m)")
         a2.set_xlabel("chainage (m)")
         a2.set_title(ds.attrs.get("thickness_method", ""), fontsize=8)
+        if "step_chainage_m" in ds.attrs:
+            for a in (a1, a2):
+                a.axvline(ds.attrs["step_chainage_m"], color="k", lw=0.8, ls="--")
+            a2.text(ds.attrs["step_chainage_m"], np.nanmin(h), f" fitted step {ds.attrs['step_thickness_m']:+.0f} m",
+                    fontsize=7, va="top")
         for name, xf in (faults or {}).items():
             for a in (a1, a2):
                 a.axvline(xf, color="r", lw=0.8, ls=":")

@@ -51,7 +51,8 @@ class ThicknessStepSettings(Settings):
     preset: str = Field("ibs-von_seht_1999", description="power-law coefficients preset")
     a: float | None = Field(None, gt=0, description="power law a (m)")
     b: float | None = Field(None, description="power law b")
-    halfspace_vs_m_s: float | None = Field(None, gt=0, description="sh_transfer: Vs below the mapped contrast; default the inverted half-space")
+    halfspace_vs_m_s: float | None = Field(None, gt=0, description="sh_transfer: Vs below the mapped contrast; default the first inverted layer at or above bedrock_vs_m_s")
+    bedrock_vs_m_s: float = Field(750.0, gt=0, description="inverted layers slower than this are the sediments above the mapped contrast")
     line: str = Field("shallow", description="line name")
 
 
@@ -187,13 +188,19 @@ def thickness(ctx: StepContext, settings: ThicknessStepSettings) -> xr.Dataset:
         if arr is None:
             raise ValueError(f"thickness method {settings.method!r} needs the 'array' input (a Vs profile)")
         th = np.asarray(arr["best_thickness_m"].values)
-        vs = np.asarray(arr["best_vs_m_s"].values)
-        top = np.r_[0.0, np.cumsum(th)][: vs.size]
+        vs_all = np.asarray(arr["best_vs_m_s"].values)
+        top_all = np.r_[0.0, np.cumsum(th)][: vs_all.size]
+        sed = vs_all < settings.bedrock_vs_m_s
+        if not sed[0]:
+            raise ValueError(f"the inverted profile has no layer slower than bedrock_vs_m_s = {settings.bedrock_vs_m_s} m/s")
+        nsed = int(np.argmin(sed)) if not sed.all() else sed.size
+        top, vs = top_all[:nsed], vs_all[:nsed]
+        hs_default = float(vs_all[nsed]) if nsed < vs_all.size else settings.bedrock_vs_m_s
         if settings.method == "quarter_wavelength":
             conv = lambda f: quarter_wavelength(f, top, vs)  # noqa: E731
             how = "quarter wavelength through the inverted Vs profile"
         else:
-            hs = settings.halfspace_vs_m_s or float(vs[-1])
+            hs = settings.halfspace_vs_m_s or hs_default
             conv = lambda f: sh_transfer_depth(f, top, vs, np.full(vs.size, 2000.0), halfspace_vs_m_s=hs)  # noqa: E731
             how = f"SH transfer function of the inverted Vs profile over a half-space of {hs:.0f} m/s"
     h, herr = thickness_with_error(f0, sig_mean, conv)

@@ -57,7 +57,9 @@ def sh_transfer_depth(
     """Depth (m) of the half-space for which the SH transfer function of the profile peaks at f0.
 
     The fundamental peak frequency is computed for trial depths (decreasing
-    with depth) and interpolated in log-log.
+    with depth) and interpolated in log-log. The profile should hold the
+    sediments only (the layers above the mapped contrast): its last layer is
+    extended down to each trial depth.
     """
     z = np.asarray(depths_m if depths_m is not None else np.geomspace(5, 2000, 120), float)
     top = np.asarray(top_m, float)
@@ -68,9 +70,9 @@ def sh_transfer_depth(
         th = np.diff(np.r_[top[k], h])
         tf = sh_transfer(f, np.r_[th, 0.0], np.r_[np.asarray(vs_m_s)[k], halfspace_vs_m_s],
                          np.r_[np.asarray(density_kg_m3)[k], halfspace_density_kg_m3], damping)
-        # fundamental: the first local maximum above 1.2 of the amplitude
+        # fundamental: the lowest local maximum reaching 70 % of the highest one
         a = np.abs(tf)
-        loc = np.flatnonzero((a[1:-1] > a[:-2]) & (a[1:-1] >= a[2:]) & (a[1:-1] > 1.2)) + 1
+        loc = np.flatnonzero((a[1:-1] > a[:-2]) & (a[1:-1] >= a[2:]) & (a[1:-1] > 0.7 * a.max())) + 1
         i = loc[0] if loc.size else int(np.argmax(a))
         fp[j] = peak_frequency(f[i - 1:i + 2], tf[i - 1:i + 2])[0] if 0 < i < f.size - 1 else f[i]
     order = np.argsort(fp)
