@@ -93,7 +93,7 @@ def load_shots(
             elif abs(d - dt) > 1e-9 or g.sizes["time_s"] != ns:
                 raise GeoexploreError(f"{f}: sampling {d} s x {g.sizes['time_s']} differs from the first file ({dt} s x {ns})")
         except GeoexploreError as exc:
-            bad.append(f"{f}: {exc}")
+            bad.append(str(exc) if str(f) in str(exc) else f"{f}: {exc}")
             continue
         synthetic = synthetic or "SYNTHETIC" in str(g.attrs.get("textual_header", "")).upper()
         datas.append(np.asarray(g["data"].values, np.float32))
