@@ -70,9 +70,9 @@ def sh_transfer_depth(
         th = np.diff(np.r_[top[k], h])
         tf = sh_transfer(f, np.r_[th, 0.0], np.r_[np.asarray(vs_m_s)[k], halfspace_vs_m_s],
                          np.r_[np.asarray(density_kg_m3)[k], halfspace_density_kg_m3], damping)
-        # fundamental: the lowest local maximum reaching 70 % of the highest one
+        # fundamental: the lowest local maximum reaching half the highest one (and 1.2)
         a = np.abs(tf)
-        loc = np.flatnonzero((a[1:-1] > a[:-2]) & (a[1:-1] >= a[2:]) & (a[1:-1] > 0.7 * a.max())) + 1
+        loc = np.flatnonzero((a[1:-1] > a[:-2]) & (a[1:-1] >= a[2:]) & (a[1:-1] > max(1.2, 0.5 * a.max()))) + 1
         i = loc[0] if loc.size else int(np.argmax(a))
         fp[j] = peak_frequency(f[i - 1:i + 2], tf[i - 1:i + 2])[0] if 0 < i < f.size - 1 else f[i]
     order = np.argsort(fp)

@@ -72,3 +72,19 @@ def test_sh_transfer_thickness_recovers_true_depth(siping_model):
         h = sh_transfer_depth(np.array([f0]), top, vs, c["density_kg_m3"][:-1], halfspace_vs_m_s=c["vs_m_s"][-1],
                               halfspace_density_kg_m3=c["density_kg_m3"][-1])
         assert h[0] == pytest.approx(c["base_m"], rel=0.05)
+
+
+def test_sh_transfer_thickness_with_a_vs_profile(siping_dir, siping_model, per_station):
+    """The workflow's conversion: SH transfer function of a layered Vs profile (here the model's own, at the array site)."""
+    import xarray as xr
+
+    col = siping_model.column(21300.0, max_depth_m=300.0)
+    arr = xr.Dataset({"best_thickness_m": ("layer", col["thickness_m"][:-1]), "best_vs_m_s": ("layer_hs", col["vs_m_s"])})
+    ctx = StepContext("microtremor", inputs={"hvsr": per_station, "array": arr}, input_dir=siping_dir)
+    img = steps.thickness(ctx, steps.ThicknessStepSettings(method="sh_transfer"))
+    check_image(img)
+    x, h = img["chainage_m"].values, img["thickness_m"].values
+    assert abs(img.attrs["step_chainage_m"] - 22350.0) <= 50.0
+    # the median thickness west of the step is within 20 % of the true 115 m Quaternary base
+    assert np.median(h[x < 22350]) == pytest.approx(115.0, rel=0.2)
+    assert "SH transfer" in img.attrs["thickness_method"]
