@@ -9,7 +9,7 @@ Dataset of :mod:`geoexplore.mt.tfdata`:
 2. for each decimation level (low-pass FIR, factor ``decimation_factor``):
    windowed FFT (``n_fft`` samples, ``overlap``), log-spaced bands of Fourier
    bins (``bands_per_decade``) between ``bin_min`` and the level's top bin;
-3. drop windows touching a gap or spike, optionally drop windows whose
+3. interpolate over spikes, drop windows touching a gap, optionally drop windows whose
    band coherence is below ``min_coherence``, drop bands with fewer than
    ``min_windows`` windows or ``min_points`` (window x bin) points;
 4. one vectorised robust regression over all bands (:mod:`geoexplore.mt.robust`).
@@ -30,7 +30,7 @@ from pydantic import Field, model_validator
 from geoexplore.mt.robust import robust_regression
 from geoexplore.mt.spectra import decimate, explicit_band, level_bands, variance_inflation, window_fft
 from geoexplore.mt.tfdata import make_tf
-from geoexplore.mt.timeseries import TimeSeries, TimeSeriesError, check_timeseries
+from geoexplore.mt.timeseries import TimeSeries, TimeSeriesError, check_timeseries, despike
 from geoexplore.pipeline.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -58,11 +58,18 @@ class ProcessingSettings(Settings):
     n_redescend: int = Field(2, ge=0, le=50, description="redescending iterations")
     leverage_factor: float = Field(2.0, gt=1, description="hat-matrix diagonal above factor*p/n is down-weighted")
     min_coherence: float = Field(0.0, ge=0, lt=1, description="drop windows whose band coherence (Ex-Hy, Ey-Hx) is lower")
-    spike_threshold: float = Field(20.0, gt=0, description="first-difference outliers beyond this many MAD scales are flagged")
+    spike_threshold: float = Field(
+        20.0, gt=0, description="jumps out and back beyond this many MAD scales of the first differences are spikes (interpolated)"
+    )
     max_period_s: float | None = Field(None, gt=0, description="drop bands with longer periods")
     bands: list[tuple[int, int, int]] | None = Field(
         None,
         description="explicit bands (level, first bin, last bin), levels counted from 0; replaces the log-spaced bands",
+    )
+    band_period: Literal["mean", "geometric", "power"] = Field(
+        "power",
+        description="period assigned to a band: 1/mean bin frequency (EMTF, Aurora), 1/geometric mean, or "
+        "1/(mean frequency weighted by the band's magnetic power)",
     )
     hz: Literal["auto", "on", "off"] = Field("auto", description="estimate the tipper: auto = if Hz is present and varies")
 
@@ -96,6 +103,23 @@ def _align(local: TimeSeries, remote: TimeSeries) -> tuple[slice, slice]:
     return slice(l0, l0 + n), slice(r0, r0 + n)
 
 
+def _despiked(ts: TimeSeries, cal: dict[str, np.ndarray], q: Any) -> dict[str, np.ndarray]:
+    """Calibrated channels with spike samples interpolated (a spike in one sensor of a pair spreads to both
+    north/east components when the sensors are rotated, so the union of the pair's flags is used)."""
+    comps = ts.components
+    out = dict(cal)
+    for pair in (("ex", "ey"), ("hx", "hy"), ("hz",)):
+        if not all(c in comps and c in cal for c in pair):
+            continue
+        m = np.zeros(ts.n_samples, bool)
+        for c in pair:
+            m |= q.spikes[comps.index(c)]
+        if m.any():
+            x = despike(np.vstack([cal[c] for c in pair]), np.broadcast_to(m, (len(pair), m.size)))
+            out.update({c: x[i] for i, c in enumerate(pair)})
+    return out
+
+
 def _prepare(
     local: TimeSeries, remote: TimeSeries | None, s: ProcessingSettings
 ) -> tuple[np.ndarray, np.ndarray, list[str], dict[str, Any]]:
@@ -116,8 +140,9 @@ def _prepare(
         notes["hz_note"] = "hz has zero variance: tipper not estimated"
         log.info("%s: hz has zero variance; tipper not estimated", local.station)
     names = ["ex", "ey"] + (["hz"] if use_hz else []) + ["hx", "hy"]
-    sl = slice(None)
     valid = q.valid
+    if q.n_spike_samples:
+        cal = _despiked(local, cal, q)
     rows = [cal[c] for c in names]
     notes["n_gap_samples"] = q.n_gap_samples
     notes["n_spike_samples"] = q.n_spike_samples
@@ -127,6 +152,8 @@ def _prepare(
         if "hx" not in rcal or "hy" not in rcal:
             raise TimeSeriesError(f"remote {remote.source or remote.station}: needs hx and hy")
         rq = check_timeseries(remote, spike_threshold=s.spike_threshold)
+        if rq.n_spike_samples:
+            rcal = _despiked(remote, rcal, rq)
         rbad = [c for c in rq.zero_variance if c in ("hx", "hy")]
         if rbad:
             raise TimeSeriesError(f"remote {remote.source or remote.station}: channel(s) {', '.join(rbad)} have zero variance")
@@ -166,6 +193,16 @@ def _window_coherence(Y: np.ndarray, X: np.ndarray, group: np.ndarray) -> np.nda
     return out
 
 
+def _band_period(band: Any, h: np.ndarray, nbin: int, fs0: float, s: ProcessingSettings) -> float:
+    """Period of a band (see ``ProcessingSettings.band_period``); ``h`` are the band's Hx, Hy coefficients."""
+    fs = fs0 / s.decimation_factor**band.level
+    f = np.arange(band.lo, band.hi + 1) * fs / s.n_fft
+    if s.band_period == "geometric" or nbin == 1:
+        return float(1.0 / np.exp(np.mean(np.log(f))))
+    pw = (np.abs(h) ** 2).sum(axis=0).reshape(-1, nbin).sum(axis=0)  # power per bin
+    return float(1.0 / np.sum(f * pw) * np.sum(pw))
+
+
 def estimate_tf(
     local: TimeSeries,
     remote: TimeSeries | None = None,
@@ -203,6 +240,7 @@ def estimate_tf(
     i_hx = names.index("hx")
     rr = remote is not None
     fs = local.sample_rate_hz
+    fs0 = fs
     blocks: list[tuple[Any, np.ndarray, np.ndarray, np.ndarray]] = []  # band, data (nch, m), win index, level
     dropped: list[float] = []
     for lev in range(s.n_levels):
@@ -272,7 +310,10 @@ def estimate_tf(
     keep = np.flatnonzero(ok_band)
     if keep.size == 0:
         raise TimeSeriesError(f"{local.source or local.station}: every band was rejected (too few coherent windows)")
-    period = np.array([blocks[i][0].period_s for i in keep])
+    if s.band_period == "mean":
+        period = np.array([blocks[i][0].period_s for i in keep])
+    else:
+        period = np.array([_band_period(blocks[i][0], blocks[i][1][i_hx : i_hx + 2], blocks[i][3], fs0, s) for i in keep])
     infl = np.array(
         [variance_inflation(s.taper, s.n_fft, s.overlap, np.unique(b[2]).size, b[3]) for b in blocks]
     )

@@ -166,7 +166,7 @@ def level_bands(
 
     Band edges are ``bin_max * 10**(-j / bands_per_decade)``, rounded to whole
     bins; a band has at least one bin. The band period is the inverse of the
-    geometric mean of its bin frequencies.
+    mean of its bin frequencies (as in EMTF and Aurora).
     """
     if bin_max < bin_min:
         return []
@@ -182,14 +182,14 @@ def level_bands(
     for hi_excl, lo in zip(edges[:-1], edges[1:]):
         hi = hi_excl - 1
         f = np.arange(lo, hi + 1) * df
-        out.append(Band(level, lo, hi, float(1.0 / np.exp(np.mean(np.log(f))))))
+        out.append(Band(level, lo, hi, float(1.0 / np.mean(f))))
     return out
 
 
 def explicit_band(level: int, lo: int, hi: int, n_fft: int, sample_rate_hz: float) -> Band:
     """A band of bins ``lo..hi`` (inclusive) at a level whose rate is ``sample_rate_hz``."""
     f = np.arange(lo, hi + 1) * sample_rate_hz / n_fft
-    return Band(level, lo, hi, float(1.0 / np.exp(np.mean(np.log(f)))))
+    return Band(level, lo, hi, float(1.0 / np.mean(f)))
 
 
 #: the band setup of EMTF's synthetic test (bs_test.cfg): (level, first bin, last bin), window 128

@@ -114,10 +114,14 @@ def synthesize(
     jumps in Ex and Hy.
     """
     rng = np.random.default_rng(seed)
-    h = source_field(n_samples, sample_rate_hz, rng, amplitude_nt=source_amplitude_nt)
+    # the frequency-domain filter is circular: synthesise a longer record and keep its middle so that no
+    # kept sample sees the wrap-around of the (long-tailed) impedance impulse response
+    pad = n_samples // 4
+    h_long = source_field(n_samples + 2 * pad, sample_rate_hz, rng, amplitude_nt=source_amplitude_nt)
+    h = h_long[:, pad : pad + n_samples]
     out = []
     for st in stations:
-        e = electric_from_magnetic(h, sample_rate_hz, st.resistivity_ohm_m, st.thickness_m)
+        e = electric_from_magnetic(h_long, sample_rate_hz, st.resistivity_ohm_m, st.thickness_m)[:, pad : pad + n_samples]
         hz = np.zeros(n_samples)
         if noise_e_mv_km > 0:
             e = e + noise_e_mv_km * rng.standard_normal(e.shape)

@@ -144,13 +144,16 @@ class QualityReport:
     Attributes
     ----------
     valid : (n_samples,) bool
-        False at missing samples (NaN) and at flagged spikes.
+        False at missing samples (NaN in any channel).
+    spikes : (n_channels, n_samples) bool
+        Samples flagged as spikes, per channel.
     n_gap_samples, n_spike_samples : int
     zero_variance : tuple of str
         Channels that do not vary.
     """
 
     valid: np.ndarray
+    spikes: np.ndarray
     n_gap_samples: int
     n_spike_samples: int
     zero_variance: tuple[str, ...]
@@ -159,31 +162,51 @@ class QualityReport:
 def check_timeseries(ts: TimeSeries, *, spike_threshold: float = 20.0) -> QualityReport:
     """Find gaps (NaN), spikes and zero-variance channels.
 
-    A spike is a first difference larger than ``spike_threshold`` times the
-    robust (MAD) scale of the channel's first differences; the samples around
-    it are flagged invalid so the windows containing it are dropped.
+    A spike is a sample whose first differences on both sides exceed
+    ``spike_threshold`` times the robust (MAD) scale of the channel's first
+    differences, with opposite signs (a jump out and back), or a run of up to
+    3 such samples.
     """
     d = ts.data
     gaps = ~np.isfinite(d)
     valid = ~gaps.any(axis=0)
     zero = []
-    spikes = np.zeros(d.shape[1], bool)
-    for ch, row, g in zip(ts.channels, d, gaps):
+    spikes = np.zeros(d.shape, bool)
+    for k, (ch, row, g) in enumerate(zip(ts.channels, d, gaps)):
         good = row[~g]
-        if good.size < 2 or np.nanstd(good) == 0 or np.ptp(good) == 0:
+        if good.size < 2 or np.ptp(good) == 0:
             zero.append(ch.component)
             continue
-        if spike_threshold and np.isfinite(spike_threshold):
-            dd = np.diff(np.where(g, np.nan, row))
-            med = np.nanmedian(dd)
-            mad = np.nanmedian(np.abs(dd - med)) * 1.4826
-            if mad > 0:
-                big = np.abs(dd - med) > spike_threshold * mad
-                idx = np.flatnonzero(big)
-                spikes[idx] = True
-                spikes[np.minimum(idx + 1, d.shape[1] - 1)] = True
-    valid &= ~spikes
-    return QualityReport(valid, int(gaps.any(axis=0).sum()), int(spikes.sum()), tuple(zero))
+        if not (spike_threshold and np.isfinite(spike_threshold)):
+            continue
+        dd = np.diff(np.where(g, np.nan, row))
+        med = np.nanmedian(dd)
+        mad = np.nanmedian(np.abs(dd - med)) * 1.4826
+        if not mad > 0:
+            continue
+        big = np.abs(dd - med) > spike_threshold * mad
+        up = np.flatnonzero(big)
+        for i in up:
+            # a jump at i (between samples i and i+1) and a return within 3 samples
+            for L in (1, 2, 3):
+                j = i + L
+                if j < dd.size and big[j] and np.sign(dd[j] - med) != np.sign(dd[i] - med):
+                    spikes[k, i + 1 : j + 1] = True
+                    break
+    return QualityReport(valid, spikes, int((~valid).sum()), int(spikes.sum()), tuple(zero))
+
+
+def despike(x: np.ndarray, spikes: np.ndarray) -> np.ndarray:
+    """Replace flagged samples of each channel by linear interpolation of their neighbours."""
+    y = np.array(x, float, copy=True)
+    n = y.shape[1]
+    t = np.arange(n)
+    for k in range(y.shape[0]):
+        m = spikes[k]
+        if m.any():
+            ok = ~m & np.isfinite(y[k])
+            y[k, m] = np.interp(t[m], t[ok], y[k, ok])
+    return y
 
 
 # -- readers ----------------------------------------------------------------------
