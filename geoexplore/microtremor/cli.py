@@ -5,8 +5,8 @@ Two forms share one parser (a positional list whose first word selects the mode)
     geoexplore hvsr RECORD... --out DIR [--settings FILE]
     geoexplore hvsr thickness SUMMARY.json --out DIR [--a A --b B | --preset NAME]
 
-The first writes ``DIR/<record>.hv`` (Geopsy format) per record and
-``DIR/summary.json``; a record that cannot be read or processed is listed
+The first writes ``DIR/<record>.hv`` (Geopsy format) per record,
+``DIR/summary.json`` and the table ``DIR/summary.csv``; a record that cannot be read or processed is listed
 there with its error and the others still run (exit 3). The second reads a
 summary and writes ``DIR/thickness.json`` and ``DIR/thickness.csv``.
 A record literally named ``thickness`` can be given as ``./thickness``.
@@ -104,10 +104,28 @@ def _batch(paths: list[str], out: Path, settings: Any, *, figures: bool = False)
     summary = {"settings": json.loads(settings.to_json()), "records": records,
                "n_ok": len(paths) - n_bad, "n_failed": n_bad}
     (out / "summary.json").write_text(json.dumps(summary, indent=1, default=float))
-    print(f"summary: {out / 'summary.json'}")
+    _summary_csv(out / "summary.csv", records)
+    print(f"summary: {out / 'summary.json'}, {out / 'summary.csv'}")
     if n_bad == len(paths):
         return EXIT_ERROR
     return EXIT_PARTIAL if n_bad else EXIT_OK
+
+
+def _summary_csv(path: Path, records: dict[str, Any]) -> None:
+    """The per-station summary table: one row per record (errors included)."""
+    cols = ["record", "station", "f0_hz", "a0", "f0_windows_hz", "f0_windows_sigma_ln", "n_windows", "n_windows_total",
+            "sesame_reliability", "sesame_clarity", "reliable", "clear", "error"]
+    lines = [",".join(cols)]
+    for name, r in records.items():
+        ses = r.get("sesame", {})
+        row = {"record": name, "sesame_reliability": ses.get("n_reliability", ""), "sesame_clarity": ses.get("n_clarity", ""), **r}
+        vals = []
+        for c in cols:
+            v = row.get(c, "")
+            v = f"{v:.6g}" if isinstance(v, float) else str(v)
+            vals.append('"' + v.replace('"', "'") + '"' if ("," in v or '"' in v) else v)
+        lines.append(",".join(vals))
+    path.write_text("\n".join(lines) + "\n")
 
 
 def _thickness(args: argparse.Namespace, out: Path) -> int:

@@ -29,6 +29,9 @@ def test_batch_with_a_bad_file(tmp_path, siping_dir, capsys):
     assert all({"value", "threshold", "passed"} <= set(c) for c in r["sesame"]["clarity"])
     assert "broken.mseed" in summ["records"]["broken"]["error"]
     assert (out / "hv_21025.hv").read_text().startswith("# GEOPSY output version 1.1")
+    table = (out / "summary.csv").read_text().splitlines()
+    assert table[0].startswith("record,station,f0_hz") and len(table) == 3
+    assert any(line.startswith("broken,") and "broken.mseed" in line for line in table)
 
     rc = main(["hvsr", "thickness", str(out / "summary.json"), "--out", str(out), "--a", "100", "--b", "-1.5"])
     assert rc == 0
