@@ -486,6 +486,8 @@ def model_from_dict(data: dict[str, Any], *, source: str = "") -> GeologicalMode
         block_names = list(rows)
         base = np.array([[float(v) for v in rows[n]] for n in block_names])
         topo = data.get("topography") or {"chainage_m": [0.0], "elevation_m": [0.0]}
+        if not isinstance(topo, dict) or "chainage_m" not in topo or "elevation_m" not in topo:
+            raise ModelError(f"{where}: topography needs 'chainage_m' and 'elevation_m' lists")
         lines = {
             name: Line(
                 name=name,
@@ -514,8 +516,8 @@ def model_from_dict(data: dict[str, Any], *, source: str = "") -> GeologicalMode
         )
     except ModelError:
         raise
-    except (TypeError, ValueError, AttributeError) as exc:
-        raise ModelError(f"{where}: {exc}") from None
+    except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
+        raise ModelError(f"{where}: {type(exc).__name__}: {exc}") from None
 
 
 def load_model(path: str | os.PathLike[str]) -> GeologicalModel:

@@ -47,7 +47,9 @@ def load_yaml(path: str | os.PathLike[str]) -> Any:
         mark = exc.problem_mark or exc.context_mark
         pos = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
         raise FileFormatError(p, f"invalid YAML: {exc.problem or exc}", position=pos) from None
+    except yaml.reader.ReaderError as exc:
+        raise FileFormatError(p, f"invalid YAML: {exc.reason}", position=f"character {exc.position}") from None
     except yaml.YAMLError as exc:
-        raise FileFormatError(p, f"invalid YAML: {exc}") from None
+        raise FileFormatError(p, f"invalid YAML: {exc}", position="unknown position") from None
     except RecursionError:
-        raise FileFormatError(p, "invalid YAML: nesting too deep") from None
+        raise FileFormatError(p, "invalid YAML: nesting too deep", position="unknown position") from None

@@ -1,0 +1,1 @@
+"""Testing helpers shipped with geoexplore (the reader fuzzer)."""
