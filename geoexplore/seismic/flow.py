@@ -156,10 +156,11 @@ def preprocess(
     decon_operator_s: float = 0.0,
     decon_gap_s: float | None = None,
     kill_dead: bool = True,
+    min_offset_m: float = 0.0,
 ) -> xr.Dataset:
     """Trace editing, filters, gain, mute and (optional) deconvolution of a pre-stack dataset.
 
-    Order: dead-trace kill -> notch -> f-k (per shot, by receiver chainage) ->
+    Order: dead-trace kill (and traces with |offset| < ``min_offset_m``, swamped by source noise) -> notch -> f-k (per shot, by receiver chainage) ->
     band-pass -> deconvolution -> gain (``"divergence"``: ``t v**2`` with a
     constant ``gain_velocity_m_s``; ``"tpow"``: ``t**tpow``; ``"none"``) ->
     AGC (if ``agc_window_s`` > 0) -> top mute along
@@ -174,6 +175,8 @@ def preprocess(
     if kill_dead:
         dead = filters.dead_traces(d)
         d[dead] = 0.0
+    if min_offset_m > 0:
+        d[np.abs(off) < min_offset_m] = 0.0
     d = np.nan_to_num(d)
     if notch_hz:
         d = filters.notch(d, dt, notch_hz)
@@ -206,13 +209,16 @@ def preprocess(
 
 def apply_elevation_statics(
     ds: xr.Dataset, *, datum: str = "floating", datum_m: float | None = None, replacement_velocity_m_s: float = 1000.0,
-    smooth_m: float = 100.0,
+    smooth_m: float = 100.0, apply: bool = True,
 ) -> xr.Dataset:
     """Elevation statics to a flat datum (``datum="flat"``, elevation ``datum_m``) or a floating datum.
 
     The floating datum is the station elevations smoothed over ``smooth_m``;
     each trace is corrected to the datum at its CMP. ``datum_m`` per bin and
     the attributes ``datum`` and ``replacement_velocity_m_s`` are updated.
+    With ``apply=False`` only the datum is recorded (for statics computed
+    elsewhere to that datum, e.g. refraction statics, applied with
+    :func:`apply_station_statics`).
     """
     from geoexplore.seismic.statics import apply_statics, elevation_statics, floating_datum
 
@@ -231,6 +237,8 @@ def apply_elevation_statics(
     cdp = ds["cdp"].values
     s = elevation_statics(ds["source_elevation_m"].values, ds["receiver_elevation_m"].values, dbin[np.clip(cdp, 0, None)],
                           replacement_velocity_m_s)
+    if not apply:
+        s = np.zeros_like(s)
     out = ds.copy()
     out["data"] = (("trace", "time_s"), apply_statics(ds["data"].values, s, float(ds.attrs["dt_s"])).astype(np.float32))
     out["datum_m"] = ("bin", dbin)

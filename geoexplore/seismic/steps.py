@@ -35,6 +35,7 @@ class GathersSettings(Settings):
     datum_m: float | None = Field(None, description="flat datum elevation (m), needed for datum='flat'")
     replacement_velocity_m_s: float = Field(1000.0, gt=0, description="replacement velocity of the elevation statics (m/s)")
     datum_smooth_m: float = Field(100.0, ge=0, description="smoothing length of the floating datum (m)")
+    elevation_statics: bool = Field(True, description="apply elevation statics to the datum (False: only record the datum, when external statics already reduce to it)")
     station_statics_file: str | None = Field(None, description="optional CSV station,static_ms (e.g. refraction statics) applied to sources and receivers")
     freq_min_hz: float | None = Field(30.0, gt=0, description="band-pass low corner (Hz); None: no low cut")
     freq_max_hz: float | None = Field(180.0, gt=0, description="band-pass high corner (Hz); None: no high cut")
@@ -48,6 +49,7 @@ class GathersSettings(Settings):
     agc_window_s: float = Field(0.0, ge=0, description="AGC window (s); 0: no AGC")
     decon_operator_s: float = Field(0.0, ge=0, description="predictive deconvolution operator length (s); 0: none")
     decon_gap_s: float | None = Field(None, gt=0, description="prediction gap (s); None: spiking deconvolution")
+    min_offset_m: float = Field(0.0, ge=0, description="kill traces closer to the source than this (m): source-generated noise")
 
 
 class VelocitySettings(Settings):
@@ -139,14 +141,14 @@ def reflection_gathers(ctx: StepContext, settings: GathersSettings) -> dict[str,
         ctx.log.warning("skipped bad shot file: %s", f)
     ds = flow.apply_elevation_statics(ds, datum=settings.datum, datum_m=settings.datum_m,
                                       replacement_velocity_m_s=settings.replacement_velocity_m_s,
-                                      smooth_m=settings.datum_smooth_m)
+                                      smooth_m=settings.datum_smooth_m, apply=settings.elevation_statics)
     ds = _apply_statics_inputs(ctx, settings, ds)
     ds = flow.preprocess(
         ds, freq_min_hz=settings.freq_min_hz, freq_max_hz=settings.freq_max_hz, notch_hz=settings.notch_hz,
         fk_reject_m_s=settings.fk_reject_m_s, mute_velocity_m_s=settings.mute_velocity_m_s,
         mute_intercept_s=settings.mute_intercept_s, gain=settings.gain, gain_velocity_m_s=settings.gain_velocity_m_s,
         tpow=settings.tpow, agc_window_s=settings.agc_window_s, decon_operator_s=settings.decon_operator_s,
-        decon_gap_s=settings.decon_gap_s,
+        decon_gap_s=settings.decon_gap_s, min_offset_m=settings.min_offset_m,
     )
     counts, centres = geometry.offset_map(ds["cdp"].values, ds["offset_m"].values, ds.sizes["bin"], 2 * float(ds.attrs["bin_m"]) * 2)
     geo = xr.Dataset(

@@ -124,7 +124,8 @@ def pick_semblance(
 
     Picks the local maxima in time of the best semblance at each time
     (strongest first, at least ``min_separation_s`` apart), refines each
-    velocity by a parabola through the three best velocity samples, then
+    velocity by a parabola through the three best velocity samples (maxima
+    on the first or last trial velocity are dropped), then
     drops picks that would make the Dix interval velocity imaginary
     (``t * v**2`` must increase with time), keeping the stronger ones.
 
@@ -151,6 +152,8 @@ def pick_semblance(
     picks: list[tuple[float, float, float]] = []
     for i in chosen:
         j = int(iv[i])
+        if v.size > 2 and (j == 0 or j == v.size - 1):
+            continue  # a maximum on the edge of the scan is not a measured velocity
         vv = v[j]
         if 0 < j < v.size - 1:
             a, b, c = S[j - 1, i], S[j, i], S[j + 1, i]
