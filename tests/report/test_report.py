@@ -76,3 +76,14 @@ def test_chinese_report(bundle, tmp_path):
     write_report(bundle, tmp_path, lang="zh", formats=("html",), figure_formats=("png",))
     html = (tmp_path / "report-zh.html").read_text(encoding="utf-8")
     assert "断层候选表" in html and "晚更新世活动断层" in html and "合成数据" in html
+
+
+def test_fault_qc_figures(bundle, siping_model, tmp_path):
+    from geoexplore.fault.plot import plot_indicators, plot_reflection_qc
+    from geoexplore.fault.rules import load_rules
+    from geoexplore.fault.synth import reflection_test_image
+
+    ds = reflection_test_image(siping_model, dx_m=10.0, max_depth_m=200.0)
+    plot_reflection_qc(ds, load_rules(), tmp_path / "qc.png")
+    plot_indicators(bundle, tmp_path / "ind.png")
+    assert (tmp_path / "qc.png").read_bytes()[:4] == b"\x89PNG" and (tmp_path / "ind.png").read_bytes()[:4] == b"\x89PNG"
