@@ -49,6 +49,8 @@ class TomoSettings(Settings):
     absolute_error_s: float = Field(0.0, ge=0, description="absolute traveltime error (s) added to the relative error where picks carry no error")
     use_pick_errors: bool = Field(True, description="use the picks' own errors (err column) when present")
     max_iter: int = Field(20, ge=1, le=200, description="maximum Gauss-Newton iterations")
+    min_dphi_percent: float = Field(1.0, gt=0, le=50, description="stop when the objective function decreases by less than this (%)")
+    lambda_factor: float = Field(1.0, gt=0, le=1, description="lambda is multiplied by this after every iteration (< 1: cooling)")
     robust: bool = Field(False, description="robust (L1-like, IRLS) data weighting")
     threads: int | None = Field(None, ge=1, description="pyGIMLi C++ threads; None: all CPUs of this process")
     coverage_min: float = Field(0.0, ge=0, description="cells with ray coverage (m of ray per m^2) at or below this are masked")
@@ -202,7 +204,8 @@ def invert(data: TraveltimeData, settings: TomoSettings | None = None, *, keep_m
         kw["robustData"] = True
     mgr.invert(
         dc, secNodes=settings.sec_nodes, zWeight=settings.z_weight, vTop=settings.v_top_m_s,
-        vBottom=settings.v_bottom_m_s, lam=settings.lam, maxIter=settings.max_iter, verbose=False, **kw,
+        vBottom=settings.v_bottom_m_s, lam=settings.lam, maxIter=settings.max_iter, dPhi=settings.min_dphi_percent,
+        lambdaFactor=settings.lambda_factor, verbose=False, **kw,
     )
     elapsed = time.perf_counter() - t_start
     J = jacobian_csr(mgr.fop.jacobian())
@@ -362,13 +365,27 @@ def to_image(result: TomoResult, *, line: str, synthetic: bool, chainage_offset_
     nan = ~np.isfinite(logv)
     logv[nan] = np.log(result.velocity_m_s[idx[nan]])
     vp = np.exp(logv).reshape(X.shape)
-    cov = result.coverage[idx].reshape(X.shape)
+    # coverage: shortest-path rays run along cell edges, so single cells inside the ray fan can have none;
+    # interpolate linearly and smooth over about one cell size before masking
+    from scipy.ndimage import uniform_filter
+
+    lin_c = LinearNDInterpolator(pts, result.coverage, fill_value=0.0)
+    cov = np.maximum(lin_c(q).reshape(X.shape), 0.0)
+    cell = float(np.sqrt(np.median(result.cell_area_m2)))
+    dxg = float(x[1] - x[0]) if x.size > 1 else cell
+    dzg = float(z[1] - z[0]) if z.size > 1 else cell
+    cov = uniform_filter(cov, size=(max(1, int(round(cell / dzg))), max(1, int(round(cell / dxg)))), mode="nearest")
     cmin = result.settings.get("coverage_min", 0.0) if coverage_min is None else coverage_min
-    # inside the mesh: not below the deepest cell centre at that x by more than a cell size
     ground_c = np.interp(result.cell_x_m, sx, sy)
     depth_c = ground_c - result.cell_y_m
     inside = Z <= float(depth_c.max())
-    mask = (cov > cmin) & inside
+    covered = (cov > max(cmin, 1e-12 * float(cov.max(initial=0.0)))) & inside
+    # the ray envelope: everything above the deepest covered point of each column
+    mask = np.zeros_like(covered)
+    for j in range(covered.shape[1]):
+        k = np.flatnonzero(covered[:, j])
+        if k.size:
+            mask[: k[-1] + 1, j] = True
     ds = xr.Dataset(
         {
             "vp_m_s": (("depth_m", "chainage_m"), vp, {"units": "m/s", "long_name": "P-wave velocity"}),
