@@ -233,6 +233,19 @@ def _channels_from(columns: list[str], meta: dict[str, Any] | None, path: str) -
     return tuple(out)
 
 
+#: metadata of EMTF's synthetic ASCII files (test1.asc, test2.asc): columns Hx Hy Hz Ex Ey at 1 Hz,
+#: already nT and mV/km, electric polarity reversed. Worked out from the data: with scale +1 the
+#: impedance over the 100 ohm-m half-space comes out as -Z (Zxy at -135 deg, Zyx at +45 deg), which no
+#: passive earth gives for exp(+i omega t); mth5 flips the electric channels of these files likewise
+#: (mth5.data.make_mth5_from_asc). With the flip, rho_a = 100 ohm-m and Zxy = 45 deg.
+EMTF_SYNTHETIC_METADATA: dict[str, Any] = {
+    "columns": ["hx", "hy", "hz", "ex", "ey"],
+    "sample_rate_hz": 1.0,
+    "synthetic": 1,
+    "channels": {"ex": {"scale_factor": -1.0}, "ey": {"scale_factor": -1.0}},
+}
+
+
 def read_ascii(
     path: str | os.PathLike[str],
     *,
@@ -461,6 +474,9 @@ def read_mth5(
                 raise FileFormatError(p, "channels of one run have different sampling rates", position=f"run {run_id}")
             md = ch.metadata
             dip = float(getattr(md, "dipole_length", 0.0) or 0.0) if comp.startswith("e") else 0.0
+            units = str(getattr(md, "units", "") or "").lower().replace(" ", "")
+            if "perkilometer" in units or "mv/km" in units:
+                dip = 0.0  # stored as a field already: the dipole length must not be divided out again
             az = float(getattr(md, "measurement_azimuth", DEFAULT_AZIMUTH[comp]) or 0.0)
             chans.append((comp, Channel(comp, az, dip if dip > 0 else 0.0, 1.0)))
             rows.append(x)
