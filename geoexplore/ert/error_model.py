@@ -44,7 +44,8 @@ def fit_binned(
 
     The pairs are sorted by |R| and split into bins of equal count; in each
     bin the mean |R| and the mean |dR| are taken; a straight line is fitted
-    by least squares with a, b >= 0 (a non-negative least-squares fit).
+    by least squares on the relative misfit (each bin weighted by 1 / mean
+    |dR|) with a, b >= 0 (non-negative least squares).
 
     Parameters
     ----------
@@ -84,5 +85,6 @@ def fit_binned(
     if nb == 1:
         return 0.0, float(be[0] / max(br[0], 1e-300)), br, be
     A = np.column_stack([np.ones(nb), br])
-    coef, _ = nnls(A, be)
+    w = 1.0 / np.maximum(be, 1e-300)  # relative misfit: small and large resistances count alike
+    coef, _ = nnls(A * w[:, None], be * w)
     return float(coef[0]), float(coef[1]), br, be

@@ -167,12 +167,14 @@ def invert(data: ERTData, settings: Any = None, *, mesh: Any = None) -> Inversio
     if not (np.all(np.isfinite(err)) and np.all(err > 0)):
         raise GeoexploreError("ERT inversion needs a positive relative error for every datum (run QC first)")
     t0 = time.perf_counter()
+    if mesh is None:
+        mesh = create_mesh(data, s)
     mgr, pg = _run_manager(data, s, mesh)
     result = _collect(mgr, data, s, time.perf_counter() - t0)
     if s.doi:
         from geoexplore.ert.doi import doi_index
 
-        result.doi_index = doi_index(data, s, mesh=mgr.fop.mesh(), model=result.resistivity_ohm_m)
+        result.doi_index = doi_index(data, s, mesh=mesh, model=result.resistivity_ohm_m)
     result.elapsed_s = time.perf_counter() - t0
     return result
 

@@ -63,7 +63,8 @@ def can_read_binary(path: str | os.PathLike[str], head: bytes) -> bool:
 def read_binary(path: str | os.PathLike[str]) -> ERTData:
     """Read a Syscal binary (.bin) file."""
     try:
-        raw = open(path, "rb").read()
+        with open(path, "rb") as fh:
+            raw = fh.read()
     except OSError as exc:
         raise FileFormatError(path, f"cannot read: {exc.strerror or exc}") from None
     if len(raw) < HEADER_BYTES:
