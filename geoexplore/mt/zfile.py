@@ -102,6 +102,12 @@ def read_zfile(path: str | os.PathLike[str]) -> Any:
         raise FileFormatError(p, "not an EMTF Z-file (no 'number of channels' / channel table)", position="header")
     outs = [c for c, _ in chans[2:]]
     nout = nch - 2
+    missing = [c for c in ("ex", "ey") if c not in outs]
+    if missing:
+        raise FileFormatError(
+            p, f"channel table has no {' and '.join(missing)} output channel (outputs: {', '.join(outs) or 'none'})",
+            position="channel table",
+        )
     if nfreq <= 0 or nfreq > len(lines):
         raise FileFormatError(p, f"implausible number of frequencies {nfreq}", position="header")
     per, tf, var, npts, dec = [], [], [], [], []
