@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
 from pathlib import Path
@@ -44,7 +45,7 @@ def to_float(path: str | os.PathLike[str], tok: str, lineno: int, what: str) -> 
 
 def to_int(path: str | os.PathLike[str], tok: str, lineno: int, what: str) -> int:
     v = to_float(path, tok, lineno, what)
-    if v != int(v):
+    if not math.isfinite(v) or v != int(v):
         raise FileFormatError(path, f"{what}: expected an integer, got {tok!r}", position=f"line {lineno}")
     return int(v)
 

@@ -37,7 +37,7 @@ import numpy as np
 
 from geoexplore.core.errors import FileFormatError
 from geoexplore.ert.data import ERTData, electrodes_from_positions, make_table
-from geoexplore.ert.io._text import Cursor, is_number, read_lines, to_float, tokens
+from geoexplore.ert.io._text import Cursor, is_number, read_lines, to_float, to_int, tokens
 
 EXTENSIONS = (".dat", ".DAT", ".txt")
 ARRAY_CODES = {1: "wenner", 2: "pole-pole", 3: "dipole-dipole", 4: "wenner-beta", 5: "wenner-gamma",
@@ -94,7 +94,7 @@ def read(path: str | os.PathLike[str]) -> ERTData:
     _, title = cur.next("title")
     spacing = cur.next_float("unit electrode spacing")
     ln_code, s_code = cur.next("array code")
-    code = int(to_float(path, tokens(s_code)[0], ln_code, "array code"))
+    code = to_int(path, tokens(s_code)[0], ln_code, "array code")
     if code in UNSUPPORTED:
         raise FileFormatError(path, f"array code {code} ({UNSUPPORTED[code]}) is not supported", position=f"line {ln_code}")
     if code not in ARRAY_CODES:
@@ -135,7 +135,7 @@ def read(path: str | os.PathLike[str]) -> ERTData:
         for i in range(n):
             ln, s = cur.next(f"datum {i + 1} of {n}")
             t = tokens(s)
-            k = int(to_float(path, t[0], ln, "number of electrodes"))
+            k = to_int(path, t[0], ln, "number of electrodes")
             if k not in (2, 3, 4):
                 raise FileFormatError(path, f"datum {i + 1}: number of electrodes must be 2, 3 or 4, got {k}",
                                       position=f"line {ln}")
@@ -182,7 +182,7 @@ def read(path: str | os.PathLike[str]) -> ERTData:
     if not cur.eof():
         ln, s = cur.next("topography flag")
         t = tokens(s)
-        topo_flag = int(to_float(path, t[0], ln, "topography flag")) if t and is_number(t[0]) else 0
+        topo_flag = to_int(path, t[0], ln, "topography flag") if t and is_number(t[0]) else 0
         if topo_flag in (1, 2):
             nt = cur.next_int("number of topography points")
             if nt <= 0 or nt > len(cur.items):
