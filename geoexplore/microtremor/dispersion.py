@@ -92,9 +92,16 @@ def invert_dispersion(
     f_hz: np.ndarray, c_obs: np.ndarray, c_err: np.ndarray, *, n_layers: int = 3,
     thickness_bounds_m: tuple[float, float] = (2.0, 80.0), vs_bounds_m_s: tuple[float, float] = (100.0, 1200.0),
     vp_vs: float = 1.9, vp_min_m_s: float = 1500.0, density_kg_m3: float = 2000.0, seed: int = 0,
-    max_iterations: int = 40, popsize: int = 12, tolerance: float = 0.2,
+    max_iterations: int = 40, popsize: int = 12, tolerance: float = 0.2, increasing_vs: bool = True,
+    max_vs_ratio: float = 3.0,
 ) -> InversionResult:
-    """Invert a dispersion curve for a layered Vs profile (see module docstring)."""
+    """Invert a dispersion curve for a layered Vs profile (see module docstring).
+
+    With ``increasing_vs`` (default) the unknowns are the top Vs and the
+    ratios (1 to ``max_vs_ratio``) of each Vs to the one above: no velocity
+    inversions, the usual prior for sediments over bedrock, and a much
+    smaller search space.
+    """
     from scipy.optimize import differential_evolution
 
     f = np.asarray(f_hz, float)
@@ -104,10 +111,21 @@ def invert_dispersion(
     f, c, e = f[ok], c[ok], e[ok]
     if f.size < 3:
         raise ValueError(f"need at least 3 dispersion points, got {f.size}")
-    bounds = [thickness_bounds_m] * n_layers + [vs_bounds_m_s] * (n_layers + 1)
+    if increasing_vs:
+        bounds = [thickness_bounds_m] * n_layers + [vs_bounds_m_s] + [(1.0, max_vs_ratio)] * n_layers
+    else:
+        bounds = [thickness_bounds_m] * n_layers + [vs_bounds_m_s] * (n_layers + 1)
     log: list[tuple[np.ndarray, float]] = []
 
+    def decode(p: np.ndarray) -> np.ndarray:
+        """Parameters -> (thicknesses..., Vs...) in m and m/s."""
+        if not increasing_vs:
+            return np.asarray(p, float).copy()
+        vs = np.minimum(p[n_layers] * np.cumprod(np.r_[1.0, p[n_layers + 1:]]), vs_bounds_m_s[1])
+        return np.r_[p[:n_layers], vs]
+
     def misfit(p: np.ndarray) -> float:
+        p = decode(p)
         th, vs = p[:n_layers], p[n_layers:]
         cp = forward(th, vs, f, vp_vs=vp_vs, vp_min_m_s=vp_min_m_s, density_kg_m3=density_kg_m3)
         r = (cp - c) / e
@@ -119,7 +137,7 @@ def invert_dispersion(
                                  polish=False, init="sobol")
     P = np.array([p for p, _ in log])
     M = np.array([m for _, m in log])
-    best = res.x
+    best = decode(res.x)
     lim = max(1.0, (1 + tolerance) * res.fun)
     acc = M <= lim
     if acc.sum() < 2:

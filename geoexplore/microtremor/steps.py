@@ -41,6 +41,7 @@ class ArraySettings(Settings):
     max_iterations: int = Field(30, ge=1, description="differential-evolution generations")
     popsize: int = Field(10, ge=4, description="differential-evolution population factor")
     seed: int = Field(1, description="random seed of the global search")
+    increasing_vs: bool = Field(True, description="no velocity inversions in the inverted profile")
     synthetic: bool = Field(False, description="label results as synthetic")
 
 
@@ -129,7 +130,7 @@ def array(ctx: StepContext, settings: ArraySettings) -> xr.Dataset:
     rs = ring_spac(coh, dist, f)
     c, e = spac_dispersion(rs)
     inv = invert_dispersion(f, c, e, n_layers=settings.n_layers, seed=settings.seed, max_iterations=settings.max_iterations,
-                            popsize=settings.popsize)
+                            popsize=settings.popsize, increasing_vs=settings.increasing_vs)
     depth = np.linspace(0, 200, 201)
     best, p16, p50, p84 = inv.profile(depth)
     v30, v30e = inv.vs30()
