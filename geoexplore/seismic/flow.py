@@ -274,6 +274,85 @@ def apply_station_statics(
     return out.assign_coords(static_s=("trace", ds["static_s"].values + ss + rs))
 
 
+def first_break_statics(
+    first_breaks: xr.Dataset,
+    *,
+    min_offset_m: float,
+    max_offset_m: float = np.inf,
+    v_weathering_m_s: float | None = None,
+    datum_m: float | None = None,
+    position_offset_m: float = 0.0,
+    position_tolerance_m: float = 0.5,
+    direct_max_offset_m: float | None = None,
+) -> xr.Dataset:
+    """Refraction statics by the delay-time method from a first-break picks table.
+
+    Parameters
+    ----------
+    first_breaks : xarray.Dataset, dimension ``pick``
+        The refraction picks table (``geoexplore.seismic.picks``):
+        ``source_x_m``, ``receiver_x_m`` (positions along the line),
+        ``source_elevation_m``, ``receiver_elevation_m``, ``offset_m``,
+        ``t_s`` and optionally ``use`` (0/1).
+    min_offset_m, max_offset_m : float
+        Offsets of head waves from the one refractor (beyond the crossover).
+    v_weathering_m_s : float, optional
+        Weathering velocity; default: fitted (through the origin) to the
+        direct-wave picks, those nearer than ``direct_max_offset_m``
+        (default ``min_offset_m / 2``; keep it below the crossover distance).
+    datum_m : float, optional
+        Flat datum elevation (default: the lowest station elevation minus
+        the thickest weathering, rounded down).
+    position_offset_m : float
+        Added to the table's positions to give chainage (m).
+
+    Returns
+    -------
+    xarray.Dataset
+        Dimension ``station``: ``chainage_m``, ``elevation_m``,
+        ``delay_ms``, ``weathering_thickness_m``, ``static_ms``; attrs
+        ``v_weathering_m_s``, ``v_refractor_m_s``, ``datum_m``.
+    """
+    from geoexplore.seismic.statics import delay_time_solve, refraction_statics
+
+    fb = first_breaks
+    use = np.ones(fb.sizes["pick"], bool) if "use" not in fb else np.asarray(fb["use"].values).astype(bool)
+    x = np.abs(fb["offset_m"].values.astype(float))
+    t = fb["t_s"].values.astype(float)
+    sx = fb["source_x_m"].values.astype(float) + position_offset_m
+    rx = fb["receiver_x_m"].values.astype(float) + position_offset_m
+    ok = use & np.isfinite(t)
+    q = position_tolerance_m
+    sid, rid = np.round(sx / q).astype(np.int64), np.round(rx / q).astype(np.int64)
+    head = ok & (x >= min_offset_m) & (x <= max_offset_m)
+    delays, v2 = delay_time_solve(sid[head], rid[head], x[head], t[head])
+    if v_weathering_m_s is None:
+        near = ok & (x > 0) & (x < (direct_max_offset_m or min_offset_m / 2))
+        if near.sum() < 2:
+            raise GeoexploreError("first-break statics: no direct-wave picks to fit the weathering velocity; give v_weathering_m_s")
+        v_weathering_m_s = float(np.sum(x[near] ** 2) / np.sum(x[near] * t[near]))
+    elev = {}
+    for ids, e in ((sid, fb["source_elevation_m"].values), (rid, fb["receiver_elevation_m"].values)):
+        for i, ee in zip(ids, e):
+            elev.setdefault(int(i), float(ee))
+    st = sorted(delays)
+    v1 = float(v_weathering_m_s)
+    if not v1 < v2:
+        raise GeoexploreError(f"first-break statics: weathering velocity {v1:.0f} m/s is not below the refractor's {v2:.0f} m/s")
+    k = v1 * v2 / np.sqrt(v2**2 - v1**2)
+    h = np.array([max(delays[s], 0.0) * k for s in st])
+    e = np.array([elev[s] for s in st])
+    if datum_m is None:
+        datum_m = float(np.floor(np.min(e - h)))
+    sta = refraction_statics({s: delays[s] for s in st}, {s: elev[s] for s in st}, v1, v2, datum_m)
+    return xr.Dataset(
+        {"elevation_m": ("station", e), "delay_ms": ("station", np.array([delays[s] for s in st]) * 1000),
+         "weathering_thickness_m": ("station", h), "static_ms": ("station", np.array([sta[s] for s in st]) * 1000)},
+        coords={"station": np.arange(len(st)), "chainage_m": ("station", np.array(st) * q)},
+        attrs={"v_weathering_m_s": v1, "v_refractor_m_s": float(v2), "datum_m": float(datum_m), "method": "delay-time"},
+    )
+
+
 # -- velocity analysis ---------------------------------------------------------------
 def velocity_analysis(
     ds: xr.Dataset,
@@ -524,6 +603,6 @@ def depth_section(
 
 
 __all__ = [
-    "apply_elevation_statics", "apply_station_statics", "depth_section", "load_shots", "migrate", "picks_dataset",
+    "apply_elevation_statics", "apply_station_statics", "depth_section", "first_break_statics", "load_shots", "migrate", "picks_dataset",
     "preprocess", "stack", "velocity_analysis", "vrms_section",
 ]

@@ -37,6 +37,10 @@ class GathersSettings(Settings):
     datum_smooth_m: float = Field(100.0, ge=0, description="smoothing length of the floating datum (m)")
     elevation_statics: bool = Field(True, description="apply elevation statics to the datum (False: only record the datum, when external statics already reduce to it)")
     station_statics_file: str | None = Field(None, description="optional CSV station,static_ms (e.g. refraction statics) applied to sources and receivers")
+    fb_min_offset_m: float = Field(30.0, gt=0, description="first-break statics: smallest offset of refractor head waves (m), beyond the crossover")
+    fb_max_offset_m: float | None = Field(None, gt=0, description="first-break statics: largest offset used (m)")
+    fb_v_weathering_m_s: float | None = Field(None, gt=0, description="first-break statics: weathering velocity (m/s); None: fitted to the direct wave")
+    fb_position_offset_m: float = Field(0.0, description="added to the first-break table's positions to give chainage (m)")
     freq_min_hz: float | None = Field(30.0, gt=0, description="band-pass low corner (Hz); None: no low cut")
     freq_max_hz: float | None = Field(180.0, gt=0, description="band-pass high corner (Hz); None: no high cut")
     notch_hz: float | None = Field(None, gt=0, description="notch frequency (Hz), e.g. 50 for power-line noise")
@@ -139,9 +143,20 @@ def reflection_gathers(ctx: StepContext, settings: GathersSettings) -> dict[str,
     ds = flow.load_shots(files, st, log, model.profile(), bin_m=settings.bin_m, line=ctx.line)
     for f in __import__("json").loads(ds.attrs["bad_files"]):
         ctx.log.warning("skipped bad shot file: %s", f)
-    ds = flow.apply_elevation_statics(ds, datum=settings.datum, datum_m=settings.datum_m,
-                                      replacement_velocity_m_s=settings.replacement_velocity_m_s,
-                                      smooth_m=settings.datum_smooth_m, apply=settings.elevation_statics)
+    fb = ctx.inputs.get("first_breaks")
+    if fb is not None:  # refraction statics by the delay-time method; they include the elevation part
+        fb = fb.get("picks", next(iter(fb.values()))) if isinstance(fb, dict) else fb
+        fbs = flow.first_break_statics(
+            fb, min_offset_m=settings.fb_min_offset_m, max_offset_m=settings.fb_max_offset_m or np.inf,
+            v_weathering_m_s=settings.fb_v_weathering_m_s, datum_m=settings.datum_m,
+            position_offset_m=settings.fb_position_offset_m)
+        ds = flow.apply_elevation_statics(ds, datum="flat", datum_m=fbs.attrs["datum_m"], apply=False,
+                                          replacement_velocity_m_s=fbs.attrs["v_refractor_m_s"])
+        ds = flow.apply_station_statics(ds, chainage_m=fbs["chainage_m"].values, static_s=fbs["static_ms"].values / 1000)
+    else:
+        ds = flow.apply_elevation_statics(ds, datum=settings.datum, datum_m=settings.datum_m,
+                                          replacement_velocity_m_s=settings.replacement_velocity_m_s,
+                                          smooth_m=settings.datum_smooth_m, apply=settings.elevation_statics)
     ds = _apply_statics_inputs(ctx, settings, ds)
     ds = flow.preprocess(
         ds, freq_min_hz=settings.freq_min_hz, freq_max_hz=settings.freq_max_hz, notch_hz=settings.notch_hz,

@@ -113,3 +113,34 @@ def test_residual_statics_increase_stack_power_and_recover_shifts() -> None:
         np.add.at(st, cdp, d)
         return np.sum(st**2)
     assert power(statics.apply_statics(shifted, tr, DT)) > 1.5 * power(shifted)
+
+
+def test_first_break_statics_from_a_refraction_picks_table() -> None:
+    # the refraction picks layout (geoexplore.seismic.picks): positions, elevations, offset, t_s, use
+    import xarray as xr
+
+    from geoexplore.seismic.flow import first_break_statics
+
+    v1, v2 = 500.0, 1800.0
+    x_st = np.arange(0.0, 400.0, 5.0)
+    h = 6 + 3 * np.cos(x_st / 40.0)
+    elev = 100 + 0.01 * x_st
+    delay = h * np.sqrt(v2**2 - v1**2) / (v1 * v2)
+    rows = {k: [] for k in ("source_x_m", "receiver_x_m", "source_elevation_m", "receiver_elevation_m", "offset_m", "t_s")}
+    for i in range(0, x_st.size, 8):
+        for j in range(x_st.size):
+            off = x_st[j] - x_st[i]
+            if off == 0:
+                continue
+            direct = abs(off) / v1
+            headw = delay[i] + delay[j] + abs(off) / v2
+            t = min(direct, headw) if abs(off) < 30 else headw  # the first arrival (crossover about 16 m)
+            for k, v in zip(rows, (x_st[i], x_st[j], elev[i], elev[j], off, t)):
+                rows[k].append(v)
+    fb = xr.Dataset({k: ("pick", np.asarray(v)) for k, v in rows.items()})
+    out = first_break_statics(fb, min_offset_m=30.0, datum_m=80.0, direct_max_offset_m=7.5)  # crossover >= 8 m
+    assert abs(out.attrs["v_refractor_m_s"] - v2) / v2 < 0.01
+    assert abs(out.attrs["v_weathering_m_s"] - v1) / v1 < 0.01
+    exact = -(h / v1 + (elev - h - 80.0) / v2) * 1000
+    assert np.allclose(out["chainage_m"].values, x_st)
+    assert np.max(np.abs(out["static_ms"].values - exact)) < 1.0
