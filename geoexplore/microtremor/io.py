@@ -324,7 +324,8 @@ def read_record(
             warnings.simplefilter("ignore")
             st = obspy.read(p)
     except Exception as exc:  # obspy raises many types for corrupt files
-        raise FileFormatError(p, f"not a readable miniSEED/SAC/SAF file ({type(exc).__name__}: {exc})") from None
+        raise FileFormatError(p, f"not a readable miniSEED/SAC/SAF file ({type(exc).__name__}: {str(exc)[:200]})",
+                              position=_mseed_problem_position(p)) from None
     if len(st) == 0:
         raise FileFormatError(p, "no traces")
     traces = []
@@ -336,6 +337,51 @@ def read_record(
         traces.append((code, float(tr.stats.starttime.timestamp), fs, np.asarray(tr.data, float)))
     name = station or st[0].stats.station or Path(p).stem
     return _assemble(p, traces, station=name, channels=channels, expected_fs_hz=expected_fs_hz)
+
+
+def _mseed_problem_position(path: str) -> str:
+    """Where a file obspy could not read stops being valid miniSEED (walks the fixed record headers).
+
+    Returns ``"record k (byte o)"`` for the first record whose fixed header or
+    blockette 1000 is broken or which runs past the end of the file, else
+    ``"byte 0"`` (not miniSEED at all; e.g. a damaged SAC file).
+    """
+    import struct
+
+    size = os.path.getsize(path)
+    off, k = 0, 1
+    with open(path, "rb") as fh:
+        while off < size:
+            fh.seek(off)
+            h = fh.read(64)
+            if len(h) < 48:
+                return f"record {k} (byte {off}): fixed header truncated at end of file"
+            seq_ok = all(c in b"0123456789 " for c in h[:6])
+            if not seq_ok or h[6:7] not in (b"D", b"R", b"Q", b"M"):
+                return f"record {k} (byte {off}): no miniSEED fixed header" if k > 1 else "byte 0"
+            year_be = struct.unpack(">H", h[20:22])[0]
+            end = ">" if 1900 <= year_be <= 2100 else "<"
+            nxt = struct.unpack(end + "H", h[46:48])[0]
+            reclen = None
+            for _ in range(16):  # follow the blockette chain within the first bytes of the record
+                if nxt < 48 or nxt + 8 > 4096:
+                    break
+                fh.seek(off + nxt)
+                bl = fh.read(8)
+                if len(bl) < 8:
+                    break
+                btype, nxt = struct.unpack(end + "HH", bl[:4])
+                if btype == 1000:
+                    exp = bl[6]
+                    reclen = 2**exp if 7 <= exp <= 20 else None
+                    break
+            if reclen is None:
+                return f"record {k} (byte {off}): no valid blockette 1000 (record length)"
+            if off + reclen > size:
+                return f"record {k} (byte {off}): record of {reclen} bytes runs past the end of the file ({size} bytes)"
+            off += reclen
+            k += 1
+    return f"one of records 1-{k - 1} (data section)"
 
 
 def _saf_epoch(path: str, text: str) -> float:
