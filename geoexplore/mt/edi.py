@@ -307,7 +307,7 @@ def _read_spectra_edi(p: Path, blocks: list[Block], attrs: dict[str, Any]) -> An
             raise FileFormatError(p, f"bad NFREQ '{sect['NFREQ']}'", position=sect_b.where) from None
         if nfreq != len(spec):
             raise FileFormatError(p, f"NFREQ is {nfreq} but {len(spec)} >SPECTRA blocks found (truncated?)", position=spec[-1].where)
-    tf = _mt_metadata_tf(p)
+    tf = _mt_metadata_tf(p, position=sect_b.where)
     ds = from_mt_metadata(tf, p)
     for k in ("station", "lat_deg", "lon_deg", "elevation_m"):
         if isinstance(attrs.get(k), str) or np.isfinite(attrs.get(k, np.nan)):
@@ -316,8 +316,12 @@ def _read_spectra_edi(p: Path, blocks: list[Block], attrs: dict[str, Any]) -> An
     return ds
 
 
-def _mt_metadata_tf(p: Path) -> Any:
-    """Read a file with mt_metadata's TF, its loguru output silenced."""
+def _mt_metadata_tf(p: Path, position: str | None = None) -> Any:
+    """Read a file with mt_metadata's TF, its loguru output silenced.
+
+    ``position``: where the part mt_metadata parses starts (our own checks of
+    the file have passed; its errors carry no position of their own).
+    """
     try:
         from loguru import logger as _loguru
 
@@ -330,7 +334,8 @@ def _mt_metadata_tf(p: Path) -> Any:
         tf = TF(str(p))
         tf.read()
     except Exception as exc:  # mt_metadata raises many types
-        raise FileFormatError(p, f"mt_metadata cannot read it ({type(exc).__name__}: {str(exc)[:120]})") from None
+        raise FileFormatError(p, f"mt_metadata cannot read it ({type(exc).__name__}: {str(exc)[:120]})",
+                              position=position or "whole file (parsed by mt_metadata)") from None
     return tf
 
 
