@@ -41,15 +41,67 @@ TRACE_COORDS = (
 
 
 # -- loading and geometry ------------------------------------------------------------
+def header_geometry(gather: xr.Dataset, *, profile: Any = None, along_line: bool | None = None,
+                    x_origin_m: float = 0.0) -> dict[str, np.ndarray]:
+    """Per-trace geometry from a gather's own headers (no station table).
+
+    Parameters
+    ----------
+    gather : xarray.Dataset
+        A gather (:mod:`geoexplore.seismic.gather`).
+    profile : Profile, optional
+        The processing line. Needed to turn map coordinates into chainage,
+        or line positions into map coordinates.
+    along_line : bool, optional
+        True if ``*_x_m`` are positions along the line (SEG-2 field files:
+        y is 0 or missing); default: decided from the y headers.
+    x_origin_m : float
+        Chainage of line position 0 (for ``along_line``).
+
+    Returns
+    -------
+    dict
+        The keys of :func:`geoexplore.seismic.geometry.trace_geometry`.
+        Station numbers come from ``receiver_station``/``source_station``
+        headers when present, else from the chainage in decimetres.
+    """
+    g: dict[str, np.ndarray] = {}
+    sy = gather["source_y_m"].values.astype(float)
+    ry = gather["receiver_y_m"].values.astype(float)
+    if along_line is None:
+        along_line = bool(np.all((np.nan_to_num(sy) == 0) & (np.nan_to_num(ry) == 0)))
+    for side in ("source", "receiver"):
+        x = gather[f"{side}_x_m"].values.astype(float)
+        if along_line:
+            ch = x + x_origin_m
+            if profile is not None:
+                px, py = profile.xy(ch)
+            else:
+                px, py = ch.copy(), np.zeros_like(ch)
+        else:
+            px, py = x, gather[f"{side}_y_m"].values.astype(float)
+            if profile is None:
+                raise GeoexploreError("map coordinates in the headers need a profile to give chainage")
+            ch = np.atleast_1d(profile.chainage(px, py)[0])
+        g[f"{side}_x_m"], g[f"{side}_y_m"], g[f"{side}_chainage_m"] = np.asarray(px), np.asarray(py), ch
+        g[f"{side}_elevation_m"] = np.nan_to_num(gather[f"{side}_elevation_m"].values.astype(float))
+        name = f"{side}_station"
+        hs = gather[name].values if name in gather.coords else None
+        g[name] = hs.astype(np.int64) if hs is not None and np.all(hs != 0) else np.round(ch * 10).astype(np.int64)
+    dist = np.hypot(g["receiver_x_m"] - g["source_x_m"], g["receiver_y_m"] - g["source_y_m"])
+    g["offset_m"] = np.where(g["receiver_chainage_m"] < g["source_chainage_m"], -dist, dist)
+    return g
+
+
 def load_shots(
     files: Sequence[str | Path],
-    stations: dict[str, np.ndarray],
-    log: dict[str, np.ndarray],
+    stations: dict[str, np.ndarray] | None,
+    log: dict[str, np.ndarray] | None,
     profile: Any,
     *,
     bin_m: float | None = None,
     line: str = "profile",
-    log_base: str | Path | None = None,
+    x_origin_m: float = 0.0,
 ) -> xr.Dataset:
     """Read shot records, attach the field geometry, bin into CMPs along ``profile``.
 
@@ -57,11 +109,14 @@ def load_shots(
     ----------
     files : sequence of paths
         Shot files (any format :func:`geoexplore.seismic.io.read` takes).
-    stations, log : dict
+    stations, log : dict or None
         Station table and observer's log (:mod:`geoexplore.seismic.geometry`).
-        A file is matched to its log row by file name.
-    profile : geoexplore.core.profile.Profile
-        The processing line (midpoints are projected onto it).
+        A file is matched to its log row by file name. Without them the
+        geometry comes from the trace headers (:func:`header_geometry`,
+        line positions offset by ``x_origin_m``).
+    profile : geoexplore.core.profile.Profile or None
+        The processing line (midpoints are projected onto it). None with
+        header geometry along the line: a straight line along the positions.
     bin_m : float, optional
         CMP bin size (default: half the median station spacing).
 
@@ -75,7 +130,8 @@ def load_shots(
     from geoexplore.seismic import io
     from geoexplore.seismic.geometry import cmp_bins, trace_geometry
 
-    by_name = {Path(str(f)).name: i for i, f in enumerate(log["file"])}
+    use_tables = stations is not None and log is not None
+    by_name = {Path(str(f)).name: i for i, f in enumerate(log["file"])} if use_tables else {}
     datas, geoms, bad = [], [], []
     dt = None
     synthetic = False
@@ -83,10 +139,14 @@ def load_shots(
         name = Path(f).name
         try:
             g = io.read(f)
-            if name not in by_name:
-                raise GeoexploreError(f"{f}: not in the observer's log")
-            row = {k: v[by_name[name]] for k, v in log.items()}
-            geo = trace_geometry(stations, row, g.sizes["trace"])
+            if use_tables:
+                if name not in by_name:
+                    raise GeoexploreError(f"{f}: not in the observer's log")
+                row = {k: v[by_name[name]] for k, v in log.items()}
+                geo = trace_geometry(stations, row, g.sizes["trace"])
+            else:
+                row = {"ffid": int(g["fldr"].values[0]) or len(datas) + 1}
+                geo = header_geometry(g, profile=profile, x_origin_m=x_origin_m)
             d = float(g.attrs["dt_s"])
             if dt is None:
                 dt, ns = d, g.sizes["time_s"]
@@ -104,6 +164,15 @@ def load_shots(
         raise GeoexploreError("no shot file could be read: " + "; ".join(bad))
     data = np.concatenate(datas)
     geo = {k: np.concatenate([g[k] for g in geoms]) for k in geoms[0]}
+    if not use_tables:  # a station table from the headers
+        ch = np.r_[geo["source_chainage_m"], geo["receiver_chainage_m"]]
+        el = np.r_[geo["source_elevation_m"], geo["receiver_elevation_m"]]
+        u, iu = np.unique(np.round(ch, 3), return_index=True)
+        stations = {"chainage_m": u, "elevation_m": el[iu]}
+        if profile is None:
+            from geoexplore.core.profile import Profile
+
+            profile = Profile(np.array([u[0], u[-1] + 1.0]), np.zeros(2), chainage_start_m=float(u[0]), name=line)
     if bin_m is None:
         bin_m = 0.5 * float(np.median(np.diff(np.sort(stations["chainage_m"]))))
     b = cmp_bins((geo["source_x_m"], geo["source_y_m"]), (geo["receiver_x_m"], geo["receiver_y_m"]), profile, bin_m)
@@ -603,6 +672,6 @@ def depth_section(
 
 
 __all__ = [
-    "apply_elevation_statics", "apply_station_statics", "depth_section", "first_break_statics", "load_shots", "migrate", "picks_dataset",
+    "apply_elevation_statics", "apply_station_statics", "depth_section", "first_break_statics", "header_geometry", "load_shots", "migrate", "picks_dataset",
     "preprocess", "stack", "velocity_analysis", "vrms_section",
 ]

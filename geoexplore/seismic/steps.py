@@ -28,8 +28,9 @@ class GathersSettings(Settings):
     """Settings of ``seismic.reflection_gathers``."""
 
     shots_glob: str = Field("seismic/shots/*.sg2", description="shot files (glob, relative to the input directory)")
-    stations_file: str = Field("seismic/stations.csv", description="station table CSV: station, chainage_m, x_m, y_m, elevation_m")
-    observer_log_file: str = Field("seismic/observer_log.csv", description="observer's log CSV: ffid, file, source_station, first_channel_station, station_increment, n_channels")
+    stations_file: str | None = Field("seismic/stations.csv", description="station table CSV: station, chainage_m, x_m, y_m, elevation_m; None: geometry from the trace headers")
+    observer_log_file: str | None = Field("seismic/observer_log.csv", description="observer's log CSV: ffid, file, source_station, first_channel_station, station_increment, n_channels; None: geometry from the trace headers")
+    x_origin_m: float = Field(0.0, description="header geometry: chainage of line position 0 in the headers (m)")
     bin_m: float | None = Field(None, gt=0, description="CMP bin size along the line (m); default half the station spacing")
     datum: Literal["floating", "flat"] = Field("floating", description="elevation-statics datum")
     datum_m: float | None = Field(None, description="flat datum elevation (m), needed for datum='flat'")
@@ -138,9 +139,10 @@ def reflection_gathers(ctx: StepContext, settings: GathersSettings) -> dict[str,
     files = sorted(glob.glob(str(ctx.path(settings.shots_glob))))
     if not files:
         raise GeoexploreError(f"step '{ctx.step_id}': no shot files match {settings.shots_glob!r} in {ctx.input_dir}")
-    st = geometry.read_stations(ctx.path(settings.stations_file))
-    log = geometry.read_observer_log(ctx.path(settings.observer_log_file))
-    ds = flow.load_shots(files, st, log, model.profile(), bin_m=settings.bin_m, line=ctx.line)
+    tables = settings.stations_file and settings.observer_log_file
+    st = geometry.read_stations(ctx.path(settings.stations_file)) if tables else None  # type: ignore[arg-type]
+    log = geometry.read_observer_log(ctx.path(settings.observer_log_file)) if tables else None  # type: ignore[arg-type]
+    ds = flow.load_shots(files, st, log, model.profile(), bin_m=settings.bin_m, line=ctx.line, x_origin_m=settings.x_origin_m)
     for f in __import__("json").loads(ds.attrs["bad_files"]):
         ctx.log.warning("skipped bad shot file: %s", f)
     fb = ctx.inputs.get("first_breaks")

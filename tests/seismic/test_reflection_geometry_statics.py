@@ -144,3 +144,20 @@ def test_first_break_statics_from_a_refraction_picks_table() -> None:
     exact = -(h / v1 + (elev - h - 80.0) / v2) * 1000
     assert np.allclose(out["chainage_m"].values, x_st)
     assert np.max(np.abs(out["static_ms"].values - exact)) < 1.0
+
+
+def test_geometry_from_headers_matches_the_field_tables(siping_dir, siping_model) -> None:
+    # the SEG-2 descriptors hold line positions (m from the first station) and station numbers
+    from geoexplore.seismic import flow
+
+    d = siping_dir / "seismic"
+    files = sorted((d / "shots").glob("*.sg2"))[10:14]
+    st = geometry.read_stations(d / "stations.csv")
+    log = geometry.read_observer_log(d / "observer_log.csv")
+    a = flow.load_shots(files, st, log, siping_model.profile())
+    b = flow.load_shots(files, None, None, siping_model.profile(), x_origin_m=float(st["chainage_m"][0]))
+    assert np.array_equal(a["receiver_station"].values, b["receiver_station"].values)
+    # the field tables know the line is crooked (up to 6 m); the headers only know positions along it
+    assert np.max(np.abs(a["midpoint_chainage_m"].values - b["midpoint_chainage_m"].values)) < 0.5
+    assert np.max(np.abs(np.abs(a["offset_m"].values) - np.abs(b["offset_m"].values))) < 0.5
+    assert np.mean(a["cdp"].values == b["cdp"].values) > 0.9
