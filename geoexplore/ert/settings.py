@@ -31,7 +31,7 @@ class QCSettings(Settings):
 class InversionSettings(Settings):
     """2D inversion with pyGIMLi's ERTManager."""
 
-    lam: float = Field(20.0, gt=0, description="regularisation strength lambda")
+    lam: float = Field(10.0, gt=0, description="regularisation strength lambda")
     z_weight: float = Field(1.0, gt=0, le=1, description="vertical/horizontal smoothness weight")
     norm: Literal["L2", "L1"] = Field("L2", description="L2 smoothness, or L1 = robust data and blocky model (IRLS)")
     max_iter: int = Field(20, ge=1, le=100, description="maximum Gauss-Newton iterations")

@@ -67,17 +67,19 @@ def electrodes(model: Any) -> np.ndarray:
     return np.column_stack([x, np.zeros_like(x), z])
 
 
-def forward_mesh(el: np.ndarray, *, depth_m: float = 300.0, max_area_m2: float = 60.0) -> Any:
-    """Fine forward mesh with topography and a large boundary (pyGIMLi)."""
+def forward_mesh(el: np.ndarray, *, depth_m: float = 250.0, max_area_m2: float = 40.0) -> Any:
+    """Forward mesh with topography: refined at the electrodes, cells of at most ``max_area_m2`` in the
+    survey domain, a far boundary without area limit; quadratic (P2) shape functions."""
     from geoexplore.core.gimli import import_pygimli
 
     pg = import_pygimli()
     import pygimli.meshtools as mt
 
     sensors = [pg.Pos(x, z) for x, _, z in el]
-    plc = mt.createParaMeshPLC(sensors, paraDX=0.25, paraDepth=depth_m, paraBoundary=4, boundary=4)
-    mesh = mt.createMesh(plc, quality=33.5, area=max_area_m2, smooth=[1, 4])
-    return mesh
+    plc = mt.createParaMeshPLC(sensors, paraDX=0.2, paraDepth=depth_m, paraMaxCellSize=max_area_m2,
+                               paraBoundary=3, boundary=4)
+    mesh = mt.createMesh(plc, quality=33.5)
+    return mesh.createP2()
 
 
 def simulate(model: Any, abmn: np.ndarray, *, seed: int = SEED, mesh: Any = None) -> tuple[Any, np.ndarray, np.ndarray]:

@@ -66,16 +66,17 @@ def _simulate(el: np.ndarray, abmn: np.ndarray, res: object, mesh: object) -> np
     return np.array(resp, float)
 
 
-def _flat_mesh(n_el: int, a: float, area: float = 2.0, depth: float = 60.0) -> tuple[np.ndarray, object]:
+def _flat_mesh(n_el: int, a: float, max_cell_m2: float = 2.0, depth: float = 40.0) -> tuple[np.ndarray, object]:
+    """Quadratic (P2) mesh, refined at the electrodes, with a far boundary (no global area limit)."""
     from geoexplore.core.gimli import import_pygimli
 
     pg = import_pygimli()
     import pygimli.meshtools as mt
 
     el = np.column_stack([np.arange(n_el) * a, np.zeros(n_el), np.zeros(n_el)])
-    plc = mt.createParaMeshPLC([pg.Pos(x, 0.0) for x in el[:, 0]], paraDX=0.1, paraDepth=depth,
-                               paraBoundary=3, boundary=8)
-    mesh = mt.createMesh(plc, quality=34, area=area)
+    plc = mt.createParaMeshPLC([pg.Pos(x, 0.0) for x in el[:, 0]], paraDX=0.2, paraDepth=depth,
+                               paraMaxCellSize=max_cell_m2, paraBoundary=2, boundary=6)
+    mesh = mt.createMesh(plc, quality=34)
     return el, mesh.createP2()
 
 
@@ -99,7 +100,7 @@ def test_two_layer_wenner_against_image_series():
 
     import_pygimli()
     n_el, a = 41, 1.0
-    el, mesh = _flat_mesh(n_el, a, area=1.0, depth=40.0)
+    el, mesh = _flat_mesh(n_el, a, max_cell_m2=0.5, depth=30.0)
     c = 20
     quads = []
     for s in (1, 2, 3, 4, 5, 6):  # Wenner a = s m, A M N B around electrode c + 1
