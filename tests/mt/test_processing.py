@@ -197,3 +197,23 @@ def test_settings_validation():
         ProcessingSettings(bands=[(9, 5, 10)])
     with pytest.raises(ValidationError):
         ProcessingSettings(n_ftt=64)  # unknown key
+
+
+def test_tf_step_on_siping_station(siping_dir, siping_model):
+    from geoexplore.mt.forward1d import mt1d_impedance
+    from geoexplore.mt.steps_processing import TFStepSettings, tf_step
+    from geoexplore.pipeline.step import StepContext, get_step
+
+    assert get_step("mt.tf").fan_out == "files"
+    path = siping_dir / "mt" / "timeseries" / "MT12.mseed"
+    ctx = StepContext(step_id="mt-tf", item="MT12", item_value=str(path), input_dir=siping_dir, line="mt")
+    ds = tf_step(ctx, TFStepSettings(remote_neighbour=True))
+    assert ds.attrs["remote_station"] == "MT22" and ds.attrs["synthetic"] == 1
+    assert ds.attrs["edi"].startswith(">HEAD") and ">END" in ds.attrs["edi"]
+    assert ds.attrs["n_spike_samples"] > 0  # MT12 carries spikes
+    p = ds["period_s"].values
+    col = siping_model.column(12000.0)
+    za = mt1d_impedance(col["resistivity_ohm_m"], col["thickness_m"][:-1], p)
+    ratio = apparent_resistivity(ds["z"].values[:, 0, 1], p) / apparent_resistivity(za, p)
+    assert np.max(np.abs(ratio - 1)) < 0.03
+    assert np.max(np.abs(phase_deg(ds["z"].values[:, 0, 1]) - phase_deg(za))) < 1.0
