@@ -401,7 +401,7 @@ def fit_plane(pts: list[FaultPoint], default_dip_deg: float) -> dict[str, float 
 
 
 def measure_throws(hz: list[Horizon], fams: list[list[int]], x: np.ndarray, plane: dict[str, Any], *,
-                   exclude_m: float, window_m: float, min_throw_m: float) -> list[dict[str, Any]]:
+                   exclude_m: float, window_m: float, min_throw_m: float, unbroken_sigma_fraction: float = 0.05) -> list[dict[str, Any]]:
     """Throw of every horizon family that has picks on both sides of the plane (see module docstring)."""
     rows = []
     for fam in fams:
@@ -424,10 +424,10 @@ def measure_throws(hz: list[Horizon], fams: list[list[int]], x: np.ndarray, plan
             xp = plane["x0"] + plane["c"] * min(zl, zr)
         else:
             t = zr - zl
-            if abs(t) > max(min_throw_m, 3 * s):
-                status = "offset"
-            elif s <= max(min_throw_m, 0.5):
-                status = "unbroken"
+            if abs(t) > max(min_throw_m, 3 * s, unbroken_sigma_fraction * max(zl, zr)):
+                status = "offset"  # significant and above the vertical resolution at that depth
+            elif s <= max(min_throw_m, unbroken_sigma_fraction * max(zl, zr)):
+                status = "unbroken"  # no offset above the vertical resolution at that depth
             else:
                 status = "unresolved"
             rows.append({"depth_left_m": zl, "depth_right_m": zr, "depth_m": min(zl, zr), "throw_m": t, "sigma_m": s,
@@ -446,23 +446,39 @@ def measure_throws(hz: list[Horizon], fams: list[list[int]], x: np.ndarray, plan
 
 
 def upper_breakpoint(throws: list[dict[str, Any]], terminations: list[FaultPoint]) -> dict[str, Any] | None:
-    """Bracket and estimate of the upper breakpoint from per-horizon throws (see module docstring)."""
-    off = [r for r in throws if r["status"] == "offset"]
-    z_off = off[0]["depth_m"] if off else (min(p.z for p in terminations) if terminations else None)
+    """Bracket and estimate of the upper breakpoint from per-horizon throws (see module docstring).
+
+    Going up from the deepest offset horizon, offsets continue until the first
+    unbroken horizon: that one and the shallowest offset below it bracket the
+    tip. A plane cannot offset a horizon above an unbroken one, so offsets
+    higher up are marked 'isolated' (reported, not used).
+    """
+    rows = sorted(throws, key=lambda r: r["depth_m"], reverse=True)
+    z_off = None
+    unb = None
+    for r in rows:
+        if r["status"] == "offset":
+            if unb is None:
+                z_off = r["depth_m"]
+            else:
+                r["status"] = "isolated"
+        elif r["status"] == "unbroken" and z_off is not None and unb is None:
+            unb = r
+    if z_off is None:
+        z_off = min(p.z for p in terminations) if terminations else None
     if z_off is None:
         return None
-    above = [r for r in throws if r["status"] == "unbroken" and r["depth_m"] < z_off - 1.0]
-    if above:
-        unb = above[-1]
+    off = [r for r in throws if r["status"] == "offset"]
+    if unb is not None:
         lo = unb["depth_m"]
         est = 0.5 * (lo + z_off)
         sig = (z_off - lo) / math.sqrt(12.0)
         return {"depth_m": est, "sigma_m": sig, "depth_min_m": lo, "depth_max_m": z_off, "bounded_above": True,
                 "offset_horizon_depth_m": z_off, "unbroken_horizon_depth_m": lo,
-                "offset_throw_m": off[0]["throw_m"] if off else None}
+                "offset_throw_m": min(off, key=lambda r: r["depth_m"])["throw_m"] if off else None}
     return {"depth_m": z_off, "sigma_m": None, "depth_min_m": 0.0, "depth_max_m": z_off, "bounded_above": False,
             "offset_horizon_depth_m": z_off, "unbroken_horizon_depth_m": None,
-            "offset_throw_m": off[0]["throw_m"] if off else None}
+            "offset_throw_m": min(off, key=lambda r: r["depth_m"])["throw_m"] if off else None}
 
 
 def _throw_text(offs: list[dict[str, Any]]) -> str:
@@ -515,14 +531,37 @@ def reflection_indicators(ds: Any, rules: Any, *, snr: float = 4.0) -> list[Indi
             pts.append(FaultPoint(float(x[h.end] + dx / 2), float(h.z[-1]), "termination", x_sigma_m=2 * dx))
         if i not in paired_r and x[h.start] > x[0] + edge:
             pts.append(FaultPoint(float(x[h.start] - dx / 2), float(h.z[0]), "termination", x_sigma_m=2 * dx))
-    groups = [g for g in group_fault_points(pts) if sum(p.kind == "offset" for p in g) >= 1]
+    offsets = [p for p in pts if p.kind == "offset"]
+    terms_all = [p for p in pts if p.kind == "termination"]
+    groups = group_fault_points(offsets)
     out: list[Indicator] = []
     for g in groups:
-        # one plane per group; terminations help the dip only if an offset anchors the group
+        # one sense of slip per fault: offsets of the other sense do not define the plane
+        wsum = sum(np.sign(p.throw_m) * abs(p.throw_m) / max(p.sigma_m, 0.1) for p in g)
+        g = [p for p in g if np.sign(p.throw_m) == np.sign(wsum)]
+        if not g:
+            continue
+        # one plane per group of offsets; unpaired terminations only help when all offsets lie at one depth
+        if np.ptp([p.z for p in g]) < 10.0:
+            x0 = float(np.mean([p.x for p in g]))
+            z0 = float(np.mean([p.z for p in g]))
+            cot = 1.0 / math.tan(math.radians(35.0))
+            extra = [t for t in terms_all if abs(t.x - x0) <= abs(t.z - z0) * cot + 25.0 and abs(t.z - z0) >= 10.0]
+            g = sorted(g + extra, key=lambda p: p.z)
         plane = fit_plane(g, rr.default_dip_deg)
         gaps = [p.x_sigma_m for p in g if p.kind == "offset"]
         excl = max(2 * dx, float(np.median(gaps)) if gaps else 10.0)
-        throws = measure_throws(hz, fams, x, plane, exclude_m=excl + dx, window_m=max(100.0, 15 * dx), min_throw_m=rr.min_throw_m)
+        throws = measure_throws(hz, fams, x, plane, exclude_m=excl + dx, window_m=max(100.0, 15 * dx), min_throw_m=rr.min_throw_m,
+                                unbroken_sigma_fraction=rr.unbroken_sigma_fraction)
+        offs = [r for r in throws if r["status"] == "offset"]
+        if not offs:
+            continue
+        # sense of slip: a fault keeps one sense on every horizon; offsets of the opposite sense (diffraction
+        # and migration artefacts, mis-paired reflectors) are kept in the table but marked, not used
+        w = sum(np.sign(r["throw_m"]) * abs(r["throw_m"]) / r["sigma_m"] for r in offs)
+        for r in offs:
+            if np.sign(r["throw_m"]) != np.sign(w):
+                r["status"] = "opposite sense"
         offs = [r for r in throws if r["status"] == "offset"]
         if not offs:
             continue
@@ -531,6 +570,7 @@ def reflection_indicators(ds: Any, rules: Any, *, snr: float = 4.0) -> list[Indi
         ub = upper_breakpoint(throws, terms)
         if ub is None:
             continue
+        offs = [r for r in throws if r["status"] == "offset"]
         zt = float(ub["depth_m"])
         xt = plane["x0"] + plane["c"] * zt
         var = plane["cov00"] + 2 * zt * plane["cov01"] + zt * zt * plane["cov11"]

@@ -111,6 +111,7 @@ class ReflectionRules(_M):
     min_throw_m: float = Field(1.0, ge=0)
     unbroken_margin_m: float = Field(25.0, ge=0)
     default_dip_deg: float = Field(70.0, gt=0, le=90)
+    unbroken_sigma_fraction: float = Field(0.05, ge=0)
 
 
 class PropertyRules(_M):
