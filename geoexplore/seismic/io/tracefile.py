@@ -285,12 +285,21 @@ class _TraceArray:
         return out[0] if scalar_row else out
 
 
-def lazy_data(layout: Layout, dtype: Any = np.float32, chunk_bytes: int = 64 * 2**20):
-    """A Dask array of the samples of a fixed-length trace file, backed by a memory map."""
+def lazy_data(layout: Layout, dtype: Any = np.float32, chunk_bytes: int | None = None):
+    """A Dask array of the samples of a fixed-length trace file, backed by a memory map.
+
+    ``chunk_bytes`` defaults to 64 MiB or Dask's ``array.chunk-size`` setting if that is smaller, so
+    ``dask.config.set({"array.chunk-size": "16MiB"})`` sizes chunks for workers with little memory
+    (a chunk costs about twice its size while it is decoded).
+    """
+    import dask
     import dask.array as da
+    from dask.utils import parse_bytes
 
     if not layout.fixed:
         raise FileFormatError(layout.path, "lazy reading needs traces of equal length; read it with lazy=False")
+    if chunk_bytes is None:
+        chunk_bytes = min(64 * 2**20, parse_bytes(dask.config.get("array.chunk-size", "128MiB")))
     per = max(1, chunk_bytes // max(1, layout.n_samples * np.dtype(dtype).itemsize))
     arr = _TraceArray(layout, dtype)
     return da.from_array(arr, chunks=(per, layout.n_samples), asarray=False, meta=np.empty((0, 0), dtype=dtype),
