@@ -48,6 +48,13 @@ def _num(path: str, lineno: int, text: str) -> list[float]:
         raise FileFormatError(path, f"not a number in {text.strip()!r}", position=f"line {lineno}") from None
 
 
+def _first(path: str, lineno: int, text: str) -> float:
+    v = _num(path, lineno, text)
+    if not v:
+        raise FileFormatError(path, "a number is missing", position=f"line {lineno}")
+    return v[0]
+
+
 def read_hv(path: str | os.PathLike[str]) -> HvFile:
     """Read a Geopsy .hv file; raises :class:`FileFormatError` naming the line of a problem."""
     p = os.fspath(path)
@@ -60,6 +67,7 @@ def read_hv(path: str | os.PathLike[str]) -> HvFile:
         raise FileFormatError(p, "not a Geopsy H/V file (first line must be '# GEOPSY output version ...')", position="line 1")
     out: dict = {}
     rows = []
+    row_lines = []
     for k, line in enumerate(lines, start=1):
         s = line.strip()
         if not s:
@@ -71,16 +79,19 @@ def read_hv(path: str | os.PathLike[str]) -> HvFile:
             if low.startswith("number of windows for f0"):
                 out["n_windows_f0"] = int(_num(p, k, body.split("=")[-1])[0])
             elif low.startswith("number of windows"):
-                out["n_windows"] = int(_num(p, k, body.split("=")[-1])[0])
+                nw = _first(p, k, body.split("=")[-1])
+                if not (np.isfinite(nw) and nw >= 0 and nw == int(nw)):
+                    raise FileFormatError(p, f"number of windows must be a whole number, got {nw}", position=f"line {k}")
+                out["n_windows"] = int(nw)
             elif low.startswith("f0 from average"):
-                out["f0_average_hz"] = _num(p, k, body[len("f0 from average"):])[0]
+                out["f0_average_hz"] = _first(p, k, body[len("f0 from average"):])
             elif low.startswith("f0 from windows"):
                 v = _num(p, k, body[len("f0 from windows"):])
                 if len(v) != 3:
                     raise FileFormatError(p, "'f0 from windows' needs 3 numbers", position=f"line {k}")
                 out["f0_windows_hz"] = tuple(v)
             elif low.startswith("peak amplitude"):
-                out["peak_amplitude"] = _num(p, k, body[len("peak amplitude"):])[0]
+                out["peak_amplitude"] = _first(p, k, body[len("peak amplitude"):])
             elif low.startswith("position"):
                 v = _num(p, k, body[len("position"):])
                 out["position"] = tuple(v + [0.0] * (3 - len(v)))[:3]
@@ -91,11 +102,16 @@ def read_hv(path: str | os.PathLike[str]) -> HvFile:
         if len(v) < 4:
             raise FileFormatError(p, f"expected 4 columns (Frequency Average Min Max), got {len(v)}", position=f"line {k}")
         rows.append(v[:4])
+        row_lines.append(k)
     if not rows:
         raise FileFormatError(p, "no data rows", position=f"line {len(lines)}")
     a = np.asarray(rows)
-    if np.any(a[:, 0] <= 0) or np.any(np.diff(a[:, 0]) <= 0):
-        raise FileFormatError(p, "frequencies must be positive and increasing")
+    bad = ~(a[:, 0] > 0)
+    bad[1:] |= ~(np.diff(a[:, 0]) > 0)
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise FileFormatError(p, f"frequencies must be positive and increasing (got {a[i, 0]:g} Hz"
+                              + (f" after {a[i - 1, 0]:g} Hz)" if i else ")"), position=f"line {row_lines[i]}")
     raw = out.pop("_raw", {})
     return HvFile(a[:, 0], a[:, 1], a[:, 2], a[:, 3], header=raw, **out)
 
