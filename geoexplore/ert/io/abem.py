@@ -28,7 +28,7 @@ import numpy as np
 
 from geoexplore.core.errors import FileFormatError
 from geoexplore.ert.data import ERTData, electrodes_from_positions, make_table
-from geoexplore.ert.io._text import is_number, read_lines, to_float, tokens
+from geoexplore.ert.io._text import is_number, read_lines, to_float, to_int, tokens
 
 
 def can_read(path: str | os.PathLike[str], head: list[str]) -> bool:
@@ -53,9 +53,10 @@ def read(path: str | os.PathLike[str]) -> ERTData:
     i0 = next((k for k, ln in enumerate(lines[:10]) if "first station" in ln.lower()), 1)
     station = val(i0 + 1, "first station coordinate")
     spacing = val(i0 + 3, "electrode take-out spacing")
-    nprot = int(val(i0 + 4, "number of protocol files"))
-    if nprot < 1 or nprot > 1000:
-        raise FileFormatError(path, f"implausible number of protocol files {nprot}", position=f"line {i0 + 5}")
+    nprot_f = val(i0 + 4, "number of protocol files")
+    if not (1 <= nprot_f <= 1000) or nprot_f != int(nprot_f):  # also refuses NaN and inf
+        raise FileFormatError(path, f"implausible number of protocol files {nprot_f:g}", position=f"line {i0 + 5}")
+    nprot = int(nprot_f)
     ln = i0 + 5  # 1-based line number of the next line to read
     pts: list[np.ndarray] = []
     vals: list[float] = []
@@ -71,8 +72,8 @@ def read(path: str | os.PathLike[str]) -> ERTData:
         t = tokens(lines[ln - 1]) if ln <= len(lines) else []
         if len(t) < 1 or not is_number(t[0]):
             raise FileFormatError(path, f"protocol block {p + 1}: expected the number of data", position=f"line {ln}")
-        nd = int(to_float(path, t[0], ln, "number of data"))
-        quantity = int(to_float(path, t[1], ln, "measured quantity")) if len(t) > 1 else 1
+        nd = to_int(path, t[0], ln, "number of data")
+        quantity = to_int(path, t[1], ln, "measured quantity") if len(t) > 1 else 1
         if nd < 0 or nd > len(lines):
             raise FileFormatError(path, f"number of data {nd} does not fit the file", position=f"line {ln}")
         ln += 3  # count line, reserved line, date line
