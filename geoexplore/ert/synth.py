@@ -10,7 +10,7 @@ conductive damage zones) and written as RES2DINV general-array files
 * ``siping-ert-ws.dat``: Wenner-Schlumberger, a = 10, 20, 30 m, n = 1-6.
 
 Noise: Gaussian, relative 2 % plus an absolute voltage noise of 50 uV at
-0.1 A (i.e. 5e-4 ohm on the resistance), seed fixed. Electrode x is
+0.5 A injected (i.e. 1e-4 ohm on the resistance), seed fixed. Electrode x is
 measured from the first electrode, whose chainage is written in the file
 title and README (``chainage = x + CHAINAGE0_M``).
 
@@ -32,7 +32,7 @@ CHAINAGE0_M = 21925.0  # first electrode; F3 (22400 m) lies between electrodes 4
 SEED = 20240613
 REL_NOISE = 0.02
 ABS_NOISE_V = 5e-5
-CURRENT_A = 0.1
+CURRENT_A = 0.5
 
 
 def dipole_dipole(n_el: int, a_list: tuple[int, ...] = (1, 2, 3, 4), n_max: int = 6) -> np.ndarray:
@@ -170,7 +170,7 @@ pyGIMLi's finite-element ERT forward operator. No field data.
 * Format: RES2DINV general array (code 11), electrode x and elevation in each row, apparent
   resistivity in ohm m, geometric factors of flat ground (rho_a = K R with straight-line distances).
 * Arrays: dipole-dipole (a = 10-40 m, n = 1-6) and Wenner-Schlumberger (a = 10-30 m, n = 1-6).
-* Noise: Gaussian, 2 % relative plus 50 uV absolute at 0.1 A; seed {summary['seed']} (+0, +1).
+* Noise: Gaussian, 2 % relative plus 50 uV absolute at 0.5 A injected current; seed {summary['seed']} (+0, +1).
 
 | file | data | rho_a range (ohm m) | noise RMS (%) |
 |---|---|---|---|

@@ -77,8 +77,9 @@ def test_slagdump_default_settings_chi2(slagdump_result):
     assert res.jacobian_max_abs > 0
     assert 0.7 <= res.chi2 <= 1.3, res.summary()
     assert 1 <= res.iterations <= 20
-    # the slag dump is a resistive body over conductive ground: a wide resistivity range
-    assert res.resistivity_ohm_m.min() < 30 and res.resistivity_ohm_m.max() > 300
+    # not the uniform model of the thread trap: the section spans more than a decade
+    assert res.resistivity_ohm_m.max() / res.resistivity_ohm_m.min() > 10
+    assert res.rrms_percent < 6
     assert res.doi_index is not None and res.doi_index.shape == res.resistivity_ohm_m.shape
     # shallow cells are data-determined, the deepest ones are not
     depth = res.cell_z_m.max() - res.cell_z_m
