@@ -558,7 +558,8 @@ def reflection_indicators(ds: Any, rules: Any, *, snr: float = 4.0) -> list[Indi
             continue
         # sense of slip: a fault keeps one sense on every horizon; offsets of the opposite sense (diffraction
         # and migration artefacts, mis-paired reflectors) are kept in the table but marked, not used
-        w = sum(np.sign(r["throw_m"]) * abs(r["throw_m"]) / r["sigma_m"] for r in offs)
+        # the sense comes from the paired breakpoints that built the plane (independent of the plane)
+        w = wsum
         for r in offs:
             if np.sign(r["throw_m"]) != np.sign(w):
                 r["status"] = "opposite sense"
