@@ -40,7 +40,8 @@ def plain_pygimli(path: Path, s) -> tuple[float, float, float, int]:
     mgr = tt.TravelTimeManager(data)
     set_threads(None, mgr.fop)
     mgr.invert(data, secNodes=s.sec_nodes, paraMaxCellSize=5.0, paraDX=s.para_dx, zWeight=s.z_weight,
-               vTop=s.v_top_m_s, vBottom=s.v_bottom_m_s, lam=s.lam, maxIter=s.max_iter, verbose=False)
+               vTop=s.v_top_m_s, vBottom=s.v_bottom_m_s, lam=s.lam, maxIter=s.max_iter, dPhi=s.min_dphi_percent,
+               lambdaFactor=s.lambda_factor, verbose=False)
     return float(mgr.inv.chi2()), float(mgr.inv.relrms()), float(mgr.inv.absrms() * 1000), int(mgr.inv.inv.iter())
 
 

@@ -49,7 +49,7 @@ class TomoSettings(Settings):
     absolute_error_s: float = Field(0.0, ge=0, description="absolute traveltime error (s) added to the relative error where picks carry no error")
     use_pick_errors: bool = Field(True, description="use the picks' own errors (err column) when present")
     max_iter: int = Field(20, ge=1, le=200, description="maximum Gauss-Newton iterations")
-    min_dphi_percent: float = Field(1.0, gt=0, le=50, description="stop when the objective function decreases by less than this (%)")
+    min_dphi_percent: float = Field(0.5, gt=0, le=50, description="stop when the objective function decreases by less than this (%); pyGIMLi: 1")
     lambda_factor: float = Field(1.0, gt=0, le=1, description="lambda is multiplied by this after every iteration (< 1: cooling)")
     robust: bool = Field(False, description="robust (L1-like, IRLS) data weighting")
     threads: int | None = Field(None, ge=1, description="pyGIMLi C++ threads; None: all CPUs of this process")
