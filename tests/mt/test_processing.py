@@ -217,3 +217,19 @@ def test_tf_step_on_siping_station(siping_dir, siping_model):
     ratio = apparent_resistivity(ds["z"].values[:, 0, 1], p) / apparent_resistivity(za, p)
     assert np.max(np.abs(ratio - 1)) < 0.03
     assert np.max(np.abs(phase_deg(ds["z"].values[:, 0, 1]) - phase_deg(za))) < 1.0
+
+
+def test_coherence_selection_drops_noisy_windows(emtf):
+    ts = emtf["test1"]
+    d = ts.data.copy()
+    rng = np.random.default_rng(7)
+    sd = np.std(d[:2], axis=1)
+    for k in range(0, 40000, 4000):  # incoherent electric noise in 30 % of the record
+        d[:2, k : k + 1200] += 3 * sd[:, None] * rng.standard_normal((2, 1200))
+    noisy = with_data(ts, d)
+    plain = estimate_tf(noisy, None, EMTF_SETTINGS)
+    sel = estimate_tf(noisy, None, EMTF_SETTINGS.model_copy(update={"min_coherence": 0.5}))
+    frac = 1 - sel["n_points"].values[:3] / plain["n_points"].values[:3]
+    assert np.all((frac > 0.15) & (frac < 0.5))
+    a, b = half_space_rms(plain), half_space_rms(sel)
+    assert b["rho_xy"] <= a["rho_xy"] + 0.05 and b["rho_yx"] <= a["rho_yx"] + 0.05
