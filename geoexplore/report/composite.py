@@ -70,7 +70,7 @@ def _draw_candidates(ax: Any, cands: Any, zmax: float, lang: str, label: bool = 
         if label:
             cid = str(cands["candidate"].values[k])
             cls = str(cands["activity_label_zh" if lang == "zh" else "activity_label_en"].values[k])
-            ax.annotate(f"{cid}\n{cls}", (x, 0), xytext=(0, 4 + 20 * (k % 2)), textcoords="offset points", ha="center", va="bottom",
+            ax.annotate(f"{cid}\n{cls}", (x, 0), xytext=(0, 18 + 22 * (k % 2)), textcoords="offset points", ha="center", va="bottom",
                         fontsize=7, color=col, annotation_clip=False)
 
 
@@ -113,7 +113,14 @@ def composite_figure(bundle: dict[str, Any], *, lang: str = "en", xlim: tuple[fl
                 ch = ds["chainage_m"].values[o]
                 ax.errorbar(ch, ds["thickness_m"].values[o], yerr=ds["thickness_err_m"].values[o], fmt="o-", ms=3, lw=0.8,
                             color="#444444", label=t("thickness_m", lang))
-                ax.invert_yaxis()
+                th = np.asarray(ds["thickness_m"].values, float)
+                th = th[np.isfinite(th)]
+                if th.size:
+                    lo, hi = np.percentile(th, [10, 90])
+                    span = max(hi - lo, 0.1 * hi, 1.0)
+                    ax.set_ylim(hi + 0.5 * span, max(0.0, lo - 0.5 * span))  # robust range: outlying stations clip
+                else:
+                    ax.invert_yaxis()
                 ax.set_ylabel(t("thickness_m", lang))
                 ax2 = ax.twinx()
                 ax2.plot(ch, ds["f0_hz"].values[o], "s--", ms=2.5, lw=0.7, color="#1f77b4")
@@ -142,12 +149,12 @@ def composite_figure(bundle: dict[str, Any], *, lang: str = "en", xlim: tuple[fl
             cb = fig.colorbar(im, cax=ax.inset_axes((1.01, 0.0, 0.015, 1.0)))
             cb.ax.tick_params(labelsize=7)
             _draw_candidates(ax, cands, float(z.max()), lang, label=(m == panels[0]))
-            ax.set_title(t(m, lang), loc="left", pad=14 if m == panels[0] else 4)
+            ax.set_title(t(m, lang), loc="left", pad=4)
             _stamp(ax, ds, lang)
         axes[-1].set_xlim(x0, x1)
         axes[-1].set_xlabel(t("chainage_m", lang))
-        fig.subplots_adjust(left=0.09, right=0.88, top=0.93, bottom=0.06, hspace=0.45)
-        fig.suptitle(t("composite_title", lang) + (f" - {cands.attrs.get('line', '')}" if cands.attrs.get("line") else ""), fontsize=10)
+        fig.subplots_adjust(left=0.09, right=0.88, top=1.0 - 1.1 / fig.get_figheight(), bottom=0.06, hspace=0.45)
+        fig.suptitle(t("composite_title", lang) + (f" - {cands.attrs.get('line', '')}" if cands.attrs.get("line") else ""), fontsize=10, y=0.998, va="top")
     return fig
 
 
