@@ -84,3 +84,26 @@ def test_cli_pick_real_shot_and_bad_file(shared_data, tmp_path, capsys):
     d = read_sgt(tmp_path / "o" / "picks.sgt")
     assert d.n_data >= 6 and np.all(np.diff(d.t_s[np.argsort(d.offset_m)]) > 0)
     assert (tmp_path / "o" / "picks.csv").read_text().startswith("shot,trace,")
+
+
+def test_cli_tomo_writes_model_and_summary(shared_data, tmp_path):
+    """`seismic tomo` on the real Koenigsee picks with a coarse, quick settings file."""
+    import json
+
+    from geoexplore.cli import main
+
+    st = tmp_path / "fast.yaml"
+    st.write_text("max_cell_area_spacings2: 40.0\nsec_nodes: 1\nmax_iter: 2\n")
+    out = tmp_path / "tomo"
+    rc = main(["seismic", "tomo", str(shared_data / "seismic" / "koenigsee.sgt"), "--out", str(out), "--settings", str(st)])
+    assert rc == 0
+    summ = json.loads((out / "summary.json").read_text())
+    assert {"chi2", "rrms", "rms_ms", "iterations"} <= set(summ)
+    assert 0 < summ["iterations"] <= 2 and summ["settings"]["max_iter"] == 2
+    assert summ["chi2"] < 157.0  # better than the gradient starting model
+    assert (out / "model.vtk").read_text().startswith("# vtk")
+    rows = (out / "model.csv").read_text().splitlines()
+    assert rows[0].startswith("x_m,elevation_m") and len(rows) == summ["n_cells"] + 1
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("z_weigth: 0.3\n")
+    assert main(["seismic", "tomo", str(shared_data / "seismic" / "koenigsee.sgt"), "--out", str(out), "--settings", str(bad)]) == 1
