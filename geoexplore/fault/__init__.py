@@ -1,1 +1,28 @@
-"""Fault interpretation across methods, activity classification and hazard (magnitude, setbacks)."""
+"""Fault interpretation across methods, activity classification and hazard (magnitude, setbacks).
+
+Layers: kernels (``indicators/``, ``integrate``, ``activity``, ``sliprate``,
+``magnitude``, ``setback``; NumPy only) -> the ``fault.assess`` step
+(``steps``) -> the facade :func:`geoexplore.fault.assess.assess`. Every
+threshold and relation is data in ``rules/`` (see docs/assessment.md).
+Importing this package is cheap: submodules load on use.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["assess", "load_rules"]
+
+
+def assess(*args: Any, **kwargs: Any) -> Any:
+    """See :func:`geoexplore.fault.assess.assess`."""
+    from geoexplore.fault.assess import assess as _assess
+
+    return _assess(*args, **kwargs)
+
+
+def load_rules(path: Any = None) -> Any:
+    """See :func:`geoexplore.fault.rules.load_rules`."""
+    from geoexplore.fault.rules import load_rules as _load
+
+    return _load(path)
