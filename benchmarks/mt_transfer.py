@@ -80,13 +80,13 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--repeat", type=int, default=3)
     a = ap.parse_args()
-    try:
-        from loguru import logger
+    import shutil
 
-        logger.remove()
-    except ImportError:
-        pass
+    import aurora.pipelines.process_mth5  # noqa: F401  (import first: it configures loguru)
+    from loguru import logger
     from mth5.data.make_mth5_from_asc import create_test1_h5, create_test12rr_h5
+
+    logger.remove()  # keep the output readable; the last line stays the JSON
 
     tmp = Path(tempfile.mkdtemp(prefix="mt_transfer_"))
     h1 = create_test1_h5(target_folder=tmp, force_make_mth5=True)
@@ -114,6 +114,7 @@ def main() -> None:
     result["ratio"] = round(float(np.min(ratios)), 2)
     result["geoexplore_seconds"] = {k: v["geoexplore"]["seconds_median"] for k, v in result["cases"].items()}
     result["aurora_seconds"] = {k: v["aurora"]["seconds_median"] for k, v in result["cases"].items()}
+    shutil.rmtree(tmp, ignore_errors=True)
     print(json.dumps(result))
 
 

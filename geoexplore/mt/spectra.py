@@ -103,7 +103,6 @@ def window_fft(
         A :func:`scipy.signal.get_window` name.
     """
     from numpy.lib.stride_tricks import sliding_window_view
-    from scipy import signal
 
     step = n_fft - overlap
     n = x.shape[1]
