@@ -119,7 +119,7 @@ def assess_activity(c: Candidate, dated: list[dict[str, Any]], strat: Stratigrap
     """Activity class of a candidate from its dated horizons (or its upper breakpoint)."""
     if strat is None:
         return classify(None, None, rules, note="no stratigraphy (model or borehole table) given")
-    if dated:
+    if dated and not c.upper_breakpoint_source.startswith(("ert", "refraction")):
         offs = [r for r in dated if r["status"] == "offset" and np.isfinite(r["age_ka"])]
         if not offs:
             return classify(None, None, rules, note="no offset horizon could be dated")
@@ -129,7 +129,7 @@ def assess_activity(c: Candidate, dated: list[dict[str, Any]], strat: Stratigrap
         return classify(off, unb, rules)
     if c.upper_breakpoint_m is None:
         return classify(None, None, rules, note=f"{c.upper_breakpoint_source}; no upper breakpoint")
-    if not any(m in ("ert", "refraction") for m in c.methods):
+    if not any(m in ("ert", "refraction") for m in c.methods) or c.upper_breakpoint_m is None:
         return classify(None, None, rules, note=f"only {', '.join(c.methods)} see it, at {c.upper_breakpoint_m:.0f} m or deeper: "
                         "their vertical resolution does not allow dating the upper breakpoint")
     x = c.chainage_m

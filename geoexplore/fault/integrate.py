@@ -183,6 +183,22 @@ def _candidate(inds: list[Indicator], rules: Any, coverage: dict[str, Coverage],
         if top.method == "microtremor":
             ubz, ubs, ubmin, ubmax = None, None, None, None
         throws = []
+    if refl and not bounded:
+        # reflection resolves nothing above its shallowest offset: a shallower resistivity / velocity anomaly
+        # top (same fault zone) is the better upper-breakpoint estimate, with its low vertical resolution
+        shallow = [i for i in inds if i.method in ("ert", "refraction") and i.depth_top_m < ubz - 2.0]
+        if shallow:
+            top = min(shallow, key=lambda i: i.depth_top_m)
+            res = max(5.0, 0.25 * top.depth_top_m)
+            notes = list(notes) + [f"reflection resolves no horizon above its shallowest offset ({ubz:.0f} m); the upper breakpoint "
+                                   f"is taken from the top of the {top.method} {top.kind} at {top.depth_top_m:.0f} m"]
+            ubz, ubs = top.depth_top_m, res
+            ubmin, ubmax = max(0.0, ubz - res), ubz + res
+            src = f"{top.method}: top of the {top.kind} (reflection unresolved above {ubmax:.0f} m)"
+            if top.chainage_sigma_m < xs:  # the anomaly top is located better than the extrapolated plane
+                x, xs = top.chainage_m, top.chainage_sigma_m
+            elif main.dip_deg:
+                x = main.position_at(ubz)
     dipped = [i for i in inds if i.dip_deg is not None and i.dips_toward]
     if refl and refl[0].dip_deg is not None:
         dip_src = max(refl, key=lambda i: i.strength)

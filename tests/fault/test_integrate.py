@@ -60,3 +60,12 @@ def test_indicator_table_round_trip():
     i = _ind("reflection", 500, 5, dip_deg=70.0, dips_toward="decreasing", upper_breakpoint={"depth_m": 17.5}, throws=[{"throw_m": -3.0}])
     j = indicators_from_table(indicators_table([i, _ind("ert", 10, 2)]))
     assert j[0] == i and j[1].dip_deg is None
+
+
+def test_shallow_anomaly_tops_an_unbounded_reflection_tip(rules):
+    refl = _ind("reflection", 500, 30, z=28.0, dip_deg=70.0, dips_toward="decreasing",
+                upper_breakpoint={"depth_m": 28.0, "bounded_above": False, "depth_min_m": 0.0, "depth_max_m": 28.0})
+    ert = _ind("ert", 505, 8, z=15.0)
+    c = integrate({"reflection": [refl], "ert": [ert]}, rules)[0]
+    assert c.upper_breakpoint_m == 15.0 and c.upper_breakpoint_source.startswith("ert")
+    assert c.chainage_m == 505 and any("reflection resolves no horizon" in n for n in c.notes)
