@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -31,7 +32,8 @@ def add_commands(sub: Any) -> None:
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("inputs", nargs="+", metavar="RECORD", help="records, or 'thickness SUMMARY.json'")
+    p.add_argument("inputs", nargs="+", metavar="RECORD",
+                   help="records (a quoted glob such as 'STN01.*.SAC' is one record from several files), or 'thickness SUMMARY.json'")
     p.add_argument("--out", required=True, help="output directory")
     p.add_argument("--settings", help="JSON or YAML file with H/V settings (see docs/microtremor.md)")
     p.add_argument("--a", type=float, help="thickness: power-law coefficient a in h = a f0^b (m)")
@@ -79,7 +81,8 @@ def _batch(paths: list[str], out: Path, settings: Any, *, figures: bool = False)
     records: dict[str, Any] = {}
     n_bad = 0
     for p in paths:
-        name = Path(p).stem
+        # a quoted glob ("STN01.*.SAC") is one record made of several files
+        name = re.sub(r"[*?\[\]]+", "_", Path(p).stem).strip("._") or "record"
         try:
             res = process_record(read_record(p, channels=settings.channels, expected_fs_hz=settings.expected_fs_hz), settings)
         except Exception as exc:  # report and go on with the others

@@ -284,7 +284,7 @@ def _assemble(path: str, traces: list[tuple[str, float, float, np.ndarray]], *, 
 
 
 def read_record(
-    path: str | os.PathLike[str],
+    path: str | os.PathLike[str] | list,
     *,
     channels: dict[str, str] | None = None,
     expected_fs_hz: float | None = None,
@@ -294,8 +294,10 @@ def read_record(
 
     Parameters
     ----------
-    path : str or PathLike
-        A miniSEED or SAC file holding the three components, or a SAF file.
+    path : str, PathLike or list of them
+        A miniSEED or SAC file holding the three components, or a SAF file;
+        or several files (a list, or a glob pattern such as
+        ``"STN01.*.SAC"``) that together hold them (one SAC file per channel).
     channels : dict, optional
         ``{"N": "HH1", "E": "HH2", "Z": "HHZ"}`` to override orientation by channel code.
     expected_fs_hz : float, optional
@@ -306,6 +308,8 @@ def read_record(
     FileFormatError
         Naming the file and the channel (see module docstring).
     """
+    if isinstance(path, (list, tuple)) or (any(ch in os.fspath(path) for ch in "*?[") and not os.path.isfile(path)):
+        return _read_many(path, channels=channels, expected_fs_hz=expected_fs_hz, station=station)
     p = os.fspath(path)
     if not os.path.isfile(p):
         raise FileFormatError(p, "no such file")
@@ -315,6 +319,13 @@ def read_record(
         saf = read_saf(p)
         traces = [(cid, _saf_epoch(p, saf["starttime"]), saf["fs_hz"], saf["data"][i]) for i, cid in enumerate(saf["channels"])]
         return _assemble(p, traces, station=station or saf["station"], channels=channels, expected_fs_hz=expected_fs_hz)
+    traces, sta = _obspy_traces(p)
+    name = station or sta or Path(p).stem
+    return _assemble(p, traces, station=name, channels=channels, expected_fs_hz=expected_fs_hz)
+
+
+def _obspy_traces(p: str) -> tuple[list, str]:
+    """(channel code, start epoch s, fs Hz, samples) of every trace ObsPy reads from ``p``, and the station code."""
     import warnings
 
     import obspy
@@ -335,8 +346,31 @@ def read_record(
             raise FileFormatError(p, f"invalid sampling rate {fs}", position=f"channel {tr.stats.channel} (trace {k})")
         code = tr.stats.channel or tr.stats.get("sac", {}).get("kcmpnm", "") or f"trace{k}"
         traces.append((code, float(tr.stats.starttime.timestamp), fs, np.asarray(tr.data, float)))
-    name = station or st[0].stats.station or Path(p).stem
-    return _assemble(p, traces, station=name, channels=channels, expected_fs_hz=expected_fs_hz)
+    return traces, str(st[0].stats.station or "")
+
+
+def _read_many(paths, *, channels, expected_fs_hz, station) -> Record:
+    """One record from several files (a list or a glob pattern), e.g. one SAC file per channel."""
+    import glob
+
+    if isinstance(paths, (list, tuple)):
+        files = [os.fspath(x) for x in paths]
+        label = ",".join(files)
+    else:
+        label = os.fspath(paths)
+        files = sorted(glob.glob(label))
+    if not files:
+        raise FileFormatError(label, "no file matches")
+    traces: list = []
+    name = ""
+    for f in files:
+        if not os.path.isfile(f):
+            raise FileFormatError(f, "no such file")
+        tr, sta = _obspy_traces(f)
+        traces += tr
+        name = name or sta
+    return _assemble(label, traces, station=station or name or Path(files[0]).stem, channels=channels,
+                     expected_fs_hz=expected_fs_hz)
 
 
 def _mseed_problem_position(path: str) -> str:

@@ -121,3 +121,15 @@ def test_too_few_windows_is_a_clear_error(tmp_path):
     p = _write(_stream(n=1500), tmp_path / "short2.mseed")
     with pytest.raises(GeoexploreError, match="short2.mseed: only 1 of 1 windows"):
         process_record(read_record(p), S)
+
+
+def test_sac_one_file_per_channel(tmp_path):
+    """SAC holds one channel per file: a glob pattern (or a list) makes one record; a missing channel is named."""
+    st = _stream()
+    for tr in st:
+        tr.write(str(tmp_path / f"BAD.{tr.stats.channel}.SAC"), format="SAC")
+    rec = read_record(str(tmp_path / "BAD.*.SAC"))
+    assert rec.channels == {"N": "HHN", "E": "HHE", "Z": "HHZ"} and rec.n_samples == 30000
+    np.testing.assert_allclose(rec.data[2], st[2].data, rtol=1e-6)
+    with pytest.raises(FileFormatError, match="at channel N: no north component"):
+        read_record([tmp_path / "BAD.HHE.SAC", tmp_path / "BAD.HHZ.SAC"])
