@@ -1,0 +1,358 @@
+"""2D TE+TM inversion along the profile with SimPEG's 2D natural-source simulations.
+
+Steps (each a function, used by :mod:`geoexplore.mt.steps`):
+
+1. :func:`profile_data` - rotate every station to the geoelectric strike
+   (x' along strike: Zxy' = TE, Zyx' = TM), pick the periods and stations,
+   convert to apparent resistivity and phase with error floors
+   (default 5 % rho_a, 1.43 deg phase, the phase equivalent of 5 %).
+2. :func:`inversion_mesh` - a tensor mesh (uniform core cells along the
+   profile, thin top cells growing with depth, 2 m first air cell, padding
+   x1.3 laterally and x1.2 in depth to ~1000-2000 km).
+3. :func:`invert` - log-conductivity on the ground cells, air 1e-6 S/m,
+   joint ``L2DataMisfit(TE) + L2DataMisfit(TM)``, smooth
+   ``WeightedLeastSquares`` (alpha_s 1e-8), InexactGaussNewton, sensitivity
+   weighting with the patched ``getJ`` (SimPEG #1541), beta from the
+   eigenvalue ratio, beta cooling, a target misfit chi2 = N and a Jacobi
+   preconditioner. Optional warm start from stitched 1D models.
+4. :func:`image` - the model on a (depth, chainage) grid with a sensitivity
+   mask: the ``mt`` image of :mod:`geoexplore.core.images`.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+
+@dataclass
+class ProfileData:
+    """TE and TM data along the profile (periods x stations)."""
+
+    period_s: np.ndarray  # (n_f,)
+    chainage_m: np.ndarray  # (n_s,)
+    station: list[str]
+    rho: dict[str, np.ndarray]  # mode -> (n_f, n_s) ohm-m
+    phase: dict[str, np.ndarray]  # mode -> (n_f, n_s) deg; TE first quadrant, TM third
+    rho_sd: dict[str, np.ndarray]
+    phase_sd: dict[str, np.ndarray]
+    strike_deg: float
+    elevation_m: np.ndarray
+    synthetic: int = 0
+    modes: tuple[str, ...] = ("te", "tm")
+
+
+def select_periods(period_s: np.ndarray, per_decade: float | None, pmin: float, pmax: float) -> np.ndarray:
+    """Indices of periods within [pmin, pmax], thinned to about ``per_decade`` per decade."""
+    p = np.asarray(period_s, float)
+    idx = np.flatnonzero((p >= pmin * 0.999) & (p <= pmax * 1.001))
+    if per_decade is None or idx.size < 2:
+        return idx
+    lo, hi = np.log10(p[idx[0]]), np.log10(p[idx[-1]])
+    targets = np.linspace(lo, hi, max(int(round((hi - lo) * per_decade)) + 1, 2))
+    pick = {int(idx[np.argmin(np.abs(np.log10(p[idx]) - t))]) for t in targets}
+    return np.array(sorted(pick))
+
+
+def profile_data(
+    tfs: list[Any],
+    *,
+    strike_deg: float,
+    period_min_s: float = 1e-3,
+    period_max_s: float = 1e4,
+    per_decade: float | None = None,
+    station_step: int = 1,
+    floor_rho: float = 0.05,
+    floor_phase_deg: float = 1.43,
+    modes: tuple[str, ...] = ("te", "tm"),
+) -> ProfileData:
+    """Gather TE/TM data of many stations (transfer-function Datasets with ``chainage_m``).
+
+    Stations are sorted by chainage; every ``station_step``-th is kept. All
+    stations must share the periods of the first kept one (within 1 %);
+    missing periods become NaN and are dropped from the inversion.
+    """
+    from geoexplore.mt.analysis import rotate_tf
+
+    tfs = sorted(tfs, key=lambda d: float(d.attrs["chainage_m"]))[:: max(station_step, 1)]
+    if len(tfs) < 2:
+        raise ValueError("2D inversion needs at least two stations with a chainage")
+    p0 = tfs[0]["period_s"].values
+    sel = select_periods(p0, per_decade, period_min_s, period_max_s)
+    periods = p0[sel]
+    nf, ns = periods.size, len(tfs)
+    rho = {m: np.full((nf, ns), np.nan) for m in modes}
+    ph = {m: np.full((nf, ns), np.nan) for m in modes}
+    rsd = {m: np.full((nf, ns), np.nan) for m in modes}
+    psd = {m: np.full((nf, ns), np.nan) for m in modes}
+    for k, ds in enumerate(tfs):
+        r = rotate_tf(ds, strike_deg - float(ds.attrs.get("rotation_deg", 0.0)))
+        pk = r["period_s"].values
+        for i, t in enumerate(periods):
+            j = int(np.argmin(np.abs(np.log(pk / t))))
+            if abs(np.log(pk[j] / t)) > 0.01:
+                continue
+            for mode, (a, b) in (("te", (0, 1)), ("tm", (1, 0))):
+                if mode not in modes:
+                    continue
+                z = r["z"].values[j, a, b]
+                e = r["z_err"].values[j, a, b]
+                if not np.isfinite(z) or abs(z) == 0:
+                    continue
+                rel = e / abs(z) if np.isfinite(e) else 0.0
+                rho[mode][i, k] = 0.2 * t * abs(z) ** 2
+                phase = np.degrees(np.angle(z))
+                if mode == "tm" and phase > 0:  # keep TM in the third quadrant (SimPEG convention)
+                    phase -= 360.0
+                ph[mode][i, k] = phase
+                rsd[mode][i, k] = rho[mode][i, k] * max(2 * rel, floor_rho)
+                psd[mode][i, k] = max(np.degrees(np.arcsin(min(rel, 1.0))), floor_phase_deg)
+    return ProfileData(
+        period_s=periods,
+        chainage_m=np.array([float(d.attrs["chainage_m"]) for d in tfs]),
+        station=[str(d.attrs.get("station", k)) for k, d in enumerate(tfs)],
+        rho=rho, phase=ph, rho_sd=rsd, phase_sd=psd, strike_deg=float(strike_deg),
+        elevation_m=np.array([float(d.attrs.get("elevation_m", np.nan)) for d in tfs]),
+        synthetic=int(max(int(d.attrs.get("synthetic", 0)) for d in tfs)),
+        modes=tuple(modes),
+    )
+
+
+def inversion_mesh(
+    chainage_min_m: float,
+    chainage_max_m: float,
+    *,
+    dx_m: float = 500.0,
+    dz_top_m: float = 25.0,
+    dz_growth: float = 1.15,
+    dz_max_m: float = 500.0,
+    core_depth_m: float = 12000.0,
+    margin_m: float = 2000.0,
+) -> Any:
+    """The inversion mesh (see module docstring)."""
+    from geoexplore.mt.mesh2d import depth_nodes, profile_mesh
+
+    zn = depth_nodes(dz_top_m, dz_growth, dz_max_m, core_depth_m)
+    return profile_mesh(chainage_min_m - margin_m, chainage_max_m + margin_m, dx_m, zn)
+
+
+@dataclass
+class Inversion2DResult:
+    mesh: Any
+    active: np.ndarray
+    log_sigma: np.ndarray  # on active cells
+    sensitivity: np.ndarray  # sqrt(sum (J/sd)^2) per active cell / cell area, normalised
+    chi2: dict[str, float]
+    chi2_history: list[float] = field(default_factory=list)
+    iterations: int = 0
+    seconds: float = 0.0
+    predicted: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    n_data: int = 0
+    beta_history: list[float] = field(default_factory=list)
+
+
+def stitched_start(mesh: Any, active: np.ndarray, chainage_m: np.ndarray, models_1d: list[tuple[np.ndarray, np.ndarray]],
+                   default_ohm_m: float = 100.0) -> np.ndarray:
+    """log(sigma) on the active cells from 1D models (top_m, rho) at ``chainage_m``
+    (nearest station laterally; log-resistivity of the layer containing the cell depth)."""
+    cc = mesh.cell_centers[active]
+    depth = -cc[:, 1]
+    out = np.full(cc.shape[0], np.log(1.0 / default_ohm_m))
+    if not models_1d:
+        return out
+    order = np.argsort(chainage_m)
+    ch = np.asarray(chainage_m)[order]
+    mids = (ch[1:] + ch[:-1]) / 2
+    which = np.searchsorted(mids, cc[:, 0])
+    for k, i in enumerate(order):
+        top, rho = models_1d[i]
+        sel = which == k
+        li = np.clip(np.searchsorted(top, depth[sel], side="right") - 1, 0, len(rho) - 1)
+        out[sel] = np.log(1.0 / np.asarray(rho)[li])
+    return out
+
+
+def invert(
+    data: ProfileData,
+    mesh: Any,
+    *,
+    start_log_sigma: np.ndarray | None = None,
+    start_ohm_m: float = 100.0,
+    max_iter: int = 20,
+    chi_factor: float = 1.0,
+    beta0_ratio: float = 10.0,
+    cooling_factor: float = 2.0,
+    cg_maxiter: int = 30,
+    sensitivity_threshold: float = 1e-3,
+    alpha_s: float = 1e-8,
+    log: Any = None,
+) -> Inversion2DResult:
+    """Run the joint TE+TM inversion (see module docstring). Returns the model and its fit."""
+    from simpeg import data as sdata
+    from simpeg import data_misfit, directives, inverse_problem, inversion, optimization, regularization
+
+    from geoexplore.mt.mesh2d import active_cells
+    from geoexplore.mt.simpeg2d import active_mapping, make_simulation, pack, unpack
+
+    t0 = time.time()
+    act = active_cells(mesh)
+    mapping = active_mapping(mesh, act)
+    freqs = 1.0 / data.period_s
+    misfits = []
+    sims = {}
+    keep = {}
+    for mode in data.modes:
+        sim = make_simulation(mesh, mode, freqs, data.chainage_m, mapping=mapping)
+        dobs = pack(data.rho[mode], data.phase[mode])
+        sd = pack(data.rho_sd[mode], data.phase_sd[mode])
+        ok = np.isfinite(dobs) & np.isfinite(sd)
+        dobs = np.where(ok, dobs, 0.0)
+        sd = np.where(ok, sd, 1e30)  # missing data: infinite error (no weight)
+        d = sdata.Data(sim.survey, dobs=dobs, standard_deviation=sd)
+        misfits.append(data_misfit.L2DataMisfit(data=d, simulation=sim))
+        sims[mode] = sim
+        keep[mode] = ok
+    dmis = misfits[0]
+    for m_ in misfits[1:]:
+        dmis = dmis + m_
+    n_data = int(sum(k.sum() for k in keep.values()))
+    m0 = np.full(int(act.sum()), np.log(1.0 / start_ohm_m)) if start_log_sigma is None else np.asarray(start_log_sigma, float)
+    reg = regularization.WeightedLeastSquares(mesh, active_cells=act, alpha_s=alpha_s, alpha_x=1.0, alpha_y=1.0,
+                                              reference_model=m0)
+    opt = optimization.InexactGaussNewton(maxIter=max_iter, maxIterLS=20, cg_maxiter=cg_maxiter, cg_rtol=1e-3)
+    opt.remember("xc")
+    invprob = inverse_problem.BaseInvProblem(dmis, reg, opt)
+
+    class _Log(directives.InversionDirective):
+        def endIter(self) -> None:  # noqa: N802 (SimPEG API)
+            phi_d = float(self.invProb.phi_d)
+            hist.append(phi_d / max(n_data, 1))
+            betas.append(float(self.invProb.beta))
+            if log is not None:
+                log.info("mt2d iteration %d: chi2 %.3f beta %.3g (%.0f s)", self.opt.iter, hist[-1], betas[-1],
+                         time.time() - t0)
+
+    hist: list[float] = []
+    betas: list[float] = []
+    # missing data have sd 1e30: TargetMisfit counts survey.nD; scale chifact so chi2 target is per real datum
+    n_total = int(sum(k.size for k in keep.values()))
+    target = directives.TargetMisfit(chifact=chi_factor * n_data / max(n_total, 1))
+    dirs = [
+        directives.UpdateSensitivityWeights(every_iteration=False, threshold_value=sensitivity_threshold),
+        directives.BetaEstimate_ByEig(beta0_ratio=beta0_ratio, random_seed=1),
+        directives.BetaSchedule(coolingFactor=cooling_factor, coolingRate=1),
+        target,
+        directives.UpdatePreconditioner(update_every_iteration=True),
+        _Log(),
+    ]
+    inv = inversion.BaseInversion(invprob, dirs)
+    m = inv.run(m0)
+    # fit per mode and the sensitivity of the final model
+    chi2 = {}
+    pred = {}
+    sens = np.zeros(m.size)
+    for mode, sim in sims.items():
+        dp = sim.dpred(m)
+        dobs = pack(data.rho[mode], data.phase[mode])
+        sd = pack(data.rho_sd[mode], data.phase_sd[mode])
+        ok = keep[mode]
+        chi2[mode] = float(np.mean(((dp - dobs)[ok] / sd[ok]) ** 2))
+        pred[mode] = unpack(dp, data.period_s.size, data.chainage_m.size)
+        J = sim.getJ(m)
+        sens += np.sum((J[ok] / sd[ok, None]) ** 2, axis=0)
+    area = mesh.cell_volumes[act]
+    sens = np.sqrt(sens) / area
+    sens = sens / np.max(sens)
+    chi2["total"] = float(sum(chi2[k] * keep[k].sum() for k in sims) / max(n_data, 1))
+    return Inversion2DResult(
+        mesh=mesh, active=act, log_sigma=m, sensitivity=sens, chi2=chi2, chi2_history=hist,
+        iterations=len(hist), seconds=time.time() - t0, predicted=pred, n_data=n_data, beta_history=betas,
+    )
+
+
+def image(
+    res: Inversion2DResult,
+    data: ProfileData,
+    *,
+    chainage_m: np.ndarray,
+    depth_m: np.ndarray,
+    mask_threshold: float = 10 ** -2.5,
+    line: str = "mt",
+    elevation_m: np.ndarray | None = None,
+) -> Any:
+    """The ``mt`` image (:func:`geoexplore.core.images.check_image`): resistivity on (depth_m, chainage_m).
+
+    Values are the resistivity of the mesh cell containing each grid point;
+    ``mask`` is True where the normalised sensitivity exceeds ``mask_threshold``
+    and the point is within the station span.
+    """
+    import xarray as xr
+
+    mesh = res.mesh
+    full = np.full(mesh.n_cells, np.nan)
+    full[res.active] = -res.log_sigma / np.log(10.0)  # log10 rho
+    sens = np.full(mesh.n_cells, np.nan)
+    sens[res.active] = res.sensitivity
+    X, Z = np.meshgrid(np.asarray(chainage_m, float), np.asarray(depth_m, float))
+    ix = np.clip(np.searchsorted(mesh.nodes_x, X.ravel()) - 1, 0, mesh.shape_cells[0] - 1)
+    iy = np.clip(np.searchsorted(mesh.nodes_y, -Z.ravel() - 1e-6) - 1, 0, mesh.shape_cells[1] - 1)
+    idx = ix + iy * mesh.shape_cells[0]
+    logrho = full[idx].reshape(X.shape)
+    s = sens[idx].reshape(X.shape)
+    inside = (X >= data.chainage_m.min() - 500) & (X <= data.chainage_m.max() + 500)
+    mask = (s > mask_threshold) & inside
+    if elevation_m is None:
+        elevation_m = np.interp(chainage_m, data.chainage_m, np.nan_to_num(data.elevation_m, nan=0.0))
+    ds = xr.Dataset(
+        {
+            "resistivity_ohm_m": (("depth_m", "chainage_m"), 10.0**logrho, {"units": "ohm-m"}),
+            "mask": (("depth_m", "chainage_m"), mask),
+            "sensitivity": (("depth_m", "chainage_m"), s, {"meaning": "normalised sqrt(sum (J/sd)^2)/cell area"}),
+            "elevation_m": (("chainage_m",), np.asarray(elevation_m, float)),
+            "station_chainage_m": (("station",), data.chainage_m),
+        },
+        coords={"depth_m": np.asarray(depth_m, float), "chainage_m": np.asarray(chainage_m, float),
+                "station": data.station},
+        attrs={
+            "method": "mt", "line": line, "synthetic": int(data.synthetic),
+            "chi2_te": res.chi2.get("te", np.nan), "chi2_tm": res.chi2.get("tm", np.nan),
+            "chi2": res.chi2["total"], "chi2_history": [float(x) for x in res.chi2_history],
+            "iterations": res.iterations, "seconds": float(res.seconds), "n_data": res.n_data,
+            "strike_deg": data.strike_deg, "modes": ",".join(data.modes),
+            "n_cells": int(res.mesh.n_cells), "n_parameters": int(res.active.sum()),
+            "mask_threshold": float(mask_threshold),
+        },
+    )
+    return ds
+
+
+def graben_metrics(img: Any, *, threshold_ohm_m: float = 110.0, centre_m: float = 15000.0, search_from_m: float = 300.0,
+                   depth_for_edges_m: float = 1000.0) -> dict[str, float]:
+    """Fill depth and conductor edges of a resistivity section (for checks against the Siping model).
+
+    * ``fill_depth_m``: at ``centre_m`` the first depth below ``search_from_m``
+      where the resistivity exceeds ``threshold_ohm_m`` (default the geometric
+      mean of fill 6 and basement 2000 ohm-m).
+    * ``edge_left_m`` / ``edge_right_m``: at ``depth_for_edges_m``, the chainages
+      where the resistivity first exceeds the threshold going outwards from the centre.
+    """
+    rho = img["resistivity_ohm_m"]
+    col = rho.sel(chainage_m=centre_m, method="nearest")
+    z = col["depth_m"].values
+    v = col.values
+    below = (z >= search_from_m) & (v > threshold_ohm_m)
+    fill = float(z[np.argmax(below)]) if below.any() else np.nan
+    row = rho.sel(depth_m=depth_for_edges_m, method="nearest")
+    x = row["chainage_m"].values
+    r = row.values
+    c = int(np.argmin(np.abs(x - centre_m)))
+    left = np.flatnonzero(r[: c + 1] > threshold_ohm_m)
+    right = np.flatnonzero(r[c:] > threshold_ohm_m)
+    return {
+        "fill_depth_m": fill,
+        "edge_left_m": float(x[left[-1]]) if left.size else np.nan,
+        "edge_right_m": float(x[c + right[0]]) if right.size else np.nan,
+    }
