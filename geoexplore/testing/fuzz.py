@@ -198,6 +198,7 @@ class Outcome:
     clean_errors: int = 0
     without_position: int = 0
     failures: list[dict[str, Any]] = field(default_factory=list)
+    no_position: list[dict[str, Any]] = field(default_factory=list)  # examples of FileFormatErrors without a position
     seconds: float = 0.0
     seeds: int = 0
 
@@ -211,8 +212,14 @@ def _alarm(signum: int, frame: Any) -> None:
 
 
 def run_format(name: str, n: int, seed: int, shared: Path, *, time_limit_s: float = 20.0, budget_s: float | None = None,
-               max_failures: int = 20) -> Outcome:
-    """Fuzz one format in this process (see :func:`main` for the isolated run)."""
+               max_failures: int = 20, keep_dir: Path | None = None, require_position: bool = True) -> Outcome:
+    """Fuzz one format in this process (see :func:`main` for the isolated run).
+
+    ``keep_dir``: copy every input that failed (or raised an error without a
+    position) there, to reproduce it with the reader alone. With
+    ``require_position`` (the default) a FileFormatError without a position is
+    a failure.
+    """
     from geoexplore.core.errors import FileFormatError, GeoexploreError
 
     t = TARGETS[name]
@@ -223,15 +230,18 @@ def run_format(name: str, n: int, seed: int, shared: Path, *, time_limit_s: floa
     if not seeds:
         return out
     rng = np.random.default_rng(seed)
-    # warm up: the first call pays for imports, which is not the reader's time
+    # warm up on every seed: the first call of each code path pays for imports (mt_metadata takes
+    # tens of seconds on a loaded machine), which is not the reader's time on a mutant
     with tempfile.TemporaryDirectory(prefix=f"fuzz-{name}-warm-") as tmp:
-        warm = Path(tmp) / f"seed{seeds[0][1]}"
-        warm.write_bytes(seeds[0][0])
-        try:
-            reader(str(warm), **dict(t.kwargs))
-        except GeoexploreError:
-            pass
+        for k, (data, suffix) in enumerate(seeds):
+            warm = Path(tmp) / f"seed{k}{suffix}"
+            warm.write_bytes(data)
+            try:
+                reader(str(warm), **dict(t.kwargs))
+            except GeoexploreError:
+                pass
     t0 = time.perf_counter()
+    n_kept = 0
     signal.signal(signal.SIGALRM, _alarm)
     with tempfile.TemporaryDirectory(prefix=f"fuzz-{name}-") as tmp:
         for i in range(n):
@@ -249,10 +259,17 @@ def run_format(name: str, n: int, seed: int, shared: Path, *, time_limit_s: floa
             except GeoexploreError as exc:
                 if path.name not in str(exc):
                     out.failures.append({"mutation": desc, "error": f"{type(exc).__name__}: {exc}", "why": "message does not name the file"})
+                elif isinstance(exc, FileFormatError) and not exc.position:
+                    out.without_position += 1
+                    if len(out.no_position) < 10:
+                        out.no_position.append({"mutation": desc, "error": f"{type(exc).__name__}: {exc}"[:300]})
+                    if require_position:
+                        out.failures.append({"mutation": desc, "error": f"{type(exc).__name__}: {exc}"[:300],
+                                             "why": "FileFormatError without a position"})
+                    else:
+                        out.clean_errors += 1
                 else:
                     out.clean_errors += 1
-                    if isinstance(exc, FileFormatError) and not exc.position:
-                        out.without_position += 1
             except _Timeout:
                 out.failures.append({"mutation": desc, "error": f"no answer within {time_limit_s} s", "why": "hang"})
             except MemoryError:
@@ -263,6 +280,10 @@ def run_format(name: str, n: int, seed: int, shared: Path, *, time_limit_s: floa
                 out.failures.append({"mutation": desc, "error": f"{type(exc).__name__}: {exc}"[:300], "where": where, "why": "uncaught"})
             finally:
                 signal.setitimer(signal.ITIMER_REAL, 0)
+                if keep_dir is not None and (len(out.failures) + out.without_position) > n_kept:
+                    keep_dir.mkdir(parents=True, exist_ok=True)
+                    (keep_dir / path.name).write_bytes(mutant)
+                    n_kept = len(out.failures) + out.without_position
                 path.unlink(missing_ok=True)
             if len(out.failures) >= max_failures:
                 break
@@ -293,14 +314,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--shared", default=str(ROOT.parent / "shared" / "data"), help="the real field-data folder")
     ap.add_argument("--memory-limit-mb", type=int, default=4096)
     ap.add_argument("--budget-s", type=float, help="stop a format after this many seconds")
+    ap.add_argument("--keep", help="folder to copy failing inputs to (with --format, in this process)")
     ap.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
     shared = Path(args.shared)
+    if args.keep:
+        args.in_process = True
     if args.in_process:
         lim = args.memory_limit_mb * 2**20
         resource.setrlimit(resource.RLIMIT_AS, (lim, lim))
         fmt = args.format[0]
-        out = run_format(fmt, args.n, args.seed, shared, budget_s=args.budget_s)
+        out = run_format(fmt, args.n, args.seed, shared, budget_s=args.budget_s, keep_dir=Path(args.keep) if args.keep else None)
         print(json.dumps(out.__dict__))
         return 0
     bad = 0
