@@ -53,5 +53,9 @@ def tf_step(ctx: StepContext, settings: TFStepSettings) -> Any:
     ds.attrs["time_series_file"] = path.name
     with tempfile.TemporaryDirectory() as tmp:
         p = write_edi(ds, Path(tmp) / f"{ds.attrs['station'] or path.stem}.edi")
-        ds.attrs["edi"] = p.read_text()
+        text = p.read_text()
+    if len(text) < 60000:  # HDF5 keeps attributes below 64 kB
+        ds.attrs["edi"] = text
+    else:
+        ds.attrs["edi_note"] = f"EDI text ({len(text)} characters) too large for an attribute; write it with geoexplore.mt.edi.write_edi"
     return ds
