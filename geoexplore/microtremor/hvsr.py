@@ -149,6 +149,10 @@ def combine_horizontals(n: np.ndarray, e: np.ndarray, method: str, azimuth_deg: 
     if method == "azimuth":
         a = np.deg2rad(azimuth_deg)
         return np.abs(np.cos(a) * n + np.sin(a) * e)
+    if method in ("squared_average", "total_horizontal") and np.iscomplexobj(n):
+        # power straight from real and imaginary parts (no hypot)
+        p = np.square(n.real) + np.square(n.imag) + np.square(e.real) + np.square(e.imag)
+        return np.sqrt(0.5 * p if method == "squared_average" else p)
     an, ae = np.abs(n), np.abs(e)
     if method == "squared_average":
         return np.sqrt(0.5 * (an * an + ae * ae))
@@ -207,11 +211,12 @@ def hvsr_windows(
     if starts.size == 0:
         return HvsrCurves(frequency_hz, np.zeros((0, frequency_hz.size)), starts, length, fs_hz)
     spec, df = window_spectra(data, fs_hz, starts, length, detrend=detrend, taper_alpha=taper_alpha, n_fft=n_fft)
-    h = combine_horizontals(spec[:, 0], spec[:, 1], combination, azimuth_deg)
-    v = np.abs(spec[:, 2])
-    ko = KonnoOhmachi(spec.shape[-1], df, frequency_hz, smoothing_b, smoothing_cutoff)
-    sm = ko(np.concatenate([h, v], axis=0))
     nw = starts.size
+    both = np.empty((2 * nw, spec.shape[-1]), dtype=spec.real.dtype)
+    both[:nw] = combine_horizontals(spec[:, 0], spec[:, 1], combination, azimuth_deg)
+    np.abs(spec[:, 2], out=both[nw:])
+    ko = KonnoOhmachi(spec.shape[-1], df, frequency_hz, smoothing_b, smoothing_cutoff)
+    sm = ko(both)
     with np.errstate(divide="ignore", invalid="ignore"):
         hv = sm[:nw].astype(np.float64) / sm[nw:]
     return HvsrCurves(frequency_hz, hv, starts, length, fs_hz, info={"combination": combination})

@@ -106,8 +106,9 @@ def _pyramid_matrix(
     with np.errstate(divide="ignore", invalid="ignore"):
         w = np.where(norm[rows] > 0, w / norm[rows], 0.0)
     cols = m + offsets[np.repeat(level, cnt)]
-    mat = sp.csr_matrix((w, (rows, cols)), shape=(len(fc), int(offsets[-1])))
     n_levels = int(level.max()) + 1 if level.size else 1
+    ncol = int(offsets[n_levels])  # levels above the coarsest one used are never read
+    mat = sp.csr_matrix((w, (rows, cols)), shape=(len(fc), ncol))
     return mat, tuple(int(s) for s in sizes[:n_levels]), mat.astype(np.float32)
 
 
@@ -138,13 +139,10 @@ class KonnoOhmachi:
         if np.any(self.fc_hz <= 0):
             raise ValueError("centre frequencies must be positive")
         self.nf, self.df_hz, self.b, self.cutoff = int(nf), float(df_hz), float(b), cutoff
-        full, self.sizes, self._m32 = _pyramid_matrix(
+        self.matrix, self.sizes, self._m32 = _pyramid_matrix(
             self.nf, self.df_hz, self.fc_hz.tobytes(), self.b, None if cutoff is None else float(cutoff), int(min_blocks)
         )
-        # levels above the coarsest one used are never read: drop their columns
         self._ncol = int(sum(self.sizes))
-        self.matrix = full[:, : self._ncol]
-        self._m32 = self._m32[:, : self._ncol]
 
     def pyramid(self, spectra: np.ndarray) -> np.ndarray:
         """Block means of ``spectra`` (m, nf) at every level used, concatenated: (n_ext, m).
