@@ -526,7 +526,8 @@ def stack(
     """NMO correction with the picked velocities and CMP stack (optionally with residual statics).
 
     Returns the time section: ``amplitude`` (time_s, chainage_m), ``fold``
-    (chainage_m), ``vrms_m_s`` (time_s, chainage_m), ``elevation_m`` and
+    (chainage_m), ``live_fold`` (time_s, chainage_m: traces summed into each
+    sample after the mutes), ``vrms_m_s`` (time_s, chainage_m), ``elevation_m`` and
     ``datum_m`` (chainage_m); attrs ``dt_s``, ``line``, ``synthetic``,
     ``bin_m``, ``datum``, ``replacement_velocity_m_s``.
     """
@@ -555,6 +556,7 @@ def stack(
         {
             "amplitude": (("time_s", "chainage_m"), st[live].T),
             "fold": ("chainage_m", ds["fold"].values[live]),
+            "live_fold": (("time_s", "chainage_m"), fold[live].T),
             "vrms_m_s": (("time_s", "chainage_m"), vr[live].T.astype(np.float32)),
             "elevation_m": ("chainage_m", ds["elevation_m"].values[live]),
             "datum_m": ("chainage_m", ds["datum_m"].values[live]),
@@ -621,6 +623,7 @@ def depth_section(
     v_min_m_s: float = 800.0,
     v_max_m_s: float = 6000.0,
     method: str = "reflection",
+    min_live_fold: float = 3.0,
 ) -> xr.Dataset:
     """Convert a (migrated) time section to depth below the ground surface.
 
@@ -628,6 +631,10 @@ def depth_section(
     ``smooth_time_s``), depth below the datum by integration, then each
     trace is shifted by ``datum - elevation`` so that ``depth_m`` is depth
     below the ground (the contract of :mod:`geoexplore.core.images`).
+    Where fewer than ``min_live_fold`` traces survived the mutes in the
+    stack (``live_fold`` of the time section: the shallow window of short
+    offsets, the line ends) the amplitude is NaN and ``mask`` is False: the
+    data do not constrain the image there.
 
     Returns
     -------
@@ -649,16 +656,22 @@ def depth_section(
     z = np.arange(0.0, max_depth_m + dz_m / 2, dz_m)
     amp = np.full((a.shape[0], z.size), np.nan, np.float32)
     vz = np.full((a.shape[0], z.size), np.nan, np.float32)
+    lf = section["live_fold"].values.T if "live_fold" in section else None
+    live = np.ones((a.shape[0], z.size), bool)
     for k in range(a.shape[0]):
         zb = zd[k] - shift[k]  # depth below ground of each time sample
         amp[k] = np.interp(z, zb, a[k], left=np.nan, right=np.nan)
         vz[k] = np.interp(z, zb, vint[k], left=vint[k, 0], right=np.nan)
+        if lf is not None:
+            live[k] = np.interp(z, zb, lf[k], left=0.0, right=0.0) >= min_live_fold
+    amp = np.where(live, amp, np.nan).astype(np.float32)
     out = xr.Dataset(
         {
             "amplitude": (("depth_m", "chainage_m"), amp.T),
             "velocity_m_s": (("depth_m", "chainage_m"), vz.T),
             "elevation_m": ("chainage_m", section["elevation_m"].values),
             "fold": ("chainage_m", section["fold"].values),
+            "mask": (("depth_m", "chainage_m"), (live & np.isfinite(amp)).T),
         },
         coords={"depth_m": z, "chainage_m": section["chainage_m"].values},
         attrs={"method": method, "line": str(section.attrs.get("line", "")), "synthetic": int(section.attrs.get("synthetic", 0)),

@@ -99,6 +99,7 @@ class DepthSettings(Settings):
     smooth_time_s: float = Field(0.04, ge=0, description="smoothing of RMS velocities in time before Dix (s)")
     v_min_m_s: float = Field(800.0, gt=0, description="lowest interval velocity allowed (m/s)")
     v_max_m_s: float = Field(6000.0, gt=0, description="highest interval velocity allowed (m/s)")
+    min_live_fold: float = Field(3.0, ge=0, description="blank (NaN, mask False) the image where fewer traces survived the mutes")
 
 
 def _apply_statics_inputs(ctx: StepContext, settings: GathersSettings, ds: Any) -> Any:
@@ -239,7 +240,7 @@ def depth_convert(ctx: StepContext, settings: DepthSettings) -> Any:
         zmax = model.lines[ctx.line].max_depth_m if ctx.line in model.lines else None
     out = flow.depth_section(ctx.require("migrated"), max_depth_m=zmax or 400.0, dz_m=settings.dz_m,
                              smooth_time_s=settings.smooth_time_s, v_min_m_s=settings.v_min_m_s,
-                             v_max_m_s=settings.v_max_m_s)
+                             v_max_m_s=settings.v_max_m_s, min_live_fold=settings.min_live_fold)
     out.attrs["line"] = ctx.line
     check_image(out)
     return out

@@ -88,6 +88,11 @@ def reflector_offset(dep, zmin: float, zmax: float, lo: float, hi: float, n_ref:
 def test_siping_depth_section_is_a_reflection_image(processed) -> None:
     dep = processed["depth"]
     assert check_image(dep) == "reflection"
+    # the image is blanked where fewer than 3 traces survived the mutes: the shallow short-offset window
+    mask = dep["mask"].values
+    assert np.array_equal(mask, np.isfinite(dep["amplitude"].values))
+    first_live = dep["depth_m"].values[np.argmax(mask[:, 20:-20], axis=0)]
+    assert 20.0 < np.median(first_live) < 60.0 and mask[200:400].mean() > 0.95
     assert dep.attrs["synthetic"] == 1 and dep.attrs["line"] == "shallow"
     assert dep["chainage_m"].min() <= 21010 and dep["chainage_m"].max() >= 22990
     assert processed["cmp"].attrs["bad_files"] == "[]"
