@@ -102,9 +102,8 @@ def rho_phase_errors(z: Any, z_err: Any, period_s: Any) -> tuple[np.ndarray, np.
     ph = phase_deg(z)
     with np.errstate(divide="ignore", invalid="ignore"):
         rel = np.asarray(z_err, float) / np.abs(z)
-    rho_err = 2.0 * rho * rel
-    ph_err = np.degrees(np.arcsin(np.clip(rel, 0.0, 1.0)))
-    ph_err = np.where(np.isfinite(rel), ph_err, np.nan)
+        rho_err = np.where(np.isfinite(rel), 2.0 * rho * rel, np.nan)
+        ph_err = np.where(np.isfinite(rel), np.degrees(np.arcsin(np.clip(rel, 0.0, 1.0))), np.nan)
     return rho, rho_err, ph, ph_err
 
 
