@@ -36,21 +36,28 @@ def _semblance_sums(data, offsets, velocities, dt, t0, smax):  # pragma: no cove
     num = np.zeros((nv, ns))
     den = np.zeros((nv, ns))
     cnt = np.zeros((nv, ns))
+    idt = 1.0 / dt
+    lim = (1.0 + smax) * (1.0 + smax)
     for iv in nb.prange(nv):
         s2 = 1.0 / (velocities[iv] * velocities[iv])
         for k in range(ntr):
             x2 = offsets[k] * offsets[k]
-            for i in range(ns):
+            # the stretch falls with t0 (constant trial velocity): first live sample, then branch-free
+            i0 = 0
+            if x2 > 0.0:
+                while i0 < ns:
+                    t = t0 + i0 * dt
+                    if t > 0.0 and t * t + x2 * s2 <= lim * t * t:
+                        break
+                    i0 += 1
+            for i in range(i0, ns):
                 t = t0 + i * dt
-                tx = np.sqrt(t * t + x2 * s2)
-                if x2 > 0.0 and (t <= 0.0 or tx > (1.0 + smax) * t):
-                    continue
-                f = (tx - t0) / dt
+                f = (np.sqrt(t * t + x2 * s2) - t0) * idt
                 j = int(f)
-                if j < 0 or j >= ns - 1:
-                    continue
+                if j >= ns - 1:
+                    break
                 w = f - j
-                a = (1.0 - w) * data[k, j] + w * data[k, j + 1]
+                a = data[k, j] + w * (data[k, j + 1] - data[k, j])
                 num[iv, i] += a
                 den[iv, i] += a * a
                 cnt[iv, i] += 1.0
