@@ -56,9 +56,37 @@ def _patched_getJ(self: Any, m: Any, f: Any = None) -> np.ndarray:  # noqa: N802
     return self._Jmatrix
 
 
+def _stored_Jvec(self: Any, m: Any, v: Any, f: Any = None) -> np.ndarray:  # noqa: N802
+    """``J v`` from the stored sensitivity matrix when it belongs to ``m``, else SimPEG's solves."""
+    self.model = m  # clears the stored J if m changed
+    jm = getattr(self, "_Jmatrix", None)
+    if jm is not None:
+        return jm @ np.asarray(v)
+    return type(self).Jvec(self, m, v, f=f)
+
+
+def _stored_Jtvec(self: Any, m: Any, v: Any, f: Any = None) -> np.ndarray:  # noqa: N802
+    """``J^T v`` from the stored sensitivity matrix when it belongs to ``m``, else SimPEG's solves."""
+    self.model = m
+    jm = getattr(self, "_Jmatrix", None)
+    if jm is not None:
+        return jm.T @ np.asarray(v)
+    return type(self).Jtvec(self, m, v, f=f)
+
+
 def patch_getj(sim: Any) -> Any:
-    """Bind the corrected ``getJ`` to ``sim`` (this instance only); returns ``sim``."""
+    """Bind the corrected ``getJ`` to ``sim`` (this instance only) and make ``Jvec``/``Jtvec``
+    use the stored J while the model is unchanged; returns ``sim``.
+
+    The inversion computes J every iteration anyway (Jacobi preconditioner,
+    sensitivity weights); with it stored, each CG step is a dense product
+    instead of 2 x n_freq sparse triangular solves plus SimPEG's Python
+    overhead. The model setter of SimPEG deletes ``_Jmatrix`` whenever the
+    model changes, so a stale J is never used.
+    """
     sim.getJ = _patched_getJ.__get__(sim)
+    sim.Jvec = _stored_Jvec.__get__(sim)
+    sim.Jtvec = _stored_Jtvec.__get__(sim)
     return sim
 
 

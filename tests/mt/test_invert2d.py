@@ -43,10 +43,17 @@ def test_patched_getj_matches_jvec_for_te():
     rng = np.random.default_rng(0)
     m = np.log(1 / 100.0) + 0.3 * rng.standard_normal(int(act.sum()))
     v = rng.standard_normal(m.size)
+    w = rng.standard_normal(sim.survey.nD)
     with blas_threads(1):
+        jv = type(sim).Jvec(sim, m, v)  # SimPEG's own solves
+        jtw = type(sim).Jtvec(sim, m, w)
         J = sim.getJ(m)
-        jv = sim.Jvec(m, v)
+        np.testing.assert_allclose(sim.Jvec(m, v), J @ v)  # the stored-J shortcut
     np.testing.assert_allclose(J @ v, jv, rtol=1e-4, atol=1e-6 * np.abs(jv).max())
+    np.testing.assert_allclose(J.T @ w, jtw, rtol=1e-4, atol=1e-6 * np.abs(jtw).max())
+    # a new model invalidates the stored J
+    sim.model = m + 0.1
+    assert getattr(sim, "_Jmatrix", None) is None
 
 
 def test_profile_data_rotates_to_strike():
