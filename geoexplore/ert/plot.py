@@ -42,7 +42,7 @@ def pseudosection(ax: Any, electrodes: np.ndarray, abmn: np.ndarray, values: np.
         xr_, zr = pseudo_positions(electrodes, removed_abmn[ok])
         ax.scatter(xr_ + offset_m, zr, marker="x", c="#d62728", s=18, linewidths=0.8,
                    label=f"removed ({int(ok.sum())})")
-        ax.legend(loc="lower right", fontsize=7)
+        ax.legend(loc="lower left", fontsize=7)
     ax.set_ylim(max(z.max() if z.size else 1, 1) * 1.05, 0)
     ax.set_xlabel("chainage (m)" if offset_m else "x along line (m)")
     ax.set_ylabel("pseudo-depth (m)")
