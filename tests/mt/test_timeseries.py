@@ -39,8 +39,10 @@ def test_ascii_errors_name_the_line(tmp_path):
     p.write_text("1 2 3 4 5\n1 2 x 4 5\n")
     with pytest.raises(FileFormatError, match="line 2"):
         read_ascii(p)
+    other = p.with_suffix(".xyz")
+    other.write_text("1 2 3 4 5\n")
     with pytest.raises(FileFormatError, match="unknown time-series format"):
-        read_timeseries(p.with_suffix(".xyz").write_text("") and p.with_suffix(".xyz") or p.with_suffix(".xyz"))
+        read_timeseries(other)
 
 
 def _series(n=4000, az=0.0, gap=None):
