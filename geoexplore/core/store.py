@@ -243,15 +243,23 @@ class ProjectStore:
             ``digest`` is filled in if absent.
         """
         provenance = provenance or {}
-        with self.transaction() as tmp:
+        # room for the new results (HDF5 overhead included) is reserved before HDF5 writes a byte:
+        # HDF5 failing half-way through a write (full disk, quota) can leave the library in a state
+        # that crashes the interpreter, so a write that will not fit must fail before it starts
+        nbytes = sum(sum(d.nbytes for d in r.values()) if is_mapping_result(r) else r.nbytes for r in results.values())
+        with self.transaction(reserve_bytes=int(1.5 * nbytes) + 65536) as tmp:
             for key, res in results.items():
                 prov = dict(provenance.get(key, {}))
                 prov.setdefault("digest", result_digest(res))
                 _write_result(tmp, key, res, prov)
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[Path]:
-        """Yield a private copy of the store to write; on success it replaces the store atomically."""
+    def transaction(self, reserve_bytes: int = 0) -> Iterator[Path]:
+        """Yield a private copy of the store to write; on success it replaces the store atomically.
+
+        ``reserve_bytes``: check first that the copy can grow by this much (the space is allocated
+        and released again), so a full disk or a file-size limit is a clean :class:`StoreError`.
+        """
         import h5py
 
         parent = self.path.parent
@@ -269,6 +277,11 @@ class ProjectStore:
             else:
                 with h5py.File(tmp, "w") as f:
                     f.attrs[ROOT_ATTR] = STORE_FORMAT
+            if reserve_bytes > 0:
+                size = tmp.stat().st_size
+                with open(tmp, "rb+") as fh:
+                    os.posix_fallocate(fh.fileno(), 0, size + reserve_bytes)
+                    fh.truncate(size)
             yield tmp
             with open(tmp, "rb+") as fh:
                 os.fsync(fh.fileno())
@@ -279,8 +292,8 @@ class ProjectStore:
                     os.fsync(dfd)
                 finally:
                     os.close(dfd)
-        except OSError as exc:
-            raise StoreError(f"{self.path}: write failed, previous store kept ({exc.strerror or exc})") from None
+        except (OSError, RuntimeError) as exc:  # h5py reports some failed writes as RuntimeError
+            raise StoreError(f"{self.path}: write failed, previous store kept ({getattr(exc, 'strerror', None) or exc})") from None
         finally:
             with contextlib.suppress(OSError):
                 tmp.unlink()
