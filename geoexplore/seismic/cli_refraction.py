@@ -35,7 +35,7 @@ def cmd_pick(args: argparse.Namespace) -> int:
 
     from geoexplore.core.errors import FileFormatError, GeoexploreError
     from geoexplore.seismic import io
-    from geoexplore.seismic.picks import check_reciprocity, pick_shot, read_geometry, table_to_traveltime, write_picks_csv
+    from geoexplore.seismic.picks import check_reciprocity, pick_file, read_geometry, table_to_traveltime, write_picks_csv
     from geoexplore.seismic.refraction_steps import PickSettings
     from geoexplore.seismic.sgt import write_sgt
 
@@ -45,19 +45,21 @@ def cmd_pick(args: argparse.Namespace) -> int:
     except GeoexploreError as exc:
         print(f"ERROR {exc}", file=sys.stderr, flush=True)
         return EXIT_ERROR
-    tables, failed = [], 0
-    for k, path in enumerate(args.shots):
+    tables, failed, next_shot = [], 0, 1
+    for path in args.shots:
         try:
             g = io.read(path)
-            t = pick_shot(g, settings.params(), geometry=geometry, shot=k + 1)
+            t = pick_file(g, settings.params(), geometry=geometry, first_shot=next_shot)
         except GeoexploreError as exc:
             failed += 1
             line = str(exc) if isinstance(exc, FileFormatError) else f"{path}: {exc}"
             print(f"ERROR {line}", file=sys.stderr, flush=True)
             continue
         tables.append(t)
+        n_shots = int(t["shot"].nunique())
+        next_shot += n_shots
         n_use = int(t["use"].sum())
-        print(f"{path}: {len(t)} traces, {n_use} picks used", flush=True)
+        print(f"{path}: {n_shots} shot(s), {len(t)} traces, {n_use} picks used", flush=True)
     if not tables:
         return EXIT_ERROR
     table = check_reciprocity(pd.concat(tables, ignore_index=True))

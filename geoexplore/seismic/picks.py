@@ -105,6 +105,33 @@ def pick_shot(gather: Any, params: PickParams | None = None, *, geometry: Any = 
     })
 
 
+def split_shots(gather: Any) -> list[Any]:
+    """Split a gather holding several shots (SEG-Y/SU files) into one gather per shot.
+
+    Shots are told apart by the field record number ``fldr`` and the source
+    position; a SEG-2 file (one shot) comes back whole.
+    """
+    n = gather.sizes["trace"]
+    if n == 0:
+        return []
+    fl = np.asarray(gather["fldr"].values) if "fldr" in gather.coords else np.zeros(n, int)
+    sx = np.asarray(gather["source_x_m"].values, float) if "source_x_m" in gather.coords else np.zeros(n)
+    sx = np.where(np.isfinite(sx), sx, 0.0)
+    keys = list(zip(fl.tolist(), np.round(sx, 3).tolist(), strict=True))
+    uniq = list(dict.fromkeys(keys))
+    if len(uniq) == 1:
+        return [gather]
+    return [gather.isel(trace=[i for i, k in enumerate(keys) if k == u]) for u in uniq]
+
+
+def pick_file(gather: Any, params: PickParams | None = None, *, geometry: Any = None, first_shot: int = 1) -> Any:
+    """Pick every shot of a file (see :func:`split_shots`); shots numbered from ``first_shot``."""
+    import pandas as pd
+
+    parts = [pick_shot(g, params, geometry=geometry, shot=first_shot + k) for k, g in enumerate(split_shots(gather))]
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=list(COLUMNS))
+
+
 def check_reciprocity(table: Any, *, tol_s: float | None = None, rel_tol: float = 0.05, position_tol_m: float | None = None) -> Any:
     """Flag the poorer pick of every reciprocal pair that disagrees; return a new table.
 
@@ -211,5 +238,6 @@ def table_to_traveltime(table: Any, *, position_tol_m: float | None = None, only
     return TraveltimeData(sensors, label[:n], label[n:], df["t_s"].to_numpy(float), err)
 
 
-__all__ = ["COLUMNS", "GEOMETRY_COLUMNS", "check_reciprocity", "gather_geometry", "pick_shot", "read_geometry",
+__all__ = ["COLUMNS", "GEOMETRY_COLUMNS", "check_reciprocity", "gather_geometry", "pick_file", "pick_shot",
+           "read_geometry", "split_shots",
            "read_picks_csv", "table_to_traveltime", "write_picks_csv"]

@@ -91,10 +91,10 @@ def dataset_to_table(ds: xr.Dataset) -> Any:
 def pick(ctx: StepContext, settings: PickSettings) -> xr.Dataset:
     """Pick first breaks on one shot record (SEG-2, SEG-Y or SU)."""
     from geoexplore.seismic import io
-    from geoexplore.seismic.picks import pick_shot
+    from geoexplore.seismic.picks import pick_file
 
     g = io.read(ctx.item_value)
-    table = pick_shot(g, settings.params())
+    table = pick_file(g, settings.params())
     ds = _pick_dataset(table)
     ds.attrs.update({"source_file": str(ctx.item or ""), "source_path": str(ctx.item_value),
                      "dt_s": float(g.attrs["dt_s"]), "synthetic": int(settings.synthetic)})
@@ -112,10 +112,13 @@ def picks(ctx: StepContext, settings: PicksSettings) -> xr.Dataset:
     items = upstream.items() if isinstance(upstream, dict) else [("", upstream)]
     tables = []
     synthetic = 0
-    for k, (_, ds) in enumerate(sorted(items, key=lambda kv: str(kv[0]))):
+    next_shot = 1
+    for _, ds in sorted(items, key=lambda kv: str(kv[0])):
         synthetic = max(synthetic, int(ds.attrs.get("synthetic", 0)))
         t = dataset_to_table(ds)
-        t["shot"] = k + 1
+        codes, _ = pd.factorize(t["shot"])  # shots of this file, numbered on across files
+        t["shot"] = next_shot + codes
+        next_shot += int(codes.max()) + 1 if len(codes) else 0
         tables.append(t)
     table = pd.concat(tables, ignore_index=True)
     table = check_reciprocity(table, tol_s=settings.reciprocity_tolerance_s, rel_tol=settings.reciprocity_rel_tolerance)

@@ -107,3 +107,24 @@ def test_cli_tomo_writes_model_and_summary(shared_data, tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("z_weigth: 0.3\n")
     assert main(["seismic", "tomo", str(shared_data / "seismic" / "koenigsee.sgt"), "--out", str(out), "--settings", str(bad)]) == 1
+
+
+def test_multi_shot_segy_is_split(siping_dir, tmp_path):
+    """Two synthetic shots in one SEG-Y file: picked as two shots, same picks as from their SEG-2 files."""
+    import xarray as xr
+
+    from geoexplore.seismic import io
+    from geoexplore.seismic.picks import pick_file, pick_shot, split_shots
+
+    files = sorted((siping_dir / "refraction").glob("shot*.seg2"))[4:6]
+    gs = [io.read(f) for f in files]
+    both = xr.concat([g.drop_vars("trace") for g in gs], dim="trace", data_vars="all", coords="different",
+                     compat="equals", combine_attrs="override")
+    p = tmp_path / "two.sgy"
+    io.write(both, p, format="segy")
+    g2 = io.read(p)
+    assert len(split_shots(g2)) == 2
+    t = pick_file(g2)
+    assert sorted(t["shot"].unique()) == [1, 2]
+    ref = pick_shot(gs[1])
+    np.testing.assert_allclose(t[t["shot"] == 2]["t_s"].to_numpy(), ref["t_s"].to_numpy(), atol=1e-9, equal_nan=True)
