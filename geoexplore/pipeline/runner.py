@@ -279,6 +279,8 @@ class _Runner:
         self.single_done: dict[str, str] = {}  # step id -> key
         self.digests: dict[str, str] = {}  # key -> content digest
         self._file_hash: dict[str, str] = {}
+        self.client: Any = None
+        self.figure_futures: list[tuple[Any, ItemRecord, Path]] = []
 
     # inputs -> store keys
     def input_keys(self, ws: WorkflowStep, item: str | None) -> dict[str, Any] | None:
@@ -335,6 +337,7 @@ class _Runner:
         from distributed import as_completed
 
         wf = self.wf
+        self.client = client
         stored = self.store.provenances() if self.resume else {}
         self.digests.update({k: v.get("digest", "") for k, v in stored.items()})
         try:
@@ -393,6 +396,7 @@ class _Runner:
             if futures:
                 for batch in as_completed(list(futures), loop=client.loop, with_results=False).batches():
                     self._collect(ws, batch, futures)
+            self.finish_figures()
             self.write_run_json()
         self.report.finished_utc = _now()
         self.write_run_json()
@@ -445,24 +449,41 @@ class _Runner:
         for rec, res in recs:
             self._mark_done(ws, rec.item, rec.key, provs[rec.key]["digest"])
             if self.figures and ws.spec.figure:
-                rec.figure = self._figure(ws, rec, res)
+                self._figure(ws, rec)
             self.report.items.append(rec)
             self.progress(f"    {rec.item or ws.id}: done in {rec.elapsed_s:.1f} s")
         self.write_run_json()
 
-    def _figure(self, ws: WorkflowStep, rec: ItemRecord, res: Any) -> str | None:
-        from geoexplore.pipeline.step import load_callable
-
+    def _figure(self, ws: WorkflowStep, rec: ItemRecord) -> None:
+        """Draw the result's figure on a worker (reading the result from the store there)."""
         fig_dir = self.out / "figures"
         fig_dir.mkdir(parents=True, exist_ok=True)
         path = fig_dir / (rec.key.replace("/", "__") + ".png")
-        try:
-            load_callable(ws.spec.figure)(res, path)  # type: ignore[arg-type]
-        except Exception as exc:  # a figure must never lose a result
-            log.warning("figure for %s failed: %s", rec.key, exc)
-            self.progress(f"    figure for {rec.key} failed: {_format_error(exc)}")
-            return None
-        return str(path.relative_to(self.out))
+        fut = self.client.submit(draw_figure, ws.spec.figure, str(self.store.path), rec.key, str(path),
+                                 key=f"figure-{rec.key.replace('/', '-')}-{time.monotonic_ns()}", pure=False)
+        self.figure_futures.append((fut, rec, path))
+
+    def finish_figures(self) -> None:
+        """Wait for the figures of a step; a failed figure is reported, never loses a result."""
+        for fut, rec, path in self.figure_futures:
+            try:
+                fut.result()
+                rec.figure = str(path.relative_to(self.out))
+            except Exception as exc:  # noqa: BLE001 - a figure must never stop the run
+                log.warning("figure for %s failed: %s", rec.key, exc)
+                self.progress(f"    figure for {rec.key} failed: {_format_error(exc)}")
+        self.figure_futures = []
+
+
+def draw_figure(figure: str, store_path: str, key: str, out_path: str) -> str:
+    """Draw one stored result's figure (runs on a worker)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from geoexplore.pipeline.step import load_callable
+
+    load_callable(figure)(ProjectStore(store_path).read(key), out_path)
+    return out_path
 
 
 def run_workflow(

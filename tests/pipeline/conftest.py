@@ -14,6 +14,10 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture()
 def work(tmp_path: Path) -> Path:
     """An input folder with the Siping model and two alternative models (one broken)."""
+    return make_work(tmp_path)
+
+
+def make_work(tmp_path: Path) -> Path:
     inp = tmp_path / "input"
     (inp / "models").mkdir(parents=True)
     shutil.copy(ROOT / "data" / "siping" / "model.yaml", inp / "model.yaml")
@@ -81,3 +85,16 @@ def slow_body() -> str:
 @pytest.fixture()
 def write_wf():
     return write_workflow
+
+
+@pytest.fixture(scope="session")
+def undisturbed(tmp_path_factory):
+    """The slow workflow run once on a local cluster without disturbance: (workflow path, digests)."""
+    from geoexplore.core.store import ProjectStore
+    from geoexplore.pipeline.runner import run_workflow
+
+    work = make_work(tmp_path_factory.mktemp("undisturbed"))
+    wf = write_workflow(work, SLOW)
+    report = run_workflow(wf, work / "ref", n_workers=2, figures=False, progress=lambda s: None)
+    assert report.ok
+    return wf, ProjectStore(work / "ref" / "project.h5").digests()

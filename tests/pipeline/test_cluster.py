@@ -49,14 +49,6 @@ def _n_results(out: Path) -> int:
         return 0
 
 
-@pytest.fixture()
-def undisturbed(work, slow_body, write_wf):
-    wf = write_wf(work, slow_body)
-    report = run_workflow(wf, work / "ref", n_workers=2, figures=False, progress=lambda s: None)
-    assert report.ok
-    return wf, ProjectStore(work / "ref" / "project.h5").digests()
-
-
 def test_local_cluster_listens_on_loopback_only():
     with open_client(n_workers=2) as c:
         pids = [os.getpid(), *c.run(os.getpid).values()]
@@ -66,7 +58,7 @@ def test_local_cluster_listens_on_loopback_only():
                     assert conn.laddr.ip in ("127.0.0.1", "::1"), f"pid {pid} listens on {conn.laddr}"
 
 
-def test_external_cluster_with_a_worker_killed(work, undisturbed, tmp_path):
+def test_external_cluster_with_a_worker_killed(undisturbed, tmp_path):
     wf, ref = undisturbed
     sched_file = tmp_path / "scheduler.json"
     procs = [_spawn([str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard", "--scheduler-file", str(sched_file)])]
@@ -100,7 +92,7 @@ def test_external_cluster_with_a_worker_killed(work, undisturbed, tmp_path):
 
 
 @pytest.mark.parametrize("delay_results", [1, 4, 9])
-def test_cli_killed_then_resumed(work, undisturbed, tmp_path, delay_results):
+def test_cli_killed_then_resumed(undisturbed, tmp_path, delay_results):
     wf, ref = undisturbed
     out = tmp_path / "out"
     cli = _spawn([str(BIN / "geoexplore"), "run", str(wf), "--out", str(out), "--workers", "2", "--no-figures"])

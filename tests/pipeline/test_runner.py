@@ -44,7 +44,7 @@ def test_run_isolates_failures_and_resumes(work, small_body, write_wf, client):
     digests = store.digests()
     assert len(digests) == 5
     prov = store.provenance("model/shallow/section/mt")
-    assert prov["settings"] == {"max_depth_m": None, "n_chainage": 201, "n_depth": 101}
+    assert prov["settings"] == {"max_depth_m": None, "n_chainage": 201, "n_depth": 101, "supersample": 1}
     assert prov["inputs"]["model"] == digests["model/shallow/model"]
     assert prov["geoexplore_version"] and prov["time_utc"] and prov["run_key"]
 
