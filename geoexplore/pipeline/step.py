@@ -104,9 +104,23 @@ class StepContext:
     log: logging.Logger = field(default_factory=lambda: logging.getLogger("geoexplore.step"))
 
     def path(self, relative: str | Path) -> Path:
-        """Resolve a path relative to the input directory."""
+        """Resolve a path relative to the input directory.
+
+        A relative path must stay inside the input directory (``../`` or a symbolic link out of it
+        is refused with :class:`WorkflowError`); an absolute path is taken as meant.
+        """
         p = Path(relative)
-        return p if p.is_absolute() else (self.input_dir / p)
+        if p.is_absolute():
+            return p
+        full = self.input_dir / p
+        try:
+            full.resolve().relative_to(Path(self.input_dir).resolve())
+        except ValueError:
+            raise WorkflowError(
+                f"step '{self.step_id}': path '{relative}' leaves the input directory {self.input_dir}; "
+                "use an absolute path to mean it"
+            ) from None
+        return full
 
     def require(self, name: str) -> Any:
         """An input that must be present (raises a clear error otherwise)."""
