@@ -219,16 +219,18 @@ def test_a_symlink_out_of_the_input_dir_is_not_followed(tmp_path):
 
 
 def test_step_settings_paths_stay_inside_the_input_dir(tmp_path):
-    """A setting naming a file (model_file) is resolved inside the input dir at run time."""
-    from geoexplore.pipeline.runner import run_workflow
+    """A setting naming a file (model_file, picks_file, ...) is resolved by ``ctx.path`` inside the input dir."""
+    from geoexplore.pipeline.step import StepContext
 
-    (tmp_path / "model.yaml").write_text((ROOT / "data" / "siping" / "model.yaml").read_text())  # outside input/
-    wf = _wf(tmp_path).read_text().replace("step: model.build\n", "step: model.build\n    settings: {model_file: ../model.yaml}\n")
-    (tmp_path / "wf.yaml").write_text(wf)
-    try:
-        report = run_workflow(tmp_path / "wf.yaml", tmp_path / "out", n_workers=1, figures=False, progress=lambda s: None)
-    except GeoexploreError as exc:  # refused when the workflow is loaded
-        assert "leaves the input directory" in str(exc)
-        return
-    (rec,) = report.items
-    assert rec.status == "failed" and "leaves the input directory" in rec.error
+    inp = tmp_path / "input"
+    inp.mkdir()
+    (inp / "model.yaml").write_text("x: 1\n")
+    (tmp_path / "secret.yaml").write_text("x: 2\n")
+    (inp / "link.yaml").symlink_to(tmp_path / "secret.yaml")
+    ctx = StepContext(step_id="model", input_dir=inp)
+    assert ctx.path("model.yaml") == inp / "model.yaml"
+    assert ctx.path("sub/../model.yaml").resolve() == (inp / "model.yaml").resolve()
+    for escape in ("../secret.yaml", "link.yaml", "../../../etc/passwd"):
+        with pytest.raises(WorkflowError, match="step 'model': path .* leaves the input directory"):
+            ctx.path(escape)
+    assert ctx.path(tmp_path / "secret.yaml") == tmp_path / "secret.yaml"  # absolute: taken as meant
