@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 #: flags a pick can carry (comma-separated in the picks table)
-FLAGS = ("dead", "nopick", "reversed", "repicked", "outlier", "reciprocity", "early", "manual")
+FLAGS = ("dead", "nopick", "reversed", "repicked", "extended", "outlier", "reciprocity", "manual")
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,14 @@ class PickParams:
         Relative consistency tolerance (fraction of the predicted time), added.
     repick : bool
         Re-pick consistency outliers in a narrow window around the prediction.
+    extend : bool
+        Walking outward from the shot, re-pick rejected traces with the lower
+        threshold ``extend_noise_factor`` inside a window around the
+        extrapolation of the accepted picks (flag ``extended``); weak far
+        first breaks are followed without letting the picker jump to a
+        later phase.
+    extend_noise_factor : float
+        Detector threshold (noise RMS) of the extension.
     lowpass_hz : float or None
         Zero-phase low-pass corner (Hz) applied before picking; None: see
         ``auto_lowpass``.
@@ -110,6 +118,8 @@ class PickParams:
     outlier_tolerance_s: float | None = None
     outlier_rel_tolerance: float = 0.05
     repick: bool = True
+    extend: bool = True
+    extend_noise_factor: float = 2.5
 
 
 @dataclass
@@ -687,9 +697,53 @@ def pick_gather(data: np.ndarray, dt_s: float, t0_s: float, offset_m: np.ndarray
     for i in np.flatnonzero(again):
         res.add_flag(int(i), "outlier")
 
+    jump_tol = max(2 * dt_s, 0.02 * T)
     masked = np.where(["outlier" in f for f in res.flags], np.nan, res.t_s)
-    for i in np.flatnonzero(slowness_jump_outliers(off, masked, max(2 * dt_s, 0.02 * T))):
+    for i in np.flatnonzero(slowness_jump_outliers(off, masked, jump_tol)):
         res.add_flag(int(i), "outlier")
+
+    if p.extend:
+        ok = np.array([np.isfinite(res.t_s[i]) and not ({"dead", "outlier", "nopick"} & set(res.flags[i].split(",")))
+                       for i in range(ntr)])
+        for side in (off < 0, off >= 0):
+            idx = np.flatnonzero(side & live)
+            idx = idx[np.argsort(np.abs(off[idx]), kind="stable")]
+            acc: list[int] = []
+            for i in idx:
+                if ok[i]:
+                    acc.append(int(i))
+                    continue
+                if len(acc) < 2:
+                    continue
+                ax = np.abs(off)
+                sl = [(res.t_s[acc[j]] - res.t_s[acc[j - 1]]) / max(ax[acc[j]] - ax[acc[j - 1]], 1e-9)
+                      for j in range(max(1, len(acc) - 3), len(acc))]
+                slope = max(float(np.median(sl)), 0.0)
+                t_last = float(res.t_s[acc[-1]])
+                pred = t_last + slope * (ax[i] - ax[acc[-1]])
+                w = tol + p.outlier_rel_tolerance * pred
+                lo = max(int(lo_k[i]), int(np.ceil((max(t_last, pred - w) - t0_s) / dt_s)))
+                hi = min(int(hi_k[i]), int(np.floor((pred + w - t0_s) / dt_s)) + 1)
+                if hi - lo < 3:
+                    continue
+                if have_noise[i]:
+                    k = _pick_energy(dd[i], lo, hi, sig[i], p.extend_noise_factor, n_s, min(n_before, hi - lo), n_smear, raw[i])
+                else:
+                    k = _pick_one(dd[i], lo, hi, min(n_er, max(3, (hi - lo) // 3)), p.er_threshold, min(n_before, hi - lo), n_after)
+                if k is None or k <= lo or k >= hi - 1:  # a pick on the window edge is the window, not an onset
+                    continue
+                tk = t0_s + k * dt_s
+                if abs(tk - pred) <= w and tk > t_last:
+                    res.t_s[i] = tk
+                    res.snr_db[i] = _snr_db(dd[i], k, n_er * 2)
+                    res.polarity[i] = _first_motion(dd[i], k, n_er)
+                    res.flags[i] = ",".join([f for f in res.flags[i].split(",") if f and f not in ("outlier", "nopick")] + ["extended"])
+                    ok[i] = True
+                    acc.append(int(i))
+        # the extended picks obey the same monotonic / slowness-jump rule
+        masked = np.where(ok, res.t_s, np.nan)
+        for i in np.flatnonzero(slowness_jump_outliers(off, masked, jump_tol)):
+            res.add_flag(int(i), "outlier")
 
     # polarity: correlation with neighbours, majority first-motion sign as fallback
     picked = np.isfinite(res.t_s)
