@@ -159,8 +159,11 @@ def open_client(
     if scheduler:
         try:
             c = Client(scheduler, security=security, timeout="30s", set_as_default=False)
-        except OSError as exc:
-            raise WorkflowError(f"cannot connect to the Dask scheduler at {scheduler}: {exc}") from None
+        except (OSError, TypeError, ValueError) as exc:  # distributed raises TypeError for tls:// without TLS settings
+            hint = ""
+            if str(scheduler).startswith("tls://") and security is None:
+                hint = " (a tls:// scheduler needs the workflow's cluster.security section: ca_file, cert, key)"
+            raise WorkflowError(f"cannot connect to the Dask scheduler at {scheduler}: {exc}{hint}") from None
         try:
             yield c
         finally:
