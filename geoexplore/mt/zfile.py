@@ -118,9 +118,13 @@ def read_zfile(path: str | os.PathLike[str]) -> Any:
             raise FileFormatError(p, f"file ends after {k} of {nfreq} periods", position=f"period block {k + 1}")
         head = lines[i]
         m = re.search(r"period\s*:\s*([-+0-9.eEdD]+)\s+decimation level\s+(\d+)", head)
-        if not m:
+        try:
+            period = float(m.group(1).replace("D", "E").replace("d", "e")) if m else float("nan")
+        except ValueError:
+            period = float("nan")
+        if not m or not np.isfinite(period):
             raise FileFormatError(p, "bad period line", position=f"line {i + 1}")
-        per.append(float(m.group(1)))
+        per.append(period)
         dec.append(int(m.group(2)))
         m2 = re.search(r"number of data point\s+(\d+)", lines[i + 1] if i + 1 < len(lines) else "")
         npts.append(int(m2.group(1)) if m2 else -1)
