@@ -33,6 +33,7 @@ import sys
 import tempfile
 import time
 import traceback
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -199,8 +200,20 @@ class Outcome:
     without_position: int = 0
     failures: list[dict[str, Any]] = field(default_factory=list)
     no_position: list[dict[str, Any]] = field(default_factory=list)  # examples of FileFormatErrors without a position
+    warned: int = 0  # inputs that read but made geoexplore code warn (not failures; listed to be looked at)
+    warnings: list[dict[str, Any]] = field(default_factory=list)
     seconds: float = 0.0
     seeds: int = 0
+
+
+def _note_warnings(out: Outcome, desc: str, caught: list[Any]) -> None:
+    ours = [w for w in caught if f"{os.sep}geoexplore{os.sep}" in str(w.filename)]
+    if ours:
+        out.warned += 1
+        if len(out.warnings) < 10:
+            w = ours[0]
+            out.warnings.append({"mutation": desc, "warning": f"{w.category.__name__}: {w.message}"[:200],
+                                 "where": f"{Path(w.filename).name}:{w.lineno}"})
 
 
 class _Timeout(Exception):
@@ -254,7 +267,10 @@ def run_format(name: str, n: int, seed: int, shared: Path, *, time_limit_s: floa
             out.tried += 1
             signal.setitimer(signal.ITIMER_REAL, time_limit_s)
             try:
-                reader(str(path), **dict(t.kwargs))
+                with warnings.catch_warnings(record=True) as caught:
+                    warnings.simplefilter("always")
+                    reader(str(path), **dict(t.kwargs))
+                _note_warnings(out, desc, caught)
                 out.read_ok += 1
             except GeoexploreError as exc:
                 if path.name not in str(exc):
