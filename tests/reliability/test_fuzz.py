@@ -36,7 +36,8 @@ def fuzz_results(shared_data):
     print("\nfuzz inputs tried per format (seed %d, %.0f s budget each):" % (SEED, BUDGET_S))
     for name, r in results.items():
         print(f"  {name:16s} {r.get('tried', 0):5d} tried, {r.get('read_ok', 0):5d} read, "
-              f"{r.get('clean_errors', 0):5d} clean errors, {len(r.get('failures', []))} failures, {r.get('seconds', 0):.0f} s")
+              f"{r.get('clean_errors', 0):5d} clean errors, {len(r.get('failures', []))} failures, "
+              f"{r.get('warned', 0)} read with a warning, {r.get('seconds', 0):.0f} s")
     print("  total", sum(r.get("tried", 0) for r in results.values()))
     return results
 
