@@ -4,7 +4,8 @@
   existing scheduler (``scheduler="tcp://host:8786"``, optionally with TLS),
   a dask-jobqueue cluster when the workflow has a ``cluster.jobqueue``
   section, or a :class:`distributed.Client` passed in.
-* **What**: steps run in workflow order; a fanned-out step becomes one task
+* **What**: a step runs as soon as the steps it reads from have finished, so
+  independent chains run side by side; a fanned-out step becomes one task
   per item. Tasks load their inputs from the project store on the worker,
   never from the client.
 * **Failures**: a task is retried ``run.retries`` times; a failing item does
@@ -283,6 +284,8 @@ class _Runner:
         self.digests: dict[str, str] = {}  # key -> content digest
         self._file_hash: dict[str, str] = {}
         self.client: Any = None
+        self.stored: dict[str, dict[str, Any]] = {}
+        self.order: dict[str, int] = {}
         self.figure_futures: list[tuple[Any, ItemRecord, Path]] = []
 
     # inputs -> store keys
@@ -336,74 +339,133 @@ class _Runner:
     def write_run_json(self) -> None:
         _atomic_write_text(self.out / "run.json", self.report.to_json())
 
+    @staticmethod
+    def deps(ws: WorkflowStep) -> set[str]:
+        """Step ids a step waits for (its inputs and the step it fans out over)."""
+        d = {r.step_id for r in ws.inputs.values()}
+        if "step" in ws.foreach:
+            d.add(str(ws.foreach["step"]))
+        return d
+
     def run(self, client: Any) -> RunReport:
+        """Run every step as soon as the steps it depends on have finished.
+
+        Independent chains (for example the five methods of a survey) run
+        side by side on the cluster; within a step, items run in parallel.
+        """
         from distributed import as_completed
 
         wf = self.wf
         self.client = client
-        stored = self.store.provenances() if self.resume else {}
-        self.digests.update({k: v.get("digest", "") for k, v in stored.items()})
+        self.stored = self.store.provenances() if self.resume else {}
+        self.digests.update({k: v.get("digest", "") for k, v in self.stored.items()})
         try:
             info = client.scheduler_info()
             self.report.scheduler = info.get("address")
             self.report.n_workers = len(info.get("workers", {}))
         except Exception:  # pragma: no cover - informational only
             pass
-        n_steps = len(wf.steps)
-        for si, ws in enumerate(wf.steps, 1):
-            upstream_items = {k: list(v) for k, v in self.items_done.items()}
-            items = wf.items_for(ws, upstream_items)
-            label = f"[{si}/{n_steps}] {ws.id} ({ws.spec.name})"
-            if ws.spec.fan_out != "none":
-                self.progress(f"{label}: {len(items)} item(s)")
-                self.items_done[ws.id] = {}
-            else:
-                self.progress(label)
-            futures: dict[Any, tuple[str | None, str, dict[str, Any]]] = {}
-            t_sub: dict[Any, float] = {}
-            for item, value in items:
-                key = result_key(ws.package, ws.line, ws.id, item)
-                keys = self.input_keys(ws, item)
-                if keys is None:
-                    missing = [r.step_id for r in ws.inputs.values() if r.step_id not in self.single_done and not self.items_done.get(r.step_id)]
-                    self.report.items.append(
-                        ItemRecord(ws.id, ws.spec.name, item, key, "skipped", error=f"inputs not available (failed upstream: {', '.join(missing) or 'item missing upstream'})")
-                    )
-                    self.progress(f"    {item or ws.id}: skipped, inputs missing")
-                    continue
-                rkey, in_digests = self.run_key(ws, value, keys)
-                prov = stored.get(key)
-                if prov and prov.get("run_key") == rkey:
-                    self._mark_done(ws, item, key, prov.get("digest", ""))
-                    self.report.items.append(ItemRecord(ws.id, ws.spec.name, item, key, "reused"))
-                    continue
-                task = {
-                    "step": ws.spec.name,
-                    "step_id": ws.id,
-                    "settings_json": ws.settings.to_json(),
-                    "item": item,
-                    "item_value": value,
-                    "inputs": keys,
-                    "store": str(self.store.path),
-                    "input_dir": str(wf.input_dir),
-                    "line": ws.line,
-                }
-                meta = {
-                    "run_key": rkey,
-                    "inputs": in_digests,
-                    "item_value": value if not isinstance(value, str) else os.path.relpath(value, wf.input_dir) if os.path.isabs(value) else value,
-                }
-                fut = client.submit(execute_task, task, key=f"{ws.id}-{item or 'all'}-{rkey[:12]}", retries=wf.retries, pure=False)
-                futures[fut] = (item, key, meta)
-                t_sub[fut] = time.perf_counter()
-            if futures:
-                for batch in as_completed(list(futures), loop=client.loop, with_results=False).batches():
-                    self._collect(ws, batch, futures)
-            self.finish_figures()
-            self.write_run_json()
+        self.order = {ws.id: i for i, ws in enumerate(wf.steps, 1)}
+        waiting = list(wf.steps)
+        finished: set[str] = set()
+        pending: dict[str, int] = {}
+        futures: dict[Any, tuple[WorkflowStep, str | None, str, dict[str, Any]]] = {}
+        ac = as_completed([], loop=client.loop, with_results=False)
+
+        def launch_ready() -> None:
+            progressed = True
+            while progressed:
+                progressed = False
+                for ws in list(waiting):
+                    if self.deps(ws) <= finished:
+                        waiting.remove(ws)
+                        new = self._launch(ws, futures)
+                        for fut in new:
+                            ac.add(fut)
+                        if new:
+                            pending[ws.id] = len(new)
+                        else:
+                            finished.add(ws.id)
+                            self._step_finished(ws)
+                            progressed = True
+
+        launch_ready()
+        while pending:
+            batch = ac.next_batch(block=True)
+            self._collect(batch, futures)
+            for fut in batch:
+                ws = futures.pop(fut)[0]
+                pending[ws.id] -= 1
+                if pending[ws.id] == 0:
+                    del pending[ws.id]
+                    finished.add(ws.id)
+                    self._step_finished(ws)
+            launch_ready()
+        self.finish_figures()
         self.report.finished_utc = _now()
         self.write_run_json()
         return self.report
+
+    def _label(self, ws: WorkflowStep) -> str:
+        return f"[{self.order[ws.id]}/{len(self.order)}] {ws.id} ({ws.spec.name})"
+
+    def _step_finished(self, ws: WorkflowStep) -> None:
+        recs = [r for r in self.report.items if r.step_id == ws.id]
+        counts: dict[str, int] = {}
+        for r in recs:
+            counts[r.status] = counts.get(r.status, 0) + 1
+        summary = ", ".join(f"{v} {k}" for k, v in sorted(counts.items())) or "nothing to do"
+        self.progress(f"{self._label(ws)} finished: {summary}")
+        self.write_run_json()
+
+    def _launch(self, ws: WorkflowStep, futures: dict[Any, Any]) -> list[Any]:
+        """Submit the tasks of one step; returns the new futures (reused and skipped items are recorded)."""
+        wf = self.wf
+        upstream_items = {k: list(v) for k, v in self.items_done.items()}
+        items = wf.items_for(ws, upstream_items)
+        if ws.spec.fan_out != "none":
+            self.items_done[ws.id] = {}
+            self.progress(f"{self._label(ws)}: {len(items)} item(s)")
+        else:
+            self.progress(self._label(ws))
+        new = []
+        for item, value in items:
+            key = result_key(ws.package, ws.line, ws.id, item)
+            keys = self.input_keys(ws, item)
+            if keys is None:
+                missing = [r.step_id for r in ws.inputs.values() if r.step_id not in self.single_done and not self.items_done.get(r.step_id)]
+                self.report.items.append(
+                    ItemRecord(ws.id, ws.spec.name, item, key, "skipped",
+                               error=f"inputs not available (failed upstream: {', '.join(missing) or 'item missing upstream'})")
+                )
+                self.progress(f"    {ws.id}/{item or ''}: skipped, inputs missing")
+                continue
+            rkey, in_digests = self.run_key(ws, value, keys)
+            prov = self.stored.get(key)
+            if prov and prov.get("run_key") == rkey:
+                self._mark_done(ws, item, key, prov.get("digest", ""))
+                self.report.items.append(ItemRecord(ws.id, ws.spec.name, item, key, "reused"))
+                continue
+            task = {
+                "step": ws.spec.name,
+                "step_id": ws.id,
+                "settings_json": ws.settings.to_json(),
+                "item": item,
+                "item_value": value,
+                "inputs": keys,
+                "store": str(self.store.path),
+                "input_dir": str(wf.input_dir),
+                "line": ws.line,
+            }
+            meta = {
+                "run_key": rkey,
+                "inputs": in_digests,
+                "item_value": os.path.relpath(value, wf.input_dir) if isinstance(value, str) and os.path.isabs(value) else value,
+            }
+            fut = self.client.submit(execute_task, task, key=f"{ws.id}-{item or 'all'}-{rkey[:12]}", retries=wf.retries, pure=False)
+            futures[fut] = (ws, item, key, meta)
+            new.append(fut)
+        return new
 
     def _mark_done(self, ws: WorkflowStep, item: str | None, key: str, digest: str) -> None:
         self.digests[key] = digest
@@ -412,20 +474,21 @@ class _Runner:
         else:
             self.items_done[ws.id][item] = key  # type: ignore[index]
 
-    def _collect(self, ws: WorkflowStep, batch: list[Any], futures: Mapping[Any, Any]) -> None:
+    def _collect(self, batch: list[Any], futures: Mapping[Any, Any]) -> None:
+        """Write a batch of finished tasks to the store in one transaction."""
         from geoexplore import __version__
 
         results: dict[str, Any] = {}
         provs: dict[str, dict[str, Any]] = {}
-        recs: list[tuple[ItemRecord, Any]] = []
+        recs: list[tuple[WorkflowStep, ItemRecord]] = []
         for fut in batch:
-            item, key, meta = futures[fut]
+            ws, item, key, meta = futures[fut]
             try:
                 out = fut.result()
             except Exception as exc:  # task error, after retries; or a lost worker
                 err = _format_error(exc)
                 self.report.items.append(ItemRecord(ws.id, ws.spec.name, item, key, "failed", error=err))
-                self.progress(f"    {item or ws.id}: FAILED {err}")
+                self.progress(f"    {ws.id}/{item or ''}: FAILED {err}")
                 continue
             res = out["result"]
             digest = result_digest(res)
@@ -445,16 +508,15 @@ class _Runner:
                 "time_utc": _now(),
             }
             results[key] = res
-            rec = ItemRecord(ws.id, ws.spec.name, item, key, "done", elapsed_s=round(out["elapsed_s"], 3))
-            recs.append((rec, res))
+            recs.append((ws, ItemRecord(ws.id, ws.spec.name, item, key, "done", elapsed_s=round(out["elapsed_s"], 3))))
         if results:
             self.store.write(results, provs)  # atomic; raises StoreError on a full disk etc.
-        for rec, res in recs:
+        for ws, rec in recs:
             self._mark_done(ws, rec.item, rec.key, provs[rec.key]["digest"])
             if self.figures and ws.spec.figure:
                 self._figure(ws, rec)
             self.report.items.append(rec)
-            self.progress(f"    {rec.item or ws.id}: done in {rec.elapsed_s:.1f} s")
+            self.progress(f"    {ws.id}/{rec.item or ''}: done in {rec.elapsed_s:.1f} s")
         self.write_run_json()
 
     def _figure(self, ws: WorkflowStep, rec: ItemRecord) -> None:
@@ -467,7 +529,7 @@ class _Runner:
         self.figure_futures.append((fut, rec, path))
 
     def finish_figures(self) -> None:
-        """Wait for the figures of a step; a failed figure is reported, never loses a result."""
+        """Wait for the figures; a failed figure is reported, never loses a result."""
         for fut, rec, path in self.figure_futures:
             try:
                 fut.result()

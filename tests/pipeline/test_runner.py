@@ -40,6 +40,11 @@ def test_run_isolates_failures_and_resumes(work, small_body, write_wf, client):
     # figures for the section step, progress lines per stage, and a summary
     assert (out / "figures" / "model__shallow__section__mt.png").exists()
     assert any(line.startswith("[3/3] section") for line in lines)
+    # steps that do not depend on each other start together: 'alternatives' does not wait for 'model'
+    first_launch = lines.index("[2/3] alternatives (model.load): 3 item(s)")
+    model_done = next(i for i, line in enumerate(lines) if line.startswith("[1/3] model (model.build) finished"))
+    section_start = next(i for i, line in enumerate(lines) if line.startswith("[3/3] section"))
+    assert first_launch < model_done < section_start
     store = ProjectStore(out / "project.h5")
     digests = store.digests()
     assert len(digests) == 5
