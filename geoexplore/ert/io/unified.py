@@ -82,7 +82,7 @@ def read(path: str | os.PathLike[str]) -> ERTData:
         ln, v, _ = items[pos]
         pos += 1
         t = tokens(v)
-        if len(t) != 1 or not t[0].lstrip("+").isdigit():
+        if len(t) != 1 or not (t[0].lstrip("+").isdigit() and t[0].isascii()):  # '²'.isdigit() is True
             raise FileFormatError(path, f"expected the {what} (one integer), got {v!r}", position=f"line {ln}")
         return int(t[0]), ln
 
