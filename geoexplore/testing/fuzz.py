@@ -15,6 +15,7 @@ Run it from the command line (each format in its own process)::
 
     python -m geoexplore.testing.fuzz --shared ../shared/data --n 20000 --seed 1     # the long run
     python -m geoexplore.testing.fuzz --format segy --n 500                           # one format
+    python -m geoexplore.testing.fuzz --format edi --n 500 --keep /tmp/edi-bad       # keep failing inputs
 
 It prints one JSON line per format: inputs tried, clean errors, successes and
 the failures (mutation, exception, message).
@@ -335,6 +336,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     shared = Path(args.shared)
     if args.keep:
+        if not args.format or len(args.format) != 1:
+            ap.error("--keep needs exactly one --format")
         args.in_process = True
     if args.in_process:
         lim = args.memory_limit_mb * 2**20
