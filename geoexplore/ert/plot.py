@@ -91,11 +91,11 @@ def section(ax: Any, img: Any, *, show_mask: bool = True, norm: Any = None, elev
     elev = img["elevation_m"].values
     Y = (elev[None, :] - dep[:, None]) if elevation else np.broadcast_to(dep[:, None], rho.shape)
     X = np.broadcast_to(ch[None, :], rho.shape)
-    faded = np.where(mask, np.nan, rho)
     shown = np.where(mask, rho, np.nan) if show_mask else rho
-    if show_mask:
-        ax.pcolormesh(X, Y, faded, cmap=CMAP, norm=norm, shading="gouraud", alpha=0.35)
-    pm = ax.pcolormesh(X, Y, shown, cmap=CMAP, norm=norm, shading="gouraud")
+    kw = {"cmap": CMAP, "norm": norm, "shading": "nearest", "linewidth": 0, "antialiased": False, "rasterized": True}
+    if show_mask:  # the whole model faded underneath, the reliable part on top
+        ax.pcolormesh(X, Y, rho, alpha=0.3, **kw)
+    pm = ax.pcolormesh(X, Y, shown, **kw)
     if show_mask and "doi_index" in img:
         thr = float(img.attrs.get("doi_threshold", 0.2))
         ax.contour(X, Y, img["doi_index"].values, levels=[thr], colors="white", linewidths=0.8, linestyles="--")
