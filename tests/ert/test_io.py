@@ -86,9 +86,11 @@ def test_unified_reader_matches_pygimli(shared_data, name):
         v = np.asarray(g[tok], float)
         if np.any(v):
             np.testing.assert_allclose(d.data[col].to_numpy(float), v, rtol=1e-12)
-    # analytic geometric factors equal pyGIMLi's analytic ones (straight-line distances)
-    k = np.asarray(ert.createGeometricFactors(g, numerical=False), float)
-    np.testing.assert_allclose(geometric_factors(d.electrodes, d.abmn()), k, rtol=1e-10)
+    # on flat ground our analytic K equals pyGIMLi's (pyGIMLi's analytic K treats electrodes with z != 0 as
+    # buried, with image sources, so over topography the two differ by design)
+    if not d.has_topography:
+        k = np.asarray(ert.createGeometricFactors(g, numerical=False), float)
+        np.testing.assert_allclose(geometric_factors(d.electrodes, d.abmn()), k, rtol=1e-10)
 
 
 def test_res2dinv_details(shared_data):
