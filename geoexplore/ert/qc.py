@@ -281,7 +281,8 @@ class QCReport:
     geometric_factors: str
 
     def summary(self) -> dict[str, Any]:
-        reasons = self.removed["reason"].astype(str).str.replace(r"\(.*\)|[\d.]+ %", "", regex=True).str.strip()
+        reasons = (self.removed["reason"].astype(str).str.replace(r"\(.*\)|[\d.]+ %|[+-]?[\d.]+|[<>=]", "", regex=True)
+                   .str.replace(r"\s+", " ", regex=True).str.strip())
         m = self.reciprocals.model if self.reciprocals else None
         return {
             "n_read": self.n_read, "n_used": self.n_used, "n_removed": int(len(self.removed)),
