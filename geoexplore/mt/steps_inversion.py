@@ -115,6 +115,7 @@ class Invert2DSettings(Settings):
     floor_phase_deg: float = Field(1.43, ge=0, lt=45, description="error floor on phase (deg)")
     dx_m: float = Field(500.0, gt=0, description="core cell width along the profile (m)")
     dz_top_m: float = Field(25.0, gt=0, description="thickness of the top ground cell (m)")
+    dz_max_m: float = Field(500.0, gt=0, description="largest cell thickness in the core mesh (m)")
     core_depth_m: float = Field(12000.0, gt=0, description="depth of the core mesh (m)")
     warm_start: bool = Field(True, description="start from the stitched 1D models (needs the models1d input)")
     start_ohm_m: float = Field(100.0, gt=0, description="start half-space when not warm-starting (ohm-m)")
@@ -182,7 +183,8 @@ def run_invert2d(tfs: list[Any], settings: Invert2DSettings, *, model: Any = Non
         floor_phase_deg=settings.floor_phase_deg, modes=tuple(settings.modes),
     )
     mesh = inversion_mesh(data.chainage_m.min(), data.chainage_m.max(), dx_m=settings.dx_m,
-                          dz_top_m=settings.dz_top_m, core_depth_m=settings.core_depth_m)
+                          dz_top_m=settings.dz_top_m, dz_max_m=settings.dz_max_m,
+                          core_depth_m=settings.core_depth_m)
     start = None
     if settings.warm_start and models1d:
         from geoexplore.mt.mesh2d import active_cells
