@@ -64,7 +64,7 @@ def cmd_invert1d(args: argparse.Namespace) -> int:
         attrs["source_file"] = str(f)
         ds = result_dataset(res, data, attrs)
         ds.attrs["rms_history"] = ",".join(f"{x:.4g}" for x in res.rms_history)
-        ds.to_netcdf(out / f"{name}_1d.nc", engine="h5netcdf", invalid_netcdf=True)
+        ds.to_netcdf(out / f"{name}_1d.nc", engine="h5netcdf")
         np.savetxt(out / f"{name}_1d.csv", np.c_[res.top_m, res.resistivity_ohm_m], delimiter=",",
                    header="top_m,resistivity_ohm_m", comments="", fmt="%.6g")
         if not args.no_figures:

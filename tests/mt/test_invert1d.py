@@ -71,3 +71,22 @@ def test_modes_and_bad_input():
     ds2 = ds.isel(period_s=slice(0, 2))
     with pytest.raises(ValueError):
         data_from_tf(ds2)
+
+
+def test_cli_invert1d_batch_with_a_broken_file(tmp_path, siping_dir, capsys):
+    """`geoexplore mt invert1d`: one model per good file, one error line naming the bad file, exit 3."""
+    import xarray as xr
+
+    from geoexplore.cli import main
+
+    good = siping_dir / "mt" / "edi" / "SP15.edi"
+    bad = tmp_path / "cut.edi"
+    bad.write_text(good.read_text()[:2000])
+    code = main(["mt", "invert1d", str(good), str(bad), "--out", str(tmp_path / "out"), "--no-figures"])
+    assert code == 3
+    err = capsys.readouterr().err
+    assert "cut.edi" in err and err.count("\n") == 1
+    ds = xr.load_dataset(tmp_path / "out" / "SP15_1d.nc", engine="h5netcdf")
+    assert ds.attrs["rms"] < 1.5 and ds["resistivity_ohm_m"].size == 40
+    top, rho = np.loadtxt(tmp_path / "out" / "SP15_1d.csv", delimiter=",", skiprows=1).T
+    np.testing.assert_allclose(rho, ds["resistivity_ohm_m"].values, rtol=1e-5)
