@@ -290,22 +290,27 @@ class _Runner:
 
     # inputs -> store keys
     def input_keys(self, ws: WorkflowStep, item: str | None) -> dict[str, Any] | None:
+        """Store keys of a task's inputs; None if a required input is unavailable.
+
+        An optional input (``<id>?`` in the workflow) whose step failed is left
+        out, and the step runs on what exists.
+        """
         keys: dict[str, Any] = {}
         for name, ref in ws.inputs.items():
+            found: Any = None
             if ref.step_id in self.single_done:
-                keys[name] = self.single_done[ref.step_id]
+                found = self.single_done[ref.step_id]
             elif ref.step_id in self.items_done:
                 done = self.items_done[ref.step_id]
                 if ref.same_item:
-                    if item not in done:
-                        return None
-                    keys[name] = done[item]
-                else:
-                    if not done:
-                        return None
-                    keys[name] = dict(done)
-            else:
+                    found = done.get(item)  # type: ignore[arg-type]
+                elif done:
+                    found = dict(done)
+            if found is None:
+                if ref.optional:
+                    continue
                 return None
+            keys[name] = found
         return keys
 
     def item_hash(self, ws: WorkflowStep, value: Any) -> str:

@@ -18,7 +18,7 @@ Schema (see workflows/siping-segment.yaml)::
         step: model.section
         line: mt                      # optional, overrides the default line
         foreach: {items: [mt, shallow]}   # or {glob: "mt/*.edi"} or {step: <id>}
-        inputs: {model: model}        # name -> step id, or "<id>[item]" for the same item
+        inputs: {model: model}        # name -> step id, "<id>[item]" for the same item, "<id>?" if optional (quote it)
         settings: {...}
 
 Validation happens before anything runs; every error names the workflow
@@ -44,7 +44,7 @@ STEP_KEYS = ("id", "step", "settings", "inputs", "foreach", "line", "description
 RUN_KEYS = ("retries",)
 CLUSTER_KEYS = ("jobqueue", "security")
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
-_REF = re.compile(r"^(?P<id>[A-Za-z][A-Za-z0-9_\-]*)(?P<same>\[item\])?$")
+_REF = re.compile(r"^(?P<id>[A-Za-z][A-Za-z0-9_\-]*)(?P<same>\[item\])?(?P<opt>\?)?$")
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,7 @@ class InputRef:
 
     step_id: str
     same_item: bool = False
+    optional: bool = False  # "<id>?": the step runs without it when it failed
 
 
 @dataclass
@@ -224,7 +225,7 @@ def load_workflow(path: str | os.PathLike[str], *, input_dir: str | os.PathLike[
         for name, ref in raw_inputs.items():
             m = _REF.match(str(ref))
             if not m:
-                raise _fail(p, f"{where}.inputs.{name}: '{ref}' is not a step id or '<id>[item]'")
+                raise _fail(p, f"{where}.inputs.{name}: '{ref}' is not a step id, '<id>[item]' or '<id>?'")
             if m["id"] not in seen:
                 close = difflib.get_close_matches(m["id"], list(seen), n=1)
                 hint = f" (did you mean '{close[0]}'?)" if close else ""
@@ -232,7 +233,7 @@ def load_workflow(path: str | os.PathLike[str], *, input_dir: str | os.PathLike[
                     p,
                     f"{where}.inputs.{name}: '{m['id']}' is not an earlier step{hint}; earlier steps: {', '.join(seen) or '(none)'}",
                 )
-            inputs[str(name)] = InputRef(m["id"], bool(m["same"]))
+            inputs[str(name)] = InputRef(m["id"], bool(m["same"]), bool(m["opt"]))
         foreach = raw.get("foreach") or {}
         if not isinstance(foreach, dict):
             raise _fail(p, f"{where}.foreach must be a mapping with glob, items or step")

@@ -125,3 +125,14 @@ def test_cli_version_and_info(capsys):
     out = capsys.readouterr().out
     assert "pygimli" in out and "cpus" in out and "memory" in out
     assert os.cpu_count()
+
+
+def test_optional_input_lets_a_step_run_on_what_exists(work, small_body, write_wf, client):
+    # the 'model' step fails (missing file); 'section' takes it as optional and so runs (and fails on its own terms),
+    # while a required input would have skipped it
+    body = small_body.replace("    step: model.build\n", "    step: model.build\n    settings: {model_file: nowhere.yaml}\n")
+    opt = body.replace("inputs: {model: model}", 'inputs: {model: "model?"}')
+    report = run_workflow(write_wf(work, opt, name="opt.yaml"), work / "out-opt", client=client, progress=lambda s: None)
+    st = {(r.step_id, r.item): r for r in report.items}
+    assert st[("section", "mt")].status == "failed"
+    assert "input 'model' is missing" in st[("section", "mt")].error
