@@ -35,6 +35,7 @@ def test_files_are_real_format_labelled_and_small(survey, siping_model, siping_d
     assert "dipole-dipole" in arrays and "schlumberger" in arrays
 
 
+@pytest.mark.slow
 def test_inversion_places_f3_within_two_spacings(survey, siping_model):
     """Invert both arrays (workflow settings); the conductive damage zone of F3 lies within
     2 electrode spacings of the model's fault plane at the depth of the band."""
