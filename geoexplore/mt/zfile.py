@@ -128,6 +128,8 @@ def read_zfile(path: str | os.PathLike[str]) -> Any:
         dec.append(int(m.group(2)))
         m2 = re.search(r"number of data point\s+(\d+)", lines[i + 1] if i + 1 < len(lines) else "")
         npts.append(int(m2.group(1)) if m2 else -1)
+        if dec[-1] >= 2**63 or npts[-1] >= 2**63:  # stored as int64
+            raise FileFormatError(p, "decimation level or number of data points out of range", position=f"line {i + 1}")
         j = i + 2
         need = j + 1 + nout + 1 + 2 + 1 + nout
         if need > len(lines):
