@@ -22,12 +22,14 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import json
 import logging
 import os
 import socket
 import time
 import traceback
+import warnings
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -121,7 +123,16 @@ def execute_task(task: dict[str, Any]) -> Any:
         line=task["line"],
     )
     t0 = time.perf_counter()
-    result = spec(ctx, settings)
+    # third-party codes print progress tables (SimPEG) and warnings: keep them out of the run's
+    # output, in the worker's log at debug level
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf), warnings.catch_warnings():
+        warnings.simplefilter("ignore", category=DeprecationWarning)
+        warnings.filterwarnings("ignore", message=".*SparseEfficiencyWarning.*")
+        warnings.filterwarnings("ignore", message="splu converted its input to CSC format")
+        result = spec(ctx, settings)
+    if buf.getvalue():
+        log.debug("%s %s printed:\n%s", task["step_id"], task["item"] or "", buf.getvalue()[-20000:])
     _check_result(spec.name, result)
     return {"result": result, "elapsed_s": time.perf_counter() - t0, "worker": socket.gethostname()}
 
