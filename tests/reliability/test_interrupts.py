@@ -112,7 +112,7 @@ def _kill_resume_chain(reference, tmp_path, n_kills: int, seed: int) -> list[tup
     rng = np.random.default_rng(seed)
     history = []
     for k in range(n_kills):
-        delay = float(rng.uniform(0.1, 1.0)) * elapsed
+        delay = float(rng.uniform(0.05, 0.8)) * elapsed
         cli = _spawn(_run_cmd(wf, out, *(["--resume"] if k else [])))
         try:
             time.sleep(delay)
@@ -151,7 +151,7 @@ def test_cli_killed_many_times_at_random_moments(reference, tmp_path):
         kills += _kill_resume_chain(reference, tmp_path / f"chain{seed}", n_kills=3, seed=seed)
     interrupted = sum(k[2] == "interrupted" for k in kills)
     print(f"{len(kills)} kills in all, {interrupted} of them before the run had finished")
-    assert interrupted >= 6
+    assert interrupted >= 5
 
 
 # -- full disk ---------------------------------------------------------------------------------------
