@@ -13,7 +13,6 @@ returns an exit code.
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import logging
 import os
@@ -194,13 +193,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", default="figures", help="folder for the figures")
     p.set_defaults(func=cmd_figure)
 
-    for mod in COMMAND_MODULES:
-        try:
-            m = importlib.import_module(mod)
-        except ModuleNotFoundError as exc:
-            if exc.name == mod:
-                continue
-            raise
+    from geoexplore.core.plugins import present
+
+    for m in present(COMMAND_MODULES):
         m.add_commands(sub)
     return parser
 

@@ -14,7 +14,6 @@ Other MT commands are added by ``geoexplore.mt.cli_inversion`` through its
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from typing import Any
 
@@ -139,13 +138,9 @@ def add_commands(sub: Any) -> None:
     q.add_argument("--periods", type=int, default=5, help="how many periods to show per file (default 5)")
     q.set_defaults(func=cmd_info)
 
-    for mod in PARTS:
-        try:
-            m = importlib.import_module(mod)
-        except ModuleNotFoundError as exc:
-            if exc.name == mod:
-                continue
-            raise
+    from geoexplore.core.plugins import present
+
+    for m in present(PARTS):
         m.add_subcommands(group)
 
 

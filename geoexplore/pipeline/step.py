@@ -173,12 +173,10 @@ def step(
 
 
 def _load_all() -> None:
-    for mod in STEP_MODULES:
-        try:
-            importlib.import_module(mod)
-        except ModuleNotFoundError as exc:
-            if exc.name != mod:  # a real missing dependency inside the module
-                raise
+    from geoexplore.core.plugins import present
+
+    for _ in present(STEP_MODULES):
+        pass
 
 
 def get_step(name: str) -> StepSpec:
@@ -187,11 +185,9 @@ def get_step(name: str) -> StepSpec:
         pkg = name.split(".", 1)[0]
         mod = f"geoexplore.{pkg}.steps"
         if mod in STEP_MODULES:
-            try:
-                importlib.import_module(mod)
-            except ModuleNotFoundError as exc:
-                if exc.name != mod:
-                    raise
+            from geoexplore.core.plugins import import_if_present
+
+            import_if_present(mod)
     if name not in _REGISTRY:
         _load_all()
     if name not in _REGISTRY:

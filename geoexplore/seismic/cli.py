@@ -6,8 +6,6 @@ Sub-commands live in the modules listed in :data:`PARTS`; each has
 
 from __future__ import annotations
 
-import argparse
-import importlib
 from typing import Any
 
 PARTS = ("geoexplore.seismic.cli_io", "geoexplore.seismic.cli_reflection", "geoexplore.seismic.cli_refraction")
@@ -17,14 +15,10 @@ def add_commands(sub: Any) -> None:
     p = sub.add_parser("seismic", help="seismic files, reflection processing, refraction picking and tomography")
     group = p.add_subparsers(dest="seismic_command", metavar="SEISMIC_COMMAND")
     p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
-    for mod in PARTS:
-        try:
-            m = importlib.import_module(mod)
-        except ModuleNotFoundError as exc:
-            if exc.name == mod:
-                continue
-            raise
+    from geoexplore.core.plugins import present
+
+    for m in present(PARTS):
         m.add_subcommands(group)
 
 
-__all__ = ["add_commands", "argparse"]
+__all__ = ["add_commands"]
