@@ -15,7 +15,7 @@ Run it from the command line (each format in its own process)::
 
     python -m geoexplore.testing.fuzz --shared ../shared/data --n 20000 --seed 1     # the long run
     python -m geoexplore.testing.fuzz --format segy --n 500                           # one format
-    python -m geoexplore.testing.fuzz --format edi --n 500 --keep /tmp/edi-bad       # keep failing inputs
+    python -m geoexplore.testing.fuzz --format edi --n 500 --keep edi-bad       # keep failing inputs
 
 It prints one JSON line per format: inputs tried, clean errors, successes and
 the failures (mutation, exception, message).
