@@ -29,7 +29,16 @@ STATION_COLUMNS = ("station", "chainage_m", "x_m", "y_m", "elevation_m")
 LOG_COLUMNS = ("ffid", "file", "source_station", "first_channel_station", "station_increment", "n_channels")
 
 
-def _read_csv(path: str | os.PathLike[str], columns: tuple[str, ...], numeric: tuple[str, ...]) -> dict[str, np.ndarray]:
+def _read_csv(
+    path: str | os.PathLike[str],
+    columns: tuple[str, ...],
+    numeric: tuple[str, ...],
+    check: Any = None,
+) -> dict[str, np.ndarray]:
+    """Read a CSV table (``#`` comments allowed) into arrays; errors name the file and line.
+
+    ``check(column, value)`` may return a message for an invalid numeric value.
+    """
     p = Path(path)
     try:
         text = p.read_text()
@@ -57,6 +66,9 @@ def _read_csv(path: str | os.PathLike[str], columns: tuple[str, ...], numeric: t
                     raise FileFormatError(p, f"column {c}: not a number: {v!r}", position=f"line {n}") from None
                 if not np.isfinite(x):
                     raise FileFormatError(p, f"column {c}: not finite: {v!r}", position=f"line {n}")
+                bad = check(c, x) if check is not None else None
+                if bad:
+                    raise FileFormatError(p, f"column {c}: {bad}", position=f"line {n}")
                 out[c].append(x)
             else:
                 out[c].append(v)

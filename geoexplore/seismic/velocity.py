@@ -294,36 +294,19 @@ def write_picks(path: str | os.PathLike[str], picks: dict[str, Any]) -> None:
 
 def read_picks(path: str | os.PathLike[str]) -> dict[str, np.ndarray]:
     """Read a picks table CSV; raise :class:`FileFormatError` naming the line on bad content."""
-    p = Path(path)
-    try:
-        text = p.read_text()
-    except OSError as exc:
-        raise FileFormatError(p, f"cannot read: {exc.strerror}") from None
-    lines = [(n, ln) for n, ln in enumerate(text.splitlines(), 1) if ln.strip() and not ln.lstrip().startswith("#")]
-    if not lines:
-        raise FileFormatError(p, "empty picks table", position="line 1")
-    n0, header = lines[0]
-    cols = [c.strip() for c in header.split(",")]
-    missing = [c for c in PICK_COLUMNS if c not in cols]
-    if missing:
-        raise FileFormatError(p, f"missing column(s) {missing}; need {list(PICK_COLUMNS)}", position=f"line {n0}")
-    out: dict[str, list[float]] = {c: [] for c in PICK_COLUMNS}
-    for n, ln in lines[1:]:
-        vals = [x.strip() for x in ln.split(",")]
-        if len(vals) != len(cols):
-            raise FileFormatError(p, f"expected {len(cols)} values, got {len(vals)}", position=f"line {n}")
-        for c in PICK_COLUMNS:
-            try:
-                x = float(vals[cols.index(c)])
-            except ValueError:
-                raise FileFormatError(p, f"column {c}: not a number: {vals[cols.index(c)]!r}", position=f"line {n}") from None
-            if not np.isfinite(x) or (c in ("time_s", "vrms_m_s") and (x < 0 or (c == "vrms_m_s" and x == 0))):
-                raise FileFormatError(p, f"column {c}: invalid value {x}", position=f"line {n}")
-            out[c].append(x)
-    res = {c: np.asarray(v, float) for c, v in out.items()}
+    from geoexplore.seismic.geometry import _read_csv
+
+    def check(column: str, x: float) -> str | None:
+        if column == "time_s" and x < 0:
+            return f"invalid value {x}"
+        if column == "vrms_m_s" and x <= 0:
+            return f"invalid value {x}"
+        return None
+
+    res = {c: a.astype(float) for c, a in _read_csv(path, PICK_COLUMNS, PICK_COLUMNS, check).items()}
     res["cdp"] = res["cdp"].astype(np.int64)
     if res["cdp"].size == 0:
-        raise FileFormatError(p, "no picks", position=f"line {n0}")
+        raise FileFormatError(Path(path), "no picks", position="line 2")
     return res
 
 
