@@ -174,7 +174,7 @@ def invert(data: ERTData, settings: Any = None, *, mesh: Any = None) -> Inversio
     if s.doi:
         from geoexplore.ert.doi import doi_index
 
-        result.doi_index = doi_index(data, s, mesh=mesh, model=result.resistivity_ohm_m)
+        result.doi_index = doi_index(data, s, mgr)
     result.elapsed_s = time.perf_counter() - t0
     return result
 
@@ -222,14 +222,39 @@ def surface_elevation(data: ERTData, x: np.ndarray) -> np.ndarray:
     return np.interp(x, ex, ez[idx])
 
 
+def pseudosection_extent(data: ERTData, x: np.ndarray, depth: np.ndarray) -> np.ndarray:
+    """Cells (depth x position) inside the lateral extent of the data at their depth.
+
+    At depth z the model is constrained laterally only between the first and
+    the last midpoint of the data whose pseudo-depth (Edwards 1977 median
+    depth of investigation) reaches z; outside, it is extrapolated by the
+    regularisation (the trapezoid of the pseudosection). Below the deepest
+    datum the extent of the deepest data applies.
+    """
+    from geoexplore.ert.geometric import pseudo_positions
+
+    mid, pz = pseudo_positions(data.electrodes, data.abmn())
+    ok = np.isfinite(mid) & np.isfinite(pz)
+    mid, pz = mid[ok], pz[ok]
+    out = np.zeros((len(depth), len(x)), bool)
+    if not mid.size:
+        return out
+    deepest = pz.max()
+    for i, z in enumerate(depth):
+        sel = pz >= min(z, deepest)
+        out[i] = (x >= mid[sel].min()) & (x <= mid[sel].max())
+    return out
+
+
 def to_image(result: InversionResult, settings: Any = None, *, line: str = "profile", synthetic: bool = False,
              doi_threshold: float | None = None, coverage_threshold: float | None = None) -> Any:
     """The ``ert`` image: resistivity on a regular (depth below surface, chainage) grid.
 
     Values are interpolated linearly in log10 between cell centres (cells of
     the parameter domain only; NaN outside it). ``mask`` is True where the
-    model is inside the domain, the DOI index is at most ``doi_threshold``
-    and the coverage is above ``coverage_threshold``.
+    model is inside the domain, the DOI index is at most ``doi_threshold``,
+    the coverage is above ``coverage_threshold`` and (``mask_pseudosection``)
+    the cell lies within the lateral extent of the data at its depth.
     """
     import xarray as xr
     from scipy.interpolate import LinearNDInterpolator
@@ -275,6 +300,8 @@ def to_image(result: InversionResult, settings: Any = None, *, line: str = "prof
 
             doi_grid[shallow] = NearestNDInterpolator(pts, result.doi_index)(grid_pts[shallow.ravel()])
         mask &= np.nan_to_num(doi_grid, nan=1.0) <= doi_thr
+    if s.mask_pseudosection:
+        mask &= pseudosection_extent(data, x, z)
     ch = x + s.chainage_offset_m
     vars_: dict[str, Any] = {
         "resistivity_ohm_m": (("depth_m", "chainage_m"), 10.0**logr),

@@ -40,10 +40,16 @@ class InversionSettings(Settings):
     para_depth_m: float | None = Field(None, gt=0, description="mesh: depth of the model domain (m); default 0.4 x spread")
     para_max_cell_size_m2: float | None = Field(None, gt=0, description="mesh: maximum cell area (m2); default free")
     quality: float = Field(34.0, ge=30, le=34.5, description="mesh quality (minimum angle, degrees)")
-    doi: bool = Field(True, description="compute the Oldenburg-Li DOI index (two more inversions)")
+    doi: bool = Field(True, description="compute the Oldenburg-Li DOI index (see doi_method)")
+    doi_method: Literal["linearised", "full"] = Field(
+        "linearised", description="DOI: both reference inversions linearised about the final model (one solve), "
+        "or two full nonlinear reference inversions")
     doi_factor: float = Field(10.0, gt=1, description="reference models at median(rho_a) x factor and / factor")
+    doi_smallness: float = Field(0.01, gt=0, description="DOI: smallness weight alpha_s (dimensionless, cell area "
+                                 "in electrode spacings squared; Oldenburg and Li 1999)")
+    doi_normalise: bool = Field(True, description="DOI: divide the index by its maximum (Marescot et al. 2003)")
     doi_threshold: float = Field(0.2, gt=0, lt=1, description="mask cells with DOI index above this")
-    doi_max_iter: int = Field(6, ge=1, le=50, description="iterations of each DOI inversion")
+    doi_max_iter: int = Field(6, ge=1, le=50, description="iterations of each reference inversion (full method)")
     coverage_threshold: float = Field(-2.5, description="mask cells with log10 standardised coverage below this")
     threads: int | None = Field(None, ge=1, description="pyGIMLi threads (default: all CPUs)")
     seed: int = Field(0, ge=0, description="seed for anything random")
@@ -56,6 +62,8 @@ class ImageSettings(Settings):
     dz_m: float | None = Field(None, gt=0, description="grid step in depth (m); default half the electrode spacing")
     max_depth_m: float | None = Field(None, gt=0, description="image depth (m); default the model depth")
     chainage_offset_m: float = Field(0.0, description="chainage of electrode x = 0 (m)")
+    mask_pseudosection: bool = Field(True, description="mask cells outside the lateral extent of the data at their "
+                                     "depth: at depth z, between the first and last midpoint of data with pseudo-depth >= z")
 
 
 class ErtSettings(Settings):
