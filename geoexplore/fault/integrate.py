@@ -11,8 +11,8 @@ Conventions
   or starts a new candidate. An indicator compatible with more than one
   candidate is attached to the nearest and the ambiguity is reported.
 * The location comes from the reflection indicator when there is one (best
-  lateral and vertical resolution); otherwise it is the inverse-variance
-  mean of the indicators. Indicators that disagree with it by more than
+  lateral and vertical resolution); otherwise it is the mean of the
+  indicators weighted by strength / sigma^2. Indicators that disagree with it by more than
   ``contradiction_sigma`` combined sigmas are *reported as contradictions*,
   never averaged in. A method whose image covers the candidate but shows
   nothing there is reported too ("covered, not seen").
@@ -172,9 +172,12 @@ def _candidate(inds: list[Indicator], rules: Any, coverage: dict[str, Coverage],
         src = "reflection: shallowest offset and unbroken reflectors"
         throws = list(main.throws)
     else:
-        w = np.array([1.0 / max(i.chainage_sigma_m, 1.0) ** 2 for i in inds])
+        # weighted mean: inverse variance times strength (an anomaly barely above its detection threshold locates
+        # the fault less well than its sigma alone says); sigma of the weighted mean of independent estimates
+        sig = np.array([max(i.chainage_sigma_m, 1.0) for i in inds])
+        w = np.array([max(i.strength, 0.05) for i in inds]) / sig**2
         x = float(np.sum(w * [i.chainage_m for i in inds]) / w.sum())
-        xs = float(1.0 / math.sqrt(w.sum()))
+        xs = float(math.sqrt(np.sum((w * sig) ** 2)) / w.sum())
         top = min(inds, key=lambda i: i.depth_top_m)
         ubz = top.depth_top_m
         res = max(5.0, 0.25 * ubz) if top.method in ("ert", "refraction") else max(50.0, 0.5 * ubz)

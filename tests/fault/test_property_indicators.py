@@ -36,6 +36,24 @@ def test_mask_respected(rules):
     assert resistivity_indicators(_res_section(band_top=60.0, mask_depth=50.0), rules) == []
 
 
+def test_edge_effects_at_a_trapezoidal_mask_ignored(rules):
+    """An inverted section brightens towards the lateral ends of its (trapezoidal) mask in every row:
+    no fault there. A real step in the middle is still found."""
+    x = np.arange(0, 950.0 + 1e-9, 5.0)
+    z = np.arange(0, 80.0 + 1e-9, 2.5)
+    X, Z = np.meshgrid(x, z)
+    left, right = 10.0 + 1.5 * Z, 940.0 - 1.5 * Z  # mask ends move inwards with depth
+    dist = np.minimum(X - left, right - X)
+    logr = 1.8 + 0.4 * np.exp(-np.clip(dist, 0, None) / 6.0) + 0.3 * (X > 470.0)  # edge brightening + a step
+    mask = (dist >= 0) & (Z <= 60.0)
+    ds = xr.Dataset({"resistivity_ohm_m": (("depth_m", "chainage_m"), 10**logr), "mask": (("depth_m", "chainage_m"), mask),
+                     "elevation_m": (("chainage_m",), np.zeros(x.size))},
+                    coords={"depth_m": z, "chainage_m": x}, attrs={"method": "ert", "line": "t", "synthetic": 1})
+    edges = [i for i in resistivity_indicators(ds, rules) if i.kind == "lateral gradient"]
+    assert len(edges) == 1, [(i.chainage_m, i.depth_top_m) for i in edges]
+    assert edges[0].chainage_m == pytest.approx(470.0, abs=10.0)
+
+
 def test_velocity_step_edge(rules):
     x = np.arange(0, 1000.0 + 1e-9, 5.0)
     z = np.arange(0, 60.0 + 1e-9, 2.0)

@@ -10,7 +10,9 @@ On ``p = log10(property)`` (depth x chainage), inside the mask only:
 * **edges**: peaks of ``|dp/dx|`` (log10 units per km) above
   ``min_log_gradient_per_km`` in each row, linked from row to row into
   near-vertical features spanning at least ``min_depth_extent_m``; edges
-  that are the flanks of a low band are left to the band.
+  that are the flanks of a low band are left to the band, and gradients
+  within the smoothing length of a lateral end of the mask (in each
+  row) are ignored as edge effects.
 """
 
 from __future__ import annotations
@@ -33,6 +35,15 @@ def _smooth_x(p: np.ndarray, valid: np.ndarray, sigma_cells: float) -> np.ndarra
     den = gaussian_filter1d(w, sigma_cells, axis=1, mode="nearest")
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(valid & (den > 1e-6), num / den, np.nan)
+
+
+def _lateral_distance(valid: np.ndarray) -> np.ndarray:
+    """Per cell, the number of cells to the nearest invalid cell (or the section end) in its row."""
+    from scipy.ndimage import distance_transform_edt
+
+    padded = np.pad(np.asarray(valid, bool), ((0, 0), (1, 1)), constant_values=False)
+    d = np.vstack([distance_transform_edt(row) for row in padded])
+    return d[:, 1:-1]
 
 
 def _running_median_x(p: np.ndarray, n: int) -> np.ndarray:
@@ -134,6 +145,11 @@ def property_indicators(
 
     # -- edges
     g = np.gradient(p, x, axis=1) * 1000.0  # log10 units per km
+    # gradients closer to a lateral end of the constrained region than the smoothing length (FWHM) are edge effects of
+    # the inversion (and of the one-sided smoothing), not structure: a trapezoidal ERT mask ends at a different
+    # chainage in every row
+    margin = max(2.0 * dx, pr.smooth_m)
+    g[_lateral_distance(valid) * dx < margin] = np.nan
     ag = np.where(np.isfinite(g), np.abs(g), 0.0)
     peaks_rows = []
     for r in range(z.size):
