@@ -83,9 +83,15 @@ def report_blocks(
               [t("id", lang), t("position", lang), t("surface", lang), t("dip", lang), t("ub_depth", lang), t("methods", lang), t("confidence", lang)], rows))
     # activity and hazard
     rows = []
+    zh_labels = None
+    if lang == "zh":
+        from geoexplore.report.reason_zh import class_labels, reason_zh
+
+        zh_labels = class_labels(pairs=zip(c["activity_label_en"].values, c["activity_label_zh"].values) if n else ())
     for k in range(n):
         lab = str(c["activity_label_zh" if lang == "zh" else "activity_label_en"].values[k])
-        rows.append([ids[k], lab, str(c["activity_reason"].values[k]), _f(c["overburden_m"].values[k])])
+        reason = str(c["activity_reason"].values[k])
+        rows.append([ids[k], lab, reason_zh(reason, zh_labels) if zh_labels is not None else reason, _f(c["overburden_m"].values[k])])
     b.append(("heading", 1, t("activity_table", lang)))
     b.append(("table", t("activity_table", lang), [t("id", lang), t("activity", lang), t("reason", lang), t("overburden", lang)], rows))
     details = [json.loads(str(v)) for v in c["detail_json"].values] if n else []
@@ -116,7 +122,10 @@ def report_blocks(
     for k, d in enumerate(details):
         for s in d.get("setbacks", []):
             cat = s["category"] + (f" ({ {'A': '甲', 'B': '乙', 'C': '丙', 'D': '丁'}[s['category']]})" if lang == "zh" else "")
-            rows.append([ids[k], cat, str(s["intensity"]), s["reason"], s.get("if_holocene_distance", "")])
+            hol = s.get("if_holocene_distance", "")
+            if zh_labels is not None:
+                hol = {"special study": "专门研究", "no requirement": "无要求", "n/a": "-"}.get(hol, hol)
+            rows.append([ids[k], cat, str(s["intensity"]), reason_zh(s["reason"], zh_labels) if zh_labels is not None else s["reason"], hol])
     if rows:
         b.append(("heading", 2, t("setback_table", lang)))
         b.append(("table", t("setback_table", lang), [t("id", lang), t("category", lang), t("intensity", lang), t("setback", lang),
