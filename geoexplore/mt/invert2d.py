@@ -188,6 +188,7 @@ def invert(
     cg_maxiter: int = 30,
     sensitivity_threshold: float = 1e-3,
     alpha_s: float = 1e-8,
+    alpha_z: float = 1.0,
     log: Any = None,
 ) -> Inversion2DResult:
     """Run the joint TE+TM inversion (see module docstring). Returns the model and its fit."""
@@ -220,7 +221,7 @@ def invert(
         dmis = dmis + m_
     n_data = int(sum(k.sum() for k in keep.values()))
     m0 = np.full(int(act.sum()), np.log(1.0 / start_ohm_m)) if start_log_sigma is None else np.asarray(start_log_sigma, float)
-    reg = regularization.WeightedLeastSquares(mesh, active_cells=act, alpha_s=alpha_s, alpha_x=1.0, alpha_y=1.0,
+    reg = regularization.WeightedLeastSquares(mesh, active_cells=act, alpha_s=alpha_s, alpha_x=1.0, alpha_y=alpha_z,
                                               reference_model=m0)
     opt = optimization.InexactGaussNewton(maxIter=max_iter, maxIterLS=20, cg_maxiter=cg_maxiter, cg_rtol=1e-3)
     opt.remember("xc")

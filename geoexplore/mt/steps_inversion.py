@@ -123,6 +123,7 @@ class Invert2DSettings(Settings):
     chi_factor: float = Field(1.0, gt=0, description="target chi2 per datum")
     beta0_ratio: float = Field(1.0, gt=0, description="initial beta over the eigenvalue ratio (10 from a half-space)")
     cg_maxiter: int = Field(20, ge=1, description="CG iterations per Gauss-Newton step")
+    alpha_z: float = Field(1.0, gt=0, description="weight of vertical smoothness relative to horizontal (1: isotropic)")
     max_depth_m: float = Field(10000.0, gt=0, description="depth of the output image (m)")
     image_dx_m: float = Field(100.0, gt=0, description="image grid spacing along the profile (m)")
     image_dz_m: float = Field(50.0, gt=0, description="image grid spacing in depth (m)")
@@ -198,7 +199,7 @@ def run_invert2d(tfs: list[Any], settings: Invert2DSettings, *, model: Any = Non
     with blas_threads(settings.blas_threads):
         res = invert(data, mesh, start_log_sigma=start, start_ohm_m=settings.start_ohm_m, max_iter=settings.max_iter,
                      chi_factor=settings.chi_factor, beta0_ratio=settings.beta0_ratio, cg_maxiter=settings.cg_maxiter,
-                     log=log)
+                     alpha_z=settings.alpha_z, log=log)
     line = model.lines["mt"] if model is not None and "mt" in model.lines else None
     x0, x1 = (line.start_m, line.end_m) if line else (data.chainage_m.min(), data.chainage_m.max())
     xs = np.arange(x0, x1 + settings.image_dx_m / 2, settings.image_dx_m)
