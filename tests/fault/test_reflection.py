@@ -87,3 +87,36 @@ def test_siping_test_image_finds_f2_and_f3(siping_model, test_images, rules):
     for r in f3.throws:
         if r["status"] == "offset" and round(r["depth_m"]) in truth:
             assert abs(r["throw_m"]) == pytest.approx(truth[round(r["depth_m"])], abs=1.0)
+
+
+def _gap_section(throw_m: float, x_fault: float, gap_m: float, depths=(50.0, 60.0, 80.0), seed: int = 1) -> xr.Dataset:
+    """Flat reflectors, all offset by ``throw_m`` (negative: the right side is up) at a vertical fault with a
+    ``gap_m`` wide disturbed zone (no coherent reflections, only noise) around it, as migrated fault zones look."""
+    x = np.arange(0.0, 1400.0 + 1e-9, 5.0)
+    z = np.arange(0.0, 140.0 + 1e-9, 0.25)
+    w = ricker(1.0 / 8.0, 0.25)
+    a = np.zeros((z.size, x.size))
+    for j, xx in enumerate(x):
+        if abs(xx - x_fault) < gap_m / 2:
+            continue
+        refl = np.zeros(z.size)
+        for k, z0 in enumerate(depths):
+            refl[int(round((z0 + (throw_m if xx > x_fault else 0.0)) / 0.25))] += (1.0, -0.8, 0.7)[k]
+        a[:, j] = np.convolve(refl, w, mode="same")
+    a += 0.03 * np.random.default_rng(seed).standard_normal(a.shape)
+    return xr.Dataset({"amplitude": (("depth_m", "chainage_m"), a), "elevation_m": (("chainage_m",), np.zeros(x.size))},
+                      coords={"depth_m": z, "chainage_m": x}, attrs={"method": "reflection", "line": "t", "synthetic": 1})
+
+
+@pytest.mark.parametrize(("throw", "gap"), [(-15.0, 60.0), (-15.0, 200.0), (12.0, 240.0)])
+def test_reflectors_matched_across_a_wide_fault_zone(rules, throw, gap):
+    """Across a wide disturbed zone the reflector sequence is matched by one common throw, not each reflector to
+    the nearest in depth (50 m would join the 60 m reflector's continuation at 45 m, with the wrong sense)."""
+    inds = reflection_indicators(_gap_section(throw, 702.5, gap), rules)
+    assert len(inds) == 1, [(i.chainage_m, i.details) for i in inds]
+    offs = [r for r in inds[0].throws if r["status"] == "offset"]
+    assert len(offs) >= 2
+    for r in offs:
+        assert r["throw_m"] == pytest.approx(throw, abs=1.5)
+    assert not [r for r in inds[0].throws if r["status"] == "opposite sense"]
+    assert abs(inds[0].chainage_m - 702.5) <= max(20.0, gap / 4)

@@ -11,9 +11,13 @@ Kernels (NumPy only):
    up to ``max_gap_traces`` allowed); segments shorter than
    ``min_horizon_length_m`` are dropped. A fault breaks the tracking.
 3. :func:`pair_segments` -- join a segment that ends to one of the same
-   polarity that starts within ``max_pair_gap_m`` laterally and
-   ``max_throw_m`` vertically (closest depth first): the vertical separation
-   at the middle of the gap, from straight-line fits either side, is the throw.
+   polarity that starts within ``max_pair_gap_m`` laterally (twice that for
+   long reflectors either side of a wide disturbed zone) and ``max_throw_m``
+   vertically (closest depth first, then again with a penalty on pairs whose
+   sense of throw opposes the significant pairs nearby): the vertical
+   separation at the middle of the gap, from straight-line fits either side,
+   is the throw. A pair counts as an offset above 3 sigma and above the
+   vertical resolution (``unbroken_sigma_fraction`` of the depth).
 4. :func:`group_fault_points` -- offsets (and unpaired terminations) that line
    up on a plane steeper than ``min_dip_deg`` form one fault; a line
    ``x = x0 + z cot(dip)`` is fitted (dip from the breakpoints of several
@@ -282,18 +286,32 @@ class Pair:
     sigma_m: float
 
 
-def pair_segments(hz: list[Horizon], x: np.ndarray, max_pair_gap_m: float, max_throw_m: float, fit_window_m: float = 60.0) -> list[Pair]:
-    """Join segment ends to segment starts (see module docstring)."""
+def pair_segments(hz: list[Horizon], x: np.ndarray, max_pair_gap_m: float, max_throw_m: float, fit_window_m: float = 60.0,
+                  min_length_m: float = 120.0) -> list[Pair]:
+    """Join segment ends to segment starts (see module docstring).
+
+    Candidates are scored by throw, amplitude mismatch and gap. Long
+    reflectors (both at least ``2 min_length_m``) may be joined across up to
+    twice ``max_pair_gap_m``: a wide disturbed zone at a fault. The pairing
+    is done twice: the second pass penalises a pair whose sense of throw is
+    opposite to that of the significant pairs of the first pass within
+    ``max_pair_gap_m`` (one fault keeps one sense of slip), so a reflector is
+    not joined to the wrong neighbour across the gap just because that one
+    is closer in depth.
+    """
     dx = float(np.median(np.diff(x))) if x.size > 1 else 1.0
     cands = []
     for i, a in enumerate(hz):
         if a.end >= x.size - 1:
             continue
+        la = x[a.end] - x[a.start]
         for k, b in enumerate(hz):
             if k == i or b.polarity != a.polarity or b.start <= 0:
                 continue
             gap = x[b.start] - x[a.end]
-            if gap < -max(2 * dx, 0.5 * max_pair_gap_m) or gap > max_pair_gap_m:
+            long_pair = min(la, x[b.end] - x[b.start]) >= 2 * min_length_m
+            gmax = max_pair_gap_m * (2.0 if long_pair else 1.0)
+            if gap < -max(2 * dx, 0.5 * max_pair_gap_m) or gap > gmax:
                 continue
             if b.end <= a.end or b.start <= a.start:
                 continue
@@ -307,16 +325,29 @@ def pair_segments(hz: list[Horizon], x: np.ndarray, max_pair_gap_m: float, max_t
             amp_mis = abs(math.log((ra + 1e-12) / (rb + 1e-12)))
             score = abs(zr - zl) / max_throw_m + 0.3 * amp_mis + 0.3 * max(gap, 0) / max_pair_gap_m
             cands.append((score, i, k, xm, gap, zl, zr, math.hypot(sl, sr)))
-    cands.sort()
-    used_l, used_r = set(), set()
-    pairs = []
-    for score, i, k, xm, gap, zl, zr, s in cands:
-        if i in used_l or k in used_r:
-            continue
-        used_l.add(i)
-        used_r.add(k)
-        pairs.append(Pair(i, k, xm, gap, zl, zr, zr - zl, s))
-    return pairs
+
+    def assign(scored: list[tuple]) -> list[Pair]:
+        used_l, used_r = set(), set()
+        out = []
+        for _, i, k, xm, gap, zl, zr, s in sorted(scored, key=lambda c: c[0]):
+            if i in used_l or k in used_r:
+                continue
+            used_l.add(i)
+            used_r.add(k)
+            out.append(Pair(i, k, xm, gap, zl, zr, zr - zl, s))
+        return out
+
+    first = assign(cands)
+    sig = [p for p in first if abs(p.throw_m) > 3 * max(p.sigma_m, 0.1)]
+    rescored = []
+    for c in cands:
+        _, i, k, xm, gap, zl, zr, s = c
+        near = [p for p in sig if abs(p.x_mid - xm) <= max_pair_gap_m and not (p.left == i and p.right == k)]
+        w = sum(np.sign(p.throw_m) * min(abs(p.throw_m) / max(p.sigma_m, 0.1), 20.0) for p in near)
+        t = zr - zl
+        opposite = abs(w) >= 5.0 and abs(t) > 3 * max(s, 0.1) and np.sign(t) != np.sign(w)
+        rescored.append((c[0] + (1.0 if opposite else 0.0), *c[1:]))
+    return assign(rescored)
 
 
 def families(n: int, pairs: list[Pair]) -> list[list[int]]:
@@ -517,13 +548,14 @@ def reflection_indicators(ds: Any, rules: Any, *, snr: float = 4.0) -> list[Indi
     picks = drop_side_lobes(pick_events(a, z, sig, snr * rr.pick_threshold / 0.25))
     link = max(rr.link_tolerance_m, 0.6 * dz) * max(1.0, dx / 5.0)
     hz = track_horizons(picks, x, link, rr.max_gap_traces, rr.min_horizon_length_m)
-    pairs = pair_segments(hz, x, rr.max_pair_gap_m, rr.max_throw_m)
+    pairs = pair_segments(hz, x, rr.max_pair_gap_m, rr.max_throw_m, min_length_m=rr.min_horizon_length_m)
     fams = families(len(hz), pairs)
     pts: list[FaultPoint] = []
     paired_l = {p.left for p in pairs}
     paired_r = {p.right for p in pairs}
     for p in pairs:
-        if abs(p.throw_m) > max(rr.min_throw_m, 3 * p.sigma_m):
+        # the same significance as an 'offset' in measure_throws: above 3 sigma and the vertical resolution at that depth
+        if abs(p.throw_m) > max(rr.min_throw_m, 3 * p.sigma_m, rr.unbroken_sigma_fraction * min(p.z_left, p.z_right)):
             pts.append(FaultPoint(p.x_mid, min(p.z_left, p.z_right), "offset", p.throw_m, p.sigma_m, max(p.gap_m / 2, dx)))
     edge = 3 * dx
     for i, h in enumerate(hz):  # unpaired terminations away from the line ends
