@@ -103,3 +103,21 @@ def test_siping_test_images(siping_model, test_images, rules):
     assert any(abs(i.chainage_m - f3.tip_chainage_m) <= 20 for i in ref)
     mt = microtremor_indicators(test_images["microtremor"], rules)
     assert any(abs(i.chainage_m - f3.position(20.0)) <= 50 for i in mt)
+
+
+def test_mt_scale_rules_find_the_graben_edges(rules):
+    """An MT section (kilometre cells, a smoothly bounded conductive graben 8-22 km wide, mild inversion ripples):
+    the MT entry of property_by_method finds the two edges and nothing inside the fill."""
+    assert rules.indicators.property_for("mt").smooth_m >= 1000.0
+    assert rules.indicators.property_for("ert") == rules.indicators.property
+    x = np.arange(0.0, 30000.0 + 1e-9, 100.0)
+    z = np.arange(0.0, 6000.0 + 1e-9, 50.0)
+    X, Z = np.meshgrid(x, z)
+    inside = 1 / (1 + np.exp(-(X - 8000.0) / 400.0)) * 1 / (1 + np.exp((X - 22000.0) / 400.0))
+    fill = inside * 1 / (1 + np.exp((Z - 2800.0) / 300.0))
+    logr = 3.0 - 2.2 * fill + 0.05 * np.sin(X / 900.0) * np.exp(-Z / 3000.0)
+    ds = xr.Dataset({"resistivity_ohm_m": (("depth_m", "chainage_m"), 10**logr), "mask": (("depth_m", "chainage_m"), Z <= 5000.0),
+                     "elevation_m": (("chainage_m",), np.zeros(x.size))},
+                    coords={"depth_m": z, "chainage_m": x}, attrs={"method": "mt", "line": "mt", "synthetic": 1})
+    inds = resistivity_indicators(ds, rules)
+    assert sorted(round(i.chainage_m, -3) for i in inds) == [8000.0, 22000.0], [(i.kind, i.chainage_m) for i in inds]

@@ -73,12 +73,12 @@ def property_indicators(
     logp : (nz, nx) log10 of resistivity (ohm-m) or velocity (m/s).
     depth_m, chainage_m : (nz,), (nx,) increasing coordinates (m).
     mask : (nz, nx) bool, True where the image is constrained.
-    rules : Rules (``indicators.property``).
+    rules : Rules (``indicators.property``, or ``indicators.property_by_method[method]``).
     method, low_kind, prop_label : labels of the produced indicators.
     """
     from scipy.ndimage import label
 
-    pr = rules.indicators.property
+    pr = rules.indicators.property_for(method)
     z = np.asarray(depth_m, float)
     x = np.asarray(chainage_m, float)
     dx = float(np.median(np.diff(x)))

@@ -131,7 +131,13 @@ class MicrotremorRules(_M):
 class IndicatorRules(_M):
     reflection: ReflectionRules = ReflectionRules()
     property: PropertyRules = PropertyRules()
+    #: per-method replacements of ``property`` for images of another scale (MT: kilometre cells)
+    property_by_method: dict[str, PropertyRules] = Field(default_factory=dict)
     microtremor: MicrotremorRules = MicrotremorRules()
+
+    def property_for(self, method: str) -> PropertyRules:
+        """The property-section thresholds for ``method`` (its own entry, else the shared one)."""
+        return self.property_by_method.get(method, self.property)
 
 
 class IntegrationRules(_M):
