@@ -331,12 +331,18 @@ def image(
 
 
 def graben_metrics(img: Any, *, threshold_ohm_m: float = 110.0, centre_m: float = 15000.0, search_from_m: float = 300.0,
-                   depth_for_edges_m: float = 1000.0) -> dict[str, float]:
+                   depth_for_edges_m: float = 1000.0, conductance_fraction: float = 0.95) -> dict[str, float]:
     """Fill depth and conductor edges of a resistivity section (for checks against the Siping model).
 
     * ``fill_depth_m``: at ``centre_m`` the first depth below ``search_from_m``
       where the resistivity exceeds ``threshold_ohm_m`` (default the geometric
       mean of fill 6 and basement 2000 ohm-m).
+    * ``fill_base_conductance_m``: the depth above which the column holds
+      ``conductance_fraction`` of its conductance (integral of dz / rho from
+      ``search_from_m``) down to ``fill_depth_m``. MT resolves the conductance of a conductor, not
+      the resistive basement below it; a smooth inversion smears the base
+      downwards, where the threshold crossing lands, while the conductance
+      stays where the data put it.
     * ``edge_left_m`` / ``edge_right_m``: at ``depth_for_edges_m``, the chainages
       where the resistivity first exceeds the threshold going outwards from the centre.
     """
@@ -346,6 +352,12 @@ def graben_metrics(img: Any, *, threshold_ohm_m: float = 110.0, centre_m: float 
     v = col.values
     below = (z >= search_from_m) & (v > threshold_ohm_m)
     fill = float(z[np.argmax(below)]) if below.any() else np.nan
+    base_s = np.nan
+    if np.isfinite(fill):
+        dz = np.gradient(z)
+        s_cum = np.cumsum(np.where(np.isfinite(v) & (z >= search_from_m), dz / v, 0.0))
+        s_fill = s_cum[np.argmax(below)]
+        base_s = float(z[np.argmax(s_cum >= conductance_fraction * s_fill)])
     row = rho.sel(depth_m=depth_for_edges_m, method="nearest")
     x = row["chainage_m"].values
     r = row.values
@@ -354,6 +366,7 @@ def graben_metrics(img: Any, *, threshold_ohm_m: float = 110.0, centre_m: float 
     right = np.flatnonzero(r[c:] > threshold_ohm_m)
     return {
         "fill_depth_m": fill,
+        "fill_base_conductance_m": base_s,
         "edge_left_m": float(x[left[-1]]) if left.size else np.nan,
         "edge_right_m": float(x[c + right[0]]) if right.size else np.nan,
     }

@@ -103,3 +103,26 @@ def test_image_contract_and_metrics():
     assert m["fill_depth_m"] == pytest.approx(2800.0, abs=300)
     assert m["edge_left_m"] == pytest.approx(8000.0, abs=600)
     assert m["edge_right_m"] == pytest.approx(22000.0, abs=600)
+
+
+def test_graben_metrics_on_the_true_model(siping_model):
+    """On the reference model itself: the threshold depth is the fill base, and the conductance depth is where the
+    layered column (geomodel.column, integrated here by hand) reaches 95 % of its conductance below 300 m."""
+    x = np.arange(0.0, 30001.0, 100.0)
+    z = np.arange(0.0, 8001.0, 25.0)
+    sec = siping_model.section(x, z, damage=False)
+    m = graben_metrics(sec)
+    col = siping_model.column(15000.0, max_depth_m=8000.0)
+    tops, rho = col["top_m"], col["resistivity_ohm_m"]
+    base = float(tops[np.argmax((tops >= 300.0) & (rho > 110.0))])
+    assert m["fill_depth_m"] == pytest.approx(base, abs=25.0)
+    bottoms = np.r_[tops[1:], 8000.0]
+    lo, hi = np.clip(tops, 300.0, base), np.clip(bottoms, 300.0, base)
+    s_total = float(np.sum((hi - lo) / rho))
+    target, acc = 0.95 * s_total, 0.0
+    for t, b, r in zip(lo, hi, rho):  # depth at which 95 % of the conductance is reached
+        if acc + (b - t) / r >= target:
+            z95 = t + (target - acc) * r
+            break
+        acc += (b - t) / r
+    assert m["fill_base_conductance_m"] == pytest.approx(z95, abs=50.0)
