@@ -44,7 +44,7 @@ def _settings_from_workflow(step_name: str) -> dict:
 
 
 def make_input(tmp: Path, factor: int) -> Path:
-    """An input folder holding the Siping station files `factor` times (symlinks under new names)."""
+    """An input folder holding the Siping station files `factor` times (copies under new names)."""
     inp = tmp / f"x{factor}"
     for sub in ("microtremor", "mt/timeseries"):
         src = SIPING / sub
@@ -56,10 +56,10 @@ def make_input(tmp: Path, factor: int) -> Path:
         for k in range(factor):
             for f in sorted(src.glob("*.mseed")):
                 name = f.name if k == 0 else f"{f.stem}-copy{k}{f.suffix}"
-                (dst / name).symlink_to(f)
+                shutil.copy(f, dst / name)  # copies: workflow inputs may not be links leaving the input folder
         if (src / "array").is_dir() and not (dst / "array").exists():
-            (dst / "array").symlink_to(src / "array")
-    (inp / "model.yaml").symlink_to(SIPING / "model.yaml")
+            shutil.copytree(src / "array", dst / "array")
+    shutil.copy(SIPING / "model.yaml", inp / "model.yaml")
     return inp
 
 

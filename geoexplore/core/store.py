@@ -35,6 +35,7 @@ from geoexplore.core.errors import StoreError
 PROVENANCE_ATTR = "geoexplore_provenance"
 KIND_ATTR = "geoexplore_kind"
 ROOT_ATTR = "geoexplore_store"
+MAX_DIMID_ATTR = "geoexplore_max_dimid"  # largest netCDF-4 dimension id in the file (see _open_netcdf)
 STORE_FORMAT = "geoexplore-project/1"
 
 Result = Any  # xr.Dataset | Mapping[str, xr.Dataset]
@@ -248,10 +249,18 @@ class ProjectStore:
         # that crashes the interpreter, so a write that will not fit must fail before it starts
         nbytes = sum(sum(d.nbytes for d in r.values()) if is_mapping_result(r) else r.nbytes for r in results.values())
         with self.transaction(reserve_bytes=int(1.5 * nbytes) + 65536) as tmp:
-            for key, res in results.items():
-                prov = dict(provenance.get(key, {}))
-                prov.setdefault("digest", result_digest(res))
-                _write_result(tmp, key, res, prov)
+            import h5py
+
+            with h5py.File(tmp, "a") as f:  # replaced results go first
+                for key in results:
+                    if key in f:
+                        del f[key]
+            with _open_netcdf(tmp) as nc:  # one h5netcdf open per transaction
+                for key, res in results.items():
+                    prov = dict(provenance.get(key, {}))
+                    prov.setdefault("digest", result_digest(res))
+                    _write_result(nc, key, res, prov)
+                nc._h5file.attrs[MAX_DIMID_ATTR] = nc._max_dim_id
 
     @contextlib.contextmanager
     def transaction(self, reserve_bytes: int = 0) -> Iterator[Path]:
@@ -333,20 +342,47 @@ def _prepare_for_netcdf(ds: Any) -> Any:
     return ds
 
 
-def _write_result(path: Path, key: str, res: Result, prov: Mapping[str, Any]) -> None:
-    import h5py
+def _open_netcdf(path: Path) -> Any:
+    """An h5netcdf file open for appending that does not walk the whole store.
 
-    with h5py.File(path, "a") as f:
-        if key in f:
-            del f[key]
+    h5netcdf's writable ``File`` visits every object of the file on opening,
+    to find the largest netCDF-4 dimension id (new dimensions must get larger
+    ones): a write would cost time growing with the whole store, a run time
+    quadratic in its number of results. The store keeps that maximum in a
+    root attribute (written with every transaction); when present it is used
+    instead of the walk, when absent (a store from an older version) the walk
+    runs once and the attribute is written.
+    """
+    import h5netcdf
+
+    class _StoreFile(h5netcdf.File):
+        def _get_maximum_dimension_id(self) -> int:  # noqa: D102 (h5netcdf hook)
+            cached = self._h5file.attrs.get(MAX_DIMID_ATTR)
+            return int(cached) if cached is not None else super()._get_maximum_dimension_id()
+
+    return _StoreFile(path, "a", invalid_netcdf=True)
+
+
+def _write_result(nc: Any, key: str, res: Result, prov: Mapping[str, Any]) -> None:
+    """Write one result into the open store ``nc`` (its group must not exist)."""
+    from xarray.backends import H5NetCDFStore
+
+    def group(path: str) -> Any:
+        g = nc
+        for part in path.split("/"):
+            g = g[part] if part in g.groups else g.create_group(part)
+        return g
+
+    def dump(ds: Any, path: str) -> None:
+        _prepare_for_netcdf(ds).dump_to_store(H5NetCDFStore(group(path), mode="a"))
+
     if is_mapping_result(res):
         for part, ds in res.items():
-            _prepare_for_netcdf(ds).to_netcdf(path, mode="a", group=f"{key}/{part}", engine="h5netcdf", invalid_netcdf=True)
+            dump(ds, f"{key}/{part}")
         kind = "mapping"
     else:
-        _prepare_for_netcdf(res).to_netcdf(path, mode="a", group=key, engine="h5netcdf", invalid_netcdf=True)
+        dump(res, key)
         kind = "dataset"
-    with h5py.File(path, "a") as f:
-        g = f.require_group(key)
-        g.attrs[KIND_ATTR] = kind
-        g.attrs[PROVENANCE_ATTR] = json.dumps(dict(prov), sort_keys=True, default=str)
+    attrs = group(key)._h5group.attrs
+    attrs[KIND_ATTR] = kind
+    attrs[PROVENANCE_ATTR] = json.dumps(dict(prov), sort_keys=True, default=str)
