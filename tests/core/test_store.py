@@ -131,3 +131,32 @@ def test_sigkill_during_writes_never_breaks_the_store(tmp_path):
         assert int(st.read(f"model/l/s{i % 5}").attrs["i"]) == i
     # leftover temporary files are the only trace of killed transactions; they are not the store
     assert ProjectStore(path).keys()
+
+
+def _dimids(path):
+    ids = []
+    with h5py.File(path, "r") as f:
+        f.visititems(lambda n, o: ids.append(int(o.attrs["_Netcdf4Dimid"])) if o.attrs.get("CLASS") == b"DIMENSION_SCALE" else None)
+    return ids
+
+
+def test_cached_dimension_ids_stay_unique(tmp_path):
+    """Writes use the largest netCDF dimension id kept in the root attribute instead of walking the file;
+    the ids stay unique across results, also for a store written before the attribute existed."""
+    from geoexplore.core.store import MAX_DIMID_ATTR
+
+    st = ProjectStore(tmp_path / "p.h5")
+    for i in range(3):
+        st.write({result_key("ert", "l", "s", f"i{i}"): _ds(i)})
+    ids = _dimids(st.path)
+    assert len(ids) == 6 and len(set(ids)) == 6
+    with h5py.File(st.path, "r") as f:
+        assert int(f.attrs[MAX_DIMID_ATTR]) == max(ids)
+    with h5py.File(st.path, "a") as f:  # an older store: no attribute
+        del f.attrs[MAX_DIMID_ATTR]
+    st.write({result_key("ert", "l", "s", "i3"): _ds(3), result_key("ert", "l", "s", "m"): {"p": _ds(4), "q": _ds(5)}})
+    ids = _dimids(st.path)
+    assert len(ids) == 12 and len(set(ids)) == 12
+    with h5py.File(st.path, "r") as f:
+        assert int(f.attrs[MAX_DIMID_ATTR]) == max(ids)
+    xr.testing.assert_allclose(st.read(result_key("ert", "l", "s", "m"))["q"], _ds(5).drop_attrs() if hasattr(_ds(5), "drop_attrs") else _ds(5))
