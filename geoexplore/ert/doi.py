@@ -29,11 +29,12 @@ Two ways to compute it:
 
   one linear solve, no forward modelling: seconds instead of two more
   inversions.
-* ``"full"``: two more nonlinear pyGIMLi inversions started from the
-  references (``doi_max_iter`` iterations each), the original recipe.
+* ``"full"``: two nonlinear Gauss-Newton reference inversions started from
+  the references (``doi_max_iter`` iterations each; pyGIMLi forward and
+  Jacobian, the same regularisation), the original recipe.
 
-On slagdump.ohm the two agree to a mean absolute difference of about 0.1
-(tests/ert/test_doi.py).
+On slagdump.ohm the two agree to a mean absolute difference of 0.020
+(correlation 0.985; tests/ert/test_doi.py).
 
 Oldenburg, D.W., Li, Y. (1999). Estimating depth of investigation in DC
 resistivity and IP surveys. Geophysics 64(2), 403-416.

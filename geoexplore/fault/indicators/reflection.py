@@ -431,6 +431,11 @@ def fit_plane(pts: list[FaultPoint], default_dip_deg: float) -> dict[str, float 
             "cov00": float(np.mean([p.x_sigma_m for p in pts]) ** 2), "cov01": 0.0, "cov11": (0.3 * abs(c)) ** 2}
 
 
+def is_offset(throw_m: float, sigma_m: float, depth_m: float, min_throw_m: float, resolution_fraction: float) -> bool:
+    """A throw counts as an offset above 3 sigma, ``min_throw_m`` and the vertical resolution at its depth."""
+    return abs(throw_m) > max(min_throw_m, 3 * sigma_m, resolution_fraction * depth_m)
+
+
 def measure_throws(hz: list[Horizon], fams: list[list[int]], x: np.ndarray, plane: dict[str, Any], *,
                    exclude_m: float, window_m: float, min_throw_m: float, unbroken_sigma_fraction: float = 0.05) -> list[dict[str, Any]]:
     """Throw of every horizon family that has picks on both sides of the plane (see module docstring)."""
@@ -455,8 +460,8 @@ def measure_throws(hz: list[Horizon], fams: list[list[int]], x: np.ndarray, plan
             xp = plane["x0"] + plane["c"] * min(zl, zr)
         else:
             t = zr - zl
-            if abs(t) > max(min_throw_m, 3 * s, unbroken_sigma_fraction * max(zl, zr)):
-                status = "offset"  # significant and above the vertical resolution at that depth
+            if is_offset(t, s, max(zl, zr), min_throw_m, unbroken_sigma_fraction):
+                status = "offset"
             elif s <= max(min_throw_m, unbroken_sigma_fraction * max(zl, zr)):
                 status = "unbroken"  # no offset above the vertical resolution at that depth
             else:
@@ -554,8 +559,7 @@ def reflection_indicators(ds: Any, rules: Any, *, snr: float = 4.0) -> list[Indi
     paired_l = {p.left for p in pairs}
     paired_r = {p.right for p in pairs}
     for p in pairs:
-        # the same significance as an 'offset' in measure_throws: above 3 sigma and the vertical resolution at that depth
-        if abs(p.throw_m) > max(rr.min_throw_m, 3 * p.sigma_m, rr.unbroken_sigma_fraction * min(p.z_left, p.z_right)):
+        if is_offset(p.throw_m, p.sigma_m, max(p.z_left, p.z_right), rr.min_throw_m, rr.unbroken_sigma_fraction):
             pts.append(FaultPoint(p.x_mid, min(p.z_left, p.z_right), "offset", p.throw_m, p.sigma_m, max(p.gap_m / 2, dx)))
     edge = 3 * dx
     for i, h in enumerate(hz):  # unpaired terminations away from the line ends
