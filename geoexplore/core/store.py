@@ -13,7 +13,10 @@ of its content and the time.
 
 Writes are atomic: a transaction copies the file, writes the copy and
 renames it over the original (``os.replace``). A process killed mid-write
-leaves the previous file intact and readable.
+leaves the previous file intact and readable. Datasets of numbers and
+strings are written with h5py directly in the netCDF-4 layout
+(:mod:`geoexplore.core.ncwrite`, 20-50x faster than h5netcdf for small
+results); anything else through h5netcdf.
 """
 
 from __future__ import annotations
@@ -227,6 +230,7 @@ class ProjectStore:
         with xr.open_dataset(self.path, group=group, engine="h5netcdf") as ds:
             out = ds.load()
         out.attrs.pop(PROVENANCE_ATTR, None)
+        out.attrs.pop(KIND_ATTR, None)  # store bookkeeping, not part of the result
         return out
 
     def digests(self) -> dict[str, str]:
@@ -244,6 +248,9 @@ class ProjectStore:
             ``digest`` is filled in if absent.
         """
         provenance = provenance or {}
+        provs = {key: dict(provenance.get(key, {})) for key in results}
+        for key, res in results.items():
+            provs[key].setdefault("digest", result_digest(res))
         # room for the new results (HDF5 overhead included) is reserved before HDF5 writes a byte:
         # HDF5 failing half-way through a write (full disk, quota) can leave the library in a state
         # that crashes the interpreter, so a write that will not fit must fail before it starts
@@ -251,16 +258,21 @@ class ProjectStore:
         with self.transaction(reserve_bytes=int(1.5 * nbytes) + 65536) as tmp:
             import h5py
 
+            slow: dict[str, Result] = {}
             with h5py.File(tmp, "a") as f:  # replaced results go first
                 for key in results:
                     if key in f:
                         del f[key]
-            with _open_netcdf(tmp) as nc:  # one h5netcdf open per transaction
+                cached = f.attrs.get(MAX_DIMID_ATTR)  # absent in stores of older versions: h5netcdf then
                 for key, res in results.items():
-                    prov = dict(provenance.get(key, {}))
-                    prov.setdefault("digest", result_digest(res))
-                    _write_result(nc, key, res, prov)
-                nc._h5file.attrs[MAX_DIMID_ATTR] = nc._max_dim_id
+                    prov = provs[key]
+                    if cached is None or not _fast_write(f, key, res, prov, int(f.attrs[MAX_DIMID_ATTR]) + 1):
+                        slow[key] = res
+            if slow:  # what the direct writer does not cover goes through h5netcdf
+                with _open_netcdf(tmp) as nc:  # one h5netcdf open per transaction
+                    for key, res in slow.items():
+                        _write_result(nc, key, res, provs[key])
+                    nc._h5file.attrs[MAX_DIMID_ATTR] = nc._max_dim_id
 
     @contextlib.contextmanager
     def transaction(self, reserve_bytes: int = 0) -> Iterator[Path]:
@@ -286,6 +298,7 @@ class ProjectStore:
             else:
                 with h5py.File(tmp, "w") as f:
                     f.attrs[ROOT_ATTR] = STORE_FORMAT
+                    f.attrs[MAX_DIMID_ATTR] = -1  # no dimensions yet
             if reserve_bytes > 0:
                 size = tmp.stat().st_size
                 with open(tmp, "rb+") as fh:
@@ -361,6 +374,21 @@ def _open_netcdf(path: Path) -> Any:
             return int(cached) if cached is not None else super()._get_maximum_dimension_id()
 
     return _StoreFile(path, "a", invalid_netcdf=True)
+
+
+def _fast_write(f: Any, key: str, res: Result, prov: Mapping[str, Any], next_dimid: int) -> bool:
+    """Write a result with h5py directly (:mod:`geoexplore.core.ncwrite`); False if it needs h5netcdf."""
+    from geoexplore.core.ncwrite import fast_writable, write_datasets
+
+    parts = {f"{key}/{p}": _prepare_for_netcdf(ds) for p, ds in res.items()} if is_mapping_result(res) else {key: _prepare_for_netcdf(res)}
+    if not parts or not all(fast_writable(ds) for ds in parts.values()):
+        return False
+    last = write_datasets(f, parts, next_dimid) - 1
+    g = f[key]
+    g.attrs[KIND_ATTR] = "mapping" if is_mapping_result(res) else "dataset"
+    g.attrs[PROVENANCE_ATTR] = json.dumps(dict(prov), sort_keys=True, default=str)
+    f.attrs[MAX_DIMID_ATTR] = max(last, next_dimid - 1)
+    return True
 
 
 def _write_result(nc: Any, key: str, res: Result, prov: Mapping[str, Any]) -> None:

@@ -69,6 +69,8 @@ class RunReport:
     finished_utc: str | None = None
     scheduler: str | None = None
     n_workers: int | None = None
+    store_write_s: float = 0.0  # time the client spent writing results into the store
+    tasks: int = 0  # Dask tasks submitted (short items of a step are grouped into one task)
     items: list[ItemRecord] = field(default_factory=list)
 
     @property
@@ -133,8 +135,29 @@ def execute_task(task: dict[str, Any]) -> Any:
         result = spec(ctx, settings)
     if buf.getvalue():
         log.debug("%s %s printed:\n%s", task["step_id"], task["item"] or "", buf.getvalue()[-20000:])
+    elapsed = time.perf_counter() - t0
     _check_result(spec.name, result)
-    return {"result": result, "elapsed_s": time.perf_counter() - t0, "worker": socket.gethostname()}
+    # the content digest is computed here, on the worker, not in the client that writes every result
+    return {"result": result, "elapsed_s": elapsed, "digest": result_digest(result), "worker": socket.gethostname()}
+
+
+def execute_batch(tasks: list[dict[str, Any]], retries: int = 0) -> list[dict[str, Any]]:
+    """Run several short tasks of one step in one Dask task (called on a worker).
+
+    Each item keeps its own outcome: ``{"result", "elapsed_s", "worker"}`` or
+    ``{"error": message}`` after ``retries`` further attempts; a failing item
+    does not stop the others.
+    """
+    out: list[dict[str, Any]] = []
+    for task in tasks:
+        for attempt in range(retries + 1):
+            try:
+                out.append(execute_task(task))
+                break
+            except Exception as exc:  # noqa: BLE001 - reported per item, like a failed task
+                if attempt == retries:
+                    out.append({"error": _format_error(exc)})
+    return out
 
 
 def _check_result(name: str, result: Any) -> None:
@@ -298,6 +321,10 @@ class _Runner:
         self.stored: dict[str, dict[str, Any]] = {}
         self.order: dict[str, int] = {}
         self.figure_futures: list[tuple[Any, ItemRecord, Path]] = []
+        self.queued: dict[str, list[tuple[str | None, str, dict[str, Any], dict[str, Any]]]] = {}  # step id -> held back items
+        self.n_workers = 1
+        self._futures: dict[Any, Any] = {}
+        self.item_times: dict[str, list[float]] = {}  # step id -> run times of its items done in this run
 
     # inputs -> store keys
     def input_keys(self, ws: WorkflowStep, item: str | None) -> dict[str, Any] | None:
@@ -379,13 +406,16 @@ class _Runner:
             info = client.scheduler_info()
             self.report.scheduler = info.get("address")
             self.report.n_workers = len(info.get("workers", {}))
+            self.n_workers = max(1, self.report.n_workers)
         except Exception:  # pragma: no cover - informational only
             pass
         self.order = {ws.id: i for i, ws in enumerate(wf.steps, 1)}
         waiting = list(wf.steps)
         finished: set[str] = set()
         pending: dict[str, int] = {}
-        futures: dict[Any, tuple[WorkflowStep, str | None, str, dict[str, Any]]] = {}
+        # future -> (step, [(item, store key, meta)], several items in one task)
+        futures: dict[Any, tuple[WorkflowStep, list[tuple[str | None, str, dict[str, Any]]], bool]] = {}
+        self._futures = futures
         ac = as_completed([], loop=client.loop, with_results=False)
 
         def launch_ready() -> None:
@@ -395,7 +425,7 @@ class _Runner:
                 for ws in list(waiting):
                     if self.deps(ws) <= finished:
                         waiting.remove(ws)
-                        new = self._launch(ws, futures)
+                        new = self._launch(ws)
                         for fut in new:
                             ac.add(fut)
                         if new:
@@ -408,10 +438,20 @@ class _Runner:
         launch_ready()
         while pending:
             batch = ac.next_batch(block=True)
-            self._collect(batch, futures)
+            outcomes = self._fetch(batch)
+            touched: dict[str, WorkflowStep] = {}
             for fut in batch:
                 ws = futures.pop(fut)[0]
                 pending[ws.id] -= 1
+                touched[ws.id] = ws
+            for ws in touched.values():
+                if ws.id in self.queued:  # send more items (grouped if short) before writing, so workers keep busy
+                    new = self._release(ws, pending[ws.id])
+                    for fut in new:
+                        ac.add(fut)
+                    pending[ws.id] += len(new)
+            self._collect(outcomes)
+            for ws in touched.values():
                 if pending[ws.id] == 0:
                     del pending[ws.id]
                     finished.add(ws.id)
@@ -434,7 +474,7 @@ class _Runner:
         self.progress(f"{self._label(ws)} finished: {summary}")
         self.write_run_json()
 
-    def _launch(self, ws: WorkflowStep, futures: dict[Any, Any]) -> list[Any]:
+    def _launch(self, ws: WorkflowStep) -> list[Any]:
         """Submit the tasks of one step; returns the new futures (reused and skipped items are recorded)."""
         wf = self.wf
         upstream_items = {k: list(v) for k, v in self.items_done.items()}
@@ -444,7 +484,7 @@ class _Runner:
             self.progress(f"{self._label(ws)}: {len(items)} item(s)")
         else:
             self.progress(self._label(ws))
-        new = []
+        ready: list[tuple[str | None, str, dict[str, Any], dict[str, Any]]] = []
         for item, value in items:
             key = result_key(ws.package, ws.line, ws.id, item)
             keys = self.input_keys(ws, item)
@@ -478,9 +518,48 @@ class _Runner:
                 "inputs": in_digests,
                 "item_value": os.path.relpath(value, wf.input_dir) if isinstance(value, str) and os.path.isabs(value) else value,
             }
-            fut = self.client.submit(execute_task, task, key=f"{ws.id}-{item or 'all'}-{rkey[:12]}", retries=wf.retries, pure=False)
-            futures[fut] = (ws, item, key, meta)
-            new.append(fut)
+            ready.append((item, key, meta, task))
+        window = 2 * self.n_workers
+        if wf.batch_s > 0 and ws.spec.fan_out != "none" and len(ready) > 2 * window:
+            # two items per worker first; the run times of the items done decide how the rest is grouped (_release)
+            ready, self.queued[ws.id] = ready[:window], ready[window:]
+        return [self._submit(ws, [r]) for r in ready]
+
+    def _submit(self, ws: WorkflowStep, entries: list[tuple[str | None, str, dict[str, Any], dict[str, Any]]]) -> Any:
+        """One Dask task for one item, or for several short items of the same step."""
+        if len(entries) == 1:
+            item, key, meta, task = entries[0]
+            fut = self.client.submit(execute_task, task, key=f"{ws.id}-{item or 'all'}-{meta['run_key'][:12]}",
+                                     retries=self.wf.retries, pure=False)
+        else:
+            h = hashlib.sha256("".join(e[2]["run_key"] for e in entries).encode()).hexdigest()[:12]
+            fut = self.client.submit(execute_batch, [e[3] for e in entries], self.wf.retries,
+                                     key=f"{ws.id}-{entries[0][0]}+{len(entries) - 1}-{h}", retries=self.wf.retries, pure=False)
+        self._futures[fut] = (ws, [e[:3] for e in entries], len(entries) > 1)
+        self.report.tasks += 1
+        return fut
+
+    def _release(self, ws: WorkflowStep, in_flight: int) -> list[Any]:
+        """Submit held-back items of a step, grouped so a task runs about ``run.batch_s``.
+
+        Dask's own cost is a few milliseconds per task (scheduler, transfer,
+        bookkeeping); items of a few tens of milliseconds (an H/V record)
+        would spend a large part of their time on it. Items are sent as tasks
+        finish, keeping two tasks per worker in flight, in groups sized by the
+        median run time of the items done so far (robust to the slow first
+        item of a worker); the groups shrink towards the end so the workers
+        finish together. Items of ``batch_s`` or more stay one per task.
+        """
+        queue = self.queued[ws.id]
+        times = sorted(self.item_times.get(ws.id, []))
+        median = times[len(times) // 2] if times else float("inf")
+        new = []
+        while queue and in_flight + len(new) < 2 * self.n_workers:
+            k = max(1, min(int(self.wf.batch_s / max(median, 1e-4)), -(-len(queue) // (2 * self.n_workers))))
+            new.append(self._submit(ws, queue[:k]))
+            del queue[:k]
+        if not queue:
+            del self.queued[ws.id]
         return new
 
     def _mark_done(self, ws: WorkflowStep, item: str | None, key: str, digest: str) -> None:
@@ -490,24 +569,40 @@ class _Runner:
         else:
             self.items_done[ws.id][item] = key  # type: ignore[index]
 
-    def _collect(self, batch: list[Any], futures: Mapping[Any, Any]) -> None:
-        """Write a batch of finished tasks to the store in one transaction."""
+    def _fetch(self, batch: list[Any]) -> list[tuple[WorkflowStep, str | None, str, dict[str, Any], dict[str, Any]]]:
+        """The outcome of every item of a batch of finished tasks: (step, item, key, meta, outcome)."""
+        # one round trip for the whole batch (fut.result() per future costs one each)
+        finished = [f for f in batch if f.status == "finished"]
+        try:
+            by_fut = dict(zip(finished, self.client.gather(finished), strict=True))
+        except Exception:  # noqa: BLE001 - e.g. a result lost with its worker: fetched one by one below
+            by_fut = {}
+        out = []
+        for fut in batch:
+            ws, entries, grouped = self._futures[fut]
+            try:
+                res = by_fut[fut] if fut in by_fut else fut.result()
+            except Exception as exc:  # task error, after retries; or a lost worker
+                res = [{"error": _format_error(exc)}] * len(entries) if grouped else {"error": _format_error(exc)}
+            for (item, key, meta), o in zip(entries, res if grouped else [res], strict=True):
+                if "error" not in o:
+                    self.item_times.setdefault(ws.id, []).append(o["elapsed_s"])
+                out.append((ws, item, key, meta, o))
+        return out
+
+    def _collect(self, outcomes: list[tuple[WorkflowStep, str | None, str, dict[str, Any], dict[str, Any]]]) -> None:
+        """Write the results of finished items to the store in one transaction and record them."""
         from geoexplore import __version__
 
         results: dict[str, Any] = {}
         provs: dict[str, dict[str, Any]] = {}
         recs: list[tuple[WorkflowStep, ItemRecord]] = []
-        for fut in batch:
-            ws, item, key, meta = futures[fut]
-            try:
-                out = fut.result()
-            except Exception as exc:  # task error, after retries; or a lost worker
-                err = _format_error(exc)
-                self.report.items.append(ItemRecord(ws.id, ws.spec.name, item, key, "failed", error=err))
-                self.progress(f"    {ws.id}/{item or ''}: FAILED {err}")
+        for ws, item, key, meta, o in outcomes:
+            if "error" in o:
+                self.report.items.append(ItemRecord(ws.id, ws.spec.name, item, key, "failed", error=o["error"]))
+                self.progress(f"    {ws.id}/{item or ''}: FAILED {o['error']}")
                 continue
-            res = out["result"]
-            digest = result_digest(res)
+            res = o["result"]
             provs[key] = {
                 "geoexplore_version": __version__,
                 "workflow": self.wf.name,
@@ -519,14 +614,16 @@ class _Runner:
                 "settings": json.loads(ws.settings.to_json()),
                 "inputs": meta["inputs"],
                 "run_key": meta["run_key"],
-                "digest": digest,
-                "elapsed_s": round(out["elapsed_s"], 3),
+                "digest": o.get("digest") or result_digest(res),
+                "elapsed_s": round(o["elapsed_s"], 3),
                 "time_utc": _now(),
             }
             results[key] = res
-            recs.append((ws, ItemRecord(ws.id, ws.spec.name, item, key, "done", elapsed_s=round(out["elapsed_s"], 3))))
+            recs.append((ws, ItemRecord(ws.id, ws.spec.name, item, key, "done", elapsed_s=round(o["elapsed_s"], 3))))
         if results:
+            t0 = time.perf_counter()
             self.store.write(results, provs)  # atomic; raises StoreError on a full disk etc.
+            self.report.store_write_s += time.perf_counter() - t0
         for ws, rec in recs:
             self._mark_done(ws, rec.item, rec.key, provs[rec.key]["digest"])
             if self.figures and ws.spec.figure:

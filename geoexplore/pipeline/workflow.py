@@ -6,7 +6,7 @@ Schema (see workflows/siping-segment.yaml)::
     description: text
     input_dir: ../data/siping         # relative to this file (default: its folder)
     line: shallow                     # default survey line of the steps
-    run: {retries: 1}                 # retries per task
+    run: {retries: 1, batch_s: 0.5}   # retries per task; items of short tasks grouped to about batch_s
     cluster:                          # optional
       jobqueue: {system: slurm, cores: 8, memory: 32GB, walltime: "02:00:00", jobs: 2}
       security: {ca_file: ..., cert: ..., key: ...}   # TLS to a remote scheduler
@@ -41,7 +41,7 @@ from geoexplore.pipeline.step import StepSpec, get_step
 
 TOP_KEYS = ("workflow", "description", "input_dir", "line", "run", "cluster", "steps", "version")
 STEP_KEYS = ("id", "step", "settings", "inputs", "foreach", "line", "description")
-RUN_KEYS = ("retries",)
+RUN_KEYS = ("retries", "batch_s")
 CLUSTER_KEYS = ("jobqueue", "security")
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
 _REF = re.compile(r"^(?P<id>[A-Za-z][A-Za-z0-9_\-]*)(?P<same>\[item\])?(?P<opt>\?)?$")
@@ -78,6 +78,7 @@ class Workflow:
     steps: list[WorkflowStep]
     description: str = ""
     retries: int = 1
+    batch_s: float = 0.5
     cluster: dict[str, Any] = field(default_factory=dict)
 
     def step(self, step_id: str) -> WorkflowStep:
@@ -182,6 +183,9 @@ def load_workflow(path: str | os.PathLike[str], *, input_dir: str | os.PathLike[
     retries = run.get("retries", 1)
     if not isinstance(retries, int) or isinstance(retries, bool) or not 0 <= retries <= 10:
         raise _fail(p, f"run.retries must be an integer 0-10, got {retries!r}")
+    batch_s = run.get("batch_s", 0.5)
+    if not isinstance(batch_s, (int, float)) or isinstance(batch_s, bool) or not 0 <= batch_s <= 600:
+        raise _fail(p, f"run.batch_s must be a number of seconds 0-600 (0: one task per item), got {batch_s!r}")
     cluster = data.get("cluster") or {}
     if not isinstance(cluster, dict):
         raise _fail(p, "'cluster' must be a mapping")
@@ -194,6 +198,7 @@ def load_workflow(path: str | os.PathLike[str], *, input_dir: str | os.PathLike[
         steps=[],
         description=str(data.get("description", "")),
         retries=retries,
+        batch_s=float(batch_s),
         cluster=cluster,
     )
     seen: dict[str, WorkflowStep] = {}

@@ -136,3 +136,35 @@ def test_optional_input_lets_a_step_run_on_what_exists(work, small_body, write_w
     st = {(r.step_id, r.item): r for r in report.items}
     assert st[("section", "mt")].status == "failed"
     assert "input 'model' is missing" in st[("section", "mt")].error
+
+
+def test_short_items_are_grouped_into_tasks_without_changing_results(work, write_wf, client):
+    """Many short items: sent as groups (fewer Dask tasks), a failing item stays isolated, same store as one task per item."""
+    text = (work / "input" / "models" / "a.yaml").read_text()
+    for i in range(30):
+        (work / "input" / "models" / f"m{i:02d}.yaml").write_text(text.replace("dip_deg: 70", f"dip_deg: {70 + i % 6}"))
+    body = """
+    workflow: many
+    input_dir: input
+    line: shallow
+    run: {retries: 0, batch_s: BATCH}
+    steps:
+      - id: alternatives
+        step: model.load
+        foreach: {glob: "models/*.yaml"}
+    """
+    grouped = run_workflow(write_wf(work, body.replace("BATCH", "0.5"), "g.yaml"), work / "grouped", client=client,
+                           figures=False, progress=lambda s: None)
+    single = run_workflow(write_wf(work, body.replace("BATCH", "0"), "s.yaml"), work / "single", client=client,
+                          figures=False, progress=lambda s: None)
+    n_items = 33  # a, b, broken and 30 copies
+    assert len(grouped.items) == len(single.items) == n_items
+    assert single.tasks == n_items
+    assert grouped.tasks < n_items  # short items went several to a task
+    for rep in (grouped, single):
+        failed = [r for r in rep.items if r.status == "failed"]
+        assert [r.item for r in failed] == ["broken"] and "broken.yaml" in failed[0].error
+        assert sum(r.status == "done" for r in rep.items) == n_items - 1
+    assert ProjectStore(work / "grouped" / "project.h5").digests() == ProjectStore(work / "single" / "project.h5").digests()
+    run = json.loads((work / "grouped" / "run.json").read_text())
+    assert run["tasks"] == grouped.tasks and run["counts"] == {"done": n_items - 1, "failed": 1}

@@ -25,6 +25,8 @@ def test_valid_small_workflow(work, small_body, write_wf):
         (("foreach: {glob: \"models/*.yaml\"}", "foreach: {glob: \"nothing/*.yaml\"}"), r"no file matches 'nothing/\*.yaml'"),
         (("foreach: {glob: \"models/*.yaml\"}", "foreach: {glob: \"../../*.yaml\"}"), r"leaves the input directory"),
         (("run: {retries: 1}", "run: {retries: 1, retires: 2}"), r"run: unknown key 'retires' \(did you mean 'retries'\?\)"),
+        (("run: {retries: 1}", "run: {retries: 1, batch_s: soon}"), r"run.batch_s must be a number of seconds"),
+        (("run: {retries: 1}", "run: {batch_s: -1}"), r"run.batch_s must be a number of seconds 0-600"),
         (("line: shallow", "lines: shallow"), r"top level: unknown key 'lines' \(did you mean 'line'\?\)"),
         (("  - id: section", "  - id: model"), r"duplicate id 'model'"),
         (("    foreach: {items: [mt, shallow]}\n", ""), r"runs per item; give foreach"),

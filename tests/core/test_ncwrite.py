@@ -1,0 +1,131 @@
+"""The direct netCDF-4 writer of the project store against h5netcdf and netCDF-C.
+
+Every Dataset is written twice: by xarray's own h5netcdf writer (the
+reference) and by the store (``geoexplore.core.ncwrite``); both files are
+read back by xarray through h5netcdf and through netCDF-C (the netCDF4
+library), and must give identical Datasets.
+"""
+
+from __future__ import annotations
+
+import h5py
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+
+from geoexplore.core.ncwrite import fast_writable
+from geoexplore.core.store import MAX_DIMID_ATTR, ProjectStore, _prepare_for_netcdf
+
+
+def _cases() -> dict[str, xr.Dataset]:
+    rng = np.random.default_rng(1)
+    return {
+        "hv_like": xr.Dataset(
+            {"hv": (("window", "frequency_hz"), rng.random((4, 30))), "keep": ("window", [True, False, True, True]),
+             "median": ("frequency_hz", rng.random(30)), "window_start_s": ("window", np.arange(4) * 30.0)},
+            coords={"window": np.arange(4), "frequency_hz": np.logspace(-1, 1, 30)},
+            attrs={"f0_hz": 1.18, "n_windows": np.int64(18), "station": "S000", "reliable": True, "sesame": {"a": [1, 2]}},
+        ),
+        "dimension_without_coordinate": xr.Dataset({"a": (("x", "y"), rng.random((5, 3))), "b": ("y", [1, 2, 3])}, coords={"x": np.arange(5.0)}),
+        "unicode_strings": xr.Dataset(
+            {"name": ("s", np.array(["ab", "c", "断层"])), "v": ("s", [1.0, np.nan, 2.0])},
+            coords={"s": ["S1", "S2", "S3"]}, attrs={"note": "四平段", "pair": [1, 2], "f": 1.5},
+        ),
+        "times_and_booleans": xr.Dataset(
+            {"k": ("t", [True, False]), "t2": ("t", pd.date_range("2020-01-01", periods=2))},
+            coords={"t": pd.date_range("2021-01-01", periods=2, freq="h")},
+        ),
+        "scalars": xr.Dataset({"s": ((), 3.0), "n": ((), np.int32(2))}, attrs={"a": 1}),
+        "non_index_coordinates": xr.Dataset(
+            {"v": ("x", np.arange(4.0))},
+            coords={"x": np.arange(4), "lat": ("x", np.linspace(0, 1, 4)), "label": ("x", ["a", "b", "c", "d"])},
+        ),
+        "two_dimensional_coordinate": xr.Dataset({"v": (("x", "z"), np.ones((3, 2)))}, coords={"depth": (("x", "z"), np.zeros((3, 2))), "x": [1, 2, 3]}),
+        "integer_and_float32": xr.Dataset(
+            {"v": ("x", np.array([1, 2], dtype=np.uint16)), "w": ("x", np.float32([1, np.nan]))},
+            attrs={"arr": np.array([1.0, 2.0]), "empty": ""},
+        ),
+        "variable_attributes": xr.Dataset({"v": ("x", [1.0, 2.0], {"units": "m", "scale": 2.0, "flags": [1, 2]})}),
+        "complex_impedance": xr.Dataset(
+            {"z": (("period_s", "out", "in"), rng.random((3, 2, 2)) + 1j * rng.random((3, 2, 2))),
+             "t": (("period_s", "in"), (rng.random((3, 2)) + 1j).astype(np.complex64))},
+            coords={"period_s": [0.1, 1.0, 10.0], "out": ["ex", "ey"], "in": ["hx", "hy"]},
+        ),
+    }
+
+
+CASES = _cases()
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_store_writes_what_h5netcdf_writes(tmp_path, name):
+    ds = CASES[name]
+    assert fast_writable(_prepare_for_netcdf(ds)), "the case must exercise the direct writer"
+    store = ProjectStore(tmp_path / "project.h5")
+    store.write({"model/line/step": ds, "model/line/other": CASES["hv_like"]})
+    ref_path = tmp_path / "reference.h5"
+    _prepare_for_netcdf(ds).to_netcdf(ref_path, engine="h5netcdf", invalid_netcdf=True)
+    engines = ["h5netcdf"] + (["netcdf4"] if _has_netcdf4() and name != "complex_impedance" else [])
+    for engine in engines:
+        with xr.open_dataset(store.path, group="model/line/step", engine=engine) as got, xr.open_dataset(ref_path, engine=engine) as ref:
+            got = got.load()
+            ref = ref.load()
+        for k in ("geoexplore_provenance", "geoexplore_kind"):
+            got.attrs.pop(k)
+        xr.testing.assert_identical(got, ref)
+        assert {v: got[v].dtype for v in got.variables} == {v: ref[v].dtype for v in ref.variables}
+        assert {k: type(v) for k, v in got.attrs.items()} == {k: type(v) for k, v in ref.attrs.items()}
+        assert list(got.dims) == list(ref.dims), engine
+    assert store.read("model/line/step").identical(_roundtrip(ds, tmp_path))
+
+
+def _roundtrip(ds: xr.Dataset, tmp_path) -> xr.Dataset:
+    """What xarray reads back from a file written by h5netcdf (the reference)."""
+    p = tmp_path / f"ref-{abs(hash(repr(ds)))}.h5"
+    _prepare_for_netcdf(ds).to_netcdf(p, engine="h5netcdf", invalid_netcdf=True)
+    with xr.open_dataset(p, engine="h5netcdf") as r:
+        return r.load()
+
+
+def _has_netcdf4() -> bool:
+    try:
+        import netCDF4  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def test_other_datasets_go_through_h5netcdf_and_dimension_ids_stay_unique(tmp_path):
+    """Object strings and empty dimensions take the h5netcdf path; ids stay unique across both writers."""
+    obj = xr.Dataset({"v": ("s", np.array(["a", "b"], dtype=object))}, coords={"s": np.array(["S1", "S2"], dtype=object)})
+    empty = xr.Dataset({"v": ("x", np.array([], dtype=float))})
+    assert not fast_writable(obj) and not fast_writable(empty)
+    store = ProjectStore(tmp_path / "project.h5")
+    store.write({"a/l/fast1": CASES["hv_like"], "a/l/slow": obj})
+    store.write({"a/l/empty": empty, "a/l/fast2": CASES["complex_impedance"]})
+    for key, ds in {"a/l/fast1": CASES["hv_like"], "a/l/slow": obj, "a/l/empty": empty, "a/l/fast2": CASES["complex_impedance"]}.items():
+        assert store.read(key).identical(_roundtrip(ds, tmp_path)), key
+    ids = []
+    with h5py.File(store.path) as f:
+        f.visititems(lambda n, o: ids.append(int(o.attrs["_Netcdf4Dimid"])) if "_Netcdf4Dimid" in o.attrs and o.attrs.get("CLASS") == b"DIMENSION_SCALE" else None)
+        assert len(ids) == len(set(ids)) == 2 + 1 + 1 + 3
+        assert int(f.attrs[MAX_DIMID_ATTR]) == max(ids)
+
+
+def test_replacing_a_result_keeps_the_store_readable(tmp_path):
+    store = ProjectStore(tmp_path / "project.h5")
+    store.write({"a/l/x": CASES["hv_like"]})
+    store.write({"a/l/x": CASES["scalars"]})
+    assert store.read("a/l/x").identical(_roundtrip(CASES["scalars"], tmp_path))
+
+
+def test_mapping_results_are_written_directly(tmp_path):
+    store = ProjectStore(tmp_path / "project.h5")
+    res = {"curve": CASES["hv_like"], "z": CASES["complex_impedance"]}
+    store.write({"mt/l/S1": res})
+    got = store.read("mt/l/S1")
+    assert set(got) == {"curve", "z"}
+    assert got["z"].identical(_roundtrip(CASES["complex_impedance"], tmp_path))
+    with h5py.File(store.path) as f:
+        assert f["mt/l/S1"].attrs["geoexplore_kind"] == "mapping"
