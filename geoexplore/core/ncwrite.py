@@ -30,6 +30,7 @@ both writers.
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -89,23 +90,27 @@ def write_dataset(group: Any, ds: Any, next_dimid: int) -> int:
     The caller has checked :func:`fast_writable`. Dimension ids are numbered
     from ``next_dimid`` so they stay unique in the file, as netCDF-4 wants.
     """
+    return link_dimensions(group, write_content(group, ds), next_dimid)
+
+
+def write_content(group: Any, ds: Any) -> dict[str, Any]:
+    """Variables, attributes and dimension scales of ``ds``, not yet attached to each other.
+
+    Returns the layout :func:`link_dimensions` needs: the dimension names in
+    order and the dimensions of every variable. The two halves exist so a
+    worker can write the content into an in-memory file (:func:`encode_image`)
+    and the store, after copying it in, only attaches the scales.
+    """
     import h5py
 
     variables, attrs = _encode(ds)
     for k, v in attrs.items():
         _set_attr(group.attrs, str(k), v)
     sizes = {str(d): int(n) for d, n in ds.sizes.items()}
-    dimids: dict[str, int] = {}
-    scales: dict[str, Any] = {}
     for dim, n in sizes.items():  # dimensions without a coordinate variable first, as h5netcdf does
-        dimids[dim] = next_dimid
-        next_dimid += 1
-        if dim in variables:
-            continue
-        sc = group.create_dataset(dim, shape=(n,), dtype=">f4", track_order=True)
-        sc.make_scale(f"{NOT_A_VARIABLE}{n:10d}")
-        sc.attrs["_Netcdf4Dimid"] = np.int32(dimids[dim])
-        scales[dim] = sc
+        if dim not in variables:
+            sc = group.create_dataset(dim, shape=(n,), dtype=">f4", track_order=True)
+            sc.make_scale(f"{NOT_A_VARIABLE}{n:10d}")
     for dt in sorted({np.dtype(v.dtype) for v in variables.values() if v.dtype.kind == "c"}, key=str):
         # the named type netCDF-C's complex-number support (nc-complex) looks for, as h5netcdf writes it
         group[_COMPLEX_TYPE_NAMES[dt.itemsize]] = dt
@@ -127,22 +132,28 @@ def write_dataset(group: Any, ds: Any, next_dimid: int) -> int:
             _set_attr(dset.attrs, "_FillValue", np.asarray(fill, dtype=data.dtype if data.dtype.kind != "O" else None))
         if name in sizes:  # the coordinate variable of a dimension: it is the scale
             dset.make_scale(name)
-            dset.attrs["_Netcdf4Dimid"] = np.int32(dimids[name])
-            scales[name] = dset
         for k, v in vattrs.items():
             _set_attr(dset.attrs, str(k), v)
-    for name, var in variables.items():  # attach once every scale exists
-        name = str(name)
-        if name in sizes or not var.dims:
-            continue
+    return {"dims": list(sizes), "vars": {str(n): [str(d) for d in v.dims] for n, v in variables.items() if v.dims and str(n) not in sizes}}
+
+
+def link_dimensions(group: Any, layout: Mapping[str, Any], next_dimid: int) -> int:
+    """Attach the dimension scales written by :func:`write_content` and number the dimensions."""
+    from h5py import h5ds
+
+    dimids = {d: next_dimid + i for i, d in enumerate(layout["dims"])}
+    scales = {d: group[d] for d in layout["dims"]}
+    for d, sc in scales.items():
+        sc.attrs["_Netcdf4Dimid"] = np.int32(dimids[d])
+    for name, dims in layout["vars"].items():
         dset = group[name]
-        for i, d in enumerate(var.dims):
-            dset.dims[i].attach_scale(scales[str(d)])
-        dset.attrs["_Netcdf4Coordinates"] = np.array([dimids[str(d)] for d in var.dims], dtype=np.int32)
-    for name in sizes:
-        if name in variables:
-            group[name].attrs["_Netcdf4Coordinates"] = np.array([dimids[name]], dtype=np.int32)
-    return next_dimid
+        for i, d in enumerate(dims):
+            h5ds.attach_scale(dset.id, scales[d].id, i)
+        dset.attrs["_Netcdf4Coordinates"] = np.array([dimids[d] for d in dims], dtype=np.int32)
+    for d, sc in scales.items():
+        if sc.attrs["NAME"] == d.encode():  # a coordinate variable
+            sc.attrs["_Netcdf4Coordinates"] = np.array([dimids[d]], dtype=np.int32)
+    return next_dimid + len(dimids)
 
 
 def write_datasets(f: Any, items: Mapping[str, Any], next_dimid: int) -> int:
@@ -150,6 +161,67 @@ def write_datasets(f: Any, items: Mapping[str, Any], next_dimid: int) -> int:
     for path, ds in items.items():
         g = _make_group(f, path)
         next_dimid = write_dataset(g, ds, next_dimid)
+    return next_dimid
+
+
+@dataclass
+class EncodedResult:
+    """A result written by a worker into an in-memory HDF5 file, ready to be copied into the store.
+
+    ``image`` holds the group ``r`` (a Dataset) or ``r/<part>`` (a mapping of
+    Datasets); ``layouts`` maps those group paths to what
+    :func:`link_dimensions` needs. Writing the HDF5 objects (the bulk of the
+    cost of storing a small result) thus happens on the workers, in
+    parallel; the store copies the group in one HDF5 call
+    (``H5Ocopy``) and attaches the dimension scales, which cannot be copied
+    between files.
+    """
+
+    image: bytes
+    kind: str
+    layouts: dict[str, dict[str, Any]]
+
+    @property
+    def nbytes(self) -> int:
+        return len(self.image)
+
+
+def encode_image(result: Any) -> EncodedResult | None:
+    """Write a Dataset or mapping of Datasets into an :class:`EncodedResult`; None if h5netcdf must write it."""
+    import h5py
+
+    from geoexplore.core.store import _prepare_for_netcdf, is_mapping_result
+
+    mapping = is_mapping_result(result)
+    parts = {f"r/{p}": _prepare_for_netcdf(ds) for p, ds in result.items()} if mapping else {"r": _prepare_for_netcdf(result)}
+    if not parts or not all(fast_writable(ds) for ds in parts.values()):
+        return None
+    fapl = h5py.h5p.create(h5py.h5p.FILE_ACCESS)
+    fapl.set_fapl_core(block_size=1 << 16, backing_store=False)
+    fid = h5py.h5f.create(f"geoexplore-result-{id(result)}".encode(), h5py.h5f.ACC_TRUNC, fapl=fapl)
+    with h5py.File(fid) as f:
+        layouts = {path: write_content(_make_group(f, path), ds) for path, ds in parts.items()}
+        f.flush()
+        image = f.id.get_file_image()
+    return EncodedResult(image=image, kind="mapping" if mapping else "dataset", layouts=layouts)
+
+
+def insert_image(f: Any, key: str, enc: EncodedResult, next_dimid: int) -> int:
+    """Copy an :class:`EncodedResult` into the open store ``f`` as group ``key``; returns the next free dimension id."""
+    import h5py
+
+    parent, _, leaf = key.rpartition("/")
+    pg = _make_group(f, parent) if parent else f
+    fapl = h5py.h5p.create(h5py.h5p.FILE_ACCESS)
+    fapl.set_fapl_core(backing_store=False)
+    fapl.set_file_image(enc.image)
+    src = h5py.h5f.open(f"geoexplore-image-{key}".encode(), h5py.h5f.ACC_RDONLY, fapl=fapl)
+    try:
+        h5py.h5o.copy(src, b"r", pg.id, leaf.encode())
+    finally:
+        src.close()
+    for path, layout in enc.layouts.items():
+        next_dimid = link_dimensions(f[key + path[1:]], layout, next_dimid)
     return next_dimid
 
 

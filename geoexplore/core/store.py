@@ -248,9 +248,15 @@ class ProjectStore:
             ``digest`` is filled in if absent.
         """
         provenance = provenance or {}
+        from geoexplore.core.ncwrite import EncodedResult
+
         provs = {key: dict(provenance.get(key, {})) for key in results}
         for key, res in results.items():
-            provs[key].setdefault("digest", result_digest(res))
+            if isinstance(res, EncodedResult):
+                if "digest" not in provs[key]:
+                    raise StoreError(f"{self.path}: '{key}': a result encoded on a worker needs its digest in the provenance")
+            else:
+                provs[key].setdefault("digest", result_digest(res))
         # room for the new results (HDF5 overhead included) is reserved before HDF5 writes a byte:
         # HDF5 failing half-way through a write (full disk, quota) can leave the library in a state
         # that crashes the interpreter, so a write that will not fit must fail before it starts
@@ -263,10 +269,13 @@ class ProjectStore:
                 for key in results:
                     if key in f:
                         del f[key]
-                cached = f.attrs.get(MAX_DIMID_ATTR)  # absent in stores of older versions: h5netcdf then
+                known_dimids = MAX_DIMID_ATTR in f.attrs
+            if not known_dimids:  # a store of an older version: h5netcdf finds the largest dimension id once
+                with _open_netcdf(tmp) as nc:
+                    nc._h5file.attrs[MAX_DIMID_ATTR] = nc._max_dim_id
+            with h5py.File(tmp, "a") as f:
                 for key, res in results.items():
-                    prov = provs[key]
-                    if cached is None or not _fast_write(f, key, res, prov, int(f.attrs[MAX_DIMID_ATTR]) + 1):
+                    if not _fast_write(f, key, res, provs[key], int(f.attrs[MAX_DIMID_ATTR]) + 1):
                         slow[key] = res
             if slow:  # what the direct writer does not cover goes through h5netcdf
                 with _open_netcdf(tmp) as nc:  # one h5netcdf open per transaction
@@ -377,15 +386,24 @@ def _open_netcdf(path: Path) -> Any:
 
 
 def _fast_write(f: Any, key: str, res: Result, prov: Mapping[str, Any], next_dimid: int) -> bool:
-    """Write a result with h5py directly (:mod:`geoexplore.core.ncwrite`); False if it needs h5netcdf."""
-    from geoexplore.core.ncwrite import fast_writable, write_datasets
+    """Write a result with h5py directly (:mod:`geoexplore.core.ncwrite`); False if it needs h5netcdf.
 
-    parts = {f"{key}/{p}": _prepare_for_netcdf(ds) for p, ds in res.items()} if is_mapping_result(res) else {key: _prepare_for_netcdf(res)}
-    if not parts or not all(fast_writable(ds) for ds in parts.values()):
-        return False
-    last = write_datasets(f, parts, next_dimid) - 1
+    ``res`` may be an :class:`~geoexplore.core.ncwrite.EncodedResult` (written by a worker): it is copied in.
+    """
+    from geoexplore.core.ncwrite import EncodedResult, fast_writable, insert_image, write_datasets
+
+    if isinstance(res, EncodedResult):
+        last = insert_image(f, key, res, next_dimid) - 1
+        kind = res.kind
+    else:
+        mapping = is_mapping_result(res)
+        parts = {f"{key}/{p}": _prepare_for_netcdf(ds) for p, ds in res.items()} if mapping else {key: _prepare_for_netcdf(res)}
+        if not parts or not all(fast_writable(ds) for ds in parts.values()):
+            return False
+        last = write_datasets(f, parts, next_dimid) - 1
+        kind = "mapping" if mapping else "dataset"
     g = f[key]
-    g.attrs[KIND_ATTR] = "mapping" if is_mapping_result(res) else "dataset"
+    g.attrs[KIND_ATTR] = kind
     g.attrs[PROVENANCE_ATTR] = json.dumps(dict(prov), sort_keys=True, default=str)
     f.attrs[MAX_DIMID_ATTR] = max(last, next_dimid - 1)
     return True

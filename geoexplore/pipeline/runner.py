@@ -70,6 +70,7 @@ class RunReport:
     scheduler: str | None = None
     n_workers: int | None = None
     store_write_s: float = 0.0  # time the client spent writing results into the store
+    encode_s: float = 0.0  # time the workers spent making results storable (HDF5 images)
     tasks: int = 0  # Dask tasks submitted (short items of a step are grouped into one task)
     items: list[ItemRecord] = field(default_factory=list)
 
@@ -137,8 +138,26 @@ def execute_task(task: dict[str, Any]) -> Any:
         log.debug("%s %s printed:\n%s", task["step_id"], task["item"] or "", buf.getvalue()[-20000:])
     elapsed = time.perf_counter() - t0
     _check_result(spec.name, result)
-    # the content digest is computed here, on the worker, not in the client that writes every result
-    return {"result": result, "elapsed_s": elapsed, "digest": result_digest(result), "worker": socket.gethostname()}
+    # the digest, and the HDF5 objects of the result, are made here on the worker, in parallel; the client
+    # that writes every result into the one store then only copies them in (see geoexplore.core.ncwrite)
+    digest = result_digest(result)
+    t1 = time.perf_counter()
+    if _result_nbytes(result) <= IMAGE_MAX_BYTES:
+        from geoexplore.core.ncwrite import encode_image
+
+        result = encode_image(result) or result
+    return {"result": result, "elapsed_s": elapsed, "encode_s": time.perf_counter() - t1, "digest": digest,
+            "worker": socket.gethostname()}
+
+
+IN_FLIGHT_PER_WORKER = 3  # tasks of a step kept queued per worker while its items are sent in groups
+IMAGE_MAX_BYTES = 256 * 2**20  # larger results travel as Datasets: an in-memory HDF5 copy would double the worker's memory
+
+
+def _result_nbytes(result: Any) -> int:
+    from geoexplore.core.store import is_mapping_result
+
+    return sum(d.nbytes for d in result.values()) if is_mapping_result(result) else int(result.nbytes)
 
 
 def execute_batch(tasks: list[dict[str, Any]], retries: int = 0) -> list[dict[str, Any]]:
@@ -213,23 +232,53 @@ def open_client(
             c.close()
             cluster.close()
         return
-    from distributed import LocalCluster
-
-    n = n_workers or default_n_workers()
-    cluster = LocalCluster(
-        n_workers=n,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address="127.0.0.1:0",  # loopback only, no fixed port to collide on
-        silence_logs=logging.ERROR,
-    )
+    cluster = local_cluster(n_workers)
     c = Client(cluster, set_as_default=False)
     try:
         yield c
     finally:
         c.close()
         cluster.close()
+
+
+# Dask's nanny exports MALLOC_TRIM_THRESHOLD_=65536 to its workers (to hand freed memory back to the OS
+# sooner). Setting it switches off glibc's dynamic mmap threshold: every large NumPy temporary is then
+# mmapped and page-faulted afresh, and allocation-heavy kernels slow down (MT transfer functions: 0.5 s
+# per station in a plain process, 1.2-1.4 s on a worker; the same in a plain process with the variable).
+# geoexplore's workers start without it; a value exported by the user is kept.
+WORKER_ENV_UNSET = ("MALLOC_TRIM_THRESHOLD_",)
+
+
+def local_cluster(n_workers: int | None = None, **kwargs: Any) -> Any:
+    """The LocalCluster geoexplore runs on: worker processes with one thread each, on 127.0.0.1 only.
+
+    Parameters
+    ----------
+    n_workers : int, optional
+        Worker processes (default: CPUs, at most 8).
+    **kwargs
+        Further :class:`distributed.LocalCluster` arguments (``memory_limit``, ...).
+
+    Notes
+    -----
+    Workers start without Dask's ``MALLOC_TRIM_THRESHOLD_`` (see
+    ``WORKER_ENV_UNSET``): with it, allocation-heavy NumPy kernels ran 2-3
+    times slower on a worker than in a plain process.
+    """
+    import dask
+    from distributed import LocalCluster
+
+    kw: dict[str, Any] = {
+        "n_workers": n_workers or default_n_workers(),
+        "threads_per_worker": 1,
+        "processes": True,
+        "host": "127.0.0.1",
+        "dashboard_address": "127.0.0.1:0",  # loopback only, no fixed port to collide on
+        "silence_logs": logging.ERROR,
+    }
+    kw.update(kwargs)
+    with dask.config.set({f"distributed.nanny.pre-spawn-environ.{k}": None for k in WORKER_ENV_UNSET}):
+        return LocalCluster(**kw)
 
 
 def make_security(cfg: Mapping[str, Any] | None) -> Any:
@@ -519,9 +568,9 @@ class _Runner:
                 "item_value": os.path.relpath(value, wf.input_dir) if isinstance(value, str) and os.path.isabs(value) else value,
             }
             ready.append((item, key, meta, task))
-        window = 2 * self.n_workers
+        window = IN_FLIGHT_PER_WORKER * self.n_workers
         if wf.batch_s > 0 and ws.spec.fan_out != "none" and len(ready) > 2 * window:
-            # two items per worker first; the run times of the items done decide how the rest is grouped (_release)
+            # single items first; the run times of the items done decide how the rest is grouped (_release)
             ready, self.queued[ws.id] = ready[:window], ready[window:]
         return [self._submit(ws, [r]) for r in ready]
 
@@ -545,7 +594,7 @@ class _Runner:
         Dask's own cost is a few milliseconds per task (scheduler, transfer,
         bookkeeping); items of a few tens of milliseconds (an H/V record)
         would spend a large part of their time on it. Items are sent as tasks
-        finish, keeping two tasks per worker in flight, in groups sized by the
+        finish, keeping three tasks per worker in flight, in groups sized by the
         median run time of the items done so far (robust to the slow first
         item of a worker); the groups shrink towards the end so the workers
         finish together. Items of ``batch_s`` or more stay one per task.
@@ -554,7 +603,7 @@ class _Runner:
         times = sorted(self.item_times.get(ws.id, []))
         median = times[len(times) // 2] if times else float("inf")
         new = []
-        while queue and in_flight + len(new) < 2 * self.n_workers:
+        while queue and in_flight + len(new) < IN_FLIGHT_PER_WORKER * self.n_workers:
             k = max(1, min(int(self.wf.batch_s / max(median, 1e-4)), -(-len(queue) // (2 * self.n_workers))))
             new.append(self._submit(ws, queue[:k]))
             del queue[:k]
@@ -587,6 +636,7 @@ class _Runner:
             for (item, key, meta), o in zip(entries, res if grouped else [res], strict=True):
                 if "error" not in o:
                     self.item_times.setdefault(ws.id, []).append(o["elapsed_s"])
+                    self.report.encode_s += o.get("encode_s", 0.0)
                 out.append((ws, item, key, meta, o))
         return out
 

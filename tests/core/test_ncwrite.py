@@ -129,3 +129,62 @@ def test_mapping_results_are_written_directly(tmp_path):
     assert got["z"].identical(_roundtrip(CASES["complex_impedance"], tmp_path))
     with h5py.File(store.path) as f:
         assert f["mt/l/S1"].attrs["geoexplore_kind"] == "mapping"
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_a_result_encoded_on_a_worker_reads_back_the_same(tmp_path, name):
+    """encode_image (worker) + copy into the store (client) == writing the Dataset in the store."""
+    from geoexplore.core.ncwrite import EncodedResult, encode_image
+    from geoexplore.core.store import result_digest
+
+    ds = CASES[name]
+    enc = encode_image(ds)
+    assert isinstance(enc, EncodedResult) and enc.nbytes > 0
+    direct = ProjectStore(tmp_path / "direct.h5")
+    copied = ProjectStore(tmp_path / "copied.h5")
+    direct.write({"a/l/first": CASES["hv_like"], "a/l/x": ds})
+    copied.write({"a/l/first": encode_image(CASES["hv_like"]), "a/l/x": enc},
+                 {"a/l/first": {"digest": result_digest(CASES["hv_like"])}, "a/l/x": {"digest": result_digest(ds)}})
+    assert copied.read("a/l/x").identical(direct.read("a/l/x"))
+    assert copied.digests() == direct.digests()
+    engines = ["h5netcdf"] + (["netcdf4"] if _has_netcdf4() and name != "complex_impedance" else [])
+    for engine in engines:
+        with xr.open_dataset(copied.path, group="a/l/x", engine=engine) as a, xr.open_dataset(direct.path, group="a/l/x", engine=engine) as b:
+            xr.testing.assert_identical(a.load(), b.load())
+    with h5py.File(copied.path) as f:  # dimension ids unique in the file, as in the directly written one
+        ids = []
+        f.visititems(lambda n, o: ids.append(int(o.attrs["_Netcdf4Dimid"])) if o.attrs.get("CLASS") == b"DIMENSION_SCALE" else None)
+        assert len(ids) == len(set(ids)) and int(f.attrs[MAX_DIMID_ATTR]) == max(ids)
+
+
+def test_encoded_mapping_result_and_the_h5netcdf_fallback(tmp_path):
+    from geoexplore.core.ncwrite import encode_image
+    from geoexplore.core.store import result_digest
+
+    res = {"curve": CASES["hv_like"], "z": CASES["complex_impedance"]}
+    enc = encode_image(res)
+    assert enc.kind == "mapping"
+    store = ProjectStore(tmp_path / "project.h5")
+    store.write({"mt/l/S1": enc}, {"mt/l/S1": {"digest": result_digest(res)}})
+    got = store.read("mt/l/S1")
+    assert got["curve"].identical(_roundtrip(CASES["hv_like"], tmp_path)) and got["z"].identical(_roundtrip(CASES["complex_impedance"], tmp_path))
+    # object strings are not encoded on the worker: the store writes them through h5netcdf
+    assert encode_image(xr.Dataset({"v": ("s", np.array(["a"], dtype=object))})) is None
+    with pytest.raises(Exception, match="needs its digest"):
+        store.write({"mt/l/S2": enc})
+
+
+def test_a_store_of_an_older_version_gets_its_dimension_ids_counted(tmp_path):
+    """Without the cached largest dimension id, the first write counts the ids once (h5netcdf) and goes on."""
+    from geoexplore.core.ncwrite import encode_image
+    from geoexplore.core.store import result_digest
+
+    store = ProjectStore(tmp_path / "project.h5")
+    store.write({"a/l/x": CASES["hv_like"]})
+    with h5py.File(store.path, "a") as f:
+        del f.attrs[MAX_DIMID_ATTR]
+    store.write({"a/l/y": encode_image(CASES["scalars"].merge(CASES["integer_and_float32"]))},
+                {"a/l/y": {"digest": result_digest(CASES["scalars"])}})
+    with h5py.File(store.path) as f:
+        assert int(f.attrs[MAX_DIMID_ATTR]) == 2  # window, frequency_hz, then x
+    assert store.read("a/l/x").identical(_roundtrip(CASES["hv_like"], tmp_path))

@@ -58,6 +58,15 @@ def test_local_cluster_listens_on_loopback_only():
                     assert conn.laddr.ip in ("127.0.0.1", "::1"), f"pid {pid} listens on {conn.laddr}"
 
 
+def test_local_workers_keep_glibc_dynamic_mmap_threshold(monkeypatch):
+    """Dask's MALLOC_TRIM_THRESHOLD_ is not exported to geoexplore's workers; the rest of Dask's worker environment is."""
+    monkeypatch.delenv("MALLOC_TRIM_THRESHOLD_", raising=False)
+    with open_client(n_workers=1) as c:
+        env = next(iter(c.run(lambda: dict(os.environ)).values()))
+    assert "MALLOC_TRIM_THRESHOLD_" not in env
+    assert env.get("OMP_NUM_THREADS") == "1"  # one thread per worker process, as Dask sets it
+
+
 def test_external_cluster_with_a_worker_killed(undisturbed, tmp_path):
     wf, ref = undisturbed
     sched_file = tmp_path / "scheduler.json"

@@ -15,9 +15,11 @@ pytestmark = pytest.mark.cluster
 
 @pytest.fixture(scope="module")
 def client():
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address="127.0.0.1:0") as cl, Client(cl) as c:
+    from geoexplore.pipeline.runner import local_cluster
+
+    with local_cluster(2) as cl, Client(cl) as c:
         yield c
 
 

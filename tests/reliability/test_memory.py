@@ -46,8 +46,9 @@ def _write_big_segy(path, n_traces: int) -> None:
 
 
 def _rms_on_a_small_worker(path, memory_limit: str) -> tuple[np.ndarray, dict]:
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
+    from geoexplore.pipeline.runner import local_cluster
     from geoexplore.seismic.io import read
 
     def rms_block(x: np.ndarray) -> np.ndarray:
@@ -63,8 +64,7 @@ def _rms_on_a_small_worker(path, memory_limit: str) -> tuple[np.ndarray, dict]:
 
         return psutil.Process().memory_info().rss
 
-    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, memory_limit=memory_limit, host="127.0.0.1",
-                      dashboard_address=None) as cluster, Client(cluster) as client:
+    with local_cluster(1, memory_limit=memory_limit, dashboard_address=None) as cluster, Client(cluster) as client:
         pid_before = client.run(os.getpid)
         base_rss = max(client.run(rss).values())
         import dask
