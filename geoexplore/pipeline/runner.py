@@ -568,7 +568,7 @@ class _Runner:
                 "item_value": os.path.relpath(value, wf.input_dir) if isinstance(value, str) and os.path.isabs(value) else value,
             }
             ready.append((item, key, meta, task))
-        window = IN_FLIGHT_PER_WORKER * self.n_workers
+        window = IN_FLIGHT_PER_WORKER * self._workers()
         if wf.batch_s > 0 and ws.spec.fan_out != "none" and len(ready) > 2 * window:
             # single items first; the run times of the items done decide how the rest is grouped (_release)
             ready, self.queued[ws.id] = ready[:window], ready[window:]
@@ -588,6 +588,13 @@ class _Runner:
         self.report.tasks += 1
         return fut
 
+    def _workers(self) -> int:
+        """Workers now (a job-queue cluster grows while the run goes on)."""
+        try:
+            return max(1, len(self.client.scheduler_info().get("workers", {})))
+        except Exception:  # noqa: BLE001 - informational; keep the count from the start
+            return self.n_workers
+
     def _release(self, ws: WorkflowStep, in_flight: int) -> list[Any]:
         """Submit held-back items of a step, grouped so a task runs about ``run.batch_s``.
 
@@ -602,9 +609,10 @@ class _Runner:
         queue = self.queued[ws.id]
         times = sorted(self.item_times.get(ws.id, []))
         median = times[len(times) // 2] if times else float("inf")
+        n = self._workers()
         new = []
-        while queue and in_flight + len(new) < IN_FLIGHT_PER_WORKER * self.n_workers:
-            k = max(1, min(int(self.wf.batch_s / max(median, 1e-4)), -(-len(queue) // (2 * self.n_workers))))
+        while queue and in_flight + len(new) < IN_FLIGHT_PER_WORKER * n:
+            k = max(1, min(int(self.wf.batch_s / max(median, 1e-4)), -(-len(queue) // (2 * n))))
             new.append(self._submit(ws, queue[:k]))
             del queue[:k]
         if not queue:

@@ -32,6 +32,10 @@ def _cases() -> dict[str, xr.Dataset]:
             {"name": ("s", np.array(["ab", "c", "断层"])), "v": ("s", [1.0, np.nan, 2.0])},
             coords={"s": ["S1", "S2", "S3"]}, attrs={"note": "四平段", "pair": [1, 2], "f": 1.5},
         ),
+        "long_strings": xr.Dataset(
+            {"method": ("candidate", np.array(["reflection+ert", "mt", "microtremor+refraction"])), "x_m": ("candidate", [1.0, 2.0, 3.0])},
+            coords={"candidate": ["F1 (Yitong-Shulan west)", "F2", "F3"]}, attrs={"reasoning": "断层 " * 200},
+        ),
         "times_and_booleans": xr.Dataset(
             {"k": ("t", [True, False]), "t2": ("t", pd.date_range("2020-01-01", periods=2))},
             coords={"t": pd.date_range("2021-01-01", periods=2, freq="h")},
