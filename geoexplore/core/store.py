@@ -27,6 +27,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -137,6 +138,9 @@ class ProjectStore:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
+        # seconds the last transaction spent on its fixed part (copying the store, syncing it to disk),
+        # which grows with the store: the runner spaces its writes by it
+        self.last_fixed_s = 0.0
 
     # -- checks -------------------------------------------------------------------
     def exists(self) -> bool:
@@ -300,6 +304,7 @@ class ProjectStore:
         except OSError as exc:
             raise StoreError(f"{self.path}: cannot write in {parent} ({exc.strerror or exc})") from None
         tmp = Path(name)
+        t0 = time.perf_counter()
         try:
             if self.path.exists():
                 self.check()
@@ -313,7 +318,9 @@ class ProjectStore:
                 with open(tmp, "rb+") as fh:
                     os.posix_fallocate(fh.fileno(), 0, size + reserve_bytes)
                     fh.truncate(size)
+            fixed = time.perf_counter() - t0
             yield tmp
+            t1 = time.perf_counter()
             with open(tmp, "rb+") as fh:
                 os.fsync(fh.fileno())
             os.replace(tmp, self.path)
@@ -323,6 +330,7 @@ class ProjectStore:
                     os.fsync(dfd)
                 finally:
                     os.close(dfd)
+            self.last_fixed_s = fixed + time.perf_counter() - t1
         except (OSError, RuntimeError) as exc:  # h5py reports some failed writes as RuntimeError
             raise StoreError(f"{self.path}: write failed, previous store kept ({getattr(exc, 'strerror', None) or exc})") from None
         finally:

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from geoexplore.core.errors import GeoexploreError, StoreError, WorkflowError
-from geoexplore.core.store import ProjectStore, file_digest, result_digest, result_key
+from geoexplore.core.store import ProjectStore, file_digest, is_mapping_result, result_digest, result_key
 from geoexplore.pipeline.workflow import Workflow, WorkflowStep
 
 log = logging.getLogger("geoexplore.pipeline")
@@ -72,6 +72,7 @@ class RunReport:
     store_write_s: float = 0.0  # time the client spent writing results into the store
     encode_s: float = 0.0  # time the workers spent making results storable (HDF5 images)
     tasks: int = 0  # Dask tasks submitted (short items of a step are grouped into one task)
+    store_commits: int = 0  # store transactions (results are written in groups, see _Runner._flush_due_in)
     items: list[ItemRecord] = field(default_factory=list)
 
     @property
@@ -150,13 +151,14 @@ def execute_task(task: dict[str, Any]) -> Any:
             "worker": socket.gethostname()}
 
 
+FLUSH_SPACING = 10.0  # results are written at most every FLUSH_SPACING x the store's fixed transaction cost
+FLUSH_BYTES = 256 * 2**20  # ... or when this much waits in the client
 IN_FLIGHT_PER_WORKER = 3  # tasks of a step kept queued per worker while its items are sent in groups
 IMAGE_MAX_BYTES = 256 * 2**20  # larger results travel as Datasets: an in-memory HDF5 copy would double the worker's memory
 
 
 def _result_nbytes(result: Any) -> int:
-    from geoexplore.core.store import is_mapping_result
-
+    """Bytes of a Dataset, a mapping of Datasets or an encoded result."""
     return sum(d.nbytes for d in result.values()) if is_mapping_result(result) else int(result.nbytes)
 
 
@@ -374,6 +376,9 @@ class _Runner:
         self.n_workers = 1
         self._futures: dict[Any, Any] = {}
         self.item_times: dict[str, list[float]] = {}  # step id -> run times of its items done in this run
+        self._buffer: dict[str, tuple[WorkflowStep, Any, dict[str, Any], ItemRecord]] = {}  # key -> results not yet written
+        self._buffer_bytes = 0
+        self._last_flush = time.monotonic()
 
     # inputs -> store keys
     def input_keys(self, ws: WorkflowStep, item: str | None) -> dict[str, Any] | None:
@@ -486,6 +491,12 @@ class _Runner:
 
         launch_ready()
         while pending:
+            if self._buffer and not ac.has_ready():  # nothing to collect now: write what waits, once it is due
+                deadline = time.monotonic() + self._flush_due_in()
+                while not ac.has_ready() and time.monotonic() < deadline:
+                    time.sleep(0.02)
+                if not ac.has_ready() or self._flush_due_in() <= 0:
+                    self._flush()
             batch = ac.next_batch(block=True)
             outcomes = self._fetch(batch)
             touched: dict[str, WorkflowStep] = {}
@@ -502,10 +513,12 @@ class _Runner:
             self._collect(outcomes)
             for ws in touched.values():
                 if pending[ws.id] == 0:
+                    self._flush()  # a finished step's results are in the store before anything reads them
                     del pending[ws.id]
                     finished.add(ws.id)
                     self._step_finished(ws)
             launch_ready()
+        self._flush()
         self.finish_figures()
         self.report.finished_utc = _now()
         self.write_run_json()
@@ -649,19 +662,18 @@ class _Runner:
         return out
 
     def _collect(self, outcomes: list[tuple[WorkflowStep, str | None, str, dict[str, Any], dict[str, Any]]]) -> None:
-        """Write the results of finished items to the store in one transaction and record them."""
+        """Record finished items; their results wait in the write buffer until :meth:`_flush`."""
         from geoexplore import __version__
 
-        results: dict[str, Any] = {}
-        provs: dict[str, dict[str, Any]] = {}
-        recs: list[tuple[WorkflowStep, ItemRecord]] = []
+        failed = False
         for ws, item, key, meta, o in outcomes:
             if "error" in o:
                 self.report.items.append(ItemRecord(ws.id, ws.spec.name, item, key, "failed", error=o["error"]))
                 self.progress(f"    {ws.id}/{item or ''}: FAILED {o['error']}")
+                failed = True
                 continue
             res = o["result"]
-            provs[key] = {
+            self._buffer[key] = (ws, res, {
                 "geoexplore_version": __version__,
                 "workflow": self.wf.name,
                 "step": ws.spec.name,
@@ -675,15 +687,41 @@ class _Runner:
                 "digest": o.get("digest") or result_digest(res),
                 "elapsed_s": round(o["elapsed_s"], 3),
                 "time_utc": _now(),
-            }
-            results[key] = res
-            recs.append((ws, ItemRecord(ws.id, ws.spec.name, item, key, "done", elapsed_s=round(o["elapsed_s"], 3))))
-        if results:
-            t0 = time.perf_counter()
-            self.store.write(results, provs)  # atomic; raises StoreError on a full disk etc.
-            self.report.store_write_s += time.perf_counter() - t0
-        for ws, rec in recs:
-            self._mark_done(ws, rec.item, rec.key, provs[rec.key]["digest"])
+            }, ItemRecord(ws.id, ws.spec.name, item, key, "done", elapsed_s=round(o["elapsed_s"], 3)))
+            self._buffer_bytes += _result_nbytes(res)
+        if self._flush_due_in() <= 0:
+            self._flush()
+        elif failed:
+            self.write_run_json()
+
+    def _flush_due_in(self) -> float:
+        """Seconds until the buffered results should be written (0: now).
+
+        Every transaction copies the store and syncs it to disk, a cost that
+        grows with the store (``ProjectStore.last_fixed_s``). Results are
+        written at most every ``FLUSH_SPACING`` times that cost, so the
+        copying stays a small part of the run however large the store gets,
+        and at once when the buffer holds ``FLUSH_BYTES`` or a step finishes.
+        On a small store that is at once.
+        """
+        if not self._buffer:
+            return float("inf")
+        if self._buffer_bytes >= FLUSH_BYTES:
+            return 0.0
+        return max(0.0, self._last_flush + FLUSH_SPACING * self.store.last_fixed_s - time.monotonic())
+
+    def _flush(self) -> None:
+        """Write the buffered results in one atomic transaction, then record them as done."""
+        if not self._buffer:
+            return
+        buf, self._buffer, self._buffer_bytes = self._buffer, {}, 0
+        t0 = time.perf_counter()
+        self.store.write({k: v[1] for k, v in buf.items()}, {k: v[2] for k, v in buf.items()})  # atomic; StoreError on a full disk
+        self.report.store_write_s += time.perf_counter() - t0
+        self.report.store_commits += 1
+        self._last_flush = time.monotonic()
+        for key, (ws, _res, prov, rec) in buf.items():
+            self._mark_done(ws, rec.item, key, prov["digest"])
             if self.figures and ws.spec.figure:
                 self._figure(ws, rec)
             self.report.items.append(rec)

@@ -170,3 +170,36 @@ def test_short_items_are_grouped_into_tasks_without_changing_results(work, write
     assert ProjectStore(work / "grouped" / "project.h5").digests() == ProjectStore(work / "single" / "project.h5").digests()
     run = json.loads((work / "grouped" / "run.json").read_text())
     assert run["tasks"] == grouped.tasks and run["counts"] == {"done": n_items - 1, "failed": 1}
+
+
+def test_writes_are_spaced_out_when_the_store_is_large(work, write_wf, client):
+    """Each transaction copies and syncs the whole store: on a large store the runner writes results in fewer, larger groups."""
+    import numpy as np
+    import xarray as xr
+
+    text = (work / "input" / "models" / "a.yaml").read_text()
+    for i in range(30):
+        (work / "input" / "models" / f"m{i:02d}.yaml").write_text(text.replace("dip_deg: 70", f"dip_deg: {70 + i % 6}"))
+    body = """
+    workflow: many
+    input_dir: input
+    line: shallow
+    run: {retries: 0}
+    steps:
+      - id: alternatives
+        step: model.load
+        foreach: {glob: "models/*.yaml"}
+    """
+    wf = write_wf(work, body, "many.yaml")
+    big = work / "big"
+    big.mkdir()
+    ballast = xr.Dataset({"v": ("x", np.random.default_rng(0).random(25_000_000))})  # 200 MB already in the store
+    ProjectStore(big / "project.h5").write({"model/shallow/ballast": ballast}, {"model/shallow/ballast": {"run_key": "-"}})
+    spaced = run_workflow(wf, big, client=client, resume=True, figures=False, progress=lambda s: None)
+    fresh = run_workflow(wf, work / "fresh", client=client, figures=False, progress=lambda s: None)
+    assert sum(r.status == "done" for r in spaced.items) == 32
+    assert spaced.store_commits <= 3 < spaced.tasks  # results of many tasks went into few transactions
+    assert fresh.store_commits > spaced.store_commits  # on a small store they are written as they come
+    big_digests = ProjectStore(big / "project.h5").digests()
+    assert {k: v for k, v in big_digests.items() if "ballast" not in k} == ProjectStore(work / "fresh" / "project.h5").digests()
+    assert json.loads((big / "run.json").read_text())["store_commits"] == spaced.store_commits
