@@ -153,6 +153,7 @@ def execute_task(task: dict[str, Any]) -> Any:
 
 FLUSH_SPACING = 10.0  # results are written at most every FLUSH_SPACING x the store's fixed transaction cost
 FLUSH_BYTES = 256 * 2**20  # ... or when this much waits in the client
+FLUSH_MIN_FIXED_S = 0.1  # below this fixed cost (a store of some tens of MB) every batch is written at once
 IN_FLIGHT_PER_WORKER = 3  # tasks of a step kept queued per worker while its items are sent in groups
 IMAGE_MAX_BYTES = 256 * 2**20  # larger results travel as Datasets: an in-memory HDF5 copy would double the worker's memory
 
@@ -494,7 +495,7 @@ class _Runner:
             if self._buffer and not ac.has_ready():  # nothing to collect now: write what waits, once it is due
                 deadline = time.monotonic() + self._flush_due_in()
                 while not ac.has_ready() and time.monotonic() < deadline:
-                    time.sleep(0.02)
+                    time.sleep(0.005)
                 if not ac.has_ready() or self._flush_due_in() <= 0:
                     self._flush()
             batch = ac.next_batch(block=True)
@@ -702,11 +703,13 @@ class _Runner:
         written at most every ``FLUSH_SPACING`` times that cost, so the
         copying stays a small part of the run however large the store gets,
         and at once when the buffer holds ``FLUSH_BYTES`` or a step finishes.
-        On a small store that is at once.
+        On a store whose transactions cost under ``FLUSH_MIN_FIXED_S`` every
+        batch is written at once (holding results back would only delay the
+        work queued behind the write).
         """
         if not self._buffer:
             return float("inf")
-        if self._buffer_bytes >= FLUSH_BYTES:
+        if self._buffer_bytes >= FLUSH_BYTES or self.store.last_fixed_s < FLUSH_MIN_FIXED_S:
             return 0.0
         return max(0.0, self._last_flush + FLUSH_SPACING * self.store.last_fixed_s - time.monotonic())
 
