@@ -20,11 +20,14 @@ This module writes the same layout directly with h5py:
   strings variable-length UTF-8.
 
 :func:`fast_writable` says whether a Dataset is in the subset written here
-(numbers, complex numbers, unicode strings, no compression or chunking encodings, no empty
-dimensions, no variable named like a dimension it is not the coordinate
-of); anything else goes through h5netcdf as before. The tests compare, for
-every kind of Dataset the pipeline produces, what xarray reads back from
-both writers.
+(numbers, complex numbers, unicode strings; no compression or chunking
+encodings, no empty dimensions, no variable named like a dimension it is
+not the coordinate of); anything else goes through h5netcdf as before. The
+tests compare, for every kind of Dataset the pipeline produces, what xarray
+reads back through h5netcdf and through netCDF-C from both writers.
+
+Workers use :func:`encode_image` to write a result into an in-memory HDF5
+file; the store copies it in with :func:`insert_image`.
 """
 
 from __future__ import annotations
@@ -47,7 +50,7 @@ def _plain_encoding(var: Any) -> bool:
         if v not in (None, False, 0):
             return False
     dtype = enc.get("dtype")
-    return dtype is None or np.dtype(dtype).kind not in "SO" or dtype is str
+    return dtype is None or np.dtype(dtype).kind not in "SO"
 
 
 def fast_writable(ds: Any) -> bool:
