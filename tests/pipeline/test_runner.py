@@ -140,24 +140,31 @@ def test_optional_input_lets_a_step_run_on_what_exists(work, small_body, write_w
     assert "input 'model' is missing" in st[("section", "mt")].error
 
 
-def test_short_items_are_grouped_into_tasks_without_changing_results(work, write_wf, client):
-    """Many short items: sent as groups (fewer Dask tasks), a failing item stays isolated, same store as one task per item."""
+MANY = """
+workflow: many
+input_dir: input
+line: shallow
+run: {retries: 0, batch_s: BATCH}
+steps:
+  - id: alternatives
+    step: model.load
+    foreach: {glob: "models/*.yaml"}
+"""
+
+
+def _many_models(work, write_wf, batch_s: float, name: str):
+    """A workflow over 33 short items: models a, b, broken and 30 copies with other dips."""
     text = (work / "input" / "models" / "a.yaml").read_text()
     for i in range(30):
         (work / "input" / "models" / f"m{i:02d}.yaml").write_text(text.replace("dip_deg: 70", f"dip_deg: {70 + i % 6}"))
-    body = """
-    workflow: many
-    input_dir: input
-    line: shallow
-    run: {retries: 0, batch_s: BATCH}
-    steps:
-      - id: alternatives
-        step: model.load
-        foreach: {glob: "models/*.yaml"}
-    """
-    grouped = run_workflow(write_wf(work, body.replace("BATCH", "0.5"), "g.yaml"), work / "grouped", client=client,
+    return write_wf(work, MANY.replace("BATCH", str(batch_s)), name)
+
+
+def test_short_items_are_grouped_into_tasks_without_changing_results(work, write_wf, client):
+    """Many short items: sent as groups (fewer Dask tasks), a failing item stays isolated, same store as one task per item."""
+    grouped = run_workflow(_many_models(work, write_wf, 0.5, "g.yaml"), work / "grouped", client=client,
                            figures=False, progress=lambda s: None)
-    single = run_workflow(write_wf(work, body.replace("BATCH", "0"), "s.yaml"), work / "single", client=client,
+    single = run_workflow(_many_models(work, write_wf, 0, "s.yaml"), work / "single", client=client,
                           figures=False, progress=lambda s: None)
     n_items = 33  # a, b, broken and 30 copies
     assert len(grouped.items) == len(single.items) == n_items
@@ -177,20 +184,7 @@ def test_writes_are_spaced_out_when_the_store_is_large(work, write_wf, client):
     import numpy as np
     import xarray as xr
 
-    text = (work / "input" / "models" / "a.yaml").read_text()
-    for i in range(30):
-        (work / "input" / "models" / f"m{i:02d}.yaml").write_text(text.replace("dip_deg: 70", f"dip_deg: {70 + i % 6}"))
-    body = """
-    workflow: many
-    input_dir: input
-    line: shallow
-    run: {retries: 0}
-    steps:
-      - id: alternatives
-        step: model.load
-        foreach: {glob: "models/*.yaml"}
-    """
-    wf = write_wf(work, body, "many.yaml")
+    wf = _many_models(work, write_wf, 0.5, "many.yaml")
     big = work / "big"
     big.mkdir()
     ballast = xr.Dataset({"v": ("x", np.random.default_rng(0).random(25_000_000))})  # 200 MB already in the store
