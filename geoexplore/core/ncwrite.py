@@ -191,16 +191,27 @@ class EncodedResult:
         return len(self.image)
 
 
+def writable_parts(result: Any, root: str) -> dict[str, Any] | None:
+    """``{group path under root: prepared Dataset}`` of a result, or None if h5netcdf must write it."""
+    from geoexplore.core.store import _prepare_for_netcdf, is_mapping_result
+
+    if is_mapping_result(result):
+        parts = {f"{root}/{p}": _prepare_for_netcdf(ds) for p, ds in result.items()}
+    else:
+        parts = {root: _prepare_for_netcdf(result)}
+    return parts if parts and all(fast_writable(ds) for ds in parts.values()) else None
+
+
 def encode_image(result: Any) -> EncodedResult | None:
     """Write a Dataset or mapping of Datasets into an :class:`EncodedResult`; None if h5netcdf must write it."""
     import h5py
 
-    from geoexplore.core.store import _prepare_for_netcdf, is_mapping_result
+    from geoexplore.core.store import is_mapping_result
 
-    mapping = is_mapping_result(result)
-    parts = {f"r/{p}": _prepare_for_netcdf(ds) for p, ds in result.items()} if mapping else {"r": _prepare_for_netcdf(result)}
-    if not parts or not all(fast_writable(ds) for ds in parts.values()):
+    parts = writable_parts(result, "r")
+    if parts is None:
         return None
+    mapping = is_mapping_result(result)
     fapl = h5py.h5p.create(h5py.h5p.FILE_ACCESS)
     fapl.set_fapl_core(block_size=1 << 16, backing_store=False)
     fid = h5py.h5f.create(f"geoexplore-result-{id(result)}".encode(), h5py.h5f.ACC_TRUNC, fapl=fapl)
