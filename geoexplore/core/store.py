@@ -257,11 +257,11 @@ class ProjectStore:
 
         provs = {key: dict(provenance.get(key, {})) for key in results}
         for key, res in results.items():
+            if "digest" in provs[key]:  # the runner computed it on the worker
+                continue
             if isinstance(res, EncodedResult):
-                if "digest" not in provs[key]:
-                    raise StoreError(f"{self.path}: '{key}': a result encoded on a worker needs its digest in the provenance")
-            else:
-                provs[key].setdefault("digest", result_digest(res))
+                raise StoreError(f"{self.path}: '{key}': a result encoded on a worker needs its digest in the provenance")
+            provs[key]["digest"] = result_digest(res)
         # room for the new results (HDF5 overhead included) is reserved before HDF5 writes a byte:
         # HDF5 failing half-way through a write (full disk, quota) can leave the library in a state
         # that crashes the interpreter, so a write that will not fit must fail before it starts
