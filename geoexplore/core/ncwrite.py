@@ -139,7 +139,11 @@ def write_content(group: Any, ds: Any) -> dict[str, Any]:
             dset.make_scale(name)
         for k, v in vattrs.items():
             _set_attr(dset.attrs, str(k), v)
-    return {"dims": list(sizes), "vars": {str(n): [str(d) for d in v.dims] for n, v in variables.items() if v.dims and str(n) not in sizes}}
+    return {
+        "dims": list(sizes),
+        "coords": [d for d in sizes if d in variables],  # dimensions whose scale is their coordinate variable
+        "vars": {str(n): [str(d) for d in v.dims] for n, v in variables.items() if v.dims and str(n) not in sizes},
+    }
 
 
 def link_dimensions(group: Any, layout: Mapping[str, Any], next_dimid: int) -> int:
@@ -155,9 +159,8 @@ def link_dimensions(group: Any, layout: Mapping[str, Any], next_dimid: int) -> i
         for i, d in enumerate(dims):
             h5ds.attach_scale(dset.id, scales[d].id, i)
         dset.attrs["_Netcdf4Coordinates"] = np.array([dimids[d] for d in dims], dtype=np.int32)
-    for d, sc in scales.items():
-        if sc.attrs["NAME"] == d.encode():  # a coordinate variable
-            sc.attrs["_Netcdf4Coordinates"] = np.array([dimids[d]], dtype=np.int32)
+    for d in layout["coords"]:
+        scales[d].attrs["_Netcdf4Coordinates"] = np.array([dimids[d]], dtype=np.int32)
     return next_dimid + len(dimids)
 
 

@@ -270,18 +270,24 @@ class ProjectStore:
             import h5py
 
             slow: dict[str, Result] = {}
+
+            def write_direct(f: Any) -> None:
+                for key, res in results.items():
+                    if not _fast_write(f, key, res, provs[key], int(f.attrs[MAX_DIMID_ATTR]) + 1):
+                        slow[key] = res
+
             with h5py.File(tmp, "a") as f:  # replaced results go first
                 for key in results:
                     if key in f:
                         del f[key]
                 known_dimids = MAX_DIMID_ATTR in f.attrs
+                if known_dimids:
+                    write_direct(f)
             if not known_dimids:  # a store of an older version: h5netcdf finds the largest dimension id once
                 with _open_netcdf(tmp) as nc:
                     nc._h5file.attrs[MAX_DIMID_ATTR] = nc._max_dim_id
-            with h5py.File(tmp, "a") as f:
-                for key, res in results.items():
-                    if not _fast_write(f, key, res, provs[key], int(f.attrs[MAX_DIMID_ATTR]) + 1):
-                        slow[key] = res
+                with h5py.File(tmp, "a") as f:
+                    write_direct(f)
             if slow:  # what the direct writer does not cover goes through h5netcdf
                 with _open_netcdf(tmp) as nc:  # one h5netcdf open per transaction
                     for key, res in slow.items():

@@ -380,6 +380,7 @@ class _Runner:
         self._buffer: dict[str, tuple[WorkflowStep, Any, dict[str, Any], ItemRecord]] = {}  # key -> results not yet written
         self._buffer_bytes = 0
         self._last_flush = time.monotonic()
+        self._settings_json: dict[str, dict[str, Any]] = {}
 
     # inputs -> store keys
     def input_keys(self, ws: WorkflowStep, item: str | None) -> dict[str, Any] | None:
@@ -427,7 +428,7 @@ class _Runner:
                 in_digests[name] = self.digests.get(ref, "")
         payload = {
             "step": ws.spec.name,
-            "settings": json.loads(ws.settings.to_json()),
+            "settings": self._settings_of(ws),
             "item": self.item_hash(ws, value),
             "inputs": in_digests,
             "version": __version__,
@@ -682,7 +683,7 @@ class _Runner:
                 "item": item,
                 "item_value": meta["item_value"],
                 "line": ws.line,
-                "settings": json.loads(ws.settings.to_json()),
+                "settings": self._settings_of(ws),
                 "inputs": meta["inputs"],
                 "run_key": meta["run_key"],
                 "digest": o.get("digest") or result_digest(res),
@@ -694,6 +695,12 @@ class _Runner:
             self._flush()
         elif failed:
             self.write_run_json()
+
+    def _settings_of(self, ws: WorkflowStep) -> dict[str, Any]:
+        """A step's validated settings as plain JSON data (the same for all its items: made once)."""
+        if ws.id not in self._settings_json:
+            self._settings_json[ws.id] = json.loads(ws.settings.to_json())
+        return self._settings_json[ws.id]
 
     def _flush_due_in(self) -> float:
         """Seconds until the buffered results should be written (0: now).
