@@ -330,10 +330,13 @@ def _obspy_traces(p: str) -> tuple[list, str]:
 
     import obspy
 
+    fmt = _obspy_format(p)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            st = obspy.read(p)
+            # The format is always named: ObsPy's guessing tries its PICKLE
+            # plug-in, which unpickles (runs code from) whatever file it is given.
+            st = obspy.read(p, format=fmt)
     except Exception as exc:  # obspy raises many types for corrupt files
         raise FileFormatError(p, f"not a readable miniSEED/SAC/SAF file ({type(exc).__name__}: {str(exc)[:200]})",
                               position=_mseed_problem_position(p)) from None
@@ -347,6 +350,25 @@ def _obspy_traces(p: str) -> tuple[list, str]:
         code = tr.stats.channel or tr.stats.get("sac", {}).get("kcmpnm", "") or f"trace{k}"
         traces.append((code, float(tr.stats.starttime.timestamp), fs, np.asarray(tr.data, float)))
     return traces, str(st[0].stats.station or "")
+
+
+def _obspy_format(p: str) -> str:
+    """"MSEED" or "SAC" by the file's bytes (never ObsPy's own guessing: see :func:`_obspy_traces`)."""
+    import warnings
+
+    from obspy.io.mseed.core import _is_mseed
+    from obspy.io.sac.core import _is_sac
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for name, test in (("MSEED", _is_mseed), ("SAC", _is_sac)):
+            try:
+                if test(p):
+                    return name
+            except Exception:  # a check that cannot even parse the header means "not this format"
+                continue
+    raise FileFormatError(p, "not a miniSEED, SAC or SAF file (no valid miniSEED record header, no SAC header)",
+                          position=_mseed_problem_position(p))
 
 
 def _read_many(paths, *, channels, expected_fs_hz, station) -> Record:

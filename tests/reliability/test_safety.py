@@ -95,6 +95,9 @@ def _violations(tree: ast.AST) -> list[tuple[int, str]]:
         for k in node.keywords:
             if k.arg == "Loader" and _dotted(k.value).rsplit(".", 1)[-1] in UNSAFE_YAML_LOADERS:
                 out.append((node.lineno, f"{name}(Loader={_dotted(k.value)}): unsafe YAML loader"))
+        # ObsPy's read() without a format guesses, and its guesses include the PICKLE plug-in
+        if name in ("obspy.read", "obspy_read", "obspy.core.stream.read") and not any(k.arg == "format" for k in node.keywords):
+            out.append((node.lineno, f"{name}() without format=: ObsPy's format guessing unpickles"))
         # subprocess with shell=True
         if any(k.arg == "shell" and isinstance(k.value, ast.Constant) and k.value.value is True for k in node.keywords):
             out.append((node.lineno, f"{name}(shell=True): runs a shell command"))
@@ -116,11 +119,12 @@ def test_the_scanner_catches_what_it_should():
         yaml.unsafe_load(text)
         np.load("a.npy", allow_pickle=True)
         subprocess.run(cmd, shell=True)
+        obspy.read(path)
         """
     )
     found = _violations(ast.parse(bad))
-    assert len(found) == 11, found
-    good = "import yaml, numpy as np\nyaml.safe_load(t)\nyaml.load(t, Loader=yaml.SafeLoader)\nnp.load('a.npy')\nnp.load('b', allow_pickle=False)\n__import__('json')\n"
+    assert len(found) == 12, found
+    good = "import yaml, numpy as np\nyaml.safe_load(t)\nyaml.load(t, Loader=yaml.SafeLoader)\nnp.load('a.npy')\nnp.load('b', allow_pickle=False)\n__import__('json')\nobspy.read(p, format='MSEED')\n"
     assert _violations(ast.parse(good)) == []
 
 
@@ -130,6 +134,38 @@ def test_no_code_from_disk_anywhere_in_geoexplore():
         tree = ast.parse(f.read_text(encoding="utf-8"), filename=str(f))
         problems += [f"{f.relative_to(ROOT)}:{line}: {why}" for line, why in _violations(tree)]
     assert not problems, "\n".join(problems)
+
+
+class _PickleBomb:
+    """Unpickling this creates ``marker`` (what a hostile file could do instead)."""
+
+    def __init__(self, marker: Path):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+@pytest.mark.parametrize("reader", ["microtremor", "mt"])
+def test_a_pickle_named_mseed_is_refused_without_being_unpickled(tmp_path, reader):
+    """A pickle dressed as a station file (ObsPy would unpickle it when guessing the format)."""
+    import pickle
+
+    marker = tmp_path / "code-from-the-file-ran"
+    bomb = tmp_path / "station.mseed"
+    # "obspy.core.stream" in the bytes is what ObsPy's pickle check looks for first
+    bomb.write_bytes(pickle.dumps(("obspy.core.stream", _PickleBomb(marker)), protocol=0))
+    if reader == "microtremor":
+        from geoexplore.microtremor.io import read_record as read
+    else:
+        from geoexplore.mt.timeseries import read_miniseed as read
+    with pytest.raises(FileFormatError) as err:
+        read(bomb)
+    assert "station.mseed" in str(err.value)
+    assert not marker.exists(), "reading the file ran code from it"
+    # the check is real: unpickling the same bytes does create the marker
+    pickle.loads(bomb.read_bytes())
+    assert marker.exists()
 
 
 # -- workflows are data ------------------------------------------------------------------
