@@ -103,7 +103,7 @@ def process_record(record: Record, settings: HvsrSettings | None = None) -> Hvsr
         data = _bandpass(data, fs, s.bandpass_hz)
     sel = select_windows(
         data, fs, length, overlap=s.window_overlap, flags=record.flags, anti_trigger_on=s.anti_trigger,
-        sta_s=s.sta_s, lta_s=s.lta_s, sta_lta_min=s.sta_lta_min, sta_lta_max=s.sta_lta_max,
+        sta_s=s.sta_s, lta_s=s.lta_s, sta_lta_min=s.sta_lta_min, sta_lta_max=s.sta_lta_max, sta_lta_reference=s.sta_lta_reference,
         max_amplitude_factor=s.max_amplitude_factor,
     )
     name = record.path or record.station

@@ -42,6 +42,8 @@ class HvsrSettings(Settings):
     lta_s: float = Field(30.0, gt=0, description="LTA length (s)")
     sta_lta_min: float = Field(0.2, ge=0, description="lowest STA/LTA allowed")
     sta_lta_max: float = Field(2.5, gt=0, description="highest STA/LTA allowed")
+    sta_lta_reference: Literal["trailing", "window"] = Field(
+        "trailing", description="STA/LTA of the mean |amplitude|: 'trailing' = sliding over the record, 'window' = 1 s blocks over each window's own LTA (hvsrpy)")
     max_amplitude_factor: float | None = Field(None, gt=1, description="reject windows whose peak exceeds this factor times the median window peak")
     frequency_rejection: bool = Field(True, description="Cox et al. (2020) frequency-domain window rejection")
     rejection_n_std: float = Field(2.0, gt=0, description="rejection band in lognormal standard deviations")
