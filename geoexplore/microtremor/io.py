@@ -10,7 +10,16 @@ so a batch can go on:
   file and the channel;
 * gaps inside a channel: filled with zeros and flagged ("gap"), windows that
   touch them are rejected and counted;
-* unequal channel lengths: cut to the common time span (noted);
+* unequal channel lengths: cut to the common time span; the note gives each
+  channel's original span and the seconds lost (``Record.span_s``), and the
+  windows lost are counted as ``unequal_lengths``;
+* a near-dead channel (fewer than 8 distinct values, e.g. +-1 count of
+  digitizer noise, or an RMS below 1e-3 of the other channels'):
+  :class:`FileFormatError` naming the channel;
+* a header sampling rate that contradicts the trace start times (a channel
+  in >= 3 pieces whose start times all imply one other rate):
+  :class:`FileFormatError`. A single-piece trace (SAC, SAF, continuous
+  miniSEED) carries no such check: ``expected_fs_hz`` is then the guard;
 * clipped samples (runs of >= 3 samples at the channel's extreme value):
   flagged ("clipped"); partially dead stretches (>= 1 s constant): flagged
   ("dead").
@@ -54,6 +63,10 @@ class Record:
         Reason -> bool array (nsamp,) of bad samples.
     notes : list of str
         What was repaired (trimmed, gap-filled, renamed components).
+    span_s : float
+        Time span of the longest channel before the cut to the common span
+        (equals ``duration_s`` when the channels agree); the windows lost to
+        the cut are counted by :func:`~geoexplore.microtremor.process.process_record`.
     """
 
     data: np.ndarray
@@ -64,6 +77,7 @@ class Record:
     channels: dict[str, str] = field(default_factory=dict)
     flags: dict[str, np.ndarray] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    span_s: float | None = None
 
     @property
     def n_samples(self) -> int:
@@ -197,6 +211,33 @@ def _flag_dead(x: np.ndarray, n: int) -> np.ndarray:
     return out
 
 
+def _implied_rate(pieces: list[tuple[str, float, float, np.ndarray]]) -> float | None:
+    """The sampling rate the start times of >= 3 pieces of one channel imply, if they all agree (else None).
+
+    A logger with a wrong header rate stamps each record with its clock time,
+    so consecutive pieces leave gaps (rate too high) or overlap (too low) in
+    proportion to their length; real gaps are not proportional.
+    """
+    if len(pieces) < 3:
+        return None
+    ps = sorted(pieces, key=lambda t: t[1])
+    rates = np.array([len(a[3]) / (b[1] - a[1]) if b[1] > a[1] else np.nan for a, b in zip(ps[:-1], ps[1:])])
+    if not np.all(np.isfinite(rates)) or np.ptp(rates) > 0.01 * np.median(rates):
+        return None
+    return float(np.median(rates))
+
+
+def _near_dead(x: np.ndarray, others_rms: float) -> str | None:
+    """Why a channel is (near) dead, or None: few distinct values or an RMS far below the other channels'."""
+    nvals = np.unique(x).size
+    if nvals < 8:
+        return f"near-dead channel: only {nvals} distinct values ({x.min():g} to {x.max():g}) in {x.size} samples"
+    rms = float(np.std(x))
+    if others_rms > 0 and rms < 1e-3 * others_rms:
+        return f"near-dead channel: RMS {rms:.3g} is {rms / others_rms:.1e} of the other channels' ({others_rms:.3g})"
+    return None
+
+
 def _assemble(path: str, traces: list[tuple[str, float, float, np.ndarray]], *, station: str,
               channels: dict[str, str] | None, expected_fs_hz: float | None) -> Record:
     """traces: (channel code, start epoch s, fs Hz, samples)."""
@@ -226,6 +267,11 @@ def _assemble(path: str, traces: list[tuple[str, float, float, np.ndarray]], *, 
     fs = float(fs_set.pop())
     if expected_fs_hz is not None and abs(fs - expected_fs_hz) > 1e-6 * expected_fs_hz:
         raise FileFormatError(path, f"header sampling rate {fs:g} Hz differs from the expected {expected_fs_hz:g} Hz", position=f"channel {by['Z'][0][0]}")
+    for comp in COMPONENTS:
+        imp = _implied_rate(by[comp])
+        if imp is not None and abs(imp / fs - 1) > 0.01:
+            raise FileFormatError(path, f"header sampling rate {fs:g} Hz contradicts the start times of its {len(by[comp])} "
+                                  f"pieces, which imply {imp:.4g} Hz", position=f"channel {by[comp][0][0]}")
     dt = 1.0 / fs
     # common span
     starts = {c: min(t[1] for t in by[c]) for c in COMPONENTS}
@@ -233,9 +279,12 @@ def _assemble(path: str, traces: list[tuple[str, float, float, np.ndarray]], *, 
     t0, t1 = max(starts.values()), min(ends.values())
     if t1 <= t0:
         raise FileFormatError(path, "the three components do not overlap in time", position=f"channel {by['Z'][0][0]}")
-    if len({round((ends[c] - starts[c]) * fs) for c in COMPONENTS}) > 1 or len({round(starts[c] * fs) for c in COMPONENTS}) > 1:
-        lens = ", ".join(f"{by[c][0][0]} {int(round((ends[c] - starts[c]) * fs)) + 1}" for c in COMPONENTS)
-        notes.append(f"unequal channel lengths ({lens} samples): cut to the common span")
+    span = max(ends.values()) - min(starts.values()) + dt
+    if t1 - t0 + dt < span - 0.5 * dt:
+        ref = min(starts.values())
+        spans = ", ".join(f"{by[c][0][0]} {starts[c] - ref:.2f}-{ends[c] + dt - ref:.2f} s" for c in COMPONENTS)
+        notes.append(f"unequal channel spans ({spans}): cut to the common span {t0 - ref:.2f}-{t1 + dt - ref:.2f} s "
+                     f"({t1 - t0 + dt:.2f} s), {span - (t1 - t0 + dt):.2f} s of the longest channel lost")
     n = int(np.floor((t1 - t0) * fs + 1e-6)) + 1
     data = np.zeros((3, n))
     gap = np.ones(n, bool)
@@ -262,6 +311,10 @@ def _assemble(path: str, traces: list[tuple[str, float, float, np.ndarray]], *, 
         code = by[c][0][0]
         if x.size and np.all(x == x[0]):
             raise FileFormatError(path, "dead channel: every sample has the same value", position=f"channel {code}")
+        others = [float(np.std(data[j][~gap])) for j in range(3) if j != i]
+        why = _near_dead(x, float(np.median(others)))
+        if why:
+            raise FileFormatError(path, why, position=f"channel {code}")
         cl = np.zeros(n, bool)
         cl[~gap] = _flag_clipped(x)
         if cl.any():
@@ -280,7 +333,7 @@ def _assemble(path: str, traces: list[tuple[str, float, float, np.ndarray]], *, 
 
     iso = datetime.fromtimestamp(t0, tz=timezone.utc).isoformat().replace("+00:00", "Z")
     return Record(data, fs, station=station, starttime=iso, path=path,
-                  channels={c: by[c][0][0] for c in COMPONENTS}, flags=flags, notes=notes)
+                  channels={c: by[c][0][0] for c in COMPONENTS}, flags=flags, notes=notes, span_s=float(span))
 
 
 def read_record(

@@ -15,7 +15,7 @@ from geoexplore.microtremor.sesame import SesameResult, evaluate
 from geoexplore.microtremor.settings import HvsrSettings
 from geoexplore.microtremor.smoothing import log_frequencies
 from geoexplore.microtremor.stats import curve_statistics, lognormal, peak_of_curve, window_peaks
-from geoexplore.microtremor.windows import select_windows
+from geoexplore.microtremor.windows import select_windows, window_starts
 
 __all__ = ["HvsrResult", "process_record"]
 
@@ -36,6 +36,7 @@ class HvsrResult:
     f0_windows_hz: float
     f0_windows_sigma_ln: float
     f0_windows_std_hz: float
+    f0_windows_mean_hz: float  # arithmetic mean of the window peaks (Geopsy's "f0 from windows" +- f0_windows_std_hz)
     window_f0_hz: np.ndarray
     rejected: dict[str, int]
     sesame: SesameResult
@@ -58,6 +59,7 @@ class HvsrResult:
             "f0_windows_hz": self.f0_windows_hz,
             "f0_windows_sigma_ln": self.f0_windows_sigma_ln,
             "f0_windows_std_hz": self.f0_windows_std_hz,
+            "f0_windows_mean_hz": self.f0_windows_mean_hz,
             "n_windows": self.n_windows,
             "n_windows_total": int(self.keep.size),
             "rejected": dict(self.rejected),
@@ -107,6 +109,11 @@ def process_record(record: Record, settings: HvsrSettings | None = None) -> Hvsr
         max_amplitude_factor=s.max_amplitude_factor,
     )
     name = record.path or record.station
+    if record.span_s is not None and record.span_s > record.duration_s + 0.5 / fs:
+        # windows the longest channel would have given: lost to the cut to the common span
+        lost = window_starts(int(round(record.span_s * fs)), length, s.window_overlap).size - sel.starts.size
+        if lost > 0:
+            sel.rejected = {"unequal_lengths": int(lost), **sel.rejected}
     if sel.keep.sum() < s.min_windows:
         raise GeoexploreError(
             f"{name}: only {int(sel.keep.sum())} of {sel.starts.size} windows of {s.window_length_s:g} s usable "
@@ -149,7 +156,7 @@ def process_record(record: Record, settings: HvsrSettings | None = None) -> Hvsr
     res = HvsrResult(
         station=record.station, frequency_hz=f, hv=hv_all, starts_s=sel.starts / fs, keep=keep, median=med,
         sigma_ln=sig, f0_hz=f0, a0=a0, f0_windows_hz=f0w, f0_windows_sigma_ln=sigw, f0_windows_std_hz=stdw,
-        window_f0_hz=window_f0, rejected=rejected, sesame=ses, settings=s, notes=list(record.notes),
+        f0_windows_mean_hz=float(np.mean(pk)), window_f0_hz=window_f0, rejected=rejected, sesame=ses, settings=s, notes=list(record.notes),
     )
     if s.azimuths_deg:
         az = hvsr_azimuthal(data, fs, sel.starts[keep], length, f, np.asarray(s.azimuths_deg, float), **kw)

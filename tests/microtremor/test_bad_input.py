@@ -74,8 +74,56 @@ def test_unequal_lengths_cut_to_common_span(tmp_path):
     st[2].data = st[2].data[:20000]
     p = _write(st, tmp_path / "short.mseed")
     rec = read_record(p)
-    assert rec.n_samples == 20000
-    assert any("unequal channel lengths" in n and "HHZ 20000" in n for n in rec.notes)
+    assert rec.n_samples == 20000 and rec.span_s == pytest.approx(600.0)
+    assert any("HHZ 0.00-400.00 s" in n and "200.00 s of the longest channel lost" in n for n in rec.notes)
+    res = process_record(rec, S)
+    assert res.rejected["unequal_lengths"] == 30 - 20  # 20 s windows: 600 s would give 30, 400 s give 20
+
+
+def test_late_channel_start_counts_lost_time_and_windows(tmp_path):
+    """Z starting 50 s late: same sample counts, but 50 s and 3 of 30 windows of 20 s are lost (the note used to say 30000 each)."""
+    st = _stream()
+    z = st[2]
+    z.data = z.data[int(50 * FS):]
+    z.stats.starttime += 50.0
+    p = _write(st, tmp_path / "late.mseed")
+    rec = read_record(p)
+    assert rec.n_samples == int(550 * FS)
+    note = next(n for n in rec.notes if "unequal channel spans" in n)
+    assert "HHN 0.00-600.00 s" in note and "HHZ 50.00-600.00 s" in note and "50.00 s of the longest channel lost" in note
+    np.testing.assert_allclose(rec.data[2], z.data, rtol=1e-6)
+    np.testing.assert_allclose(rec.data[0], st[0].data[int(50 * FS):], rtol=1e-6)
+    res = process_record(rec, S)
+    assert res.rejected["unequal_lengths"] == 3 and res.keep.size == 27
+
+
+def test_near_dead_channel_is_named(tmp_path):
+    """A channel of +-1 count digitizer noise used to fail as 'rejected: clipped 30'; now an error naming it."""
+    st = _stream()
+    st[1].data = np.random.default_rng(5).integers(-1, 2, st[1].data.size).astype(np.float32)
+    p = _write(st, tmp_path / "nearly.mseed")
+    with pytest.raises(FileFormatError, match=r"nearly.mseed at channel HHE: near-dead channel: only 3 distinct values \(-1 to 1\)"):
+        read_record(p)
+    st = _stream()
+    st[2].data *= 1e-5  # many distinct values, but 1e-5 of the others' RMS
+    p = _write(st, tmp_path / "weak.mseed")
+    with pytest.raises(FileFormatError, match=r"weak.mseed at channel HHZ: near-dead channel: RMS"):
+        read_record(p)
+
+
+def test_wrong_rate_shared_by_all_channels(tmp_path):
+    """Header says 100 Hz on all channels, the logger's record times say 50 Hz: caught from the start times."""
+    rng = np.random.default_rng(2)
+    st = obspy.Stream()
+    for code in ("HHN", "HHE", "HHZ"):
+        for k in range(10):  # 10 pieces of 3000 samples, stamped every 60 s by the logger clock (true rate 50 Hz)
+            tr = obspy.Trace(rng.normal(size=3000).astype(np.float32))
+            tr.stats.station, tr.stats.channel, tr.stats.sampling_rate = "BAD", code, 100.0
+            tr.stats.starttime = obspy.UTCDateTime(2024, 1, 1) + 60.0 * k
+            st.append(tr)
+    p = _write(st, tmp_path / "rate100.mseed")
+    with pytest.raises(FileFormatError, match=r"rate100.mseed at channel HHN: header sampling rate 100 Hz contradicts the start times of its 10 pieces, which imply 50 Hz"):
+        read_record(p)
 
 
 def test_clipped_windows_rejected(tmp_path):
