@@ -5,7 +5,9 @@ Two forms share one parser (a positional list whose first word selects the mode)
     geoexplore hvsr RECORD... --out DIR [--settings FILE]
     geoexplore hvsr thickness SUMMARY.json --out DIR [--a A --b B | --preset NAME]
 
-The first writes ``DIR/<record>.hv`` (Geopsy format) per record,
+The first writes ``DIR/<record>.hv`` (Geopsy format) per record (records
+whose names clash, e.g. ``a/STN01.mseed`` and ``b/STN01.mseed``, are told
+apart by their parent folders: ``a_STN01``, ``b_STN01``, then by a counter),
 ``DIR/summary.json`` and the table ``DIR/summary.csv``; a record that cannot be read or processed is listed
 there with its error and the others still run (exit 3). The second reads a
 summary and writes ``DIR/thickness.json`` and ``DIR/thickness.csv``.
@@ -16,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
 import re
 import sys
 from pathlib import Path
@@ -40,6 +41,8 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--b", type=float, help="thickness: power-law exponent b")
     p.add_argument("--preset", default="ibs-von_seht_1999", help="thickness: published coefficients")
     p.add_argument("--figures", action="store_true", help="also draw one H/V figure per record")
+    p.add_argument("--expected-fs-hz", type=float, default=None,
+                   help="reject records whose header sampling rate differs (the only rate check for single-piece SAC/SAF/miniSEED)")
     p.set_defaults(func=cmd_hvsr)
 
 
@@ -67,6 +70,8 @@ def cmd_hvsr(args: argparse.Namespace) -> int:
         if args.inputs[0] == "thickness":
             return _thickness(args, out)
         settings = _load_settings(args.settings)
+        if args.expected_fs_hz is not None:
+            settings = settings.model_copy(update={"expected_fs_hz": float(args.expected_fs_hz)})
     except (GeoexploreError, OSError, ValueError) as exc:
         print(f"geoexplore hvsr: {exc}", file=sys.stderr)
         return EXIT_ERROR
@@ -80,9 +85,8 @@ def _batch(paths: list[str], out: Path, settings: Any, *, figures: bool = False)
 
     records: dict[str, Any] = {}
     n_bad = 0
-    for p in paths:
-        # a quoted glob ("STN01.*.SAC") is one record made of several files
-        name = re.sub(r"[*?\[\]]+", "_", Path(p).stem).strip("._") or "record"
+    names = _record_names(paths)
+    for p, name in zip(paths, names):
         try:
             res = process_record(read_record(p, channels=settings.channels, expected_fs_hz=settings.expected_fs_hz), settings)
         except Exception as exc:  # report and go on with the others
@@ -92,9 +96,10 @@ def _batch(paths: list[str], out: Path, settings: Any, *, figures: bool = False)
             print(f"geoexplore hvsr: {msg}", file=sys.stderr)
             continue
         hv = out / f"{name}.hv"
-        lo, hi = res.f0_windows_hz * math.exp(-res.f0_windows_sigma_ln), res.f0_windows_hz * math.exp(res.f0_windows_sigma_ln)
+        # Geopsy's "f0 from windows": mean, mean - std, mean + std of the window peaks (Hz)
+        mean, std = res.f0_windows_mean_hz, res.f0_windows_std_hz
         write_hv(hv, res.frequency_hz, res.median, res.sigma_ln, n_windows=res.n_windows, f0_average_hz=res.f0_hz,
-                 f0_windows_hz=(res.f0_windows_hz, lo, hi), peak_amplitude=res.a0)
+                 f0_windows_hz=(mean, mean - std, mean + std), peak_amplitude=res.a0)
         row = {"file": str(p), "hv_file": hv.name, **res.summary()}
         records[name] = row
         if figures:
@@ -112,6 +117,30 @@ def _batch(paths: list[str], out: Path, settings: Any, *, figures: bool = False)
     if n_bad == len(paths):
         return EXIT_ERROR
     return EXIT_PARTIAL if n_bad else EXIT_OK
+
+
+def _stem(p: str) -> str:
+    # a quoted glob ("STN01.*.SAC") is one record made of several files
+    return re.sub(r"[*?\[\]]+", "_", Path(p).stem).strip("._") or "record"
+
+
+def _record_names(paths: list[str]) -> list[str]:
+    """One unique output name per record: the file stem; clashing stems get their parent folders, then a counter."""
+    stems = [_stem(p) for p in paths]
+    names = []
+    for p, st in zip(paths, stems):
+        if stems.count(st) > 1:
+            parent = re.sub(r"[^A-Za-z0-9.-]+", "_", Path(p).parent.name).strip("._")
+            st = f"{parent}_{st}" if parent else st
+        names.append(st)
+    out: list[str] = []
+    for nm in names:
+        k, cand = 1, nm
+        while cand in out:
+            k += 1
+            cand = f"{nm}_{k}"
+        out.append(cand)
+    return out
 
 
 def _summary_csv(path: Path, records: dict[str, Any]) -> None:

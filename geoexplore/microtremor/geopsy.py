@@ -1,7 +1,10 @@
 """Geopsy H/V files (``# GEOPSY output version 1.1``): read and write.
 
 Layout: ``#`` header lines (``Number of windows = N``, ``f0 from average``,
-``Number of windows for f0``, ``f0 from windows  f0 lo hi``, ``Peak
+``Number of windows for f0``, ``f0 from windows  mean mean-std mean+std``
+(arithmetic mean and standard deviation of the per-window peak
+frequencies: symmetric in Geopsy's own files, e.g. 0.713548 0.593593
+0.833503 for STN11), ``Peak
 amplitude``, ``Position x y z``, ``Category``) then the column header
 ``# Frequency Average Min Max`` and tab-separated rows. ``Min`` and ``Max``
 are the lognormal median divided / multiplied by exp(sigma_ln).
@@ -129,7 +132,11 @@ def write_hv(
     position: tuple[float, float, float] = (0.0, 0.0, 0.0),
     category: str = "Default",
 ) -> Path:
-    """Write a Geopsy-compatible .hv file (version 1.1 layout)."""
+    """Write a Geopsy-compatible .hv file (version 1.1 layout).
+
+    ``f0_windows_hz`` = (mean, mean - std, mean + std) of the window peak
+    frequencies in Hz, as Geopsy writes it (not a lognormal median).
+    """
     p = Path(path)
     lines = ["# GEOPSY output version 1.1", f"# Number of windows = {int(n_windows)}", f"# f0 from average\t{f0_average_hz:g}"]
     if f0_windows_hz is not None:

@@ -46,3 +46,32 @@ def test_bad_settings_file(tmp_path, siping_dir, capsys):
     rc = main(["hvsr", str(siping_dir / "microtremor" / "hv_21025.mseed"), "--out", str(tmp_path), "--settings", str(s)])
     assert rc == 1
     assert "did you mean 'window_length_s'" in capsys.readouterr().err
+
+
+def test_same_file_name_in_two_folders(tmp_path, siping_dir):
+    """Records a/X.mseed and b/X.mseed used to overwrite each other (n_ok=2, one summary entry, one .hv)."""
+    import shutil
+
+    src = siping_dir / "microtremor"
+    for sub, stn in (("a", "hv_21025"), ("b", "hv_22975")):
+        (tmp_path / sub).mkdir()
+        shutil.copy(src / f"{stn}.mseed", tmp_path / sub / "rec.mseed")
+    settings = tmp_path / "s.json"
+    settings.write_text(json.dumps({"window_length_s": 30.0, "freq_min_hz": 0.2, "n_freq": 120, "peak_freq_max_hz": 1.8}))
+    out = tmp_path / "out"
+    rc = main(["hvsr", str(tmp_path / "a" / "rec.mseed"), str(tmp_path / "b" / "rec.mseed"), "--out", str(out),
+               "--settings", str(settings), "--expected-fs-hz", "8"])
+    assert rc == 0
+    summ = json.loads((out / "summary.json").read_text())
+    assert summ["n_ok"] == 2 and set(summ["records"]) == {"a_rec", "b_rec"}
+    assert summ["settings"]["expected_fs_hz"] == 8.0
+    assert summ["records"]["a_rec"]["file"].endswith("a/rec.mseed") and (out / "a_rec.hv").exists() and (out / "b_rec.hv").exists()
+    assert summ["records"]["a_rec"]["f0_hz"] != summ["records"]["b_rec"]["f0_hz"]  # two different stations
+    assert len((out / "summary.csv").read_text().splitlines()) == 3
+
+
+def test_expected_rate_from_the_command_line(tmp_path, siping_dir, capsys):
+    rec = siping_dir / "microtremor" / "hv_21025.mseed"
+    rc = main(["hvsr", str(rec), "--out", str(tmp_path), "--expected-fs-hz", "100"])
+    assert rc == 1
+    assert "hv_21025.mseed at channel HHZ: header sampling rate 8 Hz differs from the expected 100 Hz" in capsys.readouterr().err

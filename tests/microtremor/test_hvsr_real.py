@@ -68,6 +68,26 @@ def test_hv_file_roundtrip(stn11, tmp_path):
     np.testing.assert_allclose(back.sigma_ln, res.sigma_ln, atol=1e-5)
 
 
+def test_f0_from_windows_is_mean_and_std_as_geopsy(stn11, shared_data, tmp_path):
+    """Geopsy's 'f0 from windows' line is mean, mean - std, mean + std of the window peaks (symmetric in its file)."""
+    res, ref = stn11
+    m, lo, hi = ref.f0_windows_hz
+    assert hi - m == pytest.approx(m - lo, abs=2e-6)  # symmetric: an arithmetic mean +- std, not a lognormal median
+    pk = res.window_f0_hz[res.keep]
+    assert res.f0_windows_mean_hz == pytest.approx(pk.mean()) and res.f0_windows_std_hz == pytest.approx(pk.std(ddof=1))
+    # ours 0.6905 +- 0.143 Hz, Geopsy 0.7135 +- 0.120 Hz: the means agree within one standard error
+    assert abs(res.f0_windows_mean_hz - m) < res.f0_windows_std_hz / np.sqrt(res.n_windows)
+    assert abs(res.f0_windows_std_hz / (hi - m) - 1) < 0.25
+    from geoexplore.cli import main
+
+    out = tmp_path / "o"
+    s = tmp_path / "s.json"
+    s.write_text(res.settings.to_json())
+    assert main(["hvsr", str(shared_data / "microtremor" / "UT.STN11.A2_C50.miniseed"), "--out", str(out), "--settings", str(s)]) == 0
+    f0w = read_hv(out / "UT.STN11.A2_C50.hv").f0_windows_hz
+    np.testing.assert_allclose(f0w, (pk.mean(), pk.mean() - pk.std(ddof=1), pk.mean() + pk.std(ddof=1)), rtol=1e-5)
+
+
 def test_frequency_domain_rejection_tightens_f0(stn11, shared_data):
     res0, _ = stn11
     rec = read_record(shared_data / "microtremor" / "UT.STN11.A2_C50.miniseed")
