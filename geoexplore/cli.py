@@ -108,12 +108,20 @@ def _run(workflow: Path, args: argparse.Namespace, input_dir: str | None = None)
         progress=_say,
         figures=not getattr(args, "no_figures", False),
         input_dir=input_dir,
+        security=_tls_options(args),
     )
     _say(f"run record: {Path(args.out) / 'run.json'}")
     if not report.ok:
         print(f"geoexplore: {len(report.failed)} item(s) failed; see {Path(args.out) / 'run.json'}", file=sys.stderr)
         return EXIT_PARTIAL
     return EXIT_OK
+
+
+def _tls_options(args: argparse.Namespace) -> dict[str, str] | None:
+    """--tls-ca-file/--tls-cert/--tls-key (relative to the current directory) as cluster.security keys."""
+    given = {k: getattr(args, a, None) for k, a in (("ca_file", "tls_ca_file"), ("cert", "tls_cert"), ("key", "tls_key"))}
+    given = {k: str(Path(v).expanduser().resolve()) for k, v in given.items() if v}
+    return given or None
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -152,9 +160,23 @@ def cmd_figure(args: argparse.Namespace) -> int:
 def _add_run_options(p: argparse.ArgumentParser, out_default: str | None) -> None:
     p.add_argument("--out", required=out_default is None, default=out_default, help="output directory (project.h5, run.json, figures/)")
     p.add_argument("--scheduler", help="address of an existing Dask scheduler, e.g. tcp://127.0.0.1:8786")
-    p.add_argument("--workers", type=int, help="workers of the local cluster (default: CPUs)")
+    p.add_argument("--workers", type=_positive_int, help="workers of the local cluster (default: CPUs)")
     p.add_argument("--resume", action="store_true", help="reuse stored results whose inputs and settings are unchanged")
     p.add_argument("--no-figures", action="store_true", help="do not draw figures")
+    tls = p.add_argument_group("TLS to a tls:// scheduler (override the workflow's cluster.security)")
+    tls.add_argument("--tls-ca-file", help="CA certificate(s) the scheduler's certificate must be signed by (PEM)")
+    tls.add_argument("--tls-cert", help="this client's certificate (PEM)")
+    tls.add_argument("--tls-key", help="this client's private key (PEM)")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number of 1 or more, got {text!r}") from None
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of 1 or more, got {n}")
+    return n
 
 
 def build_parser() -> argparse.ArgumentParser:

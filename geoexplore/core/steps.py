@@ -9,14 +9,14 @@ import xarray as xr
 from pydantic import Field
 
 from geoexplore.core.geomodel import GeologicalModel, load_model, model_from_dict
-from geoexplore.pipeline.settings import Settings
+from geoexplore.pipeline.settings import InputFile, Settings
 from geoexplore.pipeline.step import StepContext, step
 
 
 class BuildSettings(Settings):
     """Settings of ``model.build``."""
 
-    model_file: str = Field("model.yaml", description="model YAML, relative to the input directory")
+    model_file: InputFile = Field("model.yaml", description="model YAML, relative to the input directory")
 
 
 class SectionSettings(Settings):
@@ -57,7 +57,7 @@ def model_from_dataset(ds: xr.Dataset) -> GeologicalModel:
     return model_from_dict(json.loads(ds.attrs["model_json"]), source=f"stored model {ds.attrs.get('model_name', '')}")
 
 
-@step("model.build", settings=BuildSettings)
+@step("model.build", settings=BuildSettings, inputs=())
 def build(ctx: StepContext, settings: BuildSettings) -> xr.Dataset:
     """Load and validate the geological model; store it with its unit and fault tables."""
     model = load_model(ctx.path(settings.model_file))
@@ -68,13 +68,13 @@ class LoadSettings(Settings):
     """Settings of ``model.load`` (none yet: the file is the item)."""
 
 
-@step("model.load", settings=LoadSettings, fan_out="files")
+@step("model.load", settings=LoadSettings, fan_out="files", inputs=())
 def load(ctx: StepContext, settings: LoadSettings) -> xr.Dataset:
     """Load and validate one model file per item (alternative models, scenario studies)."""
     return model_to_dataset(load_model(ctx.item_value))
 
 
-@step("model.section", settings=SectionSettings, fan_out="items", figure="geoexplore.core.plot:plot_model_section")
+@step("model.section", settings=SectionSettings, fan_out="items", inputs=("model",), figure="geoexplore.core.plot:plot_model_section")
 def section(ctx: StepContext, settings: SectionSettings) -> xr.Dataset:
     """Sample the model's properties on a (depth, chainage) grid of one line."""
     model = model_from_dataset(ctx.require("model"))

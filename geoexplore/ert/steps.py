@@ -78,7 +78,7 @@ def data_from_dataset(ds: xr.Dataset) -> Any:
     return d
 
 
-@step("ert.read", settings=ReadSettings, fan_out="files", figure="geoexplore.ert.plot:plot_data_result")
+@step("ert.read", settings=ReadSettings, fan_out="files", inputs=(), figure="geoexplore.ert.plot:plot_data_result")
 def read(ctx: StepContext, settings: ReadSettings) -> xr.Dataset:
     """Read one ERT file (any supported format) into the data table."""
     from geoexplore.ert import io
@@ -89,7 +89,7 @@ def read(ctx: StepContext, settings: ReadSettings) -> xr.Dataset:
     return ds
 
 
-@step("ert.qc", settings=QCStepSettings, figure="geoexplore.ert.plot:plot_data_result")
+@step("ert.qc", settings=QCStepSettings, inputs=("data",), figure="geoexplore.ert.plot:plot_data_result")
 def qc(ctx: StepContext, settings: QCStepSettings) -> xr.Dataset:
     """Merge the files of one spread and run QC (every removed datum kept with its reason)."""
     from geoexplore.ert.data import merge
@@ -109,7 +109,7 @@ def qc(ctx: StepContext, settings: QCStepSettings) -> xr.Dataset:
     return ds
 
 
-@step("ert.invert", settings=InvertStepSettings, figure="geoexplore.ert.plot:plot_image_result")
+@step("ert.invert", settings=InvertStepSettings, inputs=("data",), figure="geoexplore.ert.plot:plot_image_result")
 def invert(ctx: StepContext, settings: InvertStepSettings) -> xr.Dataset:
     """Invert the QC'd data with pyGIMLi (DOI-masked) and sample the ``ert`` image."""
     from geoexplore.core.images import check_image

@@ -6,15 +6,15 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from geoexplore.pipeline.settings import Settings
+from geoexplore.pipeline.settings import InputFile, Settings
 from geoexplore.pipeline.step import StepContext, step
 
 
 class AssessSettings(Settings):
     """Settings of ``fault.assess``."""
 
-    rules_file: str | None = Field(None, description="rules table YAML relative to the input directory (default: GB 50011-2010 table)")
-    stratigraphy_file: str | None = Field(None, description="borehole stratigraphy CSV relative to the input directory (default: the model's units)")
+    rules_file: InputFile | None = Field(None, description="rules table YAML relative to the input directory (default: GB 50011-2010 table)")
+    stratigraphy_file: InputFile | None = Field(None, description="borehole stratigraphy CSV relative to the input directory (default: the model's units)")
     design_intensity: int | None = Field(None, ge=6, le=9, description="design seismic intensity (default: model meta design_intensity)")
     categories: list[Literal["A", "B", "C", "D"]] = Field(["A", "B", "C", "D"], description="building categories for setbacks")
     use_test_images: bool = Field(False, description="fill missing methods with SYNTHETIC TEST IMAGES computed from the model (labelled; for development only)")
@@ -41,7 +41,7 @@ def run_assessment(images: dict[str, Any], sources: dict[str, str], model: Any, 
     return out
 
 
-@step("fault.assess", settings=AssessSettings, figure="geoexplore.report.composite:plot_bundle")
+@step("fault.assess", settings=AssessSettings, inputs=("model", "*"), figure="geoexplore.report.composite:plot_bundle")
 def assess_step(ctx: StepContext, settings: AssessSettings) -> dict[str, Any]:
     """Fault candidates, activity, slip rate, magnitude and setback from whatever method images are inputs."""
     from geoexplore.core.steps import model_from_dataset

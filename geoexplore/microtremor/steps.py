@@ -10,28 +10,28 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 import numpy as np
 import xarray as xr
 from pydantic import Field
 
 from geoexplore.microtremor.settings import HvsrSettings, POWER_LAW_DEFAULTS
-from geoexplore.pipeline.settings import Settings
+from geoexplore.pipeline.settings import InputFile, InputPath, Settings
 from geoexplore.pipeline.step import StepContext, step
 
 
 class HvsrStepSettings(HvsrSettings):
     """H/V settings plus where to find station chainages."""
 
-    stations_file: str | None = Field(None, description="JSON with a 'stations' list (file, station, chainage_m), relative to the input dir")
+    stations_file: InputFile | None = Field(None, description="JSON with a 'stations' list (file, station, chainage_m), relative to the input dir")
     synthetic: bool = Field(False, description="label results as synthetic")
 
 
 class ArraySettings(Settings):
     """Array processing and Vs inversion."""
 
-    array_file: str = Field("microtremor/array/array.csv", description="CSV station,x_m,y_m,file (files relative to the CSV)")
+    array_file: Annotated[str, InputPath("file", lists="file")] = Field("microtremor/array/array.csv", description="CSV station,x_m,y_m,file (files relative to the CSV)")
     freq_min_hz: float = Field(1.0, gt=0, description="lowest dispersion frequency (Hz)")
     freq_max_hz: float = Field(12.0, gt=0, description="highest dispersion frequency (Hz)")
     n_freq: int = Field(25, ge=3, description="log-spaced dispersion frequencies")
@@ -64,7 +64,7 @@ def _station_table(ctx: StepContext, name: str | None) -> dict[str, dict]:
     return {Path(r["file"]).name: r for r in data.get("stations", [])}
 
 
-@step("microtremor.hvsr", settings=HvsrStepSettings, fan_out="files", figure="geoexplore.microtremor.plot:plot_hvsr_dataset")
+@step("microtremor.hvsr", settings=HvsrStepSettings, fan_out="files", inputs=(), figure="geoexplore.microtremor.plot:plot_hvsr_dataset")
 def hvsr(ctx: StepContext, settings: HvsrStepSettings) -> xr.Dataset:
     """Single-station H/V of one record (windows, curves, f0, SESAME criteria)."""
     from geoexplore.microtremor.io import read_record
@@ -91,7 +91,7 @@ def hvsr_to_dataset(res, *, chainage_m: float | None = None, synthetic: bool = F
         },
         coords={"frequency_hz": res.frequency_hz, "window": np.arange(res.keep.size)},
         attrs={
-            "station": res.station, "source": source, "f0_hz": res.f0_hz, "a0": res.a0,
+            "station": res.station, "source": source, "f0_hz": res.f0_hz, "f0_sigma_ln": res.f0_sigma_ln, "a0": res.a0,
             "f0_windows_hz": res.f0_windows_hz, "f0_windows_sigma_ln": res.f0_windows_sigma_ln,
             "f0_windows_std_hz": res.f0_windows_std_hz, "n_windows": res.n_windows,
             "window_length_s": res.settings.window_length_s, "reliable": int(res.sesame.reliable),
@@ -107,7 +107,7 @@ def hvsr_to_dataset(res, *, chainage_m: float | None = None, synthetic: bool = F
     return ds
 
 
-@step("microtremor.array", settings=ArraySettings, figure="geoexplore.microtremor.plot:plot_array_dataset")
+@step("microtremor.array", settings=ArraySettings, inputs=(), figure="geoexplore.microtremor.plot:plot_array_dataset")
 def array(ctx: StepContext, settings: ArraySettings) -> xr.Dataset:
     """SPAC/MSPAC and FK dispersion of an array; Vs inversion with an ensemble, Vs30 and depth to the half-space."""
     import csv
@@ -164,11 +164,12 @@ def array(ctx: StepContext, settings: ArraySettings) -> xr.Dataset:
     return ds
 
 
-@step("microtremor.thickness", settings=ThicknessStepSettings, figure="geoexplore.microtremor.plot:plot_profile_dataset")
+@step("microtremor.thickness", settings=ThicknessStepSettings, inputs=("hvsr", "array?"), figure="geoexplore.microtremor.plot:plot_profile_dataset")
 def thickness(ctx: StepContext, settings: ThicknessStepSettings) -> xr.Dataset:
     """f0 and sediment thickness per station along the line: the ``microtremor`` image table."""
     from geoexplore.core.images import check_image
-    from geoexplore.microtremor.thickness import power_law, quarter_wavelength, sh_transfer_depth, step_fit, thickness_with_error
+    from geoexplore.microtremor.thickness import (power_law, power_law_with_error, quarter_wavelength, sh_transfer_depth, step_fit,
+                                                  thickness_with_error)
 
     per = ctx.require("hvsr")
     items = per.values() if isinstance(per, dict) else [per]
@@ -178,7 +179,9 @@ def thickness(ctx: StepContext, settings: ThicknessStepSettings) -> xr.Dataset:
     f0 = np.array([d.attrs["f0_hz"] for d in ds_list])
     sig = np.array([d.attrs["f0_windows_sigma_ln"] for d in ds_list])
     n = np.array([d.attrs["n_windows"] for d in ds_list])
-    sig_mean = sig / np.sqrt(np.maximum(n, 1))  # uncertainty of f0 of the mean curve
+    # uncertainty of ln f0 of the median curve: bootstrap over windows (older results: the standard error)
+    sig_f0 = np.array([d.attrs.get("f0_sigma_ln", d.attrs["f0_windows_sigma_ln"] / np.sqrt(max(d.attrs["n_windows"], 1)))
+                       for d in ds_list])
     arr = ctx.inputs.get("array")
     if settings.method == "power_law":
         a0, b0, _ = POWER_LAW_DEFAULTS[settings.preset]
@@ -204,10 +207,13 @@ def thickness(ctx: StepContext, settings: ThicknessStepSettings) -> xr.Dataset:
             hs = settings.halfspace_vs_m_s or hs_default
             conv = lambda f: sh_transfer_depth(f, top, vs, np.full(vs.size, 2000.0), halfspace_vs_m_s=hs)  # noqa: E731
             how = f"SH transfer function of the inverted Vs profile over a half-space of {hs:.0f} m/s"
-    h, herr = thickness_with_error(f0, sig_mean, conv)
+    if settings.method == "power_law":
+        h, herr, _ = power_law_with_error(f0, sig_f0, a, b)  # + the spread of the published fits
+    else:
+        h, herr = thickness_with_error(f0, sig_f0, conv)
     out = xr.Dataset(
         {
-            "chainage_m": (("station",), ch), "f0_hz": (("station",), f0), "f0_sigma_ln": (("station",), sig),
+            "chainage_m": (("station",), ch), "f0_hz": (("station",), f0), "f0_sigma_ln": (("station",), sig_f0),
             "thickness_m": (("station",), h), "thickness_err_m": (("station",), herr),
             "a0": (("station",), np.array([d.attrs["a0"] for d in ds_list])),
             "reliable": (("station",), np.array([bool(d.attrs["reliable"]) for d in ds_list])),

@@ -51,7 +51,7 @@ class AnalyseSettings(Settings):
     error_draws: int = Field(100, ge=0, le=5000, description="Monte-Carlo draws for phase-tensor errors (0: none)")
 
 
-@step("mt.analyse", settings=AnalyseSettings, fan_out="files", figure="geoexplore.mt.plot:plot_station_result")
+@step("mt.analyse", settings=AnalyseSettings, fan_out="files", inputs=("model?",), figure="geoexplore.mt.plot:plot_station_result")
 def analyse(ctx: StepContext, settings: AnalyseSettings) -> dict[str, Any]:
     """Read one EDI; apparent resistivity and phase with errors, phase tensor, dimensionality, Niblett-Bostick."""
     from geoexplore.mt.analysis import niblett_bostick, rho_phase
@@ -85,7 +85,7 @@ def _station_tf(ctx: StepContext) -> Any:
     return st["tf"] if isinstance(st, dict) else st
 
 
-@step("mt.invert1d", settings=Invert1DSettings, fan_out="items", figure="geoexplore.mt.plot:plot_model1d")
+@step("mt.invert1d", settings=Invert1DSettings, fan_out="items", inputs=("station",), figure="geoexplore.mt.plot:plot_model1d")
 def invert1d(ctx: StepContext, settings: Invert1DSettings) -> Any:
     """Occam 1D inversion of one station (analytic forward), with misfit and depth of investigation."""
     from geoexplore.mt.invert1d import data_from_tf, occam1d, result_dataset
@@ -131,7 +131,7 @@ class Invert2DSettings(Settings):
     blas_threads: int | None = Field(1, ge=1, description="BLAS threads during the solves (None: library default)")
 
 
-@step("mt.invert2d", settings=Invert2DSettings, figure="geoexplore.mt.plot:plot_section")
+@step("mt.invert2d", settings=Invert2DSettings, inputs=("stations", "models1d?", "model?"), figure="geoexplore.mt.plot:plot_section")
 def invert2d(ctx: StepContext, settings: Invert2DSettings) -> Any:
     """Joint TE+TM 2D inversion of the profile (SimPEG); returns the ``mt`` image with the data fit."""
     stations = ctx.require("stations")

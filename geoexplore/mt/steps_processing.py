@@ -13,13 +13,14 @@ from typing import Any
 from pydantic import Field
 
 from geoexplore.mt.processing import ProcessingSettings
+from geoexplore.pipeline.settings import InputFile
 from geoexplore.pipeline.step import StepContext, step
 
 
 class TFStepSettings(ProcessingSettings):
     """Settings of ``mt.tf``: the processing settings plus an optional remote reference."""
 
-    remote_file: str | None = Field(
+    remote_file: InputFile | None = Field(
         None, description="time-series file of a remote-reference station, relative to the input directory"
     )
     remote_neighbour: bool = Field(
@@ -27,7 +28,7 @@ class TFStepSettings(ProcessingSettings):
     )
 
 
-@step("mt.tf", settings=TFStepSettings, fan_out="files", figure="geoexplore.mt.plot_processing:plot_tf_result")
+@step("mt.tf", settings=TFStepSettings, fan_out="files", inputs=(), figure="geoexplore.mt.plot_processing:plot_tf_result")
 def tf_step(ctx: StepContext, settings: TFStepSettings) -> Any:
     """Robust impedance and tipper of one station from its time series (per file)."""
     import tempfile

@@ -8,12 +8,16 @@
   independent chains run side by side; a fanned-out step becomes one task
   per item. Tasks load their inputs from the project store on the worker,
   never from the client.
-* **Failures**: a task is retried ``run.retries`` times; a failing item does
-  not stop the others; ``OUT/run.json`` lists every item with status, time
-  and error.
-* **Resume**: each result stores a hash of its step, settings, item and
-  inputs; with ``resume=True`` a task whose hash matches the stored result
-  is skipped.
+* **Failures**: an item is tried again up to ``run.retries`` times on its
+  worker; a failing item does not stop the others; ``OUT/run.json`` lists
+  every item with status, time, attempts, error and (failed items) the
+  traceback. The workers log nothing for a failed item: the run's output is
+  one line per failed item.
+* **Resume**: each result stores a hash of its step, settings, item, inputs
+  and the contents of the input files it reads (the item's file, and every
+  file a setting typed :data:`~geoexplore.pipeline.settings.InputFile` or
+  ``InputGlob`` names or matches); with ``resume=True`` a task whose hash
+  matches the stored result is skipped.
 * **Nothing lost**: results are written to ``OUT/project.h5`` as they
   arrive, in atomic transactions; ``run.json`` is rewritten atomically.
 """
@@ -36,9 +40,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from geoexplore.core.errors import GeoexploreError, StoreError, WorkflowError
+from geoexplore.core.errors import FileFormatError, GeoexploreError, ModelError, SettingsError, StoreError, WorkflowError
 from geoexplore.core.store import ProjectStore, file_digest, is_mapping_result, result_digest, result_key
-from geoexplore.pipeline.workflow import Workflow, WorkflowStep
+from geoexplore.pipeline.workflow import JOBQUEUE_SYSTEMS, SECURITY_KEYS, Workflow, WorkflowStep
 
 log = logging.getLogger("geoexplore.pipeline")
 
@@ -57,6 +61,9 @@ class ItemRecord:
     elapsed_s: float = 0.0
     error: str | None = None
     figure: str | None = None
+    attempts: int = 1  # tries of the item (1 + retries used)
+    attempt_errors: list[str] = field(default_factory=list)  # why earlier tries failed (an item that recovered)
+    traceback: str | None = None  # a failed item's traceback (run.json only, not the console)
 
 
 @dataclass
@@ -108,15 +115,42 @@ def _load_inputs(store_path: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
-def execute_task(task: dict[str, Any]) -> Any:
-    """Run one step on one item (called on a Dask worker).
+#: errors that say the input is wrong: trying again gives the same error
+NOT_RETRIED: tuple[type[Exception], ...] = (FileFormatError, SettingsError, ModelError, WorkflowError)
+
+
+def execute_task(task: dict[str, Any], retries: int = 0) -> dict[str, Any]:
+    """Run one step on one item, trying again up to ``retries`` times (called on a Dask worker).
 
     ``task`` holds only plain data: step name, settings JSON, item, input
     keys and paths. Inputs are read from the store here, on the worker.
+
+    Returns ``{"result", "elapsed_s", "encode_s", "digest", "worker",
+    "attempts", "attempt_errors"}``, or for an item that failed every try
+    ``{"error", "traceback", "attempts", "attempt_errors"}``: a failure is an
+    outcome, not an exception, so the worker logs no error block of its own.
+    Errors about the input itself (:data:`NOT_RETRIED`: a malformed file, bad
+    settings, an invalid model) are not tried again: they would recur.
     """
+    errors: list[str] = []
+    for attempt in range(1, retries + 2):
+        try:
+            out = _execute_once(task)
+        except Exception as exc:  # noqa: BLE001 - reported per item in run.json
+            errors.append(_format_error(exc))
+            tb = traceback.format_exc()
+            if isinstance(exc, NOT_RETRIED):
+                break
+            continue
+        out["attempts"], out["attempt_errors"] = attempt, errors
+        return out
+    return {"error": errors[-1], "traceback": tb[-20000:], "attempts": len(errors), "attempt_errors": errors[:-1]}
+
+
+def _execute_once(task: dict[str, Any]) -> dict[str, Any]:
     from geoexplore.pipeline.step import StepContext, get_step
 
-    spec = get_step(task["step"])
+    spec = get_step(task["step"], task.get("module"))
     settings = spec.settings.from_json(task["settings_json"])
     ctx = StepContext(
         step_id=task["step_id"],
@@ -166,20 +200,10 @@ def _result_nbytes(result: Any) -> int:
 def execute_batch(tasks: list[dict[str, Any]], retries: int = 0) -> list[dict[str, Any]]:
     """Run several short tasks of one step in one Dask task (called on a worker).
 
-    Each item keeps its own outcome: ``{"result", "elapsed_s", "worker"}`` or
-    ``{"error": message}`` after ``retries`` further attempts; a failing item
-    does not stop the others.
+    Each item keeps its own outcome (see :func:`execute_task`); a failing
+    item does not stop the others.
     """
-    out: list[dict[str, Any]] = []
-    for task in tasks:
-        for attempt in range(retries + 1):
-            try:
-                out.append(execute_task(task))
-                break
-            except Exception as exc:  # noqa: BLE001 - reported per item, like a failed task
-                if attempt == retries:
-                    out.append({"error": _format_error(exc)})
-    return out
+    return [execute_task(task, retries) for task in tasks]
 
 
 def _check_result(name: str, result: Any) -> None:
@@ -195,6 +219,12 @@ def _check_result(name: str, result: Any) -> None:
 # -- clusters ------------------------------------------------------------------------
 def default_n_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
+
+
+def check_n_workers(n_workers: Any) -> None:
+    """Refuse a worker count that is not a whole number of 1 or more (Dask waits for ever on -1)."""
+    if n_workers is not None and (not isinstance(n_workers, int) or isinstance(n_workers, bool) or n_workers < 1):
+        raise WorkflowError(f"workers must be a whole number of 1 or more, got {n_workers!r}")
 
 
 @contextlib.contextmanager
@@ -215,12 +245,15 @@ def open_client(
     security = make_security(cluster_config.get("security"))
     if scheduler:
         try:
-            c = Client(scheduler, security=security, timeout="30s", set_as_default=False)
+            c = Client(scheduler, security=security, timeout=CONNECT_TIMEOUT, set_as_default=False)
         except (OSError, TypeError, ValueError) as exc:  # distributed raises TypeError for tls:// without TLS settings
             hint = ""
-            if str(scheduler).startswith("tls://") and security is None:
-                hint = " (a tls:// scheduler needs the workflow's cluster.security section: ca_file, cert, key)"
-            raise WorkflowError(f"cannot connect to the Dask scheduler at {scheduler}: {exc}{hint}") from None
+            if str(scheduler).startswith("tls://"):
+                hint = (" (a tls:// scheduler needs cluster.security in the workflow or --tls-ca-file/--tls-cert/--tls-key)"
+                        if security is None else
+                        " (TLS: is the scheduler's certificate signed by ca_file, and the client certificate by the scheduler's CA?)")
+            msg = " ".join(str(exc).split())  # one line
+            raise WorkflowError(f"cannot connect to the Dask scheduler at {scheduler}: {msg}{hint}") from None
         try:
             yield c
         finally:
@@ -271,6 +304,7 @@ def local_cluster(n_workers: int | None = None, **kwargs: Any) -> Any:
     import dask
     from distributed import LocalCluster
 
+    check_n_workers(n_workers)
     kw: dict[str, Any] = {
         "n_workers": n_workers or default_n_workers(),
         "threads_per_worker": 1,
@@ -284,15 +318,18 @@ def local_cluster(n_workers: int | None = None, **kwargs: Any) -> Any:
         return LocalCluster(**kw)
 
 
+CONNECT_TIMEOUT = "30s"  # to an existing scheduler (a refused TLS handshake shows as a timeout)
+
+
 def make_security(cfg: Mapping[str, Any] | None) -> Any:
     """Dask TLS security from ``cluster.security`` (ca_file, cert, key), or None."""
     if not cfg:
         return None
     from distributed.security import Security
 
-    unknown = set(cfg) - {"ca_file", "cert", "key", "require_encryption"}
+    unknown = set(cfg) - set(SECURITY_KEYS)
     if unknown:
-        raise WorkflowError(f"cluster.security: unknown keys {sorted(unknown)}; valid: ca_file, cert, key, require_encryption")
+        raise WorkflowError(f"cluster.security: unknown keys {sorted(unknown)}; valid: {', '.join(SECURITY_KEYS)}")
     return Security(
         tls_ca_file=cfg.get("ca_file"),
         tls_client_cert=cfg.get("cert"),
@@ -301,7 +338,6 @@ def make_security(cfg: Mapping[str, Any] | None) -> Any:
     )
 
 
-JOBQUEUE_SYSTEMS = {"slurm": "SLURMCluster", "pbs": "PBSCluster", "sge": "SGECluster", "lsf": "LSFCluster"}
 
 
 def make_jobqueue_cluster(cfg: Mapping[str, Any]) -> Any:
@@ -333,6 +369,82 @@ def make_jobqueue_cluster(cfg: Mapping[str, Any]) -> Any:
 
 
 # -- the run -------------------------------------------------------------------------
+def settings_file_digests(settings: Any, input_dir: Path, digest: Callable[[str], str] | None = None) -> dict[str, Any]:
+    """Content digests of the files a step's path-typed settings name or match.
+
+    Returns ``{setting: digest}`` for an :data:`~geoexplore.pipeline.settings.InputFile`
+    (``"missing"`` if there is no such file: the step reports that itself),
+    ``{setting: {path: digest}}`` for an ``InputGlob`` (paths relative to the
+    input directory, sorted), and for a file that lists files (``lists``: a
+    CSV column) ``{setting: {"file": digest, "lists": {path: digest}}}``.
+    Settings left empty (None) are left out.
+    """
+    import csv
+    import glob as _glob
+
+    digest = digest or _file_digest_or_state
+    out: dict[str, Any] = {}
+    for name, marker in type(settings).path_fields().items():
+        value = getattr(settings, name)
+        if value is None or value == "":
+            continue
+        path = Path(str(value))
+        full = path if path.is_absolute() else input_dir / path
+
+        def rel(f: str | Path) -> str:
+            return os.path.relpath(f, input_dir)
+
+        if marker.kind == "glob":
+            files = sorted(f for f in _glob.glob(str(full)) if os.path.isfile(f))
+            out[name] = {rel(f): digest(f) for f in files}
+            continue
+        d = digest(str(full))
+        if not marker.lists:
+            out[name] = d
+            continue
+        listed: dict[str, str] = {}
+        with contextlib.suppress(OSError, UnicodeDecodeError, csv.Error):
+            with open(full, newline="") as fh:
+                for row in csv.DictReader(fh):
+                    entry = (row.get(marker.lists) or "").strip()
+                    if entry:
+                        f = full.parent / entry
+                        listed[rel(f)] = digest(str(f))
+        out[name] = {"file": d, "lists": dict(sorted(listed.items()))}
+    return out
+
+
+def _file_digest_or_state(path: str) -> str:
+    try:
+        return file_digest(path)
+    except FileNotFoundError:
+        return "missing"
+    except OSError as exc:
+        return f"unreadable:{exc.strerror or exc}"
+
+
+def keep_previous(store_path: Path) -> list[str]:
+    """Move the store aside before a fresh run; no earlier generation is overwritten.
+
+    ``project.h5`` becomes ``project.h5.prev``; a ``project.h5.prev`` already
+    there (the generation before) is renamed ``project.h5.prev-<UTC time it
+    was last written>``, e.g. ``project.h5.prev-20261129T101502Z``. Nothing
+    is deleted: remove old generations by hand. Returns the names moved to.
+    """
+    prev = store_path.with_name(store_path.name + ".prev")
+    moved = []
+    if prev.exists():
+        stamp = datetime.fromtimestamp(prev.stat().st_mtime, timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+        older, n = prev.with_name(f"{prev.name}-{stamp}"), 1
+        while older.exists():
+            older, n = prev.with_name(f"{prev.name}-{stamp}-{n}"), n + 1
+        os.replace(prev, older)
+        moved.append(older.name)
+    os.replace(store_path, prev)
+    moved.insert(0, prev.name)
+    return moved
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -369,6 +481,7 @@ class _Runner:
         self.single_done: dict[str, str] = {}  # step id -> key
         self.digests: dict[str, str] = {}  # key -> content digest
         self._file_hash: dict[str, str] = {}
+        self._settings_files: dict[str, dict[str, Any]] = {}  # step id -> digests of the files its settings name
         self.client: Any = None
         self.stored: dict[str, dict[str, Any]] = {}
         self.order: dict[str, int] = {}
@@ -407,15 +520,23 @@ class _Runner:
             keys[name] = found
         return keys
 
+    def _digest(self, path: str | os.PathLike[str]) -> str:
+        """SHA-256 of a file's contents, once per run."""
+        key = str(path)
+        if key not in self._file_hash:
+            self._file_hash[key] = _file_digest_or_state(key)
+        return self._file_hash[key]
+
     def item_hash(self, ws: WorkflowStep, value: Any) -> str:
         if ws.spec.fan_out == "files" and value is not None:
-            if value not in self._file_hash:
-                try:
-                    self._file_hash[value] = file_digest(value)
-                except OSError as exc:
-                    self._file_hash[value] = f"unreadable:{exc}"
-            return self._file_hash[value]
+            return self._digest(value)
         return json.dumps(value, sort_keys=True, default=str)
+
+    def settings_files(self, ws: WorkflowStep) -> dict[str, Any]:
+        """Digests of the files a step's path-typed settings name or match (once per step and run)."""
+        if ws.id not in self._settings_files:
+            self._settings_files[ws.id] = settings_file_digests(ws.settings, self.wf.input_dir, self._digest)
+        return self._settings_files[ws.id]
 
     def run_key(self, ws: WorkflowStep, value: Any, keys: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
         from geoexplore import __version__
@@ -433,6 +554,9 @@ class _Runner:
             "inputs": in_digests,
             "version": __version__,
         }
+        files = self.settings_files(ws)
+        if files:  # only for steps with file settings: other steps keep the run keys of earlier stores
+            payload["files"] = files
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest(), in_digests
 
     def write_run_json(self) -> None:
@@ -568,6 +692,7 @@ class _Runner:
                 continue
             task = {
                 "step": ws.spec.name,
+                "module": ws.spec.module,
                 "step_id": ws.id,
                 "settings_json": ws.settings.to_json(),
                 "item": item,
@@ -580,6 +705,7 @@ class _Runner:
             meta = {
                 "run_key": rkey,
                 "inputs": in_digests,
+                "files": self.settings_files(ws),
                 "item_value": os.path.relpath(value, wf.input_dir) if isinstance(value, str) and os.path.isabs(value) else value,
             }
             ready.append((item, key, meta, task))
@@ -593,12 +719,12 @@ class _Runner:
         """One Dask task for one item, or for several short items of the same step."""
         if len(entries) == 1:
             item, key, meta, task = entries[0]
-            fut = self.client.submit(execute_task, task, key=f"{ws.id}-{item or 'all'}-{meta['run_key'][:12]}",
-                                     retries=self.wf.retries, pure=False)
+            fut = self.client.submit(execute_task, task, self.wf.retries, key=f"{ws.id}-{item or 'all'}-{meta['run_key'][:12]}",
+                                     pure=False)
         else:
             h = hashlib.sha256("".join(e[2]["run_key"] for e in entries).encode()).hexdigest()[:12]
             fut = self.client.submit(execute_batch, [e[3] for e in entries], self.wf.retries,
-                                     key=f"{ws.id}-{entries[0][0]}+{len(entries) - 1}-{h}", retries=self.wf.retries, pure=False)
+                                     key=f"{ws.id}-{entries[0][0]}+{len(entries) - 1}-{h}", pure=False)
         self._futures[fut] = (ws, [e[:3] for e in entries], len(entries) > 1)
         self.report.tasks += 1
         return fut
@@ -670,8 +796,11 @@ class _Runner:
         failed = False
         for ws, item, key, meta, o in outcomes:
             if "error" in o:
-                self.report.items.append(ItemRecord(ws.id, ws.spec.name, item, key, "failed", error=o["error"]))
-                self.progress(f"    {ws.id}/{item or ''}: FAILED {o['error']}")
+                self.report.items.append(ItemRecord(ws.id, ws.spec.name, item, key, "failed", error=o["error"],
+                                                    attempts=o.get("attempts", 1), attempt_errors=o.get("attempt_errors", []),
+                                                    traceback=o.get("traceback")))
+                tries = f" ({o['attempts']} attempts)" if o.get("attempts", 1) > 1 else ""
+                self.progress(f"    {ws.id}/{item or ''}: FAILED{tries} {o['error']}")
                 failed = True
                 continue
             res = o["result"]
@@ -685,11 +814,13 @@ class _Runner:
                 "line": ws.line,
                 "settings": self._settings_of(ws),
                 "inputs": meta["inputs"],
+                "files": meta["files"],
                 "run_key": meta["run_key"],
                 "digest": o.get("digest") or result_digest(res),
                 "elapsed_s": round(o["elapsed_s"], 3),
                 "time_utc": _now(),
-            }, ItemRecord(ws.id, ws.spec.name, item, key, "done", elapsed_s=round(o["elapsed_s"], 3)))
+            }, ItemRecord(ws.id, ws.spec.name, item, key, "done", elapsed_s=round(o["elapsed_s"], 3),
+                          attempts=o.get("attempts", 1), attempt_errors=o.get("attempt_errors", [])))
             self._buffer_bytes += _result_nbytes(res)
         if self._flush_due_in() <= 0:
             self._flush()
@@ -735,7 +866,8 @@ class _Runner:
             if self.figures and ws.spec.figure:
                 self._figure(ws, rec)
             self.report.items.append(rec)
-            self.progress(f"    {ws.id}/{rec.item or ''}: done in {rec.elapsed_s:.1f} s")
+            tries = f" (attempt {rec.attempts}; earlier: {rec.attempt_errors[-1]})" if rec.attempts > 1 else ""
+            self.progress(f"    {ws.id}/{rec.item or ''}: done in {rec.elapsed_s:.1f} s{tries}")
         self.write_run_json()
 
     def _figure(self, ws: WorkflowStep, rec: ItemRecord) -> None:
@@ -781,6 +913,7 @@ def run_workflow(
     progress: Progress | None = None,
     figures: bool = True,
     input_dir: str | os.PathLike[str] | None = None,
+    security: Mapping[str, Any] | None = None,
 ) -> RunReport:
     """Run a workflow and write ``OUT/project.h5``, ``OUT/run.json`` and ``OUT/figures``.
 
@@ -795,13 +928,17 @@ def run_workflow(
     n_workers : int, optional
         Workers of the local cluster (default: CPUs, at most 8).
     resume : bool
-        Reuse stored results whose step, settings, item and inputs are
-        unchanged. Without it an existing store is moved to
-        ``project.h5.prev`` and the run starts afresh.
+        Reuse stored results whose step, settings, item, inputs and input
+        files are unchanged. Without it an existing store is moved to
+        ``project.h5.prev`` (an older ``.prev`` is kept under a timestamped
+        name, see :func:`keep_previous`) and the run starts afresh.
     client : distributed.Client, optional
         Use this client (for notebooks).
     progress : callable, optional
         Receives one line per event (default: log at INFO).
+    security : mapping, optional
+        TLS files (``ca_file``, ``cert``, ``key``) overriding the workflow's
+        ``cluster.security`` keys one by one.
 
     Returns
     -------
@@ -809,7 +946,11 @@ def run_workflow(
     """
     from geoexplore.pipeline.workflow import load_workflow
 
+    check_n_workers(n_workers)
     wf = workflow if isinstance(workflow, Workflow) else load_workflow(workflow, input_dir=input_dir)
+    cluster = dict(wf.cluster)
+    if security:
+        cluster["security"] = {**(cluster.get("security") or {}), **{k: v for k, v in security.items() if v is not None}}
     out = Path(out_dir).resolve()
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -818,13 +959,14 @@ def run_workflow(
     if not os.access(out, os.W_OK):
         raise StoreError(f"{out}: the output directory is not writable")
     store = ProjectStore(out / "project.h5")
+    progress = progress or (lambda s: log.info(s))
     if resume:
         store.check()
     elif store.exists():
-        os.replace(store.path, out / "project.h5.prev")
-    progress = progress or (lambda s: log.info(s))
+        moved = keep_previous(store.path)
+        progress(f"previous store moved to {moved[0]}" + (f" (the one before to {moved[1]})" if len(moved) > 1 else ""))
     runner = _Runner(wf, out, resume, progress, figures)
-    with open_client(scheduler=scheduler, n_workers=n_workers, cluster_config=wf.cluster, client=client) as c:
+    with open_client(scheduler=scheduler, n_workers=n_workers, cluster_config=cluster, client=client) as c:
         report = runner.run(c)
     counts = report.counts()
     progress(
@@ -832,6 +974,4 @@ def run_workflow(
         + ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
         + f"; store {store.path}"
     )
-    for r in report.failed:
-        progress(f"  failed: {r.key}: {r.error}")
     return report

@@ -11,18 +11,60 @@ Examples
 ...     bandwidth_b: float = 40.0
 >>> Smooth.from_mapping({"bandwith_b": 30})  # doctest: +SKIP
 SettingsError: Smooth: unknown setting 'bandwith_b' (did you mean 'bandwidth_b'?); valid: bandwidth_b
+
+Settings that name input files are typed :data:`InputFile` (one file) or
+:data:`InputGlob` (a pattern); ``InputFile | None`` for an optional file. The
+runner hashes the contents of every file they name or match into the step's
+run key, so ``--resume`` recomputes a step whose input files changed::
+
+    class BuildSettings(Settings):
+        model_file: InputFile = Field("model.yaml", description="model YAML")
 """
 
 from __future__ import annotations
 
 import difflib
 import json
+import typing
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from dataclasses import dataclass
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from geoexplore.core.errors import SettingsError
+
+
+@dataclass(frozen=True)
+class InputPath:
+    """Marks a setting as naming input files (relative to the input directory).
+
+    ``kind="file"``: one file; ``kind="glob"``: a pattern. ``lists`` names a
+    CSV column holding further files, relative to the CSV (an array table
+    listing its records); those files are hashed too.
+    """
+
+    kind: Literal["file", "glob"] = "file"
+    lists: str | None = None
+
+
+#: a setting naming one input file
+InputFile = Annotated[str, InputPath("file")]
+#: a setting naming input files by a glob pattern
+InputGlob = Annotated[str, InputPath("glob")]
+
+
+def _input_path_of(annotation: Any, metadata: list[Any]) -> InputPath | None:
+    for m in metadata:
+        if isinstance(m, InputPath):
+            return m
+    if typing.get_origin(annotation) is Annotated:
+        return _input_path_of(None, list(typing.get_args(annotation)[1:]))
+    for arg in typing.get_args(annotation):  # Optional[InputFile], InputFile | None
+        found = _input_path_of(arg, [])
+        if found:
+            return found
+    return None
 
 
 class Settings(BaseModel):
@@ -50,9 +92,11 @@ class Settings(BaseModel):
         SettingsError
             Naming the source, the key, what is wrong and the valid choices.
         """
-        data = dict(data or {})
         name = cls.label or cls.__name__
         where = f"{source}: " if source else ""
+        if data is not None and not isinstance(data, Mapping):
+            raise SettingsError(f"{where}{name}: settings must be a mapping of names to values, got {type(data).__name__} {data!r}"[:300])
+        data = dict(data or {})
         valid = list(cls.model_fields)
         for key in data:
             if key not in cls.model_fields:
@@ -69,6 +113,16 @@ class Settings(BaseModel):
                 loc = ".".join(str(p) for p in err["loc"])
                 msgs.append(f"'{loc}': {err['msg']} (got {err.get('input')!r})")
             raise SettingsError(f"{where}{name}: " + "; ".join(msgs)) from None
+
+    @classmethod
+    def path_fields(cls) -> dict[str, InputPath]:
+        """Settings typed :data:`InputFile` / :data:`InputGlob`: name -> :class:`InputPath`."""
+        out = {}
+        for name, f in cls.model_fields.items():
+            marker = _input_path_of(f.annotation, list(f.metadata))
+            if marker:
+                out[name] = marker
+        return out
 
     def to_json(self) -> str:
         """Settings as canonical JSON (sorted keys), as stored with results."""

@@ -25,12 +25,18 @@ Registering::
 * ``"files"``: once per file matched by the workflow's ``foreach: {glob: ...}``;
 * ``"items"``: once per literal item or per item of an upstream step.
 
+``inputs`` declares the upstream results a step reads, by name: ``"model"``
+(required), ``"statics?"`` (optional), ``"*"`` (any further names, e.g. the
+method images of ``fault.assess``). Workflow validation refuses other names
+and a missing required input; a step without the declaration takes any.
+
 Step modules are found lazily through :data:`STEP_MODULES`; importing one
 must stay cheap (heavy libraries are imported inside the step functions).
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 from collections.abc import Callable, Mapping
@@ -68,6 +74,18 @@ class StepSpec:
     package: str
     figure: str | None = None
     doc: str = ""
+    inputs: tuple[str, ...] | None = None  # declared input names (see module docstring); None: any
+    module: str = ""  # the module that registered the step (imported on a worker that lacks it)
+
+    @property
+    def required_inputs(self) -> list[str]:
+        return [n for n in self.inputs or () if n != "*" and not n.endswith("?")]
+
+    def takes_input(self, name: str) -> bool:
+        """Whether the step reads an input of this name."""
+        if self.inputs is None or "*" in self.inputs:
+            return True
+        return name in self.inputs or f"{name}?" in self.inputs
 
     def __call__(self, ctx: "StepContext", settings: Settings) -> Any:
         return self.func(ctx, settings)
@@ -135,6 +153,7 @@ def step(
     settings: type[Settings] = NoSettings,
     fan_out: FanOut = "none",
     figure: str | None = None,
+    inputs: tuple[str, ...] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a function as a workflow step (decorator).
 
@@ -151,6 +170,9 @@ def step(
         ``"module:function"`` that draws the stored result:
         ``function(result, path)``; used by the runner and by
         :func:`geoexplore.report.figures.render`.
+    inputs : tuple of str, optional
+        The input names the step reads: ``"name"`` required, ``"name?"``
+        optional, ``"*"`` any further name. None: not declared (any name).
     """
     if "." not in name:
         raise ValueError(f"step name {name!r} must be '<package>.<verb>'")
@@ -166,6 +188,8 @@ def step(
             package=name.split(".", 1)[0],
             figure=figure,
             doc=(func.__doc__ or "").strip().split("\n")[0],
+            inputs=tuple(inputs) if inputs is not None else None,
+            module=getattr(func, "__module__", ""),
         )
         return func
 
@@ -179,8 +203,15 @@ def _load_all() -> None:
         pass
 
 
-def get_step(name: str) -> StepSpec:
-    """Look a step up by name, importing step modules as needed."""
+def get_step(name: str, module: str | None = None) -> StepSpec:
+    """Look a step up by name, importing step modules as needed.
+
+    ``module``: the module that registered the step, imported first when the
+    name is unknown (a step defined outside geoexplore, on a Dask worker).
+    """
+    if name not in _REGISTRY and module:
+        with contextlib.suppress(ImportError):
+            importlib.import_module(module)
     if name not in _REGISTRY:
         pkg = name.split(".", 1)[0]
         mod = f"geoexplore.{pkg}.steps"

@@ -9,7 +9,7 @@ Schema (see workflows/siping-segment.yaml)::
     run: {retries: 1, batch_s: 0.5}   # retries per task; items of short tasks grouped to about batch_s
     cluster:                          # optional
       jobqueue: {system: slurm, cores: 8, memory: 32GB, walltime: "02:00:00", jobs: 2}
-      security: {ca_file: ..., cert: ..., key: ...}   # TLS to a remote scheduler
+      security: {ca_file: ..., cert: ..., key: ...}   # TLS to a remote scheduler; paths relative to this file
     steps:
       - id: model                     # unique, names the result in the store
         step: model.build             # a registered step
@@ -18,7 +18,8 @@ Schema (see workflows/siping-segment.yaml)::
         step: model.section
         line: mt                      # optional, overrides the default line
         foreach: {items: [mt, shallow]}   # or {glob: "mt/*.edi"} or {step: <id>}
-        inputs: {model: model}        # name -> step id, "<id>[item]" for the same item, "<id>?" if optional (quote it)
+        inputs: {model: model}        # name -> step id, "<id>[item]" for the same item, "<id>?" if optional (quote it);
+                                      # the names a step takes are declared with the step (geoexplore steps --settings)
         settings: {...}
 
 Validation happens before anything runs; every error names the workflow
@@ -43,6 +44,10 @@ TOP_KEYS = ("workflow", "description", "input_dir", "line", "run", "cluster", "s
 STEP_KEYS = ("id", "step", "settings", "inputs", "foreach", "line", "description")
 RUN_KEYS = ("retries", "batch_s")
 CLUSTER_KEYS = ("jobqueue", "security")
+SECURITY_KEYS = ("ca_file", "cert", "key", "require_encryption")
+SECURITY_FILES = ("ca_file", "cert", "key")
+#: dask-jobqueue systems: workflow name -> cluster class
+JOBQUEUE_SYSTEMS = {"slurm": "SLURMCluster", "pbs": "PBSCluster", "sge": "SGECluster", "lsf": "LSFCluster"}
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
 _REF = re.compile(r"^(?P<id>[A-Za-z][A-Za-z0-9_\-]*)(?P<same>\[item\])?(?P<opt>\?)?$")
 
@@ -146,6 +151,54 @@ def resolve_glob(wf: Workflow, ws: WorkflowStep, pattern: str) -> list[Path]:
     return files
 
 
+def _check_cluster(path: Path, cluster: dict[str, Any]) -> dict[str, Any]:
+    """Validate ``cluster``; returns it with the TLS file paths made absolute (relative to the workflow file)."""
+    cluster = dict(cluster)
+    jq = cluster.get("jobqueue")
+    if jq is not None:
+        if not isinstance(jq, dict):
+            raise _fail(path, "cluster.jobqueue must be a mapping (system, cores, memory, walltime, jobs, ...)")
+        system = str(jq.get("system", "slurm")).lower()
+        if system not in JOBQUEUE_SYSTEMS:
+            close = difflib.get_close_matches(system, list(JOBQUEUE_SYSTEMS), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise _fail(path, f"cluster.jobqueue.system: unknown '{jq.get('system')}'{hint}; valid: {', '.join(JOBQUEUE_SYSTEMS)}")
+        jobs = jq.get("jobs", 1)
+        if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 0:
+            raise _fail(path, f"cluster.jobqueue.jobs must be a whole number of jobs, 0 or more, got {jobs!r}")
+    sec = cluster.get("security")
+    if sec is not None:
+        if not isinstance(sec, dict):
+            raise _fail(path, f"cluster.security must be a mapping with {', '.join(SECURITY_KEYS)}")
+        _check_keys(path, "cluster.security", sec, SECURITY_KEYS)
+        sec = dict(sec)
+        for k in SECURITY_FILES:
+            if k in sec and sec[k] is not None:
+                f = Path(str(sec[k])).expanduser()
+                f = f if f.is_absolute() else (path.parent / f).resolve()
+                if not f.is_file():
+                    raise _fail(path, f"cluster.security.{k}: no file {f}")
+                sec[k] = str(f)
+        cluster["security"] = sec
+    return cluster
+
+
+def _check_inputs(path: Path, where: str, spec: StepSpec, inputs: dict[str, InputRef]) -> None:
+    """The input names a step declares it takes (:func:`geoexplore.pipeline.step.step`)."""
+    if spec.inputs is None:
+        return
+    valid = [n.rstrip("?") for n in spec.inputs if n != "*"]
+    for name in inputs:
+        if not spec.takes_input(name):
+            close = difflib.get_close_matches(name, valid, n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise _fail(path, f"{where}.inputs.{name}: step '{spec.name}' takes no input '{name}'{hint}; "
+                              f"its inputs: {', '.join(valid) or '(none)'}")
+    for name in spec.required_inputs:
+        if name not in inputs:
+            raise _fail(path, f"{where}.inputs: step '{spec.name}' needs the input '{name}' (give inputs: {{{name}: <step id>}})")
+
+
 def load_workflow(path: str | os.PathLike[str], *, input_dir: str | os.PathLike[str] | None = None) -> Workflow:
     """Read and validate a workflow file.
 
@@ -190,6 +243,7 @@ def load_workflow(path: str | os.PathLike[str], *, input_dir: str | os.PathLike[
     if not isinstance(cluster, dict):
         raise _fail(p, "'cluster' must be a mapping")
     _check_keys(p, "cluster", cluster, CLUSTER_KEYS)
+    cluster = _check_cluster(p, cluster)
     default_line = str(data.get("line", "profile"))
     wf = Workflow(
         name=str(data.get("workflow", p.stem)),
@@ -215,10 +269,14 @@ def load_workflow(path: str | os.PathLike[str], *, input_dir: str | os.PathLike[
             raise _fail(p, f"{where}: duplicate id '{sid}'")
         if "step" not in raw:
             raise _fail(p, f"{where}: missing 'step'")
+        if not isinstance(raw["step"], str):
+            raise _fail(p, f"{where}.step must be a step name, got {raw['step']!r}")
         try:
-            spec = get_step(str(raw["step"]))
+            spec = get_step(raw["step"])
         except WorkflowError as exc:
             raise _fail(p, f"{where}: {exc}") from None
+        if raw.get("settings") is not None and not isinstance(raw["settings"], dict):
+            raise _fail(p, f"{where}.settings must be a mapping of setting names to values, got {type(raw['settings']).__name__}")
         try:
             settings = spec.settings.from_mapping(raw.get("settings"), source=f"{p}: {where}.settings")
         except SettingsError as exc:
@@ -239,6 +297,7 @@ def load_workflow(path: str | os.PathLike[str], *, input_dir: str | os.PathLike[
                     f"{where}.inputs.{name}: '{m['id']}' is not an earlier step{hint}; earlier steps: {', '.join(seen) or '(none)'}",
                 )
             inputs[str(name)] = InputRef(m["id"], bool(m["same"]), bool(m["opt"]))
+        _check_inputs(p, where, spec, inputs)
         foreach = raw.get("foreach") or {}
         if not isinstance(foreach, dict):
             raise _fail(p, f"{where}.foreach must be a mapping with glob, items or step")
@@ -251,7 +310,9 @@ def load_workflow(path: str | os.PathLike[str], *, input_dir: str | os.PathLike[
             raise _fail(p, f"{where}: step '{spec.name}' runs per item; give foreach: {{items: [...]}} or {{step: ID}}")
         if "items" in foreach and (not isinstance(foreach["items"], list) or not foreach["items"]):
             raise _fail(p, f"{where}.foreach.items must be a non-empty list")
-        if "step" in foreach and foreach["step"] not in seen:
+        if "glob" in foreach and not isinstance(foreach["glob"], str):
+            raise _fail(p, f"{where}.foreach.glob must be a pattern (text), got {foreach['glob']!r}")
+        if "step" in foreach and (not isinstance(foreach["step"], str) or foreach["step"] not in seen):
             raise _fail(p, f"{where}.foreach.step: '{foreach['step']}' is not an earlier step")
         for name, ref in inputs.items():
             if ref.same_item and spec.fan_out == "none":

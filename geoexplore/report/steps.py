@@ -30,7 +30,7 @@ class ReportSettings(Settings):
     method_figures: bool = Field(True, description="include the method figures of the run's figures/ folder")
 
 
-@step("report.build", settings=ReportSettings, figure="geoexplore.report.steps:write_from_result")
+@step("report.build", settings=ReportSettings, inputs=("assessment",), figure="geoexplore.report.steps:write_from_result")
 def build(ctx: StepContext, settings: ReportSettings) -> dict[str, Any]:
     """Bundle the assessment with the report settings (documents written by the figure function)."""
     bundle = ctx.require("assessment")

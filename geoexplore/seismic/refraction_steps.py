@@ -87,7 +87,7 @@ def dataset_to_table(ds: xr.Dataset) -> Any:
     return df
 
 
-@step("refraction.pick", settings=PickSettings, fan_out="files", figure="geoexplore.seismic.refraction_plot:plot_pick_result")
+@step("refraction.pick", settings=PickSettings, fan_out="files", inputs=(), figure="geoexplore.seismic.refraction_plot:plot_pick_result")
 def pick(ctx: StepContext, settings: PickSettings) -> xr.Dataset:
     """Pick first breaks on one shot record (SEG-2, SEG-Y or SU)."""
     from geoexplore.seismic import io
@@ -101,7 +101,7 @@ def pick(ctx: StepContext, settings: PickSettings) -> xr.Dataset:
     return ds
 
 
-@step("refraction.picks", settings=PicksSettings, figure="geoexplore.seismic.refraction_plot:plot_picks_result")
+@step("refraction.picks", settings=PicksSettings, inputs=("picks",), figure="geoexplore.seismic.refraction_plot:plot_picks_result")
 def picks(ctx: StepContext, settings: PicksSettings) -> xr.Dataset:
     """All shots' picks in one table, with the reciprocity check across shots."""
     import pandas as pd
@@ -129,7 +129,7 @@ def picks(ctx: StepContext, settings: PicksSettings) -> xr.Dataset:
     return ds
 
 
-@step("refraction.tomo", settings=RefractionTomoSettings, figure="geoexplore.seismic.refraction_plot:plot_tomo_result")
+@step("refraction.tomo", settings=RefractionTomoSettings, inputs=("picks", "model?"), figure="geoexplore.seismic.refraction_plot:plot_tomo_result")
 def tomo(ctx: StepContext, settings: RefractionTomoSettings) -> dict[str, xr.Dataset]:
     """Traveltime tomography of the picks; the ``refraction`` image and the cell model with the fit."""
     from geoexplore.seismic.picks import table_to_traveltime
@@ -153,7 +153,7 @@ def tomo(ctx: StepContext, settings: RefractionTomoSettings) -> dict[str, xr.Dat
     return {"image": img, "model": cells}
 
 
-@step("refraction.statics", settings=StaticsSettings)
+@step("refraction.statics", settings=StaticsSettings, inputs=("tomogram",))
 def statics(ctx: StepContext, settings: StaticsSettings) -> xr.Dataset:
     """Per-station refraction statics (ms) to a flat datum, from the tomogram."""
     from geoexplore.seismic.refraction_statics import station_statics

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from geoexplore.pipeline.settings import Settings
+from geoexplore.pipeline.settings import InputFile, InputGlob, Settings
 from geoexplore.pipeline.step import StepContext, step
 
 PLOT = "geoexplore.seismic.plot"
@@ -27,9 +27,9 @@ PLOT = "geoexplore.seismic.plot"
 class GathersSettings(Settings):
     """Settings of ``seismic.reflection_gathers``."""
 
-    shots_glob: str = Field("seismic/shots/*.sg2", description="shot files (glob, relative to the input directory)")
-    stations_file: str | None = Field("seismic/stations.csv", description="station table CSV: station, chainage_m, x_m, y_m, elevation_m; None: geometry from the trace headers")
-    observer_log_file: str | None = Field("seismic/observer_log.csv", description="observer's log CSV: ffid, file, source_station, first_channel_station, station_increment, n_channels; None: geometry from the trace headers")
+    shots_glob: InputGlob = Field("seismic/shots/*.sg2", description="shot files (glob, relative to the input directory)")
+    stations_file: InputFile | None = Field("seismic/stations.csv", description="station table CSV: station, chainage_m, x_m, y_m, elevation_m; None: geometry from the trace headers")
+    observer_log_file: InputFile | None = Field("seismic/observer_log.csv", description="observer's log CSV: ffid, file, source_station, first_channel_station, station_increment, n_channels; None: geometry from the trace headers")
     x_origin_m: float = Field(0.0, description="header geometry: chainage of line position 0 in the headers (m)")
     bin_m: float | None = Field(None, gt=0, description="CMP bin size along the line (m); default half the station spacing")
     datum: Literal["floating", "flat"] = Field("floating", description="elevation-statics datum")
@@ -37,7 +37,7 @@ class GathersSettings(Settings):
     replacement_velocity_m_s: float = Field(1000.0, gt=0, description="replacement velocity of the elevation statics (m/s)")
     datum_smooth_m: float = Field(100.0, ge=0, description="smoothing length of the floating datum (m)")
     elevation_statics: bool = Field(True, description="apply elevation statics to the datum (False: only record the datum, when external statics already reduce to it)")
-    station_statics_file: str | None = Field(None, description="optional CSV station,static_ms (e.g. refraction statics) applied to sources and receivers")
+    station_statics_file: InputFile | None = Field(None, description="optional CSV station,static_ms (e.g. refraction statics) applied to sources and receivers")
     fb_min_offset_m: float = Field(30.0, gt=0, description="first-break statics: smallest offset of refractor head waves (m), beyond the crossover")
     fb_max_offset_m: float | None = Field(None, gt=0, description="first-break statics: largest offset used (m)")
     fb_v_weathering_m_s: float | None = Field(None, gt=0, description="first-break statics: weathering velocity (m/s); None: fitted to the direct wave")
@@ -70,7 +70,7 @@ class VelocitySettings(Settings):
     min_semblance: float = Field(0.15, ge=0, le=1, description="smallest semblance picked")
     t_min_s: float = Field(0.02, ge=0, description="no picks before this time (s)")
     min_separation_s: float = Field(0.025, gt=0, description="minimum time between picks (s)")
-    picks_file: str | None = Field(None, description="a picks CSV (cdp, chainage_m, time_s, vrms_m_s) to use instead of the automatic picks")
+    picks_file: InputFile | None = Field(None, description="a picks CSV (cdp, chainage_m, time_s, vrms_m_s) to use instead of the automatic picks")
 
 
 class StackSettings(Settings):
@@ -124,7 +124,7 @@ def _apply_statics_inputs(ctx: StepContext, settings: GathersSettings, ds: Any) 
     return ds
 
 
-@step("seismic.reflection_gathers", settings=GathersSettings, figure=f"{PLOT}:plot_gathers_result")
+@step("seismic.reflection_gathers", settings=GathersSettings, inputs=("model", "statics?", "first_breaks?"), figure=f"{PLOT}:plot_gathers_result")
 def reflection_gathers(ctx: StepContext, settings: GathersSettings) -> dict[str, Any]:
     """Read shot records, apply the field geometry, statics and pre-processing; sort into CMP bins."""
     import glob
@@ -184,7 +184,7 @@ def _cmp(up: Any) -> Any:
     return up["cmp"] if isinstance(up, dict) else up
 
 
-@step("seismic.velocity_analysis", settings=VelocitySettings, figure=f"{PLOT}:plot_velocity_result")
+@step("seismic.velocity_analysis", settings=VelocitySettings, inputs=("gathers",), figure=f"{PLOT}:plot_velocity_result")
 def velocity_analysis(ctx: StepContext, settings: VelocitySettings) -> dict[str, Any]:
     """Semblance velocity spectra at regular CMP locations and automatic (or user-edited) picks."""
     from geoexplore.seismic import flow
@@ -205,7 +205,7 @@ def velocity_analysis(ctx: StepContext, settings: VelocitySettings) -> dict[str,
     return {"spectra": spectra, "picks": picks}
 
 
-@step("seismic.stack", settings=StackSettings, figure=f"{PLOT}:plot_time_section_result")
+@step("seismic.stack", settings=StackSettings, inputs=("gathers", "velocity"), figure=f"{PLOT}:plot_time_section_result")
 def stack(ctx: StepContext, settings: StackSettings) -> Any:
     """NMO correction with the picked velocities (stretch mute) and CMP stack."""
     from geoexplore.seismic import flow
@@ -217,7 +217,7 @@ def stack(ctx: StepContext, settings: StackSettings) -> Any:
                       residual_statics=settings.residual_statics, max_static_s=settings.max_static_s)
 
 
-@step("seismic.migrate", settings=MigrateSettings, figure=f"{PLOT}:plot_time_section_result")
+@step("seismic.migrate", settings=MigrateSettings, inputs=("stack",), figure=f"{PLOT}:plot_time_section_result")
 def migrate(ctx: StepContext, settings: MigrateSettings) -> Any:
     """Post-stack time migration (Kirchhoff, phase shift or Stolt)."""
     from geoexplore.seismic import flow
@@ -226,7 +226,7 @@ def migrate(ctx: StepContext, settings: MigrateSettings) -> Any:
                         max_angle_deg=settings.max_angle_deg, velocity_scale=settings.velocity_scale)
 
 
-@step("seismic.depth_convert", settings=DepthSettings, figure=f"{PLOT}:plot_depth_section_result")
+@step("seismic.depth_convert", settings=DepthSettings, inputs=("migrated", "model?"), figure=f"{PLOT}:plot_depth_section_result")
 def depth_convert(ctx: StepContext, settings: DepthSettings) -> Any:
     """Time-to-depth conversion with Dix interval velocities: the reflection image (depth below ground)."""
     from geoexplore.core.images import check_image

@@ -2,12 +2,14 @@
 
 import json
 import os
+import re
+from pathlib import Path
 
 import pytest
 
 from geoexplore.cli import main
 from geoexplore.core.errors import StoreError
-from geoexplore.core.store import ProjectStore
+from geoexplore.core.store import ProjectStore, file_digest
 from geoexplore.pipeline.runner import run_workflow
 
 pytestmark = pytest.mark.cluster
@@ -87,13 +89,21 @@ def test_corrupt_store_with_resume_is_refused(work, small_body, write_wf, client
     assert (out / "project.h5").read_bytes() == b"not hdf5 at all"
 
 
-def test_fresh_run_keeps_the_previous_store(work, small_body, write_wf, client):
+def test_fresh_run_keeps_the_previous_stores(work, small_body, write_wf, client):
+    """Fresh runs never overwrite an earlier store: project.h5.prev is the last one, older ones get their time in the name."""
     out = work / "out4"
-    wf = write_wf(work, small_body)
-    run_workflow(wf, out, client=client, progress=lambda s: None)
-    first = ProjectStore(out / "project.h5").digests()
-    run_workflow(wf, out, client=client, progress=lambda s: None)
-    assert ProjectStore(out / "project.h5.prev").digests() == first
+    generations = []
+    for depth in (101, 51, 31):
+        wf = write_wf(work, small_body.replace("n_depth: 101", f"n_depth: {depth}"), name=f"gen{depth}.yaml")
+        lines = []
+        run_workflow(wf, out, client=client, figures=False, progress=lines.append)
+        generations.append(ProjectStore(out / "project.h5").digests())
+    assert len({d["model/shallow/section/mt"] for d in generations}) == 3  # three different results
+    assert "previous store moved to project.h5.prev (the one before to project.h5.prev-" in lines[0]
+    assert ProjectStore(out / "project.h5.prev").digests() == generations[1]
+    older = sorted(out.glob("project.h5.prev-*"))
+    assert len(older) == 1 and re.fullmatch(r"project\.h5\.prev-\d{8}T\d{6}Z", older[0].name)
+    assert ProjectStore(older[0]).digests() == generations[0]
 
 
 def test_read_only_output_is_a_clear_error(work, small_body, write_wf, client):
@@ -103,19 +113,26 @@ def test_read_only_output_is_a_clear_error(work, small_body, write_wf, client):
         run_workflow(write_wf(work, small_body), target / "out", client=client)
 
 
-def test_cli_exit_codes(work, small_body, write_wf, capsys):
+def test_cli_exit_codes(work, small_body, write_wf, capfd):
+    """Exit codes; a failed item is one line on the console (its traceback is in run.json), the workers print nothing."""
     assert main(["validate", str(write_wf(work, small_body))]) == 0
-    assert "valid workflow 'small', 3 steps" in capsys.readouterr().out
+    assert "valid workflow 'small', 3 steps" in capfd.readouterr().out
     bad = write_wf(work, small_body.replace("model.build", "model.bild"), name="bad.yaml")
     assert main(["validate", str(bad)]) == 1
-    err = capsys.readouterr().err
+    err = capfd.readouterr().err
     assert err.startswith("geoexplore: ") and "bad.yaml" in err and "did you mean 'model.build'" in err
     assert err.count("\n") == 1  # one line
     code = main(["run", str(write_wf(work, small_body)), "--out", str(work / "cli-out"), "--workers", "2", "--no-figures"])
     assert code == 3  # the broken alternative model is a partial failure
-    out = capsys.readouterr()
+    out = capfd.readouterr()  # file descriptors: the local cluster's worker processes write to the same stderr
     assert "summary: 5 done, 1 failed" in out.out
-    assert "1 item(s) failed" in out.err
+    assert out.err == f"geoexplore: 1 item(s) failed; see {work / 'cli-out' / 'run.json'}\n", out.err
+    broken = [ln for ln in out.out.splitlines() if "broken" in ln]
+    assert len(broken) == 1 and broken[0].startswith("    alternatives/broken: FAILED FileFormatError: ") and "line 45" in broken[0]
+    assert "Traceback" not in out.out
+    failed = json.loads((work / "cli-out" / "run.json").read_text())["failed"]
+    assert failed[0]["traceback"].startswith("Traceback") and "yamlio.py" in failed[0]["traceback"]
+    assert failed[0]["attempts"] == 1  # a malformed file is not tried again (run.retries is 1)
 
 
 def test_cli_version_and_info(capsys):
@@ -197,3 +214,78 @@ def test_writes_are_spaced_out_when_the_store_is_large(work, write_wf, client):
     big_digests = ProjectStore(big / "project.h5").digests()
     assert {k: v for k, v in big_digests.items() if "ballast" not in k} == ProjectStore(work / "fresh" / "project.h5").digests()
     assert json.loads((big / "run.json").read_text())["store_commits"] == spaced.store_commits
+
+
+def test_changed_input_file_named_in_settings_is_recomputed_on_resume(work, small_body, write_wf, client):
+    """model.build reads settings.model_file: a changed file reruns it and what depends on it; unchanged, all is reused."""
+    from geoexplore.core.steps import model_from_dataset
+
+    wf = write_wf(work, small_body)
+    out = work / "out-files"
+    run_workflow(wf, out, client=client, figures=False, progress=lambda s: None)
+    store = ProjectStore(out / "project.h5")
+    first = store.digests()
+    assert model_from_dataset(store.read("model/shallow/model")).faults[2].dip_deg == 70  # F3
+    model_yaml = work / "input" / "model.yaml"
+    model_yaml.write_text(model_yaml.read_text().replace("dip_deg: 70", "dip_deg: 75"))
+    report = run_workflow(wf, out, client=client, resume=True, figures=False, progress=lambda s: None)
+    by = {(r.step_id, r.item): r.status for r in report.items}
+    assert by == {("model", None): "done", ("section", "mt"): "done", ("section", "shallow"): "done",
+                  ("alternatives", "a"): "reused", ("alternatives", "b"): "reused", ("alternatives", "broken"): "failed"}
+    assert model_from_dataset(store.read("model/shallow/model")).faults[2].dip_deg == 75
+    assert store.digests()["model/shallow/section/shallow"] != first["model/shallow/section/shallow"]
+    assert store.provenance("model/shallow/model")["files"] == {"model_file": file_digest(model_yaml)}
+    # nothing changed: everything is reused
+    report = run_workflow(wf, out, client=client, resume=True, figures=False, progress=lambda s: None)
+    assert sorted(r.status for r in report.items) == ["failed"] + ["reused"] * 5
+
+
+FLAKY = """
+workflow: flaky
+input_dir: input
+run: {{retries: {retries}}}
+steps:
+  - id: flaky
+    step: flaky.item
+    foreach: {{items: [a, b, c]}}
+    settings: {{marker_dir: "{markers}", failures: {failures}}}
+"""
+
+
+@pytest.fixture()
+def flaky_step(client, monkeypatch):
+    """The test step of flaky_steps.py, registered here and sent to the cluster's workers."""
+    import importlib
+
+    from geoexplore.pipeline import step as step_module
+
+    here = Path(__file__).parent
+    monkeypatch.syspath_prepend(str(here))
+    importlib.import_module("flaky_steps")
+    client.upload_file(str(here / "flaky_steps.py"))
+    yield
+    step_module._REGISTRY.pop("flaky.item", None)
+
+
+@pytest.mark.parametrize("retries, failures, status, attempts", [(2, 1, "done", 2), (0, 1, "failed", 1), (2, 3, "failed", 3)])
+def test_retries_on_a_flaky_item(work, write_wf, client, flaky_step, retries, failures, status, attempts):
+    """run.retries: an item failing its first attempt recovers with retries=2 and run.json says so; with retries=0 it fails."""
+    markers = work / "markers"
+    markers.mkdir()
+    wf = write_wf(work, FLAKY.format(retries=retries, failures=failures, markers=markers), name="flaky.yaml")
+    out = work / "flaky-out"
+    lines: list[str] = []
+    report = run_workflow(wf, out, client=client, figures=False, progress=lines.append)
+    run = json.loads((out / "run.json").read_text())
+    assert run["counts"] == {status: 3}
+    for rec in run["items"]:
+        assert rec["attempts"] == attempts
+        assert (markers / f"{rec['item']}.attempts").read_text() == str(attempts)  # the step really ran that often
+        said = [e.split(" (")[0] for e in rec["attempt_errors"] + ([rec["error"]] if rec["error"] else [])]
+        assert said == [f"RuntimeError: flaky item {rec['item']}: attempt {i} fails on purpose" for i in range(1, min(attempts, failures) + 1)]
+    if status == "done":
+        assert all(float(ProjectStore(out / "project.h5").read(f"flaky/profile/flaky/{i}")["attempt"]) == 2 for i in "abc")
+        assert sum("done in" in ln and "(attempt 2; earlier: RuntimeError" in ln for ln in lines) == 3
+    else:
+        assert not report.ok and sorted(f["item"] for f in run["failed"]) == ["a", "b", "c"]
+        assert all("flaky_steps.py" in f["traceback"] for f in run["failed"])

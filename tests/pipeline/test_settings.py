@@ -36,3 +36,45 @@ def test_frozen():
     s = Hv()
     with pytest.raises(Exception):
         s.window_length_s = 3  # type: ignore[misc]
+
+
+def test_path_settings_are_declared_and_their_files_hashed(tmp_path):
+    """InputFile / InputGlob settings: the runner hashes the files they name, match or list (sha256 of the bytes)."""
+    import hashlib
+    from typing import Annotated
+
+    from geoexplore.pipeline.runner import settings_file_digests
+    from geoexplore.pipeline.settings import InputFile, InputGlob, InputPath
+
+    class Reads(Settings):
+        model_file: InputFile = "model.yaml"
+        picks_file: InputFile | None = None
+        shots_glob: InputGlob = "shots/*.sg2"
+        array_file: Annotated[str, InputPath("file", lists="file")] = "array/array.csv"
+        n: int = 3
+
+    assert set(Reads.path_fields()) == {"model_file", "picks_file", "shots_glob", "array_file"}
+    (tmp_path / "shots").mkdir()
+    (tmp_path / "array").mkdir()
+    files = {"model.yaml": b"dip_deg: 70\n", "shots/1.sg2": b"\x01", "shots/2.sg2": b"\x02",
+             "array/array.csv": b"station,file\nA,a.mseed\nB,b.mseed\n", "array/a.mseed": b"a", "array/b.mseed": b"b"}
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    sha = {name: hashlib.sha256(data).hexdigest() for name, data in files.items()}
+    d = settings_file_digests(Reads(), tmp_path)
+    assert d == {
+        "model_file": sha["model.yaml"],
+        "shots_glob": {"shots/1.sg2": sha["shots/1.sg2"], "shots/2.sg2": sha["shots/2.sg2"]},
+        "array_file": {"file": sha["array/array.csv"], "lists": {"array/a.mseed": sha["array/a.mseed"], "array/b.mseed": sha["array/b.mseed"]}},
+    }
+    (tmp_path / "array" / "b.mseed").write_bytes(b"changed")  # a record the table lists
+    (tmp_path / "shots" / "3.sg2").write_bytes(b"\x03")  # one more shot matches
+    d2 = settings_file_digests(Reads(picks_file="nowhere.csv"), tmp_path)
+    assert d2["array_file"]["lists"]["array/b.mseed"] != sha["array/b.mseed"]
+    assert len(d2["shots_glob"]) == 3 and d2["picks_file"] == "missing"
+    assert d2["model_file"] == d["model_file"]
+
+
+def test_settings_must_be_a_mapping():
+    with pytest.raises(SettingsError, match=r"wf.yaml: steps\[0\].settings: Hv: settings must be a mapping of names to values, got list \[1, 2\]"):
+        Hv.from_mapping([1, 2], source="wf.yaml: steps[0].settings")  # type: ignore[arg-type]

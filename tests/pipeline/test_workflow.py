@@ -51,3 +51,70 @@ def test_yaml_is_data_only(work, small_body, write_wf):
     body = small_body.replace("workflow: small", "workflow: !!python/object/apply:os.system ['echo pwned']")
     with pytest.raises(WorkflowError, match="invalid YAML"):
         load_workflow(write_wf(work, body))
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        # settings that are not a mapping: a one-line error, not a TypeError
+        (("settings: {n_chainage: 201, n_depth: 101}", "settings: [1, 2]"), r"steps\[2\] \('section'\).settings must be a mapping"),
+        # input names are the ones the step declares
+        (("inputs: {model: model}", "inputs: {mdl: model}"),
+         r"steps\[2\] \('section'\).inputs.mdl: step 'model.section' takes no input 'mdl' \(did you mean 'model'\?\); its inputs: model"),
+        (("    inputs: {model: model}\n", ""), r"steps\[2\] \('section'\).inputs: step 'model.section' needs the input 'model'"),
+        (("foreach: {items: [mt, shallow]}", "foreach: {step: [model]}"), r"foreach.step: '\['model'\]' is not an earlier step"),
+        (("run: {retries: 1}", "run: {retries: 1}\ncluster: {jobqueue: {system: condor}}"),
+         r"cluster.jobqueue.system: unknown 'condor'; valid: slurm, pbs, sge, lsf"),
+        (("run: {retries: 1}", "run: {retries: 1}\ncluster: {jobqueue: {system: slurm, jobs: -2}}"), r"cluster.jobqueue.jobs must be a whole number"),
+        (("run: {retries: 1}", "run: {retries: 1}\ncluster: {security: {ca_file: certs/none.pem}}"), r"cluster.security.ca_file: no file .*certs/none.pem"),
+        (("run: {retries: 1}", "run: {retries: 1}\ncluster: {security: {ca: x.pem}}"), r"cluster.security: unknown key 'ca'"),
+    ],
+)
+def test_validation_errors_before_anything_runs(work, change, message, small_body, write_wf, capsys):
+    """Each mistake is refused by `geoexplore validate` with one line naming the file and the key."""
+    from geoexplore.cli import main
+
+    body = small_body.replace(*change)
+    assert body != small_body
+    path = write_wf(work, body)
+    with pytest.raises(WorkflowError, match=message):
+        load_workflow(path)
+    assert main(["validate", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"geoexplore: {path}: ") and err.count("\n") == 1, err
+
+
+def test_optional_and_wildcard_inputs_are_taken(work, small_body, write_wf):
+    """'<id>?' still names a declared input; a step declaring '*' (fault.assess) takes any name."""
+    body = small_body.replace("inputs: {model: model}", 'inputs: {model: "model?"}') + """
+  - id: fault
+    step: fault.assess
+    inputs: {model: model, whatever_image: "section?"}
+"""
+    wf = load_workflow(write_wf(work, body))
+    assert set(wf.step("fault").inputs) == {"model", "whatever_image"}
+
+
+def test_tls_files_resolve_relative_to_the_workflow_file(work, small_body, write_wf):
+    certs = work / "certs"
+    certs.mkdir()
+    for name in ("ca.pem", "me.pem", "me.key"):
+        (certs / name).write_text("-----BEGIN CERTIFICATE-----\n")  # existence is what validation checks
+    body = small_body.replace("run: {retries: 1}", "run: {retries: 1}\ncluster:\n  security: {ca_file: certs/ca.pem, cert: certs/me.pem, key: certs/me.key}")
+    wf = load_workflow(write_wf(work, body))
+    assert wf.cluster["security"] == {"ca_file": str(certs / "ca.pem"), "cert": str(certs / "me.pem"), "key": str(certs / "me.key")}
+
+
+def test_worker_count_is_refused_when_not_positive(work, small_body, write_wf, capsys):
+    from geoexplore.cli import main
+    from geoexplore.pipeline.runner import run_workflow
+
+    wf = write_wf(work, small_body)
+    for bad, shown in (("-1", "-1"), ("0", "0"), ("two", "'two'")):
+        with pytest.raises(SystemExit) as exc:
+            main(["run", str(wf), "--out", str(work / "o"), "--workers", bad])
+        assert exc.value.code == 2  # a usage error, at once (Dask waited for ever on -1)
+        assert f"argument --workers: must be a whole number of 1 or more, got {shown}" in capsys.readouterr().err
+    with pytest.raises(WorkflowError, match="workers must be a whole number of 1 or more, got -1"):
+        run_workflow(wf, work / "o", n_workers=-1)
+    assert not (work / "o").exists()  # refused before anything was made
