@@ -145,7 +145,7 @@ def _record_names(paths: list[str]) -> list[str]:
 
 def _summary_csv(path: Path, records: dict[str, Any]) -> None:
     """The per-station summary table: one row per record (errors included)."""
-    cols = ["record", "station", "f0_hz", "a0", "f0_windows_hz", "f0_windows_sigma_ln", "n_windows", "n_windows_total",
+    cols = ["record", "station", "f0_hz", "f0_sigma_ln", "a0", "f0_windows_hz", "f0_windows_sigma_ln", "f0_windows_mean_hz", "f0_windows_std_hz", "n_windows", "n_windows_total",
             "sesame_reliability", "sesame_clarity", "reliable", "clear", "error"]
     lines = [",".join(cols)]
     for name, r in records.items():
@@ -164,7 +164,7 @@ def _thickness(args: argparse.Namespace, out: Path) -> int:
     import numpy as np
 
     from geoexplore.microtremor.settings import POWER_LAW_DEFAULTS
-    from geoexplore.microtremor.thickness import power_law, thickness_with_error
+    from geoexplore.microtremor.thickness import power_law_with_error
 
     if len(args.inputs) != 2:
         print("geoexplore hvsr thickness: give exactly one SUMMARY.json", file=sys.stderr)
@@ -187,11 +187,13 @@ def _thickness(args: argparse.Namespace, out: Path) -> int:
         if "error" in r:
             rows.append({"record": name, "error": r["error"]})
             continue
-        sig = r["f0_windows_sigma_ln"] / np.sqrt(max(r["n_windows"], 1))
-        h, he = thickness_with_error(np.array([r["f0_hz"]]), np.array([sig]), lambda f: power_law(f, a, b))
-        rows.append({"record": name, "f0_hz": r["f0_hz"], "f0_sigma_ln": r["f0_windows_sigma_ln"], "thickness_m": float(h[0]),
-                     "thickness_err_m": float(he[0]), "reliable": r.get("reliable")})
-    doc = {"method": f"power law h = {a:g} f0^{b:g}", "reference": ref if args.a is None and args.b is None else "user", "stations": rows}
+        # ln f0 uncertainty: bootstrap over windows (summaries written before it: the standard error)
+        sig = r.get("f0_sigma_ln", r["f0_windows_sigma_ln"] / np.sqrt(max(r["n_windows"], 1)))
+        h, he, sh = power_law_with_error(np.array([r["f0_hz"]]), np.array([sig]), a, b)
+        rows.append({"record": name, "f0_hz": r["f0_hz"], "f0_sigma_ln": sig, "thickness_m": float(h[0]),
+                     "thickness_err_m": float(he[0]), "thickness_sigma_ln": float(sh[0]), "reliable": r.get("reliable")})
+    doc = {"method": f"power law h = {a:g} f0^{b:g}",
+           "error": "thickness_err_m = h sinh(s), s^2 = (b f0_sigma_ln)^2 + (spread of the published power laws in ln h at f0)^2", "reference": ref if args.a is None and args.b is None else "user", "stations": rows}
     (out / "thickness.json").write_text(json.dumps(doc, indent=1))
     with (out / "thickness.csv").open("w") as fh:
         fh.write("record,f0_hz,thickness_m,thickness_err_m,reliable\n")

@@ -14,7 +14,7 @@ from geoexplore.microtremor.rejection import frequency_domain_rejection
 from geoexplore.microtremor.sesame import SesameResult, evaluate
 from geoexplore.microtremor.settings import HvsrSettings
 from geoexplore.microtremor.smoothing import log_frequencies
-from geoexplore.microtremor.stats import curve_statistics, lognormal, peak_of_curve, window_peaks
+from geoexplore.microtremor.stats import bootstrap_f0_sigma_ln, curve_statistics, lognormal, peak_of_curve, window_peaks
 from geoexplore.microtremor.windows import select_windows, window_starts
 
 __all__ = ["HvsrResult", "process_record"]
@@ -33,6 +33,7 @@ class HvsrResult:
     sigma_ln: np.ndarray
     f0_hz: float
     a0: float
+    f0_sigma_ln: float  # uncertainty of ln f0: bootstrap over the kept windows (stats.bootstrap_f0_sigma_ln)
     f0_windows_hz: float
     f0_windows_sigma_ln: float
     f0_windows_std_hz: float
@@ -55,6 +56,7 @@ class HvsrResult:
         return {
             "station": self.station,
             "f0_hz": self.f0_hz,
+            "f0_sigma_ln": self.f0_sigma_ln,
             "a0": self.a0,
             "f0_windows_hz": self.f0_windows_hz,
             "f0_windows_sigma_ln": self.f0_windows_sigma_ln,
@@ -155,7 +157,7 @@ def process_record(record: Record, settings: HvsrSettings | None = None) -> Hvsr
     window_f0[okw] = window_peaks(f, hv_all[okw], fmin, fmax)[0]
     res = HvsrResult(
         station=record.station, frequency_hz=f, hv=hv_all, starts_s=sel.starts / fs, keep=keep, median=med,
-        sigma_ln=sig, f0_hz=f0, a0=a0, f0_windows_hz=f0w, f0_windows_sigma_ln=sigw, f0_windows_std_hz=stdw,
+        sigma_ln=sig, f0_hz=f0, a0=a0, f0_sigma_ln=bootstrap_f0_sigma_ln(f, hv, fmin, fmax), f0_windows_hz=f0w, f0_windows_sigma_ln=sigw, f0_windows_std_hz=stdw,
         f0_windows_mean_hz=float(np.mean(pk)), window_f0_hz=window_f0, rejected=rejected, sesame=ses, settings=s, notes=list(record.notes),
     )
     if s.azimuths_deg:

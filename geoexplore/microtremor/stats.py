@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["lognormal", "curve_statistics", "window_peaks", "peak_of_curve"]
+__all__ = ["lognormal", "curve_statistics", "window_peaks", "peak_of_curve", "bootstrap_f0_sigma_ln"]
 
 
 def lognormal(values: np.ndarray) -> tuple[float, float]:
@@ -56,3 +56,25 @@ def window_peaks(f_hz: np.ndarray, hv: np.ndarray, fmin: float | None = None, fm
     h = np.where(m[None, :], np.asarray(hv, float), -np.inf)
     i = np.argmax(h, axis=1)
     return f[i], np.asarray(hv)[np.arange(len(i)), i]
+
+
+def bootstrap_f0_sigma_ln(f_hz: np.ndarray, hv: np.ndarray, fmin: float | None = None, fmax: float | None = None,
+                          n_boot: int = 300, seed: int = 0) -> float:
+    """Standard deviation of ln f0 of the median curve over bootstrap resamples of the windows ``hv`` (nwin, nfreq).
+
+    The sampling error of the peak of the median curve: unlike
+    sigma_ln / sqrt(n) of the window peaks it follows the peak picking of the
+    median curve (flat or double peaks give a wide spread). On the 40
+    SYNTHETIC Siping stations ln(f0 / exact SH f0) / this has std 0.89 and 78 %
+    of stations within +-1 (sigma_ln / sqrt(n): std 1.77, 50 %). Fixed seed:
+    reproducible.
+    """
+    ln = np.log(np.asarray(hv, float))
+    n = ln.shape[0]
+    if n < 2:
+        return float("nan")
+    rng = np.random.default_rng(seed)
+    counts = rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot).astype(float)
+    curves = np.exp(counts @ ln / n)  # (n_boot, nfreq) median curves of the resamples
+    pk, _ = window_peaks(f_hz, curves, fmin, fmax)
+    return float(np.std(np.log(pk), ddof=1))

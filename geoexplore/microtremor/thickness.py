@@ -9,8 +9,20 @@
   which the exact 1D SH transfer function peaks at f0 (exact for any
   layered profile; use when the profile is graded).
 
-Uncertainty: thickness at f0 * exp(-+ sigma_ln) (lognormal f0), reported as
-half the spread: thickness_err_m.
+Uncertainty (``thickness_err_m``, half the spread of the thickness at
+f0 exp(-+ sigma)):
+
+* sigma of ln f0 is the bootstrap spread of the median curve's peak over the
+  windows (:func:`geoexplore.microtremor.stats.bootstrap_f0_sigma_ln`), not
+  the standard error sigma_ln / sqrt(n) of the window peaks, which on the
+  SYNTHETIC Siping line left half the stations outside +-1 sigma of the exact
+  SH resonance;
+* the power law adds the uncertainty of its coefficients
+  (:func:`power_law_with_error`): a regional fit carried to another basin is
+  uncertain by about the spread of the published fits, which is the default
+  (:func:`preset_sigma_ln`, ~0.3 in ln h near 1 Hz);
+* the Vs-profile conversions carry the f0 term only (the Vs profile's own
+  uncertainty is not propagated).
 """
 
 from __future__ import annotations
@@ -19,12 +31,38 @@ import numpy as np
 
 from geoexplore.microtremor.transfer import peak_frequency, sh_transfer
 
-__all__ = ["power_law", "quarter_wavelength", "sh_transfer_depth", "thickness_with_error", "step_fit"]
+__all__ = ["power_law", "power_law_with_error", "preset_sigma_ln", "quarter_wavelength", "sh_transfer_depth",
+           "thickness_with_error", "step_fit"]
 
 
 def power_law(f0_hz: np.ndarray, a: float = 96.0, b: float = -1.388) -> np.ndarray:
     """h = a f0^b (m)."""
     return a * np.asarray(f0_hz, float) ** b
+
+
+def preset_sigma_ln(f0_hz: np.ndarray) -> np.ndarray:
+    """Spread (std of ln h, ddof=1) of the published power laws (settings.POWER_LAW_DEFAULTS) at ``f0_hz``."""
+    from geoexplore.microtremor.settings import POWER_LAW_DEFAULTS
+
+    f = np.asarray(f0_hz, float)
+    ln_h = np.stack([np.log(power_law(f, a, b)) for a, b, _ in POWER_LAW_DEFAULTS.values()])
+    return ln_h.std(axis=0, ddof=1)
+
+
+def power_law_with_error(f0_hz: np.ndarray, f0_sigma_ln: np.ndarray, a: float = 96.0, b: float = -1.388,
+                         coef_sigma_ln: float | np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(h, error, sigma of ln h) for h = a f0^b.
+
+    sigma_ln(h)^2 = (b sigma_ln(f0))^2 + coef_sigma_ln^2; the coefficient term
+    defaults to the spread of the published fits at f0 (:func:`preset_sigma_ln`).
+    The error is half the spread of h exp(-+ sigma_ln(h)), i.e. h sinh(sigma).
+    """
+    f0 = np.asarray(f0_hz, float)
+    sf = np.nan_to_num(np.asarray(f0_sigma_ln, float))
+    coef = preset_sigma_ln(f0) if coef_sigma_ln is None else np.asarray(coef_sigma_ln, float)
+    s = np.sqrt((b * sf) ** 2 + coef**2)
+    h = power_law(f0, a, b)
+    return h, h * np.sinh(s), s
 
 
 def _travel_time(top_m: np.ndarray, vs_m_s: np.ndarray, depth_m: np.ndarray) -> np.ndarray:

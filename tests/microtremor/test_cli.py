@@ -38,6 +38,7 @@ def test_batch_with_a_bad_file(tmp_path, siping_dir, capsys):
     th = json.loads((out / "thickness.json").read_text())
     row = [s for s in th["stations"] if s["record"] == "hv_21025"][0]
     assert row["thickness_m"] == pytest.approx(100 * r["f0_hz"] ** -1.5)
+    assert row["f0_sigma_ln"] == r["f0_sigma_ln"] > 0 and row["thickness_sigma_ln"] > 1.5 * r["f0_sigma_ln"]
 
 
 def test_bad_settings_file(tmp_path, siping_dir, capsys):

@@ -1,0 +1,42 @@
+"""f0 -> thickness conversions against analytic cases."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from geoexplore.microtremor.settings import POWER_LAW_DEFAULTS
+from geoexplore.microtremor.thickness import power_law, power_law_with_error, preset_sigma_ln, quarter_wavelength, thickness_with_error
+
+
+def test_quarter_wavelength_uniform_layer():
+    """One layer: h = Vs / (4 f0)."""
+    f0 = np.array([0.5, 1.0, 2.0, 3.7])
+    np.testing.assert_allclose(quarter_wavelength(f0, np.array([0.0]), np.array([300.0])), 300.0 / (4 * f0), rtol=1e-9)
+    assert np.shape(quarter_wavelength(1.0, np.array([0.0]), np.array([300.0]))) == ()
+
+
+def test_quarter_wavelength_two_layers_travel_time_average():
+    """20 m at 200 m/s over 500 m/s: t(h) = 20/200 + (h - 20)/500 = 1/(4 f0); h / t is the travel-time average Vs."""
+    top, vs = np.array([0.0, 20.0]), np.array([200.0, 500.0])
+    f0 = np.array([1.0, 2.5, 5.0, 0.4])
+    expect = np.where(1 / (4 * f0) <= 0.1, 200.0 / (4 * f0), 20.0 + 500.0 * (1 / (4 * f0) - 0.1))
+    h = quarter_wavelength(f0, top, vs)
+    np.testing.assert_allclose(h, expect, atol=1e-6)
+    assert h[0] == pytest.approx(95.0) and h[1] == pytest.approx(20.0) and h[2] == pytest.approx(10.0)
+    # the travel-time average over the quarter-wavelength depth: 95 m / 0.25 s = 380 m/s (not the thickness average 342 m/s)
+    assert h[0] / 0.25 == pytest.approx(380.0)
+
+
+def test_power_law_error_terms():
+    f0, sf = np.array([0.8, 1.2]), np.array([0.1, 0.05])
+    h, err, s = power_law_with_error(f0, sf, 100.0, -1.5, coef_sigma_ln=0.0)
+    np.testing.assert_allclose(h, 100 * f0**-1.5)
+    np.testing.assert_allclose(s, 1.5 * sf)
+    # with no coefficient term it is the same half spread as for any conversion
+    np.testing.assert_allclose(err, thickness_with_error(f0, sf, lambda f: power_law(f, 100.0, -1.5))[1], rtol=1e-12)
+    _, _, s2 = power_law_with_error(f0, sf, 100.0, -1.5, coef_sigma_ln=0.2)
+    np.testing.assert_allclose(s2, np.hypot(1.5 * sf, 0.2))
+    # default coefficient term: spread of the published fits; at 1 Hz that is the spread of ln a
+    a = np.array([v[0] for v in POWER_LAW_DEFAULTS.values()])
+    assert preset_sigma_ln(np.array([1.0]))[0] == pytest.approx(np.log(a).std(ddof=1))
