@@ -434,10 +434,12 @@ def model_from_dict(data: dict[str, Any], *, source: str = "") -> GeologicalMode
     where = source or "model"
     if not isinstance(data, dict):
         raise ModelError(f"{where}: the model must be a mapping")
+    at = "units"  # the key being read, for errors Python raises on a wrong type
     try:
         units = []
         for i, u in enumerate(_req(data, "units", where)):
             w = f"{where}: units[{i}]"
+            at = f"units[{i}]"
             units.append(
                 Unit(
                     name=str(_req(u, "name", w)),
@@ -454,6 +456,7 @@ def model_from_dict(data: dict[str, Any], *, source: str = "") -> GeologicalMode
         faults = []
         for i, f in enumerate(data.get("faults") or []):
             w = f"{where}: faults[{i}]"
+            at = f"faults[{i}]"
             dz = f.get("damage_zone") or {}
             direction = str(_req(f, "dips_toward", w))
             if direction not in ("increasing", "decreasing"):
@@ -477,6 +480,7 @@ def model_from_dict(data: dict[str, Any], *, source: str = "") -> GeologicalMode
                     description=str(f.get("description", "")),
                 )
             )
+        at = "blocks"
         blocks = _req(data, "blocks", where)
         cols = list(_req(blocks, "columns", f"{where}: blocks"))
         expect = [u.name for u in units[:-1]]
@@ -485,9 +489,11 @@ def model_from_dict(data: dict[str, Any], *, source: str = "") -> GeologicalMode
         rows = _req(blocks, "rows", f"{where}: blocks")
         block_names = list(rows)
         base = np.array([[float(v) for v in rows[n]] for n in block_names])
+        at = "topography"
         topo = data.get("topography") or {"chainage_m": [0.0], "elevation_m": [0.0]}
         if not isinstance(topo, dict) or "chainage_m" not in topo or "elevation_m" not in topo:
             raise ModelError(f"{where}: topography needs 'chainage_m' and 'elevation_m' lists")
+        at = "lines"
         lines = {
             name: Line(
                 name=name,
@@ -498,6 +504,7 @@ def model_from_dict(data: dict[str, Any], *, source: str = "") -> GeologicalMode
             )
             for name, ln in (data.get("lines") or {}).items()
         }
+        at = "(top level)"
         return GeologicalModel(
             name=str(data.get("name", "model")),
             units=units,
@@ -517,15 +524,60 @@ def model_from_dict(data: dict[str, Any], *, source: str = "") -> GeologicalMode
     except ModelError:
         raise
     except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
-        raise ModelError(f"{where}: {type(exc).__name__}: {exc}") from None
+        raise ModelError(f"{where}: {at}: {type(exc).__name__}: {exc}") from None
+
+
+class ModelFileError(FileFormatError, ModelError):
+    """A model file that does not give a consistent model: names the file and the key (and its line)."""
+
+
+def _model_keys(message: str, data: dict[str, Any]) -> list[str | int]:
+    """The key path a model error is about, from its message (``units[3]: ...``, ``unit Q3: ...``, ``blocks: ...``)."""
+    import re
+
+    def index(section: str, name: str) -> list[str | int]:
+        items = data.get(section)
+        if isinstance(items, list):
+            for i, it in enumerate(items):
+                if isinstance(it, dict) and str(it.get("name")) == name:
+                    return [section, i]
+        return [section]
+
+    m = re.match(r"(units|faults)\[(\d+)\](?::\s*missing '(\w+)')?", message)
+    if m:
+        return [m.group(1), int(m.group(2))]
+    m = re.match(r"(unit|fault) (\S+?):(?: (\w+) )?", message)
+    if m:
+        keys = index(m.group(1) + "s", m.group(2))
+        if m.group(3) and m.group(3).endswith(("_m_s", "_ka", "_kg_m3", "_ohm_m", "_deg")):
+            keys.append(m.group(3))
+        return keys
+    m = re.match(r"(blocks(?:\.columns)?|topography|lines(?:\.\w+)?|profile)\b", message)
+    if m:
+        return [k for k in m.group(1).split(".")]
+    if message.startswith(("unit", "need at least two units")):
+        return ["units"]
+    if message.startswith("fault"):
+        return ["faults"]
+    return []
 
 
 def load_model(path: str | os.PathLike[str]) -> GeologicalModel:
-    """Load and validate a geological model from a YAML file."""
-    from geoexplore.core.yamlio import load_yaml
+    """Load and validate a geological model from a YAML file.
+
+    Raises
+    ------
+    FileFormatError
+        (a :class:`ModelFileError`, also a ModelError) naming the file and the key with its line.
+    """
+    from geoexplore.core.yamlio import key_position, load_yaml
 
     p = Path(path)
     data = load_yaml(p)
     if not isinstance(data, dict):
         raise FileFormatError(p, "a model file must hold a mapping at the top level", position="line 1")
-    return model_from_dict(data, source=str(p))
+    try:
+        return model_from_dict(data, source=str(p))
+    except ModelError as exc:
+        msg = str(exc).removeprefix(f"{p}: ")
+        raise ModelFileError(p, msg, position=key_position(p, _model_keys(msg, data))) from None

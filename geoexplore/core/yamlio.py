@@ -53,3 +53,31 @@ def load_yaml(path: str | os.PathLike[str]) -> Any:
         raise FileFormatError(p, f"invalid YAML: {exc}", position="unknown position") from None
     except RecursionError:
         raise FileFormatError(p, "invalid YAML: nesting too deep", position="unknown position") from None
+
+
+def key_position(path: str | os.PathLike[str], keys: "list[str | int] | tuple[str | int, ...]") -> str:
+    """Where a key path (``["units", 3, "vp_m_s"]``) is in a YAML file, in words: ``"key units[3].vp_m_s (line 40)"``.
+
+    The line is that of the deepest part of the path present in the file (the
+    parent mapping of a missing key); it is left out if the file cannot be
+    composed again. For positions in errors found after a file was parsed.
+    """
+    import yaml
+
+    label = "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in keys).lstrip(".") or "(top level)"
+    try:
+        node = yaml.compose(Path(path).read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    except (yaml.YAMLError, OSError, UnicodeDecodeError, RecursionError):
+        return f"key {label}"
+    line = node.start_mark.line + 1 if node is not None else 1
+    for k in keys:
+        nxt = None
+        if isinstance(node, yaml.MappingNode):
+            nxt = next((v for kn, v in node.value if isinstance(kn, yaml.ScalarNode) and kn.value == str(k)), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(k, int) and 0 <= k < len(node.value):
+            nxt = node.value[k]
+        if nxt is None:
+            break
+        node = nxt
+        line = node.start_mark.line + 1
+    return f"key {label} (line {line})"

@@ -33,7 +33,19 @@ from geoexplore.core.errors import FileFormatError, GeoexploreError
 
 
 class StratigraphyError(GeoexploreError, ValueError):
-    """A stratigraphy table that cannot be used (overlapping ages, missing units)."""
+    """A stratigraphy table that cannot be used (overlapping ages, missing units).
+
+    ``unit`` / ``borehole``: the unit or borehole the problem is about (a table reader turns it into a line).
+    """
+
+    def __init__(self, message: str, *, unit: str | None = None, borehole: str | None = None) -> None:
+        super().__init__(message)
+        self.unit = unit
+        self.borehole = borehole
+
+
+class StratigraphyFileError(FileFormatError, StratigraphyError):
+    """A borehole table that cannot be used: names the file and the line."""
 
 
 @dataclass(frozen=True)
@@ -78,20 +90,21 @@ class Stratigraphy:
             raise StratigraphyError(f"{src}: no units")
         for u in self.units:
             if u.age_base_ka is not None and u.age_base_ka <= u.age_top_ka:
-                raise StratigraphyError(f"{src}: unit {u.name}: age_base_ka {u.age_base_ka} must exceed age_top_ka {u.age_top_ka}")
+                raise StratigraphyError(f"{src}: unit {u.name}: age_base_ka {u.age_base_ka} must exceed age_top_ka {u.age_top_ka}",
+                                        unit=u.name)
         for a, b in zip(self.units, self.units[1:]):
             if a.age_base_ka is None:
-                raise StratigraphyError(f"{src}: unit {a.name} has no base age but is not the oldest unit")
+                raise StratigraphyError(f"{src}: unit {a.name} has no base age but is not the oldest unit", unit=a.name)
             if b.age_top_ka < a.age_base_ka - 1e-9:
                 raise StratigraphyError(
                     f"{src}: overlapping ages: {a.name} ({a.age_top_ka}-{a.age_base_ka} ka) and {b.name} "
-                    f"({b.age_top_ka}-{b.age_base_ka} ka); units must be listed young to old without overlap"
+                    f"({b.age_top_ka}-{b.age_base_ka} ka); units must be listed young to old without overlap", unit=b.name
                 )
         names = [u.name for u in self.units]
         for c in self.columns:
             d = [c.base_depth_m[n] for n in names if n in c.base_depth_m]
             if any(y <= x for x, y in zip(d, d[1:])):
-                raise StratigraphyError(f"{src}: borehole {c.name}: base depths must increase with age, got {d}")
+                raise StratigraphyError(f"{src}: borehole {c.name}: base depths must increase with age, got {d}", borehole=c.name)
 
     # -- construction --------------------------------------------------------------
     @classmethod
@@ -104,35 +117,63 @@ class Stratigraphy:
         """Read a borehole table (CSV, see module docstring)."""
         p = Path(path)
         try:
-            text = p.read_text(encoding="utf-8-sig")
+            raw = p.read_bytes()
         except OSError as exc:
             raise FileFormatError(p, f"cannot read: {exc}") from None
-        rows = list(csv.DictReader(text.splitlines()))
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            line = raw.count(b"\n", 0, exc.start) + 1
+            raise FileFormatError(p, "not UTF-8 text", position=f"line {line} (byte {exc.start})", byte_offset=exc.start) from None
+        lines = text.splitlines()
+        rows = list(csv.DictReader(lines))
         need = ("borehole", "chainage_m", "unit", "base_depth_m", "age_top_ka", "age_base_ka")
         if not rows or any(k not in rows[0] for k in need):
             raise FileFormatError(p, f"a stratigraphy table needs the columns {need}", position="line 1")
         units: dict[str, StratUnit] = {}
         cols: dict[str, dict[str, Any]] = {}
+        unit_line: dict[str, int] = {}
+        hole_line: dict[str, int] = {}
+
+        def number(v: Any) -> float:
+            x = float(v)
+            if not math.isfinite(x):
+                raise ValueError(f"not finite: {v!r}")
+            return x
+
         for i, r in enumerate(rows, start=2):
             try:
+                if None in r or any(r[k] is None for k in need):
+                    raise ValueError(f"expected {len(rows[0])} values")
                 name = r["unit"].strip()
-                top = float(r["age_top_ka"])
-                base = None if r["age_base_ka"].strip() in ("", "null", "None") else float(r["age_base_ka"])
-                sig = float(r.get("age_sigma_ka") or 0.0)
-                ch = float(r["chainage_m"])
+                top = number(r["age_top_ka"])
+                base = None if r["age_base_ka"].strip() in ("", "null", "None") else number(r["age_base_ka"])
+                sig = number(r.get("age_sigma_ka") or 0.0)
+                ch = number(r["chainage_m"])
                 bd = r["base_depth_m"].strip()
-            except (ValueError, AttributeError) as exc:
+                depth = None if bd in ("", "null", "None") else number(bd)
+            except (ValueError, AttributeError, TypeError) as exc:
                 raise FileFormatError(p, f"bad value: {exc}", position=f"line {i}") from None
             u = StratUnit(name, top, base, sig, (r.get("label") or "").strip())
             if name in units and (units[name].age_top_ka, units[name].age_base_ka) != (top, base):
-                raise StratigraphyError(f"{p}: line {i}: unit {name} has different ages in different rows")
+                raise StratigraphyFileError(p, f"unit {name} has different ages in different rows", position=f"line {i}")
             units[name] = u
-            c = cols.setdefault(r["borehole"].strip(), {"chainage_m": ch, "bases": {}})
-            if bd not in ("", "null", "None"):
-                c["bases"][name] = float(bd)
+            unit_line.setdefault(name, i)
+            hole = r["borehole"].strip()
+            hole_line.setdefault(hole, i)
+            c = cols.setdefault(hole, {"chainage_m": ch, "bases": {}})
+            if depth is not None:
+                c["bases"][name] = depth
         ordered = sorted(units.values(), key=lambda u: u.age_top_ka)
         columns = [Column(n, c["chainage_m"], c["bases"]) for n, c in cols.items()]
-        return cls(units=ordered, columns=columns, source=str(p))
+        try:
+            return cls(units=ordered, columns=columns, source=str(p))
+        except StratigraphyFileError:
+            raise
+        except StratigraphyError as exc:
+            line = unit_line.get(exc.unit or "") or hole_line.get(exc.borehole or "") or 2
+            msg = str(exc).removeprefix(f"{p}: ")
+            raise StratigraphyFileError(p, msg, position=f"line {line}") from None
 
     # -- queries -------------------------------------------------------------------
     @property

@@ -494,17 +494,21 @@ def _mseed_problem_position(path: str) -> str:
 
 
 def _saf_epoch(path: str, text: str) -> float:
+    """START_TIME as epoch seconds: SAF's 'YYYY MM DD hh mm ss.sss' or ISO 8601 (what a Record's starttime holds)."""
     if not text:
         return 0.0
-    v = re.split(r"[\s:/-]+", text.strip())
+    from datetime import datetime, timezone
+
+    v = re.split(r"[\sT:/-]+", text.strip().rstrip("Zz"))
     try:
         y, mo, d, h, mi = (int(x) for x in v[:5])
         s = float(v[5]) if len(v) > 5 else 0.0
-    except (ValueError, IndexError):
-        raise FileFormatError(path, f"START_TIME not 'YYYY MM DD hh mm ss.sss': {text!r}", position="header") from None
-    from datetime import datetime, timezone
-
-    return datetime(y, mo, d, h, mi, tzinfo=timezone.utc).timestamp() + s
+        if not 0.0 <= s < 61.0:
+            raise ValueError(s)
+        return datetime(y, mo, d, h, mi, tzinfo=timezone.utc).timestamp() + s
+    except (ValueError, IndexError, OverflowError):
+        raise FileFormatError(path, f"START_TIME not 'YYYY MM DD hh mm ss.sss' or ISO 8601: {text!r}",
+                              position="header key START_TIME") from None
 
 
 def write_miniseed(path: str | os.PathLike[str], record: Record, *, network: str = "XX", location: str = "",

@@ -306,18 +306,56 @@ def read_ascii(
 
 
 def _sidecar(p: Path) -> dict[str, Any]:
+    """The side-car metadata ``<file>.yaml`` of a miniSEED file, checked; errors name the YAML file and the key."""
     for cand in (p.with_suffix(".yaml"), p.with_suffix(p.suffix + ".yaml")):
         if cand.is_file():
-            import yaml
+            from geoexplore.core.yamlio import load_yaml
 
-            try:
-                d = yaml.safe_load(cand.read_text())
-            except yaml.YAMLError as exc:
-                raise FileFormatError(cand, f"bad YAML: {exc}".splitlines()[0]) from None
+            d = load_yaml(cand)  # positioned FileFormatError on bad bytes or bad YAML
             if not isinstance(d, dict):
-                raise FileFormatError(cand, "side-car metadata must be a mapping")
+                raise FileFormatError(cand, "side-car metadata must be a mapping", position="line 1")
+            _check_sidecar(cand, d)
             return d
     return {}
+
+
+def _check_sidecar(path: Path, d: dict[str, Any]) -> None:
+    """Types of the side-car keys the readers use (numbers are numbers, mappings are mappings)."""
+    from geoexplore.core.yamlio import key_position
+
+    def bad(keys: list[str | int], msg: str) -> FileFormatError:
+        return FileFormatError(path, msg, position=key_position(path, keys))
+
+    def number(keys: list[str | int], v: Any) -> None:
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            raise bad(keys, f"{keys[-1]} must be a number, got {v!r}"[:200])
+
+    for k in ("lat_deg", "lon_deg", "elevation_m", "chainage_m"):
+        if k in d:
+            number([k], d[k])
+    if "synthetic" in d and not isinstance(d["synthetic"], (bool, int)):
+        raise bad(["synthetic"], f"synthetic must be 0 or 1, got {d['synthetic']!r}"[:200])
+    if "station" in d and not isinstance(d["station"], (str, int)):
+        raise bad(["station"], f"station must be a name, got {d['station']!r}"[:200])
+    codes = d.get("channel_codes")
+    if codes is not None:
+        if not isinstance(codes, dict):
+            raise bad(["channel_codes"], "channel_codes must map SEED channel codes to components")
+        for code, comp in codes.items():
+            if not isinstance(code, str) or comp not in CHANNELS:
+                raise bad(["channel_codes", str(code)], f"channel_codes: {code!r} -> {comp!r}: components are {', '.join(CHANNELS)}"[:200])
+    chans = d.get("channels")
+    if chans is not None:
+        if not isinstance(chans, dict):
+            raise bad(["channels"], "channels must map components to their calibration")
+        for comp, m in chans.items():
+            if m is None:
+                continue
+            if not isinstance(m, dict):
+                raise bad(["channels", str(comp)], f"channels.{comp} must be a mapping"[:200])
+            for k in ("azimuth_deg", "dipole_length_m", "scale_factor"):
+                if k in m:
+                    number(["channels", str(comp), k], m[k])
 
 
 #: SEED channel codes -> components (orientation code N/E/Z, instrument Q electric, F magnetic)
@@ -340,20 +378,38 @@ def read_miniseed(path: str | os.PathLike[str], *, metadata: dict[str, Any] | No
         from obspy import read as obspy_read
 
         st = obspy_read(str(p), format="MSEED")
+    except MemoryError:
+        raise
     except Exception as exc:  # obspy raises many types on corrupt files
-        raise FileFormatError(p, f"not a readable miniSEED file ({type(exc).__name__}: {str(exc)[:100]})") from None
+        from geoexplore.microtremor.io import _mseed_problem_position
+
+        raise FileFormatError(p, f"not a readable miniSEED file ({type(exc).__name__}: {str(exc)[:100]})",
+                              position=_mseed_problem_position(str(p))) from None
+    if len(st) == 0:
+        from geoexplore.microtremor.io import _mseed_problem_position
+
+        raise FileFormatError(p, "no traces", position=_mseed_problem_position(str(p)))
     codes = {k.upper(): v for k, v in (meta.get("channel_codes") or {}).items()}
     rates = {tr.stats.sampling_rate for tr in st}
     if len(rates) != 1:
         raise FileFormatError(p, f"channels have different sampling rates {sorted(rates)}", position="traces")
     rate = rates.pop()
+    if not (np.isfinite(rate) and rate > 0):
+        raise FileFormatError(p, f"invalid sampling rate {rate}", position=f"trace {st[0].id}")
     try:
         st.merge(method=0, fill_value=None)
+    except MemoryError:
+        raise
     except Exception as exc:
         raise FileFormatError(p, f"cannot merge traces: {exc}", position="traces") from None
     t0 = min(tr.stats.starttime for tr in st)
     t1 = max(tr.stats.endtime for tr in st)
     n = int(round((t1 - t0) * rate)) + 1
+    held = max(tr.stats.npts for tr in st)
+    if n > 10 * held + 100_000:  # a damaged start time, not a gap: refuse before allocating n samples per channel
+        late = max(st, key=lambda tr: tr.stats.endtime)
+        raise FileFormatError(p, f"traces span {n} samples but hold at most {held}: a start time is wrong",
+                              position=f"trace {late.id} (starts {late.stats.starttime})")
     found: dict[str, np.ndarray] = {}
     station = ""
     for tr in st:
@@ -446,6 +502,8 @@ def read_mth5(
     m = MTH5()
     try:
         m.open_mth5(str(p), mode="r")
+    except MemoryError:
+        raise
     except Exception as exc:
         raise FileFormatError(p, f"not an MTH5 file ({type(exc).__name__}: {str(exc)[:100]})") from None
     try:

@@ -29,21 +29,34 @@ STATION_COLUMNS = ("station", "chainage_m", "x_m", "y_m", "elevation_m")
 LOG_COLUMNS = ("ffid", "file", "source_station", "first_channel_station", "station_increment", "n_channels")
 
 
+def read_text_file(p: Path) -> str:
+    """The UTF-8 text of ``p``; undecodable bytes raise a FileFormatError naming the line and byte."""
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise FileFormatError(p, f"cannot read: {exc.strerror}") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise FileFormatError(p, f"not UTF-8 text (byte 0x{raw[exc.start]:02x})", position=f"line {line} (byte {exc.start})",
+                              byte_offset=exc.start) from None
+
+
 def _read_csv(
     path: str | os.PathLike[str],
     columns: tuple[str, ...],
     numeric: tuple[str, ...],
     check: Any = None,
+    lines: list[int] | None = None,
 ) -> dict[str, np.ndarray]:
     """Read a CSV table (``#`` comments allowed) into arrays; errors name the file and line.
 
     ``check(column, value)`` may return a message for an invalid numeric value.
+    ``lines``: if given, the source line of each row is appended to it.
     """
     p = Path(path)
-    try:
-        text = p.read_text()
-    except OSError as exc:
-        raise FileFormatError(p, f"cannot read: {exc.strerror}") from None
+    text = read_text_file(p)
     rows = [(n, ln) for n, ln in enumerate(text.splitlines(), 1) if ln.strip() and not ln.lstrip().startswith("#")]
     if not rows:
         raise FileFormatError(p, "empty table", position="line 1")
@@ -57,6 +70,8 @@ def _read_csv(
         vals = [v.strip() for v in next(csv.reader([ln]))]
         if len(vals) != len(cols):
             raise FileFormatError(p, f"expected {len(cols)} values, got {len(vals)}", position=f"line {n}")
+        if lines is not None:
+            lines.append(n)
         for c in columns:
             v = vals[cols.index(c)]
             if c in numeric:
@@ -75,19 +90,30 @@ def _read_csv(
     return {c: np.asarray(v) for c, v in out.items()}
 
 
+def _integer(column: str, x: float) -> str | None:
+    """Check of an integer column: a whole number that fits int64 (a station, a channel count)."""
+    if x != int(x) or abs(x) >= 2**53:
+        return f"not an integer: {x!r}"
+    return None
+
+
 def read_stations(path: str | os.PathLike[str]) -> dict[str, np.ndarray]:
     """Read a station table CSV (columns :data:`STATION_COLUMNS`)."""
-    t = _read_csv(path, STATION_COLUMNS, STATION_COLUMNS)
+    lines: list[int] = []
+    t = _read_csv(path, STATION_COLUMNS, STATION_COLUMNS, lambda c, x: _integer(c, x) if c == "station" else None, lines)
     t["station"] = t["station"].astype(np.int64)
-    if len(np.unique(t["station"])) != t["station"].size:
-        raise FileFormatError(Path(path), "station numbers are not unique")
+    uniq, first, counts = np.unique(t["station"], return_index=True, return_counts=True)
+    if (counts > 1).any():
+        dup = uniq[counts > 1][0]
+        k = np.flatnonzero(t["station"] == dup)[1]
+        raise FileFormatError(Path(path), f"station numbers are not unique: {dup} again", position=f"line {lines[k]}")
     return t
 
 
 def read_observer_log(path: str | os.PathLike[str]) -> dict[str, np.ndarray]:
     """Read an observer's log CSV (columns :data:`LOG_COLUMNS`)."""
     num = tuple(c for c in LOG_COLUMNS if c != "file")
-    t = _read_csv(path, LOG_COLUMNS, num)
+    t = _read_csv(path, LOG_COLUMNS, num, _integer)
     for c in num:
         t[c] = t[c].astype(np.int64)
     return t

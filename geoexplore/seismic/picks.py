@@ -29,15 +29,32 @@ COLUMNS = (
 GEOMETRY_COLUMNS = ("trace", "receiver_x_m", "receiver_elevation_m", "source_x_m", "source_elevation_m")
 
 
+def _read_table(p: Path, what: str, **kw: Any) -> Any:
+    """A CSV file as a DataFrame (pandas); errors name the file and the line (pandas' own line when it gives one)."""
+    import io
+    import re
+
+    import pandas as pd
+
+    from geoexplore.seismic.geometry import read_text_file
+
+    text = read_text_file(p)
+    try:
+        return pd.read_csv(io.StringIO(text), **kw)
+    except pd.errors.EmptyDataError:
+        raise FileFormatError(p, f"empty {what}", position="line 1") from None
+    except (ValueError, OverflowError) as exc:  # ParserError is a ValueError
+        m = re.search(r"\bline (\d+)", str(exc))
+        pos = f"line {m.group(1)}" if m else "line 1 (the columns do not parse)"
+        raise FileFormatError(p, f"cannot read {what}: {str(exc)[:200]}", position=pos) from None
+
+
 def read_geometry(path: str | os.PathLike[str]) -> Any:
     """Read a geometry table (CSV with :data:`GEOMETRY_COLUMNS`, optional ``file``)."""
     import pandas as pd
 
     p = Path(path)
-    try:
-        df = pd.read_csv(p)
-    except (OSError, ValueError) as exc:
-        raise FileFormatError(p, f"cannot read geometry table: {exc}") from exc
+    df = _read_table(p, "geometry table")
     missing = [c for c in GEOMETRY_COLUMNS if c not in df.columns]
     if missing:
         raise FileFormatError(p, f"geometry table lacks columns {missing} (needs {list(GEOMETRY_COLUMNS)})", position="line 1")
@@ -175,10 +192,7 @@ def read_picks_csv(path: str | os.PathLike[str]) -> Any:
     import pandas as pd
 
     p = Path(path)
-    try:
-        df = pd.read_csv(p, keep_default_na=True, dtype={"flags": str, "source_file": str})
-    except (OSError, ValueError) as exc:
-        raise FileFormatError(p, f"cannot read picks table: {exc}") from exc
+    df = _read_table(p, "picks table", keep_default_na=True, dtype={"flags": str, "source_file": str})
     missing = [c for c in ("source_x_m", "receiver_x_m", "t_s", "use") if c not in df.columns]
     if missing:
         raise FileFormatError(p, f"picks table lacks columns {missing}", position="line 1")

@@ -301,6 +301,8 @@ def read_picks(path: str | os.PathLike[str]) -> dict[str, np.ndarray]:
             return f"invalid value {x}"
         if column == "vrms_m_s" and x <= 0:
             return f"invalid value {x}"
+        if column == "cdp" and (x != int(x) or abs(x) >= 2**53):
+            return f"not an integer: {x!r}"
         return None
 
     res = {c: a.astype(float) for c, a in _read_csv(path, PICK_COLUMNS, PICK_COLUMNS, check).items()}

@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from geoexplore.core.errors import SettingsError
+from geoexplore.core.errors import FileFormatError, SettingsError
 
 DEFAULT_RULES = Path(__file__).resolve().parent / "gb50011-2010.yaml"
 
@@ -195,10 +195,17 @@ def load_rules(path: str | os.PathLike[str] | None = None) -> Rules:
     raw = p.read_bytes()
     data: Any = load_yaml(p)
     if not isinstance(data, dict):
-        raise SettingsError(f"{p}: a rules file must hold a mapping")
+        raise RulesFileError(p, "a rules file must hold a mapping", position="line 1")
     data = {**data, "source": str(p), "sha256": hashlib.sha256(raw).hexdigest()}
     try:
         return Rules.model_validate(data)
     except ValidationError as exc:
-        errs = "; ".join(f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors()[:5])
-        raise SettingsError(f"{p}: invalid rules table: {errs}") from None
+        from geoexplore.core.yamlio import key_position
+
+        errors = exc.errors()
+        errs = "; ".join(f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in errors[:5])
+        raise RulesFileError(p, f"invalid rules table: {errs}", position=key_position(p, list(errors[0]["loc"]))) from None
+
+
+class RulesFileError(FileFormatError, SettingsError):
+    """A rules file that is not a valid rules table: names the file and the key with its line."""

@@ -1,0 +1,183 @@
+"""Seed files the fuzzer makes with the project's own writers, and reader wrappers for multi-file formats.
+
+Formats without a real file in the shared data or in ``data/siping`` get
+their seeds here, written by geoexplore's own writers (or ObsPy's SAC writer)
+from the embedded Siping files. Those files are SYNTHETIC (see
+``data/siping/*/README.md``); only the byte layout matters for fuzzing.
+
+A generator returns a list of :class:`Seed`; ``companions`` are written next
+to each mutant (same stem plus the given ending) and stay unmutated, so a
+reader that needs several files (SAC components, miniSEED plus its side-car
+YAML) is fuzzed one file at a time.
+"""
+
+from __future__ import annotations
+
+import io
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[2]
+SIPING = ROOT / "data" / "siping"
+
+
+@dataclass(frozen=True)
+class Seed:
+    data: bytes
+    suffix: str
+    companions: tuple[tuple[str, bytes], ...] = ()
+
+
+def companion_path(path: Path, ending: str) -> Path:
+    return path.with_name(path.stem + ending)
+
+
+def _tmp_write(fn: Any, suffix: str) -> bytes:
+    with tempfile.TemporaryDirectory(prefix="fuzz-seed-") as tmp:
+        p = Path(tmp) / f"seed{suffix}"
+        fn(p)
+        return p.read_bytes()
+
+
+# -- microtremor ------------------------------------------------------------------------
+def _siping_record(n_samples: int = 3000) -> Any:
+    from geoexplore.microtremor.io import Record, read_record
+
+    r = read_record(SIPING / "microtremor" / "hv_22025.mseed")
+    return Record(np.ascontiguousarray(r.data[:, :n_samples]), r.fs_hz, station=r.station, starttime=r.starttime,
+                  channels=dict(r.channels))
+
+
+def saf() -> list[Seed]:
+    """A SAF file of the first 30 s of the embedded Siping H/V record (project writer)."""
+    from geoexplore.microtremor.io import write_saf
+
+    rec = _siping_record()
+    return [Seed(_tmp_write(lambda p: write_saf(p, rec), ".saf"), ".saf")]
+
+
+def sac() -> list[Seed]:
+    """Three SAC files (one per component) of the embedded Siping H/V record (ObsPy's SAC writer).
+
+    The mutant is one component; the other two are companions.
+    """
+    import obspy
+
+    st = obspy.read(str(SIPING / "microtremor" / "hv_22025.mseed"), format="MSEED")
+    files = {}
+    for tr in st:
+        tr.data = tr.data[:3000]
+        buf = io.BytesIO()
+        tr.write(buf, format="SAC")
+        files[tr.stats.channel[-1]] = buf.getvalue()
+    comps = sorted(files)
+    return [Seed(files[c], ".sac", tuple((f"-{o}.sac", files[o]) for o in comps if o != c)) for c in comps]
+
+
+def read_sac_components(path: str) -> Any:
+    """Read a mutated SAC component together with its two companions (``read_record`` on a list)."""
+    from geoexplore.microtremor.io import read_record
+
+    p = Path(path)
+    others = sorted(q for q in p.parent.glob(p.stem + "-*.sac"))
+    return read_record([str(p), *map(str, others)])
+
+
+# -- MT time series -------------------------------------------------------------------------
+def _mt_files(n_records: int = 24) -> tuple[bytes, bytes]:
+    """The embedded MT03 miniSEED cut to its first records per channel (project writer) and its side-car."""
+    from geoexplore.mt.timeseries import read_miniseed, with_data, write_miniseed
+
+    ts = read_miniseed(SIPING / "mt" / "timeseries" / "MT03.mseed")
+    short = with_data(ts, ts.data[:, : min(ts.n_samples, 4000)])
+    with tempfile.TemporaryDirectory(prefix="fuzz-seed-") as tmp:
+        p = Path(tmp) / "seed.mseed"
+        write_miniseed(short, p)
+        return p.read_bytes(), p.with_suffix(".yaml").read_bytes()
+
+
+def mt_miniseed() -> list[Seed]:
+    ms, side = _mt_files()
+    return [Seed(ms, ".mseed", ((".yaml", side),))]
+
+
+def mt_sidecar() -> list[Seed]:
+    ms, side = _mt_files()
+    return [Seed(side, ".yaml", ((".mseed", ms),))]
+
+
+def read_mt_sidecar(path: str) -> Any:
+    """The MT miniSEED reader on the intact miniSEED whose side-car YAML is the mutant."""
+    from geoexplore.mt.timeseries import read_miniseed
+
+    return read_miniseed(companion_path(Path(path), ".mseed"))
+
+
+# -- refraction picks -----------------------------------------------------------------------
+def refraction_picks() -> list[Seed]:
+    """A picks table of one embedded Siping refraction shot (the project's picker and writer)."""
+    from geoexplore.seismic import io as sio
+    from geoexplore.seismic.picks import pick_file, write_picks_csv
+
+    table = pick_file(sio.read(SIPING / "refraction" / "shot001.seg2"))
+    return [Seed(_tmp_write(lambda p: write_picks_csv(table, p), ".csv"), ".csv")]
+
+
+def refraction_geometry() -> list[Seed]:
+    """A geometry table (one row per channel) of an embedded refraction shot, from its SEG-2 headers."""
+    import pandas as pd
+
+    from geoexplore.seismic import io as sio
+    from geoexplore.seismic.picks import GEOMETRY_COLUMNS, gather_geometry
+
+    g = sio.read(SIPING / "refraction" / "shot001.seg2")
+    geo = gather_geometry(g)
+    df = pd.DataFrame({"trace": np.arange(1, g.sizes["trace"] + 1), **geo})
+    df["file"] = "shot001.seg2"
+    return [Seed(df.loc[:, [*GEOMETRY_COLUMNS, "file"]].to_csv(index=False, float_format="%.3f").encode(), ".csv")]
+
+
+def velocity_picks() -> list[Seed]:
+    """A velocity-picks table (SYNTHETIC values: a linear Vrms(t) law at 12 CMPs) written by the project's writer."""
+    from geoexplore.seismic.velocity import write_picks
+
+    cdp = np.repeat(np.arange(100, 1300, 100), 4)
+    t = np.tile([0.1, 0.4, 0.8, 1.5], 12)
+    picks = {"cdp": cdp, "chainage_m": 21000.0 + 5.0 * cdp, "time_s": t, "vrms_m_s": 1600.0 + 900.0 * t}
+    return [Seed(_tmp_write(lambda p: write_picks(p, picks), ".csv"), ".csv")]
+
+
+# -- fault ----------------------------------------------------------------------------------
+def stratigraphy() -> list[Seed]:
+    """A borehole table (SYNTHETIC: unit bases of the Siping model at three chainages)."""
+    from geoexplore.core.geomodel import load_model
+
+    m = load_model(SIPING / "model.yaml")
+    lines = ["borehole,chainage_m,unit,base_depth_m,age_top_ka,age_base_ka,age_sigma_ka,label"]
+    for k, ch in enumerate((21500.0, 22000.0, 22500.0)):
+        for u in m.units:
+            base = "" if u is m.units[-1] else f"{float(m.interface_depth(u.name, ch)):.2f}"
+            age_base = "" if u.age_base_ka is None else f"{u.age_base_ka:g}"
+            lines.append(f"ZK{k + 1},{ch:.1f},{u.name},{base},{u.age_top_ka:g},{age_base},0,{u.label}")
+    return [Seed(("\n".join(lines) + "\n").encode(), ".csv")]
+
+
+def read_stratigraphy(path: str) -> Any:
+    from geoexplore.fault.activity import Stratigraphy
+
+    return Stratigraphy.from_table(path)
+
+
+GENERATORS = {f.__name__: f for f in (saf, sac, mt_miniseed, mt_sidecar, refraction_picks, refraction_geometry,
+                                      velocity_picks, stratigraphy)}
+
+
+def generate(name: str) -> list[Seed]:
+    return GENERATORS[name]()
+
+
+__all__ = ["GENERATORS", "Seed", "companion_path", "generate"]
