@@ -251,7 +251,7 @@ def open_client(
             if str(scheduler).startswith("tls://"):
                 hint = (" (a tls:// scheduler needs cluster.security in the workflow or --tls-ca-file/--tls-cert/--tls-key)"
                         if security is None else
-                        " (TLS: is the scheduler's certificate signed by ca_file, and the client certificate by the scheduler's CA?)")
+                        " (TLS: the scheduler's certificate must be signed by ca_file, and cert by a CA the scheduler trusts)")
             msg = " ".join(str(exc).split())  # one line
             raise WorkflowError(f"cannot connect to the Dask scheduler at {scheduler}: {msg}{hint}") from None
         try:
