@@ -101,8 +101,11 @@ _SAF_MAGIC = "SESAME ASCII data format"
 def read_saf(path: str | os.PathLike[str]) -> dict:
     """Parse a SESAME ASCII format (SAF) file.
 
-    Returns a dict with ``header`` (key -> str), ``fs_hz``, ``starttime``,
-    ``station``, ``channels`` (ids in column order) and ``data`` (ncol, nsamp).
+    Returns a dict with ``header`` (key -> str), ``fs_hz``, ``starttime``
+    (normalised to 'YYYY MM DD hh mm ss.ssssss', see :func:`_saf_start_time`),
+    ``north_rot_deg`` (NORTH_ROT: azimuth of the N column, degrees clockwise
+    from north; 0 when absent), ``station``, ``channels`` (ids in column
+    order) and ``data`` (ncol, nsamp).
     """
     p = os.fspath(path)
     try:
@@ -114,12 +117,14 @@ def read_saf(path: str | os.PathLike[str]) -> dict:
     if not lines or _SAF_MAGIC.lower() not in lines[0].lower():
         raise FileFormatError(p, f"not a SAF file (first line must start with '{_SAF_MAGIC}')", position="line 1")
     header: dict[str, str] = {}
+    key_line: dict[str, int] = {}
     k = 1
     while k < len(lines) and not lines[k].lstrip().startswith("####"):
         line = lines[k]
         if "=" in line:
             key, val = line.split("=", 1)
             header[key.strip().upper()] = val.strip()
+            key_line[key.strip().upper()] = k + 1
         k += 1
     if k >= len(lines):
         raise FileFormatError(p, "no '####' line ending the header", position=f"line {len(lines)}")
@@ -151,17 +156,60 @@ def read_saf(path: str | os.PathLike[str]) -> dict:
         raise FileFormatError(p, "bad data block", position=f"line {k + 2}") from None
     if arr.shape[1] != 3:
         raise FileFormatError(p, f"expected 3 data columns, got {arr.shape[1]}", position=f"line {k + 2}")
-    st = header.get("START_TIME", "")
-    return {"header": header, "fs_hz": fs, "starttime": st, "station": header.get("STA_CODE", Path(p).stem), "channels": chans, "data": arr.T}
+    st = _saf_start_time(p, header.get("START_TIME", ""), key_line.get("START_TIME", 0))
+    north_rot = 0.0
+    if header.get("NORTH_ROT", "").strip():
+        try:
+            north_rot = float(header["NORTH_ROT"].split()[0])
+        except ValueError:
+            raise FileFormatError(p, f"NORTH_ROT not a number of degrees: {header['NORTH_ROT']!r}",
+                                  position=f"line {key_line['NORTH_ROT']}") from None
+    return {"header": header, "north_rot_deg": north_rot, "fs_hz": fs, "starttime": st, "station": header.get("STA_CODE", Path(p).stem), "channels": chans, "data": arr.T}
 
 
-def write_saf(path: str | os.PathLike[str], record: Record, units: str = "counts") -> Path:
-    """Write a :class:`Record` as SAF (columns V N E)."""
+_MONTHS = {m: i + 1 for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))}
+
+
+def _saf_start_time(path: str, text: str, line: int) -> str:
+    """START_TIME in the SAF layout 'YYYY MM DD hh mm ss.ssssss' from the variants Geopsy and SESAME files use.
+
+    Accepted: 'YYYY MM DD hh mm ss.sss' (any of space - / : T as
+    separators, ISO 8601 with a trailing Z), 'DDMonYYYY_hhmmss[.sss]'
+    (e.g. '20May2019_131046'), 'YYYYMMDD[_T]hhmmss[.sss]'. Anything else is
+    a :class:`FileFormatError` at the header line.
+    """
+    t = text.strip()
+    if not t:
+        return ""
+    m = re.fullmatch(r"(\d{1,2})([A-Za-z]{3})(\d{4})[_T\s-]?(\d{2})(\d{2})(\d{2}(?:\.\d*)?)", t)
+    if m and m.group(2).lower() in _MONTHS:
+        v = [m.group(3), str(_MONTHS[m.group(2).lower()]), m.group(1), m.group(4), m.group(5), m.group(6)]
+    elif m2 := re.fullmatch(r"(\d{4})(\d{2})(\d{2})[_T\s-]?(\d{2})(\d{2})(\d{2}(?:\.\d*)?)", t):
+        v = list(m2.groups())
+    else:
+        v = re.split(r"[\sT:/_-]+", t.rstrip("Zz"))
+    try:
+        y, mo, d, h, mi = (int(x) for x in v[:5])
+        sec = float(v[5]) if len(v) > 5 else 0.0
+        if len(v) > 6 or not 0.0 <= sec < 61.0:
+            raise ValueError
+        from datetime import datetime
+
+        datetime(y, mo, d, h, mi)  # validates the calendar values
+    except (ValueError, IndexError, OverflowError):
+        raise FileFormatError(path, f"START_TIME not understood: {text!r} (expected 'YYYY MM DD hh mm ss.sss', "
+                              "'20May2019_131046' or ISO 8601)", position=f"line {line}" if line else "header") from None
+    return f"{y:04d} {mo:02d} {d:02d} {h:02d} {mi:02d} {sec:09.6f}"
+
+
+def write_saf(path: str | os.PathLike[str], record: Record, units: str = "counts", north_rot_deg: float = 0.0) -> Path:
+    """Write a :class:`Record` as SAF (columns V N E); ``north_rot_deg`` is written as NORTH_ROT (the data are not rotated)."""
     p = Path(path)
     head = [
         f"{_SAF_MAGIC} (saf) v. 1   (this line must not be modified)",
         f"STA_CODE = {record.station}",
-        f"START_TIME = {record.starttime or '1970 01 01 00 00 00.000'}",
+        f"START_TIME = {_saf_start_time(str(p), record.starttime, 0) if record.starttime else '1970 01 01 00 00 00.000'}",
+        f"NORTH_ROT = {north_rot_deg:g}",
         f"SAMP_FREQ = {record.fs_hz:g}",
         f"NDAT = {record.n_samples}",
         "CH0_ID = V", "CH1_ID = N", "CH2_ID = E", f"UNITS = {units}",
@@ -336,6 +384,18 @@ def _assemble(path: str, traces: list[tuple[str, float, float, np.ndarray]], *, 
                   channels={c: by[c][0][0] for c in COMPONENTS}, flags=flags, notes=notes, span_s=float(span))
 
 
+def _rotate_to_north(rec: Record, north_rot_deg: float) -> Record:
+    """Rotate horizontals recorded with the N sensor at ``north_rot_deg`` (clockwise from north) to north/east."""
+    if not north_rot_deg:
+        return rec
+    a = np.deg2rad(north_rot_deg)
+    n, e = rec.data[0].copy(), rec.data[1].copy()
+    rec.data[0] = n * np.cos(a) - e * np.sin(a)
+    rec.data[1] = n * np.sin(a) + e * np.cos(a)
+    rec.notes.append(f"NORTH_ROT = {north_rot_deg:g} deg: horizontals rotated to north/east")
+    return rec
+
+
 def read_record(
     path: str | os.PathLike[str] | list,
     *,
@@ -371,7 +431,8 @@ def read_record(
     if head.lower().startswith(_SAF_MAGIC.lower().encode()):
         saf = read_saf(p)
         traces = [(cid, _saf_epoch(p, saf["starttime"]), saf["fs_hz"], saf["data"][i]) for i, cid in enumerate(saf["channels"])]
-        return _assemble(p, traces, station=station or saf["station"], channels=channels, expected_fs_hz=expected_fs_hz)
+        rec = _assemble(p, traces, station=station or saf["station"], channels=channels, expected_fs_hz=expected_fs_hz)
+        return _rotate_to_north(rec, saf["north_rot_deg"])
     traces, sta = _obspy_traces(p)
     name = station or sta or Path(p).stem
     return _assemble(p, traces, station=name, channels=channels, expected_fs_hz=expected_fs_hz)
@@ -390,6 +451,8 @@ def _obspy_traces(p: str) -> tuple[list, str]:
             # The format is always named: ObsPy's guessing tries its PICKLE
             # plug-in, which unpickles (runs code from) whatever file it is given.
             st = obspy.read(p, format=fmt)
+    except MemoryError:  # a resource limit, not a corrupt file: never turned into a file error
+        raise
     except Exception as exc:  # obspy raises many types for corrupt files
         raise FileFormatError(p, f"not a readable miniSEED/SAC/SAF file ({type(exc).__name__}: {str(exc)[:200]})",
                               position=_mseed_problem_position(p)) from None
@@ -418,6 +481,8 @@ def _obspy_format(p: str) -> str:
             try:
                 if test(p):
                     return name
+            except MemoryError:
+                raise
             except Exception:  # a check that cannot even parse the header means "not this format"
                 continue
     raise FileFormatError(p, "not a miniSEED, SAC or SAF file (no valid miniSEED record header, no SAC header)",
