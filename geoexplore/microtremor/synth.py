@@ -21,7 +21,11 @@ H/V. Deeper contrasts of the model (Neogene, Paleogene, basement) give
 peaks below 0.4 Hz and a forest of overtones at 2 % damping, which real
 H/V curves do not show with this clarity; they are left out on purpose.
 The Quaternary is 115 m thick west of F3 and 100 m east of it (F2 does not
-offset the Quaternary), so f0 steps from about 0.80 to 0.90 Hz at F3.
+offset the Quaternary), so f0 (the exact SH resonance of the columns, 2 %
+damping) steps from 1.15 to 1.33 Hz at F3; the quarter-wavelength values
+(0.81 and 0.91 Hz) are biased low for these graded columns. The columns'
+second SH mode (2.4-2.7 Hz) is the higher peak, hence the workflow's f0
+search band of 0.5-1.8 Hz.
 """
 
 from __future__ import annotations
