@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from geoexplore.core.errors import FileFormatError
+from geoexplore.core.errors import FileFormatError, SettingsError
 
 #: refuse YAML files larger than this (a workflow or model is a few kB)
 MAX_YAML_BYTES = 8 * 1024 * 1024
@@ -81,3 +81,49 @@ def key_position(path: str | os.PathLike[str], keys: "list[str | int] | tuple[st
         node = nxt
         line = node.start_mark.line + 1
     return f"key {label} (line {line})"
+
+
+def load_settings_file(path: str | os.PathLike[str], cls: Any) -> Any:
+    """Settings of class ``cls`` (a :class:`~geoexplore.pipeline.settings.Settings`) from a YAML or JSON file.
+
+    ``.json`` files are read as JSON, others as YAML (safe loader).
+
+    Raises
+    ------
+    FileFormatError
+        (a :class:`SettingsFileError`, also a SettingsError) naming the file and
+        the line, or the key and its line for a setting that is unknown or invalid.
+    """
+    import json
+    import re
+
+    p = Path(path)
+    if p.suffix.lower() == ".json":
+        try:
+            raw = p.read_bytes()
+        except OSError as exc:
+            raise FileFormatError(p, f"cannot read: {exc.strerror or exc}") from None
+        try:
+            data = json.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError as exc:
+            raise FileFormatError(p, "not UTF-8 text", byte_offset=exc.start) from None
+        except json.JSONDecodeError as exc:
+            raise FileFormatError(p, f"invalid JSON: {exc.msg}", position=f"line {exc.lineno}, column {exc.colno}") from None
+        except RecursionError:
+            raise FileFormatError(p, "invalid JSON: nesting too deep", position="line 1") from None
+    else:
+        data = load_yaml(p)
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise SettingsFileError(p, f"settings must be a mapping of names to values, got {type(data).__name__}", position="line 1")
+    try:
+        return cls.from_mapping(data)
+    except SettingsError as exc:
+        m = re.search(r"(?:unknown setting )?'([^']+)'", str(exc))
+        keys: list[str | int] = [int(k) if k.isdigit() else k for k in m.group(1).split(".")] if m else []
+        raise SettingsFileError(p, str(exc), position=key_position(p, keys)) from None
+
+
+class SettingsFileError(FileFormatError, SettingsError):
+    """A settings file with an unknown or invalid setting: names the file, the key and its line."""

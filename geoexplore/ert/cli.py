@@ -65,14 +65,9 @@ def load_settings(path: str | None) -> Any:
 
     if not path:
         return ErtSettings()
-    text = Path(path).read_text(encoding="utf-8")
-    if path.endswith(".json"):
-        data = json.loads(text)
-    else:
-        import yaml
+    from geoexplore.core.yamlio import load_settings_file
 
-        data = yaml.safe_load(text) or {}
-    return ErtSettings.from_mapping(data, source=path)
+    return load_settings_file(path, ErtSettings)
 
 
 def cmd_invert(args: argparse.Namespace) -> int:

@@ -51,14 +51,9 @@ def _load_settings(path: str | None) -> Any:
 
     if not path:
         return HvsrSettings()
-    text = Path(path).read_text()
-    if path.endswith((".yaml", ".yml")):
-        import yaml
+    from geoexplore.core.yamlio import load_settings_file
 
-        data = yaml.safe_load(text) or {}
-    else:
-        data = json.loads(text)
-    return HvsrSettings.from_mapping(data, source=path)
+    return load_settings_file(path, HvsrSettings)
 
 
 def cmd_hvsr(args: argparse.Namespace) -> int:

@@ -26,24 +26,9 @@ def _load_settings(path: str | None) -> Any:
 
     if not path:
         return ProcessingSettings()
-    import json
-    from pathlib import Path
+    from geoexplore.core.yamlio import load_settings_file
 
-    from geoexplore.core.errors import SettingsError
-
-    text = Path(path).read_text()
-    if path.endswith((".yaml", ".yml")):
-        import yaml
-
-        data = yaml.safe_load(text) or {}
-    else:
-        data = json.loads(text)
-    if not isinstance(data, dict):
-        raise SettingsError(f"{path}: settings must be a mapping")
-    try:
-        return ProcessingSettings(**data)
-    except Exception as exc:  # pydantic ValidationError
-        raise SettingsError(f"{path}: {str(exc).splitlines()[0]} ({'; '.join(str(exc).splitlines()[1:3])})") from None
+    return load_settings_file(path, ProcessingSettings)
 
 
 def cmd_tf(args: argparse.Namespace) -> int:

@@ -333,6 +333,8 @@ def _mt_metadata_tf(p: Path, position: str | None = None) -> Any:
     try:
         tf = TF(str(p))
         tf.read()
+    except MemoryError:  # a resource limit, not a corrupt file
+        raise
     except Exception as exc:  # mt_metadata raises many types
         raise FileFormatError(p, f"mt_metadata cannot read it ({type(exc).__name__}: {str(exc)[:120]})",
                               position=position or "whole file (parsed by mt_metadata)") from None

@@ -24,10 +24,9 @@ EXIT_OK, EXIT_ERROR, EXIT_PARTIAL = 0, 1, 3
 def _load_settings(path: str | None, cls: Any) -> Any:
     if not path:
         return cls()
-    from geoexplore.core.yamlio import load_yaml
+    from geoexplore.core.yamlio import load_settings_file
 
-    data = load_yaml(path)
-    return cls.from_mapping(data, source=str(path))
+    return load_settings_file(path, cls)
 
 
 def cmd_pick(args: argparse.Namespace) -> int:

@@ -135,6 +135,7 @@ TARGETS: dict[str, Target] = {
     "model": Target("geoexplore.core.geomodel:load_model", (_siping("model.yaml"),), text=True),
     "fault-rules": Target("geoexplore.fault.rules:load_rules", ("root:geoexplore/fault/rules/gb50011-2010.yaml",), text=True),
     "stratigraphy": Target("geoexplore.testing.seeds:read_stratigraphy", ("gen:stratigraphy",), text=True),
+    "cli-settings": Target("geoexplore.testing.seeds:read_cli_settings", ("gen:cli_settings",), text=True),
 }
 
 

@@ -172,8 +172,48 @@ def read_stratigraphy(path: str) -> Any:
     return Stratigraphy.from_table(path)
 
 
+# -- command-line settings files -----------------------------------------------------------
+#: loader name -> (module:function of the command-line loader, settings class, file suffix of the seed)
+SETTINGS_LOADERS = {
+    "ert": ("geoexplore.ert.cli:load_settings", "geoexplore.ert.settings:ErtSettings", ".json"),
+    "hvsr": ("geoexplore.microtremor.cli:_load_settings", "geoexplore.microtremor.settings:HvsrSettings", ".yaml"),
+    "mt": ("geoexplore.mt.cli:_load_settings", "geoexplore.mt.processing:ProcessingSettings", ".yaml"),
+    "pick": ("geoexplore.seismic.cli_refraction:_load_settings", "geoexplore.seismic.refraction_steps:PickSettings", ".json"),
+    "tomo": ("geoexplore.seismic.cli_refraction:_load_settings", "geoexplore.seismic.refraction_steps:TomoSettings", ".yaml"),
+}
+
+
+def _obj(spec: str) -> Any:
+    import importlib
+
+    mod, _, name = spec.partition(":")
+    return getattr(importlib.import_module(mod), name)
+
+
+def cli_settings() -> list[Seed]:
+    """Each command-line settings file: the settings' defaults as the project writes them (``to_json``), as JSON or YAML."""
+    import json
+
+    import yaml
+
+    out = []
+    for name, (_, cls, suffix) in SETTINGS_LOADERS.items():
+        text = _obj(cls)().to_json()
+        data = text.encode() if suffix == ".json" else yaml.safe_dump(json.loads(text), sort_keys=False).encode()
+        out.append(Seed(data, suffix, ((".loader", name.encode()),)))
+    return out
+
+
+def read_cli_settings(path: str) -> Any:
+    """The command-line settings loader named by the mutant's ``.loader`` companion, on the mutant."""
+    name = companion_path(Path(path), ".loader").read_text()
+    loader, cls, _ = SETTINGS_LOADERS[name]
+    fn = _obj(loader)
+    return fn(path, _obj(cls)) if name in ("pick", "tomo") else fn(path)
+
+
 GENERATORS = {f.__name__: f for f in (saf, sac, mt_miniseed, mt_sidecar, refraction_picks, refraction_geometry,
-                                      velocity_picks, stratigraphy)}
+                                      velocity_picks, stratigraphy, cli_settings)}
 
 
 def generate(name: str) -> list[Seed]:
