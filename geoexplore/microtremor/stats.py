@@ -75,6 +75,7 @@ def bootstrap_f0_sigma_ln(f_hz: np.ndarray, hv: np.ndarray, fmin: float | None =
         return float("nan")
     rng = np.random.default_rng(seed)
     counts = rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot).astype(float)
-    curves = np.exp(counts @ ln / n)  # (n_boot, nfreq) median curves of the resamples
-    pk, _ = window_peaks(f_hz, curves, fmin, fmax)
+    step = max(1, int(4e6 // ln.shape[1]))  # resamples per batch: at most ~32 MB of curves
+    pk = np.concatenate([window_peaks(f_hz, counts[i:i + step] @ ln / n, fmin, fmax)[0]  # peaks of ln(median curves)
+                         for i in range(0, n_boot, step)])
     return float(np.std(np.log(pk), ddof=1))

@@ -40,3 +40,17 @@ def test_power_law_error_terms():
     # default coefficient term: spread of the published fits; at 1 Hz that is the spread of ln a
     a = np.array([v[0] for v in POWER_LAW_DEFAULTS.values()])
     assert preset_sigma_ln(np.array([1.0]))[0] == pytest.approx(np.log(a).std(ddof=1))
+
+
+def test_bootstrap_f0_sigma_analytic():
+    """Window curves Gaussian in ln f with a common width: the median curve peaks at exp(mean ln f_i) exactly,
+    so the bootstrap spread of its peak is the standard error of that mean, std(ln f_i) / sqrt(n)."""
+    from geoexplore.microtremor.stats import bootstrap_f0_sigma_ln
+
+    rng = np.random.default_rng(7)
+    lnfi = rng.normal(0.0, 0.2, 25)
+    f = np.geomspace(0.2, 5.0, 20000)
+    hv = np.exp(1.5 * np.exp(-((np.log(f)[None, :] - lnfi[:, None]) ** 2) / (2 * 0.3**2)))
+    s = bootstrap_f0_sigma_ln(f, hv, n_boot=2000)
+    assert s == pytest.approx(lnfi.std(ddof=0) / np.sqrt(lnfi.size), rel=0.08)
+    assert bootstrap_f0_sigma_ln(f, np.repeat(hv[:1], 5, axis=0)) == 0.0  # identical windows: no spread
