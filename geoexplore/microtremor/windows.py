@@ -2,8 +2,9 @@
 
 * :func:`window_starts` - regular windows with overlap;
 * :func:`sta_lta` - STA/LTA ratio of the mean absolute amplitude (trailing
-  averages of |x - mean|, the SESAME (2004) "average amplitude" definition,
-  also used by Geopsy and hvsrpy); :func:`anti_trigger` rejects windows where
+  averages of |x - mean|, the SESAME (2004) "average amplitude"; Geopsy's
+  definition per its wiki page "Geopsy: STA/LTA", where the preceding
+  samples missing at the record start count as the record's mean); :func:`anti_trigger` rejects windows where
   the ratio leaves [min, max] on any component (SESAME anti-triggering).
   ``reference="window"`` instead compares the STA of consecutive blocks inside
   each window with the mean |x| of the window's first ``lta_s`` (hvsrpy's
@@ -39,19 +40,24 @@ def window_starts(n_samples: int, length: int, overlap: float = 0.0) -> np.ndarr
     return np.arange(0, n_samples - length + 1, step, dtype=np.int64)
 
 
-def _moving_mean_trailing(x2: np.ndarray, n: int) -> np.ndarray:
-    c = np.cumsum(x2, axis=-1)
+def _moving_mean_trailing(a: np.ndarray, n: int) -> np.ndarray:
+    """Mean of the n samples ending at each sample; before the n-th sample the missing ones count as the mean of ``a``."""
+    c = np.cumsum(a, axis=-1)
     out = np.empty_like(c)
-    out[..., :n] = c[..., :n] / np.arange(1, n + 1)
-    out[..., n:] = (c[..., n:] - c[..., :-n]) / n
+    m = min(n, a.shape[-1])
+    fill = a.mean(axis=-1, keepdims=True)
+    out[..., :m] = (c[..., :m] + (n - 1 - np.arange(m)) * fill) / n
+    out[..., m:] = (c[..., m:] - c[..., :-m]) / n
     return out
 
 
 def sta_lta(x: np.ndarray, n_sta: int, n_lta: int) -> np.ndarray:
     """STA/LTA of the mean absolute amplitude of ``x`` (..., nsamp), trailing windows of n_sta and n_lta samples.
 
-    STA_i = mean |x - xbar| over samples i-n_sta+1..i, LTA_i likewise over
-    n_lta samples; the first n_lta samples (LTA not yet defined) get 1.
+    STA_i = mean |x - xbar| (L1 norm) over samples i-n_sta+1..i, LTA_i
+    likewise over n_lta samples; near the start the missing preceding samples
+    count as the mean |x - xbar| of the whole record. This is Geopsy's
+    definition (GeopsyWiki, "Geopsy: STA/LTA").
     """
     x = np.asarray(x, float)
     a = np.abs(x - x.mean(axis=-1, keepdims=True))
@@ -59,7 +65,6 @@ def sta_lta(x: np.ndarray, n_sta: int, n_lta: int) -> np.ndarray:
     lta = _moving_mean_trailing(a, n_lta)
     with np.errstate(divide="ignore", invalid="ignore"):
         r = sta / lta
-    r[..., :n_lta] = 1.0  # LTA not yet defined: neutral
     return np.nan_to_num(r, nan=1.0, posinf=1e9)
 
 
