@@ -1,9 +1,10 @@
 """Interrupted runs lose nothing: the CLI killed at random moments, a full disk, an unwritable output.
 
 Complements tests/pipeline/test_cluster.py (a Dask worker killed; the CLI killed after 1, 4 and 9
-results) and tests/core/test_store.py (SIGKILL during store writes): here the CLI is killed at
-random *times* (during start-up, cluster start, steps and store writes), again and again on the
-same output folder, each time resumed; and writes fail with EFBIG (``RLIMIT_FSIZE``: the file-size
+results) and tests/core/test_store.py (SIGKILL during store writes): here the CLI is killed again
+and again on the same output folder, each time resumed: once a random number of further results
+is stored (so every resumed run has stored results to keep), or in the slow test also at random
+*times* (during start-up, cluster start, steps and store writes); and writes fail with EFBIG (``RLIMIT_FSIZE``: the file-size
 limit a full disk or a quota produces) in a child ``geoexplore run``.
 
 After every interruption: the store opens, ``run.json`` is valid JSON with ``finished_utc`` unset,
@@ -51,11 +52,7 @@ steps:
 """
     for i in range(5)
 )
-EXPECTED_FILES = {"project.h5", "project.h5.prev", "run.json", "figures"}
-
-
-def _spawn(args: list[str], **kw) -> subprocess.Popen:
-    return subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, **kw)
+EXPECTED_FILES = {"project.h5", "project.h5.prev", "run.json", "figures"}  # and older generations project.h5.prev-<time>
 
 
 def _killpg(p: subprocess.Popen) -> None:
@@ -91,7 +88,8 @@ def reference(tmp_path_factory):
 
 def _check_interrupted(out: Path) -> dict[str, str]:
     """What must hold after any interruption; returns the digests in the store."""
-    leftovers = [f.name for f in out.iterdir() if f.name not in EXPECTED_FILES and not f.name.endswith(".tmp")]
+    leftovers = [f.name for f in out.iterdir()
+                 if f.name not in EXPECTED_FILES and not f.name.endswith(".tmp") and not f.name.startswith("project.h5.prev-")]
     assert not leftovers, f"unexpected files after an interruption: {leftovers}"
     store = ProjectStore(out / "project.h5")
     store.check()  # always opens
@@ -106,25 +104,58 @@ def _check_interrupted(out: Path) -> dict[str, str]:
     return digests
 
 
-def _kill_resume_chain(reference, tmp_path, n_kills: int, seed: int) -> list[tuple[float, int]]:
+def _stored_by_this_run(out: Path, previous_start: str | None) -> int:
+    """Results a run's run.json calls stored (done or reused); 0 while run.json is still the previous run's."""
+    try:
+        run = json.loads((out / "run.json").read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        return 0
+    if run["started_utc"] == previous_start:
+        return 0
+    return run["counts"].get("done", 0) + run["counts"].get("reused", 0)
+
+
+def _kill_resume_chain(reference, tmp_path, n_kills: int, seed: int, by: str = "results") -> list[tuple]:
+    """Kill the CLI ``n_kills`` times on one output folder, each run resuming the one before; then finish.
+
+    ``by="results"``: each kill lands once 1-4 more results than the previous run stored are in the
+    store (run.json of this run shows them), so every resumed run starts with stored results;
+    ``by="time"``: at a random moment of the reference run's wall time (start-up included).
+    """
     wf, _, ref, elapsed = reference
     out = tmp_path / "out"
     rng = np.random.default_rng(seed)
     history = []
+    stored = 0
     for k in range(n_kills):
+        previous_start = json.loads((out / "run.json").read_text())["started_utc"] if (out / "run.json").exists() else None
+        target = stored + int(rng.integers(1, 5))
         delay = float(rng.uniform(0.05, 0.8)) * elapsed
-        cli = _spawn(_run_cmd(wf, out, *(["--resume"] if k else [])))
+        stored_at_start = stored
+        err_file = tmp_path / f"stderr-{k}.txt"
+        with open(err_file, "w") as err:
+            cli = subprocess.Popen(_run_cmd(wf, out, *(["--resume"] if k else [])), stdout=subprocess.DEVNULL, stderr=err,
+                                   start_new_session=True)
+        t0 = time.monotonic()
         try:
-            time.sleep(delay)
+            if by == "time":
+                time.sleep(delay)
+            else:
+                while _stored_by_this_run(out, previous_start) < target and cli.poll() is None and time.monotonic() - t0 < 300:
+                    time.sleep(0.02)
             finished = cli.poll() is not None
         finally:
             _killpg(cli)
+        trigger = f"{time.monotonic() - t0:.1f} s" if by == "time" else f">= {target} stored"
+        assert not finished or cli.returncode == 0, f"run {k} failed by itself: {err_file.read_text()[-3000:]}"
         if not out.exists():  # killed before it made the folder
-            history.append((round(delay, 2), 0, "interrupted"))
+            history.append((trigger, stored_at_start, 0, "had finished" if finished else "interrupted"))
             continue
         digests = _check_interrupted(out) if (out / "project.h5").exists() else {}
         assert all(ref[key] == d for key, d in digests.items())  # stored results are already the final ones
-        history.append((round(delay, 2), len(digests), "had finished" if finished else "interrupted"))
+        stored = len(digests)
+        # (trigger, results stored when the run started, results stored when it was killed, state)
+        history.append((trigger, stored_at_start, stored, "had finished" if finished else "interrupted"))
         if finished:
             break
     before = ProjectStore(out / "project.h5").digests() if (out / "project.h5").exists() else {}
@@ -135,23 +166,29 @@ def _kill_resume_chain(reference, tmp_path, n_kills: int, seed: int) -> list[tup
     reused = {i["key"] for i in run["items"] if i["status"] == "reused"}
     assert reused == set(before)  # finished steps are not recomputed
     assert ProjectStore(out / "project.h5").digests() == ref
-    print(f"\nkills (delay s, results stored, state): {history}")
+    print(f"\nkills (trigger, stored at start, stored at kill, state): {history}")
     return history
 
 
-def test_cli_killed_at_random_moments_then_resumed(reference, tmp_path):
-    _kill_resume_chain(reference, tmp_path, n_kills=2, seed=11)
+def test_cli_killed_after_stored_results_then_resumed(reference, tmp_path):
+    """Two kills, each after 1-4 new results are stored: the second kill interrupts a resumed run that
+    started with stored results, and the final --resume reuses every stored result (checked in the chain)."""
+    history = _kill_resume_chain(reference, tmp_path, n_kills=2, seed=11)
+    assert any(h[3] == "interrupted" and h[1] > 0 for h in history), history  # a run with stored results was killed
+    assert all(h[2] > 0 for h in history), history  # each kill came after results were stored
 
 
 @pytest.mark.slow
 def test_cli_killed_many_times_at_random_moments(reference, tmp_path):
-    """Six fresh output folders, each killed up to 3 times at random moments and resumed."""
+    """Six fresh output folders, each killed up to 3 times (at random moments or after stored results) and resumed."""
     kills = []
     for seed in range(100, 106):
-        kills += _kill_resume_chain(reference, tmp_path / f"chain{seed}", n_kills=3, seed=seed)
-    interrupted = sum(k[2] == "interrupted" for k in kills)
+        kills += _kill_resume_chain(reference, tmp_path / f"chain{seed}", n_kills=3, seed=seed,
+                                    by="time" if seed % 2 else "results")
+    interrupted = sum(k[3] == "interrupted" for k in kills)
     print(f"{len(kills)} kills in all, {interrupted} of them before the run had finished")
     assert interrupted >= 5
+    assert sum(k[3] == "interrupted" and k[1] > 0 for k in kills) >= 3  # resumed runs with stored results, killed
 
 
 # -- full disk ---------------------------------------------------------------------------------------
