@@ -108,13 +108,14 @@ def plot_profile_dataset(ds: Any, path: str | Path | None = None, faults: dict[s
 
 
 def plot_array_dataset(ds: Any, path: str | Path | None = None) -> Any:
-    """SPAC curves per ring, dispersion curves (SPAC, FK, fitted) and the Vs profile ensemble with Vs30."""
+    """SPAC curves per ring; dispersion (MSPAC, FK inside and outside the array's valid band, its kmin/kmax limits,
+    the best model); the Vs profile ensemble (16-84 % and 2.5-97.5 %) with Vs30 and the depth to the half-space."""
     import matplotlib.pyplot as plt
 
     from geoexplore.report.style import figure_style
 
     with figure_style():
-        fig, (a0, a1, a2) = plt.subplots(1, 3, figsize=(12, 4))
+        fig, (a0, a1, a2) = plt.subplots(1, 3, figsize=(13, 4.3))
         f = ds["frequency_hz"].values
         for k, r in enumerate(ds["ring_m"].values):
             a0.plot(f, ds["spac"].values[k], lw=1, label=f"r = {r:.0f} m")
@@ -122,22 +123,50 @@ def plot_array_dataset(ds: Any, path: str | Path | None = None) -> Any:
         a0.set_xlabel("frequency (Hz)")
         a0.set_ylabel("SPAC coefficient")
         a0.legend(fontsize=6)
-        a1.errorbar(f, ds["phase_velocity_m_s"].values, yerr=ds["phase_velocity_err_m_s"].values, fmt="o", ms=3, label="MSPAC")
+        c = ds["phase_velocity_m_s"].values
+        a1.errorbar(f, c, yerr=ds["phase_velocity_err_m_s"].values, fmt="o", ms=3, capsize=2, label="MSPAC")
+        top = np.nanmax(c) * 1.5 if np.isfinite(c).any() else 1000.0
         if "fk_phase_velocity_m_s" in ds:
-            a1.plot(f, ds["fk_phase_velocity_m_s"].values, "x", color="tab:green", label="FK")
-        a1.plot(f, ds["phase_velocity_best_m_s"].values, "k-", label="best model")
+            cf, ef = ds["fk_phase_velocity_m_s"].values, ds["fk_phase_velocity_err_m_s"].values
+            v = ds["fk_valid"].values.astype(bool) if "fk_valid" in ds else np.isfinite(cf)
+            a1.errorbar(f[v], cf[v], yerr=ef[v], fmt="s", ms=3, capsize=2, color="tab:green", label=f"FK ({ds.attrs.get('fk_method', '')}), valid")
+            a1.plot(f[~v], cf[~v], "s", ms=3, mfc="none", color="tab:green", alpha=0.6, label="FK outside the array's band")
+            if "fk_edge" in ds and ds["fk_edge"].values.any():
+                a1.plot([], [], " ", label=f"{int(ds['fk_edge'].values.sum())} FK peaks at the grid edge refused")
+        if "kmax_rad_m" in ds.attrs:
+            kl = ds.attrs["kmin_rad_m"] * ds.attrs.get("fk_kmin_factor", 0.5)
+            fl = np.geomspace(f[0], f[-1], 100)
+            a1.plot(fl, 2 * np.pi * fl / kl, "k--", lw=0.8, label=f"resolution limit k = {kl:.3f} rad/m")
+            a1.plot(fl, 2 * np.pi * fl / ds.attrs["kmax_rad_m"], "k:", lw=0.8, label=f"aliasing limit kmax = {ds.attrs['kmax_rad_m']:.3f} rad/m")
+            a1.fill_between(fl, 2 * np.pi * fl / kl, top, color="0.9", zorder=0)
+            a1.fill_between(fl, 0, 2 * np.pi * fl / ds.attrs["kmax_rad_m"], color="0.9", zorder=0)
+        a1.plot(f, ds["phase_velocity_best_m_s"].values, "k-", label=f"best model (misfit {ds.attrs.get('misfit', np.nan):.2f})")
         a1.set_xscale("log")
-        a1.set_ylim(0, np.nanmax(ds["phase_velocity_m_s"].values) * 1.5)
+        a1.set_xlim(f[0], f[-1])
+        a1.set_ylim(0, top)
         a1.set_xlabel("frequency (Hz)")
         a1.set_ylabel("Rayleigh phase velocity (m/s)")
-        a1.legend(fontsize=7)
+        a1.legend(fontsize=6, loc="upper right")
         z = ds["depth_m"].values
-        a2.fill_betweenx(z, ds["vs_p16_m_s"].values, ds["vs_p84_m_s"].values, color="0.8", label="ensemble 16-84 %")
-        a2.plot(ds["vs_best_m_s"].values, z, "k", lw=1.5, drawstyle="steps-pre", label="best")
+        if "vs_p2_5_m_s" in ds:
+            a2.fill_betweenx(z, ds["vs_p2_5_m_s"].values, ds["vs_p97_5_m_s"].values, color="0.88", label="ensemble 2.5-97.5 %")
+        a2.fill_betweenx(z, ds["vs_p16_m_s"].values, ds["vs_p84_m_s"].values, color="0.7", label="ensemble 16-84 %")
+        a2.plot(ds["vs_p50_m_s"].values, z, color="tab:blue", lw=1, label="ensemble median")
+        a2.plot(ds["vs_best_m_s"].values, z, "k", lw=1.5, label="best")
+        at = ds.attrs
+        if "halfspace_depth_min_m" in at:
+            a2.axhspan(at["halfspace_depth_min_m"], at["halfspace_depth_max_m"], color="tab:red", alpha=0.08)
+            a2.axhline(at["halfspace_depth_m"], color="tab:red", lw=1, ls="--", label="depth to the half-space (median, range)")
+            title = (f"Vs30 {at['vs30_m_s']:.0f} m/s (16-84 %: {at['vs30_p16_m_s']:.0f}-{at['vs30_p84_m_s']:.0f}, "
+                     f"range {at['vs30_min_m_s']:.0f}-{at['vs30_max_m_s']:.0f})\nhalf-space at {at['halfspace_depth_m']:.0f} m "
+                     f"(range {at['halfspace_depth_min_m']:.0f}-{at['halfspace_depth_max_m']:.0f}); "
+                     f"{at.get('n_models', 0)} models with misfit <= {at.get('misfit_threshold', np.nan):.2f}")
+        else:
+            title = (f"Vs30 = {at['vs30_m_s']:.0f} +- {at['vs30_err_m_s']:.0f} m/s; "
+                     f"half-space at {at['halfspace_depth_m']:.0f} +- {at['halfspace_depth_err_m']:.0f} m")
         a2.invert_yaxis()
         a2.set_xlabel("Vs (m/s)")
         a2.set_ylabel("depth (m)")
-        a2.set_title(f"Vs30 = {ds.attrs['vs30_m_s']:.0f} +- {ds.attrs['vs30_err_m_s']:.0f} m/s; "
-                     f"half-space at {ds.attrs['halfspace_depth_m']:.0f} +- {ds.attrs['halfspace_depth_err_m']:.0f} m", fontsize=8)
-        a2.legend(fontsize=7)
+        a2.set_title(title, fontsize=7)
+        a2.legend(fontsize=6, loc="upper right")
         return _finish(fig, [a0, a1, a2], bool(ds.attrs.get("synthetic", 0)), path)

@@ -7,6 +7,13 @@ each pair is computed from windowed spectra averaged over windows, with
 Konno-Ohmachi smoothing of cross- and auto-spectra; pairs are grouped into
 rings of similar distance (MSPAC) and the ring average gives c(f) by
 inverting J0 on its first branch (0 < x < 3.8317).
+
+Uncertainty of c(f) (:func:`spac_jackknife`): the larger of the error
+propagated from the ring coherencies (with the scatter between rings) and a
+delete-one-block jackknife over ``n_blocks`` blocks of windows of the whole
+chain (coherency, rings, J0 inversion, ring combination). The pair scatter
+of a ring of 5 pairs alone is a poor error estimate: on the Siping synthetic
+array it put the truth 3-12 sigma away at 2-3 Hz, the jackknife 0-3 sigma.
 """
 
 from __future__ import annotations
@@ -20,7 +27,7 @@ from geoexplore.microtremor.hvsr import tukey
 from geoexplore.microtremor.smoothing import KonnoOhmachi
 from geoexplore.microtremor.windows import window_starts
 
-__all__ = ["all_pairs", "pair_coherency", "ring_spac", "invert_j0", "spac_dispersion", "SpacResult"]
+__all__ = ["all_pairs", "pair_coherency", "ring_spac", "invert_j0", "spac_dispersion", "spac_jackknife", "SpacResult"]
 
 X_MAX = 3.8317059702075125  # first zero of J1: J0 decreases monotonically on [0, X_MAX]
 
@@ -48,7 +55,10 @@ def pair_coherency(
     pairs : ndarray of int, shape (npair, 2)
     """
     spec, df = _spectra(np.asarray(z, float), fs_hz, window_length_s, overlap)
-    ko = KonnoOhmachi(spec.shape[-1], df, np.asarray(frequency_hz, float), smoothing_b, 3.0)
+    return _coherency(spec, KonnoOhmachi(spec.shape[-1], df, np.asarray(frequency_hz, float), smoothing_b, 3.0), pairs)
+
+
+def _coherency(spec: np.ndarray, ko: KonnoOhmachi, pairs: np.ndarray) -> np.ndarray:
     auto = ko((np.abs(spec) ** 2).mean(axis=1))  # (nsta, nfreq)
     i, j = np.asarray(pairs).T
     cross = ko(np.real(spec[i] * np.conj(spec[j])).mean(axis=1))
@@ -134,3 +144,30 @@ def spac_dispersion(res: SpacResult, *, x_min: float = 0.6, x_max: float = 3.2, 
     cm[n < min_rings] = np.nan
     err[n < min_rings] = np.nan
     return cm, err
+
+
+def spac_jackknife(
+    z: np.ndarray, fs_hz: float, xy_m: np.ndarray, frequency_hz: np.ndarray, *, window_length_s: float = 20.0,
+    overlap: float = 0.5, smoothing_b: float = 40.0, n_blocks: int = 8, **kw,
+) -> tuple[np.ndarray, np.ndarray, SpacResult]:
+    """MSPAC phase velocity (m/s), its error (module docstring: max of propagated and jackknife) and the ring curves.
+
+    ``kw`` go to :func:`spac_dispersion`.
+    """
+    f = np.asarray(frequency_hz, float)
+    spec, df = _spectra(np.asarray(z, float), fs_hz, window_length_s, overlap)
+    ko = KonnoOhmachi(spec.shape[-1], df, f, smoothing_b, 3.0)
+    pairs, dist = all_pairs(np.asarray(xy_m, float))
+    rs = ring_spac(_coherency(spec, ko, pairs), dist, f)
+    c, e = spac_dispersion(rs, **kw)
+    nw = spec.shape[1]
+    blocks = np.array_split(np.arange(nw), min(n_blocks, nw))
+    if len(blocks) < 3:
+        return c, e, rs
+    cj = np.array([spac_dispersion(ring_spac(_coherency(np.delete(spec, b, axis=1), ko, pairs), dist, f), **kw)[0] for b in blocks])
+    nb = np.sum(np.isfinite(cj), axis=0)
+    cm = np.nansum(cj, axis=0) / np.maximum(nb, 1)
+    ej = np.sqrt((nb - 1) / np.maximum(nb, 1) * np.nansum((cj - cm) ** 2, axis=0))
+    # a frequency that drops out of some jackknife subsets sits at the edge of the usable x range: not stable
+    ej = np.where(nb == len(blocks), ej, np.maximum(ej, np.nanmax(np.abs(cj - c), axis=0, initial=0.0)))
+    return c, np.where(np.isfinite(c), np.fmax(e, ej), np.nan), rs

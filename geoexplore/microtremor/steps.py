@@ -36,10 +36,16 @@ class ArraySettings(Settings):
     freq_max_hz: float = Field(12.0, gt=0, description="highest dispersion frequency (Hz)")
     n_freq: int = Field(25, ge=3, description="log-spaced dispersion frequencies")
     window_length_s: float = Field(20.0, gt=0, description="SPAC window length (s)")
-    fk: bool = Field(True, description="also run FK beamforming")
-    n_layers: int = Field(3, ge=1, le=8, description="layers over the half-space in the inversion")
-    max_iterations: int = Field(30, ge=1, description="differential-evolution generations")
+    fk: bool = Field(True, description="also run FK; its valid points extend the inverted curve where SPAC has none")
+    fk_method: Literal["capon", "conventional"] = Field("capon", description="FK beam: high-resolution (Capon) or conventional")
+    fk_kmin_factor: float = Field(0.5, gt=0, description="FK points need |k| >= this x kmin (array resolution limit)")
+    n_layers: int = Field(5, ge=1, le=8, description="layers over the half-space in the inversion")
+    max_iterations: int = Field(25, ge=1, description="differential-evolution generations per run")
     popsize: int = Field(10, ge=4, description="differential-evolution population factor")
+    n_runs: int = Field(4, ge=1, description="differential-evolution runs (seeds seed, seed + 1, ...)")
+    n_walk: int = Field(8000, ge=100, description="models of the random walks in the acceptable region")
+    confidence: float = Field(0.95, gt=0, lt=1, description="chi-square level of the acceptable region")
+    bedrock_vs_m_s: float | None = Field(750.0, gt=0, description="depth to the half-space = top of the first layer this fast")
     seed: int = Field(1, description="random seed of the global search")
     increasing_vs: bool = Field(True, description="no velocity inversions in the inverted profile")
     synthetic: bool = Field(False, description="label results as synthetic")
@@ -113,36 +119,45 @@ def array(ctx: StepContext, settings: ArraySettings) -> xr.Dataset:
     import csv
 
     from geoexplore.microtremor.dispersion import invert_dispersion
-    from geoexplore.microtremor.fk import fk_dispersion
+    from geoexplore.microtremor.fk import array_limits, fk_dispersion
     from geoexplore.microtremor.io import read_record
-    from geoexplore.microtremor.spac import all_pairs, pair_coherency, ring_spac, spac_dispersion
+    from geoexplore.microtremor.spac import spac_jackknife
 
     table = ctx.path(settings.array_file)
-    rows = list(csv.DictReader(table.open()))
+    with table.open() as fh:
+        rows = list(csv.DictReader(fh))
     recs = [read_record(table.parent / r["file"]) for r in rows]
     fs = recs[0].fs_hz
     n = min(r.n_samples for r in recs)
     z = np.stack([r.data[2, :n] for r in recs])
     xy = np.array([[float(r["x_m"]), float(r["y_m"])] for r in rows])
     f = np.geomspace(settings.freq_min_hz, settings.freq_max_hz, settings.n_freq)
-    pairs, dist = all_pairs(xy)
-    coh = pair_coherency(z, fs, pairs, f, window_length_s=settings.window_length_s)
-    rs = ring_spac(coh, dist, f)
-    c, e = spac_dispersion(rs)
-    inv = invert_dispersion(f, c, e, n_layers=settings.n_layers, seed=settings.seed, max_iterations=settings.max_iterations,
-                            popsize=settings.popsize, increasing_vs=settings.increasing_vs)
+    c, e, rs = spac_jackknife(z, fs, xy, f, window_length_s=settings.window_length_s)
+    lim = array_limits(xy)
+    source = np.where(np.isfinite(c), 1, 0)  # 1 SPAC, 2 FK, 0 none
+    ci, ei = c.copy(), e.copy()
+    fk = None
+    if settings.fk:
+        fk = fk_dispersion(z, fs, xy, f, method=settings.fk_method, kmin_factor=settings.fk_kmin_factor, limits=lim)
+        add = ~np.isfinite(c) & fk.valid
+        ci[add], ei[add], source[add] = fk.phase_velocity_m_s[add], fk.error_m_s[add], 2
+    inv = invert_dispersion(f, ci, ei, n_layers=settings.n_layers, seed=settings.seed, max_iterations=settings.max_iterations,
+                            popsize=settings.popsize, n_runs=settings.n_runs, n_walk=settings.n_walk,
+                            confidence=settings.confidence, increasing_vs=settings.increasing_vs,
+                            bedrock_vs_m_s=settings.bedrock_vs_m_s)
     depth = np.linspace(0, 200, 201)
-    best, p16, p50, p84 = inv.profile(depth)
-    v30, v30e = inv.vs30()
-    dh, dhe = inv.halfspace_depth()
+    best, p2, p16, p50, p84, p98 = inv.profile_percentiles(depth, (2.5, 16, 50, 84, 97.5))
+    v30, dh = inv.vs30_stats(), inv.halfspace_stats()
     ds = xr.Dataset(
         {
             "spac": (("ring_m", "frequency_hz"), rs.spac),
             "spac_std": (("ring_m", "frequency_hz"), rs.spac_std),
             "phase_velocity_m_s": (("frequency_hz",), c),
             "phase_velocity_err_m_s": (("frequency_hz",), e),
+            "inverted_source": (("frequency_hz",), source),
             "vs_best_m_s": (("depth_m",), best), "vs_p16_m_s": (("depth_m",), p16),
             "vs_p50_m_s": (("depth_m",), p50), "vs_p84_m_s": (("depth_m",), p84),
+            "vs_p2_5_m_s": (("depth_m",), p2), "vs_p97_5_m_s": (("depth_m",), p98),
             "best_thickness_m": (("layer",), inv.best_thickness_m),
             "best_vs_m_s": (("layer_hs",), inv.best_vs_m_s),
             "ensemble_vs_m_s": (("model", "layer_hs"), inv.ensemble_vs_m_s),
@@ -151,16 +166,27 @@ def array(ctx: StepContext, settings: ArraySettings) -> xr.Dataset:
             "x_m": (("station",), xy[:, 0]), "y_m": (("station",), xy[:, 1]),
         },
         coords={"frequency_hz": f, "ring_m": rs.ring_m, "depth_m": depth, "station": [r["station"] for r in rows]},
-        attrs={"vs30_m_s": v30, "vs30_err_m_s": v30e, "halfspace_depth_m": dh, "halfspace_depth_err_m": dhe,
-               "misfit": inv.best_misfit, "n_evaluations": inv.n_evaluations, "synthetic": int(settings.synthetic)},
+        attrs={"misfit": inv.best_misfit, "misfit_threshold": inv.misfit_threshold, "n_evaluations": inv.n_evaluations,
+               "n_search_evaluations": inv.n_search, "n_models": int(inv.ensemble_misfit.size),
+               "kmin_rad_m": lim.kmin_rad_m, "kmax_rad_m": lim.kmax_rad_m, "fk_kmin_factor": settings.fk_kmin_factor,
+               "bedrock_vs_m_s": float("nan") if settings.bedrock_vs_m_s is None else settings.bedrock_vs_m_s,
+               "synthetic": int(settings.synthetic)},
     )
+    for name, st in (("vs30_m_s", v30), ("halfspace_depth_m", dh)):
+        ds.attrs.update({name: st["median"], name.replace("_m", "_best_m"): st["best"],
+                         name.replace("_m", "_p16_m"): st["p16"], name.replace("_m", "_p84_m"): st["p84"],
+                         name.replace("_m", "_min_m"): st["min"], name.replace("_m", "_max_m"): st["max"],
+                         # sigma equivalent of the 95 % range
+                         name.replace("_m", "_err_m"): (st["max"] - st["min"]) / (2 * 1.96)})
     cb = np.full(f.shape, np.nan)
-    cb[np.isfinite(c) & np.isfinite(e)] = inv.c_best
+    cb[np.isfinite(ci) & np.isfinite(ei)] = inv.c_best
     ds["phase_velocity_best_m_s"] = (("frequency_hz",), cb)
-    if settings.fk:
-        cf, ef = fk_dispersion(z, fs, xy, f)
-        ds["fk_phase_velocity_m_s"] = (("frequency_hz",), cf)
-        ds["fk_phase_velocity_err_m_s"] = (("frequency_hz",), ef)
+    if fk is not None:
+        ds["fk_phase_velocity_m_s"] = (("frequency_hz",), fk.phase_velocity_m_s)
+        ds["fk_phase_velocity_err_m_s"] = (("frequency_hz",), fk.error_m_s)
+        ds["fk_valid"] = (("frequency_hz",), fk.valid)
+        ds["fk_edge"] = (("frequency_hz",), fk.edge)
+        ds.attrs["fk_method"] = settings.fk_method
     return ds
 
 
