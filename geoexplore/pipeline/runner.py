@@ -61,6 +61,7 @@ class ItemRecord:
     elapsed_s: float = 0.0
     error: str | None = None
     figure: str | None = None
+    figure_error: str | None = None  # why the figure could not be drawn (the result is stored all the same)
     attempts: int = 1  # tries of the item (1 + retries used)
     attempt_errors: list[str] = field(default_factory=list)  # why earlier tries failed (an item that recovered)
     traceback: str | None = None  # a failed item's traceback (run.json only, not the console)
@@ -883,22 +884,29 @@ class _Runner:
         """Wait for the figures; a failed figure is reported, never loses a result."""
         for fut, rec, path in self.figure_futures:
             try:
-                fut.result()
+                out = fut.result()
+            except Exception as exc:  # noqa: BLE001 - a figure must never stop the run (e.g. its worker was lost)
+                out = {"error": _format_error(exc), "traceback": ""}
+            if isinstance(out, dict):  # the figure function failed: one line here, the traceback in run.json
+                rec.figure_error = out["error"]
+                log.debug("figure for %s failed:\n%s", rec.key, out["traceback"])
+                self.progress(f"    figure for {rec.key} failed: {out['error']}")
+            else:
                 rec.figure = str(path.relative_to(self.out))
-            except Exception as exc:  # noqa: BLE001 - a figure must never stop the run
-                log.warning("figure for %s failed: %s", rec.key, exc)
-                self.progress(f"    figure for {rec.key} failed: {_format_error(exc)}")
         self.figure_futures = []
 
 
-def draw_figure(figure: str, store_path: str, key: str, out_path: str) -> str:
-    """Draw one stored result's figure (runs on a worker)."""
+def draw_figure(figure: str, store_path: str, key: str, out_path: str) -> str | dict[str, str]:
+    """Draw one stored result's figure (runs on a worker); ``{"error", "traceback"}`` if it fails."""
     import matplotlib
 
     matplotlib.use("Agg")
     from geoexplore.pipeline.step import load_callable
 
-    load_callable(figure)(ProjectStore(store_path).read(key), out_path)
+    try:
+        load_callable(figure)(ProjectStore(store_path).read(key), out_path)
+    except Exception as exc:  # noqa: BLE001 - reported by the runner, not logged by the worker
+        return {"error": _format_error(exc), "traceback": traceback.format_exc()[-20000:]}
     return out_path
 
 

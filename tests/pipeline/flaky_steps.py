@@ -20,7 +20,19 @@ class FlakySettings(Settings):
     failures: int = Field(1, ge=0, description="attempts per item that fail before one succeeds")
 
 
-@step("flaky.item", settings=FlakySettings, fan_out="items", inputs=())
+def plot_attempt(result: xr.Dataset, path: str) -> None:
+    """The figure of a result; fails for item 'b' on purpose."""
+    import matplotlib.pyplot as plt
+
+    if result.attrs["item"] == "b":
+        raise ValueError("no figure for item b, on purpose")
+    fig, ax = plt.subplots(figsize=(2, 2))
+    ax.bar([0], [float(result["attempt"])])
+    fig.savefig(path)
+    plt.close(fig)
+
+
+@step("flaky.item", settings=FlakySettings, fan_out="items", inputs=(), figure="flaky_steps:plot_attempt")
 def flaky_item(ctx: StepContext, settings: FlakySettings) -> xr.Dataset:
     """Fail the first ``failures`` attempts at an item, then return the attempt number."""
     marker = Path(settings.marker_dir) / f"{ctx.item}.attempts"

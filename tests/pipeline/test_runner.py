@@ -275,7 +275,7 @@ def test_retries_on_a_flaky_item(work, write_wf, client, flaky_step, retries, fa
     wf = write_wf(work, FLAKY.format(retries=retries, failures=failures, markers=markers), name="flaky.yaml")
     out = work / "flaky-out"
     lines: list[str] = []
-    report = run_workflow(wf, out, client=client, figures=False, progress=lines.append)
+    report = run_workflow(wf, out, client=client, figures=status == "done", progress=lines.append)
     run = json.loads((out / "run.json").read_text())
     assert run["counts"] == {status: 3}
     for rec in run["items"]:
@@ -286,6 +286,11 @@ def test_retries_on_a_flaky_item(work, write_wf, client, flaky_step, retries, fa
     if status == "done":
         assert all(float(ProjectStore(out / "project.h5").read(f"flaky/profile/flaky/{i}")["attempt"]) == 2 for i in "abc")
         assert sum("done in" in ln and "(attempt 2; earlier: RuntimeError" in ln for ln in lines) == 3
+        # a figure that fails is one line and a note in run.json; the result stays stored
+        figs = {r["item"]: (r["figure"], r["figure_error"]) for r in run["items"]}
+        assert figs["a"] == ("figures/flaky__profile__flaky__a.png", None) and (out / figs["a"][0]).exists()
+        assert figs["b"][0] is None and figs["b"][1].startswith("ValueError: no figure for item b, on purpose")
+        assert [ln for ln in lines if "figure for" in ln] == [f"    figure for flaky/profile/flaky/b failed: {figs['b'][1]}"]
     else:
         assert not report.ok and sorted(f["item"] for f in run["failed"]) == ["a", "b", "c"]
         assert all("flaky_steps.py" in f["traceback"] for f in run["failed"])

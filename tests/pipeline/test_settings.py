@@ -78,3 +78,15 @@ def test_path_settings_are_declared_and_their_files_hashed(tmp_path):
 def test_settings_must_be_a_mapping():
     with pytest.raises(SettingsError, match=r"wf.yaml: steps\[0\].settings: Hv: settings must be a mapping of names to values, got list \[1, 2\]"):
         Hv.from_mapping([1, 2], source="wf.yaml: steps[0].settings")  # type: ignore[arg-type]
+
+
+def test_every_file_setting_of_the_registered_steps_is_typed():
+    """A setting named like a path (..._file, ..._glob, ..._path, ..._dir) must be InputFile/InputGlob, or --resume
+    would not see its file change (the audit found model.build's model_file reused after model.yaml changed)."""
+    from geoexplore.pipeline.step import all_steps
+
+    untyped = [f"{name}.{field}" for name, spec in all_steps().items() for field in spec.settings.model_fields
+               if field.endswith(("_file", "_glob", "_path", "_dir")) and field not in spec.settings.path_fields()]
+    assert not untyped, f"settings naming files but not typed InputFile/InputGlob: {untyped}"
+    assert all_steps()["model.build"].settings.path_fields()["model_file"].kind == "file"
+    assert all_steps()["seismic.reflection_gathers"].settings.path_fields()["shots_glob"].kind == "glob"
