@@ -113,24 +113,53 @@ def hvsr_to_dataset(res, *, chainage_m: float | None = None, synthetic: bool = F
     return ds
 
 
+def read_array_table(path: Path) -> tuple[list[dict], np.ndarray]:
+    """Rows and coordinates (n, 2) of an array CSV ``station,x_m,y_m,file``; FileFormatError names the line."""
+    import csv
+
+    from geoexplore.core.errors import FileFormatError
+
+    with path.open(newline="") as fh:
+        reader = csv.DictReader(fh)
+        missing = {"station", "x_m", "y_m", "file"} - set(reader.fieldnames or [])
+        if missing:
+            raise FileFormatError(path, f"missing column(s) {sorted(missing)} (need station,x_m,y_m,file)", position="line 1")
+        rows = list(reader)
+    xy = []
+    for i, r in enumerate(rows):
+        try:
+            xy.append([float(r["x_m"]), float(r["y_m"])])
+        except (TypeError, ValueError):
+            raise FileFormatError(path, f"coordinates {r['x_m']!r}, {r['y_m']!r} are not numbers", position=f"line {i + 2}") from None
+        if not np.all(np.isfinite(xy[-1])) or not r["file"]:
+            raise FileFormatError(path, "a station needs finite coordinates and a file", position=f"line {i + 2}")
+        for j in range(i):
+            if np.hypot(xy[j][0] - xy[i][0], xy[j][1] - xy[i][1]) < 1e-3:
+                raise FileFormatError(path, f"station {r['station']} at the same place as {rows[j]['station']}", position=f"line {i + 2}")
+    if len(rows) < 3:
+        raise FileFormatError(path, f"an array needs at least 3 stations, found {len(rows)}")
+    return rows, np.array(xy)
+
+
 @step("microtremor.array", settings=ArraySettings, inputs=(), figure="geoexplore.microtremor.plot:plot_array_dataset")
 def array(ctx: StepContext, settings: ArraySettings) -> xr.Dataset:
     """SPAC/MSPAC and FK dispersion of an array; Vs inversion with an ensemble, Vs30 and depth to the half-space."""
-    import csv
-
+    from geoexplore.core.errors import FileFormatError
     from geoexplore.microtremor.dispersion import invert_dispersion
     from geoexplore.microtremor.fk import array_limits, fk_dispersion
     from geoexplore.microtremor.io import read_record
     from geoexplore.microtremor.spac import spac_jackknife
 
     table = ctx.path(settings.array_file)
-    with table.open() as fh:
-        rows = list(csv.DictReader(fh))
+    rows, xy = read_array_table(table)
     recs = [read_record(table.parent / r["file"]) for r in rows]
     fs = recs[0].fs_hz
+    for i, r in enumerate(recs):
+        if r.fs_hz != fs:
+            raise FileFormatError(table, f"{rows[i]['file']} is sampled at {r.fs_hz} Hz, {rows[0]['file']} at {fs} Hz",
+                                  position=f"line {i + 2}")
     n = min(r.n_samples for r in recs)
     z = np.stack([r.data[2, :n] for r in recs])
-    xy = np.array([[float(r["x_m"]), float(r["y_m"])] for r in rows])
     f = np.geomspace(settings.freq_min_hz, settings.freq_max_hz, settings.n_freq)
     c, e, rs = spac_jackknife(z, fs, xy, f, window_length_s=settings.window_length_s)
     lim = array_limits(xy)

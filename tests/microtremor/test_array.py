@@ -174,3 +174,20 @@ def test_inversion_recovers_layer_over_halfspace():
     # the truth is Vs30 of 20 m at 200 m/s and 10 m at 600 m/s
     assert vs30(th, vs) == pytest.approx(30 / (20 / 200 + 10 / 600))
     assert rayleigh_phase_velocity(f[:3], np.r_[th, 0], np.maximum(1500, 1.9 * vs), vs, [2000, 2000]) == pytest.approx(c[:3], rel=1e-3)
+
+
+@pytest.mark.parametrize("text, where, what", [
+    ("station,x_m,file\nA,0,a.mseed\n", "line 1", "missing column"),
+    ("station,x_m,y_m,file\nA,0,0,a.mseed\nB,1,x,b.mseed\nC,2,2,c.mseed\n", "line 3", "not numbers"),
+    ("station,x_m,y_m,file\nA,0,0,a.mseed\nB,0,0,b.mseed\nC,2,2,c.mseed\n", "line 3", "same place"),
+    ("station,x_m,y_m,file\nA,0,0,a.mseed\nB,1,0,b.mseed\n", "", "at least 3"),
+])
+def test_bad_array_table_names_file_and_line(tmp_path, text, where, what):
+    from geoexplore.core.errors import FileFormatError
+    from geoexplore.microtremor.steps import read_array_table
+
+    p = tmp_path / "array.csv"
+    p.write_text(text)
+    with pytest.raises(FileFormatError, match=what) as ei:
+        read_array_table(p)
+    assert str(p) in str(ei.value) and where in str(ei.value)
