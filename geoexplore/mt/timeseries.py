@@ -409,7 +409,7 @@ def read_miniseed(path: str | os.PathLike[str], *, metadata: dict[str, Any] | No
     if n > 10 * held + 100_000:  # a damaged start time, not a gap: refuse before allocating n samples per channel
         late = max(st, key=lambda tr: tr.stats.endtime)
         raise FileFormatError(p, f"traces span {n} samples but hold at most {held}: a start time is wrong",
-                              position=f"trace {late.id} (starts {late.stats.starttime})")
+                              position=f"trace {late.id} (starts at epoch {late.stats.starttime.timestamp:.0f} s)")
     found: dict[str, np.ndarray] = {}
     station = ""
     for tr in st:

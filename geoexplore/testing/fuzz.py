@@ -79,6 +79,7 @@ class Target:
     kwargs: tuple[tuple[str, Any], ...] = ()
     text: bool = False  # text formats also get line-level mutations
     position_re: str | None = None
+    ci: bool = True  # in the CI-sized run of the default tests (False: the long run only)
 
 
 def _siping(*rel: str) -> str:
@@ -113,6 +114,8 @@ TARGETS: dict[str, Target] = {
     "emtf-z": Target("geoexplore.mt.zfile:read_zfile", ("shared:mt/emtf-result-test1.zss", "shared:mt/emtf-result-test2r1.zrr"), text=True),
     "mt-ascii": Target("geoexplore.mt.timeseries:read_timeseries", ("head:mt/emtf-synthetic-test1.asc:3000",), text=True),
     "mt-miniseed": Target("geoexplore.mt.timeseries:read_miniseed", ("gen:mt_miniseed",)),
+    # HDF5 through mth5 and h5py: ~0.5 s per input, so in the long run only
+    "mth5": Target("geoexplore.mt.timeseries:read_mth5", ("gen:mth5",), ci=False),
     "mt-sidecar": Target("geoexplore.testing.seeds:read_mt_sidecar", ("gen:mt_sidecar",), text=True),
     "miniseed": Target("geoexplore.microtremor.io:read_record", (_siping("microtremor", "hv_22025.mseed"),)),
     "sac": Target("geoexplore.testing.seeds:read_sac_components", ("gen:sac",)),
@@ -139,6 +142,21 @@ TARGETS: dict[str, Target] = {
 }
 
 
+def _extra_targets() -> dict[str, Target]:
+    """Targets added through the environment (``GEOEXPLORE_FUZZ_TARGETS``: JSON ``{name: {"reader": ..., "seeds": [...]}}``).
+
+    For a plug-in's own reader, and for testing the harness with a reader that hangs or crashes.
+    """
+    raw = os.environ.get("GEOEXPLORE_FUZZ_TARGETS")
+    if not raw:
+        return {}
+    return {name: Target(d["reader"], tuple(d["seeds"]), text=bool(d.get("text", False)), position_re=d.get("position_re"))
+            for name, d in json.loads(raw).items()}
+
+
+TARGETS.update(_extra_targets())
+
+
 def _read_workflow(path: str) -> Any:
     """Workflow reader for fuzzing: validated against the embedded input folder."""
     from geoexplore.pipeline.workflow import load_workflow
@@ -158,6 +176,9 @@ def resolve_seed(spec: str, shared: Path) -> list[Seed]:
             return []
         lines = p.read_bytes().splitlines(keepends=True)[: int(n)]
         return [Seed(b"".join(lines), p.suffix)]
+    if kind == "file":  # an absolute path (targets added through the environment)
+        p = Path(rel)
+        return [Seed(p.read_bytes(), p.suffix)] if p.is_file() else []
     if kind == "pkg":
         pkg, _, rel = rel.partition(":")
         try:
@@ -264,6 +285,7 @@ class Outcome:
     seeds: int = 0
     missing_seeds: list[str] = field(default_factory=list)
     children: int = 0  # child processes used (more than one: a crash or hang ended one)
+    cpu_seconds: float = 0.0  # CPU time of the fuzzing process(es), imports and warm-up included (machine load aside)
 
 
 def _note_warnings(out: Outcome, desc: str, caught: list[Any]) -> None:
@@ -361,7 +383,8 @@ def run_format(name: str, n: int, seed: int, shared: Path, *, start: int = 0, ti
             path = place(tmp, f"mutant-{i}", s, mutant)
             if prog is not None:
                 prog.seek(0)
-                prog.write(json.dumps({"input": i, "mutation": desc}) + "\n")
+                prog.write(json.dumps({"input": i, "mutation": desc, "read_ok": out.read_ok, "clean_errors": out.clean_errors,
+                                       "without_position": out.without_position, "warned": out.warned}) + "\n")
                 prog.truncate()
                 prog.flush()
             out.tried += 1
@@ -403,6 +426,8 @@ def run_format(name: str, n: int, seed: int, shared: Path, *, start: int = 0, ti
                 faulthandler.cancel_dump_traceback_later()
             if fail is not None:
                 out.failures.append({"input": i, "mutation": desc, **fail})
+                if prog is not None:  # at once: should this process die later, the parent still has it
+                    print("FAIL " + json.dumps(out.failures[-1]), flush=True)
             if keep_dir is not None and len(out.failures) > n_kept:
                 keep_dir.mkdir(parents=True, exist_ok=True)
                 (keep_dir / path.name).write_bytes(mutant)
@@ -414,6 +439,8 @@ def run_format(name: str, n: int, seed: int, shared: Path, *, start: int = 0, ti
     if prog is not None:
         prog.close()
     out.seconds = round(time.perf_counter() - t0, 2)
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    out.cpu_seconds = round(ru.ru_utime + ru.ru_stime, 2)
     return out
 
 
@@ -446,14 +473,15 @@ def run_isolated(name: str, n: int, seed: int, shared: Path, *, memory_limit_mb:
             lines = [ln for ln in stdout.splitlines() if ln.startswith("{")]
             if rc == 0 and lines:
                 part = json.loads(lines[-1])
-                for k in ("tried", "read_ok", "clean_errors", "without_position", "warned"):
+                for k in ("tried", "read_ok", "clean_errors", "without_position", "warned", "cpu_seconds"):
                     setattr(total, k, getattr(total, k) + part[k])
                 total.failures += part["failures"]
                 total.no_position += part["no_position"][: max(0, 10 - len(total.no_position))]
                 total.warnings += part["warnings"][: max(0, 10 - len(total.warnings))]
                 total.seeds, total.missing_seeds = part["seeds"], part["missing_seeds"]
                 break
-            # the child died: name the input it was on, count it, and go on after it
+            # the child died: keep what it reported, name the input it was on, count it, and go on after it
+            total.failures += [json.loads(ln[5:]) for ln in stdout.splitlines() if ln.startswith("FAIL {")]
             try:
                 at = json.loads(prog.read_text() or "null")
             except ValueError:
@@ -464,6 +492,8 @@ def run_isolated(name: str, n: int, seed: int, shared: Path, *, memory_limit_mb:
                 total.failures.append({"why": why, "input": None, "stderr": stderr[-2000:]})
                 break
             total.tried += at["input"] - start + 1
+            for k in ("read_ok", "clean_errors", "without_position", "warned"):
+                setattr(total, k, getattr(total, k) + at[k])
             total.failures.append({"input": at["input"], "mutation": at["mutation"], "why": why, "stderr": stderr[-1500:],
                                    "reproduce": f"python -m geoexplore.testing.fuzz --format {name} --seed {seed} --only {at['input']} --keep DIR"})
             start = at["input"] + 1

@@ -117,6 +117,14 @@ def read_mt_sidecar(path: str) -> Any:
     return read_miniseed(companion_path(Path(path), ".mseed"))
 
 
+def mth5() -> list[Seed]:
+    """An MTH5 file of EMTF's synthetic station test1, made by mth5's own maker (a peer writer; SYNTHETIC data)."""
+    from mth5.data.make_mth5_from_asc import create_test1_h5
+
+    with tempfile.TemporaryDirectory(prefix="fuzz-seed-") as tmp:
+        return [Seed(Path(create_test1_h5(target_folder=tmp, force_make_mth5=True)).read_bytes(), ".h5")]
+
+
 # -- refraction picks -----------------------------------------------------------------------
 def refraction_picks() -> list[Seed]:
     """A picks table of one embedded Siping refraction shot (the project's picker and writer)."""
@@ -213,7 +221,7 @@ def read_cli_settings(path: str) -> Any:
 
 
 GENERATORS = {f.__name__: f for f in (saf, sac, mt_miniseed, mt_sidecar, refraction_picks, refraction_geometry,
-                                      velocity_picks, stratigraphy, cli_settings)}
+                                      velocity_picks, stratigraphy, cli_settings, mth5)}
 
 
 def generate(name: str) -> list[Seed]:

@@ -55,7 +55,7 @@ def can_read(path: str | os.PathLike[str], head: list[str]) -> bool:
     if len(t1) != 1 or not is_number(t1[0]) or len(t2) != 1 or not is_number(t2[0]):
         return False
     code = float(t2[0])
-    return code == int(code) and 1 <= code <= 15 and "#" not in vals[0][:3]
+    return bool(np.isfinite(code)) and code == int(code) and 1 <= code <= 15 and "#" not in vals[0][:3]
 
 
 def _geometry(code: int, x: np.ndarray, a: np.ndarray, nf: np.ndarray, mid: bool) -> np.ndarray:
