@@ -155,9 +155,15 @@ def dead_traces(data: Any, *, rel_threshold: float = 1e-6, max_ratio: float = 1e
     """Bool mask of dead (all zero/NaN/tiny) or wildly noisy traces (RMS > max_ratio x median RMS)."""
     d = _2d(data)
     rms = np.sqrt(np.nanmean(d**2, axis=1))
+    return dead_from_rms(rms, np.any(~np.isfinite(d), axis=1), rel_threshold=rel_threshold, max_ratio=max_ratio)
+
+
+def dead_from_rms(rms: Any, nonfinite: Any, *, rel_threshold: float = 1e-6, max_ratio: float = 1e3) -> np.ndarray:
+    """The :func:`dead_traces` test on per-trace RMS (of the finite samples) and a has-NaN/inf mask."""
+    rms = np.asarray(rms, dtype=float)
     med = np.nanmedian(rms[rms > 0]) if np.any(rms > 0) else 0.0
     bad = ~np.isfinite(rms) | (rms <= rel_threshold * med) | (rms > max_ratio * med)
-    return bad | np.any(~np.isfinite(d), axis=1)
+    return bad | np.asarray(nonfinite, dtype=bool)
 
 
-__all__ = ["bandpass", "dead_traces", "fk_filter", "kill_traces", "notch", "ormsby", "surgical_mute", "top_mute"]
+__all__ = ["bandpass", "dead_from_rms", "dead_traces", "fk_filter", "kill_traces", "notch", "ormsby", "surgical_mute", "top_mute"]

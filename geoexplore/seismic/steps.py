@@ -1,5 +1,8 @@
 """Workflow steps of the seismic package (reflection processing).
 
+QC: ``seismic.trace_qc`` (per file: trace statistics and dead traces, in
+bounded memory for files larger than a worker's memory).
+
 Flow: ``seismic.reflection_gathers`` (shots + field geometry -> statics ->
 pre-processing -> CMP-sorted gathers) -> ``seismic.velocity_analysis``
 (semblance spectra and picks) -> ``seismic.stack`` (NMO + CMP stack) ->
@@ -100,6 +103,28 @@ class DepthSettings(Settings):
     v_min_m_s: float = Field(800.0, gt=0, description="lowest interval velocity allowed (m/s)")
     v_max_m_s: float = Field(6000.0, gt=0, description="highest interval velocity allowed (m/s)")
     min_live_fold: float = Field(3.0, ge=0, description="blank (NaN, mask False) the image where fewer traces survived the mutes")
+
+
+class TraceQCSettings(Settings):
+    """Settings of ``seismic.trace_qc``."""
+
+    dead_rel_threshold: float = Field(1e-6, ge=0, description="dead trace: RMS at most this fraction of the median trace RMS")
+    noisy_ratio: float = Field(1e3, gt=1, description="noisy trace: RMS more than this many times the median trace RMS (flagged dead too)")
+
+
+@step("seismic.trace_qc", settings=TraceQCSettings, fan_out="files")
+def trace_qc(ctx: StepContext, settings: TraceQCSettings) -> Any:
+    """Per-trace RMS, peak, mean, NaN count and dead-trace flags of one seismic file, read chunk by chunk.
+
+    SEG-Y and SU files with traces of equal length are memory-mapped
+    (``io.read(path, lazy=True)``) in chunks sized from the worker's memory
+    limit and reduced one chunk at a time, so files several times larger than
+    the worker's memory pass; other files are read whole.
+    """
+    from geoexplore.seismic import flow, io
+
+    gather = io.read(ctx.item_value, lazy=True)
+    return flow.trace_statistics(gather, rel_threshold=settings.dead_rel_threshold, max_ratio=settings.noisy_ratio)
 
 
 def _apply_statics_inputs(ctx: StepContext, settings: GathersSettings, ds: Any) -> Any:

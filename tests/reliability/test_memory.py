@@ -1,23 +1,34 @@
-"""Out-of-core processing: a SEG-Y file four times larger than a Dask worker's memory limit.
+"""Out-of-core processing: SEG-Y files four times larger than a Dask worker's memory limit.
 
-The file is written into tmp by geoexplore's own SEG-Y writer from a Dask array (never whole in
-memory), read back with ``geoexplore.seismic.io.read(path, lazy=True)`` (memory-mapped Dask array)
-with chunks sized by Dask's ``array.chunk-size`` setting (8 MiB here), and reduced trace by trace
-(RMS amplitude) on one real worker process whose nanny kills it at 95 %
-of ``memory_limit``. The worker must survive (same process before and after, peak RSS under the
-limit) and the RMS values must equal the analytic ones (trace i is a_i sin(2 pi k t / T) over whole
-periods: RMS = |a_i| / sqrt 2).
+The files are SYNTHETIC, written into tmp by geoexplore's own SEG-Y writer from a Dask array (never
+whole in memory): trace i is a_i sin(2 pi 37 n / 4000), whole periods, so its RMS is |a_i| / sqrt 2
+and its peak is exactly a_i (the sine reaches 1 at a sample since 37 and 4000 are coprime).
+
+* ``test_segy_four_times_the_worker_memory``: ``io.read(path, lazy=True)`` with Dask's default
+  configuration sizes its chunks from the memory limit of the cluster's worker; the RMS of every
+  trace is computed on one real worker process whose nanny kills it at 95 % of ``memory_limit``.
+* ``test_trace_qc_workflow*``: the ``seismic.trace_qc`` step run by ``geoexplore run`` against a
+  local cluster with one small worker: per-trace statistics and dead traces, exact.
+
+Each test checks the worker survived (same process before and after, peak RSS under the limit).
 """
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import textwrap
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+from geoexplore.seismic.io.tracefile import WORKER_MEMORY_FRACTION
+
 pytestmark = pytest.mark.cluster
+BIN = Path(sys.executable).parent
 
 NS = 4000  # samples per trace (4 s at 1 ms): a trace is 16 kB of float32 + 240 bytes of header
 CYCLES = 37  # whole periods per trace
@@ -27,7 +38,17 @@ def _amplitude(i: np.ndarray) -> np.ndarray:
     return 1.0 + (i % 97) * 0.25
 
 
-def _write_big_segy(path, n_traces: int) -> None:
+def _dead(i: np.ndarray) -> np.ndarray:
+    """Traces written as zeros (the QC workflow's files)."""
+    return i % 1000 == 500
+
+
+def _with_nan(i: np.ndarray) -> np.ndarray:
+    """Traces with one NaN sample, at sample i % NS (the QC workflow's files)."""
+    return i % 1000 == 250
+
+
+def _write_big_segy(path, n_traces: int, qc: bool = False, format: str = "segy") -> None:  # noqa: A002
     import dask.array as da
 
     from geoexplore.seismic.gather import make_gather
@@ -37,12 +58,20 @@ def _write_big_segy(path, n_traces: int) -> None:
 
     def block(block_info=None):
         (i0, i1), _ = block_info[None]["array-location"]
-        return (_amplitude(np.arange(i0, i1))[:, None] * phase[None, :]).astype(np.float32)
+        i = np.arange(i0, i1)
+        out = (_amplitude(i)[:, None] * phase[None, :]).astype(np.float32)
+        if qc:
+            out[_dead(i)] = 0.0
+            rows = np.flatnonzero(_with_nan(i))
+            out[rows, i[rows] % NS] = np.nan
+        return out
 
     data = da.map_blocks(block, chunks=((512,) * (n_traces // 512) + ((n_traces % 512,) if n_traces % 512 else ()), (NS,)),
                          dtype=np.float32)
-    gather = make_gather(data, 0.001, headers={"offset_m": np.zeros(n_traces), "ffid": np.arange(n_traces) // 100 + 1})
-    write(gather, path, format="segy")
+    gather = make_gather(data, 0.001, headers={"offset_m": np.zeros(n_traces), "fldr": np.arange(n_traces) // 100 + 1,
+                                               "tracf": np.arange(n_traces) % 100 + 1})
+    text = {"textual_header": "SYNTHETIC TEST FILE: a_i sin(2 pi 37 n / 4000)"} if format == "segy" else {}
+    write(gather, path, format=format, **text)
 
 
 def _rms_on_a_small_worker(path, memory_limit: str) -> tuple[np.ndarray, dict]:
@@ -64,13 +93,10 @@ def _rms_on_a_small_worker(path, memory_limit: str) -> tuple[np.ndarray, dict]:
 
         return psutil.Process().memory_info().rss
 
-    with local_cluster(1, memory_limit=memory_limit, dashboard_address=None) as cluster, Client(cluster) as client:
+    with local_cluster(1, memory_limit=memory_limit) as cluster, Client(cluster) as client:
         pid_before = client.run(os.getpid)
         base_rss = max(client.run(rss).values())
-        import dask
-
-        with dask.config.set({"array.chunk-size": "8MiB"}):  # chunks sized for a small worker
-            gather = read(path, lazy=True)
+        gather = read(path, lazy=True)  # default Dask config: the reader sizes chunks from the worker's limit
         data = gather["data"].data
         assert data.npartitions > 4, "the lazy read should give many chunks"
         future = client.compute(data.map_blocks(rms_block, drop_axis=1, dtype=np.float64))
@@ -94,6 +120,7 @@ def _check(tmp_path, n_traces: int, memory_limit: str, factor: float) -> None:
           f"{info['peak_rss'] / 1e6:.0f} MB in {info['n_samples']} samples (at start {info['base_rss'] / 1e6:.0f} MB), "
           f"{len(info['chunks'])} chunks")
     assert size >= factor * info["limit"], (size, info["limit"])
+    assert max(info["chunks"]) * NS * 4 <= info["limit"] / WORKER_MEMORY_FRACTION  # sized from the worker's limit
     assert info["pid_before"] == info["pid_after"], "the worker was killed and restarted"
     assert info["n_samples"] >= 5 and info["peak_rss"] < info["limit"]
     expected = _amplitude(np.arange(n_traces)) / np.sqrt(2.0)
@@ -110,3 +137,127 @@ def test_segy_four_times_the_worker_memory(tmp_path):
 def test_segy_ten_times_the_worker_memory(tmp_path):
     """2 GB SEG-Y through a 200 MB worker."""
     _check(tmp_path, n_traces=125_000, memory_limit="200MB", factor=10.0)
+
+
+# -- the seismic.trace_qc step through `geoexplore run` --------------------------------------------
+# a worker that has run a geoexplore step holds about 170 MB before any data (xarray, h5py, Dask arrays, the
+# step registry); its nanny pauses it at 80 % of the limit and kills it at 95 %: 300 MB leaves room for the chunks
+QC_WORKER = "300MB"
+QC_WORKFLOW = """
+workflow: trace-qc
+input_dir: input
+line: shallow
+steps:
+  - id: qc
+    step: seismic.trace_qc
+    foreach: {glob: "line*"}
+"""
+
+
+def _rss() -> int:
+    import psutil
+
+    return psutil.Process().memory_info().rss
+
+
+def _run_qc_workflow(tmp_path, files: dict[str, int], memory_limit: str) -> tuple[dict, dict]:
+    """Write the files (name -> n_traces; SEG-Y or SU by extension), run the QC workflow on a cluster of one worker."""
+    from distributed import Client
+
+    from geoexplore.core.store import ProjectStore
+    from geoexplore.pipeline.runner import local_cluster
+
+    inp = tmp_path / "input"
+    inp.mkdir()
+    for name, n in files.items():
+        _write_big_segy(inp / name, n, qc=True, format="su" if name.endswith(".su") else "segy")
+    wf = tmp_path / "wf.yaml"
+    wf.write_text(textwrap.dedent(QC_WORKFLOW))
+    out = tmp_path / "out"
+    with local_cluster(1, memory_limit=memory_limit) as cluster, Client(cluster) as client:
+        pid_before, base = client.run(os.getpid), max(client.run(_rss).values())
+        t0 = time.perf_counter()
+        cli = subprocess.Popen([str(BIN / "geoexplore"), "run", str(wf), "--out", str(out), "--scheduler",
+                                cluster.scheduler_address, "--no-figures"],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        samples = []
+        while cli.poll() is None:  # the worker's resident memory while it works (the nanny samples it too)
+            samples += client.run(_rss).values()
+            time.sleep(0.05)
+        output = cli.communicate()[0]
+        elapsed = time.perf_counter() - t0
+        pid_after = client.run(os.getpid)
+        limit = next(iter(client.scheduler_info()["workers"].values()))["memory_limit"]
+    assert cli.returncode == 0, output
+    store = ProjectStore(out / "project.h5")
+    results = {name: store.read(next(k for k in store.keys("seismic") if k.endswith("/" + Path(name).stem)))
+               for name in files}
+    info = {"pid_before": pid_before, "pid_after": pid_after, "peak_rss": max(samples), "n_samples": len(samples),
+            "base_rss": base, "limit": limit, "elapsed_s": elapsed,
+            "sizes": {name: (inp / name).stat().st_size for name in files}}
+    print(f"trace_qc: files {', '.join(f'{k} {v / 1e6:.0f} MB' for k, v in info['sizes'].items())}, worker limit "
+          f"{limit / 1e6:.0f} MB, peak worker RSS {info['peak_rss'] / 1e6:.0f} MB in {len(samples)} samples (at start "
+          f"{base / 1e6:.0f} MB), {', '.join(str(r.attrs['n_chunks']) for r in results.values())} chunks, "
+          f"run {elapsed:.1f} s")
+    assert info["pid_before"] == info["pid_after"], "the worker was killed and restarted"
+    assert info["n_samples"] >= 5 and info["peak_rss"] < limit
+    return results, info
+
+
+def _check_qc(qc, n_traces: int) -> None:
+    """The step's statistics against the analytic values of the written traces (exact where they are exact)."""
+    i = np.arange(n_traces)
+    a = _amplitude(i)
+    dead, nan = _dead(i), _with_nan(i)
+    normal = ~dead & ~nan
+    assert qc.sizes["trace"] == n_traces and qc.attrs["n_traces"] == n_traces
+    np.testing.assert_array_equal(qc["dead"].values.astype(bool), dead | nan)
+    assert qc.attrs["n_dead"] == int((dead | nan).sum())
+    np.testing.assert_array_equal(qc["n_nonfinite"].values, nan.astype(int))
+    # peak: the sine is exactly 1 at sample 1000 (37 n = 1000 mod 4000); a_i is exact in float32
+    np.testing.assert_array_equal(qc["peak_abs"].values, np.where(dead, 0.0, a))
+    np.testing.assert_allclose(qc["rms"].values[normal], a[normal] / np.sqrt(2.0), rtol=2e-6)
+    np.testing.assert_array_equal(qc["rms"].values[dead], 0.0)
+    k = i[nan] % NS  # one sample missing: sum of squares a^2 NS / 2 less that sample's square, over NS - 1
+    lost = (a[nan] * np.sin(2 * np.pi * CYCLES * k / NS)) ** 2
+    np.testing.assert_allclose(qc["rms"].values[nan], np.sqrt((a[nan] ** 2 * NS / 2 - lost) / (NS - 1)), rtol=2e-6)
+    assert np.all(np.abs(qc["mean"].values[normal]) < 1e-6 * a[normal])
+    np.testing.assert_array_equal(qc["ffid"].values, i // 100 + 1)
+    np.testing.assert_array_equal(qc["channel"].values, i % 100 + 1)
+    assert qc.attrs["n_chunks"] > 1, "the file should have been read in chunks"
+
+
+def test_trace_qc_workflow_small(tmp_path):
+    """Default run: the trace_qc step through `geoexplore run` on a 300 MB worker, a 40 MB SEG-Y and a 20 MB SU file."""
+    results, info = _run_qc_workflow(tmp_path, {"line1.sgy": 2_500, "line2.su": 1_250}, QC_WORKER)
+    for name, qc in results.items():
+        _check_qc(qc, {"line1.sgy": 2_500, "line2.su": 1_250}[name])
+        assert qc.attrs["n_chunks"] >= info["sizes"][name] / (info["limit"] / WORKER_MEMORY_FRACTION) - 1
+    assert results["line1.sgy"].attrs["synthetic"] == 1 and results["line2.su"].attrs["format"] == "su"
+
+
+def test_trace_qc_workflow_four_times_the_worker_memory(tmp_path):
+    """The trace_qc step through `geoexplore run`: a 1.2 GB SEG-Y on a 300 MB worker."""
+    results, info = _run_qc_workflow(tmp_path, {"line1.sgy": 75_000}, QC_WORKER)
+    assert info["sizes"]["line1.sgy"] >= 4 * info["limit"]
+    _check_qc(results["line1.sgy"], 75_000)
+
+
+@pytest.mark.parametrize("name", ["f3.sgy", "oz-ozdata16.su", "wghs-shot1.seg2"])
+def test_trace_statistics_in_chunks_equal_numpy_on_real_files(shared_data, name):
+    """Chunk by chunk (a handful of traces a chunk) equals NumPy on the whole real file; dead as filters.dead_traces."""
+    import dask
+
+    from geoexplore.seismic import filters, flow, io
+
+    path = shared_data / "seismic" / name
+    whole = io.read(path)
+    d = whole["data"].values.astype(np.float64)
+    with dask.config.set({"array.chunk-size": f"{8 * d.shape[1] * 4}B"}):  # 8 traces a chunk
+        qc = flow.trace_statistics(io.read(path, lazy=True))
+    assert qc.attrs["n_chunks"] >= d.shape[0] // 8
+    np.testing.assert_allclose(qc["rms"].values, np.sqrt(np.mean(d**2, axis=1)), rtol=1e-12)
+    np.testing.assert_array_equal(qc["peak_abs"].values, np.abs(d).max(axis=1))
+    np.testing.assert_allclose(qc["mean"].values, d.mean(axis=1), rtol=1e-12, atol=1e-12 * np.abs(d).max())
+    np.testing.assert_array_equal(qc["dead"].values, filters.dead_traces(d))
+    assert qc.attrs["n_dead"] == int(filters.dead_traces(d).sum())

@@ -207,7 +207,8 @@ def read(
     ----------
     path : path-like
     lazy : bool
-        Memory-map the samples as a Dask array (fixed-length files only).
+        Memory-map the samples as a Dask array (fixed-length files only), in chunks sized from
+        the memory limit of the Dask worker it runs on (:func:`tracefile.lazy_chunk_bytes`).
     dtype : dtype or None
         Output sample dtype; None keeps the file's (int16, int32, float64, ...; IBM -> float32).
     headers : {"standard", "all"}

@@ -10,6 +10,7 @@ in a memory-mapped Dask array.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +21,9 @@ from geoexplore.seismic.io.samples import SampleFormat, decode
 
 CHUNK_BYTES = 1 << 20  # about cache-sized chunks: temporaries stay in cache, no page faults
 PARALLEL_BYTES = 32 << 20  # files larger than this are decoded by several threads (NumPy releases the GIL)
+WINDOW_BYTES = 16 << 20  # bytes of a file memory-mapped at a time while trace headers are gathered
+LAZY_CHUNK_MAX_BYTES = 64 << 20  # largest chunk of a lazily read file
+WORKER_MEMORY_FRACTION = 32  # a lazy chunk is at most 1/16 of the Dask worker's memory limit
 
 
 @dataclass
@@ -46,6 +50,26 @@ class Layout:
         if self.fixed:
             return self.data_start + i * self.trace_size
         return int(self.offsets[i])
+
+
+def gather_rows(path: str, start: int, stride: int, n: int, col: int, width: int) -> np.ndarray:
+    """Bytes ``col:col + width`` of ``n`` records of ``stride`` bytes from byte ``start``: shape (n, width) uint8.
+
+    The file is memory-mapped ``WINDOW_BYTES`` at a time: every page of a memory map that is
+    touched counts in the process's resident memory until the map is closed, so one map of a
+    large file would charge a Dask worker with a page per trace header (300 MB for 75 000 traces
+    of 16 kB) and get it killed.
+    """
+    out = np.empty((n, width), np.uint8)
+    per = max(1, WINDOW_BYTES // max(1, stride))
+    for i0 in range(0, n, per):
+        k = min(per, n - i0)
+        mm = np.memmap(path, dtype=np.uint8, mode="r", offset=start + i0 * stride, shape=((k - 1) * stride + col + width,))
+        try:
+            out[i0:i0 + k] = np.lib.stride_tricks.as_strided(mm[col:], shape=(k, width), strides=(stride, 1))
+        finally:
+            del mm
+    return out
 
 
 def _ns_at(mm: np.ndarray, off: int, e: str) -> int:
@@ -98,11 +122,11 @@ def plan(path: str, data_start: int, header_size: int, ns_default: int, fmt: Sam
             tsize = header_size + ns_fixed * fmt.itemsize
             if remaining % tsize == 0:
                 n = remaining // tsize
-                hdr_ns = np.ascontiguousarray(
-                    np.lib.stride_tricks.as_strided(mm[data_start + 114:], shape=(n, 2), strides=(tsize, 1))
+                hdr_ns = (
+                    gather_rows(path, data_start, tsize, int(n), 114, 2)
                     if max_check is None or n <= max_check else
-                    mm[data_start + 114 + np.unique(np.linspace(0, n - 1, max_check).astype(np.int64))[:, None] * tsize
-                       + np.arange(2)]
+                    np.ascontiguousarray(mm[data_start + 114 + np.unique(np.linspace(0, n - 1, max_check).astype(np.int64))[:, None] * tsize
+                                            + np.arange(2)])
                 ).view(f"{e}u2").reshape(-1)
                 ok = (hdr_ns == ns_fixed) | (hdr_ns == 0)
                 if ok.all() or not _chain_fits(mm, data_start, header_size, fmt.itemsize, ns_fixed, e, size):
@@ -243,11 +267,10 @@ def read_headers(layout: Layout) -> np.ndarray:
     n = layout.n_traces
     if n == 0:
         return np.empty((0, 240), np.uint8)
+    if layout.fixed:
+        return gather_rows(layout.path, layout.data_start, layout.trace_size, n, 0, 240)
     mm = np.memmap(layout.path, dtype=np.uint8, mode="r")
     try:
-        if layout.fixed:
-            view = np.lib.stride_tricks.as_strided(mm[layout.data_start:], shape=(n, 240), strides=(layout.trace_size, 1))
-            return np.array(view)
         return np.stack([np.asarray(mm[o:o + 240]) for o in layout.offsets])
     finally:
         del mm
@@ -285,25 +308,74 @@ class _TraceArray:
         return out[0] if scalar_row else out
 
 
+def worker_memory_limit() -> int | None:
+    """The memory limit (bytes) of the Dask worker this runs on.
+
+    Inside a Dask worker: that worker's ``memory_limit``. Elsewhere, with a
+    default Dask client (``distributed.Client(...)`` sets itself as default):
+    the smallest ``memory_limit`` among the workers of its cluster, since any
+    of them may run a chunk. None without a worker or client, or when no
+    worker has a limit. Costs nothing when ``distributed`` is not imported.
+    """
+    if "distributed" not in sys.modules:  # no worker or client can exist without it
+        return None
+    import distributed
+
+    try:
+        worker = distributed.get_worker()
+    except ValueError:  # not in a worker
+        pass
+    else:
+        manager = getattr(worker, "memory_manager", worker)  # distributed >= 2022.6 keeps the limit there
+        limit = getattr(manager, "memory_limit", None)
+        return int(limit) if limit else None
+    try:
+        client = distributed.default_client()
+        workers = client.scheduler_info(n_workers=-1)["workers"].values()
+    except (ValueError, OSError, RuntimeError):  # no default client, or it is closed
+        return None
+    limits = [int(w["memory_limit"]) for w in workers if w.get("memory_limit")]
+    return min(limits) if limits else None
+
+
+def lazy_chunk_bytes() -> int:
+    """Bytes per chunk of a lazily read trace file.
+
+    ``min(worker memory limit / WORKER_MEMORY_FRACTION, LAZY_CHUNK_MAX_BYTES,
+    dask's array.chunk-size)``; without a worker limit (see
+    :func:`worker_memory_limit`) the last two only. A chunk costs about twice
+    its size while it is decoded (the mapped file pages and the decoded
+    samples) and a worker process holds 60-130 MB before any data, so 1/16
+    leaves room for the chunk, its consumer's temporaries and the process.
+    """
+    import dask
+    from dask.utils import parse_bytes
+
+    cap = min(LAZY_CHUNK_MAX_BYTES, parse_bytes(dask.config.get("array.chunk-size", "128MiB")))
+    limit = worker_memory_limit()
+    return cap if limit is None else max(1, min(cap, limit // WORKER_MEMORY_FRACTION))
+
+
 def lazy_data(layout: Layout, dtype: Any = np.float32, chunk_bytes: int | None = None):
     """A Dask array of the samples of a fixed-length trace file, backed by a memory map.
 
-    ``chunk_bytes`` defaults to 64 MiB or Dask's ``array.chunk-size`` setting if that is smaller, so
-    ``dask.config.set({"array.chunk-size": "16MiB"})`` sizes chunks for workers with little memory
-    (a chunk costs about twice its size while it is decoded).
+    ``chunk_bytes`` (of decoded samples per chunk) defaults to :func:`lazy_chunk_bytes`: a
+    sixteenth of the memory limit of the Dask worker this runs on (or of the smallest worker of
+    the default client's cluster), at most 64 MiB and Dask's ``array.chunk-size``. Chunks hold
+    whole traces (at least one).
     """
-    import dask
     import dask.array as da
-    from dask.utils import parse_bytes
 
     if not layout.fixed:
         raise FileFormatError(layout.path, "lazy reading needs traces of equal length; read it with lazy=False")
     if chunk_bytes is None:
-        chunk_bytes = min(64 * 2**20, parse_bytes(dask.config.get("array.chunk-size", "128MiB")))
+        chunk_bytes = lazy_chunk_bytes()
     per = max(1, chunk_bytes // max(1, layout.n_samples * np.dtype(dtype).itemsize))
     arr = _TraceArray(layout, dtype)
+    # the chunking is part of the name: the same file read with other chunks must not share task keys
+    token = abs(hash((layout.path, os.path.getmtime(layout.path), layout.data_start, per, np.dtype(dtype).str)))
     return da.from_array(arr, chunks=(per, layout.n_samples), asarray=False, meta=np.empty((0, 0), dtype=dtype),
-                         name=f"traces-{os.path.basename(layout.path)}-{abs(hash((layout.path, os.path.getmtime(layout.path), layout.data_start)))}")
+                         name=f"traces-{os.path.basename(layout.path)}-{token}")
 
 
-__all__ = ["Layout", "lazy_data", "plan", "read_headers", "read_traces"]
+__all__ = ["Layout", "lazy_chunk_bytes", "lazy_data", "plan", "read_headers", "read_traces", "worker_memory_limit"]
