@@ -396,20 +396,24 @@ def read_miniseed(path: str | os.PathLike[str], *, metadata: dict[str, Any] | No
     rate = rates.pop()
     if not (np.isfinite(rate) and rate > 0):
         raise FileFormatError(p, f"invalid sampling rate {rate}", position=f"trace {st[0].id}")
+    # a damaged start time, not a gap: refuse before merging (ObsPy's merge fills the whole span) or allocating
+    t0 = min(tr.stats.starttime for tr in st)
+    t1 = max(tr.stats.endtime for tr in st)
+    n = int(round((t1 - t0) * rate)) + 1
+    held: dict[str, int] = {}
+    for tr in st:
+        held[tr.id] = held.get(tr.id, 0) + int(tr.stats.npts)
+    most = max(held.values())
+    if n > 10 * most + 100_000:
+        late = max(st, key=lambda tr: tr.stats.endtime)
+        raise FileFormatError(p, f"traces span {n} samples but a channel holds at most {most}: a start time is wrong",
+                              position=f"trace {late.id} (starts at epoch {late.stats.starttime.timestamp:.0f} s)")
     try:
         st.merge(method=0, fill_value=None)
     except MemoryError:
         raise
     except Exception as exc:
         raise FileFormatError(p, f"cannot merge traces: {exc}", position="traces") from None
-    t0 = min(tr.stats.starttime for tr in st)
-    t1 = max(tr.stats.endtime for tr in st)
-    n = int(round((t1 - t0) * rate)) + 1
-    held = max(tr.stats.npts for tr in st)
-    if n > 10 * held + 100_000:  # a damaged start time, not a gap: refuse before allocating n samples per channel
-        late = max(st, key=lambda tr: tr.stats.endtime)
-        raise FileFormatError(p, f"traces span {n} samples but hold at most {held}: a start time is wrong",
-                              position=f"trace {late.id} (starts at epoch {late.stats.starttime.timestamp:.0f} s)")
     found: dict[str, np.ndarray] = {}
     station = ""
     for tr in st:
