@@ -296,7 +296,8 @@ def _walk(misfit, bounds, starts, lim: float, *, n_walk: int, n_chains: int, rng
     near-uniform, not exactly.
     """
     lo, hi = np.array(bounds, float).T
-    L = np.linalg.cholesky(shape + 1e-8 * np.eye(lo.size)) if shape is not None else np.eye(lo.size)
+    # a floor of 0.01 (normalised) per parameter: a degenerate covariance (identical start models) still moves
+    L = np.linalg.cholesky(shape + 1e-4 * np.eye(lo.size)) if shape is not None else np.eye(lo.size)
     s0 = 0.05 if shape is None else 2.38 / np.sqrt(lo.size)  # optimal scale of adaptive Metropolis
     start = [np.asarray(x, float) for x in starts]
     chains = [(start[i % len(start)] - lo) / (hi - lo) for i in range(n_chains)]
