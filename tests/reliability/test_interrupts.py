@@ -123,6 +123,7 @@ def _kill_resume_chain(reference, tmp_path, n_kills: int, seed: int, by: str = "
     ``by="time"``: at a random moment of the reference run's wall time (start-up included).
     """
     wf, _, ref, elapsed = reference
+    tmp_path.mkdir(parents=True, exist_ok=True)
     out = tmp_path / "out"
     rng = np.random.default_rng(seed)
     history = []
