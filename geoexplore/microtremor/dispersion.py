@@ -242,21 +242,23 @@ def invert_dispersion(
     shape = np.cov(((np.array(raw_log)[ok_search] - lo_b) / (hi_b - lo_b)).T) if ok_search.size > 2 * npar else None
     U, P, M = _walk(misfit, bounds, [best_x, *(raw_log[i] for i in pick)], lim, n_walk=n_walk, n_chains=n_chains, rng=rng,
                     log=log, shape=shape)
+    if M.size == 0:  # a walk too short to pass its burn-in: the acceptable models of the search
+        keep = ok_search if ok_search.size else np.array([int(np.argmin([m for _, m in log]))])
+        U, P, M = np.array(raw_log)[keep], np.array([log[i][0] for i in keep]), np.array([log[i][1] for i in keep])
     best = decode(best_x)
-    acc = np.argsort(M, kind="stable")
-    if acc.size > max_ensemble:
-        acc = acc[np.unique(np.linspace(0, acc.size - 1, max_ensemble).round().astype(int))]
-    U, P, M = U[acc], P[acc], M[acc]
-    # extremal models: local searches (COBYLA) for the lowest and highest Vs30 and depth to the half-space inside the
-    # threshold, from the ensemble's most extreme members; the walk under-samples the region's thin ends
+    order = np.argsort(M, kind="stable")
+    if order.size > max_ensemble:
+        order = order[np.unique(np.linspace(0, order.size - 1, max_ensemble).round().astype(int))]
+    U, P, M = U[order], P[order], M[order]
+    # extremal models: biased walks to the lowest and highest Vs30 and depth to the half-space inside the threshold
+    # (the flat walk under-samples the region's thin ends)
     funcs = [lambda th, vs: vs30(th, vs), lambda th, vs: halfspace_depth(th, vs, bedrock_vs_m_s)]
     for Ux, Px, Mx in _extremes(misfit, bounds, U, P, lim, funcs, n_layers, max_evals=extremal_evaluations, log=log,
-                                  rng=rng):
+                                rng=rng):
         U, P, M = np.vstack([U, Ux]), np.vstack([P, Px]), np.r_[M, Mx]
-    acc = np.arange(M.size)
     cb = forward(best[:n_layers], best[n_layers:], f, vp_vs=vp_vs, vp_min_m_s=vp_min_m_s, density_kg_m3=density_kg_m3)
-    return InversionResult(f, c, e, best[:n_layers], best[n_layers:], best_m, cb, P[acc, :n_layers], P[acc, n_layers:],
-                           M[acc], len(log), lim, max(1, n_runs), bedrock_vs_m_s, n_search)
+    return InversionResult(f, c, e, best[:n_layers], best[n_layers:], best_m, cb, P[:, :n_layers], P[:, n_layers:],
+                           M, len(log), lim, max(1, n_runs), bedrock_vs_m_s, n_search)
 
 
 def _extremes(misfit, bounds, U, P, lim: float, funcs, n_layers: int, *, max_evals: int, log: list,
