@@ -116,10 +116,10 @@ class TraceQCSettings(Settings):
 def trace_qc(ctx: StepContext, settings: TraceQCSettings) -> Any:
     """Per-trace RMS, peak, mean, NaN count and dead-trace flags of one seismic file, read chunk by chunk.
 
-    SEG-Y and SU files with traces of equal length are memory-mapped
+    SEG-Y, SU and SEG-2 files with traces of equal length are read lazily
     (``io.read(path, lazy=True)``) in chunks sized from the worker's memory
     limit and reduced one chunk at a time, so files several times larger than
-    the worker's memory pass; other files are read whole.
+    the worker's memory pass; files with traces of different lengths are read whole.
     """
     from geoexplore.seismic import flow, io
 

@@ -161,7 +161,7 @@ def _rss() -> int:
 
 
 def _run_qc_workflow(tmp_path, files: dict[str, int], memory_limit: str) -> tuple[dict, dict]:
-    """Write the files (name -> n_traces; SEG-Y or SU by extension), run the QC workflow on a cluster of one worker."""
+    """Write the files (name -> n_traces; SEG-Y, SU or SEG-2 by extension), run the QC workflow on a cluster of one worker."""
     from distributed import Client
 
     from geoexplore.core.store import ProjectStore
@@ -170,7 +170,7 @@ def _run_qc_workflow(tmp_path, files: dict[str, int], memory_limit: str) -> tupl
     inp = tmp_path / "input"
     inp.mkdir()
     for name, n in files.items():
-        _write_big_segy(inp / name, n, qc=True, format="su" if name.endswith(".su") else "segy")
+        _write_big_segy(inp / name, n, qc=True, format=Path(name).suffix.lstrip(".").replace("sgy", "segy"))
     wf = tmp_path / "wf.yaml"
     wf.write_text(textwrap.dedent(QC_WORKFLOW))
     out = tmp_path / "out"
@@ -228,10 +228,11 @@ def _check_qc(qc, n_traces: int) -> None:
 
 
 def test_trace_qc_workflow_small(tmp_path):
-    """Default run: the trace_qc step through `geoexplore run` on a 300 MB worker, a 40 MB SEG-Y and a 20 MB SU file."""
-    results, info = _run_qc_workflow(tmp_path, {"line1.sgy": 2_500, "line2.su": 1_250}, QC_WORKER)
+    """Default run: the trace_qc step through `geoexplore run` on a 300 MB worker, a 40 MB SEG-Y, 20 MB SU and 16 MB SEG-2 file."""
+    files = {"line1.sgy": 2_500, "line2.su": 1_250, "line3.seg2": 1_000}
+    results, info = _run_qc_workflow(tmp_path, files, QC_WORKER)
     for name, qc in results.items():
-        _check_qc(qc, {"line1.sgy": 2_500, "line2.su": 1_250}[name])
+        _check_qc(qc, files[name])
         assert qc.attrs["n_chunks"] >= info["sizes"][name] / (info["limit"] / WORKER_MEMORY_FRACTION) - 1
     assert results["line1.sgy"].attrs["synthetic"] == 1 and results["line2.su"].attrs["format"] == "su"
 
@@ -261,3 +262,31 @@ def test_trace_statistics_in_chunks_equal_numpy_on_real_files(shared_data, name)
     np.testing.assert_allclose(qc["mean"].values, d.mean(axis=1), rtol=1e-12, atol=1e-12 * np.abs(d).max())
     np.testing.assert_array_equal(qc["dead"].values, filters.dead_traces(d))
     assert qc.attrs["n_dead"] == int(filters.dead_traces(d).sum())
+
+
+def test_lazy_chunks_follow_the_worker_memory_limit(shared_data):
+    """SEG-Y, SU and SEG-2 read lazily in a worker (or in its default client) get chunks of limit / 32 bytes of traces."""
+    import dask
+    from distributed import Client, LocalCluster
+
+    from geoexplore.seismic.io import read, scan
+
+    files = [shared_data / "seismic" / n for n in ("f3.sgy", "oz-ozdata16.su", "wghs-shot1.seg2")]
+    limit = 1_000_000  # an in-process worker that never pauses: only its limit matters here, not its memory
+
+    def chunk_rows(path):
+        return read(path, lazy=True)["data"].data.chunks[0]
+
+    cfg = {"distributed.worker.memory.pause": False, "distributed.worker.memory.spill": False,
+           "distributed.worker.memory.target": False}
+    with dask.config.set(cfg), LocalCluster(n_workers=1, threads_per_worker=1, processes=False, memory_limit=limit,
+                                            dashboard_address="127.0.0.1:0") as cluster, \
+            Client(cluster) as client:
+        for path in files:
+            ns, n = scan(path)["n_samples"], scan(path)["n_traces"]
+            per = max(1, limit // WORKER_MEMORY_FRACTION // (4 * ns))
+            assert per < n, "the file should span several chunks"
+            expected = (per,) * (n // per) + ((n % per,) if n % per else ())
+            assert client.submit(chunk_rows, path, pure=False).result() == expected, path.name
+            assert chunk_rows(path) == expected, path.name  # in the client: the smallest worker's limit
+    assert all(chunk_rows(p) == (scan(p)["n_traces"],) for p in files)  # no worker: 64 MiB chunks, one per file

@@ -27,6 +27,7 @@ source x. Samples are kept as recorded (``DESCALING_FACTOR`` goes to the
 
 from __future__ import annotations
 
+import mmap
 import os
 import struct
 from typing import Any
@@ -119,10 +120,29 @@ def _decode_20bit(raw: bytes, ns: int, e: str) -> np.ndarray:
     return (mant * (2 ** shifts)).reshape(-1)[:ns]
 
 
-def _read_all(path: str) -> dict[str, Any]:
+def _decode(raw: bytes, ns: int, code: int, e: str) -> np.ndarray:
+    """The samples of one trace from its raw bytes."""
+    if code == 3:
+        return _decode_20bit(raw, ns, e)
+    return np.frombuffer(raw, e + {1: "i2", 2: "i4", 4: "f4", 5: "f8"}[code], count=ns)
+
+
+def _read_all(path: str, samples: bool = True) -> dict[str, Any]:
+    """Parse a SEG-2 file: descriptors and strings, and each trace's samples (``samples=False``: only where they are).
+
+    The file is memory-mapped, so without samples only the descriptor pages are read.
+    """
     size = os.path.getsize(path)
     with open(path, "rb") as f:
-        buf = f.read()
+        buf: Any = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+    try:
+        return _parse(path, buf, size, samples)
+    finally:
+        if isinstance(buf, mmap.mmap):
+            buf.close()
+
+
+def _parse(path: str, buf: Any, size: int, samples: bool) -> dict[str, Any]:
     head = buf[:32]
     order = _order(path, head)
     e = "<" if order == "little" else ">"
@@ -135,7 +155,7 @@ def _read_all(path: str) -> dict[str, Any]:
     if 32 + m > size:
         raise FileFormatError(path, f"trace pointer sub-block ({m} bytes) runs past the end of the file ({size} bytes)",
                               position="file descriptor byte 4", byte_offset=4)
-    ptrs = np.frombuffer(buf, e + "u4", count=n, offset=32).astype(np.int64)
+    ptrs = np.frombuffer(buf[32:32 + 4 * n], e + "u4", count=n).astype(np.int64)
     for i, p in enumerate(ptrs):
         if p < 32 + m or p + 32 > size:
             raise FileFormatError(path, f"pointer of trace {i} is {p}, outside the file ({size} bytes)",
@@ -171,12 +191,9 @@ def _read_all(path: str) -> dict[str, Any]:
                 byte_offset=size,
             )
         strings = parse_strings(buf[p + 32:p + x], e, term, p + 32, path)
-        raw = buf[start:start + need]
-        if code == 3:
-            vals = _decode_20bit(raw, ns, e)
-        else:
-            vals = np.frombuffer(raw, e + {1: "i2", 2: "i4", 4: "f4", 5: "f8"}[code], count=ns)
-        traces.append({"strings": strings, "data": vals, "code": code, "offset": p})
+        vals = _decode(buf[start:start + need], ns, code, e) if samples else None
+        traces.append({"strings": strings, "data": vals, "code": code, "offset": p, "ns": int(ns), "start": start,
+                       "need": need})
     return {"order": order, "revision": rev, "file_strings": file_strings, "traces": traces, "size": size,
             "terminator_size": tsize}
 
@@ -192,10 +209,10 @@ def _dt(path: str, tr: dict[str, Any], file_strings: dict[str, str], i: int) -> 
 def scan(path: str | os.PathLike[str]) -> dict[str, Any]:
     """Cheap summary: format, n_traces, n_samples, dt_s, byte_order, sample_format."""
     path = os.fspath(path)
-    info = _read_all(path)
+    info = _read_all(path, samples=False)
     trs = info["traces"]
     return {
-        "format": NAME, "n_traces": len(trs), "n_samples": max((len(t["data"]) for t in trs), default=0),
+        "format": NAME, "n_traces": len(trs), "n_samples": max((t["ns"] for t in trs), default=0),
         "dt_s": _dt(path, trs[0], info["file_strings"], 0) if trs else float("nan"), "byte_order": info["order"],
         "sample_format": trs[0]["code"] if trs else 0,
         "sample_format_name": DATA_FORMATS[trs[0]["code"]][0] if trs else "", "revision": float(info["revision"]),
@@ -206,13 +223,15 @@ def read(path: str | os.PathLike[str], *, lazy: bool = False, dtype: Any = "floa
          byte_order: str | None = None) -> Any:
     """Read a SEG-2 file into a gather (see :mod:`geoexplore.seismic.gather`).
 
-    ``lazy`` is accepted for API symmetry (SEG-2 shot records are small and read eagerly);
+    ``lazy=True`` gives a Dask array read trace by trace on demand, in chunks of whole traces sized
+    like the SEG-Y/SU readers' (:func:`geoexplore.seismic.io.tracefile.lazy_chunk_bytes`), when all
+    traces share their sample count and format (otherwise the file is read whole);
     ``dtype=None`` keeps the recorded sample type when all traces share it.
     """
     from geoexplore.seismic.gather import make_gather
 
     path = os.fspath(path)
-    info = _read_all(path)
+    info = _read_all(path, samples=not lazy)
     fs = info["file_strings"]
     trs = info["traces"]
     n = len(trs)
@@ -224,15 +243,21 @@ def read(path: str | os.PathLike[str], *, lazy: bool = False, dtype: Any = "floa
             raise FileFormatError(path, f"trace {i} has sample interval {d} s, trace 0 has {dts[0]} s; "
                                         "a gather needs one interval", position=f"trace {i} (byte {trs[i]['offset']})",
                                   byte_offset=trs[i]["offset"])
-    ns = max(len(t["data"]) for t in trs)
+    ns = max(t["ns"] for t in trs)
     codes = {t["code"] for t in trs}
     if dtype is None:
-        out_dtype = np.result_type(*[t["data"].dtype for t in trs])
+        out_dtype = np.result_type(*[_NATIVE[t["code"]] for t in trs])
     else:
         out_dtype = np.dtype(dtype)
-    data = np.full((n, ns), np.nan if out_dtype.kind == "f" else 0, dtype=out_dtype)
-    for i, t in enumerate(trs):
-        data[i, : len(t["data"])] = t["data"]
+    if lazy and len(codes) == 1 and all(t["ns"] == ns for t in trs):
+        data = _lazy_data(path, info, out_dtype)
+    else:
+        if lazy:  # mixed lengths or formats: read the samples after all
+            info = _read_all(path)
+            trs = info["traces"]
+        data = np.full((n, ns), np.nan if out_dtype.kind == "f" else 0, dtype=out_dtype)
+        for i, t in enumerate(trs):
+            data[i, : t["ns"]] = t["data"]
     unit = _FT if fs.get("UNITS", "").strip().upper().startswith(("FEET", "FOOT", "FT")) else 1.0
 
     def loc(key: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -269,7 +294,7 @@ def read(path: str | os.PathLike[str], *, lazy: bool = False, dtype: Any = "floa
         "offset_m": offset, "receiver_x_m": rx, "receiver_y_m": ry, "receiver_elevation_m": rz,
         "source_x_m": sx, "source_y_m": sy, "source_elevation_m": sz,
         "source_depth_m": num("SOURCE_DEPTH", np.nan, unit),
-        "delay_ms": num("DELAY", 0.0, 1000.0), "n_samples_header": [len(t["data"]) for t in trs],
+        "delay_ms": num("DELAY", 0.0, 1000.0), "n_samples_header": [t["ns"] for t in trs],
         "descaling_factor": num("DESCALING_FACTOR", 1.0),
         "receiver_station": num("RECEIVER_STATION_NUMBER", 0).astype(np.int32),
         "source_station": num("SOURCE_STATION_NUMBER", 0).astype(np.int32),
@@ -279,12 +304,65 @@ def read(path: str | os.PathLike[str], *, lazy: bool = False, dtype: Any = "floa
         "sample_format_name": DATA_FORMATS[min(codes)][0], "seg2_revision": int(info["revision"]),
         "textual_header": "\n".join(f"{k} {v}" for k, v in fs.items()),
         "seg2_file_header": dict(fs), "seg2_trace_headers": [dict(t["strings"]) for t in trs],
-        "variable_length": int(len({len(t["data"]) for t in trs}) > 1),
+        "variable_length": int(len({t["ns"] for t in trs}) > 1),
         "keep_dtype": dtype is None,
     }
     if len(codes) > 1:
         attrs["seg2_sample_formats"] = [t["code"] for t in trs]
     return make_gather(data, dts[0], headers=coords, attrs=attrs)
+
+
+_NATIVE = {1: np.dtype("int16"), 2: np.dtype("int32"), 3: np.dtype("int64"), 4: np.dtype("float32"),
+           5: np.dtype("float64")}  # in-memory dtype of each data format code (20-bit: int64 from the decoder)
+
+
+class _Seg2Array:
+    """Array-like view of the samples of a SEG-2 file whose traces share length and format (for dask.array.from_array)."""
+
+    def __init__(self, path: str, info: dict[str, Any], dtype: Any) -> None:
+        trs = info["traces"]
+        self.path = path
+        self.e = "<" if info["order"] == "little" else ">"
+        self.code, self.need = trs[0]["code"], trs[0]["need"]
+        self.starts = np.array([t["start"] for t in trs], dtype=np.int64)
+        self.dtype = np.dtype(dtype)
+        self.shape = (len(trs), trs[0]["ns"])
+        self.ndim = 2
+
+    def __getitem__(self, key: Any) -> np.ndarray:
+        if not isinstance(key, tuple):
+            key = (key,)
+        key = key + (slice(None),) * (2 - len(key))
+        rows = np.arange(self.shape[0])[key[0]]
+        scalar_row = np.ndim(rows) == 0
+        rows = np.atleast_1d(rows)
+        out = np.empty((rows.size, self.shape[1]), dtype=self.dtype)
+        fd = os.open(self.path, os.O_RDONLY)
+        try:
+            for k, r in enumerate(rows):
+                raw = os.pread(fd, self.need, int(self.starts[r]))
+                if len(raw) != self.need:  # the file shrank since it was parsed
+                    raise FileFormatError(self.path, f"trace {r} is truncated ({len(raw)} of {self.need} bytes)",
+                                          position=f"trace {r} (byte {int(self.starts[r])})",
+                                          byte_offset=int(self.starts[r]) + len(raw))
+                np.copyto(out[k], _decode(raw, self.shape[1], self.code, self.e), casting="unsafe")
+        finally:
+            os.close(fd)
+        out = out[:, key[1]]
+        return out[0] if scalar_row else out
+
+
+def _lazy_data(path: str, info: dict[str, Any], dtype: Any) -> Any:
+    """A Dask array of the samples, read on demand in chunks of whole traces."""
+    import dask.array as da
+
+    from geoexplore.seismic.io.tracefile import lazy_chunk_bytes
+
+    arr = _Seg2Array(path, info, dtype)
+    per = max(1, lazy_chunk_bytes() // max(1, arr.shape[1] * arr.dtype.itemsize))
+    token = abs(hash((path, os.path.getmtime(path), per, arr.dtype.str)))
+    return da.from_array(arr, chunks=(per, arr.shape[1]), asarray=False, meta=np.empty((0, 0), dtype=arr.dtype),
+                         name=f"seg2-{os.path.basename(path)}-{token}")
 
 
 # -- writer ---------------------------------------------------------------------
