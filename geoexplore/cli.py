@@ -92,7 +92,8 @@ def cmd_validate(args: argparse.Namespace) -> int:
     _say(f"{wf.path}: valid workflow '{wf.name}', {len(wf.steps)} steps, input {wf.input_dir}")
     for s in wf.steps:
         fo = f" foreach {json.dumps(s.foreach)}" if s.foreach else ""
-        _say(f"  {s.id}: {s.spec.name} (line {s.line}){fo}")
+        ins = ", ".join(f"{n} <- {r.step_id}{'[item]' if r.same_item else ''}{'?' if r.optional else ''}" for n, r in s.inputs.items())
+        _say(f"  {s.id}: {s.spec.name} (line {s.line}){fo}" + (f" inputs {ins}" if ins else ""))
     return EXIT_OK
 
 

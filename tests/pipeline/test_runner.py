@@ -116,7 +116,9 @@ def test_read_only_output_is_a_clear_error(work, small_body, write_wf, client):
 def test_cli_exit_codes(work, small_body, write_wf, capfd):
     """Exit codes; a failed item is one line on the console (its traceback is in run.json), the workers print nothing."""
     assert main(["validate", str(write_wf(work, small_body))]) == 0
-    assert "valid workflow 'small', 3 steps" in capfd.readouterr().out
+    shown = capfd.readouterr().out
+    assert "valid workflow 'small', 3 steps" in shown
+    assert '  section: model.section (line shallow) foreach {"items": ["mt", "shallow"]} inputs model <- model\n' in shown
     bad = write_wf(work, small_body.replace("model.build", "model.bild"), name="bad.yaml")
     assert main(["validate", str(bad)]) == 1
     err = capfd.readouterr().err
