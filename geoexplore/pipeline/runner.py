@@ -378,12 +378,15 @@ def settings_file_digests(settings: Any, input_dir: Path, digest: Callable[[str]
     ``{setting: {path: digest}}`` for an ``InputGlob`` (paths relative to the
     input directory, sorted), and for a file that lists files (``lists``: a
     CSV column) ``{setting: {"file": digest, "lists": {path: digest}}}``.
-    Settings left empty (None) are left out.
+    Settings left empty (None) are left out. Files a relative path reaches
+    outside the input directory are not read (the step refuses the path).
     """
     import csv
     import glob as _glob
 
-    digest = digest or _file_digest_or_state
+    from geoexplore.pipeline.workflow import _inside
+
+    read = digest or _file_digest_or_state
     out: dict[str, Any] = {}
     for name, marker in type(settings).path_fields().items():
         value = getattr(settings, name)
@@ -392,25 +395,29 @@ def settings_file_digests(settings: Any, input_dir: Path, digest: Callable[[str]
         path = Path(str(value))
         full = path if path.is_absolute() else input_dir / path
 
+        def hash_of(f: str, absolute: bool = path.is_absolute()) -> str:  # an absolute path is taken as meant, like ctx.path
+            return read(f) if absolute or _inside(input_dir, Path(f)) else "outside the input directory"
+
         def rel(f: str | Path) -> str:
             return os.path.relpath(f, input_dir)
 
         if marker.kind == "glob":
             files = sorted(f for f in _glob.glob(str(full)) if os.path.isfile(f))
-            out[name] = {rel(f): digest(f) for f in files}
+            out[name] = {rel(f): hash_of(f) for f in files}
             continue
-        d = digest(str(full))
+        d = hash_of(str(full))
         if not marker.lists:
             out[name] = d
             continue
         listed: dict[str, str] = {}
+        was_read = len(d) == 64  # a SHA-256, not "missing", "unreadable:..." or "outside the input directory"
         with contextlib.suppress(OSError, UnicodeDecodeError, csv.Error):
-            with open(full, newline="") as fh:
+            with open(full if was_read else os.devnull, newline="") as fh:
                 for row in csv.DictReader(fh):
                     entry = (row.get(marker.lists) or "").strip()
                     if entry:
                         f = full.parent / entry
-                        listed[rel(f)] = digest(str(f))
+                        listed[rel(f)] = hash_of(str(f))
         out[name] = {"file": d, "lists": dict(sorted(listed.items()))}
     return out
 

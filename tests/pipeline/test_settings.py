@@ -73,6 +73,10 @@ def test_path_settings_are_declared_and_their_files_hashed(tmp_path):
     assert d2["array_file"]["lists"]["array/b.mseed"] != sha["array/b.mseed"]
     assert len(d2["shots_glob"]) == 3 and d2["picks_file"] == "missing"
     assert d2["model_file"] == d["model_file"]
+    (tmp_path / "inside").mkdir()
+    d3 = settings_file_digests(Reads(model_file="../model.yaml"), tmp_path / "inside")  # leaves the input directory
+    assert d3["model_file"] == "outside the input directory"  # not read (the step refuses the path)
+    assert settings_file_digests(Reads(model_file=str(tmp_path / "model.yaml")), tmp_path / "inside")["model_file"] == sha["model.yaml"]
 
 
 def test_settings_must_be_a_mapping():
