@@ -509,9 +509,16 @@ def read_mth5(
     except MemoryError:
         raise
     except Exception as exc:
-        raise FileFormatError(p, f"not an MTH5 file ({type(exc).__name__}: {str(exc)[:100]})") from None
+        raise FileFormatError(p, f"not an MTH5 file ({type(exc).__name__}: {str(exc)[:100]})",
+                              position=_hdf5_position(p)) from None
     try:
-        df = m.channel_summary.to_dataframe()
+        try:
+            df = m.channel_summary.to_dataframe()
+        except MemoryError:
+            raise
+        except Exception as exc:  # h5py/mth5 on a damaged table
+            raise FileFormatError(p, f"unreadable channel summary ({type(exc).__name__}: {str(exc)[:100]})",
+                                  position="channel summary table") from None
         if df.empty:
             raise FileFormatError(p, "no channels", position="channel summary")
         if station is not None:
@@ -549,9 +556,16 @@ def read_mth5(
     with h5py.File(p, "r") as f:
         built = []
         for (comp, az, units), ref in zip(chans, refs):
-            d = f[ref]
-            rows.append(np.asarray(d[()], float))
-            dip = float(d.attrs.get("dipole_length", 0.0) or 0.0) if comp.startswith("e") else 0.0
+            where = f"channel {comp} of station {st_id} run {run_id}"
+            try:
+                d = f[ref]
+                where = f"dataset {d.name}"
+                rows.append(np.asarray(d[()], float))
+                dip = float(d.attrs.get("dipole_length", 0.0) or 0.0) if comp.startswith("e") else 0.0
+            except MemoryError:
+                raise
+            except (OSError, KeyError, ValueError, TypeError) as exc:  # damaged chunks, filters or attributes
+                raise FileFormatError(p, f"unreadable samples ({type(exc).__name__}: {str(exc)[:100]})", position=where) from None
             if "perkilometer" in units or "mv/km" in units:
                 dip = 0.0  # stored as a field already: the dipole length must not be divided out again
             built.append((comp, Channel(comp, az, dip, 1.0)))
@@ -571,6 +585,16 @@ def read_mth5(
         elevation_m=elev,
         source=str(p),
     )
+
+
+def _hdf5_position(p: Path) -> str:
+    """Where an HDF5 file that would not open is broken, as far as the bytes tell: its superblock or its object tree."""
+    with open(p, "rb") as fh:
+        head = fh.read(2048 + 8)
+    for off in (0, 512, 1024, 2048):  # the superblock may follow a user block of 512 * 2^k bytes
+        if head[off:off + 8] == b"\x89HDF\r\n\x1a\n":
+            return f"HDF5 object tree (superblock at byte {off} is intact)"
+    return "byte 0 (no HDF5 superblock signature)"
 
 
 def read_timeseries(path: str | os.PathLike[str], **kwargs: Any) -> TimeSeries:

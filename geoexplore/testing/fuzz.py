@@ -465,7 +465,7 @@ def run_isolated(name: str, n: int, seed: int, shared: Path, *, memory_limit_mb:
                    "--max-failures", str(max_failures - len(total.failures))]
             total.children += 1
             try:
-                r = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout_s,
+                r = subprocess.run(cmd, capture_output=True, encoding="utf-8", errors="replace", timeout=timeout_s,
                                    env={**os.environ, "MPLBACKEND": "Agg"})
                 rc, stdout, stderr = r.returncode, r.stdout, r.stderr
             except subprocess.TimeoutExpired as exc:
