@@ -115,7 +115,10 @@ def _check(tmp_path, n_traces: int, memory_limit: str, factor: float) -> None:
     path = tmp_path / "big.sgy"
     _write_big_segy(path, n_traces)
     size = path.stat().st_size
-    rms, info = _rms_on_a_small_worker(path, memory_limit)
+    try:
+        rms, info = _rms_on_a_small_worker(path, memory_limit)
+    finally:  # up to 2 GB: never left in the temporary folder, pass or fail
+        path.unlink()
     print(f"SEG-Y {size / 1e6:.0f} MB, worker limit {info['limit'] / 1e6:.0f} MB, peak worker RSS "
           f"{info['peak_rss'] / 1e6:.0f} MB in {info['n_samples']} samples (at start {info['base_rss'] / 1e6:.0f} MB), "
           f"{len(info['chunks'])} chunks")
@@ -125,7 +128,6 @@ def _check(tmp_path, n_traces: int, memory_limit: str, factor: float) -> None:
     assert info["n_samples"] >= 5 and info["peak_rss"] < info["limit"]
     expected = _amplitude(np.arange(n_traces)) / np.sqrt(2.0)
     np.testing.assert_allclose(rms, expected, rtol=2e-6)
-    path.unlink()
 
 
 def test_segy_four_times_the_worker_memory(tmp_path):
@@ -239,7 +241,10 @@ def test_trace_qc_workflow_small(tmp_path):
 
 def test_trace_qc_workflow_four_times_the_worker_memory(tmp_path):
     """The trace_qc step through `geoexplore run`: a 1.2 GB SEG-Y on a 300 MB worker."""
-    results, info = _run_qc_workflow(tmp_path, {"line1.sgy": 75_000}, QC_WORKER)
+    try:
+        results, info = _run_qc_workflow(tmp_path, {"line1.sgy": 75_000}, QC_WORKER)
+    finally:  # 1.2 GB: do not leave it in the temporary folder for the rest of the session
+        (tmp_path / "input" / "line1.sgy").unlink(missing_ok=True)
     assert info["sizes"]["line1.sgy"] >= 4 * info["limit"]
     _check_qc(results["line1.sgy"], 75_000)
 
