@@ -388,6 +388,10 @@ def run_format(name: str, n: int, seed: int, shared: Path, *, start: int = 0, ti
                 prog.truncate()
                 prog.flush()
             out.tried += 1
+            if keep_dir is not None and only is not None:  # kept first: a hang or crash would end this process
+                keep_dir.mkdir(parents=True, exist_ok=True)
+                for q in path.parent.iterdir():
+                    (keep_dir / q.name).write_bytes(q.read_bytes())
             # the C-level watchdog: ends this process (with a traceback on stderr) if the alarm cannot fire
             faulthandler.dump_traceback_later(2 * time_limit_s + 5, exit=True)
             signal.setitimer(signal.ITIMER_REAL, time_limit_s)
