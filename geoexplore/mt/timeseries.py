@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from geoexplore.core.errors import FileFormatError, GeoexploreError
+from geoexplore.core.hdf5probe import probe_hdf5_metadata
 
 CHANNELS = ("ex", "ey", "hx", "hy", "hz")
 DEFAULT_AZIMUTH = {"ex": 0.0, "ey": 90.0, "hx": 0.0, "hy": 90.0, "hz": 0.0}
@@ -503,6 +504,9 @@ def read_mth5(
         from mth5.mth5 import MTH5
     except ImportError as exc:  # pragma: no cover
         raise FileFormatError(p, f"mth5 is not installed ({exc})") from None
+    # HDF5's C library can loop for ever on a damaged attribute: read the metadata in a child first
+    probe_hdf5_metadata(p)
+    _quiet_mth5()
     m = MTH5()
     try:
         m.open_mth5(str(p), mode="r")
@@ -585,6 +589,16 @@ def read_mth5(
         elevation_m=elev,
         source=str(p),
     )
+
+
+def _quiet_mth5() -> None:
+    """mth5 logs every open and close through loguru (INFO to stderr): silence it, as mt_metadata's."""
+    try:
+        from loguru import logger
+
+        logger.disable("mth5")
+    except ImportError:  # pragma: no cover
+        pass
 
 
 def _hdf5_position(p: Path) -> str:
