@@ -13,16 +13,21 @@ from geoexplore.core.errors import GeoexploreError
 
 def test_import_geoexplore_is_light_and_clean():
     code = (
-        "import logging, sys, time, locale\n"
+        "import logging, sys, time, locale, warnings\n"
+        "import matplotlib\n"  # imported first, so a global change of its settings by geoexplore would show
+        "raw = lambda: dict(dict.items(matplotlib.rcParams))  # not rcParams[...]: reading the backend imports pyplot\n"
+        "rc = raw(); loc = locale.setlocale(locale.LC_ALL); filters = list(warnings.filters)\n"
         "t = time.perf_counter(); import geoexplore, geoexplore.cli; dt = time.perf_counter() - t\n"
-        "heavy = [m for m in ('pygimli', 'simpeg', 'mtpy', 'obspy', 'matplotlib.pyplot', 'dask', 'distributed', 'scipy', 'xarray') if m in sys.modules]\n"
+        "heavy = [m for m in ('pygimli', 'simpeg', 'mtpy', 'obspy', 'matplotlib.pyplot', 'dask', 'distributed', 'scipy', 'xarray', 'loguru') if m in sys.modules]\n"
         "print(dt); print(heavy); print(logging.getLogger().handlers); print(logging.getLogger('geoexplore').handlers)\n"
+        "print(raw() == rc, locale.setlocale(locale.LC_ALL) == loc, list(warnings.filters) == filters)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()
     assert float(out[0]) < 1.0, f"import took {out[0]} s"
     assert out[1] == "[]", f"heavy modules imported eagerly: {out[1]}"
     assert out[2] == "[]"  # no handler on the root logger
     assert "NullHandler" in out[3]
+    assert out[4] == "True True True", "import changed matplotlib's rcParams, the locale or the warning filters: " + out[4]
 
 
 def test_import_pygimli_contained():
