@@ -24,6 +24,12 @@ def shared_data() -> Path:
 
 
 @pytest.fixture(scope="session")
+def shared_data_path() -> Path:
+    """Where the real field files would be (may not exist: for tests that also run without them)."""
+    return shared_data_dir()
+
+
+@pytest.fixture(scope="session")
 def siping_dir() -> Path:
     """The embedded synthetic Siping survey (data/siping)."""
     return ROOT / "data" / "siping"

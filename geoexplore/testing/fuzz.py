@@ -89,13 +89,14 @@ def _siping(*rel: str) -> str:
 _SEIS = "geoexplore.seismic.io:read"
 _ERT = "geoexplore.ert.io:read"
 TARGETS: dict[str, Target] = {
-    "segy": Target(_SEIS, ("shared:seismic/f3.sgy",)),
-    "su": Target(_SEIS, ("shared:seismic/oz-ozdata16.su",)),
+    "segy": Target(_SEIS, ("shared:seismic/f3.sgy", "gen:segy")),
+    "su": Target(_SEIS, ("shared:seismic/oz-ozdata16.su", "gen:su")),
     "seg2": Target(
         _SEIS,
-        ("shared:seismic/su-329.seg2", "shared:seismic/wghs-shot10.seg2", "shared:seismic/geospace-File010690.seg2"),
+        ("shared:seismic/su-329.seg2", "shared:seismic/wghs-shot10.seg2", "shared:seismic/geospace-File010690.seg2",
+         _siping("refraction", "shot001.seg2")),
     ),
-    "sgt": Target("geoexplore.seismic.sgt:read_sgt", ("shared:seismic/koenigsee.sgt",), text=True),
+    "sgt": Target("geoexplore.seismic.sgt:read_sgt", ("shared:seismic/koenigsee.sgt", "gen:sgt"), text=True),
     "seismic-stations": Target("geoexplore.seismic.geometry:read_stations", (_siping("seismic", "stations.csv"),), text=True),
     "seismic-observer-log": Target("geoexplore.seismic.geometry:read_observer_log", (_siping("seismic", "observer_log.csv"),),
                                    text=True),
@@ -104,7 +105,8 @@ TARGETS: dict[str, Target] = {
     "velocity-picks": Target("geoexplore.seismic.velocity:read_picks", ("gen:velocity_picks",), text=True),
     "edi": Target(
         "geoexplore.mt.edi:read_edi",
-        ("shared:mt/tf_edi_metronix.edi", "shared:mt/tf_edi_phoenix.edi", "shared:mt/tf_edi_quantec.edi", "shared:mt/tf_edi_empower.edi"),
+        ("shared:mt/tf_edi_metronix.edi", "shared:mt/tf_edi_phoenix.edi", "shared:mt/tf_edi_quantec.edi", "shared:mt/tf_edi_empower.edi",
+         _siping("mt", "edi", "SP22.edi")),
         text=True,
     ),
     "mt-tf": Target("geoexplore.mt.tfio:read_tf", (_siping("mt", "edi", "SP00.edi"), "shared:mt/emtf-result-test2r1.zrr"),
@@ -121,7 +123,8 @@ TARGETS: dict[str, Target] = {
     "sac": Target("geoexplore.testing.seeds:read_sac_components", ("gen:sac",)),
     "saf": Target("geoexplore.microtremor.io:read_record", ("gen:saf",), text=True),
     "geopsy-hv": Target("geoexplore.microtremor.geopsy:read_hv", ("shared:microtremor/UT_STN11_c050.hv", "shared:microtremor/sesame-ex4.hv"), text=True),
-    "ert-unified": Target(_ERT, ("shared:ert/slagdump.ohm", "shared:ert/gallery.dat", "shared:ert/instruments/BERT_2D_topo.ohm"), text=True),
+    "ert-unified": Target(_ERT, ("shared:ert/slagdump.ohm", "shared:ert/gallery.dat", "shared:ert/instruments/BERT_2D_topo.ohm",
+                                 "gen:ert_unified"), text=True),
     "ert-syscal-bin": Target(_ERT, ("shared:ert/instruments/syscal-bin.bin",)),
     "ert-syscal-csv": Target(_ERT, ("shared:ert/instruments/syscal-bin.csv",), text=True),
     "ert-abem": Target(_ERT, ("shared:ert/instruments/abem-lund-norm.ohm",), text=True),
@@ -129,7 +132,8 @@ TARGETS: dict[str, Target] = {
     "ert-res2dinv": Target(
         _ERT,
         ("shared:ert/instruments/res2dinv-dd.dat", "shared:ert/instruments/res2dinv-ga.dat",
-         "shared:ert/instruments/res2dinv-ipgeneral.dat", "shared:ert/instruments/res2dinv_PoleDipole.DAT"),
+         "shared:ert/instruments/res2dinv-ipgeneral.dat", "shared:ert/instruments/res2dinv_PoleDipole.DAT",
+         _siping("ert", "siping-ert-dd.dat")),
         text=True,
     ),
     "workflow": Target("geoexplore.testing.fuzz:_read_workflow", ("root:workflows/siping-segment.yaml",), text=True,

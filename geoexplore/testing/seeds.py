@@ -220,8 +220,51 @@ def read_cli_settings(path: str) -> Any:
     return fn(path, _obj(cls)) if name in ("pick", "tomo") else fn(path)
 
 
+# -- embedded stand-ins for formats whose real seeds are in the shared data -----------------
+# (so the CI-sized fuzz run has seeds on a machine without ../shared/data)
+def _siping_shot(n_traces: int = 24) -> Any:
+    from geoexplore.seismic import io as sio
+
+    g = sio.read(SIPING / "seismic" / "shots" / "shot_0001.sg2")
+    return g.isel(trace=slice(0, n_traces))
+
+
+def segy() -> list[Seed]:
+    """24 traces of an embedded Siping shot written as SEG-Y (rev 1, IBM floats, big-endian) by the project's writer."""
+    from geoexplore.seismic import io as sio
+
+    g = _siping_shot()
+    return [Seed(_tmp_write(lambda p: sio.write(g, p, format="segy"), ".sgy"), ".sgy")]
+
+
+def su() -> list[Seed]:
+    """The same 24 traces as Seismic Unix (little-endian), by the project's writer."""
+    from geoexplore.seismic import io as sio
+
+    g = _siping_shot()
+    return [Seed(_tmp_write(lambda p: sio.write(g, p, format="su"), ".su"), ".su")]
+
+
+def ert_unified() -> list[Seed]:
+    """The embedded Siping dipole-dipole line (RES2DINV) written in the unified data format (.ohm)."""
+    from geoexplore.ert import io as eio
+
+    d = eio.read(SIPING / "ert" / "siping-ert-dd.dat")
+    return [Seed(_tmp_write(lambda p: eio.write(d, p, format="unified"), ".ohm"), ".ohm")]
+
+
+def sgt() -> list[Seed]:
+    """First-break picks of an embedded refraction shot as a pyGIMLi .sgt file (project picker and writer)."""
+    from geoexplore.seismic import io as sio
+    from geoexplore.seismic.picks import pick_file, table_to_traveltime
+    from geoexplore.seismic.sgt import write_sgt
+
+    tt = table_to_traveltime(pick_file(sio.read(SIPING / "refraction" / "shot001.seg2")))
+    return [Seed(_tmp_write(lambda p: write_sgt(p, tt), ".sgt"), ".sgt")]
+
+
 GENERATORS = {f.__name__: f for f in (saf, sac, mt_miniseed, mt_sidecar, refraction_picks, refraction_geometry,
-                                      velocity_picks, stratigraphy, cli_settings, mth5)}
+                                      velocity_picks, stratigraphy, cli_settings, mth5, segy, su, ert_unified, sgt)}
 
 
 def generate(name: str) -> list[Seed]:

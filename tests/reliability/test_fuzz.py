@@ -29,10 +29,18 @@ MEMORY_LIMIT_MB = 1536  # address space of each fuzzing process
 CI_TARGETS = [name for name, t in TARGETS.items() if t.ci]  # mth5 (about 0.5 s per input) is in the long run only
 
 
+def _needs_shared(spec: str) -> bool:
+    return spec.split(":", 1)[0] in ("shared", "head")
+
+
 @pytest.fixture(scope="module")
-def fuzz_results(shared_data):
+def fuzz_results(shared_data_path):
+    """Every CI format, from the real files in the shared folder when it is there, and always from the embedded
+    and generated seeds (so a machine without ../shared/data still fuzzes every format that has one)."""
+    shared = shared_data_path
+
     def one(name: str) -> dict:
-        return run_isolated(name, N_INPUTS, SEED, shared_data, memory_limit_mb=MEMORY_LIMIT_MB, timeout_s=900)
+        return run_isolated(name, N_INPUTS, SEED, shared, memory_limit_mb=MEMORY_LIMIT_MB, timeout_s=900)
 
     with ThreadPoolExecutor(max_workers=2) as ex:
         results = dict(zip(CI_TARGETS, ex.map(one, CI_TARGETS)))
@@ -47,10 +55,15 @@ def fuzz_results(shared_data):
 
 
 @pytest.mark.parametrize("name", CI_TARGETS)
-def test_reader_survives_fuzzing(fuzz_results, name):
+def test_reader_survives_fuzzing(fuzz_results, shared_data_path, name):
     r = fuzz_results[name]
+    shared_here = shared_data_path.is_dir()
+    if r["seeds"] == 0 and not shared_here:
+        pytest.skip(f"{name}: its only seeds are real files in the shared data folder, not present here")
     assert not r["failures"], json.dumps(r["failures"][:5], indent=1)
-    assert not r["missing_seeds"] and r["seeds"] >= len(TARGETS[name].seeds), f"seed files missing for {name}"
+    # every seed spec resolved, except real files of a shared folder that is not on this machine
+    missing = [spec for spec in r["missing_seeds"] if shared_here or not _needs_shared(spec)]
+    assert not missing, f"seed files missing for {name}: {missing}"
     assert r["tried"] == N_INPUTS, f"{r['tried']} inputs tried for {name}, not {N_INPUTS}"
     assert r["read_ok"] + r["clean_errors"] == r["tried"]
     assert r["without_position"] == 0
