@@ -126,6 +126,10 @@ def test_long_run_fails_without_seed_files(tmp_path, capsys):
     """The documented command exits non-zero when a format's seed files are absent (not 0 with 0 inputs)."""
     empty = tmp_path / "no-shared-data"
     empty.mkdir()
-    assert main(["--format", "su", "--n", "5", "--shared", str(empty)]) == 1
+    assert main(["--format", "ert-sting", "--n", "5", "--shared", str(empty)]) == 1  # real shared seeds only
     line = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert line["tried"] == 0 and any(f["why"] == "seed files missing" for f in line["failures"])
+    # a format with an embedded seed as well: its inputs run, and the missing real seed still fails the long run
+    assert main(["--format", "su", "--n", "5", "--shared", str(empty)]) == 1
+    line = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert line["tried"] == 5 and any(f["why"] == "seed files missing" for f in line["failures"])
