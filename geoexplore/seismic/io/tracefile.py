@@ -23,7 +23,7 @@ CHUNK_BYTES = 1 << 20  # about cache-sized chunks: temporaries stay in cache, no
 PARALLEL_BYTES = 32 << 20  # files larger than this are decoded by several threads (NumPy releases the GIL)
 WINDOW_BYTES = 16 << 20  # bytes of a file memory-mapped at a time while trace headers are gathered
 LAZY_CHUNK_MAX_BYTES = 64 << 20  # largest chunk of a lazily read file
-WORKER_MEMORY_FRACTION = 32  # a lazy chunk is at most 1/16 of the Dask worker's memory limit
+WORKER_MEMORY_FRACTION = 32  # a lazy chunk is at most 1/32 of the Dask worker's memory limit
 
 
 @dataclass
@@ -345,8 +345,9 @@ def lazy_chunk_bytes() -> int:
     dask's array.chunk-size)``; without a worker limit (see
     :func:`worker_memory_limit`) the last two only. A chunk costs about twice
     its size while it is decoded (the mapped file pages and the decoded
-    samples) and a worker process holds 60-130 MB before any data, so 1/16
-    leaves room for the chunk, its consumer's temporaries and the process.
+    samples) and a worker process holds 60-130 MB before any data, so 1/32
+    leaves room for the chunk, its consumer's temporaries and the process
+    (1/16 took a 200 MB worker past Dask's 80 % pause line).
     """
     import dask
     from dask.utils import parse_bytes
@@ -360,7 +361,7 @@ def lazy_data(layout: Layout, dtype: Any = np.float32, chunk_bytes: int | None =
     """A Dask array of the samples of a fixed-length trace file, backed by a memory map.
 
     ``chunk_bytes`` (of decoded samples per chunk) defaults to :func:`lazy_chunk_bytes`: a
-    sixteenth of the memory limit of the Dask worker this runs on (or of the smallest worker of
+    thirty-second of the memory limit of the Dask worker this runs on (or of the smallest worker of
     the default client's cluster), at most 64 MiB and Dask's ``array.chunk-size``. Chunks hold
     whole traces (at least one).
     """
