@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 
 from geoexplore.core.errors import FileFormatError
+from geoexplore.core.quiet import quiet_loguru
 from geoexplore.mt.tfdata import make_tf
 
 log = logging.getLogger(__name__)
@@ -322,12 +323,7 @@ def _mt_metadata_tf(p: Path, position: str | None = None) -> Any:
     ``position``: where the part mt_metadata parses starts (our own checks of
     the file have passed; its errors carry no position of their own).
     """
-    try:
-        from loguru import logger as _loguru
-
-        _loguru.disable("mt_metadata")
-    except ImportError:  # pragma: no cover
-        pass
+    quiet_loguru("mt_metadata")
     from mt_metadata.transfer_functions.core import TF
 
     try:

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from geoexplore.core.errors import FileFormatError
+from geoexplore.core.quiet import quiet_loguru
 
 READERS = {".edi": "edi", ".zss": "zfile", ".zrr": "zfile", ".zmm": "zfile", ".xml": "emtfxml"}
 
@@ -52,18 +53,9 @@ def write_tf(ds: Any, path: str | os.PathLike[str]) -> Path:
     raise FileFormatError(p, f"cannot write '{p.suffix}' (known: .edi, .xml)")
 
 
-def _quiet_loguru() -> None:
-    try:
-        from loguru import logger
-
-        logger.disable("mt_metadata")
-    except ImportError:  # pragma: no cover
-        pass
-
-
 def to_mt_metadata(ds: Any) -> Any:
     """The container as an mt_metadata ``TF`` object (impedance, tipper, errors, location)."""
-    _quiet_loguru()
+    quiet_loguru("mt_metadata")
     from mt_metadata.transfer_functions.core import TF
 
     tf = TF()

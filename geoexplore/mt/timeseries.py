@@ -33,6 +33,7 @@ import numpy as np
 
 from geoexplore.core.errors import FileFormatError, GeoexploreError
 from geoexplore.core.hdf5probe import probe_hdf5_metadata
+from geoexplore.core.quiet import quiet_loguru
 
 CHANNELS = ("ex", "ey", "hx", "hy", "hz")
 DEFAULT_AZIMUTH = {"ex": 0.0, "ey": 90.0, "hx": 0.0, "hy": 90.0, "hz": 0.0}
@@ -506,7 +507,7 @@ def read_mth5(
         raise FileFormatError(p, f"mth5 is not installed ({exc})") from None
     # HDF5's C library can loop for ever on a damaged attribute: read the metadata in a child first
     probe_hdf5_metadata(p)
-    _quiet_mth5()
+    quiet_loguru("mth5")  # it logs every open and close at INFO
     m = MTH5()
     try:
         m.open_mth5(str(p), mode="r")
@@ -589,16 +590,6 @@ def read_mth5(
         elevation_m=elev,
         source=str(p),
     )
-
-
-def _quiet_mth5() -> None:
-    """mth5 logs every open and close through loguru (INFO to stderr): silence it, as mt_metadata's."""
-    try:
-        from loguru import logger
-
-        logger.disable("mth5")
-    except ImportError:  # pragma: no cover
-        pass
 
 
 def _hdf5_position(p: Path) -> str:

@@ -44,16 +44,22 @@ def test_not_hdf5_at_all(tmp_path):
     assert "superblock" in err.value.position
 
 
+def _refused_in_time(path: Path, timeout_s: float) -> FileFormatError:
+    """The probe's error for a file the HDF5 library never returns from; the caller is not held up."""
+    t0 = time.perf_counter()
+    with pytest.raises(FileFormatError) as err:
+        probe_hdf5_metadata(path, timeout_s=timeout_s)
+    assert time.perf_counter() - t0 < timeout_s + 25
+    assert "did not finish" in str(err.value) and path.name in str(err.value)
+    return err.value
+
+
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs a POSIX named pipe")
 def test_a_file_the_library_never_returns_from_is_refused_in_time(tmp_path):
     """A named pipe with no writer: HDF5's open blocks for ever, in the child; the caller gets an error."""
     fifo = tmp_path / "station.h5"
     os.mkfifo(fifo)
-    t0 = time.perf_counter()
-    with pytest.raises(FileFormatError) as err:
-        probe_hdf5_metadata(fifo, timeout_s=2)
-    assert time.perf_counter() - t0 < 30
-    assert "did not finish" in str(err.value) and "station.h5" in str(err.value)
+    _refused_in_time(fifo, 2)
 
 
 def test_the_fuzzer_hang_in_a_root_attribute_is_refused(shared_data, tmp_path):
@@ -68,8 +74,4 @@ def test_the_fuzzer_hang_in_a_root_attribute_is_refused(shared_data, tmp_path):
     assert how.startswith("byte-swap")
     mutant = tmp_path / "mutant-39.h5"
     mutant.write_bytes(data)
-    t0 = time.perf_counter()
-    with pytest.raises(FileFormatError) as err:
-        probe_hdf5_metadata(mutant, timeout_s=5)
-    assert time.perf_counter() - t0 < 30
-    assert "file.access.platform" in err.value.position and "did not finish" in str(err.value)
+    assert "file.access.platform" in _refused_in_time(mutant, 5).position
