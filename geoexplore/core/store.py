@@ -1,10 +1,15 @@
 """The HDF5 project store: one file holding every result with its provenance.
 
 Layout: ``/<package>/<line>/<step id>[/<item>]``, e.g.
-``/microtremor/shallow/hvsr/S012``. Package groups are named after the
+``/model/shallow/section/mt``. Package groups are named after the
 packages that wrote them (model, seismic, mt, ert, microtremor, fault).
 A result is an :class:`xarray.Dataset` (written through h5netcdf) or a mapping
 of names to Datasets (sub-groups). Tables are Datasets with one dimension.
+Steps registered with ``stack_items=True`` (H/V per record, MT transfer
+functions per station) keep their per-item results as the rows of one
+record table, ``/<package>/<line>/<step id>/_records``
+(:mod:`geoexplore.core.records`); their keys, reading and provenance are
+per item all the same.
 
 Every result group carries the attribute ``geoexplore_provenance``: JSON with
 the geoexplore version, step name and id, item, settings, the hashes of its
@@ -35,6 +40,7 @@ from typing import Any
 
 import numpy as np
 
+from geoexplore.core import records
 from geoexplore.core.errors import StoreError
 
 PROVENANCE_ATTR = "geoexplore_provenance"
@@ -52,6 +58,8 @@ def result_key(package: str, line: str, step_id: str, item: str | None = None) -
     for p in parts:
         if not p or "/" in p or p.startswith("."):
             raise StoreError(f"invalid store key component {p!r} in {parts}")
+    if item == records.TABLE_NAME:
+        raise StoreError(f"invalid item name {item!r} in {parts}: the name of a step's record table")
     return "/".join(parts)
 
 
@@ -182,9 +190,12 @@ class ProjectStore:
             def visit(name: str, obj: Any) -> None:
                 if PROVENANCE_ATTR in obj.attrs:
                     out.append(name)
+                elif _is_table(obj):
+                    step_key = name.rpartition("/")[0]
+                    out.extend(f"{step_key}/{item}" for item in _table_column(obj, records.ITEM_DIM))
 
             f.visititems(visit)
-        return sorted(k for k in out if k.startswith(prefix))
+        return sorted(k for k in set(out) if k.startswith(prefix))
 
     def __contains__(self, key: str) -> bool:
         return key in self.keys()
@@ -192,10 +203,15 @@ class ProjectStore:
     def provenance(self, key: str) -> dict[str, Any]:
         """The provenance record of ``key``."""
         with self._open_h5("r") as f:
-            if key not in f or PROVENANCE_ATTR not in f[key].attrs:
-                raise StoreError(f"{self.path}: no result '{key}'")
-            raw = f[key].attrs[PROVENANCE_ATTR]
-        return json.loads(raw if isinstance(raw, str) else raw.decode())
+            if key in f and PROVENANCE_ATTR in f[key].attrs:
+                raw = f[key].attrs[PROVENANCE_ATTR]
+                return json.loads(raw if isinstance(raw, str) else raw.decode())
+            tp, item = records.split_key(key)
+            if tp in f and _is_table(f[tp]):
+                items = _table_column(f[tp], records.ITEM_DIM)
+                if item in items:
+                    return json.loads(_table_column(f[tp], records.PROVENANCE_VAR)[items.index(item)])
+        raise StoreError(f"{self.path}: no result '{key}'")
 
     def provenances(self) -> dict[str, dict[str, Any]]:
         """Provenance of every result, by key (one pass over the file)."""
@@ -208,6 +224,11 @@ class ProjectStore:
                 raw = obj.attrs.get(PROVENANCE_ATTR)
                 if raw is not None:
                     out[name] = json.loads(raw if isinstance(raw, str) else raw.decode())
+                elif _is_table(obj):
+                    step_key = name.rpartition("/")[0]
+                    items = _table_column(obj, records.ITEM_DIM)
+                    for item, prov in zip(items, _table_column(obj, records.PROVENANCE_VAR), strict=True):
+                        out.setdefault(f"{step_key}/{item}", json.loads(prov))
 
             f.visititems(visit)
         return out
@@ -218,6 +239,11 @@ class ProjectStore:
 
         with self._open_h5("r") as f:
             if key not in f:
+                tp, item = records.split_key(key)
+                if tp in f and _is_table(f[tp]) and item in _table_column(f[tp], records.ITEM_DIM):
+                    row = self._table(tp).rows.get(item)
+                    if row is not None:
+                        return records.row_dataset(row)
                 raise StoreError(f"{self.path}: no result '{key}'; stored: {', '.join(self.keys()[:20])}")
             kind = f[key].attrs.get(KIND_ATTR, "dataset")
             kind = kind if isinstance(kind, str) else kind.decode()
@@ -238,12 +264,29 @@ class ProjectStore:
         out.attrs.pop(KIND_ATTR, None)  # store bookkeeping, not part of the result
         return out
 
+    def _table(self, group: str, path: Path | None = None) -> records.Table:
+        """The rows of a record table (:mod:`geoexplore.core.records`), from memory if the file is unchanged."""
+        import xarray as xr
+
+        table = records.cached(self.path, group)
+        if table is not None:
+            return table
+        try:
+            with xr.open_dataset(path or self.path, group=group, engine="h5netcdf") as ds:
+                table = records.rows_of_table(ds.load())
+        except Exception as exc:  # noqa: BLE001 - h5netcdf/xarray/JSON errors on a damaged table
+            raise StoreError(f"{self.path}: record table '{group}' cannot be read ({type(exc).__name__}: {exc})") from None
+        if path is None:
+            records.remember(self.path, group, table)
+        return table
+
     def digests(self) -> dict[str, str]:
         """Content digest of every result by key (from provenance)."""
         return {k: v.get("digest", "") for k, v in self.provenances().items()}
 
     # -- writing ------------------------------------------------------------------
-    def write(self, results: Mapping[str, Result], provenance: Mapping[str, Mapping[str, Any]] | None = None) -> None:
+    def write(self, results: Mapping[str, Result], provenance: Mapping[str, Mapping[str, Any]] | None = None,
+              rows: Iterable[str] = ()) -> None:
         """Write several results in one atomic transaction.
 
         Parameters
@@ -251,6 +294,9 @@ class ProjectStore:
         results : mapping of key -> Dataset or mapping of Datasets
         provenance : mapping of key -> provenance dict, optional
             ``digest`` is filled in if absent.
+        rows : keys of per-item results to keep as rows of their step's record
+            table (:mod:`geoexplore.core.records`) rather than as groups of
+            their own; a result the table cannot hold is written as a group.
         """
         provenance = provenance or {}
         from geoexplore.core.ncwrite import EncodedResult
@@ -259,20 +305,30 @@ class ProjectStore:
         for key, res in results.items():
             if "digest" in provs[key]:  # the runner computed it on the worker
                 continue
-            if isinstance(res, EncodedResult):
+            if isinstance(res, (EncodedResult, records.Row)):
                 raise StoreError(f"{self.path}: '{key}': a result encoded on a worker needs its digest in the provenance")
             provs[key]["digest"] = result_digest(res)
+        row_keys = {k for k in rows if k in results and not isinstance(results[k], EncodedResult)
+                    and not is_mapping_result(results[k]) and k.count("/") >= 3}
+        for key, res in results.items():
+            if isinstance(res, records.Row) and key.count("/") < 3:
+                raise StoreError(f"{self.path}: '{key}': a table row needs a per-item key")
         # room for the new results (HDF5 overhead included) is reserved before HDF5 writes a byte:
         # HDF5 failing half-way through a write (full disk, quota) can leave the library in a state
         # that crashes the interpreter, so a write that will not fit must fail before it starts
         nbytes = sum(sum(d.nbytes for d in r.values()) if is_mapping_result(r) else r.nbytes for r in results.values())
+        before = records.file_state(self.path)
+        tables: dict[str, records.Table] = {}
         with self.transaction(reserve_bytes=int(1.5 * nbytes) + 65536) as tmp:
             import h5py
 
+            t_tables = time.perf_counter()
+            tables, groups = self._plan_tables(tmp, results, provs, row_keys)
+            t_tables = time.perf_counter() - t_tables
             slow: dict[str, Result] = {}
 
             def write_direct(f: Any) -> None:
-                for key, res in results.items():
+                for key, res in groups.items():
                     if not _fast_write(f, key, res, provs[key], int(f.attrs[MAX_DIMID_ATTR]) + 1):
                         slow[key] = res
 
@@ -283,16 +339,69 @@ class ProjectStore:
                 known_dimids = MAX_DIMID_ATTR in f.attrs
                 if known_dimids:
                     write_direct(f)
+                    t_tables += self._write_tables(f, tables)
             if not known_dimids:  # a store of an older version: h5netcdf finds the largest dimension id once
                 with _open_netcdf(tmp) as nc:
                     nc._h5file.attrs[MAX_DIMID_ATTR] = nc._max_dim_id
                 with h5py.File(tmp, "a") as f:
                     write_direct(f)
+                    t_tables += self._write_tables(f, tables)
             if slow:  # what the direct writer does not cover goes through h5netcdf
                 with _open_netcdf(tmp) as nc:  # one h5netcdf open per transaction
                     for key, res in slow.items():
                         _write_result(nc, key, res, provs[key])
                     nc._h5file.attrs[MAX_DIMID_ATTR] = nc._max_dim_id
+        # rewriting a record table, like copying the store, costs with what is stored, not with what is new
+        self.last_fixed_s += t_tables
+        records.carry_over(self.path, before, set(tables))
+        for group, table in tables.items():
+            if table.rows:
+                records.remember(self.path, group, table)
+
+    def _plan_tables(self, tmp: Path, results: Mapping[str, Result], provs: Mapping[str, Mapping[str, Any]],
+                     row_keys: set[str]) -> tuple[dict[str, records.Table], dict[str, Result]]:
+        """The record tables this write changes (with their new rows), and the results written as groups."""
+        import h5py
+
+        touched = {records.split_key(k)[0] for k in results if k.count("/") >= 3}
+        with h5py.File(tmp, "r") as f:
+            present = {tp for tp in touched if tp in f and _is_table(f[tp])}
+        tables = {tp: self._table(tp).copy() for tp in present}  # tmp is a copy of the store
+        groups: dict[str, Result] = {}
+        for key, res in results.items():
+            tp, item = records.split_key(key) if key.count("/") >= 3 else ("", "")
+            if tp in tables:
+                tables[tp].rows.pop(item, None)  # replaced: the new result goes where it fits
+            if key in row_keys or isinstance(res, records.Row):
+                row = res if isinstance(res, records.Row) else records.row_from_dataset(item, res)
+                if row is not None:
+                    row.item = item
+                    row.provenance = json.dumps(dict(provs[key]), sort_keys=True, default=str)
+                    if tables.setdefault(tp, records.Table()).add(row):
+                        continue
+                if isinstance(res, records.Row):  # made on a worker, does not fit the table: a group of its own
+                    res = records.row_dataset(res)
+            groups[key] = res
+        return tables, groups
+
+    @staticmethod
+    def _write_tables(f: Any, tables: Mapping[str, records.Table]) -> float:
+        """Rewrite the record tables into the open file ``f``; returns the seconds it took."""
+        from geoexplore.core.ncwrite import write_dataset
+
+        t0 = time.perf_counter()
+        for group, table in tables.items():
+            if group in f:
+                del f[group]
+            if not table.rows:
+                continue
+            ds = records.table_dataset(list(table.rows.values()), title=f"per-item results of {group.rpartition('/')[0]}")
+            parent = f.require_group(group.rpartition("/")[0])
+            g = parent.create_group(records.TABLE_NAME, track_order=True)
+            last = write_dataset(g, ds, int(f.attrs[MAX_DIMID_ATTR]) + 1) - 1
+            g.attrs[KIND_ATTR] = records.TABLE_KIND
+            f.attrs[MAX_DIMID_ATTR] = max(last, int(f.attrs[MAX_DIMID_ATTR]))
+        return time.perf_counter() - t0
 
     @contextlib.contextmanager
     def transaction(self, reserve_bytes: int = 0) -> Iterator[Path]:
@@ -349,33 +458,58 @@ class ProjectStore:
         import h5py
 
         keys = list(keys)
-        with self.transaction() as tmp, h5py.File(tmp, "a") as f:
+        before = records.file_state(self.path)
+        tables: dict[str, records.Table] = {}
+        with self.transaction() as tmp:
+            with h5py.File(tmp, "r") as f:
+                present = {records.split_key(k)[0] for k in keys if k.count("/") >= 3}
+                present = {tp for tp in present if tp in f and _is_table(f[tp])}
+            for tp in present:
+                tables[tp] = self._table(tp).copy()
             for k in keys:
-                if k in f:
-                    del f[k]
+                tp, item = records.split_key(k) if k.count("/") >= 3 else ("", "")
+                if tp in tables:
+                    tables[tp].rows.pop(item, None)
+            with h5py.File(tmp, "a") as f:
+                for k in keys:
+                    if k in f:
+                        del f[k]
+                self._write_tables(f, tables)  # a store holding tables has its largest dimension id
+        records.carry_over(self.path, before, set(tables))
+
+
+def _is_table(obj: Any) -> bool:
+    kind = obj.attrs.get(KIND_ATTR)
+    return (kind.decode() if isinstance(kind, bytes) else kind) == records.TABLE_KIND
+
+
+def _table_column(group: Any, name: str) -> list[str]:
+    """A string column of a record table (item names, provenance), read with h5py alone."""
+    return [str(x) for x in group[name].asstr()[...]]
+
+
+def storable_attrs(attrs: Mapping[Any, Any]) -> dict[str, Any]:
+    """Attributes as netCDF-4 can hold them: None -> '', bool -> int, dict and other lists -> JSON."""
+    out = {}
+    for k, v in attrs.items():
+        if v is None:
+            v = ""
+        elif isinstance(v, (bool, np.bool_)):
+            v = int(v)
+        elif isinstance(v, (dict, list, tuple)) and not (
+            isinstance(v, (list, tuple)) and v and all(isinstance(x, (int, float)) for x in v)
+        ):
+            v = json.dumps(v, default=str)
+        out[str(k)] = v
+    return out
 
 
 def _prepare_for_netcdf(ds: Any) -> Any:
-    """Make attributes storable (None -> '', bool -> int, dict/list -> JSON)."""
+    """Make attributes storable (:func:`storable_attrs`)."""
     ds = ds.copy(deep=False)
-
-    def fix(attrs: dict[str, Any]) -> dict[str, Any]:
-        out = {}
-        for k, v in attrs.items():
-            if v is None:
-                v = ""
-            elif isinstance(v, (bool, np.bool_)):
-                v = int(v)
-            elif isinstance(v, (dict, list, tuple)) and not (
-                isinstance(v, (list, tuple)) and v and all(isinstance(x, (int, float)) for x in v)
-            ):
-                v = json.dumps(v, default=str)
-            out[k] = v
-        return out
-
-    ds.attrs = fix(dict(ds.attrs))
+    ds.attrs = storable_attrs(ds.attrs)
     for name in ds.variables:
-        ds[name].attrs = fix(dict(ds[name].attrs))
+        ds[name].attrs = storable_attrs(ds[name].attrs)
     return ds
 
 

@@ -70,7 +70,8 @@ def _station_table(ctx: StepContext, name: str | None) -> dict[str, dict]:
     return {Path(r["file"]).name: r for r in data.get("stations", [])}
 
 
-@step("microtremor.hvsr", settings=HvsrStepSettings, fan_out="files", inputs=(), figure="geoexplore.microtremor.plot:plot_hvsr_dataset")
+@step("microtremor.hvsr", settings=HvsrStepSettings, fan_out="files", inputs=(), figure="geoexplore.microtremor.plot:plot_hvsr_dataset",
+      stack_items=True)
 def hvsr(ctx: StepContext, settings: HvsrStepSettings) -> xr.Dataset:
     """Single-station H/V of one record (windows, curves, f0, SESAME criteria)."""
     from geoexplore.microtremor.io import read_record

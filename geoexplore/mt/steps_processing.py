@@ -28,7 +28,8 @@ class TFStepSettings(ProcessingSettings):
     )
 
 
-@step("mt.tf", settings=TFStepSettings, fan_out="files", inputs=(), figure="geoexplore.mt.plot_processing:plot_tf_result")
+@step("mt.tf", settings=TFStepSettings, fan_out="files", inputs=(), figure="geoexplore.mt.plot_processing:plot_tf_result",
+      stack_items=True)
 def tf_step(ctx: StepContext, settings: TFStepSettings) -> Any:
     """Robust impedance and tipper of one station from its time series (per file)."""
     import tempfile

@@ -178,7 +178,11 @@ def _execute_once(task: dict[str, Any]) -> dict[str, Any]:
     # that writes every result into the one store then only copies them in (see geoexplore.core.ncwrite)
     digest = result_digest(result)
     t1 = time.perf_counter()
-    if _result_nbytes(result) <= IMAGE_MAX_BYTES:
+    if task.get("stack_items") and not is_mapping_result(result):
+        from geoexplore.core.records import row_from_dataset
+
+        result = row_from_dataset(task["item"] or "", result) or result  # a row of the step's table (core.records)
+    elif _result_nbytes(result) <= IMAGE_MAX_BYTES:
         from geoexplore.core.ncwrite import encode_image
 
         result = encode_image(result) or result
@@ -188,7 +192,7 @@ def _execute_once(task: dict[str, Any]) -> dict[str, Any]:
 
 FLUSH_SPACING = 10.0  # results are written at most every FLUSH_SPACING x the store's fixed transaction cost
 FLUSH_BYTES = 256 * 2**20  # ... or when this much waits in the client
-FLUSH_MIN_FIXED_S = 0.1  # below this fixed cost (a store of some tens of MB) every batch is written at once
+FLUSH_MIN_FIXED_S = 0.005  # below this fixed cost (a store on a RAM disk) every batch is written at once
 IN_FLIGHT_PER_WORKER = 3  # tasks of a step kept queued per worker while its items are sent in groups
 IMAGE_MAX_BYTES = 256 * 2**20  # larger results travel as Datasets: an in-memory HDF5 copy would double the worker's memory
 
@@ -624,6 +628,10 @@ class _Runner:
                             progressed = True
 
         launch_ready()
+        if pending:  # while the workers start on the first items, the client readies its store writer
+            from geoexplore.core.records import warm_up
+
+            warm_up()
         while pending:
             if self._buffer and not ac.has_ready():  # nothing to collect now: write what waits, once it is due
                 deadline = time.monotonic() + self._flush_due_in()
@@ -709,6 +717,7 @@ class _Runner:
                 "store": str(self.store.path),
                 "input_dir": str(wf.input_dir),
                 "line": ws.line,
+                "stack_items": ws.spec.stack_items,  # stored as a table row by the client: no HDF5 image
             }
             meta = {
                 "run_key": rkey,
@@ -849,9 +858,9 @@ class _Runner:
         written at most every ``FLUSH_SPACING`` times that cost, so the
         copying stays a small part of the run however large the store gets,
         and at once when the buffer holds ``FLUSH_BYTES`` or a step finishes.
-        On a store whose transactions cost under ``FLUSH_MIN_FIXED_S`` every
-        batch is written at once (holding results back would only delay the
-        work queued behind the write).
+        The cost includes rewriting the record tables (``core.records``) the
+        write adds rows to. Only where transactions cost under
+        ``FLUSH_MIN_FIXED_S`` is every batch written at once.
         """
         if not self._buffer:
             return float("inf")
@@ -865,7 +874,8 @@ class _Runner:
             return
         buf, self._buffer, self._buffer_bytes = self._buffer, {}, 0
         t0 = time.perf_counter()
-        self.store.write({k: v[1] for k, v in buf.items()}, {k: v[2] for k, v in buf.items()})  # atomic; StoreError on a full disk
+        self.store.write({k: v[1] for k, v in buf.items()}, {k: v[2] for k, v in buf.items()},  # atomic; StoreError on a full disk
+                         rows=[k for k, v in buf.items() if v[0].spec.stack_items])
         self.report.store_write_s += time.perf_counter() - t0
         self.report.store_commits += 1
         self._last_flush = time.monotonic()

@@ -76,6 +76,7 @@ class StepSpec:
     doc: str = ""
     inputs: tuple[str, ...] | None = None  # declared input names (see module docstring); None: any
     module: str = ""  # the module that registered the step (imported on a worker that lacks it)
+    stack_items: bool = False  # per-item results kept as rows of one record table (geoexplore.core.records)
 
     @property
     def required_inputs(self) -> list[str]:
@@ -154,6 +155,7 @@ def step(
     fan_out: FanOut = "none",
     figure: str | None = None,
     inputs: tuple[str, ...] | None = None,
+    stack_items: bool = False,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a function as a workflow step (decorator).
 
@@ -173,6 +175,11 @@ def step(
     inputs : tuple of str, optional
         The input names the step reads: ``"name"`` required, ``"name?"``
         optional, ``"*"`` any further name. None: not declared (any name).
+    stack_items : bool
+        For a step that runs per item and returns a small Dataset per item
+        (an H/V record, an MT station): store the results as the rows of one
+        record table (:mod:`geoexplore.core.records`) instead of one group
+        each. Reading them back is unchanged.
     """
     if "." not in name:
         raise ValueError(f"step name {name!r} must be '<package>.<verb>'")
@@ -190,6 +197,7 @@ def step(
             doc=(func.__doc__ or "").strip().split("\n")[0],
             inputs=tuple(inputs) if inputs is not None else None,
             module=getattr(func, "__module__", ""),
+            stack_items=bool(stack_items) and fan_out != "none",
         )
         return func
 

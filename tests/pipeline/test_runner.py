@@ -296,3 +296,64 @@ def test_retries_on_a_flaky_item(work, write_wf, client, flaky_step, retries, fa
     else:
         assert not report.ok and sorted(f["item"] for f in run["failed"]) == ["a", "b", "c"]
         assert all("flaky_steps.py" in f["traceback"] for f in run["failed"])
+
+
+def test_per_record_results_go_to_one_record_table(tmp_path, write_wf, client, siping_dir):
+    """microtremor.hvsr keeps its records as rows of one table; they read back as the step made them; --resume reuses them."""
+    import shutil
+
+    import h5py
+    import numpy as np
+    import xarray as xr
+
+    from geoexplore.core.records import TABLE_NAME, table_path
+    from geoexplore.core.store import result_digest
+    from geoexplore.pipeline.step import StepContext, get_step
+
+    inp = tmp_path / "input" / "microtremor"
+    inp.mkdir(parents=True)
+    shutil.copy(siping_dir / "microtremor" / "stations.json", inp)
+    names = ["hv_21025", "hv_21475", "hv_22975"]
+    for n in names:
+        shutil.copy(siping_dir / "microtremor" / f"{n}.mseed", inp)
+    wf = write_wf(tmp_path, """
+        workflow: hv-table
+        input_dir: input
+        line: shallow
+        steps:
+          - id: hvsr
+            step: microtremor.hvsr
+            foreach: {glob: "microtremor/hv_*.mseed"}
+            settings: {window_length_s: 30.0, peak_freq_min_hz: 0.5, peak_freq_max_hz: 1.8,
+                       stations_file: microtremor/stations.json, synthetic: true}
+        """)
+    out = tmp_path / "out"
+    rep = run_workflow(wf, out, client=client, figures=False, progress=lambda s: None)
+    assert rep.ok and len(rep.items) == 3
+    store = ProjectStore(out / "project.h5")
+    with h5py.File(store.path) as f:
+        assert list(f["microtremor/shallow/hvsr"]) == [TABLE_NAME]  # no group per record
+    spec = get_step("microtremor.hvsr")
+    settings = spec.settings.from_mapping({"window_length_s": 30.0, "peak_freq_min_hz": 0.5, "peak_freq_max_hz": 1.8,
+                                           "stations_file": "microtremor/stations.json", "synthetic": True})
+    for n in names:
+        key = f"microtremor/shallow/hvsr/{n}"
+        direct = spec(StepContext(step_id="hvsr", item=n, item_value=str(inp / f"{n}.mseed"), input_dir=tmp_path / "input",
+                                  line="shallow"), settings)
+        assert store.provenance(key)["digest"] == result_digest(direct)  # computed on the worker from the same result
+        got = store.read(key)
+        for v in direct.variables:
+            np.testing.assert_array_equal(got[v].values, direct[v].values)
+        assert got.attrs["f0_hz"] == direct.attrs["f0_hz"] and got.attrs["station"] == direct.attrs["station"]
+    with xr.open_dataset(store.path, group=table_path("microtremor/shallow/hvsr"), engine="h5netcdf") as t:
+        assert sorted(t["item"].values) == names and t["attr_f0_hz"].shape == (3,)
+    # resume reuses every row; a changed record is recomputed alone and replaces its row
+    rep2 = run_workflow(wf, out, client=client, resume=True, figures=False, progress=lambda s: None)
+    assert {r.status for r in rep2.items} == {"reused"}
+    shutil.copy(siping_dir / "microtremor" / "hv_22025.mseed", inp / "hv_21475.mseed")
+    before = ProjectStore(out / "project.h5").digests()
+    rep3 = run_workflow(wf, out, client=client, resume=True, figures=False, progress=lambda s: None)
+    assert {r.item: r.status for r in rep3.items} == {"hv_21025": "reused", "hv_21475": "done", "hv_22975": "reused"}
+    after = ProjectStore(out / "project.h5").digests()
+    changed = {k for k in after if after[k] != before[k]}
+    assert changed == {"microtremor/shallow/hvsr/hv_21475"}

@@ -1,0 +1,141 @@
+"""Record tables: per-item results kept as the rows of one netCDF-4 group.
+
+The reference is the store's ordinary layout, one netCDF-4 group per result
+read back by xarray through h5netcdf: every row must read back identical to
+it (values, dtypes, coordinates, attributes and their types), whether the
+table was just written by this process or is read from the file.
+"""
+
+from __future__ import annotations
+
+import h5py
+import numpy as np
+import pytest
+import xarray as xr
+
+from geoexplore.core import records
+from geoexplore.core.errors import StoreError
+from geoexplore.core.store import ProjectStore, result_key
+from geoexplore.testing.netcdf_cases import netcdf_cases
+
+STEP = "microtremor/shallow/hvsr"
+
+
+def _variants(ds: xr.Dataset) -> list[xr.Dataset]:
+    """The case, a copy with other numbers and attributes, and (with a dimension) one shorter along it."""
+    other = ds.copy(deep=True)
+    for name, var in other.data_vars.items():
+        if var.dtype.kind in "fc":
+            other[name] = var * 2
+    other.attrs = {**ds.attrs, "extra": "only in this row", "n": np.int32(3)}
+    out = [ds, other]
+    dims = [d for d, n in ds.sizes.items() if n > 1]
+    if dims:
+        out.append(ds.isel({dims[0]: slice(0, ds.sizes[dims[0]] - 1)}))
+    return out
+
+
+def _same(a: xr.Dataset, b: xr.Dataset) -> None:
+    xr.testing.assert_identical(a, b)
+    assert list(a.coords) == list(b.coords) or set(a.coords) == set(b.coords)
+    for name in a.variables:
+        assert a[name].dtype == b[name].dtype, name
+        assert a[name].dims == b[name].dims, name
+        for k, v in a[name].attrs.items():
+            assert type(v) is type(b[name].attrs[k]), (name, k)
+    for k, v in a.attrs.items():
+        assert type(v) is type(b.attrs[k]), k
+        if isinstance(v, np.ndarray):
+            assert v.dtype == b.attrs[k].dtype, k
+
+
+@pytest.mark.parametrize("name", sorted(netcdf_cases()))
+def test_rows_read_back_as_their_own_groups_do(tmp_path, name):
+    rows = {result_key("microtremor", "shallow", "hvsr", f"r{i}"): ds for i, ds in enumerate(_variants(netcdf_cases()[name]))}
+    groups = ProjectStore(tmp_path / "groups.h5")
+    groups.write(rows)
+    table = ProjectStore(tmp_path / "table.h5")
+    keys = list(rows)
+    table.write({k: rows[k] for k in keys[:1]}, rows=keys)  # two transactions: the second extends the table
+    table.write({k: rows[k] for k in keys[1:]}, rows=keys)
+    with h5py.File(table.path) as f:
+        assert set(f[STEP]) == {records.TABLE_NAME}, "every variant fits the table"
+    assert table.keys() == groups.keys() == sorted(keys)
+    for fresh in (False, True):  # rows from this process's memory, then from the file
+        if fresh:
+            records._CACHE.clear()
+        for k in keys:
+            _same(groups.read(k), table.read(k))
+    assert {k: p["digest"] for k, p in table.provenances().items()} == {k: p["digest"] for k, p in groups.provenances().items()}
+
+
+def test_a_table_is_a_netcdf_group_with_columns(tmp_path):
+    """The table opens with xarray (h5netcdf and netCDF-C); numeric attributes become columns."""
+    base = netcdf_cases()["hv_like"]
+    rows = {f"{STEP}/S{i}": base.assign_attrs(f0_hz=1.0 + i, station=f"S{i}") for i in range(3)}
+    st = ProjectStore(tmp_path / "p.h5")
+    st.write(rows, rows=list(rows))
+    group = records.table_path(STEP)
+    engines = ["h5netcdf"]
+    try:
+        import netCDF4  # noqa: F401
+
+        engines.append("netcdf4")
+    except ImportError:
+        pass
+    for engine in engines:
+        with xr.open_dataset(st.path, group=group, engine=engine) as t:
+            assert list(t["item"].values) == ["S0", "S1", "S2"]
+            np.testing.assert_array_equal(t["attr_f0_hz"].values, [1.0, 2.0, 3.0])
+            assert list(t["attr_station"].values) == ["S0", "S1", "S2"]
+            assert t["hv"].dims == ("item", "window", "frequency_hz")
+            np.testing.assert_array_equal(t["hv"].values[1], base["hv"].values)
+            np.testing.assert_array_equal(t["frequency_hz"].values, base["frequency_hz"].values)  # shared: stored once
+
+
+def test_replacing_deleting_and_rows_that_do_not_fit(tmp_path):
+    base = netcdf_cases()["hv_like"]
+    st = ProjectStore(tmp_path / "p.h5")
+    keys = [f"{STEP}/S{i}" for i in range(3)]
+    st.write({k: base for k in keys}, {k: {"run_key": k} for k in keys}, rows=keys)
+    # a new version of one row replaces it in place
+    st.write({keys[1]: base.assign(hv=base["hv"] * 3)}, {keys[1]: {"run_key": "new"}}, rows=keys)
+    records._CACHE.clear()
+    np.testing.assert_allclose(st.read(keys[1])["hv"].values, base["hv"].values * 3)
+    assert st.provenance(keys[1])["run_key"] == "new" and st.provenance(keys[0])["run_key"] == keys[0]
+    # a result the table cannot hold (another layout of 'hv', a reserved name) is a group of its own
+    odd = base.assign(hv=("window", np.arange(4.0)))
+    reserved = base.assign(geoexplore_row_layout=("window", np.arange(4.0)))
+    st.write({f"{STEP}/odd": odd, f"{STEP}/reserved": reserved}, rows=[f"{STEP}/odd", f"{STEP}/reserved"])
+    with h5py.File(st.path) as f:
+        assert sorted(f[STEP]) == [records.TABLE_NAME, "odd", "reserved"]
+    assert st.keys(STEP) == sorted([*keys, f"{STEP}/odd", f"{STEP}/reserved"])
+    xr.testing.assert_identical(st.read(f"{STEP}/odd")["hv"], odd["hv"])
+    # the same item written again as a row leaves its group
+    st.write({f"{STEP}/odd": base}, rows=[f"{STEP}/odd"])
+    with h5py.File(st.path) as f:
+        assert "odd" not in f[STEP]
+    # deleting rows; the last row takes the table with it
+    st.delete([keys[0], f"{STEP}/odd"])
+    assert st.keys(STEP) == sorted([keys[1], keys[2], f"{STEP}/reserved"])
+    st.delete([keys[1], keys[2]])
+    with h5py.File(st.path) as f:
+        assert records.TABLE_NAME not in f[STEP]
+    with pytest.raises(StoreError, match="no result"):
+        st.read(keys[1])
+
+
+def test_item_named_like_the_table_is_refused():
+    with pytest.raises(StoreError, match="record table"):
+        result_key("microtremor", "shallow", "hvsr", records.TABLE_NAME)
+
+
+def test_damaged_table_is_a_store_error_naming_it(tmp_path):
+    base = netcdf_cases()["hv_like"]
+    st = ProjectStore(tmp_path / "p.h5")
+    st.write({f"{STEP}/S0": base, f"{STEP}/S1": base}, rows=[f"{STEP}/S0", f"{STEP}/S1"])
+    with h5py.File(st.path, "a") as f:
+        f[records.table_path(STEP)][records.LAYOUT_VAR][0] = "{not json"
+    records._CACHE.clear()
+    with pytest.raises(StoreError, match=f"record table '{records.table_path(STEP)}' cannot be read"):
+        st.read(f"{STEP}/S0")
