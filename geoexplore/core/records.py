@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
@@ -357,7 +358,8 @@ def row_dataset(row: Row) -> Any:
 # -- a small cache of tables read or written, by file state -------------------------------------
 _CACHE: OrderedDict[tuple[str, str], tuple[tuple[int, int, int], Table]] = OrderedDict()
 _CACHE_SIZE = 8
-CACHE_MAX_BYTES = 512 * 2**20  # a larger table is not kept in memory between reads
+_LOCK = threading.Lock()  # a worker may read from several threads
+CACHE_MAX_BYTES = 128 * 2**20  # a larger table is not kept in memory: a worker reads only the row it needs
 
 
 def _state(path: os.PathLike[str] | str) -> tuple[int, int, int]:
@@ -368,16 +370,17 @@ def _state(path: os.PathLike[str] | str) -> tuple[int, int, int]:
 def cached(path: os.PathLike[str] | str, group: str) -> Table | None:
     """The table of ``group`` in the store file ``path`` if it was read or written in this process since the file last changed."""
     key = (os.path.abspath(path), group)
-    hit = _CACHE.get(key)
-    if hit is None:
-        return None
-    try:
-        if hit[0] != _state(path):
+    with _LOCK:
+        hit = _CACHE.get(key)
+        if hit is None:
             return None
-    except OSError:
-        return None
-    _CACHE.move_to_end(key)
-    return hit[1]
+        try:
+            if hit[0] != _state(path):
+                return None
+        except OSError:
+            return None
+        _CACHE.move_to_end(key)
+        return hit[1]
 
 
 def carry_over(path: os.PathLike[str] | str, before: tuple[int, int, int] | None, keep: set[str]) -> None:
@@ -389,9 +392,10 @@ def carry_over(path: os.PathLike[str] | str, before: tuple[int, int, int] | None
         now = _state(path)
     except OSError:
         return
-    for (p, group), (state, table) in list(_CACHE.items()):
-        if p == ap and state == before and group not in keep:
-            _CACHE[(p, group)] = (now, table)
+    with _LOCK:
+        for (p, group), (state, table) in list(_CACHE.items()):
+            if p == ap and state == before and group not in keep:
+                _CACHE[(p, group)] = (now, table)
 
 
 def file_state(path: os.PathLike[str] | str) -> tuple[int, int, int] | None:
@@ -406,10 +410,11 @@ def remember(path: os.PathLike[str] | str, group: str, table: Table) -> None:
     if sum(r.nbytes for r in table.rows.values()) > CACHE_MAX_BYTES:
         return
     key = (os.path.abspath(path), group)
-    _CACHE[key] = (_state(path), table)
-    _CACHE.move_to_end(key)
-    while len(_CACHE) > _CACHE_SIZE:
-        _CACHE.popitem(last=False)
+    with _LOCK:
+        _CACHE[key] = (_state(path), table)
+        _CACHE.move_to_end(key)
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
 
 
 def warm_up() -> None:

@@ -241,7 +241,7 @@ class ProjectStore:
             if key not in f:
                 tp, item = records.split_key(key)
                 if tp in f and _is_table(f[tp]) and item in _table_column(f[tp], records.ITEM_DIM):
-                    row = self._table(tp).rows.get(item)
+                    row = self._table(tp, item).rows.get(item)
                     if row is not None:
                         return records.row_dataset(row)
                 raise StoreError(f"{self.path}: no result '{key}'; stored: {', '.join(self.keys()[:20])}")
@@ -264,20 +264,27 @@ class ProjectStore:
         out.attrs.pop(KIND_ATTR, None)  # store bookkeeping, not part of the result
         return out
 
-    def _table(self, group: str, path: Path | None = None) -> records.Table:
-        """The rows of a record table (:mod:`geoexplore.core.records`), from memory if the file is unchanged."""
+    def _table(self, group: str, item: str | None = None) -> records.Table:
+        """The rows of a record table (:mod:`geoexplore.core.records`), from memory if the file is unchanged.
+
+        With ``item``, a table larger than :data:`records.CACHE_MAX_BYTES` is
+        not loaded whole: only that row is read (a worker reading one record
+        of a large survey).
+        """
         import xarray as xr
 
         table = records.cached(self.path, group)
         if table is not None:
             return table
         try:
-            with xr.open_dataset(path or self.path, group=group, engine="h5netcdf") as ds:
+            with xr.open_dataset(self.path, group=group, engine="h5netcdf") as ds:
+                if item is not None and ds.nbytes > records.CACHE_MAX_BYTES:
+                    items = [str(x) for x in ds[records.ITEM_DIM].values]
+                    return records.rows_of_table(ds.isel({records.ITEM_DIM: [items.index(item)]}).load())
                 table = records.rows_of_table(ds.load())
         except Exception as exc:  # noqa: BLE001 - h5netcdf/xarray/JSON errors on a damaged table
             raise StoreError(f"{self.path}: record table '{group}' cannot be read ({type(exc).__name__}: {exc})") from None
-        if path is None:
-            records.remember(self.path, group, table)
+        records.remember(self.path, group, table)
         return table
 
     def digests(self) -> dict[str, str]:

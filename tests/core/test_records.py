@@ -139,3 +139,19 @@ def test_damaged_table_is_a_store_error_naming_it(tmp_path):
     records._CACHE.clear()
     with pytest.raises(StoreError, match=f"record table '{records.table_path(STEP)}' cannot be read"):
         st.read(f"{STEP}/S0")
+
+
+def test_a_large_table_is_read_one_row_at_a_time(tmp_path, monkeypatch):
+    """Past the cache limit a reader (a worker) loads only the row it asks for, and keeps nothing."""
+    base = netcdf_cases()["hv_like"]
+    keys = [f"{STEP}/S{i}" for i in range(3)]
+    rows = {k: base.assign(hv=base["hv"] + i) for i, k in enumerate(keys)}
+    st = ProjectStore(tmp_path / "p.h5")
+    st.write(rows, rows=keys)
+    reference = ProjectStore(tmp_path / "groups.h5")
+    reference.write(rows)
+    records._CACHE.clear()
+    monkeypatch.setattr(records, "CACHE_MAX_BYTES", 1)
+    for k in keys:
+        _same(reference.read(k), st.read(k))
+    assert not records._CACHE
