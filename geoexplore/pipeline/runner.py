@@ -190,7 +190,7 @@ def _execute_once(task: dict[str, Any]) -> dict[str, Any]:
             "worker": socket.gethostname()}
 
 
-FLUSH_SPACING = 10.0  # results are written at most every FLUSH_SPACING x the store's fixed transaction cost
+FLUSH_SPACING = 20.0  # results are written at most every FLUSH_SPACING x the store's fixed transaction cost
 FLUSH_BYTES = 256 * 2**20  # ... or when this much waits in the client
 FLUSH_MIN_FIXED_S = 0.005  # below this fixed cost (a store on a RAM disk) every batch is written at once
 IN_FLIGHT_PER_WORKER = 3  # tasks of a step kept queued per worker while its items are sent in groups
