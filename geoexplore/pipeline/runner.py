@@ -25,6 +25,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import io
 import json
@@ -148,11 +149,17 @@ def execute_task(task: dict[str, Any], retries: int = 0) -> dict[str, Any]:
     return {"error": errors[-1], "traceback": tb[-20000:], "attempts": len(errors), "attempt_errors": errors[:-1]}
 
 
+@functools.lru_cache(maxsize=64)
+def _settings_from_json(cls: type[Any], text: str) -> Any:
+    """A step's settings, validated once per worker (every item of a step sends the same; they are frozen)."""
+    return cls.from_json(text)
+
+
 def _execute_once(task: dict[str, Any]) -> dict[str, Any]:
     from geoexplore.pipeline.step import StepContext, get_step
 
     spec = get_step(task["step"], task.get("module"))
-    settings = spec.settings.from_json(task["settings_json"])
+    settings = _settings_from_json(spec.settings, task["settings_json"])
     ctx = StepContext(
         step_id=task["step_id"],
         item=task["item"],
