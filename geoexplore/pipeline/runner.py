@@ -79,7 +79,7 @@ class RunReport:
     scheduler: str | None = None
     n_workers: int | None = None
     store_write_s: float = 0.0  # time the client spent writing results into the store
-    encode_s: float = 0.0  # time the workers spent making results storable (HDF5 images)
+    encode_s: float = 0.0  # time the workers spent making results storable (HDF5 images, record-table rows)
     tasks: int = 0  # Dask tasks submitted (short items of a step are grouped into one task)
     store_commits: int = 0  # store transactions (results are written in groups, see _Runner._flush_due_in)
     items: list[ItemRecord] = field(default_factory=list)
@@ -181,8 +181,9 @@ def _execute_once(task: dict[str, Any]) -> dict[str, Any]:
         log.debug("%s %s printed:\n%s", task["step_id"], task["item"] or "", buf.getvalue()[-20000:])
     elapsed = time.perf_counter() - t0
     _check_result(spec.name, result)
-    # the digest, and the HDF5 objects of the result, are made here on the worker, in parallel; the client
-    # that writes every result into the one store then only copies them in (see geoexplore.core.ncwrite)
+    # the digest, and the HDF5 objects of the result (or its row of the step's record table), are made here
+    # on the worker, in parallel; the client that writes every result into the one store then only copies
+    # them in (see geoexplore.core.ncwrite and geoexplore.core.records)
     digest = result_digest(result)
     t1 = time.perf_counter()
     if task.get("stack_items") and not is_mapping_result(result):
