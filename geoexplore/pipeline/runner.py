@@ -697,6 +697,7 @@ class _Runner:
         else:
             self.progress(self._label(ws))
         ready: list[tuple[str | None, str, dict[str, Any], dict[str, Any]]] = []
+        settings_json = ws.settings.to_json()  # the same for every item
         for item, value in items:
             key = result_key(ws.package, ws.line, ws.id, item)
             keys = self.input_keys(ws, item)
@@ -718,7 +719,7 @@ class _Runner:
                 "step": ws.spec.name,
                 "module": ws.spec.module,
                 "step_id": ws.id,
-                "settings_json": ws.settings.to_json(),
+                "settings_json": settings_json,
                 "item": item,
                 "item_value": value,
                 "inputs": keys,
