@@ -119,18 +119,45 @@ def split_key(key: str) -> tuple[str, str]:
     return table_path(step_key), item
 
 
+#: variable attributes and encodings xarray acts on when it decodes netCDF (masking, scaling, times): a result
+#: carrying them reads back from its own group changed, so it stays a group and keeps that behaviour
+_DECODED_ATTRS = frozenset({"_FillValue", "missing_value", "scale_factor", "add_offset", "calendar", "coordinates",
+                            "_Unsigned", "dtype"})
+
+
+def _plain_variable(var: Any) -> bool:
+    """Whether a variable reads back from netCDF-4 exactly as it is (no CF decoding acts on it)."""
+    if var.dtype.kind in "mM":  # times: xarray picks their resolution (and cftime) from the encoding
+        return False
+    if _DECODED_ATTRS & set(var.attrs) or " since " in str(var.attrs.get("units", "")):
+        return False
+    for k, v in var.encoding.items():
+        if k == "dtype" and np.dtype(v) != var.dtype:
+            return False
+        if k in ("_FillValue", "missing_value") and not (var.dtype.kind in "fc" and v is not None and np.isnan(v)):
+            return False
+        if k in ("scale_factor", "add_offset", "units", "calendar"):
+            return False
+    return all(np.ndim(v) <= 1 for v in var.attrs.values() if not isinstance(v, (str, bytes, dict)))
+
+
 def row_from_dataset(item: str, ds: Any, provenance: str = "") -> Row | None:
     """The row of a result Dataset; None if it cannot be a row (what then stores it as a group of its own).
 
-    Cheap (plain NumPy arrays and dicts, no xarray copies): the runner makes
-    rows on the workers. Attributes are made storable as for any result
+    Cheap (plain NumPy arrays and dicts, no xarray objects kept): the runner
+    makes rows on the workers. The row holds copies, so the caller may change
+    its Dataset afterwards. Attributes are made storable as for any result
     (:func:`geoexplore.core.store.storable_attrs`) and take the types they read
-    back with from netCDF-4.
+    back with from netCDF-4. Results with times, or with attributes or
+    encodings xarray's CF decoding acts on, are not rows: they keep their own
+    group, whose reading applies that decoding.
     """
     from geoexplore.core.ncwrite import fast_writable
     from geoexplore.core.store import storable_attrs
 
-    if not fast_writable(ds) or ITEM_DIM in ds.dims:
+    if not fast_writable(ds) or ITEM_DIM in ds.dims or "coordinates" in ds.attrs:
+        return None
+    if any(np.ndim(v) > 1 for v in ds.attrs.values() if not isinstance(v, (str, bytes, dict))):
         return None
     variables: dict[str, tuple[tuple[str, ...], np.ndarray, dict[str, Any]]] = {}
     for name, var in ds.variables.items():
@@ -138,9 +165,9 @@ def row_from_dataset(item: str, ds: Any, provenance: str = "") -> Row | None:
         if name in RESERVED or name.startswith(ATTR_PREFIX) or name.endswith(BY_ITEM_SUFFIX) or name == TABLE_NAME:
             return None
         dims = tuple(str(d) for d in var.dims)
-        if any(d.endswith(BY_ITEM_SUFFIX) for d in dims):
+        if any(d.endswith(BY_ITEM_SUFFIX) for d in dims) or not _plain_variable(var):
             return None
-        data = _ns(_tight(np.asarray(var.values)))
+        data = _tight(np.array(var.values, copy=True))
         variables[name] = (dims, data, {k: _attr_value(v) for k, v in storable_attrs(var.attrs).items()})
     return Row(item=item, provenance=provenance, dims={str(d): int(n) for d, n in ds.sizes.items()},
                variables=variables, coords=[str(c) for c in ds.coords],
@@ -149,11 +176,17 @@ def row_from_dataset(item: str, ds: Any, provenance: str = "") -> Row | None:
 
 # -- attributes: stored exactly as netCDF-4 stores them, read back with the same types -------------
 def _attr_value(v: Any) -> Any:
-    """An attribute as it reads back from netCDF-4 (numbers as NumPy scalars, one-element lists as scalars)."""
+    """An attribute as it reads back from netCDF-4 (numbers as NumPy scalars, one-element lists as scalars, text as str), a copy."""
+    if isinstance(v, (bytes, np.bytes_)):
+        return bytes(v).decode("utf-8", errors="replace")
     if isinstance(v, str):
         return v
-    a = np.asarray(v)
+    a = np.array(v, copy=True)
     return a.reshape(-1)[0] if a.size == 1 else a.reshape(-1)
+
+
+def _copy_attrs(attrs: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.copy() if isinstance(v, np.ndarray) else v for k, v in attrs.items()}
 
 
 def _attr_to_json(v: Any) -> Any:
@@ -211,13 +244,6 @@ def _tight(a: np.ndarray) -> np.ndarray:
     if a.dtype.kind not in "OU" or a.size == 0:
         return a
     return np.array(a.tolist(), dtype=str).reshape(a.shape)
-
-
-def _ns(a: np.ndarray) -> np.ndarray:
-    """Times and durations in nanoseconds, as xarray decodes them from netCDF-4."""
-    if a.dtype.kind not in "mM":
-        return a
-    return a.astype("datetime64[ns]" if a.dtype.kind == "M" else "timedelta64[ns]")
 
 
 def _fill(dtype: np.dtype) -> Any:
@@ -324,8 +350,6 @@ def rows_of_table(ds: Any) -> Table:
                 data = arrays[tname][(i, *(slice(0, lay["dims"][d]) for d in dims))]
             if data.dtype.kind in "OU":  # strings: as narrow as the row's own, as they read back from netCDF-4
                 data = _tight(data)
-            elif data.dtype.kind in "mM":
-                data = _ns(data)
             if name in lay["var_attrs"]:
                 attrs = {k: _attr_from_json(v) for k, v in lay["var_attrs"][name].items()}
             else:
@@ -348,11 +372,11 @@ def row_dataset(row: Row) -> Any:
     import xarray as xr
 
     def var(dims: tuple[str, ...], data: np.ndarray, attrs: dict[str, Any]) -> Any:
-        return xr.Variable(dims, data.copy(), dict(attrs))
+        return xr.Variable(dims, data.copy(), _copy_attrs(attrs))  # copies: the table stays as stored
 
     coords = {n: var(*row.variables[n]) for n in row.coords if n in row.variables}
     data_vars = {n: var(*v) for n, v in row.variables.items() if n not in coords}
-    return xr.Dataset(data_vars, coords=coords, attrs=dict(row.attrs))
+    return xr.Dataset(data_vars, coords=coords, attrs=_copy_attrs(row.attrs))
 
 
 # -- a small cache of tables read or written, by file state -------------------------------------

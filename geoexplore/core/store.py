@@ -28,6 +28,7 @@ else through h5netcdf.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import json
 import os
@@ -250,6 +251,8 @@ class ProjectStore:
                     if row is not None:
                         return records.row_dataset(row)
                 raise StoreError(f"{self.path}: no result '{key}'; stored: {', '.join(self.keys()[:20])}")
+            if _is_table(f[key]):  # the table itself is not a result; its rows are
+                raise StoreError(f"{self.path}: no result '{key}' (a record table: read its items)")
             kind = f[key].attrs.get(KIND_ATTR, "dataset")
             kind = kind if isinstance(kind, str) else kind.decode()
             parts = list(f[key].keys()) if kind == "mapping" else []
@@ -325,6 +328,8 @@ class ProjectStore:
         for key, res in results.items():
             if isinstance(res, records.Row) and key.count("/") < 3:
                 raise StoreError(f"{self.path}: '{key}': a table row needs a per-item key")
+            if key.rpartition("/")[2] == records.TABLE_NAME:
+                raise StoreError(f"{self.path}: '{key}': '{records.TABLE_NAME}' is the name of a step's record table")
         # room for the new results (HDF5 overhead included) is reserved before HDF5 writes a byte:
         # HDF5 failing half-way through a write (full disk, quota) can leave the library in a state
         # that crashes the interpreter, so a write that will not fit must fail before it starts
@@ -386,9 +391,8 @@ class ProjectStore:
                 tables[tp].rows.pop(item, None)  # replaced: the new result goes where it fits
             if key in row_keys or isinstance(res, records.Row):
                 row = res if isinstance(res, records.Row) else records.row_from_dataset(item, res)
-                if row is not None:
-                    row.item = item
-                    row.provenance = json.dumps(dict(provs[key]), sort_keys=True, default=str)
+                if row is not None:  # a new Row object: the caller's (one may stand under several keys) is left as it is
+                    row = dataclasses.replace(row, item=item, provenance=json.dumps(dict(provs[key]), sort_keys=True, default=str))
                     if tables.setdefault(tp, records.Table()).add(row):
                         continue
                 if isinstance(res, records.Row):  # made on a worker, does not fit the table: a group of its own
