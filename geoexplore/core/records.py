@@ -13,7 +13,7 @@ group=".../_records", engine="h5netcdf")`` opens it):
 
 * dimension ``item`` with the item names as coordinate;
 * every variable of the results, with ``item`` prepended to its dimensions,
-  padded to the longest row (NaN / NaT / 0 / False / "");
+  padded to the longest row (NaN / 0 / False / "");
 * a dimension coordinate that is the same in every row (the H/V frequency
   grid) once, as the table's coordinate; one that differs between rows as
   ``<name>__by_item``;
@@ -28,8 +28,9 @@ from its own netCDF group (the same values, dimensions, coordinates and
 attributes, with the same types); :mod:`geoexplore.core.store` uses it for
 ``ProjectStore.read``. A result that does not fit the table (another
 variable layout or type than the rows before it, a name the table reserves,
-a mapping of Datasets) is written as its own group, as results of other
-steps are.
+a mapping of Datasets), or that xarray's CF decoding would change on reading
+(times, ``_FillValue``/``scale_factor`` attributes, packing encodings), is
+written as its own group, as results of other steps are.
 """
 
 from __future__ import annotations
@@ -247,11 +248,11 @@ def _tight(a: np.ndarray) -> np.ndarray:
 
 
 def _fill(dtype: np.dtype) -> Any:
-    return {"f": np.nan, "c": np.nan, "M": np.datetime64("NaT"), "m": np.timedelta64("NaT"), "U": "", "b": False}.get(dtype.kind, 0)
+    return {"f": np.nan, "c": np.nan, "U": "", "b": False}.get(dtype.kind, 0)  # rows hold no times
 
 
 def _same_array(a: np.ndarray, b: np.ndarray) -> bool:
-    return a.dtype == b.dtype and a.shape == b.shape and np.array_equal(a, b, equal_nan=a.dtype.kind in "fcmM")
+    return a.dtype == b.dtype and a.shape == b.shape and np.array_equal(a, b, equal_nan=a.dtype.kind in "fc")
 
 
 # -- building the table ------------------------------------------------------------------------
