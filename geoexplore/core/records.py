@@ -139,7 +139,12 @@ def _plain_variable(var: Any) -> bool:
             return False
         if k in ("scale_factor", "add_offset", "units", "calendar"):
             return False
-    return all(np.ndim(v) <= 1 for v in var.attrs.values() if not isinstance(v, (str, bytes, dict)))
+    return not _has_2d_attr(var.attrs)
+
+
+def _has_2d_attr(attrs: Any) -> bool:
+    """An attribute of more than one dimension: netCDF keeps its shape, a row would flatten it."""
+    return any(np.ndim(v) > 1 for v in attrs.values() if not isinstance(v, (str, bytes, dict)))
 
 
 def row_from_dataset(item: str, ds: Any, provenance: str = "") -> Row | None:
@@ -158,7 +163,7 @@ def row_from_dataset(item: str, ds: Any, provenance: str = "") -> Row | None:
 
     if not fast_writable(ds) or ITEM_DIM in ds.dims or "coordinates" in ds.attrs:
         return None
-    if any(np.ndim(v) > 1 for v in ds.attrs.values() if not isinstance(v, (str, bytes, dict))):
+    if _has_2d_attr(ds.attrs):
         return None
     variables: dict[str, tuple[tuple[str, ...], np.ndarray, dict[str, Any]]] = {}
     for name, var in ds.variables.items():
@@ -234,8 +239,7 @@ def _same_attrs(a: dict[str, Any], b: dict[str, Any]) -> bool:
             if not (isinstance(va, str) and isinstance(vb, str) and va == vb):
                 return False
             continue
-        x, y = np.asarray(va), np.asarray(vb)
-        if x.dtype != y.dtype or x.shape != y.shape or not np.array_equal(x, y, equal_nan=x.dtype.kind in "fc"):
+        if not _same_array(np.asarray(va), np.asarray(vb)):
             return False
     return True
 

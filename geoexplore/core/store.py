@@ -192,8 +192,7 @@ class ProjectStore:
                 if PROVENANCE_ATTR in obj.attrs:
                     out.append(name)
                 elif _is_table(obj):
-                    step_key = name.rpartition("/")[0]
-                    out.extend(f"{step_key}/{item}" for item in _table_column(obj, records.ITEM_DIM))
+                    out.extend(_table_keys(name, obj))
 
             f.visititems(visit)
         return sorted(k for k in set(out) if k.startswith(prefix))
@@ -226,10 +225,8 @@ class ProjectStore:
                 if raw is not None:
                     out[name] = json.loads(raw if isinstance(raw, str) else raw.decode())
                 elif _is_table(obj):
-                    step_key = name.rpartition("/")[0]
-                    items = _table_column(obj, records.ITEM_DIM)
-                    for item, prov in zip(items, _table_column(obj, records.PROVENANCE_VAR), strict=True):
-                        out.setdefault(f"{step_key}/{item}", json.loads(prov))
+                    for key, prov in zip(_table_keys(name, obj), _table_column(obj, records.PROVENANCE_VAR), strict=True):
+                        out.setdefault(key, json.loads(prov))
 
             f.visititems(visit)
         return out
@@ -378,17 +375,10 @@ class ProjectStore:
     def _plan_tables(self, tmp: Path, results: Mapping[str, Result], provs: Mapping[str, Mapping[str, Any]],
                      row_keys: set[str]) -> tuple[dict[str, records.Table], dict[str, Result]]:
         """The record tables this write changes (with their new rows), and the results written as groups."""
-        import h5py
-
-        touched = {records.split_key(k)[0] for k in results if k.count("/") >= 3}
-        with h5py.File(tmp, "r") as f:
-            present = {tp for tp in touched if tp in f and _is_table(f[tp])}
-        tables = {tp: self._table(tp).copy() for tp in present}  # tmp is a copy of the store
+        tables = self._tables_without(tmp, results)  # replaced rows go: each new result goes where it fits
         groups: dict[str, Result] = {}
         for key, res in results.items():
             tp, item = records.split_key(key) if key.count("/") >= 3 else ("", "")
-            if tp in tables:
-                tables[tp].rows.pop(item, None)  # replaced: the new result goes where it fits
             if key in row_keys or isinstance(res, records.Row):
                 row = res if isinstance(res, records.Row) else records.row_from_dataset(item, res)
                 if row is not None:  # a new Row object: the caller's (one may stand under several keys) is left as it is
@@ -399,6 +389,19 @@ class ProjectStore:
                     res = records.row_dataset(res)
             groups[key] = res
         return tables, groups
+
+    def _tables_without(self, tmp: Path, keys: Iterable[str]) -> dict[str, records.Table]:
+        """The record tables in ``tmp`` (a copy of the store) that hold any of ``keys``, as copies without those rows."""
+        import h5py
+
+        items = [records.split_key(k) for k in keys if k.count("/") >= 3]
+        with h5py.File(tmp, "r") as f:
+            present = {tp for tp, _ in items if tp in f and _is_table(f[tp])}
+        tables = {tp: self._table(tp).copy() for tp in present}
+        for tp, item in items:
+            if tp in tables:
+                tables[tp].rows.pop(item, None)
+        return tables
 
     @staticmethod
     def _write_tables(f: Any, tables: Mapping[str, records.Table]) -> float:
@@ -477,15 +480,7 @@ class ProjectStore:
         before = records.file_state(self.path)
         tables: dict[str, records.Table] = {}
         with self.transaction() as tmp:
-            with h5py.File(tmp, "r") as f:
-                present = {records.split_key(k)[0] for k in keys if k.count("/") >= 3}
-                present = {tp for tp in present if tp in f and _is_table(f[tp])}
-            for tp in present:
-                tables[tp] = self._table(tp).copy()
-            for k in keys:
-                tp, item = records.split_key(k) if k.count("/") >= 3 else ("", "")
-                if tp in tables:
-                    tables[tp].rows.pop(item, None)
+            tables = self._tables_without(tmp, keys)
             with h5py.File(tmp, "a") as f:
                 for k in keys:
                     if k in f:
@@ -497,6 +492,12 @@ class ProjectStore:
 def _is_table(obj: Any) -> bool:
     kind = obj.attrs.get(KIND_ATTR)
     return (kind.decode() if isinstance(kind, bytes) else kind) == records.TABLE_KIND
+
+
+def _table_keys(table_name: str, group: Any) -> list[str]:
+    """The result keys of the rows of the record table ``group`` at path ``table_name``."""
+    step_key = table_name.rpartition("/")[0]
+    return [f"{step_key}/{item}" for item in _table_column(group, records.ITEM_DIM)]
 
 
 def _table_column(group: Any, name: str) -> list[str]:
