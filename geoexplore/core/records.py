@@ -130,7 +130,7 @@ def _plain_variable(var: Any) -> bool:
     """Whether a variable reads back from netCDF-4 exactly as it is (no CF decoding acts on it)."""
     if var.dtype.kind in "mM":  # times: xarray picks their resolution (and cftime) from the encoding
         return False
-    if _DECODED_ATTRS & set(var.attrs) or " since " in str(var.attrs.get("units", "")):
+    if not _DECODED_ATTRS.isdisjoint(var.attrs) or " since " in str(var.attrs.get("units", "")):
         return False
     for k, v in var.encoding.items():
         if k == "dtype" and np.dtype(v) != var.dtype:
@@ -144,7 +144,13 @@ def _plain_variable(var: Any) -> bool:
 
 def _has_2d_attr(attrs: Any) -> bool:
     """An attribute of more than one dimension: netCDF keeps its shape, a row would flatten it."""
-    return any(np.ndim(v) > 1 for v in attrs.values() if not isinstance(v, (str, bytes, dict)))
+    for v in attrs.values():
+        if isinstance(v, np.ndarray):
+            if v.ndim > 1:
+                return True
+        elif isinstance(v, (list, tuple)) and np.ndim(v) > 1:
+            return True
+    return False
 
 
 def row_from_dataset(item: str, ds: Any, provenance: str = "") -> Row | None:
@@ -187,6 +193,10 @@ def _attr_value(v: Any) -> Any:
         return bytes(v).decode("utf-8", errors="replace")
     if isinstance(v, str):
         return v
+    if type(v) is float:  # the common cases, as np.array(v) would give them
+        return np.float64(v)
+    if type(v) is int and -2**63 <= v < 2**63:
+        return np.int64(v)
     a = np.array(v, copy=True)
     return a.reshape(-1)[0] if a.size == 1 else a.reshape(-1)
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import json
 import os
@@ -67,12 +68,26 @@ def result_key(package: str, line: str, step_id: str, item: str | None = None) -
 # -- digests --------------------------------------------------------------------
 def _hash_array(h: Any, a: np.ndarray) -> None:
     a = np.asarray(a)
-    h.update(str(a.dtype.str if a.dtype.kind not in "OUS" else "str").encode())
-    h.update(str(a.shape).encode())
-    if a.dtype.kind in "OUS":
+    text = a.dtype.kind in "OUS"
+    h.update(_shape_text("str" if text else a.dtype.str, a.shape))
+    if text:
         h.update(json.dumps([str(v) for v in a.ravel().tolist()]).encode())
-    else:
-        h.update(np.ascontiguousarray(a).tobytes())
+        return
+    a = np.ascontiguousarray(a)
+    try:
+        h.update(a)  # the array's own bytes, without a copy
+    except (TypeError, ValueError, BufferError):  # a dtype without a buffer format (times)
+        h.update(a.tobytes())
+
+
+@functools.lru_cache(maxsize=1024)
+def _shape_text(dtype: str, shape: tuple[int, ...]) -> bytes:
+    return dtype.encode() + str(shape).encode()
+
+
+@functools.lru_cache(maxsize=1024)
+def _dims_text(dims: tuple[Any, ...]) -> bytes:
+    return json.dumps(list(dims)).encode()
 
 
 def _jsonable(v: Any) -> Any:
@@ -83,21 +98,31 @@ def _jsonable(v: Any) -> Any:
     return v
 
 
+def _attrs_text(attrs: Mapping[Any, Any], skip: str | None = None) -> bytes:
+    if not attrs:
+        return b"{}"
+    return json.dumps({k: _jsonable(v) for k, v in sorted(attrs.items()) if k != skip}, default=str).encode()
+
+
 def dataset_digest(ds: Any) -> str:
     """SHA-256 of a Dataset's content: variables, coordinates and attributes.
 
     Provenance attributes are excluded, so two runs that computed the same
-    numbers give the same digest whatever the time.
+    numbers give the same digest whatever the time. Workers compute one per
+    result: the texts of dimension names and shapes are cached, and arrays are
+    hashed without a copy (the bytes hashed are those of the first version,
+    so stored digests stay valid; ``tests/core/test_store.py`` holds known
+    values).
     """
     h = hashlib.sha256()
-    for name in sorted(ds.variables, key=str):
-        var = ds.variables[name]
+    variables = ds.variables
+    for name in sorted(variables, key=str):
+        var = variables[name]
         h.update(str(name).encode())
-        h.update(json.dumps(list(var.dims)).encode())
+        h.update(_dims_text(tuple(var.dims)))
         _hash_array(h, var.values)
-        h.update(json.dumps({k: _jsonable(v) for k, v in sorted(var.attrs.items())}, default=str).encode())
-    attrs = {k: _jsonable(v) for k, v in sorted(ds.attrs.items()) if k != PROVENANCE_ATTR}
-    h.update(json.dumps(attrs, default=str).encode())
+        h.update(_attrs_text(var.attrs))
+    h.update(_attrs_text(ds.attrs, skip=PROVENANCE_ATTR))
     return h.hexdigest()
 
 
