@@ -454,8 +454,9 @@ def _obspy_traces(p: str) -> tuple[list, str]:
     except MemoryError:  # a resource limit, not a corrupt file: never turned into a file error
         raise
     except Exception as exc:  # obspy raises many types for corrupt files
-        raise FileFormatError(p, f"not a readable miniSEED/SAC/SAF file ({type(exc).__name__}: {str(exc)[:200]})",
-                              position=_mseed_problem_position(p)) from None
+        where = _sac_problem_position(p) if fmt == "SAC" else _mseed_problem_position(p)
+        raise FileFormatError(p, f"not a readable {fmt} file ({type(exc).__name__}: {str(exc)[:200]})",
+                              position=where) from None
     if len(st) == 0:
         raise FileFormatError(p, "no traces")
     traces = []
@@ -556,6 +557,49 @@ def _mseed_problem_position(path: str) -> str:
             off += reclen
             k += 1
     return f"one of records 1-{k - 1} (data section)"
+
+
+SAC_HEADER_BYTES = 632  # 70 floats, 40 integers, 192 characters
+_SAC_INT0 = 280  # byte of the first integer header word
+_SAC_NVHDR, _SAC_NPTS, _SAC_IFTYPE, _SAC_LEVEN = 6, 9, 15, 35  # integer header words
+
+
+def _sac_problem_position(path: str) -> str:
+    """Where a SAC file ObsPy could not read goes wrong, from its binary header.
+
+    Returns where the header is cut, which header word is impossible (NVHDR,
+    NPTS), or where the data section ends against the length NPTS announces
+    (``"byte 1032: data end after 100 of 1000 samples (NPTS, byte 316)"``).
+    """
+    import struct
+
+    size = os.path.getsize(path)
+    if size < SAC_HEADER_BYTES:
+        return f"byte {size}: header cut short (a SAC header has {SAC_HEADER_BYTES} bytes)"
+    with open(path, "rb") as fh:
+        ints = fh.read(SAC_HEADER_BYTES)[_SAC_INT0:_SAC_INT0 + 160]
+    for end in "<>":
+        words = struct.unpack(end + "40i", ints)
+        if words[_SAC_NVHDR] in (6, 7):
+            break
+    else:
+        return f"byte {_SAC_INT0 + 4 * _SAC_NVHDR}: header version NVHDR is not 6 or 7"
+    npts = words[_SAC_NPTS]
+    npts_at = _SAC_INT0 + 4 * _SAC_NPTS
+    if npts < 0:
+        return f"byte {npts_at}: NPTS = {npts}"
+    # two data blocks for unevenly sampled (x and y) and spectral (real/imag, amplitude/phase) files
+    blocks = 2 if words[_SAC_LEVEN] == 0 or words[_SAC_IFTYPE] in (2, 3) else 1
+    data_end = SAC_HEADER_BYTES + 4 * npts * blocks
+    if size < data_end:
+        words_in = (size - SAC_HEADER_BYTES) // 4
+        second = blocks == 2 and words_in >= npts
+        got, which = (words_in - npts, " of the second block") if second else (words_in, "")
+        return f"byte {size}: data end after {got} of {npts} samples{which} (NPTS, byte {npts_at})"
+    footer = 22 * 8 if words[_SAC_NVHDR] == 7 else 0
+    if size > data_end + footer:
+        return f"byte {data_end + footer}: {size - data_end - footer} bytes after the {npts} samples NPTS (byte {npts_at}) announces"
+    return f"header (bytes 0-{SAC_HEADER_BYTES - 1})"
 
 
 def _saf_epoch(path: str, text: str) -> float:

@@ -181,3 +181,23 @@ def test_sac_one_file_per_channel(tmp_path):
     np.testing.assert_allclose(rec.data[2], st[2].data, rtol=1e-6)
     with pytest.raises(FileFormatError, match="at channel N: no north component"):
         read_record([tmp_path / "BAD.HHE.SAC", tmp_path / "BAD.HHZ.SAC"])
+
+
+def test_damaged_sac_file_names_the_byte(tmp_path):
+    """A SAC file ObsPy refuses: the error says where, from the header's NPTS against the file's length."""
+    st = _stream()
+    good = tmp_path / "S.HHZ.SAC"
+    st[2].write(str(good), format="SAC")  # written by ObsPy's SAC writer: 632 header bytes, then 4 bytes a sample
+    raw = good.read_bytes()
+    npts = st[2].stats.npts
+    assert len(raw) == 632 + 4 * npts
+    (tmp_path / "cut.SAC").write_bytes(raw[:632 + 4 * 100])
+    with pytest.raises(FileFormatError, match=rf"cut.SAC at byte 1032: data end after 100 of {npts} samples \(NPTS, byte 316\)"):
+        read_record(tmp_path / "cut.SAC")
+    (tmp_path / "long.SAC").write_bytes(raw + bytes(64))
+    with pytest.raises(FileFormatError, match=rf"long.SAC at byte {len(raw)}: 64 bytes after the {npts} samples NPTS"):
+        read_record(tmp_path / "long.SAC")
+    wrong_npts = raw[:316] + (2 * npts).to_bytes(4, "little" if raw[304] == 6 else "big") + raw[320:]
+    (tmp_path / "npts.SAC").write_bytes(wrong_npts)
+    with pytest.raises(FileFormatError, match=rf"npts.SAC at byte {len(raw)}: data end after {npts} of {2 * npts} samples"):
+        read_record(tmp_path / "npts.SAC")
