@@ -8,6 +8,7 @@ EDI file too (``geoexplore figure`` draws the curves).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from pydantic import Field
@@ -28,12 +29,50 @@ class TFStepSettings(ProcessingSettings):
     )
 
 
+def neighbour_reference(path: Path) -> Path | None:
+    """The remote reference ``remote_neighbour`` picks for a station file: the next file of its folder.
+
+    Files of the same suffix, sorted by name; the last file takes the first.
+    None if the file is alone in its folder.
+    """
+    files = sorted(p for p in path.parent.glob(f"*{path.suffix}") if p != path)
+    if not files:
+        return None
+    later = [p for p in files if p.name > path.name]
+    return (later or files)[0]
+
+
+def _station_files(settings: TFStepSettings, item_value: Any, input_dir: Path) -> list[Path]:
+    """The files a station's item reads besides its miniSEED file: its side-car metadata, the neighbour
+    taken as remote reference, and the remote reference's side-car. Their contents join the item's run key,
+    so ``--resume`` reruns a station whose metadata or remote reference changed (a ``remote_file`` itself
+    is hashed with the settings)."""
+    from geoexplore.mt.timeseries import sidecar_path
+
+    if item_value is None:
+        return []
+    path = Path(item_value)
+    out: list[Path] = []
+    remote = None
+    if settings.remote_file:
+        remote = Path(settings.remote_file)
+        remote = remote if remote.is_absolute() else Path(input_dir) / remote
+    elif settings.remote_neighbour:
+        remote = neighbour_reference(path)
+        if remote is not None:
+            out.append(remote)
+    for f in (path, remote):
+        side = sidecar_path(f) if f is not None else None
+        if side is not None:
+            out.append(side)
+    return out
+
+
 @step("mt.tf", settings=TFStepSettings, fan_out="files", inputs=(), figure="geoexplore.mt.plot_processing:plot_tf_result",
-      stack_items=True)
+      stack_items=True, item_files=_station_files)
 def tf_step(ctx: StepContext, settings: TFStepSettings) -> Any:
     """Robust impedance and tipper of one station from its time series (per file)."""
     import tempfile
-    from pathlib import Path
 
     from geoexplore.mt.edi import write_edi
     from geoexplore.mt.processing import estimate_tf
@@ -45,10 +84,9 @@ def tf_step(ctx: StepContext, settings: TFStepSettings) -> Any:
     if settings.remote_file:
         remote = read_timeseries(ctx.path(settings.remote_file))
     elif settings.remote_neighbour:
-        files = sorted(p for p in path.parent.glob(f"*{path.suffix}") if p != path)
-        if files:
-            later = [p for p in files if p.name > path.name]
-            remote = read_timeseries((later or files)[0])
+        ref = neighbour_reference(path)
+        if ref is not None:
+            remote = read_timeseries(ref)
     proc = ProcessingSettings(**settings.model_dump(exclude={"remote_file", "remote_neighbour"}))
     ds = estimate_tf(local, remote, proc)
     ds.attrs["line"] = ctx.line

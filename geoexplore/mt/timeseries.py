@@ -307,18 +307,27 @@ def read_ascii(
     )
 
 
-def _sidecar(p: Path) -> dict[str, Any]:
-    """The side-car metadata ``<file>.yaml`` of a miniSEED file, checked; errors name the YAML file and the key."""
+def sidecar_path(p: str | os.PathLike[str]) -> Path | None:
+    """The side-car metadata file of a miniSEED file (``<name>.yaml``, else ``<name>.mseed.yaml``), if there is one."""
+    p = Path(p)
     for cand in (p.with_suffix(".yaml"), p.with_suffix(p.suffix + ".yaml")):
         if cand.is_file():
-            from geoexplore.core.yamlio import load_yaml
+            return cand
+    return None
 
-            d = load_yaml(cand)  # positioned FileFormatError on bad bytes or bad YAML
-            if not isinstance(d, dict):
-                raise FileFormatError(cand, "side-car metadata must be a mapping", position="line 1")
-            _check_sidecar(cand, d)
-            return d
-    return {}
+
+def _sidecar(p: Path) -> dict[str, Any]:
+    """The side-car metadata ``<file>.yaml`` of a miniSEED file, checked; errors name the YAML file and the key."""
+    cand = sidecar_path(p)
+    if cand is None:
+        return {}
+    from geoexplore.core.yamlio import load_yaml
+
+    d = load_yaml(cand)  # positioned FileFormatError on bad bytes or bad YAML
+    if not isinstance(d, dict):
+        raise FileFormatError(cand, "side-car metadata must be a mapping", position="line 1")
+    _check_sidecar(cand, d)
+    return d
 
 
 def _check_sidecar(path: Path, d: dict[str, Any]) -> None:

@@ -552,13 +552,32 @@ class _Runner:
             return self._digest(value)
         return json.dumps(value, sort_keys=True, default=str)
 
+    def item_files(self, ws: WorkflowStep, value: Any) -> dict[str, str]:
+        """Digests of the files an item reads that no setting names (``StepSpec.item_files``), by path.
+
+        A path inside the input folder is given relative to it, so a moved
+        input folder keeps its run keys.
+        """
+        if ws.spec.item_files is None:
+            return {}
+        try:
+            paths = list(ws.spec.item_files(ws.settings, value, Path(self.wf.input_dir)))
+        except OSError as exc:  # the step itself will report the unreadable folder
+            return {"?": f"unlisted ({exc.strerror or exc})"}
+        out = {}
+        for p in paths:
+            p = Path(p) if os.path.isabs(p) else Path(self.wf.input_dir) / p
+            out[os.path.relpath(p, self.wf.input_dir)] = self._digest(p)
+        return out
+
     def settings_files(self, ws: WorkflowStep) -> dict[str, Any]:
         """Digests of the files a step's path-typed settings name or match (once per step and run)."""
         if ws.id not in self._settings_files:
             self._settings_files[ws.id] = settings_file_digests(ws.settings, self.wf.input_dir, self._digest)
         return self._settings_files[ws.id]
 
-    def run_key(self, ws: WorkflowStep, value: Any, keys: Mapping[str, Any]) -> tuple[str, dict[str, Any]]:
+    def run_key(self, ws: WorkflowStep, value: Any, keys: Mapping[str, Any]) -> tuple[str, dict[str, Any], dict[str, str]]:
+        """The item's run key, the digests of its inputs, and those of the files it reads that no setting names."""
         from geoexplore import __version__
 
         in_digests: dict[str, Any] = {}
@@ -577,7 +596,10 @@ class _Runner:
         files = self.settings_files(ws)
         if files:  # only for steps with file settings: other steps keep the run keys of earlier stores
             payload["files"] = files
-        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest(), in_digests
+        found = self.item_files(ws, value)
+        if found:  # likewise only where a step reads files it finds itself
+            payload["item_files"] = found
+        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest(), in_digests, found
 
     def write_run_json(self) -> None:
         _atomic_write_text(self.out / "run.json", self.report.to_json())
@@ -709,7 +731,7 @@ class _Runner:
                 )
                 self.progress(f"    {ws.id}/{item or ''}: skipped, inputs missing")
                 continue
-            rkey, in_digests = self.run_key(ws, value, keys)
+            rkey, in_digests, item_files = self.run_key(ws, value, keys)
             prov = self.stored.get(key)
             if prov and prov.get("run_key") == rkey:
                 self._mark_done(ws, item, key, prov.get("digest", ""))
@@ -732,6 +754,7 @@ class _Runner:
                 "run_key": rkey,
                 "inputs": in_digests,
                 "files": self.settings_files(ws),
+                **({"item_files": item_files} if item_files else {}),
                 "item_value": os.path.relpath(value, wf.input_dir) if isinstance(value, str) and os.path.isabs(value) else value,
             }
             ready.append((item, key, meta, task))
@@ -841,6 +864,7 @@ class _Runner:
                 "settings": self._settings_of(ws),
                 "inputs": meta["inputs"],
                 "files": meta["files"],
+                **({"item_files": meta["item_files"]} if "item_files" in meta else {}),
                 "run_key": meta["run_key"],
                 "digest": o.get("digest") or result_digest(res),
                 "elapsed_s": round(o["elapsed_s"], 3),

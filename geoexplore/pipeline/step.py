@@ -39,7 +39,7 @@ from __future__ import annotations
 import contextlib
 import importlib
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -77,6 +77,7 @@ class StepSpec:
     inputs: tuple[str, ...] | None = None  # declared input names (see module docstring); None: any
     module: str = ""  # the module that registered the step (imported on a worker that lacks it)
     stack_items: bool = False  # per-item results kept as rows of one record table (geoexplore.core.records)
+    item_files: Callable[[Any, Any, Path], Iterable[Any]] | None = None  # files an item reads that no setting names
 
     @property
     def required_inputs(self) -> list[str]:
@@ -156,6 +157,7 @@ def step(
     figure: str | None = None,
     inputs: tuple[str, ...] | None = None,
     stack_items: bool = False,
+    item_files: Callable[[Any, Any, Path], Iterable[Any]] | None = None,
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register a function as a workflow step (decorator).
 
@@ -180,6 +182,12 @@ def step(
         (an H/V record, an MT station): store the results as the rows of one
         record table (:mod:`geoexplore.core.records`) instead of one group
         each. Reading them back is unchanged.
+    item_files : callable, optional
+        ``item_files(settings, item_value, input_dir) -> paths``: the files an item reads
+        that neither its item value nor a path-typed setting names (files a
+        step finds by itself, e.g. the neighbouring station ``mt.tf`` takes
+        as remote reference). Their contents join the item's run key, so
+        ``--resume`` reruns the item when one of them changes.
     """
     if "." not in name:
         raise ValueError(f"step name {name!r} must be '<package>.<verb>'")
@@ -198,6 +206,7 @@ def step(
             inputs=tuple(inputs) if inputs is not None else None,
             module=getattr(func, "__module__", ""),
             stack_items=bool(stack_items) and fan_out != "none",
+            item_files=item_files,
         )
         return func
 

@@ -3,6 +3,7 @@
 import json
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,8 @@ from geoexplore.cli import main
 from geoexplore.core.errors import StoreError
 from geoexplore.core.store import ProjectStore, file_digest
 from geoexplore.pipeline.runner import run_workflow
+
+ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.cluster
 
@@ -357,3 +360,41 @@ def test_per_record_results_go_to_one_record_table(tmp_path, write_wf, client, s
     after = ProjectStore(out / "project.h5").digests()
     changed = {k for k in after if after[k] != before[k]}
     assert changed == {"microtremor/shallow/hvsr/hv_21475"}
+
+
+def test_station_reruns_when_its_metadata_or_remote_reference_changes(tmp_path, write_wf, client):
+    """mt.tf reads files no setting names (side-car metadata, the neighbour taken as remote reference):
+    their contents are in each station's run key, so --resume reruns exactly the stations that read a changed file."""
+    src = ROOT / "data" / "siping" / "mt" / "timeseries"
+    inp = tmp_path / "input" / "ts"
+    inp.mkdir(parents=True)
+    for name in ("MT03", "MT12", "MT22"):
+        for suffix in (".mseed", ".yaml"):
+            shutil.copy(src / f"{name}{suffix}", inp / f"{name}{suffix}")
+    wf = write_wf(tmp_path, """
+        workflow: remotes
+        input_dir: input
+        line: mt
+        steps:
+          - id: tf
+            step: mt.tf
+            foreach: {glob: "ts/*.mseed"}
+            settings: {remote_neighbour: true}
+        """)
+    out = tmp_path / "out"
+
+    def statuses(resume: bool) -> dict[str, str]:
+        report = run_workflow(wf, out, client=client, resume=resume, figures=False, progress=lambda s: None)
+        return {r.item: r.status for r in report.items}
+
+    assert statuses(False) == {"MT03": "done", "MT12": "done", "MT22": "done"}
+    store = ProjectStore(out / "project.h5")
+    assert store.read("mt/mt/tf/MT12").attrs["remote_station"] == "MT22"  # MT03 -> MT12 -> MT22 -> MT03
+    assert store.provenance("mt/mt/tf/MT12")["item_files"] == {
+        f"ts/{n}": file_digest(inp / n) for n in ("MT22.mseed", "MT12.yaml", "MT22.yaml")}
+    assert statuses(True) == dict.fromkeys(("MT03", "MT12", "MT22"), "reused")
+    shutil.copy(src / "MT27.mseed", inp / "MT22.mseed")  # other data in MT22: MT22 itself and MT12, its user, rerun
+    assert statuses(True) == {"MT03": "reused", "MT12": "done", "MT22": "done"}
+    side = inp / "MT03.yaml"
+    side.write_text(side.read_text() + "\n# checked in the field again\n")  # MT03's metadata: MT03 and MT22 (its user) rerun
+    assert statuses(True) == {"MT03": "done", "MT12": "reused", "MT22": "done"}
