@@ -202,6 +202,7 @@ FLUSH_SPACING = 20.0  # results are written at most every FLUSH_SPACING x the st
 FLUSH_BYTES = 256 * 2**20  # ... or when this much waits in the client
 FLUSH_MIN_FIXED_S = 0.005  # below this fixed cost (a store on a RAM disk) every batch is written at once
 IN_FLIGHT_PER_WORKER = 3  # tasks of a step kept queued per worker while its items are sent in groups
+MIN_TASK_FRACTION = 0.2  # groups shrink at the end of a step, on several workers, to no less than this x run.batch_s
 IMAGE_MAX_BYTES = 256 * 2**20  # larger results travel as Datasets: an in-memory HDF5 copy would double the worker's memory
 
 
@@ -793,16 +794,21 @@ class _Runner:
         would spend a large part of their time on it. Items are sent as tasks
         finish, keeping three tasks per worker in flight, in groups sized by the
         median run time of the items done so far (robust to the slow first
-        item of a worker); the groups shrink towards the end so the workers
-        finish together. Items of ``batch_s`` or more stay one per task.
+        item of a worker). On several workers the groups shrink towards the end
+        so the workers finish together, but not below ``MIN_TASK_FRACTION`` of
+        ``batch_s``: each task costs its few milliseconds of Dask however short,
+        and a tail of single 15 ms items spent more on that than the workers
+        could wait for each other. Items of ``batch_s`` or more stay one per task.
         """
         queue = self.queued[ws.id]
         times = sorted(self.item_times.get(ws.id, []))
-        median = times[len(times) // 2] if times else float("inf")
+        median = max(times[len(times) // 2] if times else float("inf"), 1e-4)
         n = self._workers()
+        full = max(1, int(self.wf.batch_s / median))
+        least = max(1, int(MIN_TASK_FRACTION * self.wf.batch_s / median))
         new = []
         while queue and in_flight + len(new) < IN_FLIGHT_PER_WORKER * n:
-            k = max(1, min(int(self.wf.batch_s / max(median, 1e-4)), -(-len(queue) // (2 * n))))
+            k = full if n == 1 else max(least, min(full, -(-len(queue) // (2 * n))))
             new.append(self._submit(ws, queue[:k]))
             del queue[:k]
         if not queue:
