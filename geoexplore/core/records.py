@@ -145,10 +145,9 @@ def _plain_variable(var: Any) -> bool:
 def _has_2d_attr(attrs: Any) -> bool:
     """An attribute of more than one dimension: netCDF keeps its shape, a row would flatten it."""
     for v in attrs.values():
-        if isinstance(v, np.ndarray):
-            if v.ndim > 1:
-                return True
-        elif isinstance(v, (list, tuple)) and np.ndim(v) > 1:
+        if isinstance(v, (str, bytes, dict, int, float)):  # the usual attributes, without NumPy's look
+            continue
+        if np.ndim(v) > 1:
             return True
     return False
 

@@ -85,8 +85,14 @@ def _shape_text(dtype: str, shape: tuple[int, ...]) -> bytes:
     return dtype.encode() + str(shape).encode()
 
 
-@functools.lru_cache(maxsize=1024)
 def _dims_text(dims: tuple[Any, ...]) -> bytes:
+    if all(type(d) is str for d in dims):  # the usual case, cached (1 and True are equal keys but not equal texts)
+        return _str_dims_text(dims)
+    return json.dumps(list(dims)).encode()
+
+
+@functools.lru_cache(maxsize=1024)
+def _str_dims_text(dims: tuple[str, ...]) -> bytes:
     return json.dumps(list(dims)).encode()
 
 
@@ -98,10 +104,16 @@ def _jsonable(v: Any) -> Any:
     return v
 
 
-def _attrs_text(attrs: Mapping[Any, Any], skip: str | None = None) -> bytes:
+_NO_KEY = object()
+
+
+def _attrs_text(attrs: Mapping[Any, Any], skip: Any = _NO_KEY) -> bytes:
     if not attrs:
         return b"{}"
-    return json.dumps({k: _jsonable(v) for k, v in sorted(attrs.items()) if k != skip}, default=str).encode()
+    items = sorted(attrs.items())
+    if skip is not _NO_KEY:
+        items = [(k, v) for k, v in items if k != skip]
+    return json.dumps({k: _jsonable(v) for k, v in items}, default=str).encode()
 
 
 def dataset_digest(ds: Any) -> str:
@@ -506,8 +518,9 @@ class ProjectStore:
         with self.transaction() as tmp:
             tables = self._tables_without(tmp, keys)
             with h5py.File(tmp, "a") as f:
-                for k in _present(f, keys):
-                    del f[k]
+                for k in keys:  # one by one: a key may repeat, or lie under another one
+                    if k in f:
+                        del f[k]
                 self._write_tables(f, tables)  # a store holding tables has its largest dimension id
         records.carry_over(self.path, before, set(tables))
 

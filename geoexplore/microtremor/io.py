@@ -561,15 +561,16 @@ def _mseed_problem_position(path: str) -> str:
 
 SAC_HEADER_BYTES = 632  # 70 floats, 40 integers, 192 characters
 _SAC_INT0 = 280  # byte of the first integer header word
-_SAC_NVHDR, _SAC_NPTS, _SAC_IFTYPE, _SAC_LEVEN = 6, 9, 15, 35  # integer header words
+_SAC_NVHDR, _SAC_NPTS = 6, 9  # integer header words
 
 
 def _sac_problem_position(path: str) -> str:
     """Where a SAC file ObsPy could not read goes wrong, from its binary header.
 
-    Returns where the header is cut, which header word is impossible (NVHDR,
-    NPTS), or where the data section ends against the length NPTS announces
-    (``"byte 1032: data end after 100 of 1000 samples (NPTS, byte 316)"``).
+    ObsPy reads one block of NPTS 4-byte samples after the 632 header bytes
+    and wants the file to end there. Returns where the header is cut, where
+    the data end before NPTS samples (``"byte 1032: data end after 100 of
+    1000 samples (NPTS, byte 316)"``), or where bytes follow them.
     """
     import struct
 
@@ -578,27 +579,18 @@ def _sac_problem_position(path: str) -> str:
         return f"byte {size}: header cut short (a SAC header has {SAC_HEADER_BYTES} bytes)"
     with open(path, "rb") as fh:
         ints = fh.read(SAC_HEADER_BYTES)[_SAC_INT0:_SAC_INT0 + 160]
-    for end in "<>":
-        words = struct.unpack(end + "40i", ints)
-        if words[_SAC_NVHDR] in (6, 7):
-            break
-    else:
-        return f"byte {_SAC_INT0 + 4 * _SAC_NVHDR}: header version NVHDR is not 6 or 7"
+    words = struct.unpack("<40i", ints)
+    if not 0 <= words[_SAC_NVHDR] <= 20:  # the byte order ObsPy settles on the same way
+        words = struct.unpack(">40i", ints)
     npts = words[_SAC_NPTS]
     npts_at = _SAC_INT0 + 4 * _SAC_NPTS
     if npts < 0:
         return f"byte {npts_at}: NPTS = {npts}"
-    # two data blocks for unevenly sampled (x and y) and spectral (real/imag, amplitude/phase) files
-    blocks = 2 if words[_SAC_LEVEN] == 0 or words[_SAC_IFTYPE] in (2, 3) else 1
-    data_end = SAC_HEADER_BYTES + 4 * npts * blocks
+    data_end = SAC_HEADER_BYTES + 4 * npts
     if size < data_end:
-        words_in = (size - SAC_HEADER_BYTES) // 4
-        second = blocks == 2 and words_in >= npts
-        got, which = (words_in - npts, " of the second block") if second else (words_in, "")
-        return f"byte {size}: data end after {got} of {npts} samples{which} (NPTS, byte {npts_at})"
-    footer = 22 * 8 if words[_SAC_NVHDR] == 7 else 0
-    if size > data_end + footer:
-        return f"byte {data_end + footer}: {size - data_end - footer} bytes after the {npts} samples NPTS (byte {npts_at}) announces"
+        return f"byte {size}: data end after {(size - SAC_HEADER_BYTES) // 4} of {npts} samples (NPTS, byte {npts_at})"
+    if size > data_end:  # a second block (uneven or spectral data) or a version 7 footer: ObsPy reads neither
+        return f"byte {data_end}: {size - data_end} bytes after the {npts} samples NPTS (byte {npts_at}) announces"
     return f"header (bytes 0-{SAC_HEADER_BYTES - 1})"
 
 

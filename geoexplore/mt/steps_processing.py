@@ -56,16 +56,23 @@ def _station_files(settings: TFStepSettings, item_value: Any, input_dir: Path) -
     remote = None
     if settings.remote_file:
         remote = Path(settings.remote_file)
-        remote = remote if remote.is_absolute() else Path(input_dir) / remote
+        if not remote.is_absolute():
+            remote = Path(input_dir) / remote
+            if not remote.resolve().is_relative_to(Path(input_dir).resolve()):
+                remote = None  # refused by the step itself (ctx.path): nothing to read out there
     elif settings.remote_neighbour:
         remote = neighbour_reference(path)
         if remote is not None:
             out.append(remote)
     for f in (path, remote):
-        side = sidecar_path(f) if f is not None else None
-        if side is not None:
-            out.append(side)
+        if f is not None and f.suffix.lower() not in _NO_SIDECAR:
+            side = sidecar_path(f)
+            if side is not None:
+                out.append(side)
     return out
+
+
+_NO_SIDECAR = (".h5", ".mth5", ".hdf5")  # MTH5 files carry their metadata inside
 
 
 @step("mt.tf", settings=TFStepSettings, fan_out="files", inputs=(), figure="geoexplore.mt.plot_processing:plot_tf_result",

@@ -221,3 +221,12 @@ def test_one_row_object_under_two_keys_and_the_table_name_as_a_key(tmp_path):
         st.write({records.table_path(STEP): ds})
     with pytest.raises(StoreError, match="no result"):
         st.read(records.table_path(STEP))
+
+
+@pytest.mark.parametrize("value", [[[1, 2], [3, 4]], ((1.0, 2.0), (3.0, 4.0)), xr.DataArray(np.eye(2)), np.eye(2)[None]])
+def test_any_attribute_of_more_than_one_dimension_keeps_the_result_a_group(value):
+    """A row would flatten it: lists of lists, array-likes of any kind."""
+    ds = xr.Dataset({"v": ("x", [1.0])}, attrs={"m": value})
+    assert records.row_from_dataset("S0", ds) is None
+    ds = xr.Dataset({"v": ("x", [1.0], {"m": value})})
+    assert records.row_from_dataset("S0", ds) is None

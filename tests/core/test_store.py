@@ -84,6 +84,24 @@ def test_digest_values_stay_those_of_the_first_version():
     assert dataset_digest(_known_dataset()) == "f2fba86c2734374072574ac9a4f2c2ebe9de4f79ac0c025e7bd1c17ed0233a11"
 
 
+def test_digest_texts_do_not_mix_equal_keys():
+    # dims 1 and True are equal as cache keys but not as JSON; a None attribute key is content too
+    one = xr.Dataset({"v": ((1,), [0.0])})
+    true = xr.Dataset({"v": ((True,), [0.0])})
+    assert dataset_digest(one) != dataset_digest(true)
+    assert dataset_digest(true) != dataset_digest(one)
+    keyed = xr.Dataset({"v": ("x", [0.0, 1.0], {None: 1})})
+    assert dataset_digest(keyed) != dataset_digest(xr.Dataset({"v": ("x", [0.0, 1.0])}))
+
+
+def test_delete_takes_repeated_and_nested_keys(tmp_path):
+    st = ProjectStore(tmp_path / "p.h5")
+    st.write({"mt/l/s": _ds(0), "mt/l/t": _ds(1)})
+    st.delete(["mt/l/s", "mt/l/s"])
+    st.delete(["mt/l", "mt/l/t"])
+    assert st.keys() == []
+
+
 def test_corrupt_store_is_reported_and_kept(tmp_path):
     p = tmp_path / "project.h5"
     p.write_bytes(b"\x89HDF\r\n\x1a\n" + os.urandom(2000))
