@@ -61,11 +61,40 @@ def _rebuild_file_error(path: str, message: str, position: str | None, byte_offs
 
 
 class SettingsError(GeoexploreError, ValueError):
-    """Settings are unknown, mistyped or out of range."""
+    """Settings are unknown, mistyped or out of range; ``key``: the setting, when one is to blame."""
+
+    def __init__(self, message: str, key: str | None = None) -> None:
+        super().__init__(message)
+        self.key = key
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (str(self), self.key))
 
 
 class WorkflowError(GeoexploreError):
-    """A workflow file is invalid or a workflow cannot run."""
+    """A workflow file is invalid or a workflow cannot run.
+
+    ``path`` and ``line``, when known, say where in the workflow file (the
+    line is also in the message: ``wf.yaml at line 11: steps[1]: ...``), so
+    an editor or a notebook can jump to it.
+    """
+
+    def __init__(self, message: str, *, path: str | os.PathLike[str] | None = None, line: int | None = None) -> None:
+        super().__init__(message)
+        self.path = None if path is None else str(path)
+        self.line = line
+
+    @property
+    def position(self) -> str | None:
+        """``"line N"`` when the line is known (what file errors carry as ``position``)."""
+        return None if self.line is None else f"line {self.line}"
+
+    def __reduce__(self) -> tuple[Any, ...]:  # keep path and line across processes (Dask workers)
+        return (_workflow_error, (type(self), str(self), self.path, self.line))
+
+
+def _workflow_error(cls: type, message: str, path: str | None, line: int | None) -> "WorkflowError":
+    return cls(message, path=path, line=line)
 
 
 class StoreError(GeoexploreError):

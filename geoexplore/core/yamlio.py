@@ -62,13 +62,19 @@ def key_position(path: str | os.PathLike[str], keys: "list[str | int] | tuple[st
     parent mapping of a missing key); it is left out if the file cannot be
     composed again. For positions in errors found after a file was parsed.
     """
+    label = "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in keys).lstrip(".") or "(top level)"
+    line = key_line(path, keys)
+    return f"key {label}" if line is None else f"key {label} (line {line})"
+
+
+def key_line(path: str | os.PathLike[str], keys: "list[str | int] | tuple[str | int, ...]") -> int | None:
+    """The line (1-based) of a key path in a YAML file: of its deepest part present; None if the file cannot be composed."""
     import yaml
 
-    label = "".join(f"[{k}]" if isinstance(k, int) else f".{k}" for k in keys).lstrip(".") or "(top level)"
     try:
         node = yaml.compose(Path(path).read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
     except (yaml.YAMLError, OSError, UnicodeDecodeError, RecursionError):
-        return f"key {label}"
+        return None
     line = node.start_mark.line + 1 if node is not None else 1
     for k in keys:
         nxt = None
@@ -80,7 +86,7 @@ def key_position(path: str | os.PathLike[str], keys: "list[str | int] | tuple[st
             break
         node = nxt
         line = node.start_mark.line + 1
-    return f"key {label} (line {line})"
+    return line
 
 
 def load_settings_file(path: str | os.PathLike[str], cls: Any) -> Any:

@@ -103,7 +103,7 @@ class Settings(BaseModel):
                 close = difflib.get_close_matches(str(key), valid, n=1)
                 hint = f" (did you mean '{close[0]}'?)" if close else ""
                 raise SettingsError(
-                    f"{where}{name}: unknown setting '{key}'{hint}; valid: {', '.join(valid) or '(none)'}"
+                    f"{where}{name}: unknown setting '{key}'{hint}; valid: {', '.join(valid) or '(none)'}", key=str(key)
                 )
         try:
             return cls(**data)
@@ -112,7 +112,8 @@ class Settings(BaseModel):
             for err in exc.errors():
                 loc = ".".join(str(p) for p in err["loc"])
                 msgs.append(f"'{loc}': {err['msg']} (got {err.get('input')!r})")
-            raise SettingsError(f"{where}{name}: " + "; ".join(msgs)) from None
+            first = exc.errors()[0]["loc"] if exc.errors() else ()
+            raise SettingsError(f"{where}{name}: " + "; ".join(msgs), key=str(first[0]) if first else None) from None
 
     @classmethod
     def path_fields(cls) -> dict[str, InputPath]:

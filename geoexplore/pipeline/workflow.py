@@ -107,16 +107,21 @@ class Workflow:
         raise WorkflowError(f"{self.path}: step '{ws.id}': foreach needs glob, items or step")
 
 
-def _fail(path: Path, msg: str) -> WorkflowError:
-    return WorkflowError(f"{path}: {msg}")
+def _fail(path: Path, msg: str, at: tuple[str | int, ...] | None = None) -> WorkflowError:
+    """The error for the workflow file ``path``; ``at``: the key path it is about (its line goes in the message)."""
+    from geoexplore.core.yamlio import key_line
+
+    line = key_line(path, at) if at is not None else None
+    where = f"{path} at line {line}" if line is not None else str(path)
+    return WorkflowError(f"{where}: {msg}", path=path, line=line)
 
 
-def _check_keys(path: Path, where: str, data: dict[str, Any], valid: tuple[str, ...]) -> None:
+def _check_keys(path: Path, where: str, data: dict[str, Any], valid: tuple[str, ...], at: tuple[str | int, ...] = ()) -> None:
     for k in data:
         if k not in valid:
             close = difflib.get_close_matches(str(k), valid, n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
-            raise _fail(path, f"{where}: unknown key '{k}'{hint}; valid: {', '.join(valid)}")
+            raise _fail(path, f"{where}: unknown key '{k}'{hint}; valid: {', '.join(valid)}", at=(*at, str(k)))
 
 
 def _inside(base: Path, p: Path) -> bool:
@@ -127,7 +132,7 @@ def _inside(base: Path, p: Path) -> bool:
         return False
 
 
-def resolve_path(wf: Workflow, where: str, value: str) -> Path:
+def resolve_path(wf: Workflow, where: str, value: str, at: tuple[str | int, ...] | None = None) -> Path:
     """Resolve a relative path against the input directory, refusing escapes.
 
     Absolute paths are taken as given (an explicit choice); a relative path
@@ -138,13 +143,13 @@ def resolve_path(wf: Workflow, where: str, value: str) -> Path:
         return p
     full = wf.input_dir / p
     if not _inside(wf.input_dir, full):
-        raise _fail(wf.path, f"{where}: path '{value}' leaves the input directory {wf.input_dir}; use an absolute path to mean it")
+        raise _fail(wf.path, f"{where}: path '{value}' leaves the input directory {wf.input_dir}; use an absolute path to mean it", at=at)
     return full
 
 
-def resolve_glob(wf: Workflow, ws: WorkflowStep, pattern: str) -> list[Path]:
+def resolve_glob(wf: Workflow, ws: WorkflowStep, pattern: str, at: tuple[str | int, ...] | None = None) -> list[Path]:
     where = f"steps[{ws.id}].foreach.glob"
-    base = resolve_path(wf, where, pattern)
+    base = resolve_path(wf, where, pattern, at=at)
     files = sorted(Path(p) for p in _glob.glob(str(base)) if Path(p).is_file())
     if not Path(pattern).is_absolute():
         files = [f for f in files if _inside(wf.input_dir, f)]
@@ -157,33 +162,34 @@ def _check_cluster(path: Path, cluster: dict[str, Any]) -> dict[str, Any]:
     jq = cluster.get("jobqueue")
     if jq is not None:
         if not isinstance(jq, dict):
-            raise _fail(path, "cluster.jobqueue must be a mapping (system, cores, memory, walltime, jobs, ...)")
+            raise _fail(path, "cluster.jobqueue must be a mapping (system, cores, memory, walltime, jobs, ...)", at=("cluster", "jobqueue"))
         system = str(jq.get("system", "slurm")).lower()
         if system not in JOBQUEUE_SYSTEMS:
             close = difflib.get_close_matches(system, list(JOBQUEUE_SYSTEMS), n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
-            raise _fail(path, f"cluster.jobqueue.system: unknown '{jq.get('system')}'{hint}; valid: {', '.join(JOBQUEUE_SYSTEMS)}")
+            raise _fail(path, f"cluster.jobqueue.system: unknown '{jq.get('system')}'{hint}; valid: {', '.join(JOBQUEUE_SYSTEMS)}",
+                        at=("cluster", "jobqueue", "system"))
         jobs = jq.get("jobs", 1)
         if not isinstance(jobs, int) or isinstance(jobs, bool) or jobs < 0:
-            raise _fail(path, f"cluster.jobqueue.jobs must be a whole number of jobs, 0 or more, got {jobs!r}")
+            raise _fail(path, f"cluster.jobqueue.jobs must be a whole number of jobs, 0 or more, got {jobs!r}", at=("cluster", "jobqueue", "jobs"))
     sec = cluster.get("security")
     if sec is not None:
         if not isinstance(sec, dict):
-            raise _fail(path, f"cluster.security must be a mapping with {', '.join(SECURITY_KEYS)}")
-        _check_keys(path, "cluster.security", sec, SECURITY_KEYS)
+            raise _fail(path, f"cluster.security must be a mapping with {', '.join(SECURITY_KEYS)}", at=("cluster", "security"))
+        _check_keys(path, "cluster.security", sec, SECURITY_KEYS, at=("cluster", "security"))
         sec = dict(sec)
         for k in SECURITY_FILES:
             if k in sec and sec[k] is not None:
                 f = Path(str(sec[k])).expanduser()
                 f = f if f.is_absolute() else (path.parent / f).resolve()
                 if not f.is_file():
-                    raise _fail(path, f"cluster.security.{k}: no file {f}")
+                    raise _fail(path, f"cluster.security.{k}: no file {f}", at=("cluster", "security", k))
                 sec[k] = str(f)
         cluster["security"] = sec
     return cluster
 
 
-def _check_inputs(path: Path, where: str, spec: StepSpec, inputs: dict[str, InputRef]) -> None:
+def _check_inputs(path: Path, where: str, spec: StepSpec, inputs: dict[str, InputRef], at: tuple[str | int, ...] = ()) -> None:
     """The input names a step declares it takes (:func:`geoexplore.pipeline.step.step`)."""
     if spec.inputs is None:
         return
@@ -193,10 +199,11 @@ def _check_inputs(path: Path, where: str, spec: StepSpec, inputs: dict[str, Inpu
             close = difflib.get_close_matches(name, valid, n=1)
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             raise _fail(path, f"{where}.inputs.{name}: step '{spec.name}' takes no input '{name}'{hint}; "
-                              f"its inputs: {', '.join(valid) or '(none)'}")
+                              f"its inputs: {', '.join(valid) or '(none)'}", at=(*at, "inputs", name))
     for name in spec.required_inputs:
         if name not in inputs:
-            raise _fail(path, f"{where}.inputs: step '{spec.name}' needs the input '{name}' (give inputs: {{{name}: <step id>}})")
+            raise _fail(path, f"{where}.inputs: step '{spec.name}' needs the input '{name}' (give inputs: {{{name}: <step id>}})",
+                        at=(*at, "inputs"))
 
 
 def load_workflow(path: str | os.PathLike[str], *, input_dir: str | os.PathLike[str] | None = None) -> Workflow:
@@ -222,27 +229,27 @@ def load_workflow(path: str | os.PathLike[str], *, input_dir: str | os.PathLike[
     except GeoexploreError as exc:
         raise WorkflowError(str(exc)) from None
     if not isinstance(data, dict):
-        raise _fail(p, "a workflow must be a mapping with 'workflow' and 'steps'")
-    _check_keys(p, "top level", data, TOP_KEYS)
+        raise _fail(p, "a workflow must be a mapping with 'workflow' and 'steps'", at=())
+    _check_keys(p, "top level", data, TOP_KEYS, at=())
     if "steps" not in data or not isinstance(data["steps"], list) or not data["steps"]:
-        raise _fail(p, "'steps' must be a non-empty list")
+        raise _fail(p, "'steps' must be a non-empty list", at=("steps",))
     base = Path(input_dir).resolve() if input_dir else (p.parent / str(data.get("input_dir", "."))).resolve()
     if not base.is_dir():
-        raise _fail(p, f"input_dir {base} is not a directory")
+        raise _fail(p, f"input_dir {base} is not a directory", at=("input_dir",) if "input_dir" in data else None)
     run = data.get("run") or {}
     if not isinstance(run, dict):
-        raise _fail(p, "'run' must be a mapping")
-    _check_keys(p, "run", run, RUN_KEYS)
+        raise _fail(p, "'run' must be a mapping", at=("run",))
+    _check_keys(p, "run", run, RUN_KEYS, at=("run",))
     retries = run.get("retries", 1)
     if not isinstance(retries, int) or isinstance(retries, bool) or not 0 <= retries <= 10:
-        raise _fail(p, f"run.retries must be an integer 0-10, got {retries!r}")
+        raise _fail(p, f"run.retries must be an integer 0-10, got {retries!r}", at=("run", "retries"))
     batch_s = run.get("batch_s", 0.5)
     if not isinstance(batch_s, (int, float)) or isinstance(batch_s, bool) or not 0 <= batch_s <= 600:
-        raise _fail(p, f"run.batch_s must be a number of seconds 0-600 (0: one task per item), got {batch_s!r}")
+        raise _fail(p, f"run.batch_s must be a number of seconds 0-600 (0: one task per item), got {batch_s!r}", at=("run", "batch_s"))
     cluster = data.get("cluster") or {}
     if not isinstance(cluster, dict):
-        raise _fail(p, "'cluster' must be a mapping")
-    _check_keys(p, "cluster", cluster, CLUSTER_KEYS)
+        raise _fail(p, "'cluster' must be a mapping", at=("cluster",))
+    _check_keys(p, "cluster", cluster, CLUSTER_KEYS, at=("cluster",))
     cluster = _check_cluster(p, cluster)
     default_line = str(data.get("line", "profile"))
     wf = Workflow(
@@ -257,70 +264,74 @@ def load_workflow(path: str | os.PathLike[str], *, input_dir: str | os.PathLike[
     )
     seen: dict[str, WorkflowStep] = {}
     for i, raw in enumerate(data["steps"]):
-        where = f"steps[{i}]"
+        where, at = f"steps[{i}]", ("steps", i)
         if not isinstance(raw, dict):
-            raise _fail(p, f"{where}: each step must be a mapping")
-        _check_keys(p, where, raw, STEP_KEYS)
+            raise _fail(p, f"{where}: each step must be a mapping", at=at)
+        _check_keys(p, where, raw, STEP_KEYS, at=at)
         sid = raw.get("id")
         if not isinstance(sid, str) or not _ID.match(sid):
-            raise _fail(p, f"{where}: 'id' must be a name (letters, digits, _ or -), got {sid!r}")
+            raise _fail(p, f"{where}: 'id' must be a name (letters, digits, _ or -), got {sid!r}", at=(*at, "id"))
         where = f"steps[{i}] ('{sid}')"
         if sid in seen:
-            raise _fail(p, f"{where}: duplicate id '{sid}'")
+            raise _fail(p, f"{where}: duplicate id '{sid}'", at=(*at, "id"))
         if "step" not in raw:
-            raise _fail(p, f"{where}: missing 'step'")
+            raise _fail(p, f"{where}: missing 'step'", at=at)
         if not isinstance(raw["step"], str):
-            raise _fail(p, f"{where}.step must be a step name, got {raw['step']!r}")
+            raise _fail(p, f"{where}.step must be a step name, got {raw['step']!r}", at=(*at, "step"))
         try:
             spec = get_step(raw["step"])
         except WorkflowError as exc:
-            raise _fail(p, f"{where}: {exc}") from None
+            raise _fail(p, f"{where}: {exc}", at=(*at, "step")) from None
         if raw.get("settings") is not None and not isinstance(raw["settings"], dict):
-            raise _fail(p, f"{where}.settings must be a mapping of setting names to values, got {type(raw['settings']).__name__}")
+            raise _fail(p, f"{where}.settings must be a mapping of setting names to values, got {type(raw['settings']).__name__}",
+                        at=(*at, "settings"))
         try:
             settings = spec.settings.from_mapping(raw.get("settings"), source=f"{p}: {where}.settings")
         except SettingsError as exc:
-            raise WorkflowError(str(exc)) from None
+            # the line of the setting to blame (or of the deepest part of that path the file has)
+            keys = (*at, "settings", exc.key) if exc.key else (*at, "settings")
+            raise _fail(p, str(exc).removeprefix(f"{p}: "), at=keys) from None
         inputs: dict[str, InputRef] = {}
         raw_inputs = raw.get("inputs") or {}
         if not isinstance(raw_inputs, dict):
-            raise _fail(p, f"{where}.inputs must map names to step ids")
+            raise _fail(p, f"{where}.inputs must map names to step ids", at=(*at, "inputs"))
         for name, ref in raw_inputs.items():
             m = _REF.match(str(ref))
             if not m:
-                raise _fail(p, f"{where}.inputs.{name}: '{ref}' is not a step id, '<id>[item]' or '<id>?'")
+                raise _fail(p, f"{where}.inputs.{name}: '{ref}' is not a step id, '<id>[item]' or '<id>?'", at=(*at, "inputs", str(name)))
             if m["id"] not in seen:
                 close = difflib.get_close_matches(m["id"], list(seen), n=1)
                 hint = f" (did you mean '{close[0]}'?)" if close else ""
                 raise _fail(
                     p,
                     f"{where}.inputs.{name}: '{m['id']}' is not an earlier step{hint}; earlier steps: {', '.join(seen) or '(none)'}",
+                    at=(*at, "inputs", str(name)),
                 )
             inputs[str(name)] = InputRef(m["id"], bool(m["same"]), bool(m["opt"]))
-        _check_inputs(p, where, spec, inputs)
+        _check_inputs(p, where, spec, inputs, at=at)
         foreach = raw.get("foreach") or {}
         if not isinstance(foreach, dict):
-            raise _fail(p, f"{where}.foreach must be a mapping with glob, items or step")
-        _check_keys(p, f"{where}.foreach", foreach, ("glob", "items", "step"))
+            raise _fail(p, f"{where}.foreach must be a mapping with glob, items or step", at=(*at, "foreach"))
+        _check_keys(p, f"{where}.foreach", foreach, ("glob", "items", "step"), at=(*at, "foreach"))
         if spec.fan_out == "none" and foreach:
-            raise _fail(p, f"{where}: step '{spec.name}' runs once; remove 'foreach'")
+            raise _fail(p, f"{where}: step '{spec.name}' runs once; remove 'foreach'", at=(*at, "foreach"))
         if spec.fan_out == "files" and "glob" not in foreach:
-            raise _fail(p, f"{where}: step '{spec.name}' runs per file; give foreach: {{glob: PATTERN}}")
+            raise _fail(p, f"{where}: step '{spec.name}' runs per file; give foreach: {{glob: PATTERN}}", at=(*at, "foreach"))
         if spec.fan_out == "items" and not ({"items", "step"} & set(foreach)):
-            raise _fail(p, f"{where}: step '{spec.name}' runs per item; give foreach: {{items: [...]}} or {{step: ID}}")
+            raise _fail(p, f"{where}: step '{spec.name}' runs per item; give foreach: {{items: [...]}} or {{step: ID}}", at=(*at, "foreach"))
         if "items" in foreach and (not isinstance(foreach["items"], list) or not foreach["items"]):
-            raise _fail(p, f"{where}.foreach.items must be a non-empty list")
+            raise _fail(p, f"{where}.foreach.items must be a non-empty list", at=(*at, "foreach", "items"))
         if "glob" in foreach and not isinstance(foreach["glob"], str):
-            raise _fail(p, f"{where}.foreach.glob must be a pattern (text), got {foreach['glob']!r}")
+            raise _fail(p, f"{where}.foreach.glob must be a pattern (text), got {foreach['glob']!r}", at=(*at, "foreach", "glob"))
         if "step" in foreach and (not isinstance(foreach["step"], str) or foreach["step"] not in seen):
-            raise _fail(p, f"{where}.foreach.step: '{foreach['step']}' is not an earlier step")
+            raise _fail(p, f"{where}.foreach.step: '{foreach['step']}' is not an earlier step", at=(*at, "foreach", "step"))
         for name, ref in inputs.items():
             if ref.same_item and spec.fan_out == "none":
-                raise _fail(p, f"{where}.inputs.{name}: '[item]' needs a fanned-out step")
+                raise _fail(p, f"{where}.inputs.{name}: '[item]' needs a fanned-out step", at=(*at, "inputs", name))
         ws = WorkflowStep(id=sid, spec=spec, settings=settings, inputs=inputs, foreach=foreach, line=str(raw.get("line", default_line)))
         if "glob" in foreach:
-            if not resolve_glob(wf, ws, str(foreach["glob"])):
-                raise _fail(p, f"{where}.foreach.glob: no file matches '{foreach['glob']}' in {base}")
+            if not resolve_glob(wf, ws, str(foreach["glob"]), at=(*at, "foreach", "glob")):
+                raise _fail(p, f"{where}.foreach.glob: no file matches '{foreach['glob']}' in {base}", at=(*at, "foreach", "glob"))
         seen[sid] = ws
         wf.steps.append(ws)
     return wf

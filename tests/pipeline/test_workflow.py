@@ -1,5 +1,7 @@
 """Workflow validation: every mistake gives an error naming the file, the step and the key."""
 
+import textwrap
+
 import pytest
 
 from geoexplore.core.errors import WorkflowError
@@ -38,7 +40,17 @@ def test_validation_errors(work, change, message, small_body, write_wf):
     path = write_wf(work, body)
     with pytest.raises(WorkflowError, match=message) as exc:
         load_workflow(path)
-    assert str(path) in str(exc.value)
+    assert str(exc.value).startswith(f"{path} at line {exc.value.line}: ")
+    assert exc.value.path == str(path) and exc.value.line == _changed_line(body, change)
+
+
+def _changed_line(body: str, change: tuple[str, str]) -> int:
+    """The line of a workflow the error should name: where the changed text is (its last occurrence: a duplicate
+    comes second); for a removal, its step's first line."""
+    lines = textwrap.dedent(body).splitlines()
+    new = change[1].strip("\n").splitlines()
+    text = new[-1].strip() if new else "- id: section"
+    return max(i for i, line in enumerate(lines, 1) if text in line)
 
 
 def test_yaml_syntax_error_names_line(work, small_body, write_wf):
@@ -77,11 +89,12 @@ def test_validation_errors_before_anything_runs(work, change, message, small_bod
     body = small_body.replace(*change)
     assert body != small_body
     path = write_wf(work, body)
-    with pytest.raises(WorkflowError, match=message):
+    with pytest.raises(WorkflowError, match=message) as exc:
         load_workflow(path)
+    assert exc.value.line == _changed_line(body, change)
     assert main(["validate", str(path)]) == 1
     err = capsys.readouterr().err
-    assert err.startswith(f"geoexplore: {path}: ") and err.count("\n") == 1, err
+    assert err.startswith(f"geoexplore: {path} at line {exc.value.line}: ") and err.count("\n") == 1, err
 
 
 def test_optional_and_wildcard_inputs_are_taken(work, small_body, write_wf):
@@ -118,3 +131,16 @@ def test_worker_count_is_refused_when_not_positive(work, small_body, write_wf, c
     with pytest.raises(WorkflowError, match="workers must be a whole number of 1 or more, got -1"):
         run_workflow(wf, work / "o", n_workers=-1)
     assert not (work / "o").exists()  # refused before anything was made
+
+
+def test_workflow_error_keeps_its_position_across_processes(work, small_body, write_wf):
+    """Errors travel pickled from Dask workers: path, line and position survive."""
+    import pickle
+
+    path = write_wf(work, small_body.replace("run: {retries: 1}", "run: {retries: 11}"))
+    with pytest.raises(WorkflowError) as exc:
+        load_workflow(path)
+    back = pickle.loads(pickle.dumps(exc.value))
+    assert type(back) is WorkflowError and str(back) == str(exc.value)
+    assert (back.path, back.line, back.position) == (str(path), exc.value.line, f"line {exc.value.line}")
+    assert exc.value.line == _changed_line(textwrap.dedent(small_body), ("", "run: {retries: 1}"))
