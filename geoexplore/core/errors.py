@@ -90,11 +90,7 @@ class WorkflowError(GeoexploreError):
         return None if self.line is None else f"line {self.line}"
 
     def __reduce__(self) -> tuple[Any, ...]:  # keep path and line across processes (Dask workers)
-        return (_workflow_error, (type(self), str(self), self.path, self.line))
-
-
-def _workflow_error(cls: type, message: str, path: str | None, line: int | None) -> "WorkflowError":
-    return cls(message, path=path, line=line)
+        return (type(self), (str(self),), {"path": self.path, "line": self.line})
 
 
 class StoreError(GeoexploreError):
