@@ -21,6 +21,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from geoexplore.core.errors import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
+
 COMMAND_MODULES = (
     "geoexplore.seismic.cli",
     "geoexplore.mt.cli",
@@ -29,8 +31,6 @@ COMMAND_MODULES = (
     "geoexplore.fault.cli",
     "geoexplore.report.cli",
 )
-
-EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_PARTIAL = 0, 1, 2, 3
 
 
 def repo_root() -> Path:

@@ -11,6 +11,15 @@ from __future__ import annotations
 import os
 from typing import Any
 
+#: process exit codes of every geoexplore command (documented in docs/cli.md): success
+EXIT_OK = 0
+#: an error stopped the command (bad input, a failed step); the message names the cause
+EXIT_ERROR = 1
+#: the command line itself is wrong (argparse's code)
+EXIT_USAGE = 2
+#: a batch finished its good items but some failed (listed); what was done is kept
+EXIT_PARTIAL = 3
+
 
 class GeoexploreError(Exception):
     """Base class of all errors raised deliberately by geoexplore."""

@@ -89,10 +89,11 @@ def key_line(path: str | os.PathLike[str], keys: "list[str | int] | tuple[str | 
     return line
 
 
-def load_settings_file(path: str | os.PathLike[str], cls: Any) -> Any:
-    """Settings of class ``cls`` (a :class:`~geoexplore.pipeline.settings.Settings`) from a YAML or JSON file.
+def load_settings_file(path: str | os.PathLike[str] | None, cls: Any) -> Any:
+    """Settings of class ``cls`` (a :class:`~geoexplore.core.settings.Settings`) from a YAML or JSON file.
 
-    ``.json`` files are read as JSON, others as YAML (safe loader).
+    ``.json`` files are read as JSON, others as YAML (safe loader). No path
+    (None or ``""``, a CLI option not given) gives the defaults, ``cls()``.
 
     Raises
     ------
@@ -103,6 +104,8 @@ def load_settings_file(path: str | os.PathLike[str], cls: Any) -> Any:
     import json
     import re
 
+    if not path:
+        return cls()
     p = Path(path)
     if p.suffix.lower() == ".json":
         try:

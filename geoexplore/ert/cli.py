@@ -110,17 +110,14 @@ def cmd_invert(args: argparse.Namespace) -> int:
 
 
 def _figures(out: Path, data: Any, report: Any, img: Any) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
 
     from geoexplore.ert.plot import plot_image_result, plot_reciprocals, pseudosection
-    from geoexplore.report.style import figure_style, synthetic_stamp
+    from geoexplore.viz.figure import new_figure
+    from geoexplore.viz.style import figure_style, synthetic_stamp
 
     plot_image_result(img, out / "section.png")
     with figure_style():
-        fig, ax = plt.subplots(figsize=(8, 3.6))
+        fig, ax = new_figure(figsize=(8, 3.6))
         rem = report.removed[["a", "b", "m", "n"]].to_numpy(int) if len(report.removed) else None
         pseudosection(ax, data.electrodes, data.abmn(), data.data["apparent_resistivity_ohm_m"].to_numpy(float),
                       removed_abmn=rem, title="pseudosection after QC (x: removed)")
@@ -128,10 +125,8 @@ def _figures(out: Path, data: Any, report: Any, img: Any) -> None:
             synthetic_stamp(ax)
         fig.tight_layout()
         fig.savefig(out / "pseudosection.png")
-        plt.close(fig)
         if report.reciprocals is not None and len(report.reciprocals.pairs):
-            fig, ax = plt.subplots(figsize=(5, 4))
+            fig, ax = new_figure(figsize=(5, 4))
             plot_reciprocals(ax, report.reciprocals.pairs, report.reciprocals.model, report.reciprocals.bins)
             fig.tight_layout()
             fig.savefig(out / "reciprocals.png")
-            plt.close(fig)

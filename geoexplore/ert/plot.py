@@ -54,12 +54,9 @@ def pseudosection(ax: Any, electrodes: np.ndarray, abmn: np.ndarray, values: np.
 
 def plot_data_result(ds: Any, path: str | Path) -> Path:
     """Figure of a data/QC Dataset (``ert.read`` / ``ert.qc``): pseudosection with removed data."""
-    import matplotlib
+    from geoexplore.viz.figure import new_figure
 
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-    from geoexplore.report.style import figure_style, synthetic_stamp
+    from geoexplore.viz.style import figure_style, synthetic_stamp
 
     el = np.column_stack([ds["electrode_x_m"].values, ds["electrode_y_m"].values, ds["electrode_z_m"].values])
     abmn = np.column_stack([ds[c].values for c in ("a", "b", "m", "n")]).astype(int)
@@ -69,7 +66,7 @@ def plot_data_result(ds: Any, path: str | Path) -> Path:
         rem = np.column_stack([ds[f"removed_{c}"].values for c in ("a", "b", "m", "n")]).astype(int)
     path = Path(path)
     with figure_style():
-        fig, ax = plt.subplots(figsize=(8, 3.6))
+        fig, ax = new_figure(figsize=(8, 3.6))
         ok = np.isfinite(rho) & (rho > 0)
         pseudosection(ax, el, abmn[ok], rho[ok], removed_abmn=rem,
                       title=f"pseudosection: {ok.sum()} data, {0 if rem is None else len(rem)} removed")
@@ -77,7 +74,6 @@ def plot_data_result(ds: Any, path: str | Path) -> Path:
             synthetic_stamp(ax)
         fig.tight_layout()
         fig.savefig(path)
-        plt.close(fig)
     return path
 
 
@@ -112,18 +108,15 @@ def section(ax: Any, img: Any, *, show_mask: bool = True, norm: Any = None, elev
 
 def plot_image_result(img: Any, path: str | Path) -> Path:
     """Figure of the ``ert.invert`` image: observed and modelled pseudosections and the section."""
-    import matplotlib
+    from geoexplore.viz.figure import new_figure
 
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-    from geoexplore.report.style import figure_style, synthetic_stamp
+    from geoexplore.viz.style import figure_style, synthetic_stamp
 
     path = Path(path)
     off = float(img.attrs.get("chainage_offset_m", 0.0))
     with figure_style():
         have_data = "data_a" in img
-        fig, axs = plt.subplots(3 if have_data else 1, 1, figsize=(8, 9 if have_data else 3.6), squeeze=False)
+        fig, axs = new_figure(3 if have_data else 1, 1, figsize=(8, 9 if have_data else 3.6), squeeze=False)
         axs = axs[:, 0]
         if have_data:
             el = np.column_stack([img["electrode_x_m"].values, np.zeros(img.sizes["electrode"]),
@@ -143,7 +136,6 @@ def plot_image_result(img: Any, path: str | Path) -> Path:
                 synthetic_stamp(a)
         fig.tight_layout()
         fig.savefig(path)
-        plt.close(fig)
     return path
 
 

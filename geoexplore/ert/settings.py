@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from geoexplore.pipeline.settings import Settings
+from geoexplore.core.settings import Settings
 
 
 class QCSettings(Settings):

@@ -17,7 +17,7 @@ import xarray as xr
 from pydantic import Field
 
 from geoexplore.ert.settings import ImageSettings, InversionSettings, QCSettings
-from geoexplore.pipeline.settings import NoSettings, Settings
+from geoexplore.core.settings import NoSettings, Settings
 from geoexplore.pipeline.step import StepContext, step
 
 

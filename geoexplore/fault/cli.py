@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-EXIT_OK, EXIT_ERROR = 0, 1
+from geoexplore.core.errors import EXIT_ERROR, EXIT_OK
 
 
 def _store_path(arg: str) -> Path:

@@ -75,7 +75,7 @@ def images_from_store(store: Any, line: str | None = None) -> tuple[dict[str, An
 
 def model_from_store(store: Any) -> Any:
     """The geological model stored by ``model.build`` (None if absent)."""
-    from geoexplore.core.steps import model_from_dataset
+    from geoexplore.core.modelcodec import model_from_dataset
 
     for key in store.keys("model"):
         ds = store.read(key)

@@ -19,17 +19,14 @@ MARKERS = {"reflection": "*", "refraction": "^", "ert": "s", "mt": "D", "microtr
 
 def plot_reflection_qc(ds: Any, rules: Any, path: str | Path | None = None, *, lang: str = "en") -> Any:
     """Section + tracked horizons + breakpoints + planes; saved to ``path`` if given."""
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
+    from geoexplore.viz.figure import new_figure
 
     from geoexplore.fault.indicators.reflection import horizons_for_plot, reflection_indicators
-    from geoexplore.report.i18n import font_rc, t
-    from geoexplore.report.style import figure_style, synthetic_stamp
+    from geoexplore.viz.i18n import font_rc, t
+    from geoexplore.viz.style import figure_style, synthetic_stamp
 
     with figure_style(**font_rc(lang)):
-        fig, ax = plt.subplots(figsize=(9, 4.5))
+        fig, ax = new_figure(figsize=(9, 4.5))
         a = ds["amplitude"].transpose("depth_m", "chainage_m").values
         x, z = ds["chainage_m"].values, ds["depth_m"].values
         v = np.nanpercentile(np.abs(a), 98) or 1.0
@@ -50,23 +47,19 @@ def plot_reflection_qc(ds: Any, rules: Any, path: str | Path | None = None, *, l
             synthetic_stamp(ax, t("test_image" if int(ds.attrs.get("test_image", 0)) else "synthetic", lang))
         if path is not None:
             fig.savefig(path)
-            plt.close(fig)
     return fig
 
 
 def plot_indicators(result: dict[str, Any], path: str | Path | None = None, *, lang: str = "en") -> Any:
     """Indicators of an assessment bundle on (chainage, depth), one marker per method."""
-    import matplotlib
+    from geoexplore.viz.figure import new_figure
 
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-    from geoexplore.report.i18n import font_rc, t
-    from geoexplore.report.style import figure_style, synthetic_stamp
+    from geoexplore.viz.i18n import font_rc, t
+    from geoexplore.viz.style import figure_style, synthetic_stamp
 
     ind = result["indicators"]
     with figure_style(**font_rc(lang)):
-        fig, ax = plt.subplots(figsize=(8, 3.5))
+        fig, ax = new_figure(figsize=(8, 3.5))
         for m in MARKERS:
             sel = np.asarray(ind["method"].values) == m
             if not sel.any():
@@ -81,5 +74,4 @@ def plot_indicators(result: dict[str, Any], path: str | Path | None = None, *, l
             synthetic_stamp(ax, t("synthetic", lang))
         if path is not None:
             fig.savefig(path)
-            plt.close(fig)
     return fig

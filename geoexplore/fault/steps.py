@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from geoexplore.pipeline.settings import InputFile, Settings
+from geoexplore.core.settings import InputFile, Settings
 from geoexplore.pipeline.step import StepContext, step
 
 
@@ -44,7 +44,7 @@ def run_assessment(images: dict[str, Any], sources: dict[str, str], model: Any, 
 @step("fault.assess", settings=AssessSettings, inputs=("model", "*"), figure="geoexplore.report.composite:plot_bundle")
 def assess_step(ctx: StepContext, settings: AssessSettings) -> dict[str, Any]:
     """Fault candidates, activity, slip rate, magnitude and setback from whatever method images are inputs."""
-    from geoexplore.core.steps import model_from_dataset
+    from geoexplore.core.modelcodec import model_from_dataset
     from geoexplore.fault.activity import Stratigraphy
     from geoexplore.fault.images import images_from_inputs
     from geoexplore.fault.rules import load_rules

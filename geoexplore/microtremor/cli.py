@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-EXIT_OK, EXIT_ERROR, EXIT_PARTIAL = 0, 1, 3
+from geoexplore.core.errors import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL
 
 
 def add_commands(sub: Any) -> None:

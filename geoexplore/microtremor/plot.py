@@ -10,27 +10,24 @@ import numpy as np
 
 
 def _finish(fig: Any, ax_list: list, synthetic: bool, path: str | Path | None) -> Any:
-    from geoexplore.report.style import synthetic_stamp
+    from geoexplore.viz.style import synthetic_stamp
 
     if synthetic:
         for ax in ax_list:
             synthetic_stamp(ax)
     if path is not None:
         fig.savefig(path, bbox_inches="tight")
-        import matplotlib.pyplot as plt
-
-        plt.close(fig)
     return fig
 
 
 def plot_hvsr_dataset(ds: Any, path: str | Path | None = None) -> Any:
     """H/V curves of the windows (grey kept, red rejected), the median with +-1 sigma, the f0 band, and the SESAME table."""
-    import matplotlib.pyplot as plt
+    from geoexplore.viz.figure import new_figure
 
-    from geoexplore.report.style import figure_style
+    from geoexplore.viz.style import figure_style
 
     with figure_style():
-        fig, (ax, axt) = plt.subplots(1, 2, figsize=(11, 4), gridspec_kw={"width_ratios": [1.2, 1]})
+        fig, (ax, axt) = new_figure(1, 2, figsize=(11, 4), gridspec_kw={"width_ratios": [1.2, 1]})
         f = ds["frequency_hz"].values
         hv = ds["hv"].values
         keep = ds["keep"].values.astype(bool)
@@ -75,12 +72,12 @@ def plot_hvsr_dataset(ds: Any, path: str | Path | None = None) -> Any:
 
 def plot_profile_dataset(ds: Any, path: str | Path | None = None, faults: dict[str, float] | None = None) -> Any:
     """f0 and sediment thickness along the profile (with errors; unreliable stations hollow)."""
-    import matplotlib.pyplot as plt
+    from geoexplore.viz.figure import new_figure
 
-    from geoexplore.report.style import figure_style
+    from geoexplore.viz.style import figure_style
 
     with figure_style():
-        fig, (a1, a2) = plt.subplots(2, 1, figsize=(8, 5), sharex=True)
+        fig, (a1, a2) = new_figure(2, 1, figsize=(8, 5), sharex=True)
         x = ds["chainage_m"].values
         f0, s = ds["f0_hz"].values, ds["f0_sigma_ln"].values
         rel = ds["reliable"].values.astype(bool)
@@ -110,12 +107,12 @@ def plot_profile_dataset(ds: Any, path: str | Path | None = None, faults: dict[s
 def plot_array_dataset(ds: Any, path: str | Path | None = None) -> Any:
     """SPAC curves per ring; dispersion (MSPAC, FK inside and outside the array's valid band, its kmin/kmax limits,
     the best model); the Vs profile ensemble (16-84 % and 2.5-97.5 %) with Vs30 and the depth to the half-space."""
-    import matplotlib.pyplot as plt
+    from geoexplore.viz.figure import new_figure
 
-    from geoexplore.report.style import figure_style
+    from geoexplore.viz.style import figure_style
 
     with figure_style():
-        fig, (a0, a1, a2) = plt.subplots(1, 3, figsize=(13, 4.3))
+        fig, (a0, a1, a2) = new_figure(1, 3, figsize=(13, 4.3))
         f = ds["frequency_hz"].values
         for k, r in enumerate(ds["ring_m"].values):
             a0.plot(f, ds["spac"].values[k], lw=1, label=f"r = {r:.0f} m")

@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from geoexplore.pipeline.settings import Settings
+from geoexplore.core.settings import Settings
 
 __all__ = ["HvsrSettings", "ThicknessSettings", "POWER_LAW_DEFAULTS"]
 

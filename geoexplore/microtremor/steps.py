@@ -17,7 +17,7 @@ import xarray as xr
 from pydantic import Field
 
 from geoexplore.microtremor.settings import HvsrSettings, POWER_LAW_DEFAULTS
-from geoexplore.pipeline.settings import InputFile, InputPath, Settings
+from geoexplore.core.settings import InputFile, InputPath, Settings
 from geoexplore.pipeline.step import StepContext, step
 
 

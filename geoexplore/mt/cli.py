@@ -17,7 +17,8 @@ import argparse
 import sys
 from typing import Any
 
-EXIT_OK, EXIT_ERROR, EXIT_PARTIAL = 0, 1, 3
+from geoexplore.core.errors import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL
+
 PARTS = ("geoexplore.mt.cli_inversion",)
 
 

@@ -16,7 +16,7 @@ import argparse
 import sys
 from typing import Any
 
-EXIT_OK, EXIT_ERROR, EXIT_PARTIAL = 0, 1, 3
+from geoexplore.core.errors import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL
 
 
 def add_subcommands(group: Any) -> None:

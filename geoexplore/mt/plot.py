@@ -1,7 +1,7 @@
 """Figures of MT analysis and inversion results (matplotlib; imported by nobody that computes).
 
 Every function takes results (Datasets) and a path (or axes), draws with
-:func:`geoexplore.report.style.figure_style`, log colour scales for
+:func:`geoexplore.viz.style.figure_style`, log colour scales for
 resistivity (perceptually uniform colour maps) and stamps synthetic data.
 """
 
@@ -12,26 +12,19 @@ from typing import Any
 
 import numpy as np
 
-from geoexplore.report.style import figure_style, synthetic_stamp
+from geoexplore.viz.figure import new_figure
+from geoexplore.viz.style import figure_style, synthetic_stamp
 
 RHO_CMAP = "viridis_r"
 
 
 def _fig(nrows: int = 1, ncols: int = 1, **kw: Any) -> tuple[Any, Any]:
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-    return plt.subplots(nrows, ncols, **kw)
+    return new_figure(nrows, ncols, **kw)
 
 
 def _save(fig: Any, path: str | Path | None) -> Any:
     if path is not None:
         fig.savefig(path, bbox_inches="tight")
-        import matplotlib.pyplot as plt
-
-        plt.close(fig)
     return fig
 
 

@@ -22,21 +22,16 @@ def plot_tf_result(ds: Any, path: str | Path | None = None, *, axes: Any = None,
         Show phase_yx + 180 deg (and phase_xy - 180 if in the third quadrant) so both curves
         share the first quadrant; the raw phases are never changed in the data.
     """
-    import matplotlib
-
-    if path is not None and axes is None:
-        matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
     from geoexplore.mt.tfdata import apparent_resistivity, phase_deg
-    from geoexplore.report.style import figure_style, synthetic_stamp
+    from geoexplore.viz.figure import new_figure
+    from geoexplore.viz.style import figure_style, synthetic_stamp
 
     per = ds["period_s"].values
     z = ds["z"].values
     ze = ds["z_err"].values
     with figure_style():
         if axes is None:
-            fig, axes = plt.subplots(2, 1, figsize=(5.5, 6), sharex=True, layout="constrained", height_ratios=[3, 2])
+            fig, axes = new_figure(2, 1, figsize=(5.5, 6), sharex=True, layout="constrained", height_ratios=[3, 2])
         else:
             fig = axes[0].figure
         for (i, j), lab, col in (((0, 1), "xy", "tab:blue"), ((1, 0), "yx", "tab:red")):
@@ -63,5 +58,4 @@ def plot_tf_result(ds: Any, path: str | Path | None = None, *, axes: Any = None,
             synthetic_stamp(axes[1])
         if path is not None:
             fig.savefig(path)
-            plt.close(fig)
     return fig

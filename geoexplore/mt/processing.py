@@ -31,7 +31,7 @@ from geoexplore.mt.robust import robust_regression
 from geoexplore.mt.spectra import decimate, explicit_band, level_bands, variance_inflation, window_fft
 from geoexplore.mt.tfdata import make_tf
 from geoexplore.mt.timeseries import TimeSeries, TimeSeriesError, check_timeseries, despike
-from geoexplore.pipeline.settings import Settings
+from geoexplore.core.settings import Settings
 
 log = logging.getLogger(__name__)
 

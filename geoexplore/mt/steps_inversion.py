@@ -14,7 +14,7 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import Field
 
-from geoexplore.pipeline.settings import Settings
+from geoexplore.core.settings import Settings
 from geoexplore.pipeline.step import StepContext, step
 
 
@@ -30,7 +30,7 @@ def _with_chainage(tf: Any, ctx: StepContext) -> Any:
     """Set ``chainage_m`` from the coordinates and the model's profile (when a model is an input)."""
     if "model" not in ctx.inputs or ctx.inputs["model"] is None:
         return tf
-    from geoexplore.core.steps import model_from_dataset
+    from geoexplore.core.modelcodec import model_from_dataset
 
     model = model_from_dataset(ctx.inputs["model"])
     ch, off = model.profile().chainage_from_lonlat(tf.attrs["lon_deg"], tf.attrs["lat_deg"])
@@ -139,7 +139,7 @@ def invert2d(ctx: StepContext, settings: Invert2DSettings) -> Any:
     pts = [v["phase_tensor"] for _, v in sorted(stations.items()) if isinstance(v, dict) and "phase_tensor" in v]
     model = None
     if ctx.inputs.get("model") is not None:
-        from geoexplore.core.steps import model_from_dataset
+        from geoexplore.core.modelcodec import model_from_dataset
 
         model = model_from_dataset(ctx.inputs["model"])
     models1d = ctx.inputs.get("models1d")

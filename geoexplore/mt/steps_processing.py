@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import Field
 
 from geoexplore.mt.processing import ProcessingSettings
-from geoexplore.pipeline.settings import InputFile
+from geoexplore.core.settings import InputFile
 from geoexplore.pipeline.step import StepContext, step
 
 

@@ -15,7 +15,7 @@
   one line per failed item.
 * **Resume**: each result stores a hash of its step, settings, item, inputs
   and the contents of the input files it reads (the item's file, and every
-  file a setting typed :data:`~geoexplore.pipeline.settings.InputFile` or
+  file a setting typed :data:`~geoexplore.core.settings.InputFile` or
   ``InputGlob`` names or matches); with ``resume=True`` a task whose hash
   matches the stored result is skipped.
 * **Nothing lost**: results are written to ``OUT/project.h5`` as they
@@ -386,7 +386,7 @@ def make_jobqueue_cluster(cfg: Mapping[str, Any]) -> Any:
 def settings_file_digests(settings: Any, input_dir: Path, digest: Callable[[str], str] | None = None) -> dict[str, Any]:
     """Content digests of the files a step's path-typed settings name or match.
 
-    Returns ``{setting: digest}`` for an :data:`~geoexplore.pipeline.settings.InputFile`
+    Returns ``{setting: digest}`` for an :data:`~geoexplore.core.settings.InputFile`
     (``"missing"`` if there is no such file: the step reports that itself),
     ``{setting: {path: digest}}`` for an ``InputGlob`` (paths relative to the
     input directory, sorted), and for a file that lists files (``lists``: a
@@ -953,10 +953,10 @@ class _Runner:
 
 
 def draw_figure(figure: str, store_path: str, key: str, out_path: str) -> str | dict[str, str]:
-    """Draw one stored result's figure (runs on a worker); ``{"error", "traceback"}`` if it fails."""
-    import matplotlib
+    """Draw one stored result's figure (runs on a worker); ``{"error", "traceback"}`` if it fails.
 
-    matplotlib.use("Agg")
+    Figure functions draw on :func:`geoexplore.viz.figure.new_figure` (no pyplot), so no backend is set here.
+    """
     from geoexplore.pipeline.step import load_callable
 
     try:

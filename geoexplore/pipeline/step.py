@@ -2,14 +2,14 @@
 
 A step wraps NumPy/xarray kernels. It knows nothing about Dask or the store:
 it receives a :class:`StepContext` (its item, its inputs already loaded, the
-input directory) and its validated :class:`~geoexplore.pipeline.settings.Settings`,
+input directory) and its validated :class:`~geoexplore.core.settings.Settings`,
 and returns an :class:`xarray.Dataset` or a mapping of names to Datasets.
 It must not mutate its inputs.
 
 Registering::
 
     from geoexplore.pipeline.step import step, StepContext
-    from geoexplore.pipeline.settings import Settings
+    from geoexplore.core.settings import Settings
 
     class HvsrSettings(Settings):
         window_length_s: float = 60.0
@@ -45,13 +45,13 @@ from pathlib import Path
 from typing import Any, Literal
 
 from geoexplore.core.errors import WorkflowError
-from geoexplore.pipeline.settings import NoSettings, Settings
+from geoexplore.core.settings import NoSettings, Settings
 
 FanOut = Literal["none", "files", "items"]
 
 #: modules that register steps; searched lazily when a workflow names a step
 STEP_MODULES: tuple[str, ...] = (
-    "geoexplore.core.steps",
+    "geoexplore.model.steps",
     "geoexplore.seismic.steps",
     "geoexplore.mt.steps",
     "geoexplore.ert.steps",

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from geoexplore.core.errors import GeoexploreError, SettingsError, WorkflowError
-from geoexplore.pipeline.settings import Settings
+from geoexplore.core.settings import Settings
 from geoexplore.pipeline.step import StepSpec, get_step
 
 TOP_KEYS = ("workflow", "description", "input_dir", "line", "run", "cluster", "steps", "version")

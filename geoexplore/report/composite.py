@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from geoexplore.report.i18n import font_rc, t
+from geoexplore.viz.i18n import font_rc, t
 
 ORDER = ("reflection", "refraction", "ert", "mt", "microtremor")
 COLORS = ("#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2")
@@ -36,7 +36,7 @@ def _xrange(bundle: dict[str, Any]) -> tuple[float, float]:
 
 
 def _stamp(ax: Any, ds: Any, lang: str) -> None:
-    from geoexplore.report.style import synthetic_stamp
+    from geoexplore.viz.style import synthetic_stamp
 
     if int(ds.attrs.get("test_image", 0)):
         synthetic_stamp(ax, t("test_image", lang))
@@ -89,13 +89,10 @@ def composite_figure(bundle: dict[str, Any], *, lang: str = "en", xlim: tuple[fl
     GeoexploreError
         If ``lang='zh'`` and no CJK font is available.
     """
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
+    from geoexplore.viz.figure import new_figure
     from matplotlib.colors import LogNorm
 
-    from geoexplore.report.style import figure_style
+    from geoexplore.viz.style import figure_style
 
     rc = font_rc(lang)
     cands = bundle["candidates"]
@@ -103,7 +100,7 @@ def composite_figure(bundle: dict[str, Any], *, lang: str = "en", xlim: tuple[fl
     x0, x1 = xlim or _xrange(bundle)
     heights = [2.2 if m == "reflection" else (1.2 if m == "microtremor" else 1.6) for m in panels] or [1.0]
     with figure_style(**rc):
-        fig, axes = plt.subplots(len(heights), 1, figsize=(9.0, 1.2 + 1.9 * sum(heights) / 1.6), sharex=True,
+        fig, axes = new_figure(len(heights), 1, figsize=(9.0, 1.2 + 1.9 * sum(heights) / 1.6), sharex=True,
                                  gridspec_kw={"height_ratios": heights}, squeeze=False)
         axes = axes[:, 0]
         for ax, m in zip(axes, panels):
@@ -160,10 +157,8 @@ def composite_figure(bundle: dict[str, Any], *, lang: str = "en", xlim: tuple[fl
 
 def save_composite(bundle: dict[str, Any], out_stem: str | Path, *, lang: str = "en", formats: tuple[str, ...] = ("png", "pdf", "svg")) -> list[Path]:
     """Write the composite figure in several formats (PNG for screen, PDF/SVG for print)."""
-    import matplotlib.pyplot as plt
-
-    from geoexplore.report.i18n import font_rc
-    from geoexplore.report.style import figure_style
+    from geoexplore.viz.i18n import font_rc
+    from geoexplore.viz.style import figure_style
 
     fig = composite_figure(bundle, lang=lang)
     out = []
@@ -174,7 +169,6 @@ def save_composite(bundle: dict[str, Any], out_stem: str | Path, *, lang: str = 
             p = stem.with_suffix(f".{fmt}")
             fig.savefig(p, dpi=200 if fmt == "png" else None)
             out.append(p)
-    plt.close(fig)
     return out
 
 

@@ -12,7 +12,7 @@ import math
 from pathlib import Path
 from typing import Any
 
-from geoexplore.report.i18n import t
+from geoexplore.viz.i18n import t
 
 Block = tuple[Any, ...]
 

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from geoexplore.pipeline.settings import Settings
+from geoexplore.core.settings import Settings
 from geoexplore.pipeline.step import StepContext, step
 
 
@@ -37,7 +37,7 @@ def build(ctx: StepContext, settings: ReportSettings) -> dict[str, Any]:
     out = {k: v.copy() for k, v in bundle.items()}
     out["candidates"].attrs["report_settings_json"] = settings.to_json()
     if settings.languages and settings.languages != ["en"]:
-        from geoexplore.report.i18n import font_rc
+        from geoexplore.viz.i18n import font_rc
 
         for lang in settings.languages:
             font_rc(lang)  # fail clearly now if Chinese is asked and no CJK font exists

@@ -13,7 +13,8 @@ import argparse
 import sys
 from typing import Any
 
-EXIT_OK, EXIT_ERROR, EXIT_PARTIAL = 0, 1, 3
+from geoexplore.core.errors import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL
+
 _FORMAT_CODES = {"ibm": 1, "int32": 2, "int16": 3, "ieee": 5, "float32": 5, "float64": 6, "int8": 8}
 
 

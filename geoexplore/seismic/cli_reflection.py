@@ -19,7 +19,7 @@ import json
 import sys
 from typing import Any
 
-EXIT_OK, EXIT_ERROR, EXIT_PARTIAL = 0, 1, 3
+from geoexplore.core.errors import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL
 
 
 def section_to_gather(section: Any, profile: Any | None = None) -> Any:

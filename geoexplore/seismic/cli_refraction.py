@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-EXIT_OK, EXIT_ERROR, EXIT_PARTIAL = 0, 1, 3
+from geoexplore.core.errors import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL
 
 
 def _load_settings(path: str | None, cls: Any) -> Any:
@@ -34,7 +34,13 @@ def cmd_pick(args: argparse.Namespace) -> int:
 
     from geoexplore.core.errors import FileFormatError, GeoexploreError
     from geoexplore.seismic import io
-    from geoexplore.seismic.picks import check_reciprocity, pick_file, read_geometry, table_to_traveltime, write_picks_csv
+    from geoexplore.seismic.picks import (
+        check_reciprocity,
+        pick_file,
+        read_geometry,
+        table_to_traveltime,
+        write_picks_csv,
+    )
     from geoexplore.seismic.refraction_steps import PickSettings
     from geoexplore.seismic.sgt import write_sgt
 

@@ -11,16 +11,8 @@ from typing import Any
 
 import numpy as np
 
-from geoexplore.report.style import figure_style, synthetic_stamp
-
-
-def _plt() -> Any:
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
-
-    return plt
+from geoexplore.viz.figure import new_figure
+from geoexplore.viz.style import figure_style, synthetic_stamp
 
 
 def _clip(a: np.ndarray, pct: float = 98.0) -> float:
@@ -80,10 +72,9 @@ def _stamp(ax: Any, ds: Any) -> None:
 
 def plot_gathers_result(result: Any, path: str | Path) -> None:
     """Fold and offset distribution along the line, plus one pre-processed shot record."""
-    plt = _plt()
     ds, geo = result["cmp"], result["geometry"]
     with figure_style():
-        fig, axs = plt.subplots(1, 3, figsize=(13, 4.2), gridspec_kw={"width_ratios": [1.3, 1.3, 1]})
+        fig, axs = new_figure(1, 3, figsize=(13, 4.2), gridspec_kw={"width_ratios": [1.3, 1.3, 1]})
         plot_fold(axs[0], geo["chainage_m"].values, geo["fold"].values)
         axs[0].set_title(f"CMP fold ({geo.attrs.get('bin_m', 0):g} m bins)")
         cnt = geo["offset_count"].values.T
@@ -107,17 +98,15 @@ def plot_gathers_result(result: Any, path: str | Path) -> None:
             _stamp(ax, ds)
         fig.tight_layout()
         fig.savefig(path)
-        plt.close(fig)
 
 
 def plot_velocity_result(result: Any, path: str | Path, *, n_panels: int = 4) -> None:
     """Semblance spectra at a few analysis locations with their picks, and the RMS velocity section."""
-    plt = _plt()
     sp, picks = result["spectra"], result["picks"]
     n = sp.sizes["location"]
     idx = np.unique(np.linspace(0, n - 1, min(n_panels, n)).round().astype(int))
     with figure_style():
-        fig, axs = plt.subplots(1, idx.size + 1, figsize=(3 * idx.size + 6, 4.5),
+        fig, axs = new_figure(1, idx.size + 1, figsize=(3 * idx.size + 6, 4.5),
                                 gridspec_kw={"width_ratios": [1] * idx.size + [2.2]})
         for ax, i in zip(axs, idx):
             c = int(sp["cdp"].values[i])
@@ -140,15 +129,13 @@ def plot_velocity_result(result: Any, path: str | Path, *, n_panels: int = 4) ->
         _stamp(axs[-1], sp)
         fig.tight_layout()
         fig.savefig(path)
-        plt.close(fig)
 
 
 def plot_time_section_result(result: Any, path: str | Path, *, wiggles: bool = False) -> None:
     """Variable-density time section (stack or migrated) over its fold."""
-    plt = _plt()
     ds = result
     with figure_style():
-        fig, (ax, axf) = plt.subplots(2, 1, figsize=(11, 6.5), sharex=True, gridspec_kw={"height_ratios": [4, 1]})
+        fig, (ax, axf) = new_figure(2, 1, figsize=(11, 6.5), sharex=True, gridspec_kw={"height_ratios": [4, 1]})
         x, t = ds["chainage_m"].values, ds["time_s"].values
         if wiggles:
             wiggle(ax, ds["amplitude"].values, x, t, every=max(1, x.size // 150))
@@ -161,15 +148,13 @@ def plot_time_section_result(result: Any, path: str | Path, *, wiggles: bool = F
         plot_fold(axf, x, ds["fold"].values)
         fig.tight_layout()
         fig.savefig(path)
-        plt.close(fig)
 
 
 def plot_depth_section_result(result: Any, path: str | Path, *, wiggles: bool = False) -> None:
     """The reflection image in depth below ground, with the interval velocity used and the ground elevation."""
-    plt = _plt()
     ds = result
     with figure_style():
-        fig, (axe, ax, axv) = plt.subplots(3, 1, figsize=(11, 9), sharex=True, gridspec_kw={"height_ratios": [0.8, 4, 2]})
+        fig, (axe, ax, axv) = new_figure(3, 1, figsize=(11, 9), sharex=True, gridspec_kw={"height_ratios": [0.8, 4, 2]})
         x, z = ds["chainage_m"].values, ds["depth_m"].values
         axe.plot(x, ds["elevation_m"].values, "k", lw=1)
         axe.set_ylabel("elevation (m)")
@@ -188,7 +173,6 @@ def plot_depth_section_result(result: Any, path: str | Path, *, wiggles: bool = 
         _stamp(axv, ds)
         fig.tight_layout()
         fig.savefig(path)
-        plt.close(fig)
 
 
 __all__ = [

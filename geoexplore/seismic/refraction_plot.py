@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from geoexplore.report.style import figure_style, synthetic_stamp
+from geoexplore.viz.style import figure_style, synthetic_stamp
 
 
 def _flags(ds: Any) -> list[str]:
@@ -60,10 +60,7 @@ def plot_shot(ax: Any, data: np.ndarray, time_s: np.ndarray, x_m: np.ndarray, pi
 
 def plot_pick_result(result: Any, path: str | os.PathLike[str]) -> Path:
     """Figure of a ``refraction.pick`` result: the shot gather with its picks (reads the source file when present)."""
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
+    from geoexplore.viz.figure import new_figure
 
     ds = result
     rx = np.asarray(ds["receiver_x_m"].values, float)
@@ -71,7 +68,7 @@ def plot_pick_result(result: Any, path: str | os.PathLike[str]) -> Path:
     use = np.asarray(ds["use"].values, int) == 1
     src = ds.attrs.get("source_path", "")
     with figure_style():
-        fig, ax = plt.subplots(figsize=(7, 5))
+        fig, ax = new_figure(figsize=(7, 5))
         tmax = float(np.nanmax(t)) * 1.5 if np.isfinite(t).any() else None
         if src and Path(src).is_file():
             from geoexplore.seismic import io
@@ -88,17 +85,16 @@ def plot_pick_result(result: Any, path: str | os.PathLike[str]) -> Path:
             synthetic_stamp(ax)
         fig.tight_layout()
         fig.savefig(path)
-        plt.close(fig)
     return Path(path)
 
 
 def plot_traveltimes(ax: Any, shot_x: np.ndarray, rec_x: np.ndarray, t_obs_s: np.ndarray, t_model_s: np.ndarray | None = None) -> None:
     """Traveltime curves: observed picks (dots) per shot and modelled times (lines)."""
-    import matplotlib.pyplot as plt
+    from geoexplore.viz.figure import colormap
 
     sx = np.asarray(shot_x, float)
     shots = np.unique(sx)
-    cmap = plt.get_cmap("viridis")
+    cmap = colormap("viridis")
     for k, s in enumerate(shots):
         i = np.flatnonzero(sx == s)
         i = i[np.argsort(rec_x[i])]
@@ -115,22 +111,18 @@ def plot_traveltimes(ax: Any, shot_x: np.ndarray, rec_x: np.ndarray, t_obs_s: np
 
 def plot_picks_result(result: Any, path: str | os.PathLike[str]) -> Path:
     """Figure of a ``refraction.picks`` result: observed traveltime curves of all shots."""
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
+    from geoexplore.viz.figure import new_figure
 
     ds = result
     use = np.asarray(ds["use"].values, int) == 1
     with figure_style():
-        fig, ax = plt.subplots(figsize=(8, 4.5))
+        fig, ax = new_figure(figsize=(8, 4.5))
         plot_traveltimes(ax, np.asarray(ds["source_x_m"].values)[use], np.asarray(ds["receiver_x_m"].values)[use],
                          np.asarray(ds["t_s"].values)[use])
         ax.set_title(f"first-break picks: {int(use.sum())} used of {use.size}")
         synthetic_stamp(ax) if int(ds.attrs.get("synthetic", 1)) else None
         fig.tight_layout()
         fig.savefig(path)
-        plt.close(fig)
     return Path(path)
 
 
@@ -160,16 +152,13 @@ def plot_tomogram(ax: Any, image: Any, *, show_coverage: bool = True, vmin: floa
 
 def plot_tomo_result(result: Any, path: str | os.PathLike[str]) -> Path:
     """Figure of a ``refraction.tomo`` result: tomogram with coverage; observed and modelled traveltimes."""
-    import matplotlib
-
-    matplotlib.use("Agg", force=False)
-    import matplotlib.pyplot as plt
+    from geoexplore.viz.figure import new_figure
 
     image = result["image"] if isinstance(result, dict) else result
     model = result.get("model") if isinstance(result, dict) else None
     with figure_style():
         n = 2 if model is not None else 1
-        fig, axs = plt.subplots(n, 1, figsize=(9, 3.6 * n), squeeze=False)
+        fig, axs = new_figure(n, 1, figsize=(9, 3.6 * n), squeeze=False)
         ax = axs[0, 0]
         pc = plot_tomogram(ax, image)
         fig.colorbar(pc, ax=ax, label="Vp (m/s)")
@@ -188,7 +177,6 @@ def plot_tomo_result(result: Any, path: str | os.PathLike[str]) -> Path:
                 synthetic_stamp(ax2)
         fig.tight_layout()
         fig.savefig(path)
-        plt.close(fig)
     return Path(path)
 
 

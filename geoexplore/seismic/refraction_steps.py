@@ -19,7 +19,7 @@ import numpy as np
 import xarray as xr
 from pydantic import Field
 
-from geoexplore.pipeline.settings import Settings
+from geoexplore.core.settings import Settings
 from geoexplore.pipeline.step import StepContext, step
 from geoexplore.seismic.tomography import TomoSettings
 

@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from geoexplore.pipeline.settings import InputFile, InputGlob, Settings
+from geoexplore.core.settings import InputFile, InputGlob, Settings
 from geoexplore.pipeline.step import StepContext, step
 
 PLOT = "geoexplore.seismic.plot"
@@ -158,7 +158,7 @@ def reflection_gathers(ctx: StepContext, settings: GathersSettings) -> dict[str,
     import xarray as xr
 
     from geoexplore.core.errors import GeoexploreError
-    from geoexplore.core.steps import model_from_dataset
+    from geoexplore.core.modelcodec import model_from_dataset
     from geoexplore.seismic import flow, geometry
 
     model = model_from_dataset(ctx.require("model"))
@@ -259,7 +259,7 @@ def depth_convert(ctx: StepContext, settings: DepthSettings) -> Any:
 
     zmax = settings.max_depth_m
     if zmax is None and "model" in ctx.inputs:
-        from geoexplore.core.steps import model_from_dataset
+        from geoexplore.core.modelcodec import model_from_dataset
 
         model = model_from_dataset(ctx.inputs["model"])
         zmax = model.lines[ctx.line].max_depth_m if ctx.line in model.lines else None

@@ -26,7 +26,7 @@ import numpy as np
 from pydantic import Field
 
 from geoexplore.core.errors import GeoexploreError, ModelError
-from geoexplore.pipeline.settings import Settings
+from geoexplore.core.settings import Settings
 from geoexplore.seismic.sgt import TraveltimeData, to_gimli
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import xarray as xr
 from pydantic import Field
 
-from geoexplore.pipeline.settings import Settings
+from geoexplore.core.settings import Settings
 from geoexplore.pipeline.step import StepContext, step
 
 

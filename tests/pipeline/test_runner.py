@@ -223,7 +223,7 @@ def test_writes_are_spaced_out_when_the_store_is_large(work, write_wf, client):
 
 def test_changed_input_file_named_in_settings_is_recomputed_on_resume(work, small_body, write_wf, client):
     """model.build reads settings.model_file: a changed file reruns it and what depends on it; unchanged, all is reused."""
-    from geoexplore.core.steps import model_from_dataset
+    from geoexplore.core.modelcodec import model_from_dataset
 
     wf = write_wf(work, small_body)
     out = work / "out-files"

@@ -4,7 +4,7 @@ import pytest
 from pydantic import Field
 
 from geoexplore.core.errors import SettingsError
-from geoexplore.pipeline.settings import Settings
+from geoexplore.core.settings import Settings
 
 
 class Hv(Settings):
@@ -44,7 +44,7 @@ def test_path_settings_are_declared_and_their_files_hashed(tmp_path):
     from typing import Annotated
 
     from geoexplore.pipeline.runner import settings_file_digests
-    from geoexplore.pipeline.settings import InputFile, InputGlob, InputPath
+    from geoexplore.core.settings import InputFile, InputGlob, InputPath
 
     class Reads(Settings):
         model_file: InputFile = "model.yaml"

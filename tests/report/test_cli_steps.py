@@ -10,7 +10,7 @@ import pytest
 @pytest.fixture(scope="module")
 def store_with_images(tmp_path_factory, siping_dir):
     from geoexplore.core.geomodel import load_model
-    from geoexplore.core.steps import model_to_dataset
+    from geoexplore.core.modelcodec import model_to_dataset
     from geoexplore.core.store import ProjectStore
     from geoexplore.fault.synth import test_images
 
@@ -41,7 +41,7 @@ def test_assess_command(store_with_images, tmp_path, capsys):
 def test_assess_without_images_fails_clearly(tmp_path, capsys, siping_dir):
     from geoexplore.cli import main
     from geoexplore.core.geomodel import load_model
-    from geoexplore.core.steps import model_to_dataset
+    from geoexplore.core.modelcodec import model_to_dataset
     from geoexplore.core.store import ProjectStore
 
     store = ProjectStore(tmp_path / "project.h5")
@@ -61,7 +61,7 @@ def test_report_command(store_with_images, tmp_path):
 
 def test_steps_directly(siping_dir, tmp_path):
     from geoexplore.core.geomodel import load_model
-    from geoexplore.core.steps import model_to_dataset
+    from geoexplore.core.modelcodec import model_to_dataset
     from geoexplore.fault.steps import AssessSettings, assess_step
     from geoexplore.fault.synth import test_images
     from geoexplore.pipeline.step import StepContext

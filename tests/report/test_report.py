@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from geoexplore.core.errors import GeoexploreError
-from geoexplore.report.i18n import LABELS, cjk_font, font_rc, t
+from geoexplore.viz.i18n import LABELS, cjk_font, font_rc, t
 
 
 def test_every_label_in_both_languages():

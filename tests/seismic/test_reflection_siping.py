@@ -18,7 +18,7 @@ def processed(siping_dir, siping_model):
     from pathlib import Path
 
     from geoexplore.core.geomodel import load_model
-    from geoexplore.core.steps import model_to_dataset
+    from geoexplore.core.modelcodec import model_to_dataset
     from geoexplore.pipeline.step import StepContext, get_step
 
     model = model_to_dataset(load_model(siping_dir / "model.yaml"))

@@ -1,15 +1,15 @@
-"""Workflow steps of the core package: build the geological model, sample it on a line."""
+"""The ``model.*`` workflow steps: build the geological model, load alternatives, sample it on a line."""
 
 from __future__ import annotations
 
-import json
 
 import numpy as np
 import xarray as xr
 from pydantic import Field
 
-from geoexplore.core.geomodel import GeologicalModel, load_model, model_from_dict
-from geoexplore.pipeline.settings import InputFile, Settings
+from geoexplore.core.geomodel import load_model
+from geoexplore.core.modelcodec import model_from_dataset, model_to_dataset
+from geoexplore.core.settings import InputFile, Settings
 from geoexplore.pipeline.step import StepContext, step
 
 
@@ -26,35 +26,6 @@ class SectionSettings(Settings):
     n_depth: int = Field(201, ge=2, le=20001, description="grid points in depth")
     max_depth_m: float | None = Field(None, gt=0, description="override the line's max depth")
     supersample: int = Field(1, ge=1, le=64, description="average s x s sub-samples per grid cell (anti-aliased upscaling)")
-
-
-def model_to_dataset(model: GeologicalModel) -> xr.Dataset:
-    """The model as a Dataset: unit and fault tables plus the full model as JSON."""
-    u = model.units
-    f = model.faults
-    ds = xr.Dataset(
-        {
-            "unit_label": ("unit", [x.label for x in u]),
-            "age_top_ka": ("unit", [x.age_top_ka for x in u]),
-            "age_base_ka": ("unit", [np.nan if x.age_base_ka is None else x.age_base_ka for x in u]),
-            "vp_m_s": ("unit", [x.vp_m_s for x in u]),
-            "vs_m_s": ("unit", [x.vs_m_s for x in u]),
-            "density_kg_m3": ("unit", [x.density_kg_m3 for x in u]),
-            "resistivity_ohm_m": ("unit", [x.resistivity_ohm_m for x in u]),
-            "fault_chainage_m": ("fault", [x.chainage_m for x in f]),
-            "fault_dip_deg": ("fault", [x.dip_deg for x in f]),
-            "fault_tip_depth_m": ("fault", [x.tip_depth_m for x in f]),
-            "fault_tip_chainage_m": ("fault", [x.tip_chainage_m for x in f]),
-        },
-        coords={"unit": [x.name for x in u], "fault": [x.name for x in f]},
-        attrs={"model_name": model.name, "synthetic": int(model.synthetic), "model_json": json.dumps(model.to_dict())},
-    )
-    return ds
-
-
-def model_from_dataset(ds: xr.Dataset) -> GeologicalModel:
-    """Rebuild the :class:`GeologicalModel` stored by ``model.build``."""
-    return model_from_dict(json.loads(ds.attrs["model_json"]), source=f"stored model {ds.attrs.get('model_name', '')}")
 
 
 @step("model.build", settings=BuildSettings, inputs=())
@@ -74,7 +45,7 @@ def load(ctx: StepContext, settings: LoadSettings) -> xr.Dataset:
     return model_to_dataset(load_model(ctx.item_value))
 
 
-@step("model.section", settings=SectionSettings, fan_out="items", inputs=("model",), figure="geoexplore.core.plot:plot_model_section")
+@step("model.section", settings=SectionSettings, fan_out="items", inputs=("model",), figure="geoexplore.model.plot:plot_model_section")
 def section(ctx: StepContext, settings: SectionSettings) -> xr.Dataset:
     """Sample the model's properties on a (depth, chainage) grid of one line."""
     model = model_from_dataset(ctx.require("model"))

@@ -21,17 +21,14 @@ def plot_model_section(ds: Any, path: str | Path | None = None, *, prop: str = "
     prop : str
         Variable to colour (log scale for resistivity).
     """
-    import matplotlib
-
-    matplotlib.use("Agg", force=False) if path is not None and ax is None else None
-    import matplotlib.pyplot as plt
+    from geoexplore.viz.figure import new_figure
     from matplotlib.colors import LogNorm
 
-    from geoexplore.report.style import figure_style, synthetic_stamp
+    from geoexplore.viz.style import figure_style, synthetic_stamp
 
     with figure_style():
         if ax is None:
-            fig, ax = plt.subplots(figsize=(10, 4.2), layout="constrained")
+            fig, ax = new_figure(figsize=(10, 4.2), layout="constrained")
         else:
             fig = ax.figure
         x = ds["chainage_m"].values
@@ -62,5 +59,4 @@ def plot_model_section(ds: Any, path: str | Path | None = None, *, prop: str = "
             synthetic_stamp(ax)
         if path is not None:
             fig.savefig(path, dpi=150)
-            plt.close(fig)
     return ax
