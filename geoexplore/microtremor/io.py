@@ -38,6 +38,7 @@ from pathlib import Path
 import numpy as np
 
 from geoexplore.core.errors import FileFormatError
+from geoexplore.core.obspyfiles import mseed_problem_position, obspy_is_format, sac_problem_position
 
 __all__ = ["Record", "read_record", "read_saf", "write_saf", "record_from_arrays", "write_miniseed"]
 
@@ -454,7 +455,7 @@ def _obspy_traces(p: str) -> tuple[list, str]:
     except MemoryError:  # a resource limit, not a corrupt file: never turned into a file error
         raise
     except Exception as exc:  # obspy raises many types for corrupt files
-        where = _sac_problem_position(p) if fmt == "SAC" else _mseed_problem_position(p)
+        where = sac_problem_position(p) if fmt == "SAC" else mseed_problem_position(p)
         raise FileFormatError(p, f"not a readable {fmt} file ({type(exc).__name__}: {str(exc)[:200]})",
                               position=where) from None
     if len(st) == 0:
@@ -471,23 +472,11 @@ def _obspy_traces(p: str) -> tuple[list, str]:
 
 def _obspy_format(p: str) -> str:
     """"MSEED" or "SAC" by the file's bytes (never ObsPy's own guessing: see :func:`_obspy_traces`)."""
-    import warnings
-
-    from obspy.io.mseed.core import _is_mseed
-    from obspy.io.sac.core import _is_sac
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for name, test in (("MSEED", _is_mseed), ("SAC", _is_sac)):
-            try:
-                if test(p):
-                    return name
-            except MemoryError:
-                raise
-            except Exception:  # a check that cannot even parse the header means "not this format"
-                continue
+    for name in ("MSEED", "SAC"):
+        if obspy_is_format(p, name):
+            return name
     raise FileFormatError(p, "not a miniSEED, SAC or SAF file (no valid miniSEED record header, no SAC header)",
-                          position=_mseed_problem_position(p))
+                          position=mseed_problem_position(p))
 
 
 def _read_many(paths, *, channels, expected_fs_hz, station) -> Record:
@@ -512,86 +501,6 @@ def _read_many(paths, *, channels, expected_fs_hz, station) -> Record:
         name = name or sta
     return _assemble(label, traces, station=station or name or Path(files[0]).stem, channels=channels,
                      expected_fs_hz=expected_fs_hz)
-
-
-def _mseed_problem_position(path: str) -> str:
-    """Where a file obspy could not read stops being valid miniSEED (walks the fixed record headers).
-
-    Returns ``"record k (byte o)"`` for the first record whose fixed header or
-    blockette 1000 is broken or which runs past the end of the file, else
-    ``"byte 0"`` (not miniSEED at all; e.g. a damaged SAC file).
-    """
-    import struct
-
-    size = os.path.getsize(path)
-    off, k = 0, 1
-    with open(path, "rb") as fh:
-        while off < size:
-            fh.seek(off)
-            h = fh.read(64)
-            if len(h) < 48:
-                return f"record {k} (byte {off}): fixed header truncated at end of file"
-            seq_ok = all(c in b"0123456789 " for c in h[:6])
-            if not seq_ok or h[6:7] not in (b"D", b"R", b"Q", b"M"):
-                return f"record {k} (byte {off}): no miniSEED fixed header" if k > 1 else "byte 0"
-            year_be = struct.unpack(">H", h[20:22])[0]
-            end = ">" if 1900 <= year_be <= 2100 else "<"
-            nxt = struct.unpack(end + "H", h[46:48])[0]
-            reclen = None
-            for _ in range(16):  # follow the blockette chain within the first bytes of the record
-                if nxt < 48 or nxt + 8 > 4096:
-                    break
-                fh.seek(off + nxt)
-                bl = fh.read(8)
-                if len(bl) < 8:
-                    break
-                btype, nxt = struct.unpack(end + "HH", bl[:4])
-                if btype == 1000:
-                    exp = bl[6]
-                    reclen = 2**exp if 7 <= exp <= 20 else None
-                    break
-            if reclen is None:
-                return f"record {k} (byte {off}): no valid blockette 1000 (record length)"
-            if off + reclen > size:
-                return f"record {k} (byte {off}): record of {reclen} bytes runs past the end of the file ({size} bytes)"
-            off += reclen
-            k += 1
-    return f"one of records 1-{k - 1} (data section)"
-
-
-SAC_HEADER_BYTES = 632  # 70 floats, 40 integers, 192 characters
-_SAC_INT0 = 280  # byte of the first integer header word
-_SAC_NVHDR, _SAC_NPTS = 6, 9  # integer header words
-
-
-def _sac_problem_position(path: str) -> str:
-    """Where a SAC file ObsPy could not read goes wrong, from its binary header.
-
-    ObsPy reads one block of NPTS 4-byte samples after the 632 header bytes
-    and wants the file to end there. Returns where the header is cut, where
-    the data end before NPTS samples (``"byte 1032: data end after 100 of
-    1000 samples (NPTS, byte 316)"``), or where bytes follow them.
-    """
-    import struct
-
-    size = os.path.getsize(path)
-    if size < SAC_HEADER_BYTES:
-        return f"byte {size}: header cut short (a SAC header has {SAC_HEADER_BYTES} bytes)"
-    with open(path, "rb") as fh:
-        ints = fh.read(SAC_HEADER_BYTES)[_SAC_INT0:_SAC_INT0 + 160]
-    words = struct.unpack("<40i", ints)
-    if not 0 <= words[_SAC_NVHDR] <= 20:  # the byte order ObsPy settles on the same way
-        words = struct.unpack(">40i", ints)
-    npts = words[_SAC_NPTS]
-    npts_at = _SAC_INT0 + 4 * _SAC_NPTS
-    if npts < 0:
-        return f"byte {npts_at}: NPTS = {npts}"
-    data_end = SAC_HEADER_BYTES + 4 * npts
-    if size < data_end:
-        return f"byte {size}: data end after {(size - SAC_HEADER_BYTES) // 4} of {npts} samples (NPTS, byte {npts_at})"
-    if size > data_end:  # a second block (uneven or spectral data) or a version 7 footer: ObsPy reads neither
-        return f"byte {data_end}: {size - data_end} bytes after the {npts} samples NPTS (byte {npts_at}) announces"
-    return f"header (bytes 0-{SAC_HEADER_BYTES - 1})"
 
 
 def _saf_epoch(path: str, text: str) -> float:

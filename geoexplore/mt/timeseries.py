@@ -33,6 +33,7 @@ import numpy as np
 
 from geoexplore.core.errors import FileFormatError, GeoexploreError
 from geoexplore.core.hdf5probe import probe_hdf5_metadata
+from geoexplore.core.obspyfiles import mseed_problem_position
 from geoexplore.core.quiet import quiet_loguru
 
 CHANNELS = ("ex", "ey", "hx", "hy", "hz")
@@ -392,14 +393,10 @@ def read_miniseed(path: str | os.PathLike[str], *, metadata: dict[str, Any] | No
     except MemoryError:
         raise
     except Exception as exc:  # obspy raises many types on corrupt files
-        from geoexplore.microtremor.io import _mseed_problem_position
-
         raise FileFormatError(p, f"not a readable miniSEED file ({type(exc).__name__}: {str(exc)[:100]})",
-                              position=_mseed_problem_position(str(p))) from None
+                              position=mseed_problem_position(str(p))) from None
     if len(st) == 0:
-        from geoexplore.microtremor.io import _mseed_problem_position
-
-        raise FileFormatError(p, "no traces", position=_mseed_problem_position(str(p)))
+        raise FileFormatError(p, "no traces", position=mseed_problem_position(str(p)))
     codes = {k.upper(): v for k, v in (meta.get("channel_codes") or {}).items()}
     rates = {tr.stats.sampling_rate for tr in st}
     if len(rates) != 1:
