@@ -34,8 +34,8 @@ BUDGET_S = 180.0
 
 def run(full: bool) -> dict:
     from geoexplore.core.geomodel import load_model
-    from geoexplore.mt.invert2d import graben_metrics
-    from geoexplore.mt.steps_inversion import Invert2DSettings, prepare_profile, run_invert2d
+    from geoexplore.mt.invert2d import graben_metrics, prepare_profile, run_invert2d
+    from geoexplore.mt.settings import Invert2DSettings
 
     model = load_model(ROOT / "data" / "siping" / "model.yaml")
     if full:

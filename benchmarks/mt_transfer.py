@@ -66,9 +66,10 @@ def run_aurora(h5: Path, local: str, remote: str | None):
 
 
 def run_geoexplore(h5: Path, local: str, remote: str | None):
-    from geoexplore.mt.processing import ProcessingSettings, estimate_tf
+    from geoexplore.mt.io.mth5file import read_mth5
+    from geoexplore.mt.processing import estimate_tf
+    from geoexplore.mt.settings import ProcessingSettings
     from geoexplore.mt.spectra import EMTF_TEST_BANDS
-    from geoexplore.mt.timeseries import read_mth5
 
     loc = read_mth5(h5, station=local)
     rem = read_mth5(h5, station=remote) if remote else None
@@ -107,9 +108,10 @@ def main() -> None:
             row[tool] = {"seconds_median": round(float(np.median(times)), 4), "seconds_all": [round(t, 4) for t in times],
                          "rms": half_space_rms(per, z)}
         # geoexplore's estimation alone (time series already in memory)
-        from geoexplore.mt.processing import ProcessingSettings, estimate_tf
+        from geoexplore.mt.io.mth5file import read_mth5
+        from geoexplore.mt.processing import estimate_tf
+        from geoexplore.mt.settings import ProcessingSettings
         from geoexplore.mt.spectra import EMTF_TEST_BANDS
-        from geoexplore.mt.timeseries import read_mth5
 
         lts = read_mth5(h5, station=loc)
         rts = read_mth5(h5, station=rem) if rem else None

@@ -18,23 +18,17 @@ from typing import Any, Literal
 
 import numpy as np
 
+from geoexplore.core.rotation import rotate_row_vector, rotate_tensor, rotation_matrix  # noqa: F401 (rotation_matrix: MT API)
 from geoexplore.mt.tfdata import MU0, apparent_resistivity, phase_deg
 
 
-# -- rotation -----------------------------------------------------------------------
-def rotation_matrix(angle_deg: Any) -> np.ndarray:
-    """R such that a vector's components in a frame rotated clockwise by ``angle_deg``
-    (seen from above, x = north, y = east) are ``R @ v``; shape (..., 2, 2)."""
-    a = np.deg2rad(np.asarray(angle_deg, float))
-    c, s = np.cos(a), np.sin(a)
-    return np.stack([np.stack([c, s], -1), np.stack([-s, c], -1)], -2)
-
-
+# -- rotation (the MT-level API over geoexplore.core.rotation) --------------------------
 def rotate_z(z: Any, angle_deg: Any, z_err: Any | None = None) -> tuple[np.ndarray, np.ndarray | None]:
     """Rotate impedance (or any 2x2 tensor) into a frame turned clockwise by ``angle_deg``.
 
-    ``Z' = R Z R^T``. Errors (standard deviations) propagate as independent
-    element errors: ``var(Z'_ij) = sum_kl R_ik^2 R_jl^2 var(Z_kl)``.
+    ``Z' = R Z R^T`` (:func:`geoexplore.core.rotation.rotate_tensor`). Errors
+    (standard deviations) propagate as independent element errors:
+    ``var(Z'_ij) = sum_kl R_ik^2 R_jl^2 var(Z_kl)``.
 
     Parameters
     ----------
@@ -42,20 +36,12 @@ def rotate_z(z: Any, angle_deg: Any, z_err: Any | None = None) -> tuple[np.ndarr
     angle_deg : float or (...,) array
     z_err : (..., 2, 2) real, optional
     """
-    z = np.asarray(z)
-    r = rotation_matrix(angle_deg)
-    zr = r @ z @ np.swapaxes(r, -1, -2)
-    if z_err is None:
-        return zr, None
-    r2 = r**2
-    var = r2 @ (np.asarray(z_err, float) ** 2) @ np.swapaxes(r2, -1, -2)
-    return zr, np.sqrt(var)
+    return rotate_tensor(z, angle_deg, z_err)
 
 
 def rotate_tipper(t: Any, angle_deg: Any) -> np.ndarray:
-    """Rotate a tipper (..., 1, 2) into a frame turned clockwise by ``angle_deg``."""
-    r = rotation_matrix(angle_deg)
-    return np.asarray(t) @ np.swapaxes(r, -1, -2)
+    """Rotate a tipper (..., 1, 2) into a frame turned clockwise by ``angle_deg`` (``T' = T R^T``)."""
+    return rotate_row_vector(t, angle_deg)[0]
 
 
 def rotate_tf(ds: Any, angle_deg: float) -> Any:
@@ -69,9 +55,9 @@ def rotate_tf(ds: Any, angle_deg: float) -> Any:
     out["z"].values[...] = zr
     out["z_err"].values[...] = er
     if "t" in ds:
-        out["t"].values[...] = rotate_tipper(ds["t"].values, angle_deg)
-        te = ds["t_err"].values
-        out["t_err"].values[...] = np.sqrt((te**2) @ np.swapaxes(rotation_matrix(angle_deg) ** 2, -1, -2))
+        tr, ter = rotate_row_vector(ds["t"].values, angle_deg, ds["t_err"].values)
+        out["t"].values[...] = tr
+        out["t_err"].values[...] = ter
     out.attrs["rotation_deg"] = float((float(ds.attrs.get("rotation_deg", 0.0)) + angle_deg) % 360.0)
     return out
 

@@ -5,10 +5,11 @@
 * ``mt info FILE...``: station, coordinates, periods, components and apparent
   resistivity/phase at a few periods of EDI / Z-file / EMTF-XML files; a
   malformed file gives one line naming the file and the block, the others
-  are still listed (exit 3 if some failed, 1 if all failed).
+  are still listed (exit 3 if some failed, 1 if all failed);
+* ``mt invert1d EDI... --out DIR``: Occam 1D inversion of each station
+  (:mod:`geoexplore.mt.cli_inversion`: ``DIR/<station>_1d.nc``, ``.csv``, ``.png``).
 
-Other MT commands are added by ``geoexplore.mt.cli_inversion`` through its
-``add_subcommands(group)`` when that module exists.
+The 2D inversion runs through a workflow (step ``mt.invert2d``).
 """
 
 from __future__ import annotations
@@ -18,28 +19,19 @@ import sys
 from typing import Any
 
 from geoexplore.core.errors import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL
-
-PARTS = ("geoexplore.mt.cli_inversion",)
-
-
-def _load_settings(path: str | None) -> Any:
-    from geoexplore.mt.processing import ProcessingSettings
-
-    if not path:
-        return ProcessingSettings()
-    from geoexplore.core.yamlio import load_settings_file
-
-    return load_settings_file(path, ProcessingSettings)
+from geoexplore.mt.cli_inversion import add_subcommands
 
 
 def cmd_tf(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from geoexplore.mt.edi import write_edi
+    from geoexplore.core.yamlio import load_settings_file
+    from geoexplore.mt.io import read_timeseries
+    from geoexplore.mt.io.edi import write_edi
     from geoexplore.mt.processing import estimate_tf
-    from geoexplore.mt.timeseries import read_timeseries
+    from geoexplore.mt.settings import ProcessingSettings
 
-    settings = _load_settings(args.settings)
+    settings = load_settings_file(args.settings, ProcessingSettings)
     local = read_timeseries(args.local)
     remote = read_timeseries(args.remote) if args.remote else None
     ds = estimate_tf(local, remote, settings)
@@ -61,8 +53,8 @@ def cmd_tf(args: argparse.Namespace) -> int:
 def _info_lines(path: str, n_show: int) -> list[str]:
     import numpy as np
 
+    from geoexplore.mt.io import read_tf
     from geoexplore.mt.tfdata import apparent_resistivity, phase_deg
-    from geoexplore.mt.tfio import read_tf
 
     ds = read_tf(path)
     a = ds.attrs
@@ -107,7 +99,7 @@ def cmd_info(args: argparse.Namespace) -> int:
 
 
 def add_commands(sub: Any) -> None:
-    """Create the ``mt`` group with ``tf`` and ``info`` (and the inversion engineer's commands)."""
+    """Create the ``mt`` group with ``tf``, ``info`` and ``invert1d``."""
     p = sub.add_parser("mt", help="magnetotellurics: transfer functions from time series, EDI files, inversion")
     group = p.add_subparsers(dest="mt_command", metavar="MT_COMMAND")
     p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
@@ -124,10 +116,7 @@ def add_commands(sub: Any) -> None:
     q.add_argument("--periods", type=int, default=5, help="how many periods to show per file (default 5)")
     q.set_defaults(func=cmd_info)
 
-    from geoexplore.core.plugins import present
-
-    for m in present(PARTS):
-        m.add_subcommands(group)
+    add_subcommands(group)
 
 
 __all__ = ["add_commands", "cmd_info", "cmd_tf"]

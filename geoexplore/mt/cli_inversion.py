@@ -1,4 +1,4 @@
-"""``geoexplore mt invert1d EDI... --out DIR``: Occam 1D inversion of each station.
+"""``geoexplore mt invert1d EDI... --out DIR``: Occam 1D inversion of each station (a part of :mod:`geoexplore.mt.cli`).
 
 Writes per station ``DIR/<station>_1d.nc`` (the model and data fit,
 see :func:`geoexplore.mt.invert1d.result_dataset`), ``DIR/<station>_1d.csv``
@@ -36,7 +36,7 @@ def cmd_invert1d(args: argparse.Namespace) -> int:
     import numpy as np
 
     from geoexplore.core.errors import GeoexploreError
-    from geoexplore.mt.steps_inversion import Invert1DSettings
+    from geoexplore.mt.settings import Invert1DSettings
 
     try:
         settings = Invert1DSettings(mode=args.mode, n_layers=args.n_layers, target_rms=args.target_rms)
@@ -46,7 +46,7 @@ def cmd_invert1d(args: argparse.Namespace) -> int:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     from geoexplore.mt.invert1d import data_from_tf, occam1d, result_dataset
-    from geoexplore.mt.tfio import read_tf
+    from geoexplore.mt.io import read_tf
 
     ok = failed = 0
     for f in args.files:

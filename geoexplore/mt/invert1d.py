@@ -21,6 +21,7 @@ data constrain; layers below are reported but masked in images.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,6 +29,7 @@ import numpy as np
 
 from geoexplore.mt.analysis import niblett_bostick, z_det, z_det_err
 from geoexplore.mt.forward1d import mt1d_jacobian
+from geoexplore.mt.settings import Invert1DSettings
 
 
 @dataclass
@@ -62,10 +64,25 @@ class Result1D:
     iterations: int = 0
     doi_m: float = np.nan
     predicted: np.ndarray | None = None  # complex Z of the final model
+    data: Data1D | None = None  # the data inverted (set by :func:`occam1d`)
+    attrs: dict[str, Any] = field(default_factory=dict)  # station, chainage_m, ... (set by :func:`invert_station`)
 
     @property
     def top_m(self) -> np.ndarray:
         return np.r_[0.0, np.cumsum(self.thickness_m)]
+
+    def to_dataset(self) -> Any:
+        """The model and the data fit as a Dataset (:func:`result_dataset`), what ``mt.invert1d`` stores."""
+        if self.data is None:
+            raise ValueError("this result has no data attached: call result_dataset(result, data) instead")
+        return result_dataset(self, self.data, self.attrs)
+
+    def plot(self, path: str | os.PathLike[str] | None = None) -> Any:
+        """The model (step curve, depth of investigation) and its data fit
+        (:func:`geoexplore.mt.plot.plot_model1d`); saved to ``path`` when given."""
+        from geoexplore.mt.plot import plot_model1d
+
+        return plot_model1d(self.to_dataset(), path)
 
 
 def data_from_tf(ds: Any, *, mode: str = "det", floor_rho: float = 0.05, floor_phase_deg: float = 1.43) -> Data1D:
@@ -196,6 +213,7 @@ def occam1d(
         iterations=it,
         doi_m=float(np.nanmax(depth)),
         predicted=zp,
+        data=data,
     )
 
 
@@ -227,3 +245,32 @@ def result_dataset(res: Result1D, data: Data1D, attrs: dict[str, Any] | None = N
          "doi_m": res.doi_m, "mu": res.mu, "method": "occam1d"}
     )
     return ds
+
+
+def invert_station(tf: Any, settings: Invert1DSettings | None = None) -> Result1D:
+    """Occam 1D inversion of one station's transfer functions (the front door ``geoexplore.mt.invert_station``).
+
+    The same chain as the step ``mt.invert1d``: periods inside
+    ``[period_min_s, period_max_s]``, :func:`data_from_tf` (mode, error
+    floors), :func:`occam1d`.
+
+    Parameters
+    ----------
+    tf : xarray.Dataset
+        A transfer-function container (e.g. ``geoexplore.mt.read("station.edi")``).
+    settings : Invert1DSettings, optional
+
+    Returns
+    -------
+    Result1D
+        The layered model (``resistivity_ohm_m``, ``top_m``), RMS, DOI, the
+        data, ``.to_dataset()`` and ``.plot(path)``.
+    """
+    s = settings or Invert1DSettings()
+    p = tf["period_s"].values
+    tf = tf.isel(period_s=np.flatnonzero((p >= s.period_min_s) & (p <= s.period_max_s)))
+    data = data_from_tf(tf, mode=s.mode, floor_rho=s.floor_rho, floor_phase_deg=s.floor_phase_deg)
+    res = occam1d(data, n_layers=s.n_layers, target_rms=s.target_rms, max_iter=s.max_iter)
+    res.attrs = {k: tf.attrs.get(k) for k in ("station", "chainage_m", "lat_deg", "lon_deg", "elevation_m", "synthetic")}
+    res.attrs["mode"] = s.mode
+    return res

@@ -1,6 +1,7 @@
 """2D TE+TM inversion along the profile with SimPEG's 2D natural-source simulations.
 
-Steps (each a function, used by :mod:`geoexplore.mt.steps`):
+Steps (each a function, used by :mod:`geoexplore.mt.steps`; :func:`run_invert2d` chains them,
+:func:`invert_profile` is the front door ``geoexplore.mt.invert_profile``):
 
 1. :func:`profile_data` - rotate every station to the geoelectric strike
    (x' along strike: Zxy' = TE, Zyx' = TM), pick the periods and stations,
@@ -21,11 +22,15 @@ Steps (each a function, used by :mod:`geoexplore.mt.steps`):
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from geoexplore.mt.settings import Invert1DSettings, Invert2DSettings
 
 
 @dataclass
@@ -152,6 +157,23 @@ class Inversion2DResult:
     predicted: dict[str, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
     n_data: int = 0
     beta_history: list[float] = field(default_factory=list)
+    data: "ProfileData | None" = None  # the data inverted (set by :func:`invert`)
+
+    def to_image(self, *, dx_m: float = 100.0, dz_m: float = 50.0, max_depth_m: float = 10000.0,
+                 mask_threshold: float = 10 ** -2.5) -> Any:
+        """The model on a regular grid over the station span (:func:`image`)."""
+        if self.data is None:
+            raise ValueError("this result has no data attached: call image(result, data, ...) instead")
+        x0, x1 = float(self.data.chainage_m.min()), float(self.data.chainage_m.max())
+        xs = np.arange(x0, x1 + dx_m / 2, dx_m)
+        zs = np.arange(0.0, max_depth_m + dz_m / 2, dz_m)
+        return image(self, self.data, chainage_m=xs, depth_m=zs, mask_threshold=mask_threshold)
+
+    def plot(self, path: str | os.PathLike[str] | None = None, **kwargs: Any) -> Any:
+        """The resistivity section of the model (:func:`geoexplore.mt.plot.plot_section`) on the default grid."""
+        from geoexplore.mt.plot import plot_section
+
+        return plot_section(self.to_image(), path, **kwargs)
 
 
 def stitched_start(mesh: Any, active: np.ndarray, chainage_m: np.ndarray, models_1d: list[tuple[np.ndarray, np.ndarray]],
@@ -193,7 +215,14 @@ def invert(
 ) -> Inversion2DResult:
     """Run the joint TE+TM inversion (see module docstring). Returns the model and its fit."""
     from simpeg import data as sdata
-    from simpeg import data_misfit, directives, inverse_problem, inversion, optimization, regularization
+    from simpeg import (
+        data_misfit,
+        directives,
+        inverse_problem,
+        inversion,
+        optimization,
+        regularization,
+    )
 
     from geoexplore.mt.mesh2d import active_cells
     from geoexplore.mt.simpeg2d import active_mapping, make_simulation, pack, unpack
@@ -270,7 +299,7 @@ def invert(
     chi2["total"] = float(sum(chi2[k] * keep[k].sum() for k in sims) / max(n_data, 1))
     return Inversion2DResult(
         mesh=mesh, active=act, log_sigma=m, sensitivity=sens, chi2=chi2, chi2_history=hist,
-        iterations=len(hist), seconds=time.time() - t0, predicted=pred, n_data=n_data, beta_history=betas,
+        iterations=len(hist), seconds=time.time() - t0, predicted=pred, n_data=n_data, beta_history=betas, data=data,
     )
 
 
@@ -370,3 +399,162 @@ def graben_metrics(img: Any, *, threshold_ohm_m: float = 110.0, centre_m: float 
         "edge_left_m": float(x[left[-1]]) if left.size else np.nan,
         "edge_right_m": float(x[c + right[0]]) if right.size else np.nan,
     }
+
+
+# -- the profile inversion without a workflow (the facade behind the step mt.invert2d) ----------------
+def run_invert2d(tfs: list[Any], settings: Invert2DSettings | None = None, *, model: Any = None, phase_tensors: list[Any] | None = None,
+                 models1d: list[Any] | None = None, log: Any = None) -> Any:
+    """The 2D inversion without a workflow (the facade behind ``mt.invert2d``).
+
+    Parameters
+    ----------
+    tfs : list of transfer-function Datasets with ``chainage_m``
+    settings : Invert2DSettings
+    model : GeologicalModel, optional
+        Gives the profile azimuth (strike choice), the line extent and the elevation.
+    phase_tensors : list of Datasets, optional
+        From :func:`geoexplore.mt.phase_tensor.phase_tensor_dataset`; needed when ``strike_deg`` is None.
+    models1d : list of Datasets, optional
+        ``mt.invert1d`` results (with ``chainage_m``) for the warm start.
+    """
+    from geoexplore.mt.phase_tensor import regional_strike
+    from geoexplore.mt.simpeg2d import blas_threads
+
+    settings = settings or Invert2DSettings()
+    tfs = [t for t in tfs if np.isfinite(float(t.attrs.get("chainage_m", np.nan)))]
+    pts = phase_tensors or []
+    rs = None
+    if pts:
+        s = np.concatenate([p["strike_deg"].values for p in pts])
+        w = np.concatenate([p["ellipticity"].values * (p["dimensionality"].values == 2) for p in pts])
+        az = float(np.mean(model.profile().azimuth_deg(15000.0))) if model is not None else None
+        try:
+            rs = regional_strike(s, weights=w, profile_azimuth_deg=az)
+        except ValueError:
+            rs = None
+    strike = settings.strike_deg if settings.strike_deg is not None else (rs["strike_deg"] if rs else 0.0)
+    data = profile_data(
+        tfs, strike_deg=strike, period_min_s=settings.period_min_s, period_max_s=settings.period_max_s,
+        per_decade=settings.per_decade, station_step=settings.station_step, floor_rho=settings.floor_rho,
+        floor_phase_deg=settings.floor_phase_deg, modes=tuple(settings.modes),
+    )
+    mesh = inversion_mesh(data.chainage_m.min(), data.chainage_m.max(), dx_m=settings.dx_m,
+                          dz_top_m=settings.dz_top_m, dz_max_m=settings.dz_max_m,
+                          core_depth_m=settings.core_depth_m)
+    start = None
+    if settings.warm_start and models1d:
+        from geoexplore.mt.mesh2d import active_cells
+
+        ch = np.array([float(m.attrs.get("chainage_m", np.nan)) for m in models1d])
+        ok = np.isfinite(ch)
+        if ok.any():
+            start = stitched_start(mesh, active_cells(mesh), ch[ok],
+                                   [(m["top_m"].values, m["resistivity_ohm_m"].values)
+                                    for m, k in zip(models1d, ok) if k])
+    with blas_threads(settings.blas_threads):
+        res = invert(data, mesh, start_log_sigma=start, start_ohm_m=settings.start_ohm_m, max_iter=settings.max_iter,
+                     chi_factor=settings.chi_factor, beta0_ratio=settings.beta0_ratio, cg_maxiter=settings.cg_maxiter,
+                     alpha_z=settings.alpha_z, log=log)
+    line = model.lines["mt"] if model is not None and "mt" in model.lines else None
+    x0, x1 = (line.start_m, line.end_m) if line else (data.chainage_m.min(), data.chainage_m.max())
+    xs = np.arange(x0, x1 + settings.image_dx_m / 2, settings.image_dx_m)
+    zs = np.arange(0.0, settings.max_depth_m + settings.image_dz_m / 2, settings.image_dz_m)
+    elev = model.elevation(xs) if model is not None else None
+    img = image(res, data, chainage_m=xs, depth_m=zs, mask_threshold=settings.mask_threshold,
+                line="mt", elevation_m=elev)
+    img = add_fit(img, data, res)
+    img.attrs["warm_start"] = int(start is not None)
+    if rs:
+        img.attrs.update({"strike_auto_deg": rs["strike_deg"], "strike_alternative_deg": rs["alternative_deg"],
+                          "strike_spread_deg": rs["spread_deg"],
+                          "strike_note": "phase-tensor strike has a 90 deg ambiguity; the candidate closest to "
+                                         "perpendicular to the profile was taken"})
+    return img
+
+
+def add_fit(img: Any, data: Any, res: Any) -> Any:
+    """Observed and predicted TE/TM data (period_s, station) added to the image Dataset."""
+    out = img.assign_coords(period_s=data.period_s)
+    for mode in data.modes:
+        pr, pp = res.predicted[mode]
+        out[f"rho_obs_{mode}_ohm_m"] = (("period_s", "station"), data.rho[mode])
+        out[f"phase_obs_{mode}_deg"] = (("period_s", "station"), data.phase[mode])
+        out[f"rho_sd_{mode}_ohm_m"] = (("period_s", "station"), data.rho_sd[mode])
+        out[f"phase_sd_{mode}_deg"] = (("period_s", "station"), data.phase_sd[mode])
+        out[f"rho_pred_{mode}_ohm_m"] = (("period_s", "station"), pr)
+        out[f"phase_pred_{mode}_deg"] = (("period_s", "station"), pp)
+    return out
+
+
+def prepare_profile(paths: list[str | Path], model: Any, *, invert_1d: bool = True, station_step: int = 1,
+                    settings_1d: Invert1DSettings | None = None) -> tuple[list[Any], list[Any], list[Any] | None]:
+    """Read EDIs, place them on the model's profile, phase tensors and (optionally) 1D inversions.
+
+    The in-process equivalent of the fanned-out ``mt.analyse`` and ``mt.invert1d``
+    steps (for scripts, tests and benchmarks). 1D inversions are run only for
+    every ``station_step``-th station (the ones the 2D inversion uses).
+    """
+    from geoexplore.mt.invert1d import data_from_tf, occam1d, result_dataset
+    from geoexplore.mt.io import read_tf
+    from geoexplore.mt.phase_tensor import phase_tensor_dataset
+
+    s1 = settings_1d or Invert1DSettings()
+    tfs, pts = [], []
+    prof = model.profile() if model is not None else None
+    for p in sorted(paths):
+        tf = read_tf(p)
+        if prof is not None:
+            ch, _ = prof.chainage_from_lonlat(tf.attrs["lon_deg"], tf.attrs["lat_deg"])
+            tf.attrs["chainage_m"] = float(np.asarray(ch))
+            tf.attrs["synthetic"] = int(tf.attrs.get("synthetic", 0) or model.synthetic)
+        tfs.append(tf)
+        pts.append(phase_tensor_dataset(tf, n_draws=0))
+    order = np.argsort([float(t.attrs["chainage_m"]) for t in tfs])
+    tfs = [tfs[i] for i in order]
+    pts = [pts[i] for i in order]
+    models1d = None
+    if invert_1d:
+        models1d = []
+        for tf in tfs[:: max(station_step, 1)]:
+            d = data_from_tf(tf, mode=s1.mode, floor_rho=s1.floor_rho, floor_phase_deg=s1.floor_phase_deg)
+            r = occam1d(d, n_layers=s1.n_layers, target_rms=s1.target_rms, max_iter=s1.max_iter)
+            models1d.append(result_dataset(r, d, {"station": tf.attrs["station"], "chainage_m": tf.attrs["chainage_m"]}))
+    return tfs, pts, models1d
+
+
+@dataclass
+class ProfileInversion:
+    """What :func:`invert_profile` returns: the ``mt`` image Dataset (the one ``mt.invert2d`` stores).
+
+    Attributes
+    ----------
+    image : xarray.Dataset
+        Resistivity (ohm-m) on (depth_m, chainage_m) with ``mask``, the data
+        fit (``rho_obs_te_ohm_m``, ...) and chi2 in the attributes.
+    """
+
+    image: Any
+
+    def plot(self, path: str | os.PathLike[str] | None = None, **kwargs: Any) -> Any:
+        """The resistivity section (:func:`geoexplore.mt.plot.plot_section`); saved to ``path`` when given."""
+        from geoexplore.mt.plot import plot_section
+
+        return plot_section(self.image, path, **kwargs)
+
+
+def invert_profile(tfs: list[Any], settings: Invert2DSettings | None = None, *, model: Any = None,
+                   phase_tensors: list[Any] | None = None, models1d: list[Any] | None = None,
+                   log: Any = None) -> ProfileInversion:
+    """Joint TE+TM 2D inversion of a profile of stations (SimPEG): :func:`run_invert2d` with a ``.plot()``.
+
+    Parameters
+    ----------
+    tfs : list of transfer-function Datasets
+        With ``chainage_m`` (e.g. from :func:`prepare_profile`).
+    settings : Invert2DSettings, optional
+        Defaults: the lean demo run.
+    model, phase_tensors, models1d, log
+        See :func:`run_invert2d`.
+    """
+    return ProfileInversion(run_invert2d(tfs, settings, model=model, phase_tensors=phase_tensors,
+                                         models1d=models1d, log=log))

@@ -1,8 +1,16 @@
-"""Figures of MT analysis and inversion results (matplotlib; imported by nobody that computes).
+"""Figures of MT results (matplotlib Figures without pyplot; imported by nobody that computes).
 
-Every function takes results (Datasets) and a path (or axes), draws with
+One naming scheme: ``plot_<noun>(result, path=None, ...) -> Figure`` makes a
+figure (saved to ``path`` when given); ``draw_<noun>(axes, result, ...)``
+draws into the caller's axes. Drawn with
 :func:`geoexplore.viz.style.figure_style`, log colour scales for
-resistivity (perceptually uniform colour maps) and stamps synthetic data.
+resistivity (perceptually uniform colour maps); synthetic data are stamped.
+
+* transfer functions: :func:`plot_tf` / :func:`draw_tf` (the ``mt.tf`` figure),
+  :func:`plot_curves` / :func:`draw_curves` (with the determinant),
+  :func:`plot_station_result` (the ``mt.analyse`` figure);
+* sections: :func:`plot_pseudosection`, :func:`plot_phase_tensor_pseudosection`;
+* inversions: :func:`plot_model1d` (``mt.invert1d``), :func:`plot_section` (``mt.invert2d``).
 """
 
 from __future__ import annotations
@@ -34,31 +42,84 @@ def _stamp(ds: Any, *axes: Any) -> None:
             synthetic_stamp(ax)
 
 
-def plot_curves(tf: Any, axes: Any = None, path: str | Path | None = None) -> Any:
-    """Apparent resistivity and phase (xy, yx folded +180 deg, determinant) with error bars."""
+def draw_tf(axes: Any, ds: Any, *, fold_phase: bool = True) -> None:
+    """Apparent resistivity and phase (xy, yx) with error bars against period, into two axes.
+
+    Parameters
+    ----------
+    axes : pair of matplotlib axes
+    ds : xarray.Dataset
+        A transfer-function container (:mod:`geoexplore.mt.tfdata`).
+    fold_phase : bool
+        Show phase_yx + 180 deg (and phase_xy - 180 if in the third quadrant) so both curves
+        share the first quadrant; the raw phases are never changed in the data.
+    """
+    from geoexplore.mt.tfdata import apparent_resistivity, phase_deg
+
+    per = ds["period_s"].values
+    z = ds["z"].values
+    ze = ds["z_err"].values
+    for (i, j), lab, col in (((0, 1), "xy", "tab:blue"), ((1, 0), "yx", "tab:red")):
+        zz, ee = z[:, i, j], ze[:, i, j]
+        rho = apparent_resistivity(zz, per)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            drho = 2 * rho * ee / np.abs(zz)
+            dphi = np.degrees(np.arcsin(np.clip(ee / np.abs(zz), 0, 1)))
+        ph = phase_deg(zz)
+        if fold_phase:
+            ph = np.where(ph < -90, ph + 180, ph)
+            ph = np.where(ph > 90, ph - 180, ph)
+        axes[0].errorbar(per, rho, yerr=np.nan_to_num(drho), fmt="o", ms=3, color=col, label=f"rho_{lab}", capsize=0)
+        axes[1].errorbar(per, ph, yerr=np.nan_to_num(dphi), fmt="o", ms=3, color=col, label=f"phi_{lab}", capsize=0)
+    axes[0].set_xscale("log")
+    axes[0].set_yscale("log")
+    axes[0].set_ylabel("apparent resistivity (ohm-m)")
+    axes[1].set_ylabel("phase (deg, folded)" if fold_phase else "phase (deg)")
+    axes[1].set_xlabel("period (s)")
+    axes[1].set_ylim(-10, 100)
+    axes[0].legend(loc="best")
+    axes[0].set_title(f"station {ds.attrs.get('station', '')}", fontsize=10)
+    if int(ds.attrs.get("synthetic", 0) or 0):
+        synthetic_stamp(axes[1])
+
+
+def plot_tf(ds: Any, path: str | Path | None = None, *, fold_phase: bool = True) -> Any:
+    """The ``mt.tf`` figure: apparent resistivity and phase (xy, yx) of estimated transfer functions (:func:`draw_tf`)."""
+    with figure_style():
+        fig, axes = new_figure(2, 1, figsize=(5.5, 6), sharex=True, layout="constrained", height_ratios=[3, 2])
+        draw_tf(axes, ds, fold_phase=fold_phase)
+        if path is not None:
+            fig.savefig(path)
+    return fig
+
+
+def draw_curves(axes: Any, tf: Any) -> None:
+    """Apparent resistivity and phase (xy, yx folded +180 deg, determinant) with error bars into two axes."""
     from geoexplore.mt.analysis import rho_phase
 
     rp = rho_phase(tf)
+    T = rp["period_s"].values
+    for (o, i), lab, col, add in ((("ex", "hy"), "xy", "C0", 0.0), (("ey", "hx"), "yx (+180°)", "C3", 180.0)):
+        r = rp["rho_a_ohm_m"].sel(out=o, **{"in": i}).values
+        re = rp["rho_a_err_ohm_m"].sel(out=o, **{"in": i}).values
+        p = rp["phase_deg"].sel(out=o, **{"in": i}).values + add
+        pe = rp["phase_err_deg"].sel(out=o, **{"in": i}).values
+        axes[0].errorbar(T, r, yerr=np.nan_to_num(re), fmt="o", ms=3, color=col, label=lab, capsize=1.5)
+        axes[1].errorbar(T, np.mod(p + 180, 360) - 180, yerr=np.nan_to_num(pe), fmt="o", ms=3, color=col, capsize=1.5)
+    axes[0].plot(T, rp["rho_det_ohm_m"], "k-", lw=1, label="det")
+    axes[1].plot(T, rp["phase_det_deg"], "k-", lw=1)
+    axes[0].set(xscale="log", yscale="log", ylabel="apparent resistivity (Ω·m)",
+                title=f"station {tf.attrs.get('station', '')}")
+    axes[1].set(xscale="log", ylabel="phase (deg)", xlabel="period (s)", ylim=(0, 90))
+    axes[0].legend(loc="best")
+    _stamp(tf, axes[1])
+
+
+def plot_curves(tf: Any, path: str | Path | None = None) -> Any:
+    """Apparent resistivity and phase (xy, yx folded +180 deg, determinant) with error bars."""
     with figure_style():
-        if axes is None:
-            fig, axes = _fig(2, 1, figsize=(5, 6), sharex=True)
-        else:
-            fig = axes[0].figure
-        T = rp["period_s"].values
-        for (o, i), lab, col, add in ((("ex", "hy"), "xy", "C0", 0.0), (("ey", "hx"), "yx (+180°)", "C3", 180.0)):
-            r = rp["rho_a_ohm_m"].sel(out=o, **{"in": i}).values
-            re = rp["rho_a_err_ohm_m"].sel(out=o, **{"in": i}).values
-            p = rp["phase_deg"].sel(out=o, **{"in": i}).values + add
-            pe = rp["phase_err_deg"].sel(out=o, **{"in": i}).values
-            axes[0].errorbar(T, r, yerr=np.nan_to_num(re), fmt="o", ms=3, color=col, label=lab, capsize=1.5)
-            axes[1].errorbar(T, np.mod(p + 180, 360) - 180, yerr=np.nan_to_num(pe), fmt="o", ms=3, color=col, capsize=1.5)
-        axes[0].plot(T, rp["rho_det_ohm_m"], "k-", lw=1, label="det")
-        axes[1].plot(T, rp["phase_det_deg"], "k-", lw=1)
-        axes[0].set(xscale="log", yscale="log", ylabel="apparent resistivity (Ω·m)",
-                    title=f"station {tf.attrs.get('station', '')}")
-        axes[1].set(xscale="log", ylabel="phase (deg)", xlabel="period (s)", ylim=(0, 90))
-        axes[0].legend(loc="best")
-        _stamp(tf, axes[1])
+        fig, axes = _fig(2, 1, figsize=(5, 6), sharex=True)
+        draw_curves(axes, tf)
     return _save(fig, path)
 
 
@@ -67,7 +128,7 @@ def plot_station_result(result: Any, path: str | Path | None = None) -> Any:
     tf, pt = result["tf"], result["phase_tensor"]
     with figure_style():
         fig, ax = _fig(3, 1, figsize=(5, 8), sharex=True, gridspec_kw={"height_ratios": [2, 1.3, 1]})
-        plot_curves(tf, axes=ax[:2])
+        draw_curves(ax[:2], tf)
         T = pt["period_s"].values
         ax[2].plot(T, pt["beta_deg"], "o-", ms=3, label="skew β (deg)")
         ax[2].plot(T, 10 * pt["ellipticity"], "s-", ms=3, label="10 × ellipticity")

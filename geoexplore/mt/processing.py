@@ -1,6 +1,6 @@
 """Time series -> robust transfer functions (impedance and tipper) for one station.
 
-:func:`estimate_tf` runs the whole chain on a :class:`~geoexplore.mt.timeseries.TimeSeries`
+:func:`estimate_tf` runs the whole chain on a :class:`~geoexplore.mt.tsdata.TimeSeries`
 (optionally with a remote-reference station) and returns a transfer-function
 Dataset of :mod:`geoexplore.mt.tfdata`:
 
@@ -22,65 +22,24 @@ attribute ``dropped_period_s`` (bands dropped for lack of data).
 from __future__ import annotations
 
 import logging
-from typing import Any, Literal
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
-from pydantic import Field, model_validator
 
 from geoexplore.mt.robust import robust_regression
-from geoexplore.mt.spectra import decimate, explicit_band, level_bands, variance_inflation, window_fft
+from geoexplore.mt.settings import ProcessingSettings
+from geoexplore.mt.spectra import (
+    decimate,
+    explicit_band,
+    level_bands,
+    variance_inflation,
+    window_fft,
+)
 from geoexplore.mt.tfdata import make_tf
-from geoexplore.mt.timeseries import TimeSeries, TimeSeriesError, check_timeseries, despike
-from geoexplore.core.settings import Settings
+from geoexplore.mt.tsdata import TimeSeries, TimeSeriesError, check_timeseries, despike
 
 log = logging.getLogger(__name__)
-
-
-class ProcessingSettings(Settings):
-    """Settings of the transfer-function estimation (``mt.tf`` step, ``geoexplore mt tf``)."""
-
-    n_fft: int = Field(128, ge=16, le=1 << 20, description="window length in samples at every decimation level")
-    overlap: int = Field(96, ge=0, description="samples shared by consecutive windows")
-    n_levels: int = Field(4, ge=1, le=12, description="number of decimation levels")
-    decimation_factor: int = Field(4, ge=2, le=16, description="decimation factor between levels")
-    bin_min: int = Field(5, ge=1, description="lowest Fourier bin used at every level")
-    top_frequency_fraction: float = Field(
-        0.25, gt=0, le=0.5, description="highest frequency of the first level, as a fraction of the sampling rate"
-    )
-    bands_per_decade: float = Field(7.0, gt=0.5, le=40, description="log-spaced bands per decade of frequency")
-    min_windows: int = Field(5, ge=2, description="bands with fewer windows are dropped")
-    min_points: int = Field(10, ge=4, description="bands with fewer (window x frequency) points are dropped")
-    taper: str = Field("hann", description="scipy window name for the FFT taper")
-    prewhiten: bool = Field(True, description="first-difference prewhitening (divided out after the FFT)")
-    huber_r0: float = Field(1.5, gt=0, description="Huber threshold, in robust residual scales")
-    redescend_u0: float = Field(2.8, gt=0, description="Thomson redescending threshold, in robust residual scales")
-    n_huber: int = Field(10, ge=0, le=200, description="maximum Huber iterations")
-    n_redescend: int = Field(2, ge=0, le=50, description="redescending iterations")
-    leverage_factor: float = Field(2.0, gt=1, description="hat-matrix diagonal above factor*p/n is down-weighted")
-    min_coherence: float = Field(0.0, ge=0, lt=1, description="drop windows whose band coherence (Ex-Hy, Ey-Hx) is lower")
-    spike_threshold: float = Field(
-        20.0, gt=0, description="jumps out and back beyond this many MAD scales of the first differences are spikes (interpolated)"
-    )
-    max_period_s: float | None = Field(None, gt=0, description="drop bands with longer periods")
-    bands: list[tuple[int, int, int]] | None = Field(
-        None,
-        description="explicit bands (level, first bin, last bin), levels counted from 0; replaces the log-spaced bands",
-    )
-    band_period: Literal["mean", "geometric", "power"] = Field(
-        "power",
-        description="period assigned to a band: 1/mean bin frequency (EMTF, Aurora), 1/geometric mean, or "
-        "1/(mean frequency weighted by the band's magnetic power)",
-    )
-    hz: Literal["auto", "on", "off"] = Field("auto", description="estimate the tipper: auto = if Hz is present and varies")
-
-    @model_validator(mode="after")
-    def _overlap_lt_window(self) -> "ProcessingSettings":
-        if self.overlap >= self.n_fft:
-            raise ValueError(f"overlap ({self.overlap}) must be smaller than n_fft ({self.n_fft})")
-        for lv, lo, hi in self.bands or []:
-            if not (0 <= lv < self.n_levels and 1 <= lo <= hi < self.n_fft // 2):
-                raise ValueError(f"band ({lv}, {lo}, {hi}) outside levels 0..{self.n_levels - 1} or bins 1..{self.n_fft // 2 - 1}")
-        return self
 
 
 def _align(local: TimeSeries, remote: TimeSeries) -> tuple[slice, slice]:
@@ -120,10 +79,14 @@ def _despiked(ts: TimeSeries, cal: dict[str, np.ndarray], q: Any) -> dict[str, n
     return out
 
 
-def _prepare(
+def prepare_channels(
     local: TimeSeries, remote: TimeSeries | None, s: ProcessingSettings
 ) -> tuple[np.ndarray, np.ndarray, list[str], dict[str, Any]]:
-    """Calibrated, aligned channels stacked (n_ch, n) plus the sample mask and notes."""
+    """Calibrated, aligned channels stacked (n_ch, n) plus the sample mask, the channel names and notes.
+
+    Checks the channels (missing, zero variance), interpolates spikes, aligns
+    the remote reference and removes the mean of the valid samples.
+    """
     notes: dict[str, Any] = {}
     cal = local.calibrated()
     missing = [c for c in ("ex", "ey", "hx", "hy") if c not in cal]
@@ -211,6 +174,10 @@ def estimate_tf(
 ) -> Any:
     """Robust impedance and tipper of one station.
 
+    The stages: :func:`prepare_channels` (calibrate, check, align),
+    :func:`band_blocks` (decimate, FFT, bands), :func:`regress_bands` (one
+    robust regression over all bands), :func:`tf_dataset` (errors, periods, container).
+
     Parameters
     ----------
     local : TimeSeries
@@ -235,13 +202,57 @@ def estimate_tf(
         or no band with enough data.
     """
     s = settings or ProcessingSettings()
-    x, valid, names, notes = _prepare(local, remote, s)
-    n_out = 3 if "hz" in names else 2
-    i_hx = names.index("hx")
-    rr = remote is not None
-    fs = local.sample_rate_hz
-    fs0 = fs
-    blocks: list[tuple[Any, np.ndarray, np.ndarray, np.ndarray]] = []  # band, data (nch, m), win index, level
+    x, valid, names, notes = prepare_channels(local, remote, s)
+    blocks, dropped = band_blocks(x, valid, local.sample_rate_hz, s)
+    if not blocks:
+        raise TimeSeriesError(
+            f"{local.source or local.station}: no frequency band has at least {s.min_windows} windows and "
+            f"{s.min_points} points (record of {local.n_samples} samples at {local.sample_rate_hz} Hz)"
+        )
+    fit = regress_bands(blocks, names, remote is not None, s)
+    ok_band = np.all(fit.n_points[:, :2] >= s.min_points, axis=1) & np.all(np.isfinite(fit.b[:, :2]), axis=(1, 2))
+    for ib in np.flatnonzero(~ok_band):
+        dropped.append(blocks[ib].band.period_s)
+    keep = np.flatnonzero(ok_band)
+    if keep.size == 0:
+        raise TimeSeriesError(f"{local.source or local.station}: every band was rejected (too few coherent windows)")
+    base = dict(
+        station=local.station,
+        lat_deg=local.lat_deg,
+        lon_deg=local.lon_deg,
+        elevation_m=local.elevation_m,
+        synthetic=int(local.synthetic),
+        source=f"geoexplore.mt.processing {'remote reference ' + (remote.station if remote else '') if remote is not None else 'single site'}",
+        remote_station=(remote.station if remote is not None else ""),
+        processing_settings=s.model_dump_json(),
+        dropped_period_s=sorted(float(p) for p in dropped),
+    )
+    if "chainage_m" in local.extra:
+        base["chainage_m"] = float(local.extra["chainage_m"])
+    base.update({k: v for k, v in notes.items() if isinstance(v, (int, float, str))})
+    base.update(attrs)
+    return tf_dataset(blocks, fit, keep, names.index("hx"), local.sample_rate_hz, s, base)
+
+
+@dataclass
+class BandBlock:
+    """The Fourier coefficients of one band: ``data`` (n_channels, windows x bins), the window of each
+    column (``window``) and the number of bins per window (``n_bins``)."""
+
+    band: Any
+    data: np.ndarray
+    window: np.ndarray
+    n_bins: int
+
+
+def band_blocks(x: np.ndarray, valid: np.ndarray, fs0: float, s: ProcessingSettings) -> tuple[list[BandBlock], list[float]]:
+    """Decimate level by level, FFT the windows and cut them into bands.
+
+    Returns the bands with enough windows and points, and the periods of the
+    bands dropped for lack of data.
+    """
+    fs = fs0
+    blocks: list[BandBlock] = []
     dropped: list[float] = []
     for lev in range(s.n_levels):
         if lev > 0:
@@ -268,17 +279,30 @@ def estimate_tf(
                 continue
             d = win.fc[:, good, band.lo : band.hi + 1].reshape(x.shape[0], -1)
             wi = np.repeat(good, nbin)
-            blocks.append((band, d, wi, nbin))
-    if not blocks:
-        raise TimeSeriesError(
-            f"{local.source or local.station}: no frequency band has at least {s.min_windows} windows and "
-            f"{s.min_points} points (record of {local.n_samples} samples at {local.sample_rate_hz} Hz)"
-        )
+            blocks.append(BandBlock(band, d, wi, nbin))
+    return blocks, dropped
+
+
+@dataclass
+class BandFit:
+    """The robust regression of every band: ``b`` (n_bands, n_out, 2), ``cov`` (n_bands, n_out, 2, 2),
+    ``coherence`` (n_bands, n_out) and the points used, ``n_points`` (n_bands, n_out)."""
+
+    b: np.ndarray
+    cov: np.ndarray
+    coherence: np.ndarray
+    n_points: np.ndarray
+
+
+def regress_bands(blocks: list[BandBlock], names: list[str], rr: bool, s: ProcessingSettings) -> BandFit:
+    """One vectorised robust regression over all bands (optional coherence pre-selection of windows)."""
+    n_out = 3 if "hz" in names else 2
+    i_hx = names.index("hx")
     nb = len(blocks)
-    counts = np.array([b[1].shape[1] for b in blocks])
+    counts = np.array([b.data.shape[1] for b in blocks])
     starts = np.r_[0, np.cumsum(counts)[:-1]]
-    D = np.concatenate([b[1] for b in blocks], axis=1)  # (nch, N)
-    win_id = np.concatenate([b[2] for b in blocks])
+    D = np.concatenate([b.data for b in blocks], axis=1)  # (nch, N)
+    win_id = np.concatenate([b.window for b in blocks])
     band_id = np.repeat(np.arange(nb), counts)
     Y = D[:n_out]
     X = D[i_hx : i_hx + 2].T
@@ -287,7 +311,7 @@ def estimate_tf(
     if s.min_coherence > 0:
         coh = _window_coherence(Y, X, band_id * (win_id.max() + 1) + win_id)
         full_mask[:2] &= ~(np.isfinite(coh) & (coh < s.min_coherence))
-        # a band left without its minimum of points is dropped below
+        # a band left without its minimum of points is dropped by the caller
     res = robust_regression(
         X,
         Y,
@@ -301,49 +325,33 @@ def estimate_tf(
         leverage_factor=s.leverage_factor,
     )
     n_pts = np.add.reduceat(full_mask.astype(np.int64), starts, axis=1).T  # (nb, no)
-    res_b = np.moveaxis(res.b, 0, 1)  # (nb, no, 2)
-    res_cov = np.moveaxis(res.cov, 0, 1)
-    res_coh = res.coherence.T
-    ok_band = np.all(n_pts[:, :2] >= s.min_points, axis=1) & np.all(np.isfinite(res_b[:, :2]), axis=(1, 2))
-    for ib in np.flatnonzero(~ok_band):
-        dropped.append(blocks[ib][0].period_s)
-    keep = np.flatnonzero(ok_band)
-    if keep.size == 0:
-        raise TimeSeriesError(f"{local.source or local.station}: every band was rejected (too few coherent windows)")
+    return BandFit(np.moveaxis(res.b, 0, 1), np.moveaxis(res.cov, 0, 1), res.coherence.T, n_pts)
+
+
+def tf_dataset(blocks: list[BandBlock], fit: BandFit, keep: np.ndarray, i_hx: int, fs0: float, s: ProcessingSettings,
+               attrs: dict[str, Any]) -> Any:
+    """The container of the kept bands: periods, Z and tipper with inflated errors, counts and coherences."""
+    n_out = fit.b.shape[1]
     if s.band_period == "mean":
-        period = np.array([blocks[i][0].period_s for i in keep])
+        period = np.array([blocks[i].band.period_s for i in keep])
     else:
-        period = np.array([_band_period(blocks[i][0], blocks[i][1][i_hx : i_hx + 2], blocks[i][3], fs0, s) for i in keep])
+        period = np.array([_band_period(blocks[i].band, blocks[i].data[i_hx : i_hx + 2], blocks[i].n_bins, fs0, s)
+                           for i in keep])
     infl = np.array(
-        [variance_inflation(s.taper, s.n_fft, s.overlap, np.unique(b[2]).size, b[3]) for b in blocks]
+        [variance_inflation(s.taper, s.n_fft, s.overlap, np.unique(b.window).size, b.n_bins) for b in blocks]
     )
-    err = np.sqrt(np.abs(np.einsum("bojj->boj", res_cov)) * infl[:, None, None])  # (nb, no, 2)
-    z = res_b[keep, :2]
+    err = np.sqrt(np.abs(np.einsum("bojj->boj", fit.cov)) * infl[:, None, None])  # (nb, no, 2)
+    z = fit.b[keep, :2]
     z_err = err[keep, :2]
-    t = res_b[keep, 2:3] if n_out == 3 else None
+    t = fit.b[keep, 2:3] if n_out == 3 else None
     t_err = err[keep, 2:3] if n_out == 3 else None
-    base = dict(
-        station=local.station,
-        lat_deg=local.lat_deg,
-        lon_deg=local.lon_deg,
-        elevation_m=local.elevation_m,
-        synthetic=int(local.synthetic),
-        source=f"geoexplore.mt.processing {'remote reference ' + (remote.station if remote else '') if rr else 'single site'}",
-        remote_station=(remote.station if remote is not None else ""),
-        processing_settings=s.model_dump_json(),
-        dropped_period_s=sorted(float(p) for p in dropped),
-    )
-    if "chainage_m" in local.extra:
-        base["chainage_m"] = float(local.extra["chainage_m"])
-    base.update({k: v for k, v in notes.items() if isinstance(v, (int, float, str))})
-    base.update(attrs)
-    ds = make_tf(period, z, z_err, t, t_err, **base)
+    ds = make_tf(period, z, z_err, t, t_err, **attrs)
     order = np.argsort(period)
     coh = np.full((keep.size, 3), np.nan)
-    coh[:, :n_out] = res_coh[keep]
-    ds["n_points"] = ("period_s", n_pts[keep, 0][order].astype(np.int64))
-    ds["n_windows"] = ("period_s", np.array([np.unique(blocks[i][2]).size for i in keep])[order].astype(np.int64))
-    ds["decimation_level"] = ("period_s", np.array([blocks[i][0].level for i in keep])[order].astype(np.int64))
+    coh[:, :n_out] = fit.coherence[keep]
+    ds["n_points"] = ("period_s", fit.n_points[keep, 0][order].astype(np.int64))
+    ds["n_windows"] = ("period_s", np.array([np.unique(blocks[i].window).size for i in keep])[order].astype(np.int64))
+    ds["decimation_level"] = ("period_s", np.array([blocks[i].band.level for i in keep])[order].astype(np.int64))
     ds["coherence"] = (("period_s", "cout"), coh[order])
     ds = ds.assign_coords(cout=["ex", "ey", "hz"])
     return ds

@@ -145,6 +145,42 @@ def robust_regression(
     -------
     RobustResult
     """
+    prob = band_problem(X, Y, starts, mask, R)
+    b, Ainv = weighted_solve(prob, prob.mask.astype(float))
+    b, Ainv, wt, sigma = reweight(prob, b, Ainv, huber_r0=huber_r0, redescend_u0=redescend_u0, n_huber=n_huber,
+                                  n_redescend=n_redescend, leverage_factor=leverage_factor, tol=tol)
+    b, Ainv = weighted_solve(prob, wt)
+    r = residuals(prob, b)
+    cov = sandwich_covariance(prob, Ainv, wt, r)
+    coh = prediction_coherence(prob, wt, r)
+    n_used = _bsum((wt > 0).astype(float), prob.starts).astype(np.int64)
+    return RobustResult(b=b, cov=cov, weights=wt, sigma=sigma, n_used=n_used, coherence=coh)
+
+
+#: the number of unknowns per output row (Hx, Hy coefficients)
+N_PARAMS = 2.0
+
+
+@dataclass(frozen=True)
+class BandProblem:
+    """The regression's data laid out flat, band after band (see :func:`band_problem`)."""
+
+    X: np.ndarray
+    Y: np.ndarray
+    R: np.ndarray
+    Rc: np.ndarray
+    P: np.ndarray
+    RY: np.ndarray
+    starts: np.ndarray
+    band: np.ndarray
+    mask: np.ndarray
+    n: np.ndarray
+    n_bands: int
+
+
+def band_problem(X: np.ndarray, Y: np.ndarray, starts: np.ndarray, mask: np.ndarray | None = None,
+                 R: np.ndarray | None = None) -> BandProblem:
+    """Check and lay out the inputs of :func:`robust_regression`; precompute ``conj(R) X^T`` and ``conj(R) Y``."""
     X = np.asarray(X, complex)
     Y = np.atleast_2d(np.asarray(Y, complex))
     R = X if R is None else np.asarray(R, complex)
@@ -160,43 +196,57 @@ def robust_regression(
     P = Rc[:, :, None] * X[:, None, :]  # (N, 2, 2)
     RY = Rc[None, :, :] * Y[:, :, None]  # (no, N, 2)
     n = _bsum(mk.astype(float), starts)  # (no, nb)
-    p = 2.0
+    return BandProblem(X, Y, R, Rc, P, RY, starts, band, mk, n, nb)
 
-    def solve(w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        A = _bsum(w[:, :, None, None] * P[None], starts)  # (no, nb, 2, 2)
-        c = _bsum(w[:, :, None] * RY, starts)  # (no, nb, 2)
-        det = A[..., 0, 0] * A[..., 1, 1] - A[..., 0, 1] * A[..., 1, 0]
-        ok = np.abs(det) > 1e-300
-        det = np.where(ok, det, 1.0)
-        Ainv = np.empty_like(A)
-        Ainv[..., 0, 0] = A[..., 1, 1] / det
-        Ainv[..., 1, 1] = A[..., 0, 0] / det
-        Ainv[..., 0, 1] = -A[..., 0, 1] / det
-        Ainv[..., 1, 0] = -A[..., 1, 0] / det
-        b = np.einsum("objk,obk->obj", Ainv, c)
-        b[~ok] = np.nan
-        Ainv[~ok] = np.nan
-        return b, Ainv
 
-    def residual(b: np.ndarray) -> np.ndarray:
-        bp = b[:, band]  # (no, N, 2)
-        return Y - (X[None, :, 0] * bp[..., 0] + X[None, :, 1] * bp[..., 1])
+def weighted_solve(prob: BandProblem, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted normal equations ``(R^H W X) b = R^H W Y`` of every band and output: b and the inverse matrix."""
+    starts = prob.starts
+    A = _bsum(w[:, :, None, None] * prob.P[None], starts)  # (no, nb, 2, 2)
+    c = _bsum(w[:, :, None] * prob.RY, starts)  # (no, nb, 2)
+    det = A[..., 0, 0] * A[..., 1, 1] - A[..., 0, 1] * A[..., 1, 0]
+    ok = np.abs(det) > 1e-300
+    det = np.where(ok, det, 1.0)
+    Ainv = np.empty_like(A)
+    Ainv[..., 0, 0] = A[..., 1, 1] / det
+    Ainv[..., 1, 1] = A[..., 0, 0] / det
+    Ainv[..., 0, 1] = -A[..., 0, 1] / det
+    Ainv[..., 1, 0] = -A[..., 1, 0] / det
+    b = np.einsum("objk,obk->obj", Ainv, c)
+    b[~ok] = np.nan
+    Ainv[~ok] = np.nan
+    return b, Ainv
 
-    def scale(absr: np.ndarray) -> np.ndarray:
-        s = _band_median(absr, mk, band, nb) / _SQRT_LN2
-        return np.where(np.isfinite(s) & (s > 0), s, np.finfo(float).tiny)
 
+def residuals(prob: BandProblem, b: np.ndarray) -> np.ndarray:
+    """``Y - X b`` at every point (n_out, n_points)."""
+    bp = b[:, prob.band]  # (no, N, 2)
+    return prob.Y - (prob.X[None, :, 0] * bp[..., 0] + prob.X[None, :, 1] * bp[..., 1])
+
+
+def residual_scale(prob: BandProblem, absr: np.ndarray) -> np.ndarray:
+    """Robust scale per band and output: median absolute residual / sqrt(ln 2) (tiny instead of 0 or NaN)."""
+    s = _band_median(absr, prob.mask, prob.band, prob.n_bands) / _SQRT_LN2
+    return np.where(np.isfinite(s) & (s > 0), s, np.finfo(float).tiny)
+
+
+def reweight(prob: BandProblem, b: np.ndarray, Ainv: np.ndarray, *, huber_r0: float, redescend_u0: float, n_huber: int,
+             n_redescend: int, leverage_factor: float, tol: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The Huber then redescending iterations with cumulative leverage control.
+
+    Returns b, the inverse matrices, the final weights (robust x leverage) and the residual scale.
+    """
+    band, mk, X, Rc = prob.band, prob.mask, prob.X, prob.Rc
     w = mk.astype(float)
-    b, Ainv = solve(w)
-    hc = (leverage_factor * p / np.maximum(n, 1))[:, band]  # (no, N)
+    hc = (leverage_factor * N_PARAMS / np.maximum(prob.n, 1))[:, band]  # (no, N)
     lev = np.ones_like(w)
-    sigma = scale(np.abs(residual(b)))
+    sigma = residual_scale(prob, np.abs(residuals(prob, b)))
     wr = w
     for kind, n_iter in (("huber", n_huber), ("redescend", n_redescend)):
         for _ in range(n_iter):
-            ar = np.abs(residual(b))
+            ar = np.abs(residuals(prob, b))
             if kind == "huber":
-                sigma = scale(ar)
+                sigma = residual_scale(prob, ar)
             x = ar / sigma[:, band]
             if kind == "huber":
                 wr = np.where(x > huber_r0, huber_r0 / np.maximum(x, 1e-300), 1.0)
@@ -211,26 +261,30 @@ def robust_regression(
                 ).real
                 # cumulative update: converges to h <= h_c without the flip-flop of a memoryless rule
                 lev = lev * np.where(h > hc, hc / np.maximum(h, hc * 1e-6), 1.0)
-            b_new, Ainv = solve(wr * lev)
+            b_new, Ainv = weighted_solve(prob, wr * lev)
             with np.errstate(invalid="ignore", divide="ignore"):
                 rel = np.abs(b_new - b) / np.maximum(np.abs(b), 1e-30)
             change = np.nanmax(rel) if np.isfinite(rel).any() else 0.0
             b = b_new
             if change < tol:
                 break
-    wt = wr * lev
-    b, Ainv = solve(wt)
-    r = residual(b)
-    # heteroscedasticity-consistent sandwich covariance
-    Q = Rc[:, :, None] * R[:, None, :]  # (N, 2, 2): conj(R_j) R_k
-    B = _bsum((wt**2 * np.abs(r) ** 2)[:, :, None, None] * Q[None], starts)
+    return b, Ainv, wr * lev, sigma
+
+
+def sandwich_covariance(prob: BandProblem, Ainv: np.ndarray, wt: np.ndarray, r: np.ndarray) -> np.ndarray:
+    """Heteroscedasticity-consistent covariance ``A^-1 (sum w^2 |e|^2 R^* R^T) A^-H`` times ``n / (n - p)``."""
+    Q = prob.Rc[:, :, None] * prob.R[:, None, :]  # (N, 2, 2): conj(R_j) R_k
+    B = _bsum((wt**2 * np.abs(r) ** 2)[:, :, None, None] * Q[None], prob.starts)
     cov = Ainv @ B @ np.conj(np.swapaxes(Ainv, -1, -2))
-    neff = np.maximum(n - p, 1.0)
-    cov = cov * (n / neff)[..., None, None]
+    neff = np.maximum(prob.n - N_PARAMS, 1.0)
+    return cov * (prob.n / neff)[..., None, None]
+
+
+def prediction_coherence(prob: BandProblem, wt: np.ndarray, r: np.ndarray) -> np.ndarray:
+    """Weighted squared multiple coherence of the prediction ``Y - r`` with ``Y`` per band and output."""
+    starts, Y = prob.starts, prob.Y
     pred = Y - r
     num = np.abs(_bsum(wt * np.conj(Y) * pred, starts)) ** 2
     den = _bsum(wt * np.abs(Y) ** 2, starts) * _bsum(wt * np.abs(pred) ** 2, starts)
     with np.errstate(invalid="ignore", divide="ignore"):
-        coh = np.where(den > 0, num / den, np.nan)
-    n_used = _bsum((wt > 0).astype(float), starts).astype(np.int64)
-    return RobustResult(b=b, cov=cov, weights=wt, sigma=sigma, n_used=n_used, coherence=coh)
+        return np.where(den > 0, num / den, np.nan)

@@ -58,7 +58,12 @@ def fine_mesh(model: Any) -> Any:
 def forward_2d(model: Any, mesh: Any, stations_x_m: np.ndarray, period_s: np.ndarray) -> dict[str, np.ndarray]:
     """TE and TM apparent resistivity and phase (n_period, n_station) on ``mesh``."""
     from geoexplore.mt.mesh2d import active_cells, model_on_mesh
-    from geoexplore.mt.simpeg2d import active_mapping, blas_threads, make_simulation, unpack
+    from geoexplore.mt.simpeg2d import (
+        active_mapping,
+        blas_threads,
+        make_simulation,
+        unpack,
+    )
 
     act = active_cells(mesh)
     rho = model_on_mesh(model, mesh)
@@ -119,35 +124,9 @@ def make_survey(model: Any, *, spacing_m: float = 1000.0, period_min_s: float = 
     return out
 
 
-def write_edi(ds: Any, path: Path) -> Path:
-    """Write one transfer-function Dataset as EDI (the MT I/O module's writer when present, else mt_metadata)."""
-    try:
-        from geoexplore.mt.edi import write_edi as _w  # the processing engineer's writer
-    except ImportError:
-        _w = None
-    if _w is not None:
-        _w(ds, path)
-        return Path(path)
-    from mt_metadata.transfer_functions.core import TF
-
-    tf = TF()
-    tf.station = str(ds.attrs["station"])
-    tf.survey = "siping-synthetic"
-    tf.period = ds["period_s"].values
-    tf.impedance = ds["z"].values
-    tf.impedance_error = ds["z_err"].values
-    tf.latitude = float(ds.attrs["lat_deg"])
-    tf.longitude = float(ds.attrs["lon_deg"])
-    tf.elevation = float(ds.attrs["elevation_m"])
-    tf.station_metadata.comments = (
-        f"SYNTHETIC data. chainage_m={ds.attrs['chainage_m']:.1f}. {ds.attrs.get('source', '')}"
-    )
-    tf.write(str(path), file_type="edi")
-    return Path(path)
-
-
 def main(argv: list[str] | None = None) -> int:
     from geoexplore.core.geomodel import load_model
+    from geoexplore.mt.io.edi import write_edi
 
     ap = argparse.ArgumentParser(description="Synthetic Siping MT EDIs (2D SimPEG forward of model.yaml)")
     ap.add_argument("--model", default=str(Path(__file__).resolve().parents[2] / "data" / "siping" / "model.yaml"))

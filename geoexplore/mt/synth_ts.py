@@ -26,7 +26,8 @@ from typing import Any
 
 import numpy as np
 
-from geoexplore.mt.timeseries import Channel, TimeSeries
+from geoexplore.core.rotation import rotation_matrix
+from geoexplore.mt.tsdata import Channel, TimeSeries
 
 
 def source_field(n_samples: int, sample_rate_hz: float, rng: np.random.Generator, *, slope: float = -0.75,
@@ -129,8 +130,7 @@ def synthesize(
         if noise_h_nt > 0:
             hh = hh + noise_h_nt * rng.standard_normal(hh.shape)
             hz = noise_h_nt * rng.standard_normal(n_samples)
-        a = np.radians(st.azimuth_deg)
-        rot = np.array([[np.cos(a), np.sin(a)], [-np.sin(a), np.cos(a)]])  # north/east -> sensor frame
+        rot = rotation_matrix(st.azimuth_deg)  # north/east -> sensor frame (turned clockwise by the azimuth)
         e_s = rot @ e
         h_s = rot @ hh
         mv_per_count = 1e-3 / e_counts_per_uv
@@ -220,7 +220,7 @@ def _lonlat(prof: Any, chainage_m: float) -> tuple[float, float]:
 def write_siping(out_dir: str | os.PathLike[str], model_path: str | os.PathLike[str]) -> list[Path]:
     """Generate and write the SYNTHETIC Siping time series (miniSEED + YAML side-cars)."""
     from geoexplore.core.geomodel import load_model
-    from geoexplore.mt.timeseries import write_miniseed
+    from geoexplore.mt.io.miniseed import write_miniseed
 
     model = load_model(model_path)
     specs = siping_stations(model)

@@ -106,3 +106,19 @@ def apparent_resistivity(z_mvkmnt: Any, period_s: Any) -> np.ndarray:
 def phase_deg(z: Any) -> np.ndarray:
     """Impedance phase in degrees, range (-180, 180] (no folding)."""
     return np.degrees(np.angle(np.asarray(z)))
+
+
+def normalise_time_convention(z: np.ndarray, t: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None, str]:
+    """Conjugate impedances given for exp(-i omega t) (Zxy in the 4th, Zyx in the 2nd quadrant).
+
+    Returns the (possibly conjugated) arrays and a note ('' when unchanged).
+    """
+    pxy = np.degrees(np.angle(z[:, 0, 1]))
+    pyx = np.degrees(np.angle(z[:, 1, 0]))
+    ok = np.isfinite(pxy) & np.isfinite(pyx)
+    if ok.sum() == 0:
+        return z, t, ""
+    frac_neg = np.mean(((pxy[ok] < 0) & (pxy[ok] > -90)) & ((pyx[ok] > 90) & (pyx[ok] <= 180)))
+    if frac_neg > 0.8:
+        return np.conj(z), (None if t is None else np.conj(t)), "conjugated from exp(-i omega t)"
+    return z, t, ""

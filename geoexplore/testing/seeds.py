@@ -90,7 +90,8 @@ def read_sac_components(path: str) -> Any:
 # -- MT time series -------------------------------------------------------------------------
 def _mt_files(n_records: int = 24) -> tuple[bytes, bytes]:
     """The embedded MT03 miniSEED cut to its first records per channel (project writer) and its side-car."""
-    from geoexplore.mt.timeseries import read_miniseed, with_data, write_miniseed
+    from geoexplore.mt.io.miniseed import read_miniseed, write_miniseed
+    from geoexplore.mt.tsdata import with_data
 
     ts = read_miniseed(SIPING / "mt" / "timeseries" / "MT03.mseed")
     short = with_data(ts, ts.data[:, : min(ts.n_samples, 4000)])
@@ -112,7 +113,7 @@ def mt_sidecar() -> list[Seed]:
 
 def read_mt_sidecar(path: str) -> Any:
     """The MT miniSEED reader on the intact miniSEED whose side-car YAML is the mutant."""
-    from geoexplore.mt.timeseries import read_miniseed
+    from geoexplore.mt.io.miniseed import read_miniseed
 
     return read_miniseed(companion_path(Path(path), ".mseed"))
 
@@ -185,7 +186,7 @@ def read_stratigraphy(path: str) -> Any:
 SETTINGS_LOADERS = {
     "ert": ("geoexplore.ert.cli:load_settings", "geoexplore.ert.settings:ErtSettings", ".json"),
     "hvsr": ("geoexplore.microtremor.cli:_load_settings", "geoexplore.microtremor.settings:HvsrSettings", ".yaml"),
-    "mt": ("geoexplore.mt.cli:_load_settings", "geoexplore.mt.processing:ProcessingSettings", ".yaml"),
+    "mt": ("geoexplore.core.yamlio:load_settings_file", "geoexplore.mt.settings:ProcessingSettings", ".yaml"),
     "pick": ("geoexplore.seismic.cli_refraction:_load_settings", "geoexplore.seismic.refraction_steps:PickSettings", ".json"),
     "tomo": ("geoexplore.seismic.cli_refraction:_load_settings", "geoexplore.seismic.refraction_steps:TomoSettings", ".yaml"),
 }
@@ -217,7 +218,7 @@ def read_cli_settings(path: str) -> Any:
     name = companion_path(Path(path), ".loader").read_text()
     loader, cls, _ = SETTINGS_LOADERS[name]
     fn = _obj(loader)
-    return fn(path, _obj(cls)) if name in ("pick", "tomo") else fn(path)
+    return fn(path, _obj(cls)) if name in ("pick", "tomo", "mt") else fn(path)
 
 
 # -- embedded stand-ins for formats whose real seeds are in the shared data -----------------

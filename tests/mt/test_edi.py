@@ -15,9 +15,9 @@ VENDORS = ("metronix", "phoenix", "quantec", "empower")
 
 @pytest.fixture(scope="module")
 def mtm():
-    from geoexplore.mt.edi import _mt_metadata_tf
+    from geoexplore.mt.io.mtmetadata import read_mt_metadata_tf
 
-    return _mt_metadata_tf
+    return read_mt_metadata_tf
 
 
 def _assert_same_tf(a, b, rtol=1e-6):

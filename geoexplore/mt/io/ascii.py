@@ -1,0 +1,154 @@
+"""Plain ASCII MT time series: whitespace-separated columns of counts, one sample per line, with a side-car.
+
+A column file holds numbers only: the channel order, the sampling rate and
+the calibration come from a side-car ``<file>.yaml``
+(:mod:`geoexplore.mt.io.sidecar`) or from ``metadata=``.
+:func:`read_ascii` keeps its historical defaults (the EMTF synthetic layout:
+Hx Hy Hz Ex Ey at 1 Hz, scale 1). The format plug-in ``ascii`` of
+:data:`geoexplore.mt.io.TS_FORMATS` (what :func:`geoexplore.mt.read` uses)
+never assumes a layout: without a side-car or ``metadata=`` it raises a
+:class:`~geoexplore.core.errors.FileFormatError` saying what is missing.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from geoexplore.core.errors import FileFormatError
+from geoexplore.core.formats import head_lines
+from geoexplore.mt.io.sidecar import channels_from, read_sidecar, sidecar_path
+from geoexplore.mt.tsdata import CHANNELS, TimeSeries
+
+#: metadata of EMTF's synthetic ASCII files (test1.asc, test2.asc): columns Hx Hy Hz Ex Ey at 1 Hz,
+#: already nT and mV/km, electric polarity reversed. Worked out from the data: with scale +1 the
+#: impedance over the 100 ohm-m half-space comes out as -Z (Zxy at -135 deg, Zyx at +45 deg), which no
+#: passive earth gives for exp(+i omega t); mth5 flips the electric channels of these files likewise
+#: (mth5.data.make_mth5_from_asc). With the flip, rho_a = 100 ohm-m and Zxy = 45 deg.
+EMTF_SYNTHETIC_METADATA: dict[str, Any] = {
+    "columns": ["hx", "hy", "hz", "ex", "ey"],
+    "sample_rate_hz": 1.0,
+    "synthetic": 1,
+    "channels": {"ex": {"scale_factor": -1.0}, "ey": {"scale_factor": -1.0}},
+}
+
+
+def read_ascii(
+    path: str | os.PathLike[str],
+    *,
+    columns: tuple[str, ...] = ("hx", "hy", "hz", "ex", "ey"),
+    sample_rate_hz: float = 1.0,
+    station: str | None = None,
+    metadata: dict[str, Any] | None = None,
+) -> TimeSeries:
+    """Read whitespace-separated columns of counts (one sample per line).
+
+    The default column order and rate are those of the EMTF synthetic files
+    (Hx Hy Hz Ex Ey, 1 Hz, already in nT and mV/km). A side-car YAML
+    ``<file>.yaml`` (or ``metadata``) may give ``station``,
+    ``sample_rate_hz``, ``columns``, ``lat_deg``, ``lon_deg``,
+    ``elevation_m``, ``start_time_s`` and per-channel ``azimuth_deg``,
+    ``dipole_length_m``, ``scale_factor``. Lines starting with ``#`` are comments.
+    """
+    p = Path(path)
+    meta = dict(read_sidecar(p)) if metadata is None else dict(metadata)
+    cols = [c.lower() for c in meta.get("columns", columns)]
+    rate = float(meta.get("sample_rate_hz", sample_rate_hz))
+    if not rate > 0:
+        raise FileFormatError(p, f"sample rate must be positive, got {rate}", position="metadata")
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise FileFormatError(p, f"cannot read: {exc.strerror}") from None
+    rows = []
+    for lineno, line in enumerate(raw.decode("latin-1").splitlines(), 1):
+        s = line.strip()
+        if not s or s.startswith("#"):
+            continue
+        parts = s.split()
+        if len(parts) != len(cols):
+            raise FileFormatError(p, f"expected {len(cols)} columns ({' '.join(cols)}), found {len(parts)}", position=f"line {lineno}")
+        try:
+            rows.append([float(v) for v in parts])
+        except ValueError:
+            raise FileFormatError(p, f"not a number in '{s[:60]}'", position=f"line {lineno}") from None
+    if len(rows) < 2:
+        raise FileFormatError(p, "fewer than two samples", position=f"line {len(rows)}")
+    data = np.asarray(rows, float).T
+    order = [cols.index(c) for c in CHANNELS if c in cols]
+    chans = channels_from([cols[i] for i in order], meta, str(p))
+    return TimeSeries(
+        data=data[order],
+        channels=chans,
+        sample_rate_hz=rate,
+        station=str(meta.get("station", station or p.stem)),
+        start_time_s=float(meta.get("start_time_s", 0.0)),
+        lat_deg=float(meta.get("lat_deg", np.nan)),
+        lon_deg=float(meta.get("lon_deg", np.nan)),
+        elevation_m=float(meta.get("elevation_m", np.nan)),
+        source=str(p),
+        synthetic=int(meta.get("synthetic", 0)),
+        extra={k: meta[k] for k in ("chainage_m",) if k in meta},
+    )
+
+
+# -- format plug-in (geoexplore.core.formats) -----------------------------------------
+NAME = "ascii"
+EXTENSIONS = (".asc", ".txt", ".dat", ".csv")
+
+
+def can_read(path: str | os.PathLike[str]) -> bool:
+    """True for a text file whose first data lines (``#`` comments skipped) are 2 to 5 numbers each, the same count."""
+    lines = head_lines(path, n_lines=60)
+    if lines is None:
+        return False
+    counts = set()
+    n = 0
+    for ln in lines[:-1]:  # the last line of the head may be cut
+        s = ln.strip()
+        if not s or s.startswith("#"):
+            continue
+        parts = s.split()
+        try:
+            [float(v) for v in parts]
+        except ValueError:
+            return False
+        counts.add(len(parts))
+        n += 1
+    return n >= 2 and len(counts) == 1 and 2 <= counts.pop() <= len(CHANNELS)
+
+
+def read(path: str | os.PathLike[str], *, metadata: dict[str, Any] | None = None, **kwargs: Any) -> TimeSeries:
+    """Plug-in reader: :func:`read_ascii`, refusing to guess the layout of a bare column file.
+
+    Parameters
+    ----------
+    path : path-like
+    metadata : dict, optional
+        The side-car's content (e.g. :data:`EMTF_SYNTHETIC_METADATA`); else
+        ``<file>.yaml`` is read.
+    **kwargs
+        ``columns``, ``sample_rate_hz``, ``station`` (see :func:`read_ascii`).
+
+    Raises
+    ------
+    FileFormatError
+        When neither a side-car, ``metadata=`` nor ``columns`` and
+        ``sample_rate_hz`` say which column is which channel and at what rate.
+    """
+    p = Path(path)
+    told = metadata is not None or sidecar_path(p) is not None or {"columns", "sample_rate_hz"} <= set(kwargs)
+    if not told:
+        raise FileFormatError(
+            p, "a plain column file does not say which column is which channel, at what sampling rate, nor the "
+               f"calibration: missing side-car {p.with_suffix('.yaml').name} (station, sample_rate_hz, columns, "
+               "channels) or metadata= (for EMTF's synthetic test files: geoexplore.mt.io.EMTF_SYNTHETIC_METADATA)",
+            position="whole file",
+        )
+    return read_ascii(p, metadata=metadata, **kwargs)
+
+
+__all__ = ["EMTF_SYNTHETIC_METADATA", "EXTENSIONS", "NAME", "can_read", "read", "read_ascii"]
