@@ -186,8 +186,8 @@ SETTINGS_LOADERS = {
     "ert": ("geoexplore.ert.cli:load_settings", "geoexplore.ert.settings:ErtSettings", ".json"),
     "hvsr": ("geoexplore.microtremor.cli:_load_settings", "geoexplore.microtremor.settings:HvsrSettings", ".yaml"),
     "mt": ("geoexplore.mt.cli:_load_settings", "geoexplore.mt.processing:ProcessingSettings", ".yaml"),
-    "pick": ("geoexplore.seismic.cli_refraction:_load_settings", "geoexplore.seismic.refraction_steps:PickSettings", ".json"),
-    "tomo": ("geoexplore.seismic.cli_refraction:_load_settings", "geoexplore.seismic.refraction_steps:TomoSettings", ".yaml"),
+    "pick": ("geoexplore.core.yamlio:load_settings_file", "geoexplore.seismic.settings:PickSettings", ".json"),
+    "tomo": ("geoexplore.core.yamlio:load_settings_file", "geoexplore.seismic.settings:TomoSettings", ".yaml"),
 }
 
 
