@@ -118,6 +118,114 @@ def _strip(line: str) -> str:
     return (line if i < 0 else line[:i]).strip()
 
 
+class SgtCursor:
+    """The lines of a ``.sgt`` file read one block at a time; errors name the file and line."""
+
+    def __init__(self, path: Path, lines: list[str]) -> None:
+        self.path = path
+        self.lines = lines
+        self.pos = 0  # index of the next line to read
+
+    def error(self, message: str, position: str) -> FileFormatError:
+        return FileFormatError(self.path, message, position=position)
+
+    def next_content(self) -> tuple[int, str, str]:
+        """Next non-empty line: (1-based number, raw, stripped of comments)."""
+        while self.pos < len(self.lines):
+            raw = self.lines[self.pos]
+            self.pos += 1
+            if raw.strip():
+                return self.pos, raw, _strip(raw)
+        raise self.error("unexpected end of file", f"line {self.pos}")
+
+    def read_count(self, what: str) -> int:
+        """A line holding only a non-negative count (comment lines before it skipped)."""
+        ln, raw, content = self.next_content()
+        while not content:  # pure comment lines before the count
+            ln, raw, content = self.next_content()
+        parts = content.split()
+        try:
+            n = int(parts[0])
+        except (ValueError, IndexError):
+            raise self.error(f"expected the number of {what}, got {raw.strip()!r}", f"line {ln}") from None
+        if n < 0 or len(parts) > 1:
+            raise self.error(f"expected the number of {what}, got {raw.strip()!r}", f"line {ln}")
+        return n
+
+    def read_tokens(self, default_tokens: list[str]) -> list[str]:
+        """The optional token line (``#x y``) directly after a count, else the defaults."""
+        save = self.pos
+        while self.pos < len(self.lines) and not self.lines[self.pos].strip():
+            self.pos += 1
+        if self.pos < len(self.lines) and self.lines[self.pos].lstrip().startswith("#"):
+            toks = [t.lower() for t in _tokens(self.lines[self.pos])]
+            if toks and all(t.replace("/", "").isalpha() for t in toks):
+                self.pos += 1
+                return toks
+            self.pos = save  # a comment, not a token line: read it as part of the block
+        return default_tokens
+
+    def read_block(self, n: int, default_tokens: list[str], what: str) -> tuple[list[str], np.ndarray, int]:
+        """``n`` rows of numbers under their tokens: (tokens, rows (n, n_tokens), 1-based first line)."""
+        tokens = self.read_tokens(default_tokens)
+        rows = np.empty((n, len(tokens)))
+        first_line = self.pos + 1
+        for i in range(n):
+            if self.pos >= len(self.lines):
+                raise self.error(f"file ends after {i} of {n} {what}", f"line {self.pos}")
+            ln, raw, content = self.next_content()
+            while not content:  # comment line inside a block
+                ln, raw, content = self.next_content()
+            vals = content.split()
+            if len(vals) < len(tokens):
+                raise self.error(f"{what} row {i + 1} has {len(vals)} values, expected {len(tokens)} ({' '.join(tokens)})",
+                                 f"line {ln}")
+            try:
+                rows[i] = [float(v) for v in vals[: len(tokens)]]
+            except ValueError:
+                raise self.error(f"{what} row {i + 1}: not a number in {raw.strip()!r}", f"line {ln}") from None
+            if not np.all(np.isfinite(rows[i])):
+                raise self.error(f"{what} row {i + 1}: non-finite value in {raw.strip()!r}", f"line {ln}")
+        return tokens, rows, first_line
+
+
+def read_sensors(cur: SgtCursor) -> np.ndarray:
+    """The sensor block: (n_sensors, 2) positions x (m) and elevation (m; ``z``, else ``y``, else 0)."""
+    n_sens = cur.read_count("shot/geophone points")
+    if n_sens > len(cur.lines):
+        raise cur.error(f"claims {n_sens} sensors but has only {len(cur.lines)} lines", "line 1")
+    stoks, srows, _ = cur.read_block(n_sens, ["x", "y"], "sensor")
+    if "x" not in stoks:
+        raise cur.error(f"sensor tokens {stoks} lack 'x'", "sensor header")
+    x = srows[:, stoks.index("x")]
+    if "z" in stoks:
+        elev = srows[:, stoks.index("z")]
+    elif "y" in stoks:
+        elev = srows[:, stoks.index("y")]
+    else:
+        elev = np.zeros(n_sens)
+    return np.column_stack([x, elev])
+
+
+def read_measurements(cur: SgtCursor, n_sens: int) -> tuple[list[str], np.ndarray]:
+    """The data block (tokens, rows) with ``s``, ``g`` and ``t`` present and sensor numbers in 1..n_sens."""
+    data_line = cur.pos + 1
+    n_data = cur.read_count("measurements")
+    if n_data > len(cur.lines):
+        raise cur.error(f"claims {n_data} measurements but has only {len(cur.lines)} lines", f"line {data_line}")
+    dtoks, drows, first = cur.read_block(n_data, ["s", "g", "t"], "measurement")
+    for need in ("s", "g", "t"):
+        if need not in dtoks:
+            raise cur.error(f"measurement tokens {dtoks} lack '{need}'", f"line {first - 1}")
+    for name in ("s", "g"):
+        idx = drows[:, dtoks.index(name)]
+        bad = np.flatnonzero((idx != np.round(idx)) | (idx < 1) | (idx > n_sens))
+        if bad.size:
+            i = int(bad[0])
+            raise cur.error(f"measurement {i + 1}: {name}={idx[i]:g} is not a sensor number 1..{n_sens}", f"data row {i + 1}")
+    return dtoks, drows
+
+
 def read_sgt(path: str | os.PathLike[str]) -> TraveltimeData:
     """Read a pyGIMLi unified ``.sgt`` traveltime file.
 
@@ -141,105 +249,16 @@ def read_sgt(path: str | os.PathLike[str]) -> TraveltimeData:
         text = p.read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
         raise FileFormatError(p, f"cannot read: {exc.strerror or exc}") from exc
-    lines = text.splitlines()
-    pos = 0
-
-    def next_content() -> tuple[int, str, str]:
-        """Next non-empty line: (1-based number, raw, stripped of comments)."""
-        nonlocal pos
-        while pos < len(lines):
-            raw = lines[pos]
-            pos += 1
-            if raw.strip():
-                return pos, raw, _strip(raw)
-        raise FileFormatError(p, "unexpected end of file", position=f"line {pos}")
-
-    def read_count(what: str) -> int:
-        ln, raw, content = next_content()
-        while not content:  # pure comment lines before the count
-            ln, raw, content = next_content()
-        parts = content.split()
-        try:
-            n = int(parts[0])
-        except (ValueError, IndexError):
-            raise FileFormatError(p, f"expected the number of {what}, got {raw.strip()!r}", position=f"line {ln}") from None
-        if n < 0 or len(parts) > 1:
-            raise FileFormatError(p, f"expected the number of {what}, got {raw.strip()!r}", position=f"line {ln}")
-        return n
-
-    def read_block(n: int, default_tokens: list[str], what: str) -> tuple[list[str], np.ndarray, int]:
-        nonlocal pos
-        tokens = default_tokens
-        # an optional token line "#x y" directly after the count
-        save = pos
-        while pos < len(lines) and not lines[pos].strip():
-            pos += 1
-        if pos < len(lines) and lines[pos].lstrip().startswith("#"):
-            toks = [t.lower() for t in _tokens(lines[pos])]
-            if toks and all(t.replace("/", "").isalpha() for t in toks):
-                tokens = toks
-                pos += 1
-            else:
-                pos = save
-        rows = np.empty((n, len(tokens)))
-        first_line = pos + 1
-        for i in range(n):
-            if pos >= len(lines):
-                raise FileFormatError(p, f"file ends after {i} of {n} {what}", position=f"line {pos}")
-            ln, raw, content = next_content()
-            if not content:  # comment line inside a block
-                while not content:
-                    ln, raw, content = next_content()
-            vals = content.split()
-            if len(vals) < len(tokens):
-                raise FileFormatError(
-                    p, f"{what} row {i + 1} has {len(vals)} values, expected {len(tokens)} ({' '.join(tokens)})",
-                    position=f"line {ln}",
-                )
-            try:
-                rows[i] = [float(v) for v in vals[: len(tokens)]]
-            except ValueError:
-                raise FileFormatError(p, f"{what} row {i + 1}: not a number in {raw.strip()!r}", position=f"line {ln}") from None
-            if not np.all(np.isfinite(rows[i])):
-                raise FileFormatError(p, f"{what} row {i + 1}: non-finite value in {raw.strip()!r}", position=f"line {ln}")
-        return tokens, rows, first_line
-
-    n_sens = read_count("shot/geophone points")
-    if n_sens > len(lines):
-        raise FileFormatError(p, f"claims {n_sens} sensors but has only {len(lines)} lines", position="line 1")
-    stoks, srows, _ = read_block(n_sens, ["x", "y"], "sensor")
-    if "x" not in stoks:
-        raise FileFormatError(p, f"sensor tokens {stoks} lack 'x'", position="sensor header")
-    x = srows[:, stoks.index("x")]
-    if "z" in stoks:
-        elev = srows[:, stoks.index("z")]
-    elif "y" in stoks:
-        elev = srows[:, stoks.index("y")]
-    else:
-        elev = np.zeros(n_sens)
-    data_line = pos + 1
-    n_data = read_count("measurements")
-    if n_data > len(lines):
-        raise FileFormatError(p, f"claims {n_data} measurements but has only {len(lines)} lines", position=f"line {data_line}")
-    dtoks, drows, first = read_block(n_data, ["s", "g", "t"], "measurement")
-    for need in ("s", "g", "t"):
-        if need not in dtoks:
-            raise FileFormatError(p, f"measurement tokens {dtoks} lack '{need}'", position=f"line {first - 1}")
+    cur = SgtCursor(p, text.splitlines())
+    sensors = read_sensors(cur)
+    dtoks, drows = read_measurements(cur, len(sensors))
     s = drows[:, dtoks.index("s")]
     g = drows[:, dtoks.index("g")]
-    for name, idx in (("s", s), ("g", g)):
-        bad = np.flatnonzero((idx != np.round(idx)) | (idx < 1) | (idx > n_sens))
-        if bad.size:
-            i = int(bad[0])
-            raise FileFormatError(
-                p, f"measurement {i + 1}: {name}={idx[i]:g} is not a sensor number 1..{n_sens}",
-                position=f"data row {i + 1}",
-            )
     t = drows[:, dtoks.index("t")]
     err = drows[:, dtoks.index("err")] if "err" in dtoks else None
     valid = drows[:, dtoks.index("valid")] != 0 if "valid" in dtoks else None
     extra = {k: drows[:, j] for j, k in enumerate(dtoks) if k not in ("s", "g", "t", "err", "valid")}
-    return TraveltimeData(np.column_stack([x, elev]), s.astype(int) - 1, g.astype(int) - 1, t, err, valid, extra)
+    return TraveltimeData(sensors, s.astype(int) - 1, g.astype(int) - 1, t, err, valid, extra)
 
 
 def write_sgt(path: str | os.PathLike[str], data: TraveltimeData, *, only_valid: bool = False) -> Path:
