@@ -98,3 +98,16 @@ def test_invert_traveltimes_and_plot(shared_data, tmp_path):
     assert (tmp_path / "tomo.png").stat().st_size > 0 and len(fig.axes) >= 2
     img = tomo.to_image(line="koenigsee")
     assert float(img["chainage_m"].min()) >= float(picks.traveltimes.sensors[:, 0].min()) - 1.0
+
+
+def test_velocity_picks_command_and_its_old_name(tmp_path, capsys):
+    """``seismic velocity-picks`` exports velocity picks; ``seismic picks`` is its alias for one release."""
+    from geoexplore.cli import main
+
+    for name in ("velocity-picks", "picks"):
+        rc = main(["seismic", name, str(tmp_path / "missing.h5"), "--out", str(tmp_path / "p.csv")])
+        assert rc == 1
+        assert "ERROR" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["seismic", "--help"])
+    assert "velocity-picks (picks)" in capsys.readouterr().out
