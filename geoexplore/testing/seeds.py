@@ -263,7 +263,7 @@ def sgt() -> list[Seed]:
     from geoexplore.seismic.refraction.pick_tables import pick_file, table_to_traveltime
 
     tt = table_to_traveltime(pick_file(sio.read(SIPING / "refraction" / "shot001.seg2")))
-    return [Seed(_tmp_write(lambda p: write_sgt(p, tt), ".sgt"), ".sgt")]
+    return [Seed(_tmp_write(lambda p: write_sgt(tt, p), ".sgt"), ".sgt")]
 
 
 def geopsy_hv() -> list[Seed]:

@@ -261,12 +261,21 @@ def read_sgt(path: str | os.PathLike[str]) -> TraveltimeData:
     return TraveltimeData(sensors, s.astype(int) - 1, g.astype(int) - 1, t, err, valid, extra)
 
 
-def write_sgt(path: str | os.PathLike[str], data: TraveltimeData, *, only_valid: bool = False) -> Path:
+def write_sgt(data: TraveltimeData, path: str | os.PathLike[str], *, only_valid: bool = False) -> Path:
     """Write traveltimes in pyGIMLi's unified format (readable by ``pg.load``/``tt.load``).
 
     Sensors are written as ``#x y`` with y the elevation (pyGIMLi's 2D
     convention); data as ``#s g t`` plus ``err`` when known and ``valid``.
+    Arguments are (data, path) like every writer; the former order
+    ``write_sgt(path, data)`` is still accepted for one release.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
     """
+    if isinstance(path, TraveltimeData):  # the former (path, data) order
+        data, path = path, data
     p = Path(path)
     keep = data.valid if only_valid else np.ones(data.n_data, bool)
     out = [f"{len(data.sensors)} # shot/geophone points", "#x\ty"]

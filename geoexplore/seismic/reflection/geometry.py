@@ -119,8 +119,14 @@ def read_observer_log(path: str | os.PathLike[str]) -> dict[str, np.ndarray]:
     return t
 
 
-def write_table(path: str | os.PathLike[str], table: dict[str, Any], columns: tuple[str, ...], comment: str = "") -> None:
-    """Write a table (dict of equal-length columns) as CSV."""
+def write_table(table: dict[str, Any], path: str | os.PathLike[str], columns: tuple[str, ...], comment: str = "") -> None:
+    """Write a table (dict of equal-length columns) as CSV (floats with 3 decimals; ``comment`` as ``#`` lines).
+
+    Arguments are (table, path) like every writer; the former order
+    ``write_table(path, table, ...)`` is still accepted for one release.
+    """
+    if isinstance(table, (str, os.PathLike)):  # the former (path, table) order
+        table, path = path, table
     with Path(path).open("w", newline="") as fh:
         if comment:
             for ln in comment.splitlines():

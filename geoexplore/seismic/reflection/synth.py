@@ -336,9 +336,9 @@ def write_survey(out_dir: str | Path, model_path: str | Path, design: SurveyDesi
                  file_strings={"NOTE": "SYNTHETIC DATA - geoexplore Siping reference model, Kirchhoff modelling",
                                "COMPANY": "geoexplore (synthetic)", "INSTRUMENT": "synthetic", "LINE_ID": "SIPING-SHALLOW"})
         written.append(p)
-    write_table(out / "stations.csv", st, ("station", "chainage_m", "x_m", "y_m", "elevation_m"),
+    write_table(st, out / "stations.csv", ("station", "chainage_m", "x_m", "y_m", "elevation_m"),
                 comment="SYNTHETIC survey: station table (CGCS2000 / 3-degree GK CM 126E, EPSG:4551)")
-    write_table(out / "observer_log.csv", log, LOG_COLUMNS, comment="SYNTHETIC survey: observer's log")
+    write_table(log, out / "observer_log.csv", LOG_COLUMNS, comment="SYNTHETIC survey: observer's log")
     ln = model.lines[design.line]
     (out / "README.md").write_text(README.format(
         start=ln.start_m, end=ln.end_m, n_shots=len(recs), n_channels=design.n_channels,

@@ -64,7 +64,7 @@ def cmd_pick(args: argparse.Namespace) -> int:
     out = Path(args.out)
     write_picks_csv(table, out / "picks.csv")
     try:
-        write_sgt(out / "picks.sgt", table_to_traveltime(table))
+        write_sgt(table_to_traveltime(table), out / "picks.sgt")
     except GeoexploreError as exc:
         print(f"ERROR {out / 'picks.sgt'}: {exc}", file=sys.stderr, flush=True)
         return EXIT_ERROR

@@ -82,7 +82,7 @@ class FirstBreakPicks:
 
         p = Path(path)
         if p.suffix.lower() == ".sgt":
-            return write_sgt(p, self.traveltimes)
+            return write_sgt(self.traveltimes, p)
         if self.table is None:
             raise GeoexploreError(f"{p}: picks read from a .sgt file have no picks table; write them as .sgt")
         from geoexplore.seismic.refraction.pick_tables import write_picks_csv
