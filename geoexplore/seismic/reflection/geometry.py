@@ -244,6 +244,6 @@ def offset_map(cdp: Any, offsets_m: Any, n_bins: int, offset_bin_m: float) -> tu
 
 
 __all__ = [
-    "LOG_COLUMNS", "STATION_COLUMNS", "cmp_bins", "offset_map", "read_observer_log", "read_stations",
+    "LOG_COLUMNS", "STATION_COLUMNS", "cmp_bins", "offset_map", "read_csv", "read_observer_log", "read_stations",
     "station_lookup", "trace_geometry", "write_table",
 ]
