@@ -3,7 +3,7 @@
 Both run pyGIMLi's TravelTimeManager with the settings of geoexplore's
 defaults (secNodes 3, max cell area 5 m^2 = 5 spacings^2, zWeight 0.2,
 gradient start 500 -> 5000 m/s, 3 % error, lambda and iteration limit
-from :class:`geoexplore.seismic.tomography.TomoSettings`), alternating in
+from :class:`geoexplore.seismic.settings.TomoSettings`), alternating in
 one process, several repetitions each. geoexplore adds reading, checks,
 coverage and the Jacobian check; the ratio (pyGIMLi time / geoexplore
 time, higher is better) should be at least 1 / 1.05.
@@ -46,8 +46,8 @@ def plain_pygimli(path: Path, s) -> tuple[float, float, float, int]:
 
 
 def ours(path: Path, s) -> tuple[float, float, float, int]:
-    from geoexplore.seismic.sgt import read_sgt
-    from geoexplore.seismic.tomography import invert
+    from geoexplore.seismic.io.sgt import read_sgt
+    from geoexplore.seismic.refraction.tomography import invert
 
     r = invert(read_sgt(path), s)
     return r.chi2, r.rrms_percent, r.rms_ms, r.iterations
@@ -55,7 +55,7 @@ def ours(path: Path, s) -> tuple[float, float, float, int]:
 
 def picking_throughput(shots: list[Path], reps: int) -> float:
     from geoexplore.seismic import io
-    from geoexplore.seismic.picking import pick_gather
+    from geoexplore.seismic.refraction.picking import pick_gather
 
     gathers = [io.read(p) for p in shots]
     n = sum(g.sizes["trace"] for g in gathers)
@@ -75,7 +75,7 @@ def main() -> None:
     ap.add_argument("--reps", type=int, default=2)
     ap.add_argument("--data", default=os.environ.get("GEOEXPLORE_SHARED_DATA", str(ROOT.parent / "shared" / "data")))
     a = ap.parse_args()
-    from geoexplore.seismic.tomography import TomoSettings
+    from geoexplore.seismic.settings import TomoSettings
 
     s = TomoSettings()
     path = Path(a.data) / "seismic" / "koenigsee.sgt"

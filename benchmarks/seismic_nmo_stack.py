@@ -1,6 +1,6 @@
 """Benchmark: NMO + CMP stack of a 60,000-trace, 1,500-sample synthetic.
 
-geoexplore's fused numba kernel (:func:`geoexplore.seismic.stack.nmo_stack`)
+geoexplore's fused numba kernel (:func:`geoexplore.seismic.reflection.stack.nmo_stack`)
 against a straightforward NumPy implementation (per CMP: hyperbolic times,
 linear interpolation, stretch mute, mean of the live samples), on the same
 data in the same process. Prints traces/s of both and, as the last line, a
@@ -23,8 +23,8 @@ N_CMP, N_OFF, NS, DT = 1000, 60, 1500, 0.001
 
 
 def make_data(seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    from geoexplore.seismic.modelling import hyperbolic_gathers
-    from geoexplore.seismic.velocity import vrms_function
+    from geoexplore.seismic.reflection.modelling import hyperbolic_gathers
+    from geoexplore.seismic.reflection.velocity import vrms_function
 
     offsets = np.arange(1, N_OFF + 1) * 25.0
     t0 = np.array([0.2, 0.45, 0.8, 1.1, 1.35])
@@ -70,7 +70,7 @@ def numpy_nmo_stack(data, off, cmp, vel, stretch=0.5):
 
 
 def main() -> None:
-    from geoexplore.seismic.stack import nmo_stack
+    from geoexplore.seismic.reflection.stack import nmo_stack
 
     ap = argparse.ArgumentParser()
     ap.add_argument("--reps", type=int, default=5)

@@ -1,183 +1,25 @@
-"""Refraction figures: shot gathers with picks, traveltime curves (observed and modelled), tomogram with ray coverage.
+"""Moved to :mod:`geoexplore.seismic.refraction.plot`; this old path keeps the old names for one release.
 
-Imported by nobody that computes. Every figure of synthetic data carries the
-synthetic stamp.
+Renamed: ``plot_shot`` -> ``draw_shot``, ``plot_traveltimes`` -> ``draw_traveltimes``, ``plot_tomogram(ax, ...)``
+-> ``draw_tomogram``, ``plot_pick_result`` -> ``plot_shot_picks``, ``plot_picks_result`` -> ``plot_pick_table``,
+``plot_tomo_result`` -> ``plot_tomogram(result, path=None)``.
 """
 
-from __future__ import annotations
-
-import os
-from pathlib import Path
-from typing import Any
-
-import numpy as np
-
-from geoexplore.viz.style import figure_style, synthetic_stamp
-
-
-def _flags(ds: Any) -> list[str]:
-    import json
-
-    return json.loads(ds.attrs.get("flags_json", "[]")) or [""] * ds.sizes.get("pick", 0)
-
-
-def plot_shot(ax: Any, data: np.ndarray, time_s: np.ndarray, x_m: np.ndarray, picks_s: np.ndarray | None = None,
-              use: np.ndarray | None = None, *, t_max_s: float | None = None, scale: float = 0.8) -> None:
-    """Wiggle plot of a shot gather (traces normalised each) with picks.
-
-    Parameters
-    ----------
-    ax : matplotlib Axes
-    data : ndarray (n_traces, n_samples)
-    time_s : ndarray (n_samples,)
-    x_m : ndarray (n_traces,)
-        Trace positions (receiver x or offset, m).
-    picks_s : ndarray (n_traces,), optional
-    use : ndarray of bool (n_traces,), optional
-        Used picks are drawn red, rejected ones grey crosses.
-    """
-    d = np.asarray(data, float)
-    t = np.asarray(time_s, float)
-    x = np.asarray(x_m, float)
-    m = t <= (t_max_s if t_max_s is not None else t[-1])
-    dxs = np.diff(np.sort(x))
-    dx = float(np.median(dxs[dxs > 0])) if np.any(dxs > 0) else 1.0
-    for i in range(d.shape[0]):
-        tr = d[i, m]
-        a = np.max(np.abs(tr))
-        tr = tr / a * scale * dx if a > 0 else tr
-        ax.plot(x[i] + tr, t[m] * 1000, color="k", lw=0.4)
-        ax.fill_betweenx(t[m] * 1000, x[i], x[i] + np.clip(tr, 0, None), color="k", lw=0)
-    if picks_s is not None:
-        u = np.ones(x.size, bool) if use is None else np.asarray(use, bool)
-        ax.plot(x[u], np.asarray(picks_s)[u] * 1000, "_", color="#d62728", ms=10, mew=2, label="pick")
-        if (~u).any():
-            ax.plot(x[~u], np.asarray(picks_s)[~u] * 1000, "x", color="0.5", ms=5, label="rejected")
-    ax.set_ylim(t[m][-1] * 1000, t[m][0] * 1000)
-    ax.set_xlabel("position (m)")
-    ax.set_ylabel("time (ms)")
-
-
-def plot_pick_result(result: Any, path: str | os.PathLike[str]) -> Path:
-    """Figure of a ``refraction.pick`` result: the shot gather with its picks (reads the source file when present)."""
-    from geoexplore.viz.figure import new_figure
-
-    ds = result
-    rx = np.asarray(ds["receiver_x_m"].values, float)
-    t = np.asarray(ds["t_s"].values, float)
-    use = np.asarray(ds["use"].values, int) == 1
-    src = ds.attrs.get("source_path", "")
-    with figure_style():
-        fig, ax = new_figure(figsize=(7, 5))
-        tmax = float(np.nanmax(t)) * 1.5 if np.isfinite(t).any() else None
-        if src and Path(src).is_file():
-            from geoexplore.seismic import io
-
-            g = io.read(src)
-            plot_shot(ax, g["data"].values, g["time_s"].values, rx, t, use, t_max_s=tmax)
-        else:
-            ax.plot(rx[use], t[use] * 1000, "_", color="#d62728", ms=10, mew=2)
-            ax.invert_yaxis()
-            ax.set_xlabel("position (m)")
-            ax.set_ylabel("time (ms)")
-        ax.set_title(f"first breaks: {Path(str(ds.attrs.get('source_file', ''))).name} ({int(use.sum())}/{use.size} used)")
-        if int(ds.attrs.get("synthetic", 1)):
-            synthetic_stamp(ax)
-        fig.tight_layout()
-        fig.savefig(path)
-    return Path(path)
-
-
-def plot_traveltimes(ax: Any, shot_x: np.ndarray, rec_x: np.ndarray, t_obs_s: np.ndarray, t_model_s: np.ndarray | None = None) -> None:
-    """Traveltime curves: observed picks (dots) per shot and modelled times (lines)."""
-    from geoexplore.viz.figure import colormap
-
-    sx = np.asarray(shot_x, float)
-    shots = np.unique(sx)
-    cmap = colormap("viridis")
-    for k, s in enumerate(shots):
-        i = np.flatnonzero(sx == s)
-        i = i[np.argsort(rec_x[i])]
-        c = cmap(k / max(1, shots.size - 1))
-        ax.plot(rec_x[i], t_obs_s[i] * 1000, ".", color=c, ms=3)
-        if t_model_s is not None:
-            for side in (rec_x[i] < s, rec_x[i] > s):
-                j = i[side]
-                ax.plot(rec_x[j], t_model_s[j] * 1000, "-", color=c, lw=0.8)
-    ax.set_xlabel("position (m)")
-    ax.set_ylabel("traveltime (ms)")
-    ax.invert_yaxis()
-
-
-def plot_picks_result(result: Any, path: str | os.PathLike[str]) -> Path:
-    """Figure of a ``refraction.picks`` result: observed traveltime curves of all shots."""
-    from geoexplore.viz.figure import new_figure
-
-    ds = result
-    use = np.asarray(ds["use"].values, int) == 1
-    with figure_style():
-        fig, ax = new_figure(figsize=(8, 4.5))
-        plot_traveltimes(ax, np.asarray(ds["source_x_m"].values)[use], np.asarray(ds["receiver_x_m"].values)[use],
-                         np.asarray(ds["t_s"].values)[use])
-        ax.set_title(f"first-break picks: {int(use.sum())} used of {use.size}")
-        synthetic_stamp(ax) if int(ds.attrs.get("synthetic", 1)) else None
-        fig.tight_layout()
-        fig.savefig(path)
-    return Path(path)
-
-
-def plot_tomogram(ax: Any, image: Any, *, show_coverage: bool = True, vmin: float | None = None, vmax: float | None = None) -> Any:
-    """Tomogram on chainage x elevation axes, unconstrained parts masked, ray coverage contours."""
-    x = np.asarray(image["chainage_m"].values, float)
-    z = np.asarray(image["depth_m"].values, float)
-    e = np.asarray(image["elevation_m"].values, float)
-    v = np.asarray(image["vp_m_s"].values, float)
-    m = np.asarray(image["mask"].values, bool)
-    X = np.broadcast_to(x[None, :], v.shape)
-    Y = e[None, :] - z[:, None]
-    vm = np.ma.masked_where(~m, v)
-    pc = ax.pcolormesh(X, Y, vm, shading="gouraud", cmap="viridis", vmin=vmin, vmax=vmax)
-    ax.pcolormesh(X, Y, np.ma.masked_where(m, v), shading="gouraud", cmap="Greys", alpha=0.25)
-    if show_coverage:
-        cov = np.asarray(image["coverage"].values, float)
-        pos = cov[cov > 0]
-        if pos.size:
-            lv = np.quantile(pos, [0.25, 0.75])
-            ax.contour(X, Y, np.log10(np.maximum(cov, 1e-12)), levels=np.log10(np.unique(lv)), colors="w", linewidths=0.6)
-    ax.plot(x, e, "k-", lw=1)
-    ax.set_xlabel("chainage (m)")
-    ax.set_ylabel("elevation (m)")
-    return pc
-
-
-def plot_tomo_result(result: Any, path: str | os.PathLike[str]) -> Path:
-    """Figure of a ``refraction.tomo`` result: tomogram with coverage; observed and modelled traveltimes."""
-    from geoexplore.viz.figure import new_figure
-
-    image = result["image"] if isinstance(result, dict) else result
-    model = result.get("model") if isinstance(result, dict) else None
-    with figure_style():
-        n = 2 if model is not None else 1
-        fig, axs = new_figure(n, 1, figsize=(9, 3.6 * n), squeeze=False)
-        ax = axs[0, 0]
-        pc = plot_tomogram(ax, image)
-        fig.colorbar(pc, ax=ax, label="Vp (m/s)")
-        a = image.attrs
-        ax.set_title(f"refraction tomogram ({a.get('line', '')}): chi2 {a.get('chi2', np.nan):.2f}, "
-                     f"rrms {a.get('rrms_percent', np.nan):.1f} %; grey: no ray coverage")
-        if int(a.get("synthetic", 0)):
-            synthetic_stamp(ax)
-        if model is not None:
-            ax2 = axs[1, 0]
-            plot_traveltimes(ax2, np.asarray(model["shot_x_m"].values), np.asarray(model["geophone_x_m"].values),
-                             np.asarray(model["t_obs_s"].values), np.asarray(model["t_model_s"].values))
-            ax2.set_title("traveltimes: picks (dots) and model response (lines)")
-            ax2.set_xlabel("chainage (m)")
-            if int(a.get("synthetic", 0)):
-                synthetic_stamp(ax2)
-        fig.tight_layout()
-        fig.savefig(path)
-    return Path(path)
-
+from geoexplore.seismic.refraction.plot import (
+    draw_shot as plot_shot,
+)
+from geoexplore.seismic.refraction.plot import (
+    draw_tomogram as plot_tomogram,
+)
+from geoexplore.seismic.refraction.plot import (
+    draw_traveltimes as plot_traveltimes,
+)
+from geoexplore.seismic.refraction.plot import (
+    plot_pick_table as plot_picks_result,
+)
+from geoexplore.seismic.refraction.plot import (
+    plot_shot_picks as plot_pick_result,
+)
+from geoexplore.seismic.refraction.plot import plot_tomogram as plot_tomo_result
 
 __all__ = ["plot_pick_result", "plot_picks_result", "plot_shot", "plot_tomo_result", "plot_tomogram", "plot_traveltimes"]

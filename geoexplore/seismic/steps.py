@@ -1,281 +1,33 @@
-"""Workflow steps of the seismic package (reflection processing).
+"""The workflow steps of the seismic package: the one module the step registry imports.
 
-QC: ``seismic.trace_qc`` (per file: trace statistics and dead traces, in
-bounded memory for files larger than a worker's memory).
-
-Flow: ``seismic.reflection_gathers`` (shots + field geometry -> statics ->
-pre-processing -> CMP-sorted gathers) -> ``seismic.velocity_analysis``
-(semblance spectra and picks) -> ``seismic.stack`` (NMO + CMP stack) ->
-``seismic.migrate`` (post-stack time migration) -> ``seismic.depth_convert``
-(the ``reflection`` image of :mod:`geoexplore.core.images`).
-
-The refraction steps live in :mod:`geoexplore.seismic.refraction_steps`;
-they register themselves when imported from here (see the end of this
-module), because the step registry only imports ``geoexplore.seismic.steps``.
+Importing it registers the reflection steps (``seismic.*``,
+:mod:`geoexplore.seismic.reflection.steps`) and the refraction steps
+(``refraction.*``, :mod:`geoexplore.seismic.refraction.steps`). Their
+settings are in :mod:`geoexplore.seismic.settings`.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import Any, Literal
+import geoexplore.seismic.reflection.steps  # noqa: F401
+import geoexplore.seismic.refraction.steps  # noqa: F401
+from geoexplore.seismic.reflection.steps import (
+    depth_convert,
+    migrate,
+    reflection_gathers,
+    stack,
+    trace_qc,
+    velocity_analysis,
+)
+from geoexplore.seismic.settings import (
+    DepthSettings,
+    GathersSettings,
+    MigrateSettings,
+    StackSettings,
+    TraceQCSettings,
+    VelocitySettings,
+)
 
-from pydantic import Field
-
-from geoexplore.core.settings import InputFile, InputGlob, Settings
-from geoexplore.pipeline.step import StepContext, step
-
-PLOT = "geoexplore.seismic.plot"
-
-
-class GathersSettings(Settings):
-    """Settings of ``seismic.reflection_gathers``."""
-
-    shots_glob: InputGlob = Field("seismic/shots/*.sg2", description="shot files (glob, relative to the input directory)")
-    stations_file: InputFile | None = Field("seismic/stations.csv", description="station table CSV: station, chainage_m, x_m, y_m, elevation_m; None: geometry from the trace headers")
-    observer_log_file: InputFile | None = Field("seismic/observer_log.csv", description="observer's log CSV: ffid, file, source_station, first_channel_station, station_increment, n_channels; None: geometry from the trace headers")
-    x_origin_m: float = Field(0.0, description="header geometry: chainage of line position 0 in the headers (m)")
-    bin_m: float | None = Field(None, gt=0, description="CMP bin size along the line (m); default half the station spacing")
-    datum: Literal["floating", "flat"] = Field("floating", description="elevation-statics datum")
-    datum_m: float | None = Field(None, description="flat datum elevation (m), needed for datum='flat'")
-    replacement_velocity_m_s: float = Field(1000.0, gt=0, description="replacement velocity of the elevation statics (m/s)")
-    datum_smooth_m: float = Field(100.0, ge=0, description="smoothing length of the floating datum (m)")
-    elevation_statics: bool = Field(True, description="apply elevation statics to the datum (False: only record the datum, when external statics already reduce to it)")
-    station_statics_file: InputFile | None = Field(None, description="optional CSV station,static_ms (e.g. refraction statics) applied to sources and receivers")
-    fb_min_offset_m: float = Field(30.0, gt=0, description="first-break statics: smallest offset of refractor head waves (m), beyond the crossover")
-    fb_max_offset_m: float | None = Field(None, gt=0, description="first-break statics: largest offset used (m)")
-    fb_v_weathering_m_s: float | None = Field(None, gt=0, description="first-break statics: weathering velocity (m/s); None: fitted to the direct wave")
-    fb_position_offset_m: float = Field(0.0, description="added to the first-break table's positions to give chainage (m)")
-    freq_min_hz: float | None = Field(30.0, gt=0, description="band-pass low corner (Hz); None: no low cut")
-    freq_max_hz: float | None = Field(180.0, gt=0, description="band-pass high corner (Hz); None: no high cut")
-    notch_hz: float | None = Field(None, gt=0, description="notch frequency (Hz), e.g. 50 for power-line noise")
-    fk_reject_m_s: float | None = Field(None, gt=0, description="f-k filter: reject apparent velocities below this (m/s)")
-    mute_velocity_m_s: float | None = Field(1000.0, gt=0, description="top mute line velocity (m/s); None: no mute")
-    mute_intercept_s: float = Field(0.02, ge=0, description="top mute intercept time (s)")
-    gain: Literal["divergence", "tpow", "none"] = Field("divergence", description="gain: spherical divergence t v^2, t^n, or none")
-    gain_velocity_m_s: float = Field(1800.0, gt=0, description="velocity of the spherical-divergence gain (m/s)")
-    tpow: float = Field(1.0, description="exponent n of the t^n gain")
-    agc_window_s: float = Field(0.0, ge=0, description="AGC window (s); 0: no AGC")
-    decon_operator_s: float = Field(0.0, ge=0, description="predictive deconvolution operator length (s); 0: none")
-    decon_gap_s: float | None = Field(None, gt=0, description="prediction gap (s); None: spiking deconvolution")
-    min_offset_m: float = Field(0.0, ge=0, description="kill traces closer to the source than this (m): source-generated noise")
-
-
-class VelocitySettings(Settings):
-    """Settings of ``seismic.velocity_analysis``."""
-
-    spacing_m: float = Field(50.0, gt=0, description="distance between analysis locations (m)")
-    supergather_bins: int = Field(9, ge=1, le=101, description="CMP bins combined per analysis location")
-    v_min_m_s: float = Field(900.0, gt=0, description="lowest trial RMS velocity (m/s)")
-    v_max_m_s: float = Field(3500.0, gt=0, description="highest trial RMS velocity (m/s)")
-    dv_m_s: float = Field(25.0, gt=0, description="velocity step (m/s)")
-    window_s: float = Field(0.016, gt=0, description="semblance time window (s)")
-    stretch_mute: float = Field(0.6, gt=0, description="NMO stretch mute during the scan (relative)")
-    min_semblance: float = Field(0.15, ge=0, le=1, description="smallest semblance picked")
-    t_min_s: float = Field(0.02, ge=0, description="no picks before this time (s)")
-    min_separation_s: float = Field(0.025, gt=0, description="minimum time between picks (s)")
-    picks_file: InputFile | None = Field(None, description="a picks CSV (cdp, chainage_m, time_s, vrms_m_s) to use instead of the automatic picks")
-
-
-class StackSettings(Settings):
-    """Settings of ``seismic.stack``."""
-
-    stretch_mute: float = Field(0.5, gt=0, description="NMO stretch mute (relative stretch)")
-    smooth_m: float = Field(50.0, ge=0, description="lateral smoothing of the velocity field (m)")
-    residual_statics: bool = Field(False, description="estimate and apply surface-consistent residual statics")
-    max_static_s: float = Field(0.004, gt=0, description="largest residual static searched (s)")
-
-
-class MigrateSettings(Settings):
-    """Settings of ``seismic.migrate``."""
-
-    method: Literal["kirchhoff", "phase_shift", "stolt"] = Field("kirchhoff", description="migration algorithm")
-    aperture_m: float = Field(300.0, gt=0, description="Kirchhoff half-aperture (m)")
-    max_angle_deg: float = Field(60.0, gt=0, le=89, description="Kirchhoff largest dip summed (deg)")
-    velocity_scale: float = Field(1.0, gt=0, description="scale the stacking velocities for migration")
-
-
-class DepthSettings(Settings):
-    """Settings of ``seismic.depth_convert``."""
-
-    max_depth_m: float | None = Field(None, gt=0, description="deepest depth (m); default the line's max depth")
-    dz_m: float = Field(1.0, gt=0, description="depth sample interval (m)")
-    smooth_time_s: float = Field(0.04, ge=0, description="smoothing of RMS velocities in time before Dix (s)")
-    v_min_m_s: float = Field(800.0, gt=0, description="lowest interval velocity allowed (m/s)")
-    v_max_m_s: float = Field(6000.0, gt=0, description="highest interval velocity allowed (m/s)")
-    min_live_fold: float = Field(3.0, ge=0, description="blank (NaN, mask False) the image where fewer traces survived the mutes")
-
-
-class TraceQCSettings(Settings):
-    """Settings of ``seismic.trace_qc``."""
-
-    dead_rel_threshold: float = Field(1e-6, ge=0, description="dead trace: RMS at most this fraction of the median trace RMS")
-    noisy_ratio: float = Field(1e3, gt=1, description="noisy trace: RMS more than this many times the median trace RMS (flagged dead too)")
-
-
-@step("seismic.trace_qc", settings=TraceQCSettings, fan_out="files")
-def trace_qc(ctx: StepContext, settings: TraceQCSettings) -> Any:
-    """Per-trace RMS, peak, mean, NaN count and dead-trace flags of one seismic file, read chunk by chunk.
-
-    SEG-Y, SU and SEG-2 files with traces of equal length are read lazily
-    (``io.read(path, lazy=True)``) in chunks sized from the worker's memory
-    limit and reduced one chunk at a time, so files several times larger than
-    the worker's memory pass; files with traces of different lengths are read whole.
-    """
-    from geoexplore.seismic import flow, io
-
-    gather = io.read(ctx.item_value, lazy=True)
-    return flow.trace_statistics(gather, rel_threshold=settings.dead_rel_threshold, max_ratio=settings.noisy_ratio)
-
-
-def _apply_statics_inputs(ctx: StepContext, settings: GathersSettings, ds: Any) -> Any:
-    """Per-station statics from a CSV (station, static_ms) and/or an upstream ``statics`` table."""
-    import numpy as np
-
-    from geoexplore.seismic import flow
-
-    if settings.station_statics_file:
-        from geoexplore.seismic.geometry import _read_csv
-
-        t = _read_csv(ctx.path(settings.station_statics_file), ("station", "static_ms"), ("station", "static_ms"))
-        ds = flow.apply_station_statics(ds, {int(s): float(v) / 1000.0 for s, v in zip(t["station"], t["static_ms"])})
-    up = ctx.inputs.get("statics")
-    if up is not None:  # a statics table from another step (e.g. refraction.statics), dimension 'station'
-        tab = up.get("statics", next(iter(up.values()))) if isinstance(up, dict) else up
-        vals = np.asarray(tab["static_s"].values) if "static_s" in tab else np.asarray(tab["static_ms"].values) / 1000.0
-        if "chainage_m" in tab:
-            ds = flow.apply_station_statics(ds, chainage_m=tab["chainage_m"].values, static_s=vals)
-        else:
-            ds = flow.apply_station_statics(ds, {int(s): float(v) for s, v in zip(tab["station"].values, vals)})
-    return ds
-
-
-@step("seismic.reflection_gathers", settings=GathersSettings, inputs=("model", "statics?", "first_breaks?"), figure=f"{PLOT}:plot_gathers_result")
-def reflection_gathers(ctx: StepContext, settings: GathersSettings) -> dict[str, Any]:
-    """Read shot records, apply the field geometry, statics and pre-processing; sort into CMP bins."""
-    import glob
-
-    import numpy as np
-    import xarray as xr
-
-    from geoexplore.core.errors import GeoexploreError
-    from geoexplore.core.modelcodec import model_from_dataset
-    from geoexplore.seismic import flow, geometry
-
-    model = model_from_dataset(ctx.require("model"))
-    files = sorted(glob.glob(str(ctx.path(settings.shots_glob))))
-    if not files:
-        raise GeoexploreError(f"step '{ctx.step_id}': no shot files match {settings.shots_glob!r} in {ctx.input_dir}")
-    tables = settings.stations_file and settings.observer_log_file
-    st = geometry.read_stations(ctx.path(settings.stations_file)) if tables else None  # type: ignore[arg-type]
-    log = geometry.read_observer_log(ctx.path(settings.observer_log_file)) if tables else None  # type: ignore[arg-type]
-    ds = flow.load_shots(files, st, log, model.profile(), bin_m=settings.bin_m, line=ctx.line, x_origin_m=settings.x_origin_m)
-    for f in __import__("json").loads(ds.attrs["bad_files"]):
-        ctx.log.warning("skipped bad shot file: %s", f)
-    fb = ctx.inputs.get("first_breaks")
-    if fb is not None:  # refraction statics by the delay-time method; they include the elevation part
-        fb = fb.get("picks", next(iter(fb.values()))) if isinstance(fb, dict) else fb
-        fbs = flow.first_break_statics(
-            fb, min_offset_m=settings.fb_min_offset_m, max_offset_m=settings.fb_max_offset_m or np.inf,
-            v_weathering_m_s=settings.fb_v_weathering_m_s, datum_m=settings.datum_m,
-            position_offset_m=settings.fb_position_offset_m)
-        ds = flow.apply_elevation_statics(ds, datum="flat", datum_m=fbs.attrs["datum_m"], apply=False,
-                                          replacement_velocity_m_s=fbs.attrs["v_refractor_m_s"])
-        ds = flow.apply_station_statics(ds, chainage_m=fbs["chainage_m"].values, static_s=fbs["static_ms"].values / 1000)
-    else:
-        ds = flow.apply_elevation_statics(ds, datum=settings.datum, datum_m=settings.datum_m,
-                                          replacement_velocity_m_s=settings.replacement_velocity_m_s,
-                                          smooth_m=settings.datum_smooth_m, apply=settings.elevation_statics)
-    ds = _apply_statics_inputs(ctx, settings, ds)
-    ds = flow.preprocess(
-        ds, freq_min_hz=settings.freq_min_hz, freq_max_hz=settings.freq_max_hz, notch_hz=settings.notch_hz,
-        fk_reject_m_s=settings.fk_reject_m_s, mute_velocity_m_s=settings.mute_velocity_m_s,
-        mute_intercept_s=settings.mute_intercept_s, gain=settings.gain, gain_velocity_m_s=settings.gain_velocity_m_s,
-        tpow=settings.tpow, agc_window_s=settings.agc_window_s, decon_operator_s=settings.decon_operator_s,
-        decon_gap_s=settings.decon_gap_s, min_offset_m=settings.min_offset_m,
-    )
-    counts, centres = geometry.offset_map(ds["cdp"].values, ds["offset_m"].values, ds.sizes["bin"], 2 * float(ds.attrs["bin_m"]) * 2)
-    geo = xr.Dataset(
-        {"fold": ("chainage_m", ds["fold"].values), "offset_count": (("chainage_m", "offset_m"), counts),
-         "elevation_m": ("chainage_m", ds["elevation_m"].values), "datum_m": ("chainage_m", ds["datum_m"].values)},
-        coords={"chainage_m": ds["bin_chainage_m"].values, "offset_m": centres},
-        attrs={"line": ctx.line, "synthetic": int(ds.attrs["synthetic"]), "bin_m": float(ds.attrs["bin_m"]),
-               "n_traces": int(ds.sizes["trace"]), "n_files": int(ds.attrs["n_files"]),
-               "max_offline_m": float(np.max(np.abs(ds["midpoint_offline_m"].values)))},
-    )
-    return {"cmp": ds, "geometry": geo}
-
-
-def _cmp(up: Any) -> Any:
-    return up["cmp"] if isinstance(up, dict) else up
-
-
-@step("seismic.velocity_analysis", settings=VelocitySettings, inputs=("gathers",), figure=f"{PLOT}:plot_velocity_result")
-def velocity_analysis(ctx: StepContext, settings: VelocitySettings) -> dict[str, Any]:
-    """Semblance velocity spectra at regular CMP locations and automatic (or user-edited) picks."""
-    from geoexplore.seismic import flow
-    from geoexplore.seismic.velocity import read_picks
-
-    ds = _cmp(ctx.require("gathers"))
-    spectra, picks = flow.velocity_analysis(
-        ds, spacing_m=settings.spacing_m, supergather_bins=settings.supergather_bins, v_min_m_s=settings.v_min_m_s,
-        v_max_m_s=settings.v_max_m_s, dv_m_s=settings.dv_m_s, window_s=settings.window_s,
-        stretch_mute=settings.stretch_mute, min_semblance=settings.min_semblance, t_min_s=settings.t_min_s,
-        min_separation_s=settings.min_separation_s,
-    )
-    picks.attrs["source"] = "automatic"
-    if settings.picks_file:
-        p = read_picks(ctx.path(settings.picks_file))
-        picks = flow.picks_dataset(p, ds)
-        picks.attrs["source"] = f"file {settings.picks_file}"
-    return {"spectra": spectra, "picks": picks}
-
-
-@step("seismic.stack", settings=StackSettings, inputs=("gathers", "velocity"), figure=f"{PLOT}:plot_time_section_result")
-def stack(ctx: StepContext, settings: StackSettings) -> Any:
-    """NMO correction with the picked velocities (stretch mute) and CMP stack."""
-    from geoexplore.seismic import flow
-
-    ds = _cmp(ctx.require("gathers"))
-    vel = ctx.require("velocity")
-    picks = vel["picks"] if isinstance(vel, dict) else vel
-    return flow.stack(ds, picks, stretch_mute=settings.stretch_mute, smooth_m=settings.smooth_m,
-                      residual_statics=settings.residual_statics, max_static_s=settings.max_static_s)
-
-
-@step("seismic.migrate", settings=MigrateSettings, inputs=("stack",), figure=f"{PLOT}:plot_time_section_result")
-def migrate(ctx: StepContext, settings: MigrateSettings) -> Any:
-    """Post-stack time migration (Kirchhoff, phase shift or Stolt)."""
-    from geoexplore.seismic import flow
-
-    return flow.migrate(ctx.require("stack"), method=settings.method, aperture_m=settings.aperture_m,
-                        max_angle_deg=settings.max_angle_deg, velocity_scale=settings.velocity_scale)
-
-
-@step("seismic.depth_convert", settings=DepthSettings, inputs=("migrated", "model?"), figure=f"{PLOT}:plot_depth_section_result")
-def depth_convert(ctx: StepContext, settings: DepthSettings) -> Any:
-    """Time-to-depth conversion with Dix interval velocities: the reflection image (depth below ground)."""
-    from geoexplore.core.images import check_image
-    from geoexplore.seismic import flow
-
-    zmax = settings.max_depth_m
-    if zmax is None and "model" in ctx.inputs:
-        from geoexplore.core.modelcodec import model_from_dataset
-
-        model = model_from_dataset(ctx.inputs["model"])
-        zmax = model.lines[ctx.line].max_depth_m if ctx.line in model.lines else None
-    out = flow.depth_section(ctx.require("migrated"), max_depth_m=zmax or 400.0, dz_m=settings.dz_m,
-                             smooth_time_s=settings.smooth_time_s, v_min_m_s=settings.v_min_m_s,
-                             v_max_m_s=settings.v_max_m_s, min_live_fold=settings.min_live_fold)
-    out.attrs["line"] = ctx.line
-    check_image(out)
-    return out
-
-
-# other seismic step modules (refraction: ``refraction.*`` steps) register their steps when this module
-# is imported: the step registry finds seismic steps through geoexplore.seismic.steps only
-for _mod in ("geoexplore.seismic.refraction_steps",):
-    try:
-        importlib.import_module(_mod)
-    except ModuleNotFoundError as _exc:
-        if _exc.name != _mod:
-            raise
+__all__ = [
+    "DepthSettings", "GathersSettings", "MigrateSettings", "StackSettings", "TraceQCSettings", "VelocitySettings",
+    "depth_convert", "migrate", "reflection_gathers", "stack", "trace_qc", "velocity_analysis",
+]

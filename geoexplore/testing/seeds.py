@@ -130,7 +130,7 @@ def mth5() -> list[Seed]:
 def refraction_picks() -> list[Seed]:
     """A picks table of one embedded Siping refraction shot (the project's picker and writer)."""
     from geoexplore.seismic import io as sio
-    from geoexplore.seismic.picks import pick_file, write_picks_csv
+    from geoexplore.seismic.refraction.pick_tables import pick_file, write_picks_csv
 
     table = pick_file(sio.read(SIPING / "refraction" / "shot001.seg2"))
     return [Seed(_tmp_write(lambda p: write_picks_csv(table, p), ".csv"), ".csv")]
@@ -141,7 +141,10 @@ def refraction_geometry() -> list[Seed]:
     import pandas as pd
 
     from geoexplore.seismic import io as sio
-    from geoexplore.seismic.picks import GEOMETRY_COLUMNS, gather_geometry
+    from geoexplore.seismic.refraction.pick_tables import (
+        GEOMETRY_COLUMNS,
+        gather_geometry,
+    )
 
     g = sio.read(SIPING / "refraction" / "shot001.seg2")
     geo = gather_geometry(g)
@@ -152,12 +155,12 @@ def refraction_geometry() -> list[Seed]:
 
 def velocity_picks() -> list[Seed]:
     """A velocity-picks table (SYNTHETIC values: a linear Vrms(t) law at 12 CMPs) written by the project's writer."""
-    from geoexplore.seismic.velocity import write_picks
+    from geoexplore.seismic.reflection.velocity import write_velocity_picks
 
     cdp = np.repeat(np.arange(100, 1300, 100), 4)
     t = np.tile([0.1, 0.4, 0.8, 1.5], 12)
     picks = {"cdp": cdp, "chainage_m": 21000.0 + 5.0 * cdp, "time_s": t, "vrms_m_s": 1600.0 + 900.0 * t}
-    return [Seed(_tmp_write(lambda p: write_picks(p, picks), ".csv"), ".csv")]
+    return [Seed(_tmp_write(lambda p: write_velocity_picks(picks, p), ".csv"), ".csv")]
 
 
 # -- fault ----------------------------------------------------------------------------------
@@ -187,8 +190,8 @@ SETTINGS_LOADERS = {
     "ert": ("geoexplore.ert.cli:load_settings", "geoexplore.ert.settings:ErtSettings", ".json"),
     "hvsr": ("geoexplore.microtremor.cli:_load_settings", "geoexplore.microtremor.settings:HvsrSettings", ".yaml"),
     "mt": ("geoexplore.core.yamlio:load_settings_file", "geoexplore.mt.settings:ProcessingSettings", ".yaml"),
-    "pick": ("geoexplore.seismic.cli_refraction:_load_settings", "geoexplore.seismic.refraction_steps:PickSettings", ".json"),
-    "tomo": ("geoexplore.seismic.cli_refraction:_load_settings", "geoexplore.seismic.refraction_steps:TomoSettings", ".yaml"),
+    "pick": ("geoexplore.core.yamlio:load_settings_file", "geoexplore.seismic.settings:PickSettings", ".json"),
+    "tomo": ("geoexplore.core.yamlio:load_settings_file", "geoexplore.seismic.settings:TomoSettings", ".yaml"),
 }
 
 
@@ -257,11 +260,11 @@ def ert_unified() -> list[Seed]:
 def sgt() -> list[Seed]:
     """First-break picks of an embedded refraction shot as a pyGIMLi .sgt file (project picker and writer)."""
     from geoexplore.seismic import io as sio
-    from geoexplore.seismic.picks import pick_file, table_to_traveltime
-    from geoexplore.seismic.sgt import write_sgt
+    from geoexplore.seismic.io.sgt import write_sgt
+    from geoexplore.seismic.refraction.pick_tables import pick_file, table_to_traveltime
 
     tt = table_to_traveltime(pick_file(sio.read(SIPING / "refraction" / "shot001.seg2")))
-    return [Seed(_tmp_write(lambda p: write_sgt(p, tt), ".sgt"), ".sgt")]
+    return [Seed(_tmp_write(lambda p: write_sgt(tt, p), ".sgt"), ".sgt")]
 
 
 def geopsy_hv() -> list[Seed]:

@@ -88,7 +88,7 @@ def _cases(shared: Path, tmp: Path) -> list[tuple[str, str, Path]]:
         ".ohm")
     add("ert-res2dinv-data", "geoexplore.ert.io:read",
         _replace_line((shared / "ert" / "instruments" / "res2dinv-dd.dat").read_bytes(), rb"^591 *\r?$", b"%d" % HUGE), ".dat")
-    add("sgt-points", "geoexplore.seismic.sgt:read_sgt",
+    add("sgt-points", "geoexplore.seismic.io.sgt:read_sgt",
         _replace_line((shared / "seismic" / "koenigsee.sgt").read_bytes(), rb"^63 # shot", b"%d # shot" % HUGE), ".sgt")
     add("edi-nfreq", "geoexplore.mt.edi:read_edi",
         _replace_line((shared / "mt" / "tf_edi_metronix.edi").read_bytes(), rb"NFREQ=73", b"NFREQ=%d" % HUGE), ".edi")

@@ -254,7 +254,8 @@ def test_trace_statistics_in_chunks_equal_numpy_on_real_files(shared_data, name)
     """Chunk by chunk (a handful of traces a chunk) equals NumPy on the whole real file; dead as filters.dead_traces."""
     import dask
 
-    from geoexplore.seismic import filters, flow, io
+    from geoexplore.seismic import io
+    from geoexplore.seismic.reflection import filters, flow
 
     path = shared_data / "seismic" / name
     whole = io.read(path)

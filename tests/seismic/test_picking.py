@@ -6,14 +6,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from geoexplore.seismic.picking import (
-    PickParams,
-    aic_picker,
+from geoexplore.seismic.refraction.consistency import (
     consistency_outliers,
-    pick_gather,
     reciprocity_outliers,
-    sta_lta,
 )
+from geoexplore.seismic.refraction.detectors import aic_picker, sta_lta
+from geoexplore.seismic.refraction.picking import pick_gather
+from geoexplore.seismic.settings import PickSettings
 
 
 def test_sta_lta_matches_obspy():
@@ -116,7 +115,7 @@ def test_real_geode_shot_plausible(shared_data):
     g = _read(shared_data / "seismic" / "wghs-shot1.seg2")
     off = g["offset_m"].values
     assert off[0] == 2.0 and np.all(np.diff(off) == 2.0)
-    p = PickParams()
+    p = PickSettings()
     r = pick_gather(g["data"].values, float(g.attrs["dt_s"]), float(g["time_s"][0]), off, p)
     u = r.use
     assert u.sum() >= 6 and u[:6].all()  # the near traces, whose first breaks are clear

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
-import pytest
+import pytest  # noqa: F401
 
-from geoexplore.seismic import decon, depth, filters, gain
-from geoexplore.seismic.modelling import add_wavelet, hyperbolic_gathers
+from geoexplore.seismic.reflection import decon, depth, filters, gain
+from geoexplore.seismic.reflection.modelling import add_wavelet, hyperbolic_gathers
 
 DT = 0.001
 
@@ -127,7 +127,7 @@ def test_depth_conversion_of_layered_model() -> None:
     dep = depth.time_to_depth(sec, DT, vint, z)
     assert abs(z[np.argmax(dep[0])] - 275.0) <= 2.0
     # Dix from the RMS function gives back the interval velocities
-    from geoexplore.seismic.velocity import vrms_from_interval
+    from geoexplore.seismic.reflection.velocity import vrms_from_interval
 
     vr = vrms_from_interval(vint, DT)
     vi = depth.vint_from_vrms(vr, t)

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from geoexplore.core.profile import Profile
-from geoexplore.seismic import geometry, statics
-from geoexplore.seismic.modelling import add_wavelet
+from geoexplore.seismic.reflection import geometry, statics
+from geoexplore.seismic.reflection.modelling import add_wavelet
 
 DT = 0.001
 
@@ -81,7 +81,7 @@ def test_delay_time_statics_recover_weathering() -> None:
     est = np.array([d[s] for s in stn])
     # delays are determined up to a trade-off with nothing: exact data, exact answer
     assert np.max(np.abs(est - delay)) < 5e-4
-    st = statics.refraction_statics(d, {int(s): 100.0 for s in stn}, v1, v2, datum_m=80.0)
+    st = statics.delay_time_statics(d, {int(s): 100.0 for s in stn}, v1, v2, datum_m=80.0)
     exact = -(h / v1 + (100.0 - h - 80.0) / v2)
     assert np.max(np.abs(np.array([st[s] for s in stn]) - exact)) < 1e-3
 
@@ -116,10 +116,10 @@ def test_residual_statics_increase_stack_power_and_recover_shifts() -> None:
 
 
 def test_first_break_statics_from_a_refraction_picks_table() -> None:
-    # the refraction picks layout (geoexplore.seismic.picks): positions, elevations, offset, t_s, use
+    # the refraction picks layout (geoexplore.seismic.refraction.pick_tables): positions, elevations, offset, t_s, use
     import xarray as xr
 
-    from geoexplore.seismic.flow import first_break_statics
+    from geoexplore.seismic.reflection.flow import first_break_statics
 
     v1, v2 = 500.0, 1800.0
     x_st = np.arange(0.0, 400.0, 5.0)
@@ -148,7 +148,7 @@ def test_first_break_statics_from_a_refraction_picks_table() -> None:
 
 def test_geometry_from_headers_matches_the_field_tables(siping_dir, siping_model) -> None:
     # the SEG-2 descriptors hold line positions (m from the first station) and station numbers
-    from geoexplore.seismic import flow
+    from geoexplore.seismic.reflection import flow
 
     d = siping_dir / "seismic"
     files = sorted((d / "shots").glob("*.sg2"))[10:14]

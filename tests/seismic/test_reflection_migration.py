@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from geoexplore.seismic.migration import kirchhoff, phase_shift, stolt
-from geoexplore.seismic.modelling import diffraction_section
+from geoexplore.seismic.reflection.migration import kirchhoff, phase_shift, stolt
+from geoexplore.seismic.reflection.modelling import diffraction_section
 
 DX, DT, NX, NS = 5.0, 0.002, 161, 400
 X = np.arange(NX) * DX
@@ -46,7 +46,7 @@ def test_point_diffractor_focuses(section: np.ndarray, method: str) -> None:
 
 def test_flat_reflector_is_unchanged_by_migration() -> None:
     # a horizontal reflector is its own migrated image
-    from geoexplore.seismic.modelling import add_wavelet
+    from geoexplore.seismic.reflection.modelling import add_wavelet
 
     d = add_wavelet(NS, DT, np.full((NX, 1), 0.25), np.ones((NX, 1)), 25.0)
     for m in (stolt(d, DX, DT, V), phase_shift(d, DX, DT, np.full(NS, V))):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from geoexplore.seismic.modelling import kirchhoff_reflections
+from geoexplore.seismic.reflection.modelling import kirchhoff_reflections
 
 DT, NS, V = 0.0005, 800, 2000.0
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from geoexplore.seismic.modelling import hyperbolic_gathers
-from geoexplore.seismic.nmo import nmo_correct, nmo_time
-from geoexplore.seismic.stack import cmp_stack, nmo_stack
-from geoexplore.seismic.velocity import dix, semblance, vrms_function
+from geoexplore.seismic.reflection.modelling import hyperbolic_gathers
+from geoexplore.seismic.reflection.nmo import nmo_correct, nmo_time
+from geoexplore.seismic.reflection.stack import cmp_stack, nmo_stack
+from geoexplore.seismic.reflection.velocity import dix, semblance, vrms_function
 
 DT = 0.001
 NS = 800

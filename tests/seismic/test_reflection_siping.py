@@ -104,20 +104,23 @@ def test_siping_depth_section_is_a_reflection_image(processed) -> None:
 def test_siping_figures(processed, tmp_path) -> None:
     from geoexplore.seismic import plot
 
-    plot.plot_gathers_result({"cmp": processed["cmp"], "geometry": processed["geometry"]}, tmp_path / "g.png")
-    plot.plot_velocity_result({"spectra": processed["spectra"], "picks": processed["picks"]}, tmp_path / "v.png")
-    plot.plot_time_section_result(processed["stack"], tmp_path / "s.png", wiggles=True)
-    plot.plot_depth_section_result(processed["depth"], tmp_path / "d.png")
+    plot.plot_gathers({"cmp": processed["cmp"], "geometry": processed["geometry"]}, tmp_path / "g.png")
+    plot.plot_velocity({"spectra": processed["spectra"], "picks": processed["picks"]}, tmp_path / "v.png")
+    plot.plot_time_section(processed["stack"], tmp_path / "s.png", wiggles=True)
+    plot.plot_depth_section(processed["depth"], tmp_path / "d.png")
     assert all((tmp_path / f).stat().st_size > 10_000 for f in ("g.png", "v.png", "s.png", "d.png"))
 
 
 def test_picks_csv_round_trip_feeds_back(processed, tmp_path) -> None:
-    from geoexplore.seismic import flow
-    from geoexplore.seismic.velocity import read_picks, write_picks
+    from geoexplore.seismic.reflection import flow
+    from geoexplore.seismic.reflection.velocity import (
+        read_velocity_picks,
+        write_velocity_picks,
+    )
 
     p = processed["picks"]
-    write_picks(tmp_path / "picks.csv", {k: p[k].values for k in ("cdp", "chainage_m", "time_s", "vrms_m_s")})
-    back = read_picks(tmp_path / "picks.csv")
+    write_velocity_picks({k: p[k].values for k in ("cdp", "chainage_m", "time_s", "vrms_m_s")}, tmp_path / "picks.csv")
+    back = read_velocity_picks(tmp_path / "picks.csv")
     assert np.allclose(back["vrms_m_s"], p["vrms_m_s"].values, atol=0.06)
     # an edited table (all velocities +10 %) changes the stack: the edit is used
     back["vrms_m_s"] = back["vrms_m_s"] * 1.1

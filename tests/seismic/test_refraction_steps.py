@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from geoexplore.seismic.refraction_statics import station_statics
+from geoexplore.seismic.refraction.tomogram_statics import tomogram_statics
 
 
 def test_statics_two_layer_column():
@@ -13,7 +13,7 @@ def test_statics_two_layer_column():
     z = np.arange(0.0, 40.01, 0.5)
     v = np.where(z < 10.0, 500.0, 2000.0)[:, None] * np.ones((1, 3))
     e = np.array([100.0, 102.0, 98.0])
-    r = station_statics(z, v, e, v_replacement_m_s=2000.0, datum_elevation_m=100.0)
+    r = tomogram_statics(z, v, e, v_replacement_m_s=2000.0, datum_elevation_m=100.0)
     np.testing.assert_allclose(r["weathering_thickness_m"], 10.0, atol=0.5)
     # exact: -T_w + (E_d - E + d_w) / v_rep with the crossing interpolated inside the 9.5-10 m interval
     d = r["weathering_thickness_m"]
@@ -27,15 +27,20 @@ def test_statics_two_layer_column():
 def test_statics_fast_surface_has_no_weathering():
     z = np.linspace(0, 20, 41)
     v = np.full((41, 2), 2500.0)
-    r = station_statics(z, v, np.array([50.0, 50.0]), v_replacement_m_s=2000.0, datum_elevation_m=40.0)
+    r = tomogram_statics(z, v, np.array([50.0, 50.0]), v_replacement_m_s=2000.0, datum_elevation_m=40.0)
     np.testing.assert_allclose(r["weathering_thickness_m"], 0.0)
     np.testing.assert_allclose(r["static_s"], -10.0 / 2000.0)
 
 
 def test_pick_table_round_trip_and_sgt(tmp_path, siping_dir):
     from geoexplore.seismic import io
-    from geoexplore.seismic.picks import pick_shot, read_picks_csv, table_to_traveltime, write_picks_csv
-    from geoexplore.seismic.sgt import read_sgt, write_sgt
+    from geoexplore.seismic.io.sgt import read_sgt, write_sgt
+    from geoexplore.seismic.refraction.pick_tables import (
+        pick_shot,
+        read_picks_csv,
+        table_to_traveltime,
+        write_picks_csv,
+    )
 
     f = sorted((siping_dir / "refraction").glob("shot*.seg2"))[5]
     g = io.read(f)
@@ -59,7 +64,7 @@ def test_pick_table_round_trip_and_sgt(tmp_path, siping_dir):
 def test_missing_geometry_is_a_clear_error(shared_data, tmp_path):
     from geoexplore.core.errors import GeoexploreError
     from geoexplore.seismic import io
-    from geoexplore.seismic.picks import gather_geometry, read_geometry
+    from geoexplore.seismic.refraction.pick_tables import gather_geometry, read_geometry
 
     g = io.read(shared_data / "seismic" / "su-329.seg2")
     g = g.assign_coords(receiver_x_m=("trace", np.full(g.sizes["trace"], np.nan)))
@@ -74,7 +79,7 @@ def test_missing_geometry_is_a_clear_error(shared_data, tmp_path):
 
 def test_cli_pick_real_shot_and_bad_file(shared_data, tmp_path, capsys):
     from geoexplore.cli import main
-    from geoexplore.seismic.sgt import read_sgt
+    from geoexplore.seismic.io.sgt import read_sgt
 
     bad = tmp_path / "broken.seg2"
     bad.write_bytes((shared_data / "seismic" / "wghs-shot1.seg2").read_bytes()[:3000])
@@ -114,7 +119,11 @@ def test_multi_shot_segy_is_split(siping_dir, tmp_path):
     import xarray as xr
 
     from geoexplore.seismic import io
-    from geoexplore.seismic.picks import pick_file, pick_shot, split_shots
+    from geoexplore.seismic.refraction.pick_tables import (
+        pick_file,
+        pick_shot,
+        split_shots,
+    )
 
     files = sorted((siping_dir / "refraction").glob("shot*.seg2"))[4:6]
     gs = [io.read(f) for f in files]

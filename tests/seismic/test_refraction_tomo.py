@@ -9,8 +9,15 @@ import numpy as np
 import pytest
 
 from geoexplore.core.images import check_image
-from geoexplore.seismic.sgt import TraveltimeData, read_sgt
-from geoexplore.seismic.tomography import TomoSettings, forward_traveltimes, invert, result_to_dataset, save, to_image
+from geoexplore.seismic.io.sgt import TraveltimeData, read_sgt
+from geoexplore.seismic.refraction.tomography import (
+    TomoSettings,
+    forward_traveltimes,
+    invert,
+    result_to_dataset,
+    save,
+    to_image,
+)
 
 
 def test_gradient_forward_matches_analytic():
@@ -72,7 +79,7 @@ def test_layered_inversion_reaches_chi2_one(layered_result):
 
 def test_jacobian_and_threads(layered_result):
     from geoexplore.core.gimli import import_pygimli
-    from geoexplore.seismic.tomography import jacobian_csr
+    from geoexplore.seismic.refraction.tomography import jacobian_csr
 
     pg = import_pygimli()
     assert pg.core.threadCount() >= 1

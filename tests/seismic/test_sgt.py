@@ -6,7 +6,13 @@ import numpy as np
 import pytest
 
 from geoexplore.core.errors import FileFormatError, GeoexploreError
-from geoexplore.seismic.sgt import TraveltimeData, from_gimli, read_sgt, to_gimli, write_sgt
+from geoexplore.seismic.io.sgt import (
+    TraveltimeData,
+    from_gimli,
+    read_sgt,
+    to_gimli,
+    write_sgt,
+)
 
 
 @pytest.fixture(scope="module")

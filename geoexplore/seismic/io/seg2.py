@@ -379,50 +379,8 @@ def _fmt(v: float) -> str:
     return f"{v:.10g}"
 
 
-def write(
-    ds: Any,
-    path: str | os.PathLike[str],
-    *,
-    data_format: int = 4,
-    byte_order: str = "little",
-    file_strings: dict[str, str] | None = None,
-    trace_strings: list[dict[str, str]] | None = None,
-) -> None:
-    """Write a gather as a SEG-2 revision 1 file.
-
-    Parameters
-    ----------
-    ds : xarray.Dataset
-        A gather. Each trace's descriptor gets CHANNEL_NUMBER (``tracf``),
-        SAMPLE_INTERVAL, DELAY (``delay_ms``), DESCALING_FACTOR,
-        RECEIVER_LOCATION / SOURCE_LOCATION ("x y elevation" in metres, y
-        written as 0 when unknown), SHOT_SEQUENCE_NUMBER (``fldr``),
-        RECEIVER_STATION_NUMBER / SOURCE_STATION_NUMBER when present, plus
-        the gather's ``seg2_trace_headers`` strings not set here.
-    path : path-like
-    data_format : {1, 2, 4, 5}
-        int16, int32, float32 (default) or float64 samples.
-    byte_order : {"little", "big"}
-        SEG-2 files from PC-based seismographs are little-endian.
-    file_strings, trace_strings : optional
-        Extra strings for the file descriptor (e.g. ``{"ACQUISITION_DATE": "11/JUN/2012",
-        "NOTE": "SYNTHETIC"}``) and per trace; they override the defaults.
-    """
-    import json
-
-    path = os.fspath(path)
-    if data_format not in (1, 2, 4, 5):
-        raise ValueError(f"SEG-2 data format must be 1 (int16), 2 (int32), 4 (float32) or 5 (float64), got {data_format!r}")
-    if byte_order not in ("big", "little"):
-        raise ValueError(f"byte_order must be 'big' or 'little', got {byte_order!r}")
-    e = "<" if byte_order == "little" else ">"
-    from geoexplore.seismic.gather import sample_interval
-
-    data = np.asarray(ds["data"].transpose("trace", "time_s").values)
-    n, ns = data.shape
-    if n > 16383:  # the pointer sub-block size is a 16-bit byte count
-        raise ValueError(f"SEG-2 files hold at most 16383 traces, got {n}")
-    dt = sample_interval(ds)
+def check_samples(data: np.ndarray, data_format: int) -> tuple[np.ndarray, str]:
+    """The samples as they will be written and their NumPy type; ValueError if integers cannot hold them."""
     npdt = {1: "i2", 2: "i4", 4: "f4", 5: "f8"}[data_format]
     if data_format in (1, 2):
         if not np.isfinite(data).all():
@@ -432,13 +390,13 @@ def write(
         if r.size and (r.min() < info.min or r.max() > info.max):
             raise ValueError(f"sample values {r.min()}..{r.max()} do not fit {npdt}")
         data = r
+    return data, npdt
 
-    def c(name: str) -> np.ndarray | None:
-        return np.asarray(ds.coords[name].values) if name in ds.coords else None
 
-    old = ds.attrs.get("seg2_trace_headers") if ds.attrs.get("format") == NAME else None
-    if isinstance(old, str):
-        old = json.loads(old)
+def file_descriptor_strings(ds: Any, file_strings: dict[str, str] | None) -> dict[str, str]:
+    """The file descriptor strings: those of a SEG-2 gather, the defaults, then ``file_strings`` (UNITS is METERS)."""
+    import json
+
     fs: dict[str, str] = {}
     if ds.attrs.get("format") == NAME:
         old_fs = ds.attrs.get("seg2_file_header", {})
@@ -447,6 +405,15 @@ def write(
     fs["TRACE_SORT"] = fs.get("TRACE_SORT", "AS_ACQUIRED")
     fs.update(file_strings or {})
     fs["UNITS"] = "METERS"
+    return fs
+
+
+def trace_descriptor_strings(ds: Any, dt: float, trace_strings: list[dict[str, str]] | None) -> list[dict[str, str]]:
+    """Each trace's descriptor strings from the gather's headers (see :func:`write`), then ``trace_strings``."""
+    import json
+
+    def c(name: str) -> np.ndarray | None:
+        return np.asarray(ds.coords[name].values) if name in ds.coords else None
 
     def xyz(prefix: str, elev: str, i: int) -> str | None:
         x, y, z = c(f"{prefix}_x_m"), c(f"{prefix}_y_m"), c(elev)
@@ -456,6 +423,10 @@ def write(
         zz = z[i] if z is not None and np.isfinite(z[i]) else 0.0
         return f"{_fmt(x[i])} {_fmt(yy)} {_fmt(zz)}"
 
+    old = ds.attrs.get("seg2_trace_headers") if ds.attrs.get("format") == NAME else None
+    if isinstance(old, str):
+        old = json.loads(old)
+    n, ns = ds.sizes["trace"], ds.sizes["time_s"]
     delay = c("delay_ms")
     t0_ms = float(ds["time_s"].values[0]) * 1000.0 if ns else 0.0
     tstr = []
@@ -488,6 +459,13 @@ def write(
         if trace_strings is not None and i < len(trace_strings):
             s.update(trace_strings[i])
         tstr.append(s)
+    return tstr
+
+
+def write_blocks(path: str, data: np.ndarray, npdt: str, data_format: int, e: str, fs: dict[str, str],
+                 tstr: list[dict[str, str]]) -> None:
+    """Lay out the file (header, trace pointers, file descriptor, trace blocks) and write it atomically (``.part``)."""
+    n, ns = data.shape
     m = 4 * n
     head = struct.pack(e + "HHHH", 0x3A55, 1, m, n) + bytes([1, 0, 0, 1, 0x0A, 0]) + bytes(18)
     fblock = _string_list(fs, e)
@@ -519,5 +497,52 @@ def write(
         if os.path.exists(tmp):
             os.remove(tmp)
 
+
+def write(
+    ds: Any,
+    path: str | os.PathLike[str],
+    *,
+    data_format: int = 4,
+    byte_order: str = "little",
+    file_strings: dict[str, str] | None = None,
+    trace_strings: list[dict[str, str]] | None = None,
+) -> None:
+    """Write a gather as a SEG-2 revision 1 file.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        A gather. Each trace's descriptor gets CHANNEL_NUMBER (``tracf``),
+        SAMPLE_INTERVAL, DELAY (``delay_ms``), DESCALING_FACTOR,
+        RECEIVER_LOCATION / SOURCE_LOCATION ("x y elevation" in metres, y
+        written as 0 when unknown), SHOT_SEQUENCE_NUMBER (``fldr``),
+        RECEIVER_STATION_NUMBER / SOURCE_STATION_NUMBER when present, plus
+        the gather's ``seg2_trace_headers`` strings not set here.
+    path : path-like
+    data_format : {1, 2, 4, 5}
+        int16, int32, float32 (default) or float64 samples.
+    byte_order : {"little", "big"}
+        SEG-2 files from PC-based seismographs are little-endian.
+    file_strings, trace_strings : optional
+        Extra strings for the file descriptor (e.g. ``{"ACQUISITION_DATE": "11/JUN/2012",
+        "NOTE": "SYNTHETIC"}``) and per trace; they override the defaults.
+    """
+    path = os.fspath(path)
+    if data_format not in (1, 2, 4, 5):
+        raise ValueError(f"SEG-2 data format must be 1 (int16), 2 (int32), 4 (float32) or 5 (float64), got {data_format!r}")
+    if byte_order not in ("big", "little"):
+        raise ValueError(f"byte_order must be 'big' or 'little', got {byte_order!r}")
+    e = "<" if byte_order == "little" else ">"
+    from geoexplore.seismic.gather import sample_interval
+
+    data = np.asarray(ds["data"].transpose("trace", "time_s").values)
+    n = data.shape[0]
+    if n > 16383:  # the pointer sub-block size is a 16-bit byte count
+        raise ValueError(f"SEG-2 files hold at most 16383 traces, got {n}")
+    dt = sample_interval(ds)
+    data, npdt = check_samples(data, data_format)
+    fs = file_descriptor_strings(ds, file_strings)
+    tstr = trace_descriptor_strings(ds, dt, trace_strings)
+    write_blocks(path, data, npdt, data_format, e, fs, tstr)
 
 __all__ = ["DATA_FORMATS", "EXTENSIONS", "NAME", "can_read", "parse_strings", "read", "scan", "write"]

@@ -1,0 +1,163 @@
+"""``geoexplore seismic stack`` and ``geoexplore seismic velocity-picks``: reflection processing from the command line.
+
+``stack --shots 'shots/*.sg2' --stations stations.csv --log observer_log.csv --out stack.sgy``
+runs the reflection flow (geometry, elevation statics, pre-processing,
+velocity analysis, NMO + CMP stack, optionally migration and depth
+conversion) and writes SEG-Y sections, the velocity picks CSV (edit it and
+pass it back with ``--picks``) and a netCDF depth section. Unreadable shot
+files get a one-line error naming the file and position; the others are
+processed and the exit code is 3.
+
+``velocity-picks PROJECT.h5 --out picks.csv`` exports the velocity picks of
+a workflow run from its project store, for editing. ``seismic picks`` is
+the old name of this command, kept as an alias for one release (first-break
+picking is ``seismic pick``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from geoexplore.core.errors import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL
+
+
+def section_to_gather(section: Any, profile: Any | None = None) -> Any:
+    """A time section (amplitude on time_s x chainage_m) as a gather for the SEG-Y writer (one trace per CMP)."""
+    import numpy as np
+
+    from geoexplore.seismic.gather import make_gather
+
+    ch = section["chainage_m"].values
+    n = ch.size
+    hdr: dict[str, Any] = {"cdp": np.arange(1, n + 1), "tracl": np.arange(1, n + 1), "tracr": np.arange(1, n + 1),
+                           "trid": np.ones(n), "receiver_elevation_m": section["elevation_m"].values,
+                           "offset_m": np.zeros(n), "delay_ms": np.full(n, float(section["time_s"].values[0]) * 1000)}
+    if profile is not None:
+        x, y = profile.xy(ch)
+        hdr.update({"cdp_x_m": x, "cdp_y_m": y, "source_x_m": x, "source_y_m": y, "receiver_x_m": x, "receiver_y_m": y})
+    data = np.nan_to_num(section["amplitude"].values.T).astype(np.float32)
+    return make_gather(data, float(section.attrs["dt_s"]), headers=hdr, attrs={"format": "segy"})
+
+
+def cmd_stack(args: argparse.Namespace) -> int:
+    import glob
+
+    import numpy as np
+
+    from geoexplore.core.errors import GeoexploreError
+    from geoexplore.core.profile import Profile
+    from geoexplore.seismic import io
+    from geoexplore.seismic.reflection import flow, geometry
+    from geoexplore.seismic.reflection.velocity import (
+        read_velocity_picks,
+        write_velocity_picks,
+    )
+
+    try:
+        files = sorted(f for pat in args.shots for f in glob.glob(pat))
+        if not files:
+            print(f"ERROR no shot files match {args.shots}", file=sys.stderr)
+            return EXIT_ERROR
+        st = geometry.read_stations(args.stations)
+        log = geometry.read_observer_log(args.log)
+        if args.model:
+            from geoexplore.core.geomodel import load_model
+
+            prof = load_model(args.model).profile()
+        else:  # the processing line through the stations (a crooked line follows them)
+            o = np.argsort(st["chainage_m"])
+            prof = Profile(st["x_m"][o], st["y_m"][o], chainage_start_m=float(st["chainage_m"][o][0]), name="stations")
+        ds = flow.load_shots(files, st, log, prof, bin_m=args.bin_m, line=args.line)
+        bad = json.loads(ds.attrs["bad_files"])
+        for b in bad:
+            print(f"ERROR {b}", file=sys.stderr, flush=True)
+        ds = flow.apply_elevation_statics(ds, datum=args.datum, datum_m=args.datum_m,
+                                          replacement_velocity_m_s=args.replacement_velocity)
+        ds = flow.preprocess(ds, freq_min_hz=args.freq_min, freq_max_hz=args.freq_max, mute_velocity_m_s=args.mute_velocity)
+        if args.picks:
+            picks = flow.picks_dataset(read_velocity_picks(args.picks), ds)
+        else:
+            _, picks = flow.velocity_analysis(ds, spacing_m=args.velocity_spacing)
+        if args.picks_out:
+            write_velocity_picks({k: picks[k].values for k in ("cdp", "chainage_m", "time_s", "vrms_m_s")}, args.picks_out)
+        stk = flow.stack(ds, picks, stretch_mute=args.stretch_mute, residual_statics=args.residual_statics)
+        io.write(section_to_gather(stk, prof), args.out, format="segy")
+        print(f"{len(files) - len(bad)} shot files, {ds.sizes['trace']} traces -> {stk.sizes['chainage_m']} CMPs: "
+              f"stack {args.out}", flush=True)
+        if args.migrated or args.depth:
+            mig = flow.migrate(stk, method=args.migration)
+            if args.migrated:
+                io.write(section_to_gather(mig, prof), args.migrated, format="segy")
+                print(f"migrated ({args.migration}): {args.migrated}", flush=True)
+            if args.depth:
+                dep = flow.depth_section(mig, max_depth_m=args.max_depth)
+                dep.to_netcdf(args.depth)
+                print(f"depth section: {args.depth}", flush=True)
+    except GeoexploreError as exc:
+        print(f"ERROR {exc}", file=sys.stderr, flush=True)
+        return EXIT_ERROR
+    return EXIT_PARTIAL if bad else EXIT_OK
+
+
+def cmd_velocity_picks(args: argparse.Namespace) -> int:
+    """Export the velocity picks of a workflow run (its project store) to a picks CSV."""
+    from geoexplore.core.errors import GeoexploreError
+    from geoexplore.core.store import ProjectStore
+    from geoexplore.seismic.reflection.velocity import write_velocity_picks
+
+    try:
+        store = ProjectStore(args.store)
+        keys = [k for k in store.keys("seismic/") if k.endswith("/picks")] or [
+            k for k in store.keys("seismic/") if "velocity" in k]
+        if args.key:
+            keys = [args.key]
+        if not keys:
+            print(f"ERROR {args.store}: no velocity picks stored", file=sys.stderr)
+            return EXIT_ERROR
+        res = store.read(keys[0].removesuffix("/picks"))
+        p = res["picks"] if isinstance(res, dict) else res
+        write_velocity_picks({k: p[k].values for k in ("cdp", "chainage_m", "time_s", "vrms_m_s")}, args.out)
+        print(f"{keys[0]}: {p.sizes['pick']} picks -> {args.out}", flush=True)
+    except GeoexploreError as exc:
+        print(f"ERROR {exc}", file=sys.stderr, flush=True)
+        return EXIT_ERROR
+    return EXIT_OK
+
+
+def add_subcommands(group: Any) -> None:
+    p = group.add_parser("stack", help="reflection flow: shots + geometry -> velocity analysis -> CMP stack (SEG-Y)")
+    p.add_argument("--shots", nargs="+", required=True, help="shot files or glob patterns")
+    p.add_argument("--stations", required=True, help="station table CSV (station, chainage_m, x_m, y_m, elevation_m)")
+    p.add_argument("--log", required=True, help="observer's log CSV")
+    p.add_argument("--out", required=True, help="output SEG-Y of the CMP stack")
+    p.add_argument("--model", help="model YAML whose profile is the processing line (default: the station line)")
+    p.add_argument("--line", default="profile", help="line name stored with the results")
+    p.add_argument("--bin-m", type=float, default=None, help="CMP bin size (m)")
+    p.add_argument("--datum", choices=("floating", "flat"), default="floating")
+    p.add_argument("--datum-m", type=float, default=None, help="flat datum elevation (m)")
+    p.add_argument("--replacement-velocity", type=float, default=1000.0, help="m/s")
+    p.add_argument("--freq-min", type=float, default=30.0, help="band-pass low corner (Hz)")
+    p.add_argument("--freq-max", type=float, default=180.0, help="band-pass high corner (Hz)")
+    p.add_argument("--mute-velocity", type=float, default=1000.0, help="top mute velocity (m/s)")
+    p.add_argument("--velocity-spacing", type=float, default=50.0, help="distance between velocity analyses (m)")
+    p.add_argument("--picks", help="use this picks CSV instead of automatic picks")
+    p.add_argument("--picks-out", help="write the velocity picks CSV here")
+    p.add_argument("--stretch-mute", type=float, default=0.5)
+    p.add_argument("--residual-statics", action="store_true")
+    p.add_argument("--migration", choices=("kirchhoff", "phase_shift", "stolt"), default="kirchhoff")
+    p.add_argument("--migrated", help="write the migrated time section (SEG-Y) here")
+    p.add_argument("--depth", help="write the depth section (netCDF) here")
+    p.add_argument("--max-depth", type=float, default=400.0, help="depth section bottom (m)")
+    p.set_defaults(func=cmd_stack)
+    q = group.add_parser("velocity-picks", aliases=["picks"],
+                         help="export the velocity picks of a workflow run to CSV (alias 'picks': deprecated, removed in the next release)")
+    q.add_argument("store", help="project store (OUT/project.h5)")
+    q.add_argument("--out", required=True, help="picks CSV")
+    q.add_argument("--key", help="store key of the velocity result (default: the first seismic velocity result)")
+    q.set_defaults(func=cmd_velocity_picks)
+
+
+__all__ = ["add_subcommands", "cmd_stack", "cmd_velocity_picks", "section_to_gather"]

@@ -1,0 +1,91 @@
+"""Reflection flow, stage 2: pre-processing of the CMP dataset.
+
+Trace kills by offset, band-pass / notch / f-k filters, top mute, gain
+(spherical divergence or t^n, AGC) and predictive deconvolution, shot by
+shot, with the kernels of :mod:`.filters`, :mod:`.gain` and :mod:`.decon`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+import xarray as xr
+
+from geoexplore.core.errors import GeoexploreError
+
+
+def _by_shot(ds: xr.Dataset) -> Iterable[np.ndarray]:
+    ffid = ds["ffid"].values
+    for f in np.unique(ffid):
+        yield np.flatnonzero(ffid == f)
+
+
+def preprocess(
+    ds: xr.Dataset,
+    *,
+    freq_min_hz: float | None = 30.0,
+    freq_max_hz: float | None = 180.0,
+    notch_hz: float | None = None,
+    fk_reject_m_s: float | None = None,
+    mute_velocity_m_s: float | None = 1000.0,
+    mute_intercept_s: float = 0.02,
+    gain: str = "divergence",
+    gain_velocity_m_s: float = 1800.0,
+    tpow: float = 1.0,
+    agc_window_s: float = 0.0,
+    decon_operator_s: float = 0.0,
+    decon_gap_s: float | None = None,
+    kill_dead: bool = True,
+    min_offset_m: float = 0.0,
+) -> xr.Dataset:
+    """Trace editing, filters, gain, mute and (optional) deconvolution of a pre-stack dataset.
+
+    Order: dead-trace kill (and traces with |offset| < ``min_offset_m``, swamped by source noise) -> notch -> f-k (per shot, by receiver chainage) ->
+    band-pass -> deconvolution -> gain (``"divergence"``: ``t v**2`` with a
+    constant ``gain_velocity_m_s``; ``"tpow"``: ``t**tpow``; ``"none"``) ->
+    AGC (if ``agc_window_s`` > 0) -> top mute along
+    ``mute_intercept_s + |offset| / mute_velocity_m_s``.
+    """
+    from geoexplore.seismic.reflection import decon, filters
+    from geoexplore.seismic.reflection import gain as gainmod
+
+    dt = float(ds.attrs["dt_s"])
+    d = np.asarray(ds["data"].values, np.float64)
+    off = ds["offset_m"].values
+    if kill_dead:
+        dead = filters.dead_traces(d)
+        d[dead] = 0.0
+    if min_offset_m > 0:
+        d[np.abs(off) < min_offset_m] = 0.0
+    d = np.nan_to_num(d)
+    if notch_hz:
+        d = filters.notch(d, dt, notch_hz)
+    if fk_reject_m_s:
+        for idx in _by_shot(ds):
+            ch = ds["receiver_chainage_m"].values[idx]
+            o = idx[np.argsort(ch)]
+            dx = float(np.median(np.abs(np.diff(np.sort(ch))))) or 1.0
+            d[o] = filters.fk_filter(d[o], dt, dx, fk_reject_m_s, f_max_hz=(freq_min_hz or 30.0) * 2)
+    if freq_min_hz or freq_max_hz:
+        lo = freq_min_hz or 1.0
+        hi = freq_max_hz or 0.499 / dt
+        d = filters.bandpass(d, dt, lo, hi)
+    if decon_operator_s > 0:
+        d = decon.predictive_decon(d, dt, operator_s=decon_operator_s, gap_s=decon_gap_s)
+    if gain == "divergence":
+        d = gainmod.spherical_divergence(d, dt, gain_velocity_m_s)
+    elif gain == "tpow":
+        d = gainmod.tpow(d, dt, tpow)
+    elif gain != "none":
+        raise GeoexploreError(f"unknown gain {gain!r}; choose divergence, tpow or none")
+    if agc_window_s > 0:
+        d = gainmod.agc(d, dt, agc_window_s)[0]
+    if mute_velocity_m_s:
+        d = filters.top_mute(d, off, dt, velocity_m_s=mute_velocity_m_s, intercept_s=mute_intercept_s, taper_s=0.008)
+    out = ds.copy()
+    out["data"] = (("trace", "time_s"), d.astype(np.float32))
+    return out
+
+
+__all__ = ["preprocess"]

@@ -1,0 +1,101 @@
+"""Settings of seismic refraction: first-break picking, pick tables, traveltime tomography, statics.
+
+Every refraction Settings class lives here (re-exported by
+:mod:`geoexplore.seismic.settings`); units are in the field names.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from geoexplore.core.errors import ModelError
+from geoexplore.core.settings import Settings
+
+
+class PickSettings(Settings):
+    """Settings of the first-break picker (:func:`geoexplore.seismic.refraction.picking.pick_gather`) and of ``refraction.pick``.
+
+    The one parameter class of the picker (it replaces the ``PickParams``
+    dataclass, with the same defaults); units in the names. The picker's
+    stages are described in :mod:`geoexplore.seismic.refraction.picking`.
+    """
+
+    v_max_m_s: float = Field(6000.0, gt=0, description="fastest plausible first-arrival velocity (m/s): no earlier pick")
+    v_min_m_s: float = Field(150.0, gt=0, description="slowest plausible first-arrival velocity (m/s)")
+    max_time_margin_s: float = Field(0.02, ge=0, description="margin after offset / v_min (s)")
+    lowpass_hz: float | None = Field(None, gt=0, description="low-pass corner (Hz); None: automatic from the noise spectrum")
+    noise_factor: float = Field(4.0, gt=1, description="energy detector threshold in noise RMS")
+    min_snr_db: float = Field(3.0, description="picks below this SNR (dB) are not used")
+    outlier_tolerance_s: float | None = Field(None, gt=0, description="neighbour-consistency tolerance (s); None: automatic")
+    repick: bool = Field(True, description="re-pick inconsistent picks around the neighbours' prediction")
+    auto_lowpass: bool = Field(True, description="with lowpass_hz None: low-pass where the signal spectrum exceeds twice the pre-arrival noise spectrum")
+    t_max_s: float | None = Field(None, gt=0, description="hard end of the search window (s); None: end of record")
+    er_window_s: float | None = Field(None, gt=0, description="energy-ratio window (s); None: 1.5 dominant periods")
+    er_threshold: float = Field(0.05, gt=0, le=1, description="coarse onset: first sample where the normalised energy ratio exceeds this fraction of its maximum")
+    aic_before_s: float | None = Field(None, gt=0, description="AIC window before the coarse pick (s); None: half a dominant period")
+    aic_after_s: float | None = Field(None, gt=0, description="AIC window after the coarse pick (s); None: a quarter dominant period")
+    dead_rms_fraction: float = Field(1e-3, ge=0, description="dead trace: RMS below this fraction of the gather's median RMS")
+    outlier_rel_tolerance: float = Field(0.05, ge=0, description="relative neighbour-consistency tolerance (fraction of the predicted time), added")
+    extend: bool = Field(True, description="walking outward from the shot, re-pick rejected traces around the extrapolation of the accepted picks")
+    extend_noise_factor: float = Field(2.5, gt=0, description="energy detector threshold (noise RMS) of the extension")
+    synthetic: bool = Field(False, description="the records are synthetic (stamped on figures, carried to the image)")
+
+
+class TomoSettings(Settings):
+    """Settings of the traveltime tomography (units in the names)."""
+
+    sec_nodes: int = Field(3, ge=0, le=10, description="secondary nodes per cell edge for the shortest-path forward solver")
+    max_cell_area_spacings2: float = Field(
+        5.0, gt=0, description="maximum cell area of the parameter mesh in units of (median sensor spacing)^2")
+    max_cell_area_m2: float | None = Field(None, gt=0, description="maximum cell area (m^2); overrides max_cell_area_spacings2")
+    para_dx: float = Field(1.0, gt=0, le=2, description="mesh node spacing at the surface, relative to the sensor spacing")
+    para_depth_m: float | None = Field(None, gt=0, description="depth of the parameter mesh (m); None: pyGIMLi's default (0.4 x spread)")
+    z_weight: float = Field(0.2, ge=0, le=1, description="vertical / horizontal smoothness weight (< 1: layered models)")
+    lam: float = Field(20.0, gt=0, description="regularisation strength lambda")
+    v_top_m_s: float = Field(500.0, gt=0, description="starting model: velocity at the surface (m/s)")
+    v_bottom_m_s: float = Field(5000.0, gt=0, description="starting model: velocity at the mesh bottom (m/s)")
+    v_min_m_s: float | None = Field(None, gt=0, description="lower velocity limit (m/s); None: unbounded (log velocity)")
+    v_max_m_s: float | None = Field(None, gt=0, description="upper velocity limit (m/s); None: unbounded (log velocity)")
+    relative_error: float = Field(0.03, ge=0, lt=1, description="relative traveltime error used where picks carry no error")
+    absolute_error_s: float = Field(0.0, ge=0, description="absolute traveltime error (s) added to the relative error where picks carry no error")
+    use_pick_errors: bool = Field(True, description="use the picks' own errors (err column) when present")
+    max_iter: int = Field(20, ge=1, le=200, description="maximum Gauss-Newton iterations")
+    min_dphi_percent: float = Field(0.5, gt=0, le=50, description="stop when the objective function decreases by less than this (%); pyGIMLi: 1")
+    lambda_factor: float = Field(1.0, gt=0, le=1, description="lambda is multiplied by this after every iteration (< 1: cooling)")
+    robust: bool = Field(False, description="robust (L1-like, IRLS) data weighting")
+    threads: int | None = Field(None, ge=1, description="pyGIMLi C++ threads; None: all CPUs of this process")
+    coverage_min: float = Field(0.0, ge=0, description="cells with ray coverage (m of ray per m^2) at or below this are masked")
+
+    def check(self) -> None:
+        if self.v_bottom_m_s <= 0 or self.v_top_m_s <= 0:
+            raise ModelError("velocities must be positive")
+        if (self.v_min_m_s is None) != (self.v_max_m_s is None):
+            raise ModelError("give both v_min_m_s and v_max_m_s, or neither")
+        if self.v_min_m_s is not None and self.v_max_m_s is not None and self.v_min_m_s >= self.v_max_m_s:
+            raise ModelError(f"v_min_m_s ({self.v_min_m_s}) must be below v_max_m_s ({self.v_max_m_s})")
+
+
+class PicksSettings(Settings):
+    """Settings of ``refraction.picks``."""
+
+    reciprocity_tolerance_s: float | None = Field(None, gt=0, description="reciprocity tolerance (s); None: twice the median pick error")
+    reciprocity_rel_tolerance: float = Field(0.05, ge=0, description="relative reciprocity tolerance")
+
+
+class RefractionTomoSettings(TomoSettings):
+    """Settings of ``refraction.tomo``: the tomography settings plus the image grid."""
+
+    image_dx_m: float | None = Field(None, gt=0, description="image chainage spacing (m); None: half the sensor spacing")
+    image_dz_m: float | None = Field(None, gt=0, description="image depth spacing (m); None: half of image_dx_m")
+    image_max_depth_m: float | None = Field(None, gt=0, description="image depth (m); None: the mesh depth")
+
+
+class StaticsSettings(Settings):
+    """Settings of ``refraction.statics``."""
+
+    v_replacement_m_s: float = Field(1600.0, gt=0, description="replacement velocity (m/s); the weathering base is where Vp first reaches it")
+    datum_elevation_m: float | None = Field(None, description="flat datum elevation (m); None: the highest station elevation")
+    station_spacing_m: float | None = Field(None, gt=0, description="station spacing (m); None: the tomogram's chainage grid")
+
+
+__all__ = ["PickSettings", "PicksSettings", "RefractionTomoSettings", "StaticsSettings", "TomoSettings"]

@@ -1,0 +1,493 @@
+"""2D first-arrival traveltime tomography with topography, through pyGIMLi's TravelTimeManager.
+
+pyGIMLi is imported only through :func:`geoexplore.core.gimli.import_pygimli`
+and its thread count is set on the forward operator before every run (the
+2-CPU zero-Jacobian trap); the Jacobian is checked after the inversion.
+
+Defaults (:class:`TomoSettings`) are pyGIMLi's hand-tuned gallery settings
+for the Koenigsee refraction line (secNodes 3, zWeight 0.2, gradient
+starting model 500 -> 5000 m/s, 3 % error), made scale-free: the maximum
+cell area is 5 sensor spacings squared (5 m^2 at Koenigsee's 1 m spacing),
+so a line with 10 m geophones gets a mesh with the same number of cells per
+spread. The mesh follows the sensors' elevations (topography).
+
+The results live in :class:`TomoResult` (cell velocities, ray coverage, the
+fit) and become a ``refraction`` image with :func:`to_image`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from geoexplore.core.errors import GeoexploreError, ModelError
+from geoexplore.seismic.io.sgt import TraveltimeData, to_gimli
+from geoexplore.seismic.refraction.settings import TomoSettings
+
+
+@dataclass
+class TomoResult:
+    """Result of :func:`invert`.
+
+    Attributes
+    ----------
+    cell_x_m, cell_y_m : ndarray (n_cells,)
+        Cell centres: horizontal position (m) and elevation (m).
+    cell_area_m2 : ndarray (n_cells,)
+    velocity_m_s : ndarray (n_cells,)
+    coverage : ndarray (n_cells,)
+        Ray coverage: summed ray length in the cell per cell area (m / m^2).
+    data : TraveltimeData
+        The inverted data (valid picks only).
+    response_s : ndarray (n_data,)
+        Modelled traveltimes of the final model.
+    error_s : ndarray (n_data,)
+        Absolute data errors used.
+    chi2, rrms_percent, rms_ms : float
+        Error-weighted chi^2, relative RMS (%) and RMS (ms) of the fit.
+    iterations : int
+    chi2_history : list of float
+    settings : dict
+    elapsed_s : float
+    manager : pygimli TravelTimeManager or None
+        Kept with ``keep_manager=True`` (for the VTK export of :func:`save`).
+    chainage_offset_m : float
+        Added to the positions to give chainage (m) (:func:`invert_traveltimes`
+        inverts in local coordinates).
+    """
+
+    cell_x_m: np.ndarray
+    cell_y_m: np.ndarray
+    cell_area_m2: np.ndarray
+    velocity_m_s: np.ndarray
+    coverage: np.ndarray
+    data: TraveltimeData
+    response_s: np.ndarray
+    error_s: np.ndarray
+    chi2: float
+    rrms_percent: float
+    rms_ms: float
+    iterations: int
+    chi2_history: list[float] = field(default_factory=list)
+    settings: dict[str, Any] = field(default_factory=dict)
+    elapsed_s: float = 0.0
+    manager: Any = None
+    chainage_offset_m: float = 0.0
+
+    def to_image(self, *, line: str = "", synthetic: bool = False, **grid: Any) -> Any:
+        """The tomogram as a ``refraction`` image (:func:`to_image`; chainage restored by ``chainage_offset_m``)."""
+        return to_image(self, line=line, synthetic=synthetic, chainage_offset_m=self.chainage_offset_m, **grid)
+
+    def plot(self, path: str | os.PathLike[str] | None = None, *, line: str = "", synthetic: bool = False,
+             **grid: Any) -> Any:
+        """Tomogram with ray coverage over the observed and modelled traveltimes; saved when ``path`` is given.
+
+        ``grid``: ``dx_m``, ``dz_m``, ``max_depth_m`` of the image (m). Returns the matplotlib Figure.
+        """
+        from geoexplore.seismic.refraction.plot import plot_tomogram
+
+        model = result_to_dataset(self, chainage_offset_m=self.chainage_offset_m)
+        return plot_tomogram({"image": self.to_image(line=line, synthetic=synthetic, **grid), "model": model}, path)
+
+    def summary(self) -> dict[str, Any]:
+        """The fit numbers as a JSON-able dict (chi2, rrms, rms_ms, iterations, ...)."""
+        return {
+            "chi2": float(self.chi2), "rrms": float(self.rrms_percent), "rms_ms": float(self.rms_ms),
+            "iterations": int(self.iterations), "n_data": int(self.data.n_data), "n_cells": int(self.velocity_m_s.size),
+            "chi2_history": [float(c) for c in self.chi2_history], "elapsed_s": float(self.elapsed_s),
+            "settings": self.settings,
+        }
+
+
+def median_spacing(sensors: np.ndarray) -> float:
+    """Median distance between neighbouring sensors along the line (m)."""
+    x = np.unique(np.round(np.asarray(sensors, float)[:, 0], 6))
+    dx = np.diff(x)
+    dx = dx[dx > 0]
+    if dx.size == 0:
+        raise GeoexploreError("traveltime data need at least two distinct sensor positions")
+    return float(np.median(dx))
+
+
+def mesh_kwargs(data: TraveltimeData, settings: TomoSettings) -> dict[str, Any]:
+    """Keyword arguments for pyGIMLi's ``createParaMesh`` from the settings and the geometry."""
+    sp = median_spacing(data.sensors)
+    area = settings.max_cell_area_m2 or settings.max_cell_area_spacings2 * sp * sp
+    kw: dict[str, Any] = {"paraMaxCellSize": float(area), "paraDX": float(settings.para_dx)}
+    if settings.para_depth_m is not None:
+        kw["paraDepth"] = float(settings.para_depth_m)
+    return kw
+
+
+def check_data(data: TraveltimeData) -> None:
+    """Refuse data that would give a silently wrong model."""
+    if data.n_data < 3:
+        raise GeoexploreError(f"traveltime tomography needs picks; got {data.n_data}")
+    t = data.t_s[data.valid]
+    if t.size < 3:
+        raise GeoexploreError("fewer than 3 valid picks")
+    if not np.all(np.isfinite(t)) or np.any(t <= 0):
+        i = int(np.flatnonzero(~np.isfinite(t) | (t <= 0))[0])
+        raise GeoexploreError(f"valid pick {i} has a non-positive or non-finite traveltime {t[i]!r} s")
+    same = data.s[data.valid] == data.g[data.valid]
+    if same.any():
+        raise GeoexploreError(f"{int(same.sum())} valid picks have shot == geophone")
+
+
+def invert(data: TraveltimeData, settings: TomoSettings | None = None, *, keep_manager: bool = False) -> TomoResult:
+    """Invert first-break traveltimes for a 2D velocity model with topography.
+
+    Parameters
+    ----------
+    data : TraveltimeData
+        Picks and sensor geometry (elevations give the topography). Only
+        valid picks are used. Their ``err_s`` is used when present (and
+        ``settings.use_pick_errors``), else ``relative_error * t +
+        absolute_error_s``.
+    settings : TomoSettings, optional
+    keep_manager : bool
+        Keep the pyGIMLi manager in the result (for ray paths and plots).
+
+    Returns
+    -------
+    TomoResult
+
+    Raises
+    ------
+    GeoexploreError
+        For unusable data or an all-zero Jacobian.
+    """
+    from geoexplore.core.gimli import check_jacobian, import_pygimli, set_threads
+
+    settings = settings or TomoSettings()
+    settings.check()
+    check_data(data)
+    d = data.subset(data.valid)
+    import_pygimli()
+    from pygimli.physics import traveltime as tt  # noqa: PLC0415 - pyGIMLi already imported, contained
+
+    t_start = time.perf_counter()
+    dc = to_gimli(d)
+    if d.err_s is not None and settings.use_pick_errors and np.all(d.err_s > 0):
+        err = np.asarray(d.err_s, float)
+    else:
+        err = settings.relative_error * d.t_s + settings.absolute_error_s
+    if np.any(err <= 0):
+        raise GeoexploreError("data errors must be positive: set relative_error or absolute_error_s")
+    dc.set("err", err)
+    mgr = tt.TravelTimeManager(dc)
+    set_threads(settings.threads, mgr.fop)
+    kw = mesh_kwargs(d, settings)
+    if settings.v_min_m_s is not None and settings.v_max_m_s is not None:
+        kw["limits"] = [settings.v_min_m_s, settings.v_max_m_s]
+    if settings.robust:
+        kw["robustData"] = True
+    mgr.invert(
+        dc, secNodes=settings.sec_nodes, zWeight=settings.z_weight, vTop=settings.v_top_m_s,
+        vBottom=settings.v_bottom_m_s, lam=settings.lam, maxIter=settings.max_iter, dPhi=settings.min_dphi_percent,
+        lambdaFactor=settings.lambda_factor, verbose=False, **kw,
+    )
+    elapsed = time.perf_counter() - t_start
+    J = jacobian_csr(mgr.fop.jacobian())
+    check_jacobian(J[: min(J.shape[0], 200)].toarray(), what="traveltime forward operator")
+    pd = mgr.paraDomain
+    centres = np.array(pd.cellCenters())
+    area = np.asarray(pd.cellSizes(), float)
+    vel = np.asarray(mgr.velocity if hasattr(mgr, "velocity") else mgr.model, float)
+    vel = np.asarray(mgr.paraModel(mgr.fw.model), float) if vel.size != pd.cellCount() else vel
+    cov = _ray_coverage(J, pd.cellCount()) / area
+    resp = np.asarray(mgr.inv.response, float)
+    t = d.t_s
+    res = TomoResult(
+        cell_x_m=centres[:, 0], cell_y_m=centres[:, 1], cell_area_m2=area, velocity_m_s=vel, coverage=cov,
+        data=d, response_s=resp, error_s=err,
+        chi2=float(mgr.inv.chi2()), rrms_percent=float(np.sqrt(np.mean(((t - resp) / t) ** 2)) * 100),
+        rms_ms=float(np.sqrt(np.mean((t - resp) ** 2)) * 1000), iterations=int(mgr.inv.inv.iter()),
+        chi2_history=[float(c) for c in mgr.fw.chi2History], settings=settings.model_dump(), elapsed_s=elapsed,
+        manager=mgr if keep_manager else None,
+    )
+    return res
+
+
+def jacobian_csr(J: Any) -> Any:
+    """pyGIMLi's traveltime Jacobian (a sparse map matrix of ray lengths, m) as a SciPy CSR matrix."""
+    import scipy.sparse as sp
+
+    from geoexplore.core.gimli import import_pygimli
+
+    pg = import_pygimli()
+    if sp.issparse(J):
+        return J.tocsr()
+    try:
+        return pg.utils.sparseMatrix2coo(J).tocsr()
+    except (TypeError, AttributeError, RuntimeError):
+        rows = [np.asarray(J.row(i)) for i in range(J.rows())]
+        return sp.csr_matrix(np.vstack(rows))
+
+
+def _ray_coverage(J: Any, n_cells: int) -> np.ndarray:
+    """Column sums of the traveltime Jacobian (ray length per cell, m) for the first n_cells parameters."""
+    cov = np.asarray(abs(J).sum(axis=0)).ravel()
+    out = np.zeros(n_cells)
+    out[: min(n_cells, cov.size)] = cov[:n_cells]
+    return out
+
+
+def forward_traveltimes(sensors: np.ndarray, s: np.ndarray, g: np.ndarray, velocity: Any, *,
+                        max_cell_area_m2: float | None = None, depth_m: float | None = None,
+                        sec_nodes: int = 3, mesh: Any = None) -> np.ndarray:
+    """First-arrival traveltimes of a velocity model with pyGIMLi's shortest-path solver.
+
+    Parameters
+    ----------
+    sensors : ndarray (n, 2)
+        Sensor x (m) and elevation (m).
+    s, g : ndarray of int (n_data,)
+        0-based shot and geophone sensor indices.
+    velocity : callable ``v(x_m, elevation_m) -> m/s`` or ndarray (n_cells,)
+        The model: a function evaluated at the cell centres, or cell values
+        for the given ``mesh``.
+    max_cell_area_m2, depth_m : float, optional
+        Mesh parameters when no mesh is given (defaults: (spacing)^2 / 2 and
+        0.4 x spread).
+    sec_nodes : int
+        Secondary nodes per edge.
+    mesh : pyGIMLi mesh, optional
+
+    Returns
+    -------
+    ndarray (n_data,)
+        Traveltimes (s).
+    """
+    from geoexplore.core.gimli import import_pygimli, set_threads
+
+    pg = import_pygimli()
+    from pygimli.physics import traveltime as tt  # noqa: PLC0415
+
+    d = TraveltimeData(sensors, s, g, np.ones(len(np.atleast_1d(s))))
+    dc = to_gimli(d)
+    if mesh is None:
+        sp = median_spacing(d.sensors)
+        kw: dict[str, Any] = {"paraMaxCellSize": float(max_cell_area_m2 or 0.5 * sp * sp), "paraDX": 0.5}
+        if depth_m is not None:
+            kw["paraDepth"] = float(depth_m)
+        mesh = pg.meshtools.createParaMesh(dc.sensors(), paraBoundary=0, boundary=0, **kw)
+    if callable(velocity):
+        c = np.array(mesh.cellCenters())
+        vel = np.asarray(velocity(c[:, 0], c[:, 1]), float)
+    else:
+        vel = np.asarray(velocity, float)
+    if vel.size != mesh.cellCount() or np.any(~np.isfinite(vel)) or np.any(vel <= 0):
+        raise ModelError("velocity must be positive and finite on every mesh cell")
+    mgr = tt.TravelTimeManager()
+    set_threads(None, mgr.fop)
+    t = mgr.simulate(mesh=mesh, scheme=dc, vel=vel, secNodes=sec_nodes, returnArray=True)
+    out = np.array(t, float)  # bind first (pyGIMLi pitfall), then copy
+    return out
+
+
+def image_grid(result: TomoResult, *, dx_m: float | None = None, dz_m: float | None = None,
+               max_depth_m: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Default image grid: chainage over the sensors, depth below ground to the mesh bottom."""
+    xs = result.data.sensors[:, 0]
+    sp = median_spacing(result.data.sensors)
+    dx = dx_m or sp / 2
+    x = np.arange(xs.min(), xs.max() + 0.5 * dx, dx)
+    ground = np.interp(result.cell_x_m, *_surface(result.data.sensors))
+    zmax = max_depth_m or float(np.max(ground - result.cell_y_m))
+    dz = dz_m or dx / 2
+    z = np.arange(0.0, zmax + 0.5 * dz, dz)
+    return x, z
+
+
+def _surface(sensors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    x, i = np.unique(sensors[:, 0], return_index=True)
+    return x, sensors[i, 1]
+
+
+def to_image(result: TomoResult, *, line: str, synthetic: bool, chainage_offset_m: float = 0.0,
+             dx_m: float | None = None, dz_m: float | None = None, max_depth_m: float | None = None,
+             coverage_min: float | None = None) -> Any:
+    """The tomogram as a ``refraction`` image (see :mod:`geoexplore.core.images`).
+
+    Cell values are interpolated linearly between cell centres onto a grid
+    of depth below the ground surface x chainage; ``mask`` is True where the
+    grid point lies in a cell crossed by rays (coverage above
+    ``coverage_min``) and inside the mesh.
+
+    Parameters
+    ----------
+    result : TomoResult
+    line : str
+    synthetic : bool
+    chainage_offset_m : float
+        Added to the sensor x to give chainage (when the inversion ran in
+        local coordinates).
+    dx_m, dz_m, max_depth_m : float, optional
+        Grid spacing and depth (default: half the sensor spacing, a quarter of it, mesh depth).
+    coverage_min : float, optional
+        Default: ``result.settings['coverage_min']``.
+    """
+    import xarray as xr
+    from scipy.interpolate import LinearNDInterpolator, NearestNDInterpolator
+
+    x, z = image_grid(result, dx_m=dx_m, dz_m=dz_m, max_depth_m=max_depth_m)
+    sx, sy = _surface(result.data.sensors)
+    elev = np.interp(x, sx, sy)
+    X, Z = np.meshgrid(x, z)
+    Y = elev[None, :] - Z
+    pts = np.column_stack([result.cell_x_m, result.cell_y_m])
+    lin_v = LinearNDInterpolator(pts, np.log(result.velocity_m_s))
+    near = NearestNDInterpolator(pts, np.arange(result.velocity_m_s.size))
+    q = np.column_stack([X.ravel(), Y.ravel()])
+    logv = lin_v(q)
+    idx = near(q).astype(int)
+    nan = ~np.isfinite(logv)
+    logv[nan] = np.log(result.velocity_m_s[idx[nan]])
+    vp = np.exp(logv).reshape(X.shape)
+    # coverage: shortest-path rays run along cell edges, so single cells inside the ray fan can have none;
+    # interpolate linearly and smooth over about one cell size before masking
+    from scipy.ndimage import uniform_filter
+
+    lin_c = LinearNDInterpolator(pts, result.coverage, fill_value=0.0)
+    cov = np.maximum(lin_c(q).reshape(X.shape), 0.0)
+    cell = float(np.sqrt(np.median(result.cell_area_m2)))
+    dxg = float(x[1] - x[0]) if x.size > 1 else cell
+    dzg = float(z[1] - z[0]) if z.size > 1 else cell
+    cov = uniform_filter(cov, size=(max(1, int(round(cell / dzg))), max(1, int(round(cell / dxg)))), mode="nearest")
+    cmin = result.settings.get("coverage_min", 0.0) if coverage_min is None else coverage_min
+    ground_c = np.interp(result.cell_x_m, sx, sy)
+    depth_c = ground_c - result.cell_y_m
+    inside = Z <= float(depth_c.max())
+    covered = (cov > max(cmin, 1e-12 * float(cov.max(initial=0.0)))) & inside
+    # the ray envelope: everything above the deepest covered point of each column
+    mask = np.zeros_like(covered)
+    for j in range(covered.shape[1]):
+        k = np.flatnonzero(covered[:, j])
+        if k.size:
+            mask[: k[-1] + 1, j] = True
+    ds = xr.Dataset(
+        {
+            "vp_m_s": (("depth_m", "chainage_m"), vp, {"units": "m/s", "long_name": "P-wave velocity"}),
+            "coverage": (("depth_m", "chainage_m"), cov, {"units": "m/m^2", "long_name": "ray coverage (ray length per cell area)"}),
+            "mask": (("depth_m", "chainage_m"), mask, {"long_name": "True where rays constrain the model"}),
+            "elevation_m": (("chainage_m",), elev, {"units": "m"}),
+        },
+        coords={
+            "depth_m": ("depth_m", z, {"units": "m", "long_name": "depth below ground"}),
+            "chainage_m": ("chainage_m", x + chainage_offset_m, {"units": "m"}),
+        },
+        attrs={
+            "method": "refraction", "line": str(line), "synthetic": int(bool(synthetic)),
+            "algorithm": "first-arrival traveltime tomography (pyGIMLi TravelTimeManager, shortest path)",
+            "chi2": float(result.chi2), "rrms_percent": float(result.rrms_percent), "rms_ms": float(result.rms_ms),
+            "iterations": int(result.iterations), "settings_json": json.dumps(result.settings),
+        },
+    )
+    return ds
+
+
+def result_to_dataset(result: TomoResult, *, chainage_offset_m: float = 0.0) -> Any:
+    """The cell model and the fit as a Dataset (dims ``cell`` and ``datum``), storable in the project store."""
+    import xarray as xr
+
+    d = result.data
+    return xr.Dataset(
+        {
+            "cell_x_m": ("cell", result.cell_x_m + chainage_offset_m), "cell_elevation_m": ("cell", result.cell_y_m),
+            "cell_area_m2": ("cell", result.cell_area_m2), "velocity_m_s": ("cell", result.velocity_m_s),
+            "coverage": ("cell", result.coverage),
+            "shot_x_m": ("datum", d.sensors[d.s, 0] + chainage_offset_m), "geophone_x_m": ("datum", d.sensors[d.g, 0] + chainage_offset_m),
+            "shot_elevation_m": ("datum", d.sensors[d.s, 1]), "geophone_elevation_m": ("datum", d.sensors[d.g, 1]),
+            "t_obs_s": ("datum", d.t_s), "t_model_s": ("datum", result.response_s), "t_err_s": ("datum", result.error_s),
+        },
+        attrs={**{k: v for k, v in result.summary().items() if k != "settings"},
+               "settings_json": json.dumps(result.settings), "chi2_history": [float(c) for c in result.chi2_history]},
+    )
+
+
+def save(result: TomoResult, out_dir: Any, *, chainage_offset_m: float = 0.0) -> dict[str, str]:
+    """Write the model as VTK (unstructured grid of the cells) and CSV, and summary.json."""
+    from pathlib import Path
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    files = {}
+    csv = out / "model.csv"
+    with csv.open("w", encoding="utf-8") as f:
+        f.write("x_m,elevation_m,area_m2,velocity_m_s,coverage\n")
+        for row in zip(result.cell_x_m + chainage_offset_m, result.cell_y_m, result.cell_area_m2, result.velocity_m_s,
+                       result.coverage, strict=True):
+            f.write(",".join(f"{v:.6g}" for v in row) + "\n")
+    files["csv"] = str(csv)
+    if result.manager is not None:
+        pd = result.manager.paraDomain
+        pdm = type(pd)(pd)
+        pdm.addData("velocity_m_s", result.manager.paraModel(result.manager.fw.model) * 0 + result.velocity_m_s)
+        pdm.addData("coverage", result.coverage)
+        vtk = out / "model.vtk"
+        pdm.exportVTK(str(vtk))
+        files["vtk"] = str(vtk)
+    summ = out / "summary.json"
+    summ.write_text(json.dumps(result.summary(), indent=2), encoding="utf-8")
+    files["summary"] = str(summ)
+    return files
+
+
+def invert_traveltimes(picks: Any, settings: TomoSettings | None = None, *, local: bool = True,
+                       keep_manager: bool = False, **overrides: Any) -> TomoResult:
+    """Traveltime tomography of first-break picks (the notebook call; :func:`invert` does the work).
+
+    Parameters
+    ----------
+    picks : FirstBreakPicks, TraveltimeData, picks table (DataFrame) or path
+        The picks; a path is read with
+        :func:`~geoexplore.seismic.refraction.first_breaks.read_picks`
+        (``.sgt`` or picks CSV).
+    settings : TomoSettings, optional
+        Default ``TomoSettings()``.
+    local : bool
+        Invert in local coordinates (positions minus their floor minimum, as
+        the ``refraction.tomo`` step does); the result's
+        ``chainage_offset_m`` restores them in images and figures.
+    keep_manager : bool
+        Keep pyGIMLi's manager on the result (for :func:`save`'s VTK file).
+    **overrides
+        Settings fields to change (e.g. ``max_iter=5``).
+
+    Returns
+    -------
+    TomoResult
+        With ``.plot(path=None)`` and ``.to_image()``.
+    """
+    import copy
+
+    if isinstance(picks, (str, os.PathLike)):
+        from geoexplore.seismic.refraction.first_breaks import read_picks
+
+        picks = read_picks(picks)
+    if isinstance(picks, TraveltimeData):
+        data = copy.deepcopy(picks)
+    elif hasattr(picks, "traveltimes"):
+        data = copy.deepcopy(picks.traveltimes)
+    else:
+        from geoexplore.seismic.refraction.pick_tables import table_to_traveltime
+
+        data = table_to_traveltime(picks)
+    s = settings or TomoSettings()
+    if overrides:
+        s = type(s)(**{**s.model_dump(), **overrides})
+    x0 = float(np.floor(data.sensors[:, 0].min())) if local and data.sensors.size else 0.0
+    data.sensors[:, 0] -= x0
+    res = invert(data, s, keep_manager=keep_manager)
+    res.chainage_offset_m = x0
+    return res
+
+
+__all__ = ["TomoResult", "TomoSettings", "forward_traveltimes", "image_grid", "invert", "invert_traveltimes", "jacobian_csr", "median_spacing",
+           "mesh_kwargs", "result_to_dataset", "save", "to_image"]
