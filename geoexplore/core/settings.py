@@ -126,13 +126,39 @@ class Settings(BaseModel):
         return out
 
     def to_json(self) -> str:
-        """Settings as canonical JSON (sorted keys), as stored with results."""
-        return json.dumps(self.model_dump(mode="json"), sort_keys=True)
+        """Settings as canonical JSON (sorted keys), as stored with results.
+
+        A field added after results were first stored is declared with
+        :func:`added_field` (``json_schema_extra={"added_in": version}``). While it
+        holds its default, which reproduces the behaviour before it existed,
+        it is left out of the JSON: the settings of a stored result, and so its
+        run key, stay what they were, and ``--resume`` reuses the result. Set to
+        any other value, it is written like every field.
+        """
+        data = self.model_dump(mode="json")
+        for name, f in type(self).model_fields.items():
+            extra = f.json_schema_extra if isinstance(f.json_schema_extra, dict) else {}
+            if "added_in" in extra and name in data and getattr(self, name) == f.get_default(call_default_factory=True):
+                del data[name]
+        return json.dumps(data, sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> "Settings":
         """Rebuild settings from :meth:`to_json` output."""
         return cls.from_mapping(json.loads(text))
+
+
+def added_field(default: Any, *, added_in: str, **kwargs: Any) -> Any:
+    """A pydantic ``Field`` for a setting added after results were stored (see :meth:`Settings.to_json`).
+
+    ``added_in`` names the version that added it; ``default`` must reproduce
+    the behaviour of the versions before.
+    """
+    from pydantic import Field
+
+    extra = dict(kwargs.pop("json_schema_extra", None) or {})
+    extra["added_in"] = added_in
+    return Field(default, json_schema_extra=extra, **kwargs)
 
 
 class NoSettings(Settings):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pydantic import Field
 
 from geoexplore.core.errors import ModelError
-from geoexplore.core.settings import Settings
+from geoexplore.core.settings import Settings, added_field
 
 
 class PickSettings(Settings):
@@ -28,16 +28,16 @@ class PickSettings(Settings):
     min_snr_db: float = Field(3.0, description="picks below this SNR (dB) are not used")
     outlier_tolerance_s: float | None = Field(None, gt=0, description="neighbour-consistency tolerance (s); None: automatic")
     repick: bool = Field(True, description="re-pick inconsistent picks around the neighbours' prediction")
-    auto_lowpass: bool = Field(True, description="with lowpass_hz None: low-pass where the signal spectrum exceeds twice the pre-arrival noise spectrum")
-    t_max_s: float | None = Field(None, gt=0, description="hard end of the search window (s); None: end of record")
-    er_window_s: float | None = Field(None, gt=0, description="energy-ratio window (s); None: 1.5 dominant periods")
-    er_threshold: float = Field(0.05, gt=0, le=1, description="coarse onset: first sample where the normalised energy ratio exceeds this fraction of its maximum")
-    aic_before_s: float | None = Field(None, gt=0, description="AIC window before the coarse pick (s); None: half a dominant period")
-    aic_after_s: float | None = Field(None, gt=0, description="AIC window after the coarse pick (s); None: a quarter dominant period")
-    dead_rms_fraction: float = Field(1e-3, ge=0, description="dead trace: RMS below this fraction of the gather's median RMS")
-    outlier_rel_tolerance: float = Field(0.05, ge=0, description="relative neighbour-consistency tolerance (fraction of the predicted time), added")
-    extend: bool = Field(True, description="walking outward from the shot, re-pick rejected traces around the extrapolation of the accepted picks")
-    extend_noise_factor: float = Field(2.5, gt=0, description="energy detector threshold (noise RMS) of the extension")
+    auto_lowpass: bool = added_field(True, added_in="0.2", description="with lowpass_hz None: low-pass where the signal spectrum exceeds twice the pre-arrival noise spectrum")
+    t_max_s: float | None = added_field(None, added_in="0.2", gt=0, description="hard end of the search window (s); None: end of record")
+    er_window_s: float | None = added_field(None, added_in="0.2", gt=0, description="energy-ratio window (s); None: 1.5 dominant periods")
+    er_threshold: float = added_field(0.05, added_in="0.2", gt=0, le=1, description="coarse onset: first sample where the normalised energy ratio exceeds this fraction of its maximum")
+    aic_before_s: float | None = added_field(None, added_in="0.2", gt=0, description="AIC window before the coarse pick (s); None: half a dominant period")
+    aic_after_s: float | None = added_field(None, added_in="0.2", gt=0, description="AIC window after the coarse pick (s); None: a quarter dominant period")
+    dead_rms_fraction: float = added_field(1e-3, added_in="0.2", ge=0, description="dead trace: RMS below this fraction of the gather's median RMS")
+    outlier_rel_tolerance: float = added_field(0.05, added_in="0.2", ge=0, description="relative neighbour-consistency tolerance (fraction of the predicted time), added")
+    extend: bool = added_field(True, added_in="0.2", description="walking outward from the shot, re-pick rejected traces around the extrapolation of the accepted picks")
+    extend_noise_factor: float = added_field(2.5, added_in="0.2", gt=0, description="energy detector threshold (noise RMS) of the extension")
     synthetic: bool = Field(False, description="the records are synthetic (stamped on figures, carried to the image)")
 
 
