@@ -29,8 +29,8 @@ def run_case(name: str, path: Path) -> dict:
 
     from geoexplore.core.gimli import import_pygimli, set_threads
     from geoexplore.ert import io
-    from geoexplore.ert.inversion import invert
-    from geoexplore.ert.qc import run_qc
+    from geoexplore.ert.inversion import invert_resistivity as invert
+    from geoexplore.ert.qc import quality_control as run_qc
     from geoexplore.ert.settings import InversionSettings, QCSettings
 
     pg = import_pygimli()

@@ -16,11 +16,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from geoexplore.core.errors import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
+
 
 def add_commands(sub: Any) -> None:
     p = sub.add_parser("ert", help="high-density resistivity (ERT): file info, QC and 2D inversion")
     group = p.add_subparsers(dest="ert_command", metavar="ERT_COMMAND")
-    p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
+    p.set_defaults(func=lambda args: (p.print_help(), EXIT_USAGE)[1])
 
     pi = group.add_parser("info", help="format, electrodes, data and arrays of ERT files")
     pi.add_argument("files", nargs="+")
@@ -56,16 +58,14 @@ def cmd_info(args: argparse.Namespace) -> int:
               f"spacing {d.spacing():.2f} m{', topography' if d.has_topography else ''}), {d.n_data} data; "
               f"arrays: {arrays}; columns: {', '.join(cols)}")
     if bad == 0:
-        return 0
-    return 3 if bad < len(args.files) else 1
+        return EXIT_OK
+    return EXIT_PARTIAL if bad < len(args.files) else EXIT_ERROR
 
 
 def load_settings(path: str | None) -> Any:
-    from geoexplore.ert.settings import ErtSettings
-
-    if not path:
-        return ErtSettings()
+    """:class:`~geoexplore.ert.settings.ErtSettings` from a YAML/JSON file (sections qc, inversion, image); defaults without one."""
     from geoexplore.core.yamlio import load_settings_file
+    from geoexplore.ert.settings import ErtSettings
 
     return load_settings_file(path, ErtSettings)
 
@@ -74,8 +74,13 @@ def cmd_invert(args: argparse.Namespace) -> int:
     from geoexplore.core.errors import GeoexploreError
     from geoexplore.ert import io
     from geoexplore.ert.data import merge
-    from geoexplore.ert.inversion import cells_table, export_vtk, invert, to_image
-    from geoexplore.ert.qc import run_qc
+    from geoexplore.ert.inversion import (
+        cells_table,
+        export_vtk,
+        invert_resistivity,
+        to_image,
+    )
+    from geoexplore.ert.qc import quality_control
 
     out = Path(args.out)
     try:
@@ -84,11 +89,11 @@ def cmd_invert(args: argparse.Namespace) -> int:
         for f in args.files:
             datasets.append(io.read(f))
         data = merge(datasets)
-        clean, report = run_qc(data, settings.qc)
-        result = invert(clean, settings.inversion)
+        clean, report = quality_control(data, settings.qc)
+        result = invert_resistivity(clean, settings.inversion)
     except GeoexploreError as exc:
         print(f"geoexplore: {exc}", file=sys.stderr)
-        return 1
+        return EXIT_ERROR
     out.mkdir(parents=True, exist_ok=True)
     synthetic = args.synthetic or any("SYNTHETIC" in str(d.meta.get("title", "")) for d in datasets)
     img = to_image(result, settings.image, line=args.line, synthetic=synthetic)
@@ -101,32 +106,24 @@ def cmd_invert(args: argparse.Namespace) -> int:
     (out / "summary.json").write_text(json.dumps(summary, indent=1), encoding="utf-8")
     (out / "settings.json").write_text(settings.to_json(), encoding="utf-8")
     try:
-        _figures(out, clean, report, img)
+        write_figures(out, clean, report, img)
     except Exception as exc:  # figures never hide the numerical result
         print(f"geoexplore: figures failed: {exc}", file=sys.stderr)
     print(f"{out / 'summary.json'}: chi2 {result.chi2:.2f}, rrms {result.rrms_percent:.2f} %, "
           f"{result.iterations} iterations, {result.n_data_used} data used ({len(report.removed)} removed)")
-    return 0
+    return EXIT_OK
 
 
-def _figures(out: Path, data: Any, report: Any, img: Any) -> None:
-
-    from geoexplore.ert.plot import plot_image_result, plot_reciprocals, pseudosection
-    from geoexplore.viz.figure import new_figure
-    from geoexplore.viz.style import figure_style, synthetic_stamp
+def write_figures(out: Path, data: Any, report: Any, img: Any) -> None:
+    """The figures of ``ert invert``: section.png, pseudosection.png (after QC) and reciprocals.png (if pairs)."""
+    from geoexplore.ert.plot import (
+        plot_image_result,
+        plot_pseudosection,
+        plot_reciprocal_errors,
+    )
 
     plot_image_result(img, out / "section.png")
-    with figure_style():
-        fig, ax = new_figure(figsize=(8, 3.6))
-        rem = report.removed[["a", "b", "m", "n"]].to_numpy(int) if len(report.removed) else None
-        pseudosection(ax, data.electrodes, data.abmn(), data.data["apparent_resistivity_ohm_m"].to_numpy(float),
-                      removed_abmn=rem, title="pseudosection after QC (x: removed)")
-        if int(img.attrs.get("synthetic", 0)):
-            synthetic_stamp(ax)
-        fig.tight_layout()
-        fig.savefig(out / "pseudosection.png")
-        if report.reciprocals is not None and len(report.reciprocals.pairs):
-            fig, ax = new_figure(figsize=(5, 4))
-            plot_reciprocals(ax, report.reciprocals.pairs, report.reciprocals.model, report.reciprocals.bins)
-            fig.tight_layout()
-            fig.savefig(out / "reciprocals.png")
+    plot_pseudosection(data, out / "pseudosection.png", title="pseudosection after QC (x: removed)",
+                       synthetic=bool(int(img.attrs.get("synthetic", 0))))
+    if report.reciprocals is not None and len(report.reciprocals.pairs):
+        plot_reciprocal_errors(report.reciprocals, out / "reciprocals.png")

@@ -117,6 +117,15 @@ class ERTData:
         fmt = self.meta.get("format", "?")
         return f"<ERTData {fmt}: {self.n_electrodes} electrodes, {self.n_data} data, {len(self.removed)} removed>"
 
+    def plot(self, path: Any = None, **kwargs: Any) -> Any:
+        """The apparent resistivity pseudosection, removed data as crosses (:func:`geoexplore.ert.plot.plot_pseudosection`).
+
+        Returns a :class:`matplotlib.figure.Figure`, saved to ``path`` when given.
+        """
+        from geoexplore.ert.plot import plot_pseudosection
+
+        return plot_pseudosection(self, path, **kwargs)
+
     def copy(self) -> "ERTData":
         return ERTData(self.electrodes.copy(), self.data.copy(), copy.deepcopy(self.meta), self.removed.copy())
 
@@ -150,10 +159,10 @@ class ERTData:
         return bool(np.ptp(z) > 1e-6 * max(1.0, np.ptp(self.electrodes[:, 0])))
 
     def arrays(self) -> dict[str, int]:
-        """Array types found: name -> count (see :func:`geoexplore.ert.geometric.classify`)."""
-        from geoexplore.ert.geometric import classify
+        """Array types found: name -> count (see :func:`geoexplore.ert.geometric.classify_arrays`)."""
+        from geoexplore.ert.geometric import classify_arrays
 
-        names = classify(self.electrodes, self.abmn())
+        names = classify_arrays(self.electrodes, self.abmn())
         u, c = np.unique(names, return_counts=True)
         return {str(k): int(v) for k, v in zip(u, c)}
 

@@ -73,7 +73,7 @@ def geometric_factors(electrodes: np.ndarray, abmn: np.ndarray) -> np.ndarray:
         return np.where(g != 0, 2.0 * np.pi / np.where(g != 0, g, 1.0), np.inf)
 
 
-def classify(electrodes: np.ndarray, abmn: np.ndarray, *, rtol: float = 1e-3) -> np.ndarray:
+def classify_arrays(electrodes: np.ndarray, abmn: np.ndarray, *, rtol: float = 1e-3) -> np.ndarray:
     """Name the array type of every quadrupole (one of :data:`ARRAY_NAMES`).
 
     The pattern is judged on the electrode numbers (take-out indices along
@@ -129,7 +129,7 @@ def numerical_geometric_factors(data: Any, **kwargs: Any) -> np.ndarray:
     """
     from geoexplore.core.gimli import import_pygimli, set_threads
 
-    pg = import_pygimli()
+    import_pygimli()
     from pygimli.physics import ert  # noqa: PLC0415 - after the contained import
 
     set_threads(None)
@@ -221,3 +221,7 @@ def pseudo_positions(electrodes: np.ndarray, abmn: np.ndarray) -> tuple[np.ndarr
     finite = np.isfinite(xs).sum(axis=1)
     depth = np.where(finite == 2, 0.35, np.where(finite == 3, 0.26, 0.19)) * span
     return mid, depth
+
+
+#: old name of :func:`classify_arrays`, kept for one release
+classify = classify_arrays

@@ -1,6 +1,6 @@
 """2D ERT inversion with pyGIMLi's ERTManager (thread trap handled).
 
-:func:`invert` runs a smoothness-constrained Gauss-Newton inversion of the
+:func:`invert_resistivity` runs a smoothness-constrained Gauss-Newton inversion of the
 log apparent resistivities with the data errors of the QC step, on pyGIMLi's
 triangular parameter mesh with topography. ``norm="L1"`` switches on
 iteratively reweighted robust data and blocky model terms. The Jacobian is
@@ -9,11 +9,14 @@ checked after the run: an all-zero Jacobian (pyGIMLi's thread-count trap on
 
 :func:`to_image` samples the cell model on a regular (depth, chainage) grid
 below the surface: the ``ert`` image of :mod:`geoexplore.core.images`.
+:func:`write_result` writes a result (VTK mesh, CSV cell table or netCDF
+image by suffix); :meth:`InversionResult.plot` draws the section.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,6 +57,8 @@ class InversionResult:
     settings_json : str
     mesh : pyGIMLi mesh or None
         The parameter mesh (for VTK export), not serialised.
+    qc_report : QCReport or None
+        The quality control run by :func:`geoexplore.ert.invert` on data that had none.
     """
 
     resistivity_ohm_m: np.ndarray
@@ -73,11 +78,30 @@ class InversionResult:
     doi_index: np.ndarray | None = None
     jacobian_max_abs: float = 0.0
     mesh: Any = field(default=None, repr=False)
+    qc_report: Any = field(default=None, repr=False)
 
     def summary(self) -> dict[str, Any]:
+        """chi2, rrms (percent), iterations, n_data_used, n_cells, elapsed_s, chi2_history."""
         return {"chi2": float(self.chi2), "rrms": float(self.rrms_percent), "iterations": int(self.iterations),
                 "n_data_used": int(self.n_data_used), "n_cells": int(self.resistivity_ohm_m.size),
                 "elapsed_s": float(self.elapsed_s), "chi2_history": [float(c) for c in self.chi2_history]}
+
+    def to_image(self, settings: Any = None, *, line: str = "profile", synthetic: bool | None = None) -> Any:
+        """The ``ert`` image of this result (see :func:`to_image`); ``synthetic`` default: from the data."""
+        if synthetic is None:
+            meta = self.data.meta
+            synthetic = bool(int(meta.get("synthetic", 0))) or "SYNTHETIC" in str(meta.get("title", ""))
+        return to_image(self, settings, line=line, synthetic=synthetic)
+
+    def plot(self, path: str | os.PathLike[str] | None = None, **kwargs: Any) -> Any:
+        """The resistivity section with the DOI mask (:func:`geoexplore.ert.plot.plot_section`); saved when ``path``."""
+        from geoexplore.ert.plot import plot_section
+
+        return plot_section(self, path, **kwargs)
+
+    def write(self, path: str | os.PathLike[str], **kwargs: Any) -> None:
+        """Write the result; the format follows the suffix (see :func:`write_result`)."""
+        write_result(self, path, **kwargs)
 
 
 def _mesh_kwargs(data: ERTData, s: Any) -> dict[str, Any]:
@@ -140,8 +164,8 @@ def _run_manager(data: ERTData, s: Any, mesh: Any = None, **run_kw: Any) -> tupl
     return mgr, pg
 
 
-def invert(data: ERTData, settings: Any = None, *, mesh: Any = None) -> InversionResult:
-    """Invert QC'd data (``error`` column set) with pyGIMLi.
+def invert_resistivity(data: ERTData, settings: Any = None, *, mesh: Any = None) -> InversionResult:
+    """Invert QC'd apparent resistivities (``error`` column set) for a 2D resistivity model with pyGIMLi.
 
     Parameters
     ----------
@@ -343,3 +367,40 @@ def export_vtk(result: InversionResult, path: str) -> None:
     if result.doi_index is not None:
         m["doi_index"] = result.doi_index
     m.exportVTK(str(path))
+
+
+def write_result(result: InversionResult, path: str | os.PathLike[str], *, settings: Any = None,
+                 line: str = "profile") -> None:
+    """Write an inversion result; the suffix chooses what.
+
+    Parameters
+    ----------
+    result : InversionResult
+    path : path-like
+        ``.vtk``: the parameter mesh with resistivity (ohm m), coverage and DOI
+        (:func:`export_vtk`); ``.csv``: the cell table (:func:`cells_table`);
+        ``.nc``: the regular-grid ``ert`` image (:func:`to_image`, netCDF4).
+    settings : ImageSettings, optional
+        Grid of the image (``.nc`` only).
+    line : str
+        Line name stored in the image (``.nc`` only).
+
+    Raises
+    ------
+    GeoexploreError
+        Another suffix (the message lists the known ones).
+    """
+    suffix = os.path.splitext(os.fspath(path))[1].lower()
+    if suffix == ".vtk":
+        export_vtk(result, os.fspath(path))
+    elif suffix == ".csv":
+        cells_table(result).to_csv(path, index=False)
+    elif suffix == ".nc":
+        result.to_image(settings, line=line).to_netcdf(path, engine="h5netcdf")
+    else:
+        raise GeoexploreError(f"cannot write an ERT inversion result as {suffix or 'a file without suffix'!r}; "
+                              "known: .vtk (mesh), .csv (cells), .nc (image)")
+
+
+#: old name of :func:`invert_resistivity`, kept for one release
+invert = invert_resistivity

@@ -1,4 +1,10 @@
-"""ERT figures: pseudosections (removed data marked), inverted sections with DOI mask.
+"""ERT figures: pseudosections (removed data marked), inverted sections with DOI mask, reciprocal errors.
+
+One scheme: ``plot_<noun>(obj, path=None, ...) -> Figure`` makes a whole
+figure with :func:`geoexplore.viz.figure.new_figure` (no pyplot), saves it
+when ``path`` is given and returns it; ``draw_<noun>(ax, ...)`` draws into an
+axes the caller owns. ``plot_data_result`` and ``plot_image_result`` are
+the figures of the ``ert.read``/``ert.qc`` and ``ert.invert`` steps.
 
 Imported by nobody that computes. Log colour scale with a perceptually
 uniform map (viridis family), chainage and elevation axes, a SYNTHETIC
@@ -15,7 +21,8 @@ import numpy as np
 CMAP = "viridis"
 
 
-def _log_norm(values: np.ndarray) -> Any:
+def log_norm(values: np.ndarray) -> Any:
+    """Log colour scale over the 2-98 percentiles of the positive finite values."""
     from matplotlib.colors import LogNorm
 
     v = np.asarray(values, float)
@@ -28,14 +35,14 @@ def _log_norm(values: np.ndarray) -> Any:
     return LogNorm(lo, hi)
 
 
-def pseudosection(ax: Any, electrodes: np.ndarray, abmn: np.ndarray, values: np.ndarray, *,
+def draw_pseudosection(ax: Any, electrodes: np.ndarray, abmn: np.ndarray, values: np.ndarray, *,
                   removed_abmn: np.ndarray | None = None, offset_m: float = 0.0, norm: Any = None,
                   title: str = "", label: str = "apparent resistivity (ohm m)") -> Any:
     """Draw a pseudosection (midpoint vs pseudo-depth) on ``ax``; removed data as red crosses."""
     from geoexplore.ert.geometric import pseudo_positions
 
     x, z = pseudo_positions(electrodes, abmn)
-    norm = norm or _log_norm(values)
+    norm = norm or log_norm(values)
     sc = ax.scatter(x + offset_m, z, c=values, cmap=CMAP, norm=norm, s=14, marker="s", linewidths=0)
     if removed_abmn is not None and len(removed_abmn):
         ok = np.all(removed_abmn <= len(electrodes), axis=1)
@@ -52,10 +59,15 @@ def pseudosection(ax: Any, electrodes: np.ndarray, abmn: np.ndarray, values: np.
     return sc
 
 
-def plot_data_result(ds: Any, path: str | Path) -> Path:
-    """Figure of a data/QC Dataset (``ert.read`` / ``ert.qc``): pseudosection with removed data."""
-    from geoexplore.viz.figure import new_figure
+def plot_data_result(ds: Any, path: str | Path | None = None) -> Any:
+    """Figure of a data/QC Dataset (``ert.read`` / ``ert.qc``): pseudosection with removed data.
 
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Saved to ``path`` when given.
+    """
+    from geoexplore.viz.figure import new_figure
     from geoexplore.viz.style import figure_style, synthetic_stamp
 
     el = np.column_stack([ds["electrode_x_m"].values, ds["electrode_y_m"].values, ds["electrode_z_m"].values])
@@ -64,26 +76,26 @@ def plot_data_result(ds: Any, path: str | Path) -> Path:
     rem = None
     if "removed_a" in ds:
         rem = np.column_stack([ds[f"removed_{c}"].values for c in ("a", "b", "m", "n")]).astype(int)
-    path = Path(path)
     with figure_style():
         fig, ax = new_figure(figsize=(8, 3.6))
         ok = np.isfinite(rho) & (rho > 0)
-        pseudosection(ax, el, abmn[ok], rho[ok], removed_abmn=rem,
+        draw_pseudosection(ax, el, abmn[ok], rho[ok], removed_abmn=rem,
                       title=f"pseudosection: {ok.sum()} data, {0 if rem is None else len(rem)} removed")
         if int(ds.attrs.get("synthetic", 0)) or "SYNTHETIC" in str(ds.attrs.get("title", "")):
             synthetic_stamp(ax)
         fig.tight_layout()
-        fig.savefig(path)
-    return path
+        if path is not None:
+            fig.savefig(Path(path))
+    return fig
 
 
-def section(ax: Any, img: Any, *, show_mask: bool = True, norm: Any = None, elevation: bool = True) -> Any:
+def draw_section(ax: Any, img: Any, *, show_mask: bool = True, norm: Any = None, elevation: bool = True) -> Any:
     """Draw the ``ert`` image: resistivity (log colours) at elevation vs chainage, DOI-masked part faded."""
     ch = img["chainage_m"].values
     dep = img["depth_m"].values
     rho = img["resistivity_ohm_m"].values
     mask = img["mask"].values.astype(bool)
-    norm = norm or _log_norm(rho[mask] if mask.any() else rho)
+    norm = norm or log_norm(rho[mask] if mask.any() else rho)
     elev = img["elevation_m"].values
     Y = (elev[None, :] - dep[:, None]) if elevation else np.broadcast_to(dep[:, None], rho.shape)
     X = np.broadcast_to(ch[None, :], rho.shape)
@@ -106,13 +118,17 @@ def section(ax: Any, img: Any, *, show_mask: bool = True, norm: Any = None, elev
     return pm
 
 
-def plot_image_result(img: Any, path: str | Path) -> Path:
-    """Figure of the ``ert.invert`` image: observed and modelled pseudosections and the section."""
-    from geoexplore.viz.figure import new_figure
+def plot_image_result(img: Any, path: str | Path | None = None) -> Any:
+    """Figure of the ``ert.invert`` image: observed and modelled pseudosections (when stored) and the section.
 
+    Returns
+    -------
+    matplotlib.figure.Figure
+        Saved to ``path`` when given.
+    """
+    from geoexplore.viz.figure import new_figure
     from geoexplore.viz.style import figure_style, synthetic_stamp
 
-    path = Path(path)
     off = float(img.attrs.get("chainage_offset_m", 0.0))
     with figure_style():
         have_data = "data_a" in img
@@ -123,23 +139,24 @@ def plot_image_result(img: Any, path: str | Path) -> Path:
                                   img["electrode_z_m"].values])
             abmn = np.column_stack([img[f"data_{c}"].values for c in ("a", "b", "m", "n")]).astype(int)
             obs = img["data_apparent_resistivity_ohm_m"].values
-            norm = _log_norm(obs)
-            pseudosection(axs[0], el, abmn, obs, offset_m=off, norm=norm, title="observed apparent resistivity")
-            pseudosection(axs[1], el, abmn, img["data_response_ohm_m"].values, offset_m=off, norm=norm,
+            norm = log_norm(obs)
+            draw_pseudosection(axs[0], el, abmn, obs, offset_m=off, norm=norm, title="observed apparent resistivity")
+            draw_pseudosection(axs[1], el, abmn, img["data_response_ohm_m"].values, offset_m=off, norm=norm,
                           title="modelled apparent resistivity")
         ax = axs[-1]
-        section(ax, img)
+        draw_section(ax, img)
         ax.set_title(f"ERT section (chi2 {float(img.attrs.get('chi2', np.nan)):.2f}, "
                      f"RRMS {float(img.attrs.get('rrms_percent', np.nan)):.1f} %); faded: below DOI")
         if int(img.attrs.get("synthetic", 0)):
             for a in axs:
                 synthetic_stamp(a)
         fig.tight_layout()
-        fig.savefig(path)
-    return path
+        if path is not None:
+            fig.savefig(Path(path))
+    return fig
 
 
-def plot_reciprocals(ax: Any, pairs: Any, model: Any = None, bins: Any = None) -> None:
+def draw_reciprocals(ax: Any, pairs: Any, model: Any = None, bins: Any = None) -> None:
     """Reciprocal error |dR| vs |R| with the fitted model dR = a + b |R|."""
     r = np.abs(pairs["r_mean_ohm"].to_numpy(float))
     e = np.abs(pairs["dr_ohm"].to_numpy(float))
@@ -156,3 +173,112 @@ def plot_reciprocals(ax: Any, pairs: Any, model: Any = None, bins: Any = None) -
     ax.set_xlabel("|R| (ohm)")
     ax.set_ylabel("|R normal - R reciprocal| (ohm)")
     ax.legend(fontsize=7)
+
+
+def plot_pseudosection(data: Any, path: str | Path | None = None, *, title: str | None = None,
+                       synthetic: bool | None = None) -> Any:
+    """Figure of an :class:`~geoexplore.ert.data.ERTData`: apparent resistivity pseudosection, removed data as crosses.
+
+    Parameters
+    ----------
+    data : ERTData
+        Data with apparent resistivity (ohm m); its ``removed`` table is marked.
+    path : path-like, optional
+        Save the figure here (PNG, PDF or SVG by suffix).
+    title : str, optional
+        Default: the number of data and of removed data.
+    synthetic : bool, optional
+        Stamp the figure SYNTHETIC (default: from the data's ``meta``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from geoexplore.viz.figure import new_figure
+    from geoexplore.viz.style import figure_style, synthetic_stamp
+
+    d = data.fill_derived()
+    rho = d.data["apparent_resistivity_ohm_m"].to_numpy(float)
+    ok = np.isfinite(rho) & (rho > 0)
+    rem = d.removed[["a", "b", "m", "n"]].to_numpy(int) if len(d.removed) else None
+    with figure_style():
+        fig, ax = new_figure(figsize=(8, 3.6))
+        draw_pseudosection(ax, d.electrodes, d.abmn()[ok], rho[ok], removed_abmn=rem,
+                           title=title if title is not None else
+                           f"pseudosection: {int(ok.sum())} data, {0 if rem is None else len(rem)} removed")
+        if synthetic is None:
+            synthetic = bool(int(d.meta.get("synthetic", 0))) or "SYNTHETIC" in str(d.meta.get("title", ""))
+        if synthetic:
+            synthetic_stamp(ax)
+        fig.tight_layout()
+        if path is not None:
+            fig.savefig(Path(path))
+    return fig
+
+
+def plot_reciprocal_errors(reciprocals: Any, path: str | Path | None = None) -> Any:
+    """Figure of the reciprocal analysis (a QC report's ``reciprocals``): |dR| vs |R| with the error model.
+
+    Parameters
+    ----------
+    reciprocals : ReciprocalResult
+        ``pairs``, ``model`` and ``bins`` of :func:`geoexplore.ert.qc.reciprocal_analysis`.
+    path : path-like, optional
+        Save the figure here.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from geoexplore.viz.figure import new_figure
+    from geoexplore.viz.style import figure_style
+
+    with figure_style():
+        fig, ax = new_figure(figsize=(5, 4))
+        draw_reciprocals(ax, reciprocals.pairs, reciprocals.model, reciprocals.bins)
+        fig.tight_layout()
+        if path is not None:
+            fig.savefig(Path(path))
+    return fig
+
+
+def plot_section(result: Any, path: str | Path | None = None, *, settings: Any = None, line: str = "profile",
+                 synthetic: bool | None = None) -> Any:
+    """Figure of an inversion: the resistivity section with the DOI mask (faded below the DOI).
+
+    Parameters
+    ----------
+    result : InversionResult or xarray.Dataset
+        An inversion result (sampled with :func:`geoexplore.ert.inversion.to_image`) or an ``ert`` image.
+    path : path-like, optional
+        Save the figure here.
+    settings : ImageSettings, optional
+        Grid of the image when ``result`` is an inversion result.
+    line : str
+        Line name stored in the image.
+    synthetic : bool, optional
+        Stamp the figure SYNTHETIC (default: from the data's ``meta``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    img = result
+    if hasattr(result, "resistivity_ohm_m") and hasattr(result, "data") and not hasattr(result, "data_vars"):
+        from geoexplore.ert.inversion import to_image
+
+        if synthetic is None:
+            meta = result.data.meta
+            synthetic = bool(int(meta.get("synthetic", 0))) or "SYNTHETIC" in str(meta.get("title", ""))
+        img = to_image(result, settings, line=line, synthetic=bool(synthetic))
+    return plot_image_result(img, path)
+
+
+#: old names, kept for one release
+pseudosection = draw_pseudosection
+section = draw_section
+plot_reciprocals = draw_reciprocals
+
+__all__ = ["CMAP", "draw_pseudosection", "draw_reciprocals", "draw_section", "log_norm", "plot_data_result",
+           "plot_image_result", "plot_pseudosection", "plot_reciprocal_errors", "plot_section", "plot_reciprocals",
+           "pseudosection", "section"]

@@ -294,7 +294,7 @@ class QCReport:
         }
 
 
-def run_qc(data: ERTData, settings: Any = None) -> tuple[ERTData, QCReport]:
+def quality_control(data: ERTData, settings: Any = None) -> tuple[ERTData, QCReport]:
     """Checks, K and rho_a, reciprocals, filters and errors, in that order.
 
     Parameters
@@ -325,3 +325,7 @@ def run_qc(data: ERTData, settings: Any = None) -> tuple[ERTData, QCReport]:
     rep = QCReport(n0, d.n_data, d.removed.copy(), rec, str(d.meta.get("error_source", "")),
                    str(d.meta.get("geometric_factors", "")))
     return d, rep
+
+
+#: old name of :func:`quality_control`, kept for one release
+run_qc = quality_control

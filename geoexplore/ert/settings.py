@@ -1,4 +1,10 @@
-"""Validated settings of the ERT steps, CLI and API (units in the names)."""
+"""Validated settings of the ERT steps, CLI and API (units in the names).
+
+Every ERT settings class lives here: :class:`QCSettings`,
+:class:`InversionSettings`, :class:`ImageSettings`, :class:`ErtSettings`
+(``ert invert`` and :func:`geoexplore.ert.invert`) and the step settings
+:class:`ReadSettings`, :class:`QCStepSettings`, :class:`InvertStepSettings`.
+"""
 
 from __future__ import annotations
 
@@ -78,3 +84,26 @@ class ErtSettings(Settings):
         if self.qc.min_rhoa_ohm_m >= self.qc.max_rhoa_ohm_m:
             raise ValueError("qc.min_rhoa_ohm_m must be below qc.max_rhoa_ohm_m")
         return self
+
+
+# -- settings of the workflow steps (geoexplore.ert.steps) --------------------------------
+class ReadSettings(Settings):
+    """Settings of ``ert.read``."""
+
+    format: str | None = Field(None, description="file format (default: detected from the content)")
+
+
+class QCStepSettings(QCSettings):
+    """Settings of ``ert.qc`` (see :class:`~geoexplore.ert.settings.QCSettings`)."""
+
+
+class InvertStepSettings(Settings):
+    """Settings of ``ert.invert``: inversion and image."""
+
+    inversion: InversionSettings = Field(default_factory=InversionSettings)
+    image: ImageSettings = Field(default_factory=ImageSettings)
+    synthetic: bool | None = Field(None, description="label the image synthetic (default: from the data)")
+
+
+__all__ = ["ErtSettings", "ImageSettings", "InversionSettings", "InvertStepSettings", "QCSettings", "QCStepSettings",
+           "ReadSettings"]

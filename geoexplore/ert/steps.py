@@ -1,5 +1,8 @@
 """Workflow steps of the ERT package: read -> qc -> invert (image).
 
+The step functions are named ``<verb>_step``; the step names (the store's
+keys) are ``ert.read``, ``ert.qc`` and ``ert.invert`` as always.
+
 * ``ert.read`` (one per file): any supported file -> data Dataset.
 * ``ert.qc``: merge the files of one spread, checks, K, reciprocals,
   filters, error model -> data Dataset with the removed data and reasons.
@@ -14,29 +17,10 @@ from typing import Any
 
 import numpy as np
 import xarray as xr
-from pydantic import Field
 
-from geoexplore.ert.settings import ImageSettings, InversionSettings, QCSettings
-from geoexplore.core.settings import NoSettings, Settings
+from geoexplore.core.settings import NoSettings
+from geoexplore.ert.settings import InvertStepSettings, QCStepSettings, ReadSettings
 from geoexplore.pipeline.step import StepContext, step
-
-
-class ReadSettings(Settings):
-    """Settings of ``ert.read``."""
-
-    format: str | None = Field(None, description="file format (default: detected from the content)")
-
-
-class QCStepSettings(QCSettings):
-    """Settings of ``ert.qc`` (see :class:`~geoexplore.ert.settings.QCSettings`)."""
-
-
-class InvertStepSettings(Settings):
-    """Settings of ``ert.invert``: inversion and image."""
-
-    inversion: InversionSettings = Field(default_factory=InversionSettings)
-    image: ImageSettings = Field(default_factory=ImageSettings)
-    synthetic: bool | None = Field(None, description="label the image synthetic (default: from the data)")
 
 
 def data_to_dataset(data: Any) -> xr.Dataset:
@@ -79,7 +63,7 @@ def data_from_dataset(ds: xr.Dataset) -> Any:
 
 
 @step("ert.read", settings=ReadSettings, fan_out="files", inputs=(), figure="geoexplore.ert.plot:plot_data_result")
-def read(ctx: StepContext, settings: ReadSettings) -> xr.Dataset:
+def read_step(ctx: StepContext, settings: ReadSettings) -> xr.Dataset:
     """Read one ERT file (any supported format) into the data table."""
     from geoexplore.ert import io
 
@@ -90,16 +74,16 @@ def read(ctx: StepContext, settings: ReadSettings) -> xr.Dataset:
 
 
 @step("ert.qc", settings=QCStepSettings, inputs=("data",), figure="geoexplore.ert.plot:plot_data_result")
-def qc(ctx: StepContext, settings: QCStepSettings) -> xr.Dataset:
+def qc_step(ctx: StepContext, settings: QCStepSettings) -> xr.Dataset:
     """Merge the files of one spread and run QC (every removed datum kept with its reason)."""
     from geoexplore.ert.data import merge
-    from geoexplore.ert.qc import run_qc
+    from geoexplore.ert.qc import quality_control
 
     raw = ctx.require("data")
     items = raw if isinstance(raw, dict) else {"data": raw}
     datasets = [data_from_dataset(items[k]) for k in sorted(items)]
     data = merge(datasets)
-    clean, report = run_qc(data, settings)
+    clean, report = quality_control(data, settings)
     ds = data_to_dataset(clean)
     ds.attrs["qc_summary"] = json.dumps(report.summary())
     ds.attrs["settings"] = settings.to_json()
@@ -110,15 +94,14 @@ def qc(ctx: StepContext, settings: QCStepSettings) -> xr.Dataset:
 
 
 @step("ert.invert", settings=InvertStepSettings, inputs=("data",), figure="geoexplore.ert.plot:plot_image_result")
-def invert(ctx: StepContext, settings: InvertStepSettings) -> xr.Dataset:
+def invert_step(ctx: StepContext, settings: InvertStepSettings) -> xr.Dataset:
     """Invert the QC'd data with pyGIMLi (DOI-masked) and sample the ``ert`` image."""
     from geoexplore.core.images import check_image
-    from geoexplore.ert.inversion import invert as run_inversion
-    from geoexplore.ert.inversion import to_image
+    from geoexplore.ert.inversion import invert_resistivity, to_image
 
     dsq = ctx.require("data")
     data = data_from_dataset(dsq)
-    result = run_inversion(data, settings.inversion)
+    result = invert_resistivity(data, settings.inversion)
     synth = bool(dsq.attrs.get("synthetic", 0)) if settings.synthetic is None else settings.synthetic
     img = to_image(result, settings.image, line=ctx.line, synthetic=synth)
     img.attrs["settings"] = settings.to_json()
@@ -134,4 +117,5 @@ def invert(ctx: StepContext, settings: InvertStepSettings) -> xr.Dataset:
     return img
 
 
-__all__ = ["NoSettings", "invert", "qc", "read"]
+__all__ = ["InvertStepSettings", "NoSettings", "QCStepSettings", "ReadSettings", "data_from_dataset", "data_to_dataset",
+           "invert_step", "qc_step", "read_step"]

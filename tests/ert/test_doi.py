@@ -57,11 +57,11 @@ def test_iterative_solver_agrees_with_dense(monkeypatch):
 @pytest.fixture(scope="module")
 def slagdump_manager(shared_data):
     from geoexplore.ert.inversion import _run_manager, create_mesh
-    from geoexplore.ert.qc import run_qc
+    from geoexplore.ert.qc import quality_control
     from geoexplore.ert.settings import ErtSettings
 
     s = ErtSettings()
-    data, _ = run_qc(io.read(shared_data / "ert/slagdump.ohm"), s.qc)
+    data, _ = quality_control(io.read(shared_data / "ert/slagdump.ohm"), s.qc)
     mgr, _ = _run_manager(data, s.inversion, create_mesh(data, s.inversion))
     return data, s.inversion, mgr
 

@@ -7,7 +7,7 @@ import pytest
 
 from geoexplore.ert.data import ERTData, make_table
 from geoexplore.ert.geometric import (
-    classify,
+    classify_arrays,
     geometric_factors,
     two_layer_apparent_resistivity,
     wenner_two_layer,
@@ -33,7 +33,7 @@ def _arrays(n_el: int) -> dict[str, np.ndarray]:
 def test_classify_names_every_array():
     el = np.column_stack([np.arange(41.0), np.zeros(41), np.zeros(41)])
     for name, q in _arrays(41).items():
-        assert set(classify(el, q)) == {name}, name
+        assert set(classify_arrays(el, q)) == {name}, name
 
 
 def test_analytic_factors_textbook():
@@ -115,7 +115,7 @@ def test_two_layer_wenner_against_image_series():
         A = c + 1 - (3 * s) // 2
         quads.append([A, A + 3 * s, A + s, A + 2 * s])
     q = np.array(quads)
-    assert set(classify(el, q)) == {"wenner-alpha"}
+    assert set(classify_arrays(el, q)) == {"wenner-alpha"}
     cz = np.array([cell.center()[1] for cell in mesh.cells()])
     res = np.where(cz > -5.0, 100.0, 10.0)
     fe = _simulate(el, q, res, mesh)
@@ -138,6 +138,6 @@ def test_scheme_generators():
     dd = dipole_dipole(24, (1, 2), 3)
     ws = wenner_schlumberger(24, (1,), 3)
     el = np.column_stack([np.arange(24.0), np.zeros(24), np.zeros(24)])
-    assert set(classify(el, dd)) == {"dipole-dipole"}
-    assert set(classify(el, ws)) <= {"schlumberger", "wenner-alpha"}
+    assert set(classify_arrays(el, dd)) == {"dipole-dipole"}
+    assert set(classify_arrays(el, ws)) <= {"schlumberger", "wenner-alpha"}
     assert dd.max() <= 24 and ws.max() <= 24

@@ -18,27 +18,27 @@ def slagdump_result(shared_data):
     """slagdump.ohm with geoexplore's default settings (QC + inversion + DOI), the thread count
     deliberately broken first: geoexplore must set it on the forward operator itself."""
     from geoexplore.core.gimli import import_pygimli
-    from geoexplore.ert.inversion import invert
-    from geoexplore.ert.qc import run_qc
+    from geoexplore.ert.inversion import invert_resistivity
+    from geoexplore.ert.qc import quality_control
 
     pg = import_pygimli()
-    pg.core.setThreadCount(1)  # whatever the process has, invert() sets it on the operator
+    pg.core.setThreadCount(1)  # whatever the process has, invert_resistivity() sets it on the operator
     s = ErtSettings()
-    data, report = run_qc(io.read(shared_data / "ert/slagdump.ohm"), s.qc)
-    return invert(data, s.inversion), report
+    data, report = quality_control(io.read(shared_data / "ert/slagdump.ohm"), s.qc)
+    return invert_resistivity(data, s.inversion), report
 
 
 def test_jacobian_not_zero_and_matches_finite_differences(shared_data):
     """The Jacobian the inversion uses is non-zero and equals a finite-difference derivative."""
     from geoexplore.core.gimli import check_jacobian, import_pygimli, set_threads
     from geoexplore.ert.inversion import create_mesh
-    from geoexplore.ert.qc import run_qc
+    from geoexplore.ert.qc import quality_control
     from geoexplore.ert.settings import InversionSettings, QCSettings
 
     pg = import_pygimli()
     from pygimli.physics import ert
 
-    data, _ = run_qc(io.read(shared_data / "ert/gallery.dat"), QCSettings())
+    data, _ = quality_control(io.read(shared_data / "ert/gallery.dat"), QCSettings())
     mesh = create_mesh(data, InversionSettings(para_max_cell_size_m2=20.0))
     fop = ert.ERTModelling(sr=False)
     set_threads(None, fop)

@@ -16,8 +16,8 @@ from geoexplore.ert.qc import (
     filter_outliers,
     filter_rhoa,
     find_reciprocals,
+    quality_control,
     reciprocal_analysis,
-    run_qc,
 )
 from geoexplore.ert.settings import QCSettings
 from geoexplore.ert.synth import dipole_dipole
@@ -120,14 +120,14 @@ def test_error_model_assignment():
 def test_run_qc_on_real_files_keeps_every_datum_accounted(shared_data):
     for name in ("instruments/sting_2D_noIP.stg", "instruments/abem-lund-norm.ohm", "instruments/syscal-bin.bin"):
         d = io.read(shared_data / "ert" / name)
-        out, rep = run_qc(d, QCSettings(geometric_factors="analytic"))
+        out, rep = quality_control(d, QCSettings(geometric_factors="analytic"))
         assert out.n_data + len(rep.removed) == d.n_data
         assert (rep.removed["reason"].str.len() > 0).all()
         assert np.all(out.data["apparent_resistivity_ohm_m"] > 0)
         assert np.all(np.isfinite(out.data["error"])) and np.all(out.data["error"] > 0)
     # the Sting file holds normals and reciprocals: a reciprocal error model is fitted
     d = io.read(shared_data / "ert/instruments/sting_2D_noIP.stg")
-    out, rep = run_qc(d, QCSettings(geometric_factors="analytic"))
+    out, rep = quality_control(d, QCSettings(geometric_factors="analytic"))
     s = rep.summary()
     assert s["n_reciprocal_pairs"] > 300
     assert s["error_model_relative"] is not None and 0 < s["error_model_relative"] < 0.05

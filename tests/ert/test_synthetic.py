@@ -42,15 +42,15 @@ def test_inversion_places_f3_within_two_spacings(survey, siping_model):
     from geoexplore.core.images import check_image
     from geoexplore.ert.anomaly import locate_conductive_zone
     from geoexplore.ert.data import merge
-    from geoexplore.ert.inversion import invert, to_image
-    from geoexplore.ert.qc import run_qc
+    from geoexplore.ert.inversion import invert_resistivity, to_image
+    from geoexplore.ert.qc import quality_control
     from geoexplore.ert.settings import ImageSettings, InversionSettings, QCSettings
 
     data = merge([io.read(f) for f in survey])
-    clean, rep = run_qc(data, QCSettings(default_current_a=0.5, geometric_factors="analytic"))
+    clean, rep = quality_control(data, QCSettings(default_current_a=0.5, geometric_factors="analytic"))
     assert rep.n_used > 0.95 * data.n_data
     s = InversionSettings(para_dx=0.5, para_max_cell_size_m2=400.0, para_depth_m=150.0, max_iter=6, doi=False)
-    res = invert(clean, s)
+    res = invert_resistivity(clean, s)
     assert res.chi2 < 3.0
     img = to_image(res, ImageSettings(chainage_offset_m=CHAINAGE0_M, dx_m=5.0, dz_m=2.5), line="shallow",
                    synthetic=True)

@@ -1,71 +1,107 @@
-"""ERT file formats: one module per instrument family, found by content.
+"""ERT file formats: one module per instrument family, all behind one :class:`~geoexplore.core.formats.FormatRegistry`.
 
-=============  ==========================================  =============  ======
-format         files                                       module         write
-=============  ==========================================  =============  ======
-unified        pyGIMLi/BERT .ohm .dat .shm .data           ``unified``    yes
-res2dinv       RES2DINV .dat (codes 1-7, 11; topo, IP)     ``res2dinv``   yes
-syscal-bin     IRIS Syscal binary .bin (Prosys III)        ``syscal``     no
-syscal-text    IRIS Syscal CSV/TXT exports                 ``syscal``     no
-abem-lund      ABEM Lund / ERIC .ohm exports               ``abem``       no
-sting          AGI SuperSting .stg                         ``sting``      no
-=============  ==========================================  =============  ======
+=============  ==========================================  =====================  ======
+format         files                                       plug-in                write
+=============  ==========================================  =====================  ======
+syscal-bin     IRIS Syscal binary .bin (Prosys III)        ``syscal:BINARY``      no
+sting          AGI SuperSting .stg                         ``sting``              no
+abem-lund      ABEM Lund / ERIC .ohm exports               ``abem``               no
+syscal-text    IRIS Syscal CSV/TXT exports                 ``syscal:TEXT``        no
+unified        pyGIMLi/BERT .ohm .dat .shm .data           ``unified``            yes
+res2dinv       RES2DINV .dat (codes 1-7, 11; topo, IP)     ``res2dinv``           yes
+=============  ==========================================  =====================  ======
 
-:func:`read` detects the format from the content (the extension only breaks
-ties); an unknown file raises :class:`~geoexplore.core.errors.FileFormatError`
-listing the known formats.
+:func:`read` detects the format from the content, trying the formats in the
+order of the table (the extension plays no part: every file detects as it
+always did); an unknown file raises
+:class:`~geoexplore.core.errors.FileFormatError` naming the file and listing
+the known formats. Adding a format: one module with ``NAME``, ``EXTENSIONS``,
+``can_read(path)``, ``read(path)`` (and optionally ``write(data, path)``) and
+one :meth:`~geoexplore.core.formats.FormatRegistry.register` line.
 """
 
 from __future__ import annotations
 
-import importlib
 import os
-from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Iterable
 
-from geoexplore.core.errors import FileFormatError
+from geoexplore.core.errors import FileFormatError, GeoexploreError
+from geoexplore.core.formats import FormatRegistry, read_head
 from geoexplore.ert.data import ERTData
 
-# name -> (module, can_read, reader, writer)
-FORMATS: dict[str, tuple[str, str | None, str, str | None]] = {
-    "syscal-bin": ("syscal", "can_read_binary", "read_binary", None),
-    "sting": ("sting", "can_read", "read", None),
-    "abem-lund": ("abem", "can_read", "read", None),
-    "syscal-text": ("syscal", "can_read_text", "read_text", None),
-    "unified": ("unified", "can_read", "read", "write"),
-    "res2dinv": ("res2dinv", "can_read", "read", "write"),
+#: format name -> plug-in, in detection order (the most specific signature first)
+PLUGINS: dict[str, str] = {
+    "syscal-bin": "geoexplore.ert.io.syscal:BINARY",
+    "sting": "geoexplore.ert.io.sting",
+    "abem-lund": "geoexplore.ert.io.abem",
+    "syscal-text": "geoexplore.ert.io.syscal:TEXT",
+    "unified": "geoexplore.ert.io.unified",
+    "res2dinv": "geoexplore.ert.io.res2dinv",
 }
 
 
-def _func(fmt: str, which: int) -> Callable[..., Any]:
-    mod = importlib.import_module(f"geoexplore.ert.io.{FORMATS[fmt][0]}")
-    return getattr(mod, FORMATS[fmt][which])  # type: ignore[arg-type]
+class ERTFormats(FormatRegistry):
+    """The ERT format registry: content sniffing in a fixed order, the extension never reorders the tries.
+
+    Binary plug-ins (``IS_BINARY = True``) are tried first; another binary
+    file is refused at its first NUL byte; text files no plug-in recognises
+    are refused at line 1. Both messages list the known formats.
+    """
+
+    def detect(self, path: str | os.PathLike[str], *, among: Iterable[str] | None = None) -> str:
+        """The format name of a file (see :data:`PLUGINS`).
+
+        Raises
+        ------
+        FileFormatError
+            The file cannot be read, is empty, or no plug-in recognises it.
+        """
+        names = self.names if among is None else [n for n in self.names if n in {self.canonical(a) for a in among}]
+        head_b = read_head(path, 8192)
+        if not head_b:
+            raise FileFormatError(path, "empty file", byte_offset=0)
+        binary = [n for n in names if getattr(self.plugin(n), "IS_BINARY", False)]
+        for name in binary:
+            if self.plugin(name).can_read(path):
+                return name
+        if b"\x00" in head_b:
+            raise FileFormatError(path, "unknown binary ERT file; known formats: " + ", ".join(self.names),
+                                  byte_offset=head_b.index(b"\x00"))
+        for name in names:
+            if name not in binary and self.plugin(name).can_read(path):
+                return name
+        raise FileFormatError(path, "unrecognised ERT file; known formats: " + ", ".join(self.names), position="line 1")
+
+    def read(self, path: str | os.PathLike[str], format: str | None = None, **kwargs: Any) -> ERTData:  # noqa: A002
+        """Read a file; ``format=None`` detects it. ``meta`` gets ``format`` and ``path``."""
+        if format is not None and format.lower() not in self.names:
+            raise FileFormatError(path, f"unknown format {format!r}; known: {', '.join(self.names)}")
+        fmt = format.lower() if format else self.detect(path)
+        data = self.call(self.plugin(fmt).read, path, fmt, **kwargs)
+        data.meta.setdefault("format", fmt)
+        data.meta["path"] = os.fspath(path)
+        return data
+
+    def write(self, obj: Any, path: str | os.PathLike[str], format: str, **kwargs: Any) -> Any:  # noqa: A002
+        """Write ``unified`` or ``res2dinv``; ValueError listing the writable formats otherwise."""
+        try:
+            return super().write(obj, path, format, **kwargs)
+        except GeoexploreError as exc:
+            raise ValueError(f"cannot write format {format!r}; writable: {', '.join(self.writable())}") from exc
+
+
+#: the one registry of ERT formats
+REGISTRY = ERTFormats("ERT", PLUGINS)
+#: the format names, in detection order (kept for callers of the old tuple table)
+FORMATS: tuple[str, ...] = tuple(PLUGINS)
 
 
 def detect(path: str | os.PathLike[str]) -> str:
-    """The format name of a file (see :data:`FORMATS`)."""
-    p = Path(path)
-    try:
-        with open(p, "rb") as fh:
-            head_b = fh.read(8192)
-    except OSError as exc:
-        raise FileFormatError(path, f"cannot read: {exc.strerror or exc}") from None
-    if not head_b:
-        raise FileFormatError(path, "empty file", byte_offset=0)
-    if _func("syscal-bin", 1)(path, head_b):
-        return "syscal-bin"
-    if b"\x00" in head_b:
-        raise FileFormatError(path, "unknown binary ERT file; known formats: " + ", ".join(FORMATS),
-                              byte_offset=head_b.index(b"\x00"))
-    text = head_b.decode("latin-1")
-    head = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")[:40]
-    for fmt in ("sting", "abem-lund", "syscal-text", "unified", "res2dinv"):
-        if _func(fmt, 1)(path, head):
-            return fmt
-    raise FileFormatError(path, "unrecognised ERT file; known formats: " + ", ".join(FORMATS), position="line 1")
+    """The format name of a file, from its content (see :data:`PLUGINS`)."""
+    return REGISTRY.detect(path)
 
 
-def read(path: str | os.PathLike[str], format: str | None = None) -> ERTData:
+def read(path: str | os.PathLike[str], format: str | None = None) -> ERTData:  # noqa: A002
     """Read any supported ERT file into :class:`~geoexplore.ert.data.ERTData`.
 
     Parameters
@@ -75,31 +111,34 @@ def read(path: str | os.PathLike[str], format: str | None = None) -> ERTData:
     format : str, optional
         One of :data:`FORMATS`; detected from the content when omitted.
 
+    Returns
+    -------
+    ERTData
+        Electrodes (m) and the quadrupole table; ``meta["format"]`` names the format.
+
     Raises
     ------
     FileFormatError
-        Unknown format, or a corrupt/truncated file (naming line, record or byte).
+        Unknown format (the message lists the known ones), or a corrupt or
+        truncated file (naming the line, record or byte).
     """
-    fmt = format or detect(path)
-    if fmt not in FORMATS:
-        raise FileFormatError(path, f"unknown format {fmt!r}; known: {', '.join(FORMATS)}")
-    try:
-        data = _func(fmt, 2)(path)
-    except FileFormatError:
-        raise
-    except (IndexError, ValueError, KeyError, TypeError, OverflowError) as exc:  # pragma: no cover - safety net
-        raise FileFormatError(path, f"cannot parse as {fmt}: {type(exc).__name__}: {exc}") from None
-    data.meta.setdefault("format", fmt)
-    data.meta["path"] = os.fspath(path)
-    return data
+    return REGISTRY.read(path, format)
 
 
-def write(data: ERTData, path: str | os.PathLike[str], format: str) -> None:
-    """Write ``unified`` or ``res2dinv`` (general array) files."""
-    if format not in FORMATS or FORMATS[format][3] is None:
-        writable = [k for k, v in FORMATS.items() if v[3]]
-        raise ValueError(f"cannot write format {format!r}; writable: {', '.join(writable)}")
-    _func(format, 3)(data, path)
+def write(data: ERTData, path: str | os.PathLike[str], format: str) -> None:  # noqa: A002
+    """Write ``unified`` or ``res2dinv`` (general array) files.
+
+    Raises
+    ------
+    ValueError
+        The format has no writer (the message lists the writable ones).
+    """
+    REGISTRY.write(data, path, format)
 
 
-__all__ = ["FORMATS", "detect", "read", "write"]
+def register(name: str, target: str, *, first: bool = False) -> None:
+    """Add a format plug-in (``"package.module"`` or ``"package.module:OBJECT"``) to :data:`REGISTRY`."""
+    REGISTRY.register(name, target, first=first)
+
+
+__all__ = ["ERTFormats", "FORMATS", "PLUGINS", "REGISTRY", "detect", "read", "register", "write"]

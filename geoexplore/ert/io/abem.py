@@ -27,11 +27,19 @@ from typing import Any
 import numpy as np
 
 from geoexplore.core.errors import FileFormatError
+from geoexplore.core.formats import head_lines
 from geoexplore.ert.data import ERTData, electrodes_from_positions, make_table
 from geoexplore.ert.io._text import is_number, read_lines, to_float, to_int, tokens
 
+NAME = "abem-lund"
+EXTENSIONS = (".ohm",)
 
-def can_read(path: str | os.PathLike[str], head: list[str]) -> bool:
+
+def can_read(path: str | os.PathLike[str]) -> bool:
+    """True for a text file with the Lund header (first station coordinate, take-out spacing) in its first 8 lines."""
+    head = head_lines(path)
+    if head is None:
+        return False
     text = "\n".join(head[:8]).lower()
     return "first station coordinate" in text or ("take-out spacing" in text and "protocol" in text)
 

@@ -31,23 +31,36 @@ the first electrode; trailing zeros.
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from geoexplore.core.errors import FileFormatError
+from geoexplore.core.formats import head_lines
 from geoexplore.ert.data import ERTData, electrodes_from_positions, make_table
-from geoexplore.ert.io._text import Cursor, is_number, read_lines, to_float, to_int, tokens
+from geoexplore.ert.io._text import (
+    Cursor,
+    is_number,
+    read_lines,
+    to_float,
+    to_int,
+    tokens,
+)
 
-EXTENSIONS = (".dat", ".DAT", ".txt")
+NAME = "res2dinv"
+EXTENSIONS = (".dat", ".txt")
 ARRAY_CODES = {1: "wenner", 2: "pole-pole", 3: "dipole-dipole", 4: "wenner-beta", 5: "wenner-gamma",
                6: "pole-dipole", 7: "wenner-schlumberger", 11: "general"}
 UNSUPPORTED = {8: "equatorial dipole-dipole", 9: "offset pole-dipole", 10: "non-conventional (old)",
                12: "cross-borehole", 13: "cross-borehole", 15: "gradient (index-based)"}
 
 
-def can_read(path: str | os.PathLike[str], head: list[str]) -> bool:
-    """Title line, a number (spacing), an array code from the RES2DINV list."""
+def can_read(path: str | os.PathLike[str]) -> bool:
+    """True for a text file starting with a title line, a number (spacing), an array code from the RES2DINV list."""
+    head = head_lines(path)
+    if head is None:
+        return False
     vals = [ln.strip() for ln in head if ln.strip()]
     if len(vals) < 4:
         return False
@@ -88,9 +101,24 @@ def _geometry(code: int, x: np.ndarray, a: np.ndarray, nf: np.ndarray, mid: bool
     return p
 
 
-def read(path: str | os.PathLike[str]) -> ERTData:
-    """Read a RES2DINV .dat file into :class:`ERTData`."""
-    cur = Cursor(path, read_lines(path))
+@dataclass
+class Res2dinvHeader:
+    """What the header of a RES2DINV file says (before the data rows)."""
+
+    title: str
+    spacing: float
+    code: int
+    sub: int
+    meas_type: int
+    n: int
+    xloc: int
+    ip_col: str | None
+    ip_unit: str
+
+
+def read_header(cur: Cursor) -> Res2dinvHeader:
+    """Title, unit spacing, array code (general array: sub-array, measurement type), count, x-location, IP."""
+    path = cur.path
     _, title = cur.next("title")
     spacing = cur.next_float("unit electrode spacing")
     ln_code, s_code = cur.next("array code")
@@ -126,57 +154,72 @@ def read(path: str | os.PathLike[str]) -> ERTData:
         ip_col = "ip_mrad" if ("phase" in q or "mrad" in ip_unit.lower()) else "chargeability_mv_v"
     elif ip_flag != 0:
         raise FileFormatError(path, f"IP flag must be 0 or 1, got {ip_flag}", position=f"line {ln_n + 2}")
+    return Res2dinvHeader(title, spacing, code, sub, meas_type, n, xloc, ip_col, ip_unit)
 
+
+def read_general_rows(cur: Cursor, h: Res2dinvHeader) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """General-array rows (code 11): (positions (n, 4, 3) NaN for remote, values, IP, line numbers)."""
+    path, n = cur.path, h.n
     records = np.zeros(n, dtype=np.int64)
     vals = np.full(n, np.nan)
     ipv = np.full(n, np.nan)
-    if code == 11:
-        pts = np.full((n, 4, 3), np.nan)
-        for i in range(n):
-            ln, s = cur.next(f"datum {i + 1} of {n}")
-            t = tokens(s)
-            k = to_int(path, t[0], ln, "number of electrodes")
-            if k not in (2, 3, 4):
-                raise FileFormatError(path, f"datum {i + 1}: number of electrodes must be 2, 3 or 4, got {k}",
-                                      position=f"line {ln}")
-            need = 1 + 2 * k + 1 + (ip_col is not None)
-            if len(t) < need:
-                raise FileFormatError(path, f"datum {i + 1}: expected {need} values, got {len(t)}", position=f"line {ln}")
-            f = [to_float(path, v, ln, f"datum {i + 1}") for v in t[1:need]]
-            slots = {4: (0, 1, 2, 3), 3: (0, 2, 3), 2: (0, 2)}[k]
-            for j, slot in enumerate(slots):
-                pts[i, slot] = (f[2 * j], 0.0, f[2 * j + 1])
-            vals[i] = f[2 * k]
-            if ip_col:
-                ipv[i] = f[2 * k + 1]
-            records[i] = ln
-    else:
-        width = 4 if code in (3, 6, 7) else 3
-        rows = np.full((n, width), np.nan)
-        for i in range(n):
-            ln, s = cur.next(f"datum {i + 1} of {n}")
-            t = tokens(s)
-            need = width + (ip_col is not None)
-            if len(t) < need:
-                raise FileFormatError(path, f"datum {i + 1}: expected {need} values, got {len(t)}", position=f"line {ln}")
-            f = [to_float(path, v, ln, f"datum {i + 1}") for v in t[:need]]
-            rows[i] = f[:width]
-            if ip_col:
-                ipv[i] = f[width]
-            records[i] = ln
-        nf = rows[:, 2] if width == 4 else np.ones(n)
-        if np.any(nf == 0):
-            i = int(np.where(nf == 0)[0][0])
-            raise FileFormatError(path, f"datum {i + 1}: n factor is 0", position=f"line {records[i]}")
-        if np.any(rows[:, 1] <= 0):
-            i = int(np.where(rows[:, 1] <= 0)[0][0])
-            raise FileFormatError(path, f"datum {i + 1}: electrode spacing a must be positive", position=f"line {records[i]}")
-        xs = _geometry(code, rows[:, 0], rows[:, 1], nf, xloc == 1)
-        vals = rows[:, width - 1]
-        pts = np.stack([xs, np.zeros_like(xs), np.zeros_like(xs)], axis=-1)
-        pts[np.isnan(xs)] = np.nan
+    pts = np.full((n, 4, 3), np.nan)
+    for i in range(n):
+        ln, s = cur.next(f"datum {i + 1} of {n}")
+        t = tokens(s)
+        k = to_int(path, t[0], ln, "number of electrodes")
+        if k not in (2, 3, 4):
+            raise FileFormatError(path, f"datum {i + 1}: number of electrodes must be 2, 3 or 4, got {k}",
+                                  position=f"line {ln}")
+        need = 1 + 2 * k + 1 + (h.ip_col is not None)
+        if len(t) < need:
+            raise FileFormatError(path, f"datum {i + 1}: expected {need} values, got {len(t)}", position=f"line {ln}")
+        f = [to_float(path, v, ln, f"datum {i + 1}") for v in t[1:need]]
+        slots = {4: (0, 1, 2, 3), 3: (0, 2, 3), 2: (0, 2)}[k]
+        for j, slot in enumerate(slots):
+            pts[i, slot] = (f[2 * j], 0.0, f[2 * j + 1])
+        vals[i] = f[2 * k]
+        if h.ip_col:
+            ipv[i] = f[2 * k + 1]
+        records[i] = ln
+    return pts, vals, ipv, records
 
-    # topography
+
+def read_indexed_rows(cur: Cursor, h: Res2dinvHeader) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Index-based rows (codes 1-7): (positions (n, 4, 3) NaN for remote, values, IP, line numbers)."""
+    path, n, code = cur.path, h.n, h.code
+    records = np.zeros(n, dtype=np.int64)
+    ipv = np.full(n, np.nan)
+    width = 4 if code in (3, 6, 7) else 3
+    rows = np.full((n, width), np.nan)
+    for i in range(n):
+        ln, s = cur.next(f"datum {i + 1} of {n}")
+        t = tokens(s)
+        need = width + (h.ip_col is not None)
+        if len(t) < need:
+            raise FileFormatError(path, f"datum {i + 1}: expected {need} values, got {len(t)}", position=f"line {ln}")
+        f = [to_float(path, v, ln, f"datum {i + 1}") for v in t[:need]]
+        rows[i] = f[:width]
+        if h.ip_col:
+            ipv[i] = f[width]
+        records[i] = ln
+    nf = rows[:, 2] if width == 4 else np.ones(n)
+    if np.any(nf == 0):
+        i = int(np.where(nf == 0)[0][0])
+        raise FileFormatError(path, f"datum {i + 1}: n factor is 0", position=f"line {records[i]}")
+    if np.any(rows[:, 1] <= 0):
+        i = int(np.where(rows[:, 1] <= 0)[0][0])
+        raise FileFormatError(path, f"datum {i + 1}: electrode spacing a must be positive", position=f"line {records[i]}")
+    xs = _geometry(code, rows[:, 0], rows[:, 1], nf, h.xloc == 1)
+    vals = rows[:, width - 1]
+    pts = np.stack([xs, np.zeros_like(xs), np.zeros_like(xs)], axis=-1)
+    pts[np.isnan(xs)] = np.nan
+    return pts, vals, ipv, records
+
+
+def read_topography(cur: Cursor) -> tuple[int, np.ndarray | None]:
+    """Topography after the data: (flag 0/1/2, (n, 2) x, z points sorted by x, or None)."""
+    path = cur.path
     topo = None
     topo_flag = 0
     if not cur.eof():
@@ -198,26 +241,40 @@ def read(path: str | os.PathLike[str]) -> ERTData:
             topo = np.array(tp)
             order = np.argsort(topo[:, 0], kind="stable")
             topo = topo[order]
+    return topo_flag, topo
+
+
+def place_on_topography(electrodes: np.ndarray, topo_flag: int, topo: np.ndarray) -> None:
+    """Electrode x (flag 1: distances along the surface -> horizontal) and z from the topography, in place."""
+    x_el = electrodes[:, 0]
+    if topo_flag == 1:  # distances along the surface -> horizontal positions
+        seg = np.hypot(np.diff(topo[:, 0]), np.diff(topo[:, 1]))
+        s_along = np.concatenate([[topo[0, 0]], topo[0, 0] + np.cumsum(seg)])
+        horiz = np.interp(x_el, s_along, topo[:, 0])
+        electrodes[:, 0] = horiz
+        x_el = horiz
+    electrodes[:, 2] = np.interp(x_el, topo[:, 0], topo[:, 1])
+
+
+def read(path: str | os.PathLike[str]) -> ERTData:
+    """Read a RES2DINV .dat file into :class:`ERTData`: header, data rows, topography."""
+    cur = Cursor(path, read_lines(path))
+    h = read_header(cur)
+    pts, vals, ipv, records = read_general_rows(cur, h) if h.code == 11 else read_indexed_rows(cur, h)
+    topo_flag, topo = read_topography(cur)
     electrodes, abmn = electrodes_from_positions(pts)
     if topo is not None:
-        x_el = electrodes[:, 0]
-        if topo_flag == 1:  # distances along the surface -> horizontal positions
-            seg = np.hypot(np.diff(topo[:, 0]), np.diff(topo[:, 1]))
-            s_along = np.concatenate([[topo[0, 0]], topo[0, 0] + np.cumsum(seg)])
-            horiz = np.interp(x_el, s_along, topo[:, 0])
-            electrodes[:, 0] = horiz
-            x_el = horiz
-        electrodes[:, 2] = np.interp(x_el, topo[:, 0], topo[:, 1])
+        place_on_topography(electrodes, topo_flag, topo)
     table: dict[str, Any] = {"a": abmn[:, 0], "b": abmn[:, 1], "m": abmn[:, 2], "n": abmn[:, 3], "record": records}
-    if meas_type == 1:
+    if h.meas_type == 1:
         table["resistance_ohm"] = vals
     else:
         table["apparent_resistivity_ohm_m"] = vals
-    if ip_col:
-        table[ip_col] = ipv
-    meta: dict[str, Any] = {"format": "res2dinv", "path": os.fspath(path), "title": title.strip(),
-                            "array_code": code, "array": ARRAY_CODES[code], "sub_array": sub,
-                            "unit_spacing_m": spacing, "ip_unit": ip_unit.strip(), "topography_flag": topo_flag}
+    if h.ip_col:
+        table[h.ip_col] = ipv
+    meta: dict[str, Any] = {"format": "res2dinv", "path": os.fspath(path), "title": h.title.strip(),
+                            "array_code": h.code, "array": ARRAY_CODES[h.code], "sub_array": h.sub,
+                            "unit_spacing_m": h.spacing, "ip_unit": h.ip_unit.strip(), "topography_flag": topo_flag}
     if topo is not None:
         meta["topography"] = topo
     data = ERTData(electrodes, make_table(**table), meta)

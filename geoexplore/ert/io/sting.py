@@ -18,11 +18,19 @@ from typing import Any
 import numpy as np
 
 from geoexplore.core.errors import FileFormatError
+from geoexplore.core.formats import head_lines
 from geoexplore.ert.data import ERTData, electrodes_from_positions, make_table
 from geoexplore.ert.io._text import read_lines, to_float
 
+NAME = "sting"
+EXTENSIONS = (".stg",)
 
-def can_read(path: str | os.PathLike[str], head: list[str]) -> bool:
+
+def can_read(path: str | os.PathLike[str]) -> bool:
+    """True for a text file naming Advanced Geosciences (or Sting and records) in its first three lines."""
+    head = head_lines(path)
+    if head is None:
+        return False
     text = "\n".join(head[:3]).lower()
     return "advanced geosciences" in text or ("sting" in text and "records" in text)
 

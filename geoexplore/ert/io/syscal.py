@@ -37,11 +37,13 @@ import csv
 import io
 import os
 import re
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Callable
 
 import numpy as np
 
 from geoexplore.core.errors import FileFormatError
+from geoexplore.core.formats import head_lines, read_head
 from geoexplore.ert.data import ERTData, electrodes_from_positions, make_table
 from geoexplore.ert.io._text import read_lines
 
@@ -56,7 +58,9 @@ _REC = np.dtype([
 assert _REC.itemsize == RECORD_BYTES
 
 
-def can_read_binary(path: str | os.PathLike[str], head: bytes) -> bool:
+def can_read_binary(path: str | os.PathLike[str]) -> bool:
+    """True for a Prosys binary export (the program name in the first 64 bytes)."""
+    head = read_head(path, 64)
     return len(head) >= 24 and b"Prosys" in head[:64]
 
 
@@ -124,7 +128,11 @@ _ALIASES: dict[str, tuple[str, ...]] = {
 }
 
 
-def can_read_text(path: str | os.PathLike[str], head: list[str]) -> bool:
+def can_read_text(path: str | os.PathLike[str]) -> bool:
+    """True for a text file whose first three lines name electrode (El-array or Spa.1) and Rho columns."""
+    head = head_lines(path)
+    if head is None:
+        return False
     first = " ".join(head[:3]).lower()
     return ("el-array" in first or "spa.1" in first) and ("rho" in first)
 
@@ -190,3 +198,21 @@ def read_text(path: str | os.PathLike[str]) -> ERTData:
     meta: dict[str, Any] = {"format": "syscal-text", "path": os.fspath(path), "instrument": "IRIS Syscal",
                             "ip_unit": "mV/V"}
     return ERTData(electrodes, table, meta).fill_derived()
+
+
+# -- the two format plug-ins of this module --------------------------------------------
+@dataclass(frozen=True)
+class SyscalFormat:
+    """One Syscal format as a plug-in of :data:`geoexplore.ert.io.REGISTRY`."""
+
+    NAME: str
+    EXTENSIONS: tuple[str, ...]
+    IS_BINARY: bool
+    can_read: Callable[[str | os.PathLike[str]], bool]
+    read: Callable[[str | os.PathLike[str]], ERTData]
+
+
+#: Syscal binary (.bin, Prosys III export)
+BINARY = SyscalFormat("syscal-bin", (".bin",), True, can_read_binary, read_binary)
+#: Syscal CSV/TXT exports (Prosys II/III)
+TEXT = SyscalFormat("syscal-text", (".csv", ".txt"), False, can_read_text, read_text)

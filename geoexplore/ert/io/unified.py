@@ -26,9 +26,11 @@ from typing import Any
 import numpy as np
 
 from geoexplore.core.errors import FileFormatError
+from geoexplore.core.formats import head_lines
 from geoexplore.ert.data import ERTData, make_table
 from geoexplore.ert.io._text import is_number, read_lines, to_float, tokens
 
+NAME = "unified"
 EXTENSIONS = (".ohm", ".dat", ".shm", ".data", ".tx0")
 
 # token -> (column, factor to SI for unit suffixes)
@@ -51,8 +53,11 @@ def _split_comment(s: str) -> tuple[str, str]:
     return s.strip(), ""
 
 
-def can_read(path: str | os.PathLike[str], head: list[str]) -> bool:
-    """First value line is a single integer followed by that many coordinate rows."""
+def can_read(path: str | os.PathLike[str]) -> bool:
+    """True for a text file whose first value line is a single integer followed by coordinate rows."""
+    head = head_lines(path)
+    if head is None:
+        return False
     vals = [(_split_comment(ln)[0]) for ln in head]
     vals = [v for v in vals if v]
     if len(vals) < 3:
@@ -64,61 +69,71 @@ def can_read(path: str | os.PathLike[str], head: list[str]) -> bool:
     return 2 <= len(nxt) <= 4 and all(is_number(x) for x in nxt)
 
 
-def read(path: str | os.PathLike[str]) -> ERTData:
-    """Read a unified-format file into :class:`ERTData`."""
-    lines = read_lines(path)
-    items: list[tuple[int, str, str]] = []  # (line, values, comment)
-    for i, ln in enumerate(lines, start=1):
-        v, c = _split_comment(ln)
-        items.append((i, v, c))
-    pos = 0
+class UnifiedCursor:
+    """Walks the (line, values, comment) items of a unified file, keeping 1-based line numbers for errors."""
 
-    def next_count(what: str) -> tuple[int, int]:
-        nonlocal pos
-        while pos < len(items) and not items[pos][1]:
-            pos += 1
-        if pos >= len(items):
-            raise FileFormatError(path, f"unexpected end of file, expected the {what}", position=f"line {len(lines)}")
-        ln, v, _ = items[pos]
-        pos += 1
+    def __init__(self, path: str | os.PathLike[str], lines: list[str]) -> None:
+        self.path = path
+        self.n_lines = len(lines)
+        self.items: list[tuple[int, str, str]] = [(i, *_split_comment(ln)) for i, ln in enumerate(lines, start=1)]
+        self.pos = 0
+
+    def skip_blank(self) -> None:
+        """Move past lines without values (empty or comment only)."""
+        while self.pos < len(self.items) and not self.items[self.pos][1]:
+            self.pos += 1
+
+    def at_end(self) -> bool:
+        return self.pos >= len(self.items)
+
+    def next_count(self, what: str) -> tuple[int, int]:
+        """The next value line as one non-negative integer, and its line number."""
+        self.skip_blank()
+        if self.at_end():
+            raise FileFormatError(self.path, f"unexpected end of file, expected the {what}", position=f"line {self.n_lines}")
+        ln, v, _ = self.items[self.pos]
+        self.pos += 1
         t = tokens(v)
         if len(t) != 1 or not (t[0].lstrip("+").isdigit() and t[0].isascii()):  # '²'.isdigit() is True
-            raise FileFormatError(path, f"expected the {what} (one integer), got {v!r}", position=f"line {ln}")
+            raise FileFormatError(self.path, f"expected the {what} (one integer), got {v!r}", position=f"line {ln}")
         return int(t[0]), ln
 
-    def token_line() -> list[str] | None:
+    def token_line(self) -> list[str] | None:
         """Column tokens from a comment line right after a count (if any)."""
-        nonlocal pos
-        while pos < len(items) and not items[pos][1]:
-            ln, _, c = items[pos]
+        while self.pos < len(self.items) and not self.items[self.pos][1]:
+            _, _, c = self.items[self.pos]
             toks = tokens(c)
-            pos += 1
+            self.pos += 1
             if toks and all(not is_number(t) for t in toks):
                 low = [t.lower() for t in toks]
                 if low[0] in ("x", "a", "c1", "y", "z") or low[0].split("/")[0] in _TOKENS:
                     return toks
         return None
 
-    def rows(count: int, what: str) -> list[tuple[int, list[str]]]:
-        nonlocal pos
+    def rows(self, count: int, what: str) -> list[tuple[int, list[str]]]:
+        """The next ``count`` value lines as (line number, tokens)."""
         out = []
         while len(out) < count:
-            if pos >= len(items):
+            if self.at_end():
                 raise FileFormatError(
-                    path, f"file ends after {len(out)} of {count} {what}", position=f"line {len(lines)}"
+                    self.path, f"file ends after {len(out)} of {count} {what}", position=f"line {self.n_lines}"
                 )
-            ln, v, _ = items[pos]
-            pos += 1
+            ln, v, _ = self.items[self.pos]
+            self.pos += 1
             if v:
                 out.append((ln, tokens(v)))
         return out
 
-    n_el, ln_el = next_count("number of electrodes")
-    if n_el > len(lines):
-        raise FileFormatError(path, f"header claims {n_el} electrodes but the file has {len(lines)} lines",
+
+def read_electrodes(cur: UnifiedCursor) -> np.ndarray:
+    """The electrode block: count, optional column tokens, rows; positions (n, 3) x, y, z in m."""
+    path = cur.path
+    n_el, ln_el = cur.next_count("number of electrodes")
+    if n_el > cur.n_lines:
+        raise FileFormatError(path, f"header claims {n_el} electrodes but the file has {cur.n_lines} lines",
                               position=f"line {ln_el}")
-    toks = token_line() or []
-    el_rows = rows(n_el, "electrode positions")
+    toks = cur.token_line() or []
+    el_rows = cur.rows(n_el, "electrode positions")
     ncol = {len(t) for _, t in el_rows}
     if not toks:
         toks = ["x", "z"] if min(ncol) == 2 else ["x", "y", "z"]
@@ -138,16 +153,11 @@ def read(path: str | os.PathLike[str]) -> ERTData:
                 el[k, 2] = val
     if toks == ["x", "y"]:  # pyGIMLi 2D convention: y is the vertical
         el[:, 2], el[:, 1] = el[:, 1].copy(), 0.0
+    return el
 
-    n_d, ln_d = next_count("number of data")
-    if n_d > len(lines):
-        raise FileFormatError(path, f"header claims {n_d} data but the file has {len(lines)} lines",
-                              position=f"line {ln_d}")
-    dtoks = token_line()
-    d_rows = rows(n_d, "data rows")
-    if not dtoks:
-        width = max(len(t) for _, t in d_rows) if d_rows else 4
-        dtoks = ["a", "b", "m", "n", "rhoa", "err"][:width]
+
+def data_columns(path: str | os.PathLike[str], dtoks: list[str], ln_d: int) -> list[tuple[str, float]]:
+    """(table column, factor to SI) for each data token (``extra:<name>`` for tokens not in the table)."""
     cols: list[tuple[str, float]] = []
     for tk in dtoks:
         name, _, unit = tk.lower().partition("/")
@@ -162,6 +172,22 @@ def read(path: str | os.PathLike[str]) -> ERTData:
         cols.append((col, fac))
     if [c for c, _ in cols[:4]] != ["a", "b", "m", "n"] and not {"a", "b", "m", "n"} <= {c for c, _ in cols}:
         raise FileFormatError(path, f"data columns {dtoks} lack electrode columns a b m n", position=f"line {ln_d + 1}")
+    return cols
+
+
+def read_data_block(cur: UnifiedCursor) -> tuple[dict[str, np.ndarray], np.ndarray, list[str]]:
+    """The data block: count, optional column tokens, rows; (values by column in SI, line numbers, tokens)."""
+    path = cur.path
+    n_d, ln_d = cur.next_count("number of data")
+    if n_d > cur.n_lines:
+        raise FileFormatError(path, f"header claims {n_d} data but the file has {cur.n_lines} lines",
+                              position=f"line {ln_d}")
+    dtoks = cur.token_line()
+    d_rows = cur.rows(n_d, "data rows")
+    if not dtoks:
+        width = max(len(t) for _, t in d_rows) if d_rows else 4
+        dtoks = ["a", "b", "m", "n", "rhoa", "err"][:width]
+    cols = data_columns(path, dtoks, ln_d)
     values: dict[str, np.ndarray] = {c: np.full(n_d, np.nan) for c, _ in cols}
     records = np.zeros(n_d, dtype=np.int64)
     for r, (ln, t) in enumerate(d_rows):
@@ -170,6 +196,12 @@ def read(path: str | os.PathLike[str]) -> ERTData:
         records[r] = ln
         for j, (c, fac) in enumerate(cols):
             values[c][r] = to_float(path, t[j], ln, f"datum {r + 1} column {dtoks[j]}") * fac
+    return values, records, dtoks
+
+
+def electrode_numbers(path: str | os.PathLike[str], values: dict[str, np.ndarray], records: np.ndarray,
+                      n_el: int) -> np.ndarray:
+    """The a b m n columns as integers (n_data, 4), checked against the spread 0..n_el."""
     abmn = np.column_stack([values[c] for c in ("a", "b", "m", "n")])
     if not np.all(abmn == np.round(abmn)):
         bad = int(np.where(~np.all(abmn == np.round(abmn), axis=1))[0][0])
@@ -181,6 +213,37 @@ def read(path: str | os.PathLike[str]) -> ERTData:
         raise FileFormatError(
             path, f"datum {b0 + 1}: electrode number outside the spread 1..{n_el} ({' '.join(map(str, abmn[b0]))}); "
             f"{bad.size} such data", position=f"line {records[b0]}")
+    return abmn
+
+
+def read_topography(cur: UnifiedCursor, data: ERTData) -> None:
+    """The optional topography block after the data into ``data.meta["topography"]`` ((n, 2) x, z in m).
+
+    Trailing text that is not a topography block is tolerated and noted as
+    ``data.meta["trailing_content"] = 1``.
+    """
+    path = cur.path
+    cur.skip_blank()
+    if cur.at_end():
+        return
+    try:
+        n_t, _ = cur.next_count("number of topography points")
+        cur.token_line()
+        t_rows = cur.rows(n_t, "topography points")
+        topo = np.array([[to_float(path, t[0], ln, "topography x"), to_float(path, t[-1], ln, "topography z")]
+                         for ln, t in t_rows])
+        data.meta["topography"] = topo
+    except FileFormatError:
+        pass  # trailing text after the data is tolerated, but noted
+        data.meta["trailing_content"] = 1
+
+
+def read(path: str | os.PathLike[str]) -> ERTData:
+    """Read a unified-format file into :class:`ERTData`: electrodes, data block, optional topography."""
+    cur = UnifiedCursor(path, read_lines(path))
+    el = read_electrodes(cur)
+    values, records, dtoks = read_data_block(cur)
+    abmn = electrode_numbers(path, values, records, len(el))
     table_cols: dict[str, Any] = {c: abmn[:, k] for k, c in enumerate(("a", "b", "m", "n"))}
     for c in values:
         if c in ("a", "b", "m", "n") or c.startswith("extra:") or c in ("valid", "sp", "t"):
@@ -191,20 +254,7 @@ def read(path: str | os.PathLike[str]) -> ERTData:
     data = ERTData(el, make_table(**table_cols), meta).fill_derived()
     if "valid" in values:
         data = data.remove(values["valid"] == 0, "marked invalid in file")
-    # optional topography section
-    while pos < len(items) and not items[pos][1]:
-        pos += 1
-    if pos < len(items):
-        try:
-            n_t, _ = next_count("number of topography points")
-            token_line()
-            t_rows = rows(n_t, "topography points")
-            topo = np.array([[to_float(path, t[0], ln, "topography x"), to_float(path, t[-1], ln, "topography z")]
-                             for ln, t in t_rows])
-            data.meta["topography"] = topo
-        except FileFormatError:
-            pass  # trailing text after the data is tolerated, but noted
-            data.meta["trailing_content"] = 1
+    read_topography(cur, data)
     return data
 
 
