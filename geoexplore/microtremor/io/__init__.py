@@ -51,10 +51,10 @@ from geoexplore.core.formats import FormatRegistry, check_regular_file
 from geoexplore.microtremor.io.geopsy import HvFile, read_hv, write_hv
 from geoexplore.microtremor.io.mseed_sac import NOT_A_RECORD, read_many, write_miniseed
 from geoexplore.microtremor.io.saf import read_saf, write_saf
-from geoexplore.microtremor.record import Record, record_from_arrays
+from geoexplore.microtremor.record import COMPONENTS, Record, record_from_arrays
 
 __all__ = [
-    "RECORD_FORMATS", "REGISTRY", "HvFile", "Record", "detect", "read", "read_hv", "read_record", "read_saf",
+    "COMPONENTS", "RECORD_FORMATS", "REGISTRY", "HvFile", "Record", "detect", "read", "read_hv", "read_record", "read_saf",
     "record_from_arrays", "register", "write", "write_hv", "write_miniseed", "write_saf",
 ]
 
