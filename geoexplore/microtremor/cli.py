@@ -46,16 +46,6 @@ def add_commands(sub: Any) -> None:
     p.set_defaults(func=cmd_hvsr)
 
 
-def _load_settings(path: str | None) -> Any:
-    from geoexplore.microtremor.settings import HvsrSettings
-
-    if not path:
-        return HvsrSettings()
-    from geoexplore.core.yamlio import load_settings_file
-
-    return load_settings_file(path, HvsrSettings)
-
-
 def cmd_hvsr(args: argparse.Namespace) -> int:
     from geoexplore.core.errors import GeoexploreError
 
@@ -64,7 +54,10 @@ def cmd_hvsr(args: argparse.Namespace) -> int:
     try:
         if args.inputs[0] == "thickness":
             return _thickness(args, out)
-        settings = _load_settings(args.settings)
+        from geoexplore.core.yamlio import load_settings_file
+        from geoexplore.microtremor.settings import HvsrSettings
+
+        settings = load_settings_file(args.settings, HvsrSettings)
         if args.expected_fs_hz is not None:
             settings = settings.model_copy(update={"expected_fs_hz": float(args.expected_fs_hz)})
     except (GeoexploreError, OSError, ValueError) as exc:
@@ -74,8 +67,7 @@ def cmd_hvsr(args: argparse.Namespace) -> int:
 
 
 def _batch(paths: list[str], out: Path, settings: Any, *, figures: bool = False) -> int:
-    from geoexplore.microtremor.geopsy import write_hv
-    from geoexplore.microtremor.io import read_record
+    from geoexplore.microtremor.io import read_record, write_hv
     from geoexplore.microtremor.process import process_record
 
     records: dict[str, Any] = {}
@@ -91,17 +83,11 @@ def _batch(paths: list[str], out: Path, settings: Any, *, figures: bool = False)
             print(f"geoexplore hvsr: {msg}", file=sys.stderr)
             continue
         hv = out / f"{name}.hv"
-        # Geopsy's "f0 from windows": mean, mean - std, mean + std of the window peaks (Hz)
-        mean, std = res.f0_windows_mean_hz, res.f0_windows_std_hz
-        write_hv(hv, res.frequency_hz, res.median, res.sigma_ln, n_windows=res.n_windows, f0_average_hz=res.f0_hz,
-                 f0_windows_hz=(mean, mean - std, mean + std), peak_amplitude=res.a0)
+        write_hv(res, hv)  # Geopsy's "f0 from windows": mean, mean - std, mean + std of the window peaks (Hz)
         row = {"file": str(p), "hv_file": hv.name, **res.summary()}
         records[name] = row
         if figures:
-            from geoexplore.microtremor.plot import plot_hvsr_dataset
-            from geoexplore.microtremor.steps import hvsr_to_dataset
-
-            plot_hvsr_dataset(hvsr_to_dataset(res), out / f"{name}.png")
+            res.plot(out / f"{name}.png")
         print(f"{p}: f0 {res.f0_hz:.4g} Hz, A0 {res.a0:.3g}, {res.n_windows} windows, "
               f"SESAME reliability {res.sesame.n_reliability}/3, clarity {res.sesame.n_clarity}/6 -> {hv}")
     summary = {"settings": json.loads(settings.to_json()), "records": records,
@@ -158,8 +144,8 @@ def _summary_csv(path: Path, records: dict[str, Any]) -> None:
 def _thickness(args: argparse.Namespace, out: Path) -> int:
     import numpy as np
 
+    from geoexplore.microtremor.depth_conversion import power_law_with_error
     from geoexplore.microtremor.settings import POWER_LAW_DEFAULTS
-    from geoexplore.microtremor.thickness import power_law_with_error
 
     if len(args.inputs) != 2:
         print("geoexplore hvsr thickness: give exactly one SUMMARY.json", file=sys.stderr)

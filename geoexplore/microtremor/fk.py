@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from geoexplore.microtremor.hvsr import tukey
+from geoexplore.microtremor.spectral_ratio import tukey
 from geoexplore.microtremor.windows import window_starts
 
 __all__ = ["ArrayLimits", "FkResult", "array_limits", "array_response", "fk_dispersion", "fk_power"]

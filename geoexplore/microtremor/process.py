@@ -3,21 +3,28 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from geoexplore.core.errors import GeoexploreError
-from geoexplore.microtremor.hvsr import hvsr_azimuthal, hvsr_windows
-from geoexplore.microtremor.io import Record
+from geoexplore.microtremor.record import Record
 from geoexplore.microtremor.rejection import frequency_domain_rejection
 from geoexplore.microtremor.sesame import SesameResult, evaluate
 from geoexplore.microtremor.settings import HvsrSettings
 from geoexplore.microtremor.smoothing import log_frequencies
-from geoexplore.microtremor.stats import bootstrap_f0_sigma_ln, curve_statistics, lognormal, peak_of_curve, window_peaks
+from geoexplore.microtremor.spectral_ratio import hvsr_azimuthal, hvsr_windows
+from geoexplore.microtremor.stats import (
+    bootstrap_f0_sigma_ln,
+    curve_statistics,
+    lognormal,
+    peak_of_curve,
+    window_peaks,
+)
 from geoexplore.microtremor.windows import select_windows, window_starts
 
-__all__ = ["HvsrResult", "process_record"]
+__all__ = ["HvsrResult", "hvsr", "hvsr_to_dataset", "process_record"]
 
 
 @dataclass
@@ -71,6 +78,23 @@ class HvsrResult:
             "notes": list(self.notes),
         }
 
+    def to_dataset(self, *, chainage_m: float | None = None, synthetic: bool | None = None, source: str = "") -> Any:
+        """The result as the ``microtremor.hvsr`` step stores it (:func:`hvsr_to_dataset`)."""
+        return hvsr_to_dataset(self, chainage_m=chainage_m, synthetic=self.synthetic if synthetic is None else synthetic,
+                               source=source)
+
+    def plot(self, path: str | Path | None = None) -> Any:
+        """Window curves, median +- sigma, f0 and the SESAME table (:func:`geoexplore.microtremor.plot.plot_hvsr`); saved if ``path``."""
+        from geoexplore.microtremor.plot import plot_hvsr
+
+        return plot_hvsr(self.to_dataset(), path)
+
+    def write(self, path: str | Path) -> Path:
+        """Write the curve as a Geopsy .hv file (:func:`geoexplore.microtremor.io.geopsy.write_hv`)."""
+        from geoexplore.microtremor.io.geopsy import write_hv
+
+        return write_hv(self, path)
+
 
 def _bandpass(data: np.ndarray, fs: float, band: tuple[float, float]) -> np.ndarray:
     from scipy.signal import butter, sosfiltfilt
@@ -87,7 +111,7 @@ def process_record(record: Record, settings: HvsrSettings | None = None) -> Hvsr
 
     Steps: optional band-pass; windows with gap/clip/dead checks, optional
     STA/LTA anti-trigger and amplitude rejection; per-window H/V
-    (:func:`~geoexplore.microtremor.hvsr.hvsr_windows`); optional Cox et al.
+    (:func:`~geoexplore.microtremor.spectral_ratio.hvsr_windows`); optional Cox et al.
     (2020) frequency-domain rejection; lognormal statistics; SESAME criteria.
 
     Raises
@@ -165,3 +189,40 @@ def process_record(record: Record, settings: HvsrSettings | None = None) -> Hvsr
         res.azimuth_deg = az.azimuth_deg
         res.azimuthal_median = np.exp(np.log(az.hv).mean(axis=1))
     return res
+
+
+#: the front door's name of :func:`process_record`
+hvsr = process_record
+
+
+def hvsr_to_dataset(res: HvsrResult, *, chainage_m: float | None = None, synthetic: bool = False, source: str = "") -> Any:
+    """An :class:`HvsrResult` as a Dataset (what the ``microtremor.hvsr`` step stores; names and order are the store's keys)."""
+    import json
+
+    import xarray as xr
+
+    ds = xr.Dataset(
+        {
+            "hv": (("window", "frequency_hz"), res.hv),
+            "median": (("frequency_hz",), res.median),
+            "sigma_ln": (("frequency_hz",), res.sigma_ln),
+            "keep": (("window",), res.keep),
+            "window_f0_hz": (("window",), res.window_f0_hz),
+            "window_start_s": (("window",), res.starts_s),
+        },
+        coords={"frequency_hz": res.frequency_hz, "window": np.arange(res.keep.size)},
+        attrs={
+            "station": res.station, "source": source, "f0_hz": res.f0_hz, "f0_sigma_ln": res.f0_sigma_ln, "a0": res.a0,
+            "f0_windows_hz": res.f0_windows_hz, "f0_windows_sigma_ln": res.f0_windows_sigma_ln,
+            "f0_windows_std_hz": res.f0_windows_std_hz, "n_windows": res.n_windows,
+            "window_length_s": res.settings.window_length_s, "reliable": int(res.sesame.reliable),
+            "clear": int(res.sesame.clear), "sesame_json": json.dumps(res.sesame.to_dict()),
+            "rejected_json": json.dumps(res.rejected), "notes_json": json.dumps(res.notes),
+            "chainage_m": float("nan") if chainage_m is None else float(chainage_m), "synthetic": int(synthetic),
+            "settings_json": res.settings.to_json(),
+        },
+    )
+    if res.azimuth_deg is not None:
+        ds["azimuthal_median"] = (("azimuth_deg", "frequency_hz"), res.azimuthal_median)
+        ds = ds.assign_coords(azimuth_deg=res.azimuth_deg)
+    return ds

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field
 
-from geoexplore.core.settings import Settings
+from geoexplore.core.settings import InputFile, InputPath, Settings
 
-__all__ = ["HvsrSettings", "ThicknessSettings", "POWER_LAW_DEFAULTS"]
+__all__ = ["ArraySettings", "HvsrSettings", "HvsrStepSettings", "ThicknessSettings", "ThicknessStepSettings", "POWER_LAW_DEFAULTS"]
 
 #: published power-law coefficients h = a * f0**b (h in m, f0 in Hz)
 POWER_LAW_DEFAULTS: dict[str, tuple[float, float, str]] = {
@@ -62,3 +62,45 @@ class ThicknessSettings(Settings):
     b: float | None = Field(None, description="power law exponent b")
     preset: str = Field("ibs-von_seht_1999", description=f"published coefficients: {', '.join(POWER_LAW_DEFAULTS)}")
     vs_m_s: float | None = Field(None, gt=0, description="quarter wavelength: average sediment Vs (m/s)")
+
+
+class HvsrStepSettings(HvsrSettings):
+    """H/V settings plus where to find station chainages."""
+
+    stations_file: InputFile | None = Field(None, description="JSON with a 'stations' list (file, station, chainage_m), relative to the input dir")
+    synthetic: bool = Field(False, description="label results as synthetic")
+
+
+class ArraySettings(Settings):
+    """Array processing and Vs inversion."""
+
+    array_file: Annotated[str, InputPath("file", lists="file")] = Field("microtremor/array/array.csv", description="CSV station,x_m,y_m,file (files relative to the CSV)")
+    freq_min_hz: float = Field(1.0, gt=0, description="lowest dispersion frequency (Hz)")
+    freq_max_hz: float = Field(12.0, gt=0, description="highest dispersion frequency (Hz)")
+    n_freq: int = Field(25, ge=3, description="log-spaced dispersion frequencies")
+    window_length_s: float = Field(20.0, gt=0, description="SPAC window length (s)")
+    fk: bool = Field(True, description="also run FK; its valid points extend the inverted curve where SPAC has none")
+    fk_method: Literal["capon", "conventional"] = Field("capon", description="FK beam: high-resolution (Capon) or conventional")
+    fk_kmin_factor: float = Field(0.5, gt=0, description="FK points need |k| >= this x kmin (array resolution limit)")
+    n_layers: int = Field(5, ge=1, le=8, description="layers over the half-space in the inversion")
+    max_iterations: int = Field(25, ge=1, description="differential-evolution generations per run")
+    popsize: int = Field(10, ge=4, description="differential-evolution population factor")
+    n_runs: int = Field(4, ge=1, description="differential-evolution runs (seeds seed, seed + 1, ...)")
+    n_walk: int = Field(8000, ge=100, description="models of the random walks in the acceptable region")
+    confidence: float = Field(0.95, gt=0, lt=1, description="chi-square level of the acceptable region")
+    bedrock_vs_m_s: float | None = Field(750.0, gt=0, description="depth to the half-space = top of the first layer this fast")
+    seed: int = Field(1, description="random seed of the global search")
+    increasing_vs: bool = Field(True, description="no velocity inversions in the inverted profile")
+    synthetic: bool = Field(False, description="label results as synthetic")
+
+
+class ThicknessStepSettings(Settings):
+    """f0 -> thickness along the line."""
+
+    method: Literal["power_law", "quarter_wavelength", "sh_transfer"] = Field("sh_transfer", description="conversion (see thickness.py)")
+    preset: str = Field("ibs-von_seht_1999", description="power-law coefficients preset")
+    a: float | None = Field(None, gt=0, description="power law a (m)")
+    b: float | None = Field(None, description="power law b")
+    halfspace_vs_m_s: float | None = Field(None, gt=0, description="sh_transfer: Vs below the mapped contrast; default the first inverted layer at or above bedrock_vs_m_s")
+    bedrock_vs_m_s: float = Field(750.0, gt=0, description="inverted layers slower than this are the sediments above the mapped contrast")
+    line: str = Field("shallow", description="line name")

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import j0, j1
 
-from geoexplore.microtremor.hvsr import tukey
 from geoexplore.microtremor.smoothing import KonnoOhmachi
+from geoexplore.microtremor.spectral_ratio import tukey
 from geoexplore.microtremor.windows import window_starts
 
 __all__ = ["all_pairs", "pair_coherency", "ring_spac", "invert_j0", "spac_dispersion", "spac_jackknife", "SpacResult"]

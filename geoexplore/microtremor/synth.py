@@ -37,7 +37,8 @@ from pathlib import Path
 
 import numpy as np
 
-from geoexplore.microtremor.io import Record, write_miniseed
+from geoexplore.microtremor.io import write_miniseed
+from geoexplore.microtremor.record import Record
 from geoexplore.microtremor.transfer import sh_transfer
 
 __all__ = ["noise_record", "rayleigh_array", "siping_column", "make_siping", "rayleigh_phase_velocity"]
@@ -174,7 +175,7 @@ def make_siping(model_path: str | Path, out: str | Path, *, spacing_m: float = 5
         rec = noise_record(col["thickness_m"], col["vs_m_s"], col["vp_m_s"], col["density_kg_m3"], fs_hz=fs_hz,
                            duration_s=duration_s, seed=seed + i, station=f"S{i:03d}")
         name = f"hv_{int(round(x)):05d}.mseed"
-        write_miniseed(out / name, rec, network="SY")
+        write_miniseed(rec, out / name, network="SY")
         lon, lat = prof.lonlat(x)
         rows.append({"file": name, "station": rec.station, "chainage_m": float(x), "lon": float(lon), "lat": float(lat),
                      "quaternary_base_m": float(col["base_m"])})
@@ -197,7 +198,7 @@ def make_siping(model_path: str | Path, out: str | Path, *, spacing_m: float = 5
         hn = rng.normal(scale=0.05 * np.std(z[i]), size=(2, z.shape[1]))
         rec = Record(np.vstack([hn, z[i][None]]), fa, station=f"A{i:02d}", starttime="2026-04-29T03:00:00Z")
         name = f"A{i:02d}.mseed"
-        write_miniseed(out / "array" / name, rec, network="SY")
+        write_miniseed(rec, out / "array" / name, network="SY")
         arr_rows.append({"file": f"array/{name}", "station": f"A{i:02d}", "x_m": float(p[0]), "y_m": float(p[1]), "ring_m": float(ring[i])})
     (adir / "array.csv").write_text("station,x_m,y_m,file\n" + "".join(f"{r['station']},{r['x_m']:.3f},{r['y_m']:.3f},{Path(r['file']).name}\n" for r in arr_rows))
     true_disp = {"synthetic": True, "chainage_m": array_chainage_m, "frequency_hz": fg[ok].tolist(), "phase_velocity_m_s": cg[ok].tolist(),

@@ -122,7 +122,7 @@ TARGETS: dict[str, Target] = {
     "miniseed": Target("geoexplore.microtremor.io:read_record", (_siping("microtremor", "hv_22025.mseed"),)),
     "sac": Target("geoexplore.testing.seeds:read_sac_components", ("gen:sac",)),
     "saf": Target("geoexplore.microtremor.io:read_record", ("gen:saf",), text=True),
-    "geopsy-hv": Target("geoexplore.microtremor.geopsy:read_hv", ("shared:microtremor/UT_STN11_c050.hv", "shared:microtremor/sesame-ex4.hv", "gen:geopsy_hv"), text=True),
+    "geopsy-hv": Target("geoexplore.microtremor.io.geopsy:read_hv", ("shared:microtremor/UT_STN11_c050.hv", "shared:microtremor/sesame-ex4.hv", "gen:geopsy_hv"), text=True),
     "ert-unified": Target(_ERT, ("shared:ert/slagdump.ohm", "shared:ert/gallery.dat", "shared:ert/instruments/BERT_2D_topo.ohm",
                                  "gen:ert_unified"), text=True),
     "ert-syscal-bin": Target(_ERT, ("shared:ert/instruments/syscal-bin.bin",)),

@@ -57,7 +57,7 @@ def saf() -> list[Seed]:
     from geoexplore.microtremor.io import write_saf
 
     rec = _siping_record()
-    return [Seed(_tmp_write(lambda p: write_saf(p, rec), ".saf"), ".saf")]
+    return [Seed(_tmp_write(lambda p: write_saf(rec, p), ".saf"), ".saf")]
 
 
 def sac() -> list[Seed]:
@@ -269,15 +269,15 @@ def sgt() -> list[Seed]:
 
 def geopsy_hv() -> list[Seed]:
     """A Geopsy .hv file (project writer) of a SYNTHETIC H/V: the SH transfer of 100 m of 300 m/s over 800 m/s."""
-    from geoexplore.microtremor.geopsy import write_hv
+    from geoexplore.microtremor.io.geopsy import HvFile, write_hv
     from geoexplore.microtremor.transfer import sh_transfer
 
     f = np.geomspace(0.2, 20.0, 120)
     amp = np.abs(sh_transfer(f, np.array([100.0, 0.0]), np.array([300.0, 800.0]), np.array([1900.0, 2200.0]), 0.02))
     k = int(np.argmax(amp))
-    return [Seed(_tmp_write(lambda p: write_hv(p, f, amp, np.full(f.size, 0.2), n_windows=20, f0_average_hz=float(f[k]),
-                                               f0_windows_hz=(float(f[k]), 0.9 * float(f[k]), 1.1 * float(f[k])),
-                                               peak_amplitude=float(amp[k])), ".hv"), ".hv")]
+    hv = HvFile.from_median(f, amp, np.full(f.size, 0.2), n_windows=20, f0_average_hz=float(f[k]),
+                            f0_windows_hz=(float(f[k]), 0.9 * float(f[k]), 1.1 * float(f[k])), peak_amplitude=float(amp[k]))
+    return [Seed(_tmp_write(lambda p: write_hv(hv, p), ".hv"), ".hv")]
 
 
 GENERATORS = {f.__name__: f for f in (saf, sac, mt_miniseed, mt_sidecar, refraction_picks, refraction_geometry,

@@ -9,11 +9,28 @@ import numpy as np
 import pytest
 from scipy.special import j0
 
-from geoexplore.microtremor.dispersion import forward, halfspace_depth, invert_dispersion, merge_layers, vs30
+from geoexplore.microtremor.dispersion import (
+    forward,
+    halfspace_depth,
+    invert_dispersion,
+    merge_layers,
+    vs30,
+)
 from geoexplore.microtremor.fk import array_limits, fk_dispersion
 from geoexplore.microtremor.io import read_record
-from geoexplore.microtremor.spac import all_pairs, invert_j0, pair_coherency, ring_spac, spac_dispersion, spac_jackknife
-from geoexplore.microtremor.synth import array_geometry, rayleigh_array, rayleigh_phase_velocity
+from geoexplore.microtremor.spac import (
+    all_pairs,
+    invert_j0,
+    pair_coherency,
+    ring_spac,
+    spac_dispersion,
+    spac_jackknife,
+)
+from geoexplore.microtremor.synth import (
+    array_geometry,
+    rayleigh_array,
+    rayleigh_phase_velocity,
+)
 
 
 def test_spac_single_velocity_equals_j0():

@@ -7,7 +7,12 @@ import obspy
 import pytest
 
 from geoexplore.core.errors import FileFormatError, GeoexploreError
-from geoexplore.microtremor.io import read_record, read_saf, write_saf, record_from_arrays
+from geoexplore.microtremor.io import (
+    read_record,
+    read_saf,
+    record_from_arrays,
+    write_saf,
+)
 from geoexplore.microtremor.process import process_record
 from geoexplore.microtremor.settings import HvsrSettings
 
@@ -150,7 +155,7 @@ def test_corrupt_and_unknown_files(tmp_path):
 def test_saf_roundtrip_and_truncated(tmp_path):
     rng = np.random.default_rng(1)
     rec = record_from_arrays(rng.normal(size=3000), rng.normal(size=3000), rng.normal(size=3000), 50.0, station="SAF1")
-    p = write_saf(tmp_path / "a.saf", rec)
+    p = write_saf(rec, tmp_path / "a.saf")
     back = read_record(p)
     np.testing.assert_allclose(back.data, rec.data, rtol=1e-6)
     assert back.fs_hz == 50.0 and back.station == "SAF1"

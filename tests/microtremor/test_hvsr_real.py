@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from geoexplore.microtremor.geopsy import read_hv, write_hv
 from geoexplore.microtremor.io import read_record
+from geoexplore.microtremor.io.geopsy import HvFile, read_hv, write_hv
 from geoexplore.microtremor.process import process_record
 from geoexplore.microtremor.sesame import evaluate, thresholds
 from geoexplore.microtremor.settings import HvsrSettings
@@ -60,8 +60,9 @@ def test_geopsy_f0_and_curve(stn11):
 
 def test_hv_file_roundtrip(stn11, tmp_path):
     res, _ = stn11
-    p = write_hv(tmp_path / "x.hv", res.frequency_hz, res.median, res.sigma_ln, n_windows=res.n_windows,
-                 f0_average_hz=res.f0_hz, f0_windows_hz=(res.f0_windows_hz, 0.5, 0.9), peak_amplitude=res.a0)
+    p = write_hv(HvFile.from_median(res.frequency_hz, res.median, res.sigma_ln, n_windows=res.n_windows,
+                                    f0_average_hz=res.f0_hz, f0_windows_hz=(res.f0_windows_hz, 0.5, 0.9), peak_amplitude=res.a0),
+                 tmp_path / "x.hv")
     back = read_hv(p)
     assert back.n_windows == 30 and back.f0_windows_hz[1] == 0.5
     np.testing.assert_allclose(back.average, res.median, rtol=1e-5)

@@ -6,7 +6,12 @@ import numpy as np
 import pytest
 
 from geoexplore.core.errors import FileFormatError
-from geoexplore.microtremor.io import read_record, read_saf, record_from_arrays, write_saf
+from geoexplore.microtremor.io import (
+    read_record,
+    read_saf,
+    record_from_arrays,
+    write_saf,
+)
 
 
 def _rec(n=2000, seed=4):
@@ -22,7 +27,7 @@ def test_north_rot_rotates_horizontals_to_north_east(tmp_path):
     n0, e0, z0 = true.data
     th = np.deg2rad(30.0)
     sensor = record_from_arrays(n0 * np.cos(th) + e0 * np.sin(th), -n0 * np.sin(th) + e0 * np.cos(th), z0, 50.0, station="ROT")
-    p = write_saf(tmp_path / "rot.saf", sensor, north_rot_deg=30.0)
+    p = write_saf(sensor, tmp_path / "rot.saf", north_rot_deg=30.0)
     assert "NORTH_ROT = 30" in p.read_text()
     assert read_saf(p)["north_rot_deg"] == 30.0
     rec = read_record(p)
@@ -32,11 +37,11 @@ def test_north_rot_rotates_horizontals_to_north_east(tmp_path):
     np.testing.assert_allclose(rec.data[1], e, atol=1e-5)
     assert any("NORTH_ROT = 30 deg" in s for s in rec.notes)
     # no NORTH_ROT (or 0): untouched
-    np.testing.assert_allclose(read_record(write_saf(tmp_path / "r0.saf", sensor)).data, sensor.data, rtol=1e-6)
+    np.testing.assert_allclose(read_record(write_saf(sensor, tmp_path / "r0.saf")).data, sensor.data, rtol=1e-6)
 
 
 def _with_start(tmp_path, text, name="t.saf"):
-    p = write_saf(tmp_path / name, _rec(500))
+    p = write_saf(_rec(500), tmp_path / name)
     lines = p.read_text().splitlines()
     k = next(i for i, line in enumerate(lines) if line.startswith("START_TIME"))
     lines[k] = f"START_TIME = {text}"
@@ -67,6 +72,6 @@ def test_unparsable_start_time_is_positioned(tmp_path, text):
 def test_writer_start_time_roundtrip(tmp_path):
     rec = _rec(300)
     rec.starttime = "2026-04-29T02:00:00.500000Z"
-    p = write_saf(tmp_path / "w.saf", rec)
+    p = write_saf(rec, tmp_path / "w.saf")
     assert "START_TIME = 2026 04 29 02 00 00.500000" in p.read_text()
     assert read_record(p).starttime == rec.starttime

@@ -60,8 +60,8 @@ def test_thickness_image_and_step_at_f3(siping_dir, siping_model, per_station):
 
 def test_sh_transfer_thickness_recovers_true_depth(siping_model):
     """With the true Vs profile, the SH-transfer conversion of the exact f0 returns the true Quaternary base."""
+    from geoexplore.microtremor.depth_conversion import sh_transfer_depth
     from geoexplore.microtremor.synth import siping_column
-    from geoexplore.microtremor.thickness import sh_transfer_depth
     from geoexplore.microtremor.transfer import peak_frequency, sh_transfer
 
     for x in (21300.0, 22700.0):
@@ -115,7 +115,10 @@ def test_f0_uncertainty_covers_the_exact_resonance(siping_model, per_station):
 
 def test_thickness_errors_cover_the_true_base(siping_dir, siping_model, per_station):
     """Power law (a regional fit from elsewhere): biased here, and its error bar says so; SH transfer with the true column."""
-    from geoexplore.microtremor.thickness import sh_transfer_depth, thickness_with_error
+    from geoexplore.microtremor.depth_conversion import (
+        sh_transfer_depth,
+        thickness_with_error,
+    )
 
     ctx = StepContext("microtremor", inputs={"hvsr": per_station}, input_dir=siping_dir)
     img = steps.thickness(ctx, steps.ThicknessStepSettings(method="power_law"))

@@ -5,12 +5,20 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from geoexplore.microtremor.hvsr import COMBINATIONS
 from geoexplore.microtremor.process import process_record
 from geoexplore.microtremor.settings import HvsrSettings
-from geoexplore.microtremor.smoothing import KonnoOhmachi, konno_ohmachi_direct, log_frequencies
+from geoexplore.microtremor.smoothing import (
+    KonnoOhmachi,
+    konno_ohmachi_direct,
+    log_frequencies,
+)
+from geoexplore.microtremor.spectral_ratio import COMBINATIONS
 from geoexplore.microtremor.synth import noise_record
-from geoexplore.microtremor.transfer import peak_frequency, quarter_wavelength_f0, sh_transfer
+from geoexplore.microtremor.transfer import (
+    peak_frequency,
+    quarter_wavelength_f0,
+    sh_transfer,
+)
 
 
 @pytest.mark.parametrize("nfft,cutoff", [(5999, 3.0), (32768, 3.0), (4000, np.pi)])

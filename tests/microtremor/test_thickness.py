@@ -5,8 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from geoexplore.microtremor.depth_conversion import (
+    power_law,
+    power_law_with_error,
+    preset_sigma_ln,
+    quarter_wavelength,
+    thickness_with_error,
+)
 from geoexplore.microtremor.settings import POWER_LAW_DEFAULTS
-from geoexplore.microtremor.thickness import power_law, power_law_with_error, preset_sigma_ln, quarter_wavelength, thickness_with_error
 
 
 def test_quarter_wavelength_uniform_layer():

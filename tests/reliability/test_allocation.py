@@ -115,7 +115,7 @@ def _cases(shared: Path, tmp: Path) -> list[tuple[str, str, Path]]:
     big[30:32] = struct.pack(">H", 65535)  # samples in record 1 (the largest the field holds) ...
     big[54] = 30  # ... in a record of 2^30 bytes (blockette 1000 record-length exponent)
     add("miniseed-reclen", "geoexplore.microtremor.io:read_record", bytes(big), ".mseed")
-    add("geopsy-hv-windows", "geoexplore.microtremor.geopsy:read_hv",
+    add("geopsy-hv-windows", "geoexplore.microtremor.io.geopsy:read_hv",
         _replace_line((shared / "microtremor" / "sesame-ex4.hv").read_bytes(), rb"^# Number of windows = 60",
                       b"# Number of windows = %d" % HUGE), ".hv")
     # the formats added to the fuzz suite, written by the project's writers (geoexplore.testing.seeds)
