@@ -99,13 +99,15 @@ def test_old_writer_argument_order_still_works_with_a_warning(tmp_path):
     assert (tmp_path / "old.saf").read_text() == new.read_text()
 
 
-def test_front_door_calls_survive_the_old_module_paths():
-    """``geoexplore.microtremor.hvsr`` / ``.thickness`` were kernel modules; importing them keeps mtr.hvsr callable."""
-    import geoexplore.microtremor.hvsr as old_hvsr
-    import geoexplore.microtremor.thickness as old_thickness
+def test_front_door_calls_are_functions_not_the_old_kernel_modules():
+    """``hvsr`` and ``thickness`` are the front door's calls; their kernels live in spectral_ratio / depth_conversion."""
+    import importlib
+    import types
 
-    assert callable(mtr.hvsr) and callable(mtr.thickness)
-    assert old_hvsr.hvsr_windows is not None and old_thickness.power_law(1.0, 96.0, -1.388) == pytest.approx(96.0)
+    assert callable(mtr.hvsr) and not isinstance(mtr.hvsr, types.ModuleType)
+    assert callable(mtr.thickness) and not isinstance(mtr.thickness, types.ModuleType)
+    kernels = importlib.import_module("geoexplore.microtremor.depth_conversion")
+    assert kernels.power_law(1.0, 96.0, -1.388) == pytest.approx(96.0)
     assert mtr.thickness(1.0).thickness_m == pytest.approx(96.0)
     assert "read" in mtr.__all__ and callable(mtr.read)
 
