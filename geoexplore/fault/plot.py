@@ -31,7 +31,10 @@ def draw_reflection_qc(ax: Any, ds: Any, rules: Any, *, lang: str = "en") -> Non
     lang : {"en", "zh"}
         Labels.
     """
-    from geoexplore.fault.indicators.reflection import horizons_for_plot, reflection_indicators
+    from geoexplore.fault.indicators.reflection import (
+        horizons_for_plot,
+        reflection_indicators,
+    )
     from geoexplore.viz.i18n import t
     from geoexplore.viz.style import synthetic_stamp
 

@@ -19,7 +19,7 @@ def write_docx(blocks: list[Block], path: str | Path, *, lang: str = "en") -> Pa
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
-    from docx.shared import Pt, RGBColor, Cm
+    from docx.shared import Cm, Pt, RGBColor
 
     doc = Document()
     st = doc.styles["Normal"]

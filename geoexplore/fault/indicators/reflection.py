@@ -34,7 +34,12 @@ import numpy as np
 
 from geoexplore.core.errors import GeoexploreError
 from geoexplore.fault.indicators import Indicator
-from geoexplore.fault.indicators.breakpoints import FaultPoint, fit_plane, group_fault_points, upper_breakpoint
+from geoexplore.fault.indicators.breakpoints import (
+    FaultPoint,
+    fit_plane,
+    group_fault_points,
+    upper_breakpoint,
+)
 from geoexplore.fault.indicators.horizons import (
     Horizon,
     Pair,
