@@ -7,7 +7,8 @@ Method packages add their own sub-commands (``geoexplore seismic ...``,
 ``geoexplore mt ...``, ``geoexplore ert ...``, ``geoexplore hvsr ...``)
 through a module ``geoexplore.<package>.cli`` with a function
 ``add_commands(subparsers)``; each handler takes the parsed arguments and
-returns an exit code.
+returns an exit code. ``geoexplore assess`` and ``geoexplore report`` come
+from :mod:`geoexplore.report.cli`.
 """
 
 from __future__ import annotations
@@ -28,7 +29,6 @@ COMMAND_MODULES = (
     "geoexplore.mt.cli",
     "geoexplore.ert.cli",
     "geoexplore.microtremor.cli",
-    "geoexplore.fault.cli",
     "geoexplore.report.cli",
 )
 

@@ -2,7 +2,8 @@
 
 Layers: kernels (``indicators/``, ``integrate``, ``activity``, ``sliprate``,
 ``magnitude``, ``setback``; NumPy only) -> the ``fault.assess`` step
-(``steps``) -> the facade :func:`geoexplore.fault.assess.assess`. Every
+(``steps``) -> the facades :func:`geoexplore.fault.assess.assess` (images in
+memory) and :func:`geoexplore.fault.steps.assess_store` (a run's project store). Every
 threshold and relation is data in ``rules/`` (see docs/assessment.md).
 Importing this package is cheap: submodules load on use.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["assess", "load_rules"]
+__all__ = ["assess", "assess_store", "load_rules"]
 
 
 def assess(*args: Any, **kwargs: Any) -> Any:
@@ -19,6 +20,13 @@ def assess(*args: Any, **kwargs: Any) -> Any:
     from geoexplore.fault.assess import assess as _assess
 
     return _assess(*args, **kwargs)
+
+
+def assess_store(*args: Any, **kwargs: Any) -> Any:
+    """See :func:`geoexplore.fault.steps.assess_store`."""
+    from geoexplore.fault.steps import assess_store as _assess_store
+
+    return _assess_store(*args, **kwargs)
 
 
 def load_rules(path: Any = None) -> Any:

@@ -260,7 +260,7 @@ def _class_of(age_ka: float, rules: Any) -> Any:
     return rules.activity.classes[-1]
 
 
-def classify(
+def classify_activity(
     offset: dict[str, Any] | None,
     unbroken: dict[str, Any] | None,
     rules: Any,

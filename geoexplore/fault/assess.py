@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from geoexplore.core.images import METHODS, check_image
-from geoexplore.fault.activity import ActivityResult, Stratigraphy, classify
+from geoexplore.fault.activity import ActivityResult, Stratigraphy, classify_activity
 from geoexplore.fault.indicators import Indicator
 from geoexplore.fault.integrate import Candidate, Coverage, coverage_of, integrate
 from geoexplore.fault.magnitude import magnitude_table
@@ -118,25 +118,25 @@ def date_throws(c: Candidate, strat: Stratigraphy, rules: Any) -> list[dict[str,
 def assess_activity(c: Candidate, dated: list[dict[str, Any]], strat: Stratigraphy | None, rules: Any) -> ActivityResult:
     """Activity class of a candidate from its dated horizons (or its upper breakpoint)."""
     if strat is None:
-        return classify(None, None, rules, note="no stratigraphy (model or borehole table) given")
+        return classify_activity(None, None, rules, note="no stratigraphy (model or borehole table) given")
     if dated and not c.upper_breakpoint_source.startswith(("ert", "refraction")):
         offs = [r for r in dated if r["status"] == "offset" and np.isfinite(r["age_ka"])]
         if not offs:
-            return classify(None, None, rules, note="no offset horizon could be dated")
+            return classify_activity(None, None, rules, note="no offset horizon could be dated")
         off = offs[0]
         above = [r for r in dated if r["status"] == "unbroken" and r["depth_m"] < off["depth_m"] - 1.0 and np.isfinite(r["age_ka"])]
         unb = above[-1] if above else None
-        return classify(off, unb, rules)
+        return classify_activity(off, unb, rules)
     if c.upper_breakpoint_m is None:
-        return classify(None, None, rules, note=f"{c.upper_breakpoint_source}; no upper breakpoint")
+        return classify_activity(None, None, rules, note=f"{c.upper_breakpoint_source}; no upper breakpoint")
     if not any(m in ("ert", "refraction") for m in c.methods) or c.upper_breakpoint_m is None:
-        return classify(None, None, rules, note=f"only {', '.join(c.methods)} see it, at {c.upper_breakpoint_m:.0f} m or deeper: "
+        return classify_activity(None, None, rules, note=f"only {', '.join(c.methods)} see it, at {c.upper_breakpoint_m:.0f} m or deeper: "
                         "their vertical resolution does not allow dating the upper breakpoint")
     x = c.chainage_m
     zlo, zhi = c.upper_breakpoint_min_m or 0.0, c.upper_breakpoint_max_m or c.upper_breakpoint_m
     off = {**strat.age_at(zhi, x, rules), "depth_m": zhi}
     unb = {**strat.age_at(zlo, x, rules), "depth_m": zlo} if zlo > 0.5 else None
-    return classify(off, unb, rules, note=f"upper breakpoint from {c.upper_breakpoint_source}")
+    return classify_activity(off, unb, rules, note=f"upper breakpoint from {c.upper_breakpoint_source}")
 
 
 def assess(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import Field
@@ -65,3 +66,77 @@ def assess_step(ctx: StepContext, settings: AssessSettings) -> dict[str, Any]:
 
         raise WorkflowError(f"step '{ctx.step_id}': no method image among the inputs {sorted(ctx.inputs)}")
     return run_assessment(images, sources, model, settings, rules, strat, ctx.line)
+
+
+def store_file(path: str | Path) -> Path:
+    """The project store file of ``path``: ``path/project.h5`` for a run directory, else ``path``."""
+    p = Path(path)
+    return p / "project.h5" if p.is_dir() else p
+
+
+def assess_store(
+    store: str | Path,
+    *,
+    line: str = "shallow",
+    rules_file: str | Path | None = None,
+    stratigraphy_file: str | Path | None = None,
+    intensity: int | None = None,
+    use_test_images: bool = False,
+) -> tuple[dict[str, Any], Any]:
+    """Assess the method images of a project store (what ``geoexplore assess`` and ``report`` read).
+
+    Parameters
+    ----------
+    store : path-like
+        ``project.h5`` or the run directory holding it.
+    line : str
+        Survey line to assess.
+    rules_file, stratigraphy_file : path-like, optional
+        Rules table YAML (default: GB 50011-2010) and borehole stratigraphy
+        CSV (default: the model's units).
+    intensity : int, optional
+        Design seismic intensity (6-9; default: the model's meta).
+    use_test_images : bool
+        Fill missing methods with labelled SYNTHETIC TEST IMAGES from the model.
+
+    Returns
+    -------
+    bundle : dict of xarray.Dataset
+        As :func:`run_assessment`.
+    model : GeologicalModel or None
+        The stored model.
+
+    Raises
+    ------
+    StoreError
+        If there is no store at ``store``.
+    GeoexploreError
+        If the store holds no method image (or test images are asked without a model).
+    """
+    from geoexplore.core.errors import GeoexploreError, StoreError
+    from geoexplore.core.store import ProjectStore
+    from geoexplore.fault.activity import Stratigraphy
+    from geoexplore.fault.images import images_from_store, model_from_store
+    from geoexplore.fault.rules import load_rules
+
+    sp = store_file(store)
+    if not sp.is_file():
+        raise StoreError(f"{sp}: no project store")
+    ps = ProjectStore(sp)
+    ps.check()
+    model = model_from_store(ps)
+    images, sources = images_from_store(ps, line)
+    if use_test_images:
+        if model is None:
+            raise GeoexploreError("--test-images needs a model in the store")
+        from geoexplore.fault.synth import test_images
+
+        missing = tuple(m for m in ("reflection", "refraction", "ert", "mt", "microtremor") if m not in images)
+        for m, ds in test_images(model, methods=missing).items():
+            images[m], sources[m] = ds, "SYNTHETIC TEST IMAGE (geoexplore.fault.synth, not a method result)"
+    if not images:
+        raise GeoexploreError(f"{sp}: no method image (reflection, refraction, ert, mt, microtremor) in the store; nothing to assess")
+    settings = AssessSettings(design_intensity=intensity)
+    rules = load_rules(rules_file)
+    strat = Stratigraphy.from_table(stratigraphy_file) if stratigraphy_file else None
+    return run_assessment(images, sources, model, settings, rules, strat, line), model

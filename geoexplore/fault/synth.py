@@ -7,13 +7,15 @@ carries ``synthetic=1``, ``test_image=1`` and a ``note`` saying so.
 
 * reflection: 1D convolutional model per trace -- reflectivity from the
   acoustic impedance (Vp x density) in two-way time, convolved with a
-  zero-phase Ricker wavelet, band-limited noise added, mapped back to depth
+  zero-phase Ricker wavelet (:func:`geoexplore.seismic.modelling.ricker`),
+  band-limited noise added, mapped back to depth
   with the model's velocities (an ideal depth-migrated section);
 * ert / mt / refraction: log-resistivity or velocity of the model smoothed
   with a Gaussian kernel that widens with depth (inversion resolution) and
   a depth-of-investigation mask;
-* microtremor: f0 as the lowest peak (in a frequency band) of the 1D SH
-  transfer function of each model column (Thomson-Haskell, damped), the
+* microtremor: f0 as the highest peak (in a frequency band) of the 1D SH
+  transfer function of each model column (Thomson-Haskell, 2 % damping:
+  :func:`geoexplore.microtremor.transfer.sh_transfer`), the
   sediment thickness as the quarter-wavelength depth of f0, lognormal noise.
 
 Run ``python -m geoexplore.fault.synth --out DIR`` to write them as netCDF.
@@ -27,14 +29,6 @@ from typing import Any
 import numpy as np
 
 NOTE = "SYNTHETIC TEST IMAGE computed directly from the reference model by geoexplore.fault.synth; not a method result"
-
-
-def ricker(f_peak_hz: float, dt_s: float, half_length_s: float | None = None) -> np.ndarray:
-    """Zero-phase Ricker wavelet sampled at ``dt_s`` (peak 1 at the centre)."""
-    half = half_length_s or 1.5 / f_peak_hz
-    t = np.arange(-half, half + dt_s / 2, dt_s)
-    a = (np.pi * f_peak_hz * t) ** 2
-    return (1 - 2 * a) * np.exp(-a)
 
 
 def _attrs(method: str, line: str, model: Any, **extra: Any) -> dict[str, Any]:
@@ -76,7 +70,9 @@ def reflection_test_image(
     twt = np.vstack([np.zeros((1, x.size)), np.cumsum(2 * 0.1 / vp[:-1], axis=0)])  # s, at each fine depth
     dt = 1e-4
     nt = int(np.ceil(twt.max() / dt)) + 2
-    w = ricker(f_peak_hz, dt)
+    from geoexplore.seismic.modelling import ricker
+
+    _, w = ricker(f_peak_hz, dt)
     rng = np.random.default_rng(seed)
     z = np.arange(0.0, zmax + dz_m / 2, dz_m)
     amp = np.empty((z.size, x.size))
@@ -195,35 +191,6 @@ def velocity_test_image(
     )
 
 
-def sh_transfer(freq_hz: np.ndarray, thickness_m: np.ndarray, vs_m_s: np.ndarray, density: np.ndarray, damping: float = 0.02) -> np.ndarray:
-    """|surface / outcrop-bedrock| amplification of vertically incident SH waves (Thomson-Haskell).
-
-    Parameters
-    ----------
-    freq_hz : (nf,) frequencies (Hz).
-    thickness_m, vs_m_s, density : (n,) layers top down; the last is the half-space.
-    damping : float, material damping ratio (complex velocity vs(1 + i damping)).
-
-    Returns
-    -------
-    (nf,) modulus of the transfer function; for one undamped layer over a
-    half-space the peaks are at f = (2k+1) vs / (4 h) with height equal to the
-    impedance ratio.
-    """
-    w = 2 * np.pi * np.asarray(freq_hz, float)
-    vs = np.asarray(vs_m_s, float) * (1 + 1j * damping)
-    rho = np.asarray(density, float)
-    h = np.asarray(thickness_m, float)
-    a = np.ones_like(w, dtype=complex)  # up-going amplitude at the top of layer 1 (free surface: A = B)
-    b = np.ones_like(w, dtype=complex)
-    for m in range(h.size - 1):
-        k = w / vs[m]
-        alpha = rho[m] * vs[m] / (rho[m + 1] * vs[m + 1])
-        e = np.exp(1j * k * h[m])
-        a, b = 0.5 * a * (1 + alpha) * e + 0.5 * b * (1 - alpha) / e, 0.5 * a * (1 - alpha) * e + 0.5 * b * (1 + alpha) / e
-    return np.abs(2.0 / (2.0 * a))  # surface motion 2A1 over outcrop 2A_n
-
-
 def microtremor_test_table(
     model: Any, line: str = "shallow", *, spacing_m: float = 50.0, f_min_hz: float = 0.5, f_max_hz: float = 20.0,
     sigma_ln: float = 0.03, max_depth_m: float = 3000.0, seed: int = 4,
@@ -232,6 +199,8 @@ def microtremor_test_table(
     import xarray as xr
     from scipy.signal import find_peaks
 
+    from geoexplore.microtremor.transfer import sh_transfer
+
     ln = model.lines[line]
     ch = np.arange(ln.start_m, ln.end_m + spacing_m / 2, spacing_m)
     f = np.logspace(np.log10(f_min_hz), np.log10(f_max_hz), 600)
@@ -239,7 +208,7 @@ def microtremor_test_table(
     f0, thick, a0 = [], [], []
     for c in ch:
         col = model.column(float(c), max_depth_m=max_depth_m, dz_m=0.5)
-        tf = sh_transfer(f, col["thickness_m"], col["vs_m_s"], col["density_kg_m3"])
+        tf = np.abs(sh_transfer(f, col["thickness_m"], col["vs_m_s"], col["density_kg_m3"], damping=0.02))
         pk, _ = find_peaks(tf)
         i = pk[np.argmax(tf[pk])] if pk.size else int(np.argmax(tf))
         fi = f[i] * np.exp(sigma_ln * rng.standard_normal())

@@ -1,13 +1,16 @@
 """Composite profile figure: all images stacked on one chainage axis, fault candidates drawn through them.
 
-:func:`composite_figure` takes the assessment bundle (the ``fault.assess``
+:func:`plot_composite` takes the assessment bundle (the ``fault.assess``
 result: ``candidates``, ``indicators`` and ``img_<method>`` thumbnails) and
 draws reflection, refraction, ERT, MT and microtremor panels over the
 assessed line's chainage range. Each candidate is drawn as its fault plane
 (from the upper breakpoint down, with its dip) and a star at the upper
 breakpoint with its depth uncertainty. Masked (unconstrained) cells are
 blanked. Panels of synthetic data carry the synthetic stamp; synthetic
-*test images* carry their own stamp. Saved for print (PDF, SVG) and screen (PNG).
+*test images* carry their own stamp. Saved for print (PDF, SVG) and screen (PNG)
+by :func:`save_composite`. Axes-level: :func:`draw_candidates`,
+:func:`draw_section_panel`, :func:`draw_microtremor_panel`.
+``composite_figure`` is the old name of :func:`plot_composite` (kept for one release).
 """
 
 from __future__ import annotations
@@ -44,7 +47,24 @@ def _stamp(ax: Any, ds: Any, lang: str) -> None:
         synthetic_stamp(ax, t("synthetic", lang))
 
 
-def _draw_candidates(ax: Any, cands: Any, zmax: float, lang: str, label: bool = False, lines_only: bool = False) -> None:
+def draw_candidates(ax: Any, cands: Any, zmax: float, lang: str = "en", label: bool = False, lines_only: bool = False) -> None:
+    """Draw the fault candidates on a section axes: plane from the upper breakpoint down, star with error bars.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Axes in (chainage, depth) m, depth down.
+    cands : xarray.Dataset
+        The ``candidates`` of an assessment bundle.
+    zmax : float
+        Depth (m) the planes are drawn down to.
+    lang : {"en", "zh"}
+        Labels.
+    label : bool
+        Annotate each candidate with its id and activity class.
+    lines_only : bool
+        Only a dashed vertical line at each chainage (panels without depth).
+    """
     for k in range(cands.sizes.get("candidate", 0)):
         col = COLORS[k % len(COLORS)]
         x = float(cands["chainage_m"].values[k])
@@ -81,8 +101,94 @@ def _ext(x: np.ndarray, z: np.ndarray) -> dict[str, Any]:
             "interpolation": "nearest", "origin": "upper", "rasterized": True}
 
 
-def composite_figure(bundle: dict[str, Any], *, lang: str = "en", xlim: tuple[float, float] | None = None) -> Any:
-    """Draw the composite profile; returns the matplotlib Figure.
+def draw_microtremor_panel(ax: Any, ds: Any, cands: Any, lang: str = "en") -> None:
+    """Draw the microtremor stations on ``ax``: thickness (m, depth down) with error bars, f0 (Hz) on a twin axis."""
+    o = np.argsort(ds["chainage_m"].values)
+    ch = ds["chainage_m"].values[o]
+    ax.errorbar(ch, ds["thickness_m"].values[o], yerr=ds["thickness_err_m"].values[o], fmt="o-", ms=3, lw=0.8,
+                color="#444444", label=t("thickness_m", lang))
+    th = np.asarray(ds["thickness_m"].values, float)
+    th = th[np.isfinite(th)]
+    if th.size:
+        lo, hi = np.percentile(th, [10, 90])
+        span = max(hi - lo, 0.1 * hi, 1.0)
+        ax.set_ylim(hi + 0.5 * span, max(0.0, lo - 0.5 * span))  # robust range: outlying stations clip
+    else:
+        ax.invert_yaxis()
+    ax.set_ylabel(t("thickness_m", lang))
+    ax2 = ax.twinx()
+    ax2.plot(ch, ds["f0_hz"].values[o], "s--", ms=2.5, lw=0.7, color="#1f77b4")
+    ax2.set_ylabel(t("f0_hz", lang), color="#1f77b4")
+    draw_candidates(ax, cands, 0, lang, lines_only=True)
+    ax.set_title(t("microtremor", lang), loc="left")
+    _stamp(ax, ds, lang)
+
+
+def draw_section_panel(ax: Any, ds: Any, method: str, cands: Any, lang: str = "en", *, xlim: tuple[float, float] | None = None,
+                       label: bool = False) -> None:
+    """Draw one (depth, chainage) image on ``ax`` with a colour bar and the candidates.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+    ds : xarray.Dataset
+        Image of ``method`` (reflection ``amplitude``, refraction ``vp_m_s``, else ``resistivity_ohm_m``);
+        masked cells blanked.
+    method : str
+        'reflection', 'refraction', 'ert' or 'mt'.
+    cands : xarray.Dataset
+        The ``candidates`` of the bundle.
+    lang : {"en", "zh"}
+    xlim : (float, float), optional
+        Chainage range (m) of the image to draw.
+    label : bool
+        Annotate the candidates (the top panel).
+    """
+    from matplotlib.colors import LogNorm
+
+    if xlim is not None:
+        ds = ds.sel(chainage_m=slice(*xlim))
+    z = ds["depth_m"].values
+    x = ds["chainage_m"].values
+    mask = ds["mask"].values.astype(bool) if "mask" in ds else np.ones((z.size, x.size), bool)
+    if method == "reflection":
+        a = ds["amplitude"].values
+        v = np.nanpercentile(np.abs(a), 98) or 1.0
+        im = ax.imshow(np.where(mask, a, np.nan), cmap="Greys", vmin=-v, vmax=v, **_ext(x, z))
+    elif method == "refraction":
+        im = ax.imshow(np.where(mask, ds["vp_m_s"].values, np.nan), cmap="viridis", **_ext(x, z))
+    else:
+        r = np.where(mask, ds["resistivity_ohm_m"].values, np.nan)
+        fin = r[np.isfinite(r)]
+        norm = LogNorm(vmin=max(fin.min(), 1e-3), vmax=fin.max()) if fin.size else None
+        im = ax.imshow(r, cmap="cividis_r", norm=norm, **_ext(x, z))
+    ax.set_ylim(float(z.max()), float(z.min()))
+    ax.set_ylabel(t("depth_m", lang))
+    cb = ax.figure.colorbar(im, cax=ax.inset_axes((1.01, 0.0, 0.015, 1.0)))
+    cb.ax.tick_params(labelsize=7)
+    draw_candidates(ax, cands, float(z.max()), lang, label=label)
+    ax.set_title(t(method, lang), loc="left", pad=4)
+    _stamp(ax, ds, lang)
+
+
+def plot_composite(bundle: dict[str, Any], path: str | Path | None = None, *, lang: str = "en",
+                   xlim: tuple[float, float] | None = None) -> Any:
+    """Draw the composite profile: every image of the bundle on one chainage axis, the candidates through them.
+
+    Parameters
+    ----------
+    bundle : dict of xarray.Dataset
+        The assessment bundle (``candidates``, ``indicators``, ``img_<method>``).
+    path : path-like, optional
+        Save the figure here (PNG, PDF or SVG by suffix); :func:`save_composite` writes several formats.
+    lang : {"en", "zh"}
+        Labels.
+    xlim : (float, float), optional
+        Chainage range (m); default: the shallow images' range.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
 
     Raises
     ------
@@ -90,8 +196,6 @@ def composite_figure(bundle: dict[str, Any], *, lang: str = "en", xlim: tuple[fl
         If ``lang='zh'`` and no CJK font is available.
     """
     from geoexplore.viz.figure import new_figure
-    from matplotlib.colors import LogNorm
-
     from geoexplore.viz.style import figure_style
 
     rc = font_rc(lang)
@@ -101,68 +205,30 @@ def composite_figure(bundle: dict[str, Any], *, lang: str = "en", xlim: tuple[fl
     heights = [2.2 if m == "reflection" else (1.2 if m == "microtremor" else 1.6) for m in panels] or [1.0]
     with figure_style(**rc):
         fig, axes = new_figure(len(heights), 1, figsize=(9.0, 1.2 + 1.9 * sum(heights) / 1.6), sharex=True,
-                                 gridspec_kw={"height_ratios": heights}, squeeze=False)
+                               gridspec_kw={"height_ratios": heights}, squeeze=False)
         axes = axes[:, 0]
         for ax, m in zip(axes, panels):
-            ds = bundle[f"img_{m}"]
             if m == "microtremor":
-                o = np.argsort(ds["chainage_m"].values)
-                ch = ds["chainage_m"].values[o]
-                ax.errorbar(ch, ds["thickness_m"].values[o], yerr=ds["thickness_err_m"].values[o], fmt="o-", ms=3, lw=0.8,
-                            color="#444444", label=t("thickness_m", lang))
-                th = np.asarray(ds["thickness_m"].values, float)
-                th = th[np.isfinite(th)]
-                if th.size:
-                    lo, hi = np.percentile(th, [10, 90])
-                    span = max(hi - lo, 0.1 * hi, 1.0)
-                    ax.set_ylim(hi + 0.5 * span, max(0.0, lo - 0.5 * span))  # robust range: outlying stations clip
-                else:
-                    ax.invert_yaxis()
-                ax.set_ylabel(t("thickness_m", lang))
-                ax2 = ax.twinx()
-                ax2.plot(ch, ds["f0_hz"].values[o], "s--", ms=2.5, lw=0.7, color="#1f77b4")
-                ax2.set_ylabel(t("f0_hz", lang), color="#1f77b4")
-                _draw_candidates(ax, cands, 0, lang, lines_only=True)
-                ax.set_title(t("microtremor", lang), loc="left")
-                _stamp(ax, ds, lang)
-                continue
-            ds = ds.sel(chainage_m=slice(x0, x1))
-            z = ds["depth_m"].values
-            x = ds["chainage_m"].values
-            mask = ds["mask"].values.astype(bool) if "mask" in ds else np.ones((z.size, x.size), bool)
-            if m == "reflection":
-                a = ds["amplitude"].values
-                v = np.nanpercentile(np.abs(a), 98) or 1.0
-                im = ax.imshow(np.where(mask, a, np.nan), cmap="Greys", vmin=-v, vmax=v, **_ext(x, z))
-            elif m == "refraction":
-                im = ax.imshow(np.where(mask, ds["vp_m_s"].values, np.nan), cmap="viridis", **_ext(x, z))
+                draw_microtremor_panel(ax, bundle[f"img_{m}"], cands, lang)
             else:
-                r = np.where(mask, ds["resistivity_ohm_m"].values, np.nan)
-                fin = r[np.isfinite(r)]
-                norm = LogNorm(vmin=max(fin.min(), 1e-3), vmax=fin.max()) if fin.size else None
-                im = ax.imshow(r, cmap="cividis_r", norm=norm, **_ext(x, z))
-            ax.set_ylim(float(z.max()), float(z.min()))
-            ax.set_ylabel(t("depth_m", lang))
-            cb = fig.colorbar(im, cax=ax.inset_axes((1.01, 0.0, 0.015, 1.0)))
-            cb.ax.tick_params(labelsize=7)
-            _draw_candidates(ax, cands, float(z.max()), lang, label=(m == panels[0]))
-            ax.set_title(t(m, lang), loc="left", pad=4)
-            _stamp(ax, ds, lang)
+                draw_section_panel(ax, bundle[f"img_{m}"], m, cands, lang, xlim=(x0, x1), label=(m == panels[0]))
         axes[-1].set_xlim(x0, x1)
         axes[-1].set_xlabel(t("chainage_m", lang))
         fig.subplots_adjust(left=0.09, right=0.88, top=1.0 - 1.1 / fig.get_figheight(), bottom=0.06, hspace=0.45)
         fig.suptitle(t("composite_title", lang) + (f" - {cands.attrs.get('line', '')}" if cands.attrs.get("line") else ""), fontsize=10, y=0.998, va="top")
+        if path is not None:
+            fig.savefig(path, dpi=200)
     return fig
 
 
-def save_composite(bundle: dict[str, Any], out_stem: str | Path, *, lang: str = "en", formats: tuple[str, ...] = ("png", "pdf", "svg")) -> list[Path]:
-    """Write the composite figure in several formats (PNG for screen, PDF/SVG for print)."""
-    from geoexplore.viz.i18n import font_rc
+#: the old name of :func:`plot_composite`, kept for one release
+composite_figure = plot_composite
+
+
+def _save_formats(fig: Any, stem: Path, lang: str, formats: tuple[str, ...]) -> list[Path]:
     from geoexplore.viz.style import figure_style
 
-    fig = composite_figure(bundle, lang=lang)
     out = []
-    stem = Path(out_stem)
     stem.parent.mkdir(parents=True, exist_ok=True)
     with figure_style(**font_rc(lang)):
         for fmt in formats:
@@ -172,6 +238,22 @@ def save_composite(bundle: dict[str, Any], out_stem: str | Path, *, lang: str = 
     return out
 
 
-def plot_bundle(result: dict[str, Any], path: str | Path) -> None:
-    """Figure function of ``fault.assess``: the composite profile (PNG at ``path``, PDF and SVG beside it)."""
-    save_composite(result, Path(path).with_suffix(""), lang=str(result["candidates"].attrs.get("lang", "en")))
+def save_composite(bundle: dict[str, Any], out_stem: str | Path, *, lang: str = "en", formats: tuple[str, ...] = ("png", "pdf", "svg")) -> list[Path]:
+    """Write the composite figure in several formats (PNG for screen, PDF/SVG for print); returns the files."""
+    return _save_formats(plot_composite(bundle, lang=lang), Path(out_stem), lang, formats)
+
+
+def plot_bundle(result: dict[str, Any], path: str | Path | None = None) -> Any:
+    """Figure function of ``fault.assess``: the composite profile in the bundle's language.
+
+    With ``path``, the PNG is written there and the PDF and SVG beside it.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    lang = str(result["candidates"].attrs.get("lang", "en"))
+    fig = plot_composite(result, lang=lang)
+    if path is not None:
+        _save_formats(fig, Path(path).with_suffix(""), lang, ("png", "pdf", "svg"))
+    return fig

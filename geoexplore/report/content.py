@@ -34,16 +34,65 @@ def report_blocks(
     provenance: dict[str, Any] | None = None,
     title: str | None = None,
 ) -> list[Block]:
-    """Blocks of the report for an assessment bundle (see :func:`geoexplore.fault.steps.run_assessment`)."""
+    """Blocks of the report for an assessment bundle (see :func:`geoexplore.fault.steps.run_assessment`).
+
+    One function per section, in report order: :func:`title_blocks`,
+    :func:`survey_blocks`, :func:`fault_table_blocks`, :func:`activity_blocks`,
+    :func:`throw_blocks`, :func:`magnitude_blocks`, :func:`setback_blocks`,
+    :func:`contradiction_blocks`, :func:`method_figure_blocks`, :func:`settings_blocks`.
+    """
     c = bundle["candidates"]
-    at = c.attrs
+    n = c.sizes.get("candidate", 0)
+    details = [json.loads(str(v)) for v in c["detail_json"].values] if n else []
+    zh_labels = _zh_labels(c, n) if lang == "zh" else None
+    return [
+        *title_blocks(bundle, lang, title),
+        *survey_blocks(bundle, lang, composite_png),
+        *fault_table_blocks(c, lang),
+        *activity_blocks(c, lang, zh_labels),
+        *throw_blocks(c, details, lang),
+        *magnitude_blocks(c, details, lang),
+        *setback_blocks(c, details, lang, zh_labels),
+        *contradiction_blocks(c, lang),
+        *method_figure_blocks(method_figures, lang),
+        *settings_blocks(c, provenance, lang),
+    ]
+
+
+def _ids(c: Any) -> list[str]:
+    return [str(v) for v in c["candidate"].values]
+
+
+def _zh_labels(c: Any, n: int) -> Any:
+    from geoexplore.report.reason_zh import class_labels
+
+    return class_labels(pairs=zip(c["activity_label_en"].values, c["activity_label_zh"].values) if n else ())
+
+
+def _reason(text: str, zh_labels: Any) -> str:
+    """The reasoning text, in Chinese when ``zh_labels`` is given."""
+    if zh_labels is None:
+        return text
+    from geoexplore.report.reason_zh import reason_zh
+
+    return reason_zh(text, zh_labels)
+
+
+def title_blocks(bundle: dict[str, Any], lang: str, title: str | None = None) -> list[Block]:
+    """Title, the synthetic-data notice (if any input is synthetic) and the editable-document notice."""
+    at = bundle["candidates"].attrs
     synthetic = bool(int(at.get("synthetic", 0))) or any(int(bundle[k].attrs.get("synthetic", 0)) for k in bundle if k.startswith("img_"))
     b: list[Block] = [("heading", 0, title or t("report_title", lang))]
     if synthetic:
         b.append(("para", t("synthetic_notice", lang), "synthetic"))
     b.append(("para", t("editable_notice", lang), ""))
-    # survey summary
-    b.append(("heading", 1, t("survey_summary", lang)))
+    return b
+
+
+def survey_blocks(bundle: dict[str, Any], lang: str, composite_png: str | Path | None = None) -> list[Block]:
+    """Survey summary: line, methods, intensity, rules, image sources; warnings; the composite figure."""
+    at = bundle["candidates"].attrs
+    b: list[Block] = [("heading", 1, t("survey_summary", lang))]
     rows = [
         [t("line", lang), str(at.get("line", ""))],
         [t("methods_used", lang), str(at.get("methods_used", "")) or "-"],
@@ -63,11 +112,14 @@ def report_blocks(
             b.append(("para", w, "warning"))
     if composite_png:
         b.append(("image", str(composite_png), t("composite_title", lang)))
-    # fault table
-    n = c.sizes.get("candidate", 0)
-    ids = [str(v) for v in c["candidate"].values]
+    return b
+
+
+def fault_table_blocks(c: Any, lang: str) -> list[Block]:
+    """The fault table: position, surface chainage, dip, upper breakpoint, methods, confidence."""
+    ids = _ids(c)
     rows = []
-    for k in range(n):
+    for k in range(c.sizes.get("candidate", 0)):
         ub = c["upper_breakpoint_m"].values[k]
         ubtxt = "-" if not math.isfinite(float(ub)) else (
             f"{float(ub):.0f} +- {_f(c['upper_breakpoint_sigma_m'].values[k])} ({_f(c['upper_breakpoint_min_m'].values[k])}-{_f(c['upper_breakpoint_max_m'].values[k])})")
@@ -78,23 +130,25 @@ def report_blocks(
             "-" if not math.isfinite(float(dip)) else f"{float(dip):.0f} +- {_f(c['dip_sigma_deg'].values[k])} ({c['dips_toward'].values[k]})",
             ubtxt, str(c["methods"].values[k]), f"{float(c['confidence'].values[k]):.2f} ({c['confidence_level'].values[k]})",
         ])
-    b.append(("heading", 1, t("fault_table", lang)))
-    b.append(("table", t("fault_table", lang),
-              [t("id", lang), t("position", lang), t("surface", lang), t("dip", lang), t("ub_depth", lang), t("methods", lang), t("confidence", lang)], rows))
-    # activity and hazard
-    rows = []
-    zh_labels = None
-    if lang == "zh":
-        from geoexplore.report.reason_zh import class_labels, reason_zh
+    return [("heading", 1, t("fault_table", lang)),
+            ("table", t("fault_table", lang),
+             [t("id", lang), t("position", lang), t("surface", lang), t("dip", lang), t("ub_depth", lang), t("methods", lang), t("confidence", lang)], rows)]
 
-        zh_labels = class_labels(pairs=zip(c["activity_label_en"].values, c["activity_label_zh"].values) if n else ())
-    for k in range(n):
+
+def activity_blocks(c: Any, lang: str, zh_labels: Any = None) -> list[Block]:
+    """The activity table: class, reasoning (Chinese with ``zh_labels``), overburden."""
+    ids = _ids(c)
+    rows = []
+    for k in range(c.sizes.get("candidate", 0)):
         lab = str(c["activity_label_zh" if lang == "zh" else "activity_label_en"].values[k])
-        reason = str(c["activity_reason"].values[k])
-        rows.append([ids[k], lab, reason_zh(reason, zh_labels) if zh_labels is not None else reason, _f(c["overburden_m"].values[k])])
-    b.append(("heading", 1, t("activity_table", lang)))
-    b.append(("table", t("activity_table", lang), [t("id", lang), t("activity", lang), t("reason", lang), t("overburden", lang)], rows))
-    details = [json.loads(str(v)) for v in c["detail_json"].values] if n else []
+        rows.append([ids[k], lab, _reason(str(c["activity_reason"].values[k]), zh_labels), _f(c["overburden_m"].values[k])])
+    return [("heading", 1, t("activity_table", lang)),
+            ("table", t("activity_table", lang), [t("id", lang), t("activity", lang), t("reason", lang), t("overburden", lang)], rows)]
+
+
+def throw_blocks(c: Any, details: list[dict[str, Any]], lang: str) -> list[Block]:
+    """Throws per dated horizon with their slip rates (nothing if no throw was measured)."""
+    ids = _ids(c)
     rows = []
     for k, d in enumerate(details):
         rates = {s["horizon"]: s for s in d.get("slip_rates", [])}
@@ -104,20 +158,33 @@ def report_blocks(
             rows.append([ids[k], str(r.get("tie", "")), f"{float(r['depth_m']):.1f}", f"{float(r['throw_m']):+.1f} +- {float(r['sigma_m']):.1f}",
                          _f(r.get("age_ka"), "{:g}"), t(r["status"], lang) if r["status"] in ("offset", "unbroken") else r["status"],
                          f"{sr['vertical_mm_yr']:.3f} ({sr['vertical_p16']:.3f}-{sr['vertical_p84']:.3f})" if sr else "-"])
-    if rows:
-        b.append(("table", t("throw_table", lang),
-                  [t("id", lang), t("horizon", lang), t("depth_m", lang), t("throw_m", lang), t("age_ka", lang), t("status", lang), t("slip_rate", lang)], rows))
+    if not rows:
+        return []
+    return [("table", t("throw_table", lang),
+             [t("id", lang), t("horizon", lang), t("depth_m", lang), t("throw_m", lang), t("age_ka", lang), t("status", lang), t("slip_rate", lang)], rows)]
+
+
+def magnitude_blocks(c: Any, details: list[dict[str, Any]], lang: str) -> list[Block]:
+    """Magnitudes per relation, with the source of each rupture length (nothing if none)."""
+    ids = _ids(c)
     rows = []
     for k, d in enumerate(details):
         for m in d.get("magnitudes", []):
             rows.append([ids[k], m["relation"], m["quantity"], f"{m['value']:.1f} {m['unit']}",
                          f"{m['magnitude']:.2f}" + (f" ({m['sigma']:.2f})" if m.get("sigma") is not None else "")])
-    if rows:
-        b.append(("heading", 2, t("magnitude_table", lang)))
-        srcs_len = {ids[k]: d.get("length_source", "") for k, d in enumerate(details) if d.get("length_source")}
-        for cid, s in srcs_len.items():
-            b.append(("para", f"{cid}: {s}", ""))
-        b.append(("table", t("magnitude_table", lang), [t("id", lang), t("relation", lang), t("quantity", lang), t("value", lang), t("magnitude", lang)], rows))
+    if not rows:
+        return []
+    b: list[Block] = [("heading", 2, t("magnitude_table", lang))]
+    srcs_len = {ids[k]: d.get("length_source", "") for k, d in enumerate(details) if d.get("length_source")}
+    for cid, s in srcs_len.items():
+        b.append(("para", f"{cid}: {s}", ""))
+    b.append(("table", t("magnitude_table", lang), [t("id", lang), t("relation", lang), t("quantity", lang), t("value", lang), t("magnitude", lang)], rows))
+    return b
+
+
+def setback_blocks(c: Any, details: list[dict[str, Any]], lang: str, zh_labels: Any = None) -> list[Block]:
+    """GB 50011 setbacks per building category (nothing if none)."""
+    ids = _ids(c)
     rows = []
     for k, d in enumerate(details):
         for s in d.get("setbacks", []):
@@ -125,14 +192,19 @@ def report_blocks(
             hol = s.get("if_holocene_distance", "")
             if zh_labels is not None:
                 hol = {"special study": "专门研究", "no requirement": "无要求", "n/a": "-"}.get(hol, hol)
-            rows.append([ids[k], cat, str(s["intensity"]), reason_zh(s["reason"], zh_labels) if zh_labels is not None else s["reason"], hol])
-    if rows:
-        b.append(("heading", 2, t("setback_table", lang)))
-        b.append(("table", t("setback_table", lang), [t("id", lang), t("category", lang), t("intensity", lang), t("setback", lang),
-                                                     "if Holocene active" if lang == "en" else "若为全新世活动断层"], rows))
-    # contradictions and notes
+            rows.append([ids[k], cat, str(s["intensity"]), _reason(s["reason"], zh_labels), hol])
+    if not rows:
+        return []
+    return [("heading", 2, t("setback_table", lang)),
+            ("table", t("setback_table", lang), [t("id", lang), t("category", lang), t("intensity", lang), t("setback", lang),
+                                                 "if Holocene active" if lang == "en" else "若为全新世活动断层"], rows)]
+
+
+def contradiction_blocks(c: Any, lang: str) -> list[Block]:
+    """Contradictions, notes and methods that cover a candidate but do not see it (nothing if none)."""
+    ids = _ids(c)
     lines = []
-    for k in range(n):
+    for k in range(c.sizes.get("candidate", 0)):
         for s in json.loads(str(c["contradictions_json"].values[k])):
             lines.append(f"{ids[k]}: {s}")
         for s in json.loads(str(c["notes_json"].values[k])):
@@ -140,17 +212,21 @@ def report_blocks(
         nsb = str(c["not_seen_by"].values[k])
         if nsb:
             lines.append(f"{ids[k]}: covered but not seen by {nsb}")
-    if lines:
-        b.append(("heading", 2, t("contradictions", lang)))
-        for s in lines:
-            b.append(("para", s, "warning"))
-    if method_figures:
-        b.append(("heading", 1, t("method_figures", lang)))
-        for cap, p in method_figures:
-            b.append(("image", str(p), cap))
-    b.append(("heading", 1, t("settings_table", lang)))
-    rows = [[k, str(v)] for k, v in sorted(at.items()) if k not in ("warnings_json",)]
+    if not lines:
+        return []
+    return [("heading", 2, t("contradictions", lang)), *[("para", s, "warning") for s in lines]]
+
+
+def method_figure_blocks(method_figures: list[tuple[str, str | Path]] | None, lang: str) -> list[Block]:
+    """The method figures of the run, each with its caption (nothing if none)."""
+    if not method_figures:
+        return []
+    return [("heading", 1, t("method_figures", lang)), *[("image", str(p), cap) for cap, p in method_figures]]
+
+
+def settings_blocks(c: Any, provenance: dict[str, Any] | None, lang: str) -> list[Block]:
+    """Settings and provenance: every attribute of the assessment and the caller's provenance."""
+    rows = [[k, str(v)] for k, v in sorted(c.attrs.items()) if k not in ("warnings_json",)]
     for k, v in sorted((provenance or {}).items()):
         rows.append([k, v if isinstance(v, str) else json.dumps(v, default=str)[:400]])
-    b.append(("table", t("settings_table", lang), [t("key", lang), t("value", lang)], rows))
-    return b
+    return [("heading", 1, t("settings_table", lang)), ("table", t("settings_table", lang), [t("key", lang), t("value", lang)], rows)]

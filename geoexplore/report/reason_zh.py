@@ -1,6 +1,6 @@
 """Chinese text of the assessment's reasoning (activity class and setback).
 
-The English reasons are built by :func:`geoexplore.fault.activity.classify`,
+The English reasons are built by :func:`geoexplore.fault.activity.classify_activity`,
 :mod:`geoexplore.fault.assess` and :func:`geoexplore.fault.setback.setback`
 from fixed templates; :func:`reason_zh` maps each template to its Chinese
 form with the numbers, horizon names and class labels carried over. A

@@ -19,7 +19,7 @@ def write_docx(blocks: list[Block], path: str | Path, *, lang: str = "en") -> Pa
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
-    from docx.shared import Pt, RGBColor, Cm
+    from docx.shared import Cm, Pt, RGBColor
 
     doc = Document()
     st = doc.styles["Normal"]
@@ -128,4 +128,50 @@ def write_report(bundle: dict[str, Any], out_dir: str | Path, *, lang: str = "en
         written.append(write_docx(blocks, out / f"{stem}-{lang}.docx", lang=lang))
     if "html" in formats:
         written.append(write_html(blocks, out / f"{stem}-{lang}.html", lang=lang))
+    return written
+
+
+def write_assessment(bundle: dict[str, Any], out_dir: str | Path, *, model: Any = None, lang: str = "en",
+                     figures: bool = True) -> list[Path]:
+    """The assessment's tables, GeoJSON and composite figure into ``out_dir`` (what ``geoexplore assess`` writes).
+
+    Parameters
+    ----------
+    bundle : dict of xarray.Dataset
+        The assessment bundle (:func:`geoexplore.fault.steps.run_assessment`).
+    out_dir : path-like
+        Output folder (created).
+    model : GeologicalModel, optional
+        With a profile in it, the candidates are also written as GeoJSON.
+    lang : {"en", "zh"}
+        Labels of the composite figure.
+    figures : bool
+        Draw the composite figure (PNG, PDF, SVG).
+
+    Returns
+    -------
+    list of Path
+        ``candidates.csv``, ``assessment.json``, ``indicators.csv``, then the
+        GeoJSON and figure files.
+    """
+    import json
+
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    c = bundle["candidates"]
+    c.drop_vars([v for v in c.data_vars if v.endswith("_json")]).to_dataframe().to_csv(out / "candidates.csv")
+    detail = {str(c["candidate"].values[k]): json.loads(str(c["detail_json"].values[k])) for k in range(c.sizes.get("candidate", 0))}
+    (out / "assessment.json").write_text(json.dumps({"attrs": {k: v for k, v in c.attrs.items() if k != "model_json"},
+                                                     "candidates": detail}, indent=1, ensure_ascii=False, default=str), encoding="utf-8")
+    ind = bundle["indicators"]
+    ind.drop_vars([v for v in ind.data_vars if v.endswith("_json")]).to_dataframe().to_csv(out / "indicators.csv")
+    written = [out / "candidates.csv", out / "assessment.json", out / "indicators.csv"]
+    if model is not None and model.profile_spec:
+        from geoexplore.fault.geojson import write_geojson
+
+        written += write_geojson(c, model.profile(), out, model=model)
+    if figures:
+        from geoexplore.report.composite import save_composite
+
+        written += save_composite(bundle, out / f"composite-{lang}", lang=lang)
     return written

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from geoexplore.core.errors import FileFormatError
-from geoexplore.fault.activity import Stratigraphy, StratigraphyError, StratUnit, classify
+from geoexplore.fault.activity import Stratigraphy, StratigraphyError, StratUnit, classify_activity
 
 
 def test_siping_model_classes(siping_model, rules):
@@ -14,13 +14,13 @@ def test_siping_model_classes(siping_model, rules):
     off = {**strat.age_at(23.0, 22600.0, rules), "depth_m": 23.0}
     unb = {**strat.age_at(12.0, 22600.0, rules), "depth_m": 12.0}
     assert off["tie"] == "base of Q3u" and off["age_ka"] == 50.0
-    r = classify(off, unb, rules)
+    r = classify_activity(off, unb, rules)
     assert r.class_id == "late_pleistocene" and r.last_movement_min_ka == 11.7 and r.last_movement_max_ka == 50.0
     assert "not excluded" not in r.reason
     # F2: the base of N2 (footwall 165 m) offset, the base of Q12 (115 m) not
     off = {**strat.age_at(165.0, 21700.0, rules), "depth_m": 165.0}
     unb = {**strat.age_at(115.0, 21700.0, rules), "depth_m": 115.0}
-    assert classify(off, unb, rules).class_id == "pre_quaternary"
+    assert classify_activity(off, unb, rules).class_id == "pre_quaternary"
 
 
 def test_model_truth_consistency(siping_model, rules):
@@ -31,27 +31,27 @@ def test_model_truth_consistency(siping_model, rules):
         k = next(i for i, r in enumerate(rows) if r["throw_m"] > 0)
         off = {"depth_m": rows[k]["depth_footwall_m"], "age_ka": rows[k]["age_ka"], "sigma_ka": 0.0, "tie": rows[k]["interface"]}
         unb = {"depth_m": rows[k - 1]["depth_footwall_m"], "age_ka": rows[k - 1]["age_ka"], "sigma_ka": 0.0, "tie": rows[k - 1]["interface"]}
-        assert classify(off, unb, rules).class_id == expect
+        assert classify_activity(off, unb, rules).class_id == expect
     del strat
 
 
 def test_bracket_spanning_boundary(rules):
     off = {"depth_m": 20.0, "age_ka": 50.0, "sigma_ka": 0.0, "tie": "h1"}
     unb = {"depth_m": 5.0, "age_ka": 4.0, "sigma_ka": 0.0, "tie": "h0"}
-    r = classify(off, unb, rules)
+    r = classify_activity(off, unb, rules)
     assert r.class_id == "late_pleistocene" and "not excluded" in r.reason
 
 
 def test_undetermined_without_unbroken_horizon(rules):
     off = {"depth_m": 8.0, "age_ka": 30.0, "sigma_ka": 0.0, "tie": "shallowest"}
-    r = classify(off, None, rules)
+    r = classify_activity(off, None, rules)
     assert r.class_id == "undetermined" and "cannot be excluded" in r.reason
-    assert classify(None, None, rules).class_id == "undetermined"
+    assert classify_activity(None, None, rules).class_id == "undetermined"
 
 
 def test_inconsistent_ages_raise(rules):
     with pytest.raises(StratigraphyError):
-        classify({"depth_m": 20, "age_ka": 10, "tie": "a"}, {"depth_m": 10, "age_ka": 50, "tie": "b"}, rules)
+        classify_activity({"depth_m": 20, "age_ka": 10, "tie": "a"}, {"depth_m": 10, "age_ka": 50, "tie": "b"}, rules)
 
 
 def test_overlapping_ages_are_an_error():

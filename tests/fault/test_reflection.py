@@ -9,8 +9,9 @@ import numpy as np
 import pytest
 import xarray as xr
 
-from geoexplore.fault.indicators.reflection import reflection_indicators, time_to_depth
-from geoexplore.fault.synth import ricker
+from geoexplore.fault.indicators.reflection import reflection_indicators
+from geoexplore.seismic.depth import time_to_depth
+from geoexplore.seismic.modelling import ricker
 
 
 def test_time_to_depth_constant_and_two_layer():
@@ -19,11 +20,11 @@ def test_time_to_depth_constant_and_two_layer():
     i0 = 1000  # spike at 0.1 s two-way time
     a[i0, :] = 1.0
     z = np.arange(0, 150, 0.5)
-    out = time_to_depth(a, t, np.full(t.size, 2000.0), z)
+    out = time_to_depth(a.T, 1e-4, np.full(t.size, 2000.0), z).T
     assert z[np.nanargmax(out[:, 0])] == pytest.approx(2000.0 * 0.1 / 2, abs=0.5)
     # two layers: 1500 m/s for 0.04 s twt (30 m), then 3000 m/s: the spike at 0.1 s is at 30 + 3000*0.06/2 = 120 m
     v = np.where(t < 0.04, 1500.0, 3000.0)
-    out = time_to_depth(a, t, v, z)
+    out = time_to_depth(a.T, 1e-4, v, z).T
     assert z[np.nanargmax(out[:, 1])] == pytest.approx(120.0, abs=1.0)
 
 
@@ -31,7 +32,7 @@ def _section(throw_m: float, x_fault: float, *, dip_deg: float = 90.0, seed: int
     """Three flat reflectors at 20, 50, 80 m; the lower two offset by ``throw_m`` at a plane; Ricker in depth, noise."""
     x = np.arange(0.0, 1000.0 + 1e-9, 5.0)
     z = np.arange(0.0, 120.0 + 1e-9, 0.25)
-    w = ricker(1.0 / 8.0, 0.25)  # wavelength about 8 m in depth
+    _, w = ricker(1.0 / 8.0, 0.25)  # wavelength about 8 m in depth
     a = np.zeros((z.size, x.size))
     cot = 1.0 / math.tan(math.radians(dip_deg))
     for j, xx in enumerate(x):
@@ -94,7 +95,7 @@ def _gap_section(throw_m: float, x_fault: float, gap_m: float, depths=(50.0, 60.
     ``gap_m`` wide disturbed zone (no coherent reflections, only noise) around it, as migrated fault zones look."""
     x = np.arange(0.0, 1400.0 + 1e-9, 5.0)
     z = np.arange(0.0, 140.0 + 1e-9, 0.25)
-    w = ricker(1.0 / 8.0, 0.25)
+    _, w = ricker(1.0 / 8.0, 0.25)
     a = np.zeros((z.size, x.size))
     for j, xx in enumerate(x):
         if abs(xx - x_fault) < gap_m / 2:

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from geoexplore.core.errors import SettingsError
-from geoexplore.fault.activity import classify
+from geoexplore.fault.activity import classify_activity
 from geoexplore.fault.rules import DEFAULT_RULES, load_rules
 from geoexplore.fault.setback import setback
 
@@ -22,8 +22,8 @@ def test_another_rules_file_changes_answers(tmp_path):
     assert r.sha256 != load_rules().sha256
     off = {"depth_m": 23.0, "age_ka": 50.0, "sigma_ka": 0.0, "tie": "base of Q3u"}
     unb = {"depth_m": 12.0, "age_ka": 11.7, "sigma_ka": 0.0, "tie": "base of Q4"}
-    assert classify(off, unb, load_rules()).class_id == "late_pleistocene"
-    assert classify(off, unb, r).class_id == "middle_early_pleistocene"  # the 30 ka criterion
+    assert classify_activity(off, unb, load_rules()).class_id == "late_pleistocene"
+    assert classify_activity(off, unb, r).class_id == "middle_early_pleistocene"  # the 30 ka criterion
     assert setback(8, "B", "holocene", r).distance_m == 250.0
 
 

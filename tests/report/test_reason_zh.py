@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from geoexplore.fault.activity import classify
+from geoexplore.fault.activity import classify_activity
 from geoexplore.fault.rules import load_rules
 from geoexplore.fault.setback import setback
 from geoexplore.report.reason_zh import reason_zh, untranslated
@@ -41,7 +41,7 @@ def _latin_words(s: str) -> list[str]:
 @pytest.mark.parametrize(("case", "note"), list(itertools.product(range(len(CASES)), range(len(NOTES)))))
 def test_activity_reasons_translate(case, note):
     off, unb = CASES[case]
-    r = classify(off, unb, RULES, note=NOTES[note])
+    r = classify_activity(off, unb, RULES, note=NOTES[note])
     zh = reason_zh(r.reason)
     assert untranslated(zh) == [] and _latin_words(zh) == [], (r.reason, zh)
     for num in re.findall(r"\d+(?:\.\d+)?", r.reason):  # every number carried over
@@ -49,7 +49,7 @@ def test_activity_reasons_translate(case, note):
 
 
 def test_activity_reason_wording():
-    r = classify(_h("base of Q3u", 25.0, 50.0), _h("base of Q4", 15.0, 11.7), RULES)
+    r = classify_activity(_h("base of Q3u", 25.0, 50.0), _h("base of Q4", 15.0, 11.7), RULES)
     assert reason_zh(r.reason) == ("断错Q3u底界（25 m，50 ka）；Q4底界（15 m，11.7 ka）未被断错：最新活动时代介于 11.7 与 50 ka 之间，"
                                    "属于晚更新世活动断层的年代范围")
 
