@@ -101,7 +101,7 @@ class ReciprocalResult:
     model : ErrorModel or None
         ``dR = a + b |R|`` when enough pairs were found.
     bins : tuple of ndarray
-        Bin centres (ohm) and mean |dR| (ohm) of the fit.
+        Bin centres (ohm) and mean abs(dR) (ohm) of the fit.
     """
 
     pairs: pd.DataFrame
@@ -228,7 +228,7 @@ def outlier_scores(data: ERTData, radius_spacings: float = 3.0) -> np.ndarray:
 
 
 def filter_outliers(data: ERTData, n_sigma: float = 4.0, radius_spacings: float = 3.0) -> ERTData:
-    """Remove pseudosection outliers (|robust z-score| > n_sigma)."""
+    """Remove pseudosection outliers (abs(robust z-score) > n_sigma)."""
     if n_sigma <= 0 or data.n_data < 10:
         return data.copy()
     z = outlier_scores(data, radius_spacings)

@@ -17,7 +17,7 @@ One station's transfer functions are an :class:`xarray.Dataset`:
 Conventions (normalised on reading, so every module can rely on them):
 
 * x = north, y = east, z = down; time dependence exp(+i omega t).
-* apparent resistivity rho_a = 0.2 * T * |Z|^2 (ohm-m, Z in mV/km/nT);
+* apparent resistivity rho_a = 0.2 * T * abs(Z)^2 (ohm-m, Z in mV/km/nT);
   phase = arg(Z) in degrees: Zxy in the first quadrant (about +45 deg over a
   half-space), Zyx in the third quadrant (about -135 deg). Codes that
   report Zyx folded into the first quadrant (phase_yx + 180) say so in their
@@ -97,7 +97,7 @@ def make_tf(
 
 
 def apparent_resistivity(z_mvkmnt: Any, period_s: Any) -> np.ndarray:
-    """rho_a = 0.2 T |Z|^2 (ohm-m) for Z in mV/km/nT; broadcasts period over trailing axes."""
+    """rho_a = 0.2 T abs(Z)^2 (ohm-m) for Z in mV/km/nT; broadcasts period over trailing axes."""
     p = np.asarray(period_s, float)
     z = np.asarray(z_mvkmnt)
     return 0.2 * p.reshape(p.shape + (1,) * (z.ndim - p.ndim)) * np.abs(z) ** 2

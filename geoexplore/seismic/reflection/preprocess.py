@@ -41,7 +41,7 @@ def preprocess(
 ) -> xr.Dataset:
     """Trace editing, filters, gain, mute and (optional) deconvolution of a pre-stack dataset.
 
-    Order: dead-trace kill (and traces with |offset| < ``min_offset_m``, swamped by source noise) -> notch -> f-k (per shot, by receiver chainage) ->
+    Order: dead-trace kill (and traces with abs(offset) < ``min_offset_m``, swamped by source noise) -> notch -> f-k (per shot, by receiver chainage) ->
     band-pass -> deconvolution -> gain (``"divergence"``: ``t v**2`` with a
     constant ``gain_velocity_m_s``; ``"tpow"``: ``t**tpow``; ``"none"``) ->
     AGC (if ``agc_window_s`` > 0) -> top mute along

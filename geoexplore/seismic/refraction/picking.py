@@ -22,7 +22,7 @@ sample and each trace's source-receiver offset:
    gather's majority and with a correlation against neighbouring traces;
    reversed traces are flagged ``reversed`` (their pick time is unaffected:
    the AIC picker is polarity-blind).
-7. **Consistency**: within each side of the shot, picks sorted by |offset|
+7. **Consistency**: within each side of the shot, picks sorted by abs(offset)
    are compared with a robust local prediction from their neighbours
    (:func:`consistency_outliers`); outliers are re-picked in a narrow window
    around the prediction (guided re-pick) and flagged ``repicked`` or, if
