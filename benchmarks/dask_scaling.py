@@ -118,7 +118,8 @@ def run_case(tmp: Path, inp: Path, step_name: str, glob: str, settings: dict, wo
     from distributed import Client, get_task_stream
 
     from geoexplore.core.store import ProjectStore
-    from geoexplore.pipeline.runner import local_cluster, run_workflow
+    from geoexplore.pipeline.cluster import local_cluster
+    from geoexplore.pipeline.runner import run_workflow
     from geoexplore.pipeline.workflow import load_workflow
 
     wf_path = tmp / f"wf-{step_name}.yaml"

@@ -401,7 +401,12 @@ class GeologicalModel:
 
     def profile(self) -> Any:
         """The model's :class:`~geoexplore.core.profile.Profile` (needs ``profile`` in the YAML)."""
-        from geoexplore.core.profile import CGCS2000, CGCS2000_GK_CM126E, Profile, transformer
+        from geoexplore.core.profile import (
+            CGCS2000,
+            CGCS2000_GK_CM126E,
+            Profile,
+            transformer,
+        )
 
         spec = self.profile_spec
         if not spec:
