@@ -13,7 +13,7 @@ tasks, and what is spent besides the kernels:
   of about ``run.batch_s`` (``dask_tasks`` counts them);
 * ``in_task_result_s``: inside the Dask tasks, besides the kernels: the
   digest of every result and its row of the step's record table
-  (``geoexplore.core.records``; ``worker_encode_s`` is the row part);
+  (``geoexplore.core.store.records``; ``worker_encode_s`` is the row part);
 * ``store_write_s``: the client writing the store (transactions, record
   tables); ``store_fraction`` is the worker and client parts over the kernel
   time;
@@ -118,7 +118,8 @@ def run_case(tmp: Path, inp: Path, step_name: str, glob: str, settings: dict, wo
     from distributed import Client, get_task_stream
 
     from geoexplore.core.store import ProjectStore
-    from geoexplore.pipeline.runner import local_cluster, run_workflow
+    from geoexplore.pipeline.cluster import local_cluster
+    from geoexplore.pipeline.runner import run_workflow
     from geoexplore.pipeline.workflow import load_workflow
 
     wf_path = tmp / f"wf-{step_name}.yaml"
@@ -184,7 +185,7 @@ def _worker_gaps(stream: list[dict]) -> tuple[float, float, int]:
 
 def plain_loop(inp: Path, step_name: str, glob: str, settings: dict, save_to: Path | None = None) -> float:
     """The kernels in a loop; with ``save_to``, each result saved into one file as a hand-made script does."""
-    from geoexplore.core.store import _prepare_for_netcdf, is_mapping_result
+    from geoexplore.core.store import is_mapping_result, prepare_for_netcdf
     from geoexplore.pipeline.step import StepContext, get_step
 
     spec = get_step(step_name)
@@ -199,7 +200,7 @@ def plain_loop(inp: Path, step_name: str, glob: str, settings: dict, save_to: Pa
                 mode = "a" if save_to.exists() else "w"
                 with warnings.catch_warnings():  # h5netcdf warns on every write that invalid_netcdf files are not netCDF-4
                     warnings.simplefilter("ignore", UserWarning)
-                    _prepare_for_netcdf(ds).to_netcdf(save_to, group=f"{step_name}/{f.stem}/{name}".rstrip("/"), mode=mode,
+                    prepare_for_netcdf(ds).to_netcdf(save_to, group=f"{step_name}/{f.stem}/{name}".rstrip("/"), mode=mode,
                                                       engine="h5netcdf", invalid_netcdf=True)
     return time.perf_counter() - t0
 

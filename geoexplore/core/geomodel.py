@@ -401,7 +401,12 @@ class GeologicalModel:
 
     def profile(self) -> Any:
         """The model's :class:`~geoexplore.core.profile.Profile` (needs ``profile`` in the YAML)."""
-        from geoexplore.core.profile import CGCS2000, CGCS2000_GK_CM126E, Profile
+        from geoexplore.core.profile import (
+            CGCS2000,
+            CGCS2000_GK_CM126E,
+            Profile,
+            transformer,
+        )
 
         spec = self.profile_spec
         if not spec:
@@ -412,9 +417,7 @@ class GeologicalModel:
             lon, lat = np.asarray(spec["vertices_lonlat"], float).T
             return Profile.from_lonlat(lon, lat, crs=crs, geographic_crs=geo, name=spec.get("name", "profile"))
         if "start_lonlat" in spec:
-            from geoexplore.core.profile import _transformer
-
-            x0, y0 = _transformer(geo, crs).transform(*spec["start_lonlat"])
+            x0, y0 = transformer(geo, crs).transform(*spec["start_lonlat"])
             return Profile.straight(
                 float(x0), float(y0), float(spec["azimuth_deg"]), float(spec["length_m"]),
                 crs=crs, geographic_crs=geo, name=spec.get("name", "profile"),

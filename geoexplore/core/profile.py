@@ -25,7 +25,21 @@ CGCS2000 = "EPSG:4490"
 CGCS2000_GK_CM126E = "EPSG:4551"
 
 
-def _transformer(src: str, dst: str) -> Any:
+def transformer(src: str, dst: str) -> Any:
+    """A :class:`pyproj.Transformer` from ``src`` to ``dst`` (CRS names such as ``"EPSG:4490"``), x/y (lon/lat) order.
+
+    Parameters
+    ----------
+    src, dst : str
+        Source and target coordinate reference systems.
+
+    Returns
+    -------
+    pyproj.Transformer
+        ``transform(x, y)`` takes and returns coordinates in the CRSs' units
+        (degrees for a geographic CRS, metres for a projected one), always
+        longitude/easting first.
+    """
     from pyproj import Transformer  # lazy: pyproj loads PROJ data
 
     return Transformer.from_crs(src, dst, always_xy=True)
@@ -81,7 +95,7 @@ class Profile:
         **kwargs: Any,
     ) -> "Profile":
         """Build a profile from geographic vertices (degrees)."""
-        x, y = _transformer(geographic_crs, crs).transform(np.asarray(lon, float), np.asarray(lat, float))
+        x, y = transformer(geographic_crs, crs).transform(np.asarray(lon, float), np.asarray(lat, float))
         return cls(np.atleast_1d(x), np.atleast_1d(y), crs=crs, geographic_crs=geographic_crs, **kwargs)
 
     @classmethod
@@ -149,11 +163,11 @@ class Profile:
     def lonlat(self, chainage_m: Any) -> tuple[np.ndarray, np.ndarray]:
         """Geographic longitude and latitude (degrees) at ``chainage_m``."""
         x, y = self.xy(chainage_m)
-        return _transformer(self.crs, self.geographic_crs).transform(x, y)
+        return transformer(self.crs, self.geographic_crs).transform(x, y)
 
     def chainage_from_lonlat(self, lon: Any, lat: Any) -> tuple[np.ndarray, np.ndarray]:
         """(chainage, offset) in metres of geographic points."""
-        x, y = _transformer(self.geographic_crs, self.crs).transform(np.asarray(lon, float), np.asarray(lat, float))
+        x, y = transformer(self.geographic_crs, self.crs).transform(np.asarray(lon, float), np.asarray(lat, float))
         return self.chainage(x, y)
 
     def azimuth_deg(self, chainage_m: Any) -> np.ndarray:

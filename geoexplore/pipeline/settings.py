@@ -3,6 +3,12 @@
 This re-export keeps old imports working for one release (see docs/changelog.md).
 """
 
-from geoexplore.core.settings import InputFile, InputGlob, InputPath, NoSettings, Settings
+from geoexplore.core.settings import (
+    InputFile,
+    InputGlob,
+    InputPath,
+    NoSettings,
+    Settings,
+)
 
 __all__ = ["InputFile", "InputGlob", "InputPath", "NoSettings", "Settings"]

@@ -76,7 +76,7 @@ class StepSpec:
     doc: str = ""
     inputs: tuple[str, ...] | None = None  # declared input names (see module docstring); None: any
     module: str = ""  # the module that registered the step (imported on a worker that lacks it)
-    stack_items: bool = False  # per-item results kept as rows of one record table (geoexplore.core.records)
+    stack_items: bool = False  # per-item results kept as rows of one record table (geoexplore.core.store.records)
     item_files: Callable[[Any, Any, Path], Iterable[Any]] | None = None  # files an item reads that no setting names
 
     @property
@@ -180,7 +180,7 @@ def step(
     stack_items : bool
         For a step that runs per item and returns a small Dataset per item
         (an H/V record, an MT station): store the results as the rows of one
-        record table (:mod:`geoexplore.core.records`) instead of one group
+        record table (:mod:`geoexplore.core.store.records`) instead of one group
         each. Reading them back is unchanged.
     item_files : callable, optional
         ``item_files(settings, item_value, input_dir) -> paths``: the files an item reads

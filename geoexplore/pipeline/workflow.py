@@ -124,7 +124,8 @@ def _check_keys(path: Path, where: str, data: dict[str, Any], valid: tuple[str, 
             raise _fail(path, f"{where}: unknown key '{k}'{hint}; valid: {', '.join(valid)}", at=(*at, str(k)))
 
 
-def _inside(base: Path, p: Path) -> bool:
+def is_inside(base: Path, p: Path) -> bool:
+    """Whether the path ``p`` lies inside the folder ``base`` (both resolved: ``..`` and links followed)."""
     try:
         p.resolve().relative_to(base.resolve())
         return True
@@ -142,7 +143,7 @@ def resolve_path(wf: Workflow, where: str, value: str, at: tuple[str | int, ...]
     if p.is_absolute():
         return p
     full = wf.input_dir / p
-    if not _inside(wf.input_dir, full):
+    if not is_inside(wf.input_dir, full):
         raise _fail(wf.path, f"{where}: path '{value}' leaves the input directory {wf.input_dir}; use an absolute path to mean it", at=at)
     return full
 
@@ -152,7 +153,7 @@ def resolve_glob(wf: Workflow, ws: WorkflowStep, pattern: str, at: tuple[str | i
     base = resolve_path(wf, where, pattern, at=at)
     files = sorted(Path(p) for p in _glob.glob(str(base)) if Path(p).is_file())
     if not Path(pattern).is_absolute():
-        files = [f for f in files if _inside(wf.input_dir, f)]
+        files = [f for f in files if is_inside(wf.input_dir, f)]
     return files
 
 
@@ -221,37 +222,11 @@ def load_workflow(path: str | os.PathLike[str], *, input_dir: str | os.PathLike[
     WorkflowError
         Naming the file, the step and the key.
     """
-    from geoexplore.core.yamlio import load_yaml
-
     p = Path(path).resolve()
-    try:
-        data = load_yaml(p)
-    except GeoexploreError as exc:
-        raise WorkflowError(str(exc)) from None
-    if not isinstance(data, dict):
-        raise _fail(p, "a workflow must be a mapping with 'workflow' and 'steps'", at=())
-    _check_keys(p, "top level", data, TOP_KEYS, at=())
-    if "steps" not in data or not isinstance(data["steps"], list) or not data["steps"]:
-        raise _fail(p, "'steps' must be a non-empty list", at=("steps",))
-    base = Path(input_dir).resolve() if input_dir else (p.parent / str(data.get("input_dir", "."))).resolve()
-    if not base.is_dir():
-        raise _fail(p, f"input_dir {base} is not a directory", at=("input_dir",) if "input_dir" in data else None)
-    run = data.get("run") or {}
-    if not isinstance(run, dict):
-        raise _fail(p, "'run' must be a mapping", at=("run",))
-    _check_keys(p, "run", run, RUN_KEYS, at=("run",))
-    retries = run.get("retries", 1)
-    if not isinstance(retries, int) or isinstance(retries, bool) or not 0 <= retries <= 10:
-        raise _fail(p, f"run.retries must be an integer 0-10, got {retries!r}", at=("run", "retries"))
-    batch_s = run.get("batch_s", 0.5)
-    if not isinstance(batch_s, (int, float)) or isinstance(batch_s, bool) or not 0 <= batch_s <= 600:
-        raise _fail(p, f"run.batch_s must be a number of seconds 0-600 (0: one task per item), got {batch_s!r}", at=("run", "batch_s"))
-    cluster = data.get("cluster") or {}
-    if not isinstance(cluster, dict):
-        raise _fail(p, "'cluster' must be a mapping", at=("cluster",))
-    _check_keys(p, "cluster", cluster, CLUSTER_KEYS, at=("cluster",))
-    cluster = _check_cluster(p, cluster)
-    default_line = str(data.get("line", "profile"))
+    data = _read_workflow_file(p)
+    base = _input_dir(p, data, input_dir)
+    retries, batch_s = _run_options(p, data)
+    cluster = _cluster_section(p, data)
     wf = Workflow(
         name=str(data.get("workflow", p.stem)),
         path=p,
@@ -262,76 +237,152 @@ def load_workflow(path: str | os.PathLike[str], *, input_dir: str | os.PathLike[
         batch_s=float(batch_s),
         cluster=cluster,
     )
+    default_line = str(data.get("line", "profile"))
     seen: dict[str, WorkflowStep] = {}
     for i, raw in enumerate(data["steps"]):
-        where, at = f"steps[{i}]", ("steps", i)
-        if not isinstance(raw, dict):
-            raise _fail(p, f"{where}: each step must be a mapping", at=at)
-        _check_keys(p, where, raw, STEP_KEYS, at=at)
-        sid = raw.get("id")
-        if not isinstance(sid, str) or not _ID.match(sid):
-            raise _fail(p, f"{where}: 'id' must be a name (letters, digits, _ or -), got {sid!r}", at=(*at, "id"))
-        where = f"steps[{i}] ('{sid}')"
-        if sid in seen:
-            raise _fail(p, f"{where}: duplicate id '{sid}'", at=(*at, "id"))
-        if "step" not in raw:
-            raise _fail(p, f"{where}: missing 'step'", at=at)
-        if not isinstance(raw["step"], str):
-            raise _fail(p, f"{where}.step must be a step name, got {raw['step']!r}", at=(*at, "step"))
-        try:
-            spec = get_step(raw["step"])
-        except WorkflowError as exc:
-            raise _fail(p, f"{where}: {exc}", at=(*at, "step")) from None
-        if raw.get("settings") is not None and not isinstance(raw["settings"], dict):
-            raise _fail(p, f"{where}.settings must be a mapping of setting names to values, got {type(raw['settings']).__name__}",
-                        at=(*at, "settings"))
-        try:
-            settings = spec.settings.from_mapping(raw.get("settings"), source=f"{p}: {where}.settings")
-        except SettingsError as exc:
-            # the line of the setting to blame (or of the deepest part of that path the file has)
-            keys = (*at, "settings", exc.key) if exc.key else (*at, "settings")
-            raise _fail(p, str(exc).removeprefix(f"{p}: "), at=keys) from None
-        inputs: dict[str, InputRef] = {}
-        raw_inputs = raw.get("inputs") or {}
-        if not isinstance(raw_inputs, dict):
-            raise _fail(p, f"{where}.inputs must map names to step ids", at=(*at, "inputs"))
-        for name, ref in raw_inputs.items():
-            m = _REF.match(str(ref))
-            if not m:
-                raise _fail(p, f"{where}.inputs.{name}: '{ref}' is not a step id, '<id>[item]' or '<id>?'", at=(*at, "inputs", str(name)))
-            if m["id"] not in seen:
-                close = difflib.get_close_matches(m["id"], list(seen), n=1)
-                hint = f" (did you mean '{close[0]}'?)" if close else ""
-                raise _fail(
-                    p,
-                    f"{where}.inputs.{name}: '{m['id']}' is not an earlier step{hint}; earlier steps: {', '.join(seen) or '(none)'}",
-                    at=(*at, "inputs", str(name)),
-                )
-            inputs[str(name)] = InputRef(m["id"], bool(m["same"]), bool(m["opt"]))
-        _check_inputs(p, where, spec, inputs, at=at)
-        foreach = raw.get("foreach") or {}
-        if not isinstance(foreach, dict):
-            raise _fail(p, f"{where}.foreach must be a mapping with glob, items or step", at=(*at, "foreach"))
-        _check_keys(p, f"{where}.foreach", foreach, ("glob", "items", "step"), at=(*at, "foreach"))
-        if spec.fan_out == "none" and foreach:
-            raise _fail(p, f"{where}: step '{spec.name}' runs once; remove 'foreach'", at=(*at, "foreach"))
-        if spec.fan_out == "files" and "glob" not in foreach:
-            raise _fail(p, f"{where}: step '{spec.name}' runs per file; give foreach: {{glob: PATTERN}}", at=(*at, "foreach"))
-        if spec.fan_out == "items" and not ({"items", "step"} & set(foreach)):
-            raise _fail(p, f"{where}: step '{spec.name}' runs per item; give foreach: {{items: [...]}} or {{step: ID}}", at=(*at, "foreach"))
-        if "items" in foreach and (not isinstance(foreach["items"], list) or not foreach["items"]):
-            raise _fail(p, f"{where}.foreach.items must be a non-empty list", at=(*at, "foreach", "items"))
-        if "glob" in foreach and not isinstance(foreach["glob"], str):
-            raise _fail(p, f"{where}.foreach.glob must be a pattern (text), got {foreach['glob']!r}", at=(*at, "foreach", "glob"))
-        if "step" in foreach and (not isinstance(foreach["step"], str) or foreach["step"] not in seen):
-            raise _fail(p, f"{where}.foreach.step: '{foreach['step']}' is not an earlier step", at=(*at, "foreach", "step"))
-        for name, ref in inputs.items():
-            if ref.same_item and spec.fan_out == "none":
-                raise _fail(p, f"{where}.inputs.{name}: '[item]' needs a fanned-out step", at=(*at, "inputs", name))
-        ws = WorkflowStep(id=sid, spec=spec, settings=settings, inputs=inputs, foreach=foreach, line=str(raw.get("line", default_line)))
-        if "glob" in foreach:
-            if not resolve_glob(wf, ws, str(foreach["glob"]), at=(*at, "foreach", "glob")):
-                raise _fail(p, f"{where}.foreach.glob: no file matches '{foreach['glob']}' in {base}", at=(*at, "foreach", "glob"))
-        seen[sid] = ws
+        ws = _parse_step(wf, i, raw, seen, default_line)
+        seen[ws.id] = ws
         wf.steps.append(ws)
     return wf
+
+
+def _read_workflow_file(p: Path) -> dict[str, Any]:
+    """The workflow file's mapping, its top-level keys checked and its steps a non-empty list."""
+    from geoexplore.core.yamlio import load_yaml
+
+    try:
+        data = load_yaml(p)
+    except GeoexploreError as exc:
+        raise WorkflowError(str(exc)) from None
+    if not isinstance(data, dict):
+        raise _fail(p, "a workflow must be a mapping with 'workflow' and 'steps'", at=())
+    _check_keys(p, "top level", data, TOP_KEYS, at=())
+    if "steps" not in data or not isinstance(data["steps"], list) or not data["steps"]:
+        raise _fail(p, "'steps' must be a non-empty list", at=("steps",))
+    return data
+
+
+def _input_dir(p: Path, data: dict[str, Any], input_dir: str | os.PathLike[str] | None) -> Path:
+    """The input directory: given, or the file's ``input_dir`` relative to the file (default: its folder)."""
+    base = Path(input_dir).resolve() if input_dir else (p.parent / str(data.get("input_dir", "."))).resolve()
+    if not base.is_dir():
+        raise _fail(p, f"input_dir {base} is not a directory", at=("input_dir",) if "input_dir" in data else None)
+    return base
+
+
+def _run_options(p: Path, data: dict[str, Any]) -> tuple[int, float]:
+    """``run.retries`` (0-10) and ``run.batch_s`` (seconds, 0-600)."""
+    run = data.get("run") or {}
+    if not isinstance(run, dict):
+        raise _fail(p, "'run' must be a mapping", at=("run",))
+    _check_keys(p, "run", run, RUN_KEYS, at=("run",))
+    retries = run.get("retries", 1)
+    if not isinstance(retries, int) or isinstance(retries, bool) or not 0 <= retries <= 10:
+        raise _fail(p, f"run.retries must be an integer 0-10, got {retries!r}", at=("run", "retries"))
+    batch_s = run.get("batch_s", 0.5)
+    if not isinstance(batch_s, (int, float)) or isinstance(batch_s, bool) or not 0 <= batch_s <= 600:
+        raise _fail(p, f"run.batch_s must be a number of seconds 0-600 (0: one task per item), got {batch_s!r}", at=("run", "batch_s"))
+    return retries, batch_s
+
+
+def _cluster_section(p: Path, data: dict[str, Any]) -> dict[str, Any]:
+    """The ``cluster`` section, validated (:func:`_check_cluster`)."""
+    cluster = data.get("cluster") or {}
+    if not isinstance(cluster, dict):
+        raise _fail(p, "'cluster' must be a mapping", at=("cluster",))
+    _check_keys(p, "cluster", cluster, CLUSTER_KEYS, at=("cluster",))
+    return _check_cluster(p, cluster)
+
+
+def _parse_step(wf: Workflow, i: int, raw: Any, seen: dict[str, WorkflowStep], default_line: str) -> WorkflowStep:
+    """The ``i``-th entry of ``steps``, validated against the steps before it (``seen``)."""
+    p = wf.path
+    where, at = f"steps[{i}]", ("steps", i)
+    if not isinstance(raw, dict):
+        raise _fail(p, f"{where}: each step must be a mapping", at=at)
+    _check_keys(p, where, raw, STEP_KEYS, at=at)
+    sid = raw.get("id")
+    if not isinstance(sid, str) or not _ID.match(sid):
+        raise _fail(p, f"{where}: 'id' must be a name (letters, digits, _ or -), got {sid!r}", at=(*at, "id"))
+    where = f"steps[{i}] ('{sid}')"
+    if sid in seen:
+        raise _fail(p, f"{where}: duplicate id '{sid}'", at=(*at, "id"))
+    spec, settings = _step_spec_and_settings(p, where, at, raw)
+    inputs = _step_inputs(p, where, at, raw, seen)
+    _check_inputs(p, where, spec, inputs, at=at)
+    foreach = _step_foreach(p, where, at, raw, spec, seen)
+    for name, ref in inputs.items():
+        if ref.same_item and spec.fan_out == "none":
+            raise _fail(p, f"{where}.inputs.{name}: '[item]' needs a fanned-out step", at=(*at, "inputs", name))
+    ws = WorkflowStep(id=sid, spec=spec, settings=settings, inputs=inputs, foreach=foreach, line=str(raw.get("line", default_line)))
+    if "glob" in foreach:
+        if not resolve_glob(wf, ws, str(foreach["glob"]), at=(*at, "foreach", "glob")):
+            raise _fail(p, f"{where}.foreach.glob: no file matches '{foreach['glob']}' in {wf.input_dir}", at=(*at, "foreach", "glob"))
+    return ws
+
+
+def _step_spec_and_settings(p: Path, where: str, at: tuple[str | int, ...], raw: dict[str, Any]) -> tuple[StepSpec, Settings]:
+    """The registered step a workflow step names, and its settings validated."""
+    if "step" not in raw:
+        raise _fail(p, f"{where}: missing 'step'", at=at)
+    if not isinstance(raw["step"], str):
+        raise _fail(p, f"{where}.step must be a step name, got {raw['step']!r}", at=(*at, "step"))
+    try:
+        spec = get_step(raw["step"])
+    except WorkflowError as exc:
+        raise _fail(p, f"{where}: {exc}", at=(*at, "step")) from None
+    if raw.get("settings") is not None and not isinstance(raw["settings"], dict):
+        raise _fail(p, f"{where}.settings must be a mapping of setting names to values, got {type(raw['settings']).__name__}",
+                    at=(*at, "settings"))
+    try:
+        settings = spec.settings.from_mapping(raw.get("settings"), source=f"{p}: {where}.settings")
+    except SettingsError as exc:
+        # the line of the setting to blame (or of the deepest part of that path the file has)
+        keys = (*at, "settings", exc.key) if exc.key else (*at, "settings")
+        raise _fail(p, str(exc).removeprefix(f"{p}: "), at=keys) from None
+    return spec, settings
+
+
+def _step_inputs(p: Path, where: str, at: tuple[str | int, ...], raw: dict[str, Any],
+                 seen: dict[str, WorkflowStep]) -> dict[str, InputRef]:
+    """A step's ``inputs``: each a reference to an earlier step."""
+    inputs: dict[str, InputRef] = {}
+    raw_inputs = raw.get("inputs") or {}
+    if not isinstance(raw_inputs, dict):
+        raise _fail(p, f"{where}.inputs must map names to step ids", at=(*at, "inputs"))
+    for name, ref in raw_inputs.items():
+        m = _REF.match(str(ref))
+        if not m:
+            raise _fail(p, f"{where}.inputs.{name}: '{ref}' is not a step id, '<id>[item]' or '<id>?'", at=(*at, "inputs", str(name)))
+        if m["id"] not in seen:
+            close = difflib.get_close_matches(m["id"], list(seen), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            raise _fail(
+                p,
+                f"{where}.inputs.{name}: '{m['id']}' is not an earlier step{hint}; earlier steps: {', '.join(seen) or '(none)'}",
+                at=(*at, "inputs", str(name)),
+            )
+        inputs[str(name)] = InputRef(m["id"], bool(m["same"]), bool(m["opt"]))
+    return inputs
+
+
+def _step_foreach(p: Path, where: str, at: tuple[str | int, ...], raw: dict[str, Any], spec: StepSpec,
+                  seen: dict[str, WorkflowStep]) -> dict[str, Any]:
+    """A step's ``foreach``, checked against how the registered step fans out."""
+    foreach = raw.get("foreach") or {}
+    if not isinstance(foreach, dict):
+        raise _fail(p, f"{where}.foreach must be a mapping with glob, items or step", at=(*at, "foreach"))
+    _check_keys(p, f"{where}.foreach", foreach, ("glob", "items", "step"), at=(*at, "foreach"))
+    if spec.fan_out == "none" and foreach:
+        raise _fail(p, f"{where}: step '{spec.name}' runs once; remove 'foreach'", at=(*at, "foreach"))
+    if spec.fan_out == "files" and "glob" not in foreach:
+        raise _fail(p, f"{where}: step '{spec.name}' runs per file; give foreach: {{glob: PATTERN}}", at=(*at, "foreach"))
+    if spec.fan_out == "items" and not ({"items", "step"} & set(foreach)):
+        raise _fail(p, f"{where}: step '{spec.name}' runs per item; give foreach: {{items: [...]}} or {{step: ID}}", at=(*at, "foreach"))
+    if "items" in foreach and (not isinstance(foreach["items"], list) or not foreach["items"]):
+        raise _fail(p, f"{where}.foreach.items must be a non-empty list", at=(*at, "foreach", "items"))
+    if "glob" in foreach and not isinstance(foreach["glob"], str):
+        raise _fail(p, f"{where}.foreach.glob must be a pattern (text), got {foreach['glob']!r}", at=(*at, "foreach", "glob"))
+    if "step" in foreach and (not isinstance(foreach["step"], str) or foreach["step"] not in seen):
+        raise _fail(p, f"{where}.foreach.step: '{foreach['step']}' is not an earlier step", at=(*at, "foreach", "step"))
+    return foreach

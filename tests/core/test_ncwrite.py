@@ -14,7 +14,7 @@ import pytest
 import xarray as xr
 
 from geoexplore.core.ncwrite import fast_writable
-from geoexplore.core.store import MAX_DIMID_ATTR, ProjectStore, _prepare_for_netcdf
+from geoexplore.core.store import MAX_DIMID_ATTR, ProjectStore, prepare_for_netcdf
 from geoexplore.testing.netcdf_cases import netcdf_cases
 
 
@@ -24,11 +24,11 @@ CASES = netcdf_cases()
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_store_writes_what_h5netcdf_writes(tmp_path, name):
     ds = CASES[name]
-    assert fast_writable(_prepare_for_netcdf(ds)), "the case must exercise the direct writer"
+    assert fast_writable(prepare_for_netcdf(ds)), "the case must exercise the direct writer"
     store = ProjectStore(tmp_path / "project.h5")
     store.write({"model/line/step": ds, "model/line/other": CASES["hv_like"]})
     ref_path = tmp_path / "reference.h5"
-    _prepare_for_netcdf(ds).to_netcdf(ref_path, engine="h5netcdf", invalid_netcdf=True)
+    prepare_for_netcdf(ds).to_netcdf(ref_path, engine="h5netcdf", invalid_netcdf=True)
     engines = ["h5netcdf"] + (["netcdf4"] if _has_netcdf4() and name != "complex_impedance" else [])
     for engine in engines:
         with xr.open_dataset(store.path, group="model/line/step", engine=engine) as got, xr.open_dataset(ref_path, engine=engine) as ref:
@@ -46,7 +46,7 @@ def test_store_writes_what_h5netcdf_writes(tmp_path, name):
 def _roundtrip(ds: xr.Dataset, tmp_path) -> xr.Dataset:
     """What xarray reads back from a file written by h5netcdf (the reference)."""
     p = tmp_path / f"ref-{abs(hash(repr(ds)))}.h5"
-    _prepare_for_netcdf(ds).to_netcdf(p, engine="h5netcdf", invalid_netcdf=True)
+    prepare_for_netcdf(ds).to_netcdf(p, engine="h5netcdf", invalid_netcdf=True)
     with xr.open_dataset(p, engine="h5netcdf") as r:
         return r.load()
 

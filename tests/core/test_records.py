@@ -14,9 +14,8 @@ import pandas as pd
 import pytest
 import xarray as xr
 
-from geoexplore.core import records
 from geoexplore.core.errors import StoreError
-from geoexplore.core.store import ProjectStore, result_key
+from geoexplore.core.store import ProjectStore, records, result_key
 from geoexplore.testing.netcdf_cases import netcdf_cases
 
 STEP = "microtremor/shallow/hvsr"

@@ -1,36 +1,19 @@
-"""The HDF5 project store: one file holding every result with its provenance.
+"""The project store itself: :class:`ProjectStore`, its reading and its atomic writing.
 
-Layout: ``/<package>/<line>/<step id>[/<item>]``, e.g.
-``/model/shallow/section/mt``. Package groups are named after the
-packages that wrote them (model, seismic, mt, ert, microtremor, fault).
-A result is an :class:`xarray.Dataset` (written through h5netcdf) or a mapping
-of names to Datasets (sub-groups). Tables are Datasets with one dimension.
-Steps registered with ``stack_items=True`` (H/V per record, MT transfer
-functions per station) keep their per-item results as the rows of one
-record table, ``/<package>/<line>/<step id>/_records``
-(:mod:`geoexplore.core.records`); their keys, reading and provenance are
-per item all the same.
-
-Every result group carries the attribute ``geoexplore_provenance``: JSON with
-the geoexplore version, step name and id, item, settings, the hashes of its
-inputs, the hash that decides whether ``--resume`` may reuse it, the digest
-of its content and the time.
+Layout and provenance: see :mod:`geoexplore.core.store`.
 
 Writes are atomic: a transaction copies the file, writes the copy and
 renames it over the original (``os.replace``). A process killed mid-write
 leaves the previous file intact and readable. Datasets of numbers and
 strings are written with h5py directly in the netCDF-4 layout, or copied in
-from an HDF5 image a worker wrote (:mod:`geoexplore.core.ncwrite`; a small
+from an HDF5 image a worker wrote (:mod:`geoexplore.core.store.ncwrite`; a small
 H/V result: 130 ms through h5netcdf, 14 ms direct, 8 ms copied); anything
 else through h5netcdf.
 """
-
 from __future__ import annotations
 
 import contextlib
 import dataclasses
-import functools
-import hashlib
 import json
 import os
 import shutil
@@ -42,16 +25,26 @@ from typing import Any
 
 import numpy as np
 
-from geoexplore.core import records
 from geoexplore.core.errors import StoreError
-
-PROVENANCE_ATTR = "geoexplore_provenance"
-KIND_ATTR = "geoexplore_kind"
-ROOT_ATTR = "geoexplore_store"
-MAX_DIMID_ATTR = "geoexplore_max_dimid"  # largest netCDF-4 dimension id in the file (see _open_netcdf)
-STORE_FORMAT = "geoexplore-project/1"
-
-Result = Any  # xr.Dataset | Mapping[str, xr.Dataset]
+from geoexplore.core.store import records
+from geoexplore.core.store.encoding import (
+    KIND_ATTR,
+    MAX_DIMID_ATTR,
+    PROVENANCE_ATTR,
+    ROOT_ATTR,
+    STORE_FORMAT,
+    Result,
+    is_mapping_result,
+    prepare_for_netcdf,
+    result_digest,
+)
+from geoexplore.core.store.ncwrite import (
+    EncodedResult,
+    insert_image,
+    writable_parts,
+    write_dataset,
+    write_datasets,
+)
 
 
 def result_key(package: str, line: str, step_id: str, item: str | None = None) -> str:
@@ -63,107 +56,6 @@ def result_key(package: str, line: str, step_id: str, item: str | None = None) -
     if item == records.TABLE_NAME:
         raise StoreError(f"invalid item name {item!r} in {parts}: the name of a step's record table")
     return "/".join(parts)
-
-
-# -- digests --------------------------------------------------------------------
-def _hash_array(h: Any, a: np.ndarray) -> None:
-    a = np.asarray(a)
-    text = a.dtype.kind in "OUS"
-    h.update(_shape_text("str" if text else a.dtype.str, a.shape))
-    if text:
-        h.update(json.dumps([str(v) for v in a.ravel().tolist()]).encode())
-        return
-    a = np.ascontiguousarray(a)
-    try:
-        h.update(a)  # the array's own bytes, without a copy
-    except (TypeError, ValueError, BufferError):  # a dtype without a buffer format (times)
-        h.update(a.tobytes())
-
-
-@functools.lru_cache(maxsize=1024)
-def _shape_text(dtype: str, shape: tuple[int, ...]) -> bytes:
-    return dtype.encode() + str(shape).encode()
-
-
-def _dims_text(dims: tuple[Any, ...]) -> bytes:
-    if all(type(d) is str for d in dims):  # the usual case, cached (1 and True are equal keys but not equal texts)
-        return _str_dims_text(dims)
-    return json.dumps(list(dims)).encode()
-
-
-@functools.lru_cache(maxsize=1024)
-def _str_dims_text(dims: tuple[str, ...]) -> bytes:
-    return json.dumps(list(dims)).encode()
-
-
-def _jsonable(v: Any) -> Any:
-    if isinstance(v, np.ndarray):
-        return v.tolist()
-    if isinstance(v, np.generic):
-        return v.item()
-    return v
-
-
-_NO_KEY = object()
-
-
-def _attrs_text(attrs: Mapping[Any, Any], skip: Any = _NO_KEY) -> bytes:
-    if not attrs:
-        return b"{}"
-    items = sorted(attrs.items())
-    if skip is not _NO_KEY:
-        items = [(k, v) for k, v in items if k != skip]
-    return json.dumps({k: _jsonable(v) for k, v in items}, default=str).encode()
-
-
-def dataset_digest(ds: Any) -> str:
-    """SHA-256 of a Dataset's content: variables, coordinates and attributes.
-
-    Provenance attributes are excluded, so two runs that computed the same
-    numbers give the same digest whatever the time. Workers compute one per
-    result: the texts of dimension names and shapes are cached, and arrays are
-    hashed without a copy (the bytes hashed are those of the first version,
-    so stored digests stay valid; ``tests/core/test_store.py`` holds known
-    values).
-    """
-    h = hashlib.sha256()
-    variables = ds.variables
-    for name in sorted(variables, key=str):
-        var = variables[name]
-        h.update(str(name).encode())
-        h.update(_dims_text(tuple(var.dims)))
-        _hash_array(h, var.values)
-        h.update(_attrs_text(var.attrs))
-    h.update(_attrs_text(ds.attrs, skip=PROVENANCE_ATTR))
-    return h.hexdigest()
-
-
-def is_mapping_result(result: Result) -> bool:
-    """True for a mapping of Datasets (an xarray Dataset is itself a Mapping)."""
-    return isinstance(result, Mapping) and not hasattr(result, "data_vars")
-
-
-def result_digest(result: Result) -> str:
-    """Digest of a Dataset or of a mapping of Datasets."""
-    if is_mapping_result(result):
-        h = hashlib.sha256()
-        for name in sorted(result):
-            h.update(name.encode())
-            h.update(dataset_digest(result[name]).encode())
-        return h.hexdigest()
-    return dataset_digest(result)
-
-
-def file_digest(path: str | os.PathLike[str], chunk: int = 1 << 20) -> str:
-    """SHA-256 of a file's bytes."""
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while True:
-            b = fh.read(chunk)
-            if not b:
-                break
-            h.update(b)
-    return h.hexdigest()
 
 
 # -- the store -------------------------------------------------------------------
@@ -307,7 +199,7 @@ class ProjectStore:
         return out
 
     def _table(self, group: str, item: str | None = None) -> records.Table:
-        """The rows of a record table (:mod:`geoexplore.core.records`), from memory if the file is unchanged.
+        """The rows of a record table (:mod:`geoexplore.core.store.records`), from memory if the file is unchanged.
 
         With ``item``, a table larger than :data:`records.CACHE_MAX_BYTES` is
         not loaded whole: only that row is read (a worker reading one record
@@ -344,12 +236,10 @@ class ProjectStore:
         provenance : mapping of key -> provenance dict, optional
             ``digest`` is filled in if absent.
         rows : keys of per-item results to keep as rows of their step's record
-            table (:mod:`geoexplore.core.records`) rather than as groups of
+            table (:mod:`geoexplore.core.store.records`) rather than as groups of
             their own; a result the table cannot hold is written as a group.
         """
         provenance = provenance or {}
-        from geoexplore.core.ncwrite import EncodedResult
-
         provs = {key: dict(provenance.get(key, {})) for key in results}
         for key, res in results.items():
             if "digest" in provs[key]:  # the runner computed it on the worker
@@ -442,8 +332,6 @@ class ProjectStore:
     @staticmethod
     def _write_tables(f: Any, tables: Mapping[str, records.Table]) -> float:
         """Rewrite the record tables into the open file ``f``; returns the seconds it took."""
-        from geoexplore.core.ncwrite import write_dataset
-
         t0 = time.perf_counter()
         for group, table in tables.items():
             if group in f:
@@ -562,31 +450,6 @@ def _table_column(group: Any, name: str) -> list[str]:
     return [str(x) for x in group[name].asstr()[...]]
 
 
-def storable_attrs(attrs: Mapping[Any, Any]) -> dict[str, Any]:
-    """Attributes as netCDF-4 can hold them: None -> '', bool -> int, dict and other lists -> JSON."""
-    out = {}
-    for k, v in attrs.items():
-        if v is None:
-            v = ""
-        elif isinstance(v, (bool, np.bool_)):
-            v = int(v)
-        elif isinstance(v, (dict, list, tuple)) and not (
-            isinstance(v, (list, tuple)) and v and all(isinstance(x, (int, float)) for x in v)
-        ):
-            v = json.dumps(v, default=str)
-        out[str(k)] = v
-    return out
-
-
-def _prepare_for_netcdf(ds: Any) -> Any:
-    """Make attributes storable (:func:`storable_attrs`)."""
-    ds = ds.copy(deep=False)
-    ds.attrs = storable_attrs(ds.attrs)
-    for name in ds.variables:
-        ds[name].attrs = storable_attrs(ds[name].attrs)
-    return ds
-
-
 def _open_netcdf(path: Path) -> Any:
     """An h5netcdf file open for appending that does not walk the whole store.
 
@@ -609,12 +472,10 @@ def _open_netcdf(path: Path) -> Any:
 
 
 def _fast_write(f: Any, key: str, res: Result, prov: Mapping[str, Any], next_dimid: int) -> bool:
-    """Write a result with h5py directly (:mod:`geoexplore.core.ncwrite`); False if it needs h5netcdf.
+    """Write a result with h5py directly (:mod:`geoexplore.core.store.ncwrite`); False if it needs h5netcdf.
 
-    ``res`` may be an :class:`~geoexplore.core.ncwrite.EncodedResult` (written by a worker): it is copied in.
+    ``res`` may be an :class:`~geoexplore.core.store.ncwrite.EncodedResult` (written by a worker): it is copied in.
     """
-    from geoexplore.core.ncwrite import EncodedResult, insert_image, writable_parts, write_datasets
-
     if isinstance(res, EncodedResult):
         last = insert_image(f, key, res, next_dimid) - 1
         kind = res.kind
@@ -642,7 +503,7 @@ def _write_result(nc: Any, key: str, res: Result, prov: Mapping[str, Any]) -> No
         return g
 
     def dump(ds: Any, path: str) -> None:
-        _prepare_for_netcdf(ds).dump_to_store(H5NetCDFStore(group(path), mode="a"))
+        prepare_for_netcdf(ds).dump_to_store(H5NetCDFStore(group(path), mode="a"))
 
     if is_mapping_result(res):
         for part, ds in res.items():
@@ -654,3 +515,27 @@ def _write_result(nc: Any, key: str, res: Result, prov: Mapping[str, Any]) -> No
     attrs = group(key)._h5group.attrs
     attrs[KIND_ATTR] = kind
     attrs[PROVENANCE_ATTR] = json.dumps(dict(prov), sort_keys=True, default=str)
+
+
+def warm_up() -> None:
+    """Build and write a one-row table into an in-memory HDF5 file.
+
+    The first table a process writes pays for imports xarray makes lazily
+    (0.5-2 s). The runner calls this right after it has sent the first tasks,
+    so that cost falls while the workers compute instead of holding up the
+    first write (and, with it, the tasks the runner sends after it).
+    """
+    import h5py
+    import xarray as xr
+
+    ds = xr.Dataset({"v": (("x",), np.zeros(2), {"units": "1"}), "k": (("x",), np.array([True, False]))},
+                    coords={"x": [0.0, 1.0]}, attrs={"a": 1.0, "s": "s"})
+    row = records.row_from_dataset("warm-up", ds)
+    assert row is not None
+    table = records.table_dataset([row], title="warm-up")
+    fapl = h5py.h5p.create(h5py.h5p.FILE_ACCESS)
+    fapl.set_fapl_core(block_size=1 << 16, backing_store=False)
+    fid = h5py.h5f.create(b"geoexplore-warm-up", h5py.h5f.ACC_TRUNC, fapl=fapl)
+    with h5py.File(fid) as f:
+        write_dataset(f.create_group("t"), table, 0)
+    records.rows_of_table(table)

@@ -1,0 +1,173 @@
+"""Where a workflow runs: a local cluster, an existing Dask scheduler (optionally with TLS), a job queue.
+
+* a :class:`distributed.LocalCluster` sized to the machine, bound to
+  127.0.0.1 (:func:`local_cluster`);
+* an existing scheduler (``scheduler="tcp://host:8786"``, or ``tls://`` with
+  the workflow's ``cluster.security``: :func:`make_security`);
+* a dask-jobqueue cluster when the workflow has a ``cluster.jobqueue``
+  section (:func:`make_jobqueue_cluster`);
+* or a :class:`distributed.Client` passed in.
+
+:func:`open_client` picks among them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from geoexplore.core.errors import WorkflowError
+from geoexplore.pipeline.workflow import JOBQUEUE_SYSTEMS, SECURITY_KEYS
+
+
+def default_n_workers() -> int:
+    """Workers of a local cluster when none are asked for: the CPUs, at most 8."""
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def check_n_workers(n_workers: Any) -> None:
+    """Refuse a worker count that is not a whole number of 1 or more (Dask waits for ever on -1)."""
+    if n_workers is not None and (not isinstance(n_workers, int) or isinstance(n_workers, bool) or n_workers < 1):
+        raise WorkflowError(f"workers must be a whole number of 1 or more, got {n_workers!r}")
+
+
+@contextlib.contextmanager
+def open_client(
+    *,
+    scheduler: str | None = None,
+    n_workers: int | None = None,
+    cluster_config: Mapping[str, Any] | None = None,
+    client: Any = None,
+) -> Iterator[Any]:
+    """A Dask client for the run (see the module docstring for the choices); closes what it started."""
+    from distributed import Client
+
+    if client is not None:
+        yield client
+        return
+    cluster_config = dict(cluster_config or {})
+    security = make_security(cluster_config.get("security"))
+    if scheduler:
+        try:
+            c = Client(scheduler, security=security, timeout=CONNECT_TIMEOUT, set_as_default=False)
+        except (OSError, TypeError, ValueError) as exc:  # distributed raises TypeError for tls:// without TLS settings
+            hint = ""
+            if str(scheduler).startswith("tls://"):
+                hint = (" (a tls:// scheduler needs cluster.security in the workflow or --tls-ca-file/--tls-cert/--tls-key)"
+                        if security is None else
+                        " (TLS: the scheduler's certificate must be signed by ca_file, and cert by a CA the scheduler trusts)")
+            msg = " ".join(str(exc).split())  # one line
+            raise WorkflowError(f"cannot connect to the Dask scheduler at {scheduler}: {msg}{hint}") from None
+        try:
+            yield c
+        finally:
+            c.close()
+        return
+    if cluster_config.get("jobqueue"):
+        cluster = make_jobqueue_cluster(cluster_config["jobqueue"])
+        c = Client(cluster, set_as_default=False)
+        try:
+            yield c
+        finally:
+            c.close()
+            cluster.close()
+        return
+    cluster = local_cluster(n_workers)
+    c = Client(cluster, set_as_default=False)
+    try:
+        yield c
+    finally:
+        c.close()
+        cluster.close()
+
+
+# Dask's nanny exports MALLOC_TRIM_THRESHOLD_=65536 to its workers (to hand freed memory back to the OS
+# sooner). Setting it switches off glibc's dynamic mmap threshold: every large NumPy temporary is then
+# mmapped and page-faulted afresh, and allocation-heavy kernels slow down (MT transfer functions: 0.5 s
+# per station in a plain process, 1.2-1.4 s on a worker; the same in a plain process with the variable).
+# geoexplore's workers start without it; a value exported by the user is kept.
+WORKER_ENV_UNSET = ("MALLOC_TRIM_THRESHOLD_",)
+
+
+def local_cluster(n_workers: int | None = None, **kwargs: Any) -> Any:
+    """The LocalCluster geoexplore runs on: worker processes with one thread each, on 127.0.0.1 only.
+
+    Parameters
+    ----------
+    n_workers : int, optional
+        Worker processes (default: CPUs, at most 8).
+    **kwargs
+        Further :class:`distributed.LocalCluster` arguments (``memory_limit``, ...).
+
+    Notes
+    -----
+    Workers start without Dask's ``MALLOC_TRIM_THRESHOLD_`` (see
+    ``WORKER_ENV_UNSET``): with it, allocation-heavy NumPy kernels ran 2-3
+    times slower on a worker than in a plain process.
+    """
+    import dask
+    from distributed import LocalCluster
+
+    check_n_workers(n_workers)
+    kw: dict[str, Any] = {
+        "n_workers": n_workers or default_n_workers(),
+        "threads_per_worker": 1,
+        "processes": True,
+        "host": "127.0.0.1",
+        "dashboard_address": "127.0.0.1:0",  # loopback only, no fixed port to collide on
+        "silence_logs": logging.ERROR,
+    }
+    kw.update(kwargs)
+    with dask.config.set({f"distributed.nanny.pre-spawn-environ.{k}": None for k in WORKER_ENV_UNSET}):
+        return LocalCluster(**kw)
+
+
+CONNECT_TIMEOUT = "30s"  # to an existing scheduler (a refused TLS handshake shows as a timeout)
+
+
+def make_security(cfg: Mapping[str, Any] | None) -> Any:
+    """Dask TLS security from ``cluster.security`` (ca_file, cert, key), or None."""
+    if not cfg:
+        return None
+    from distributed.security import Security
+
+    unknown = set(cfg) - set(SECURITY_KEYS)
+    if unknown:
+        raise WorkflowError(f"cluster.security: unknown keys {sorted(unknown)}; valid: {', '.join(SECURITY_KEYS)}")
+    return Security(
+        tls_ca_file=cfg.get("ca_file"),
+        tls_client_cert=cfg.get("cert"),
+        tls_client_key=cfg.get("key"),
+        require_encryption=bool(cfg.get("require_encryption", True)),
+    )
+
+
+def make_jobqueue_cluster(cfg: Mapping[str, Any]) -> Any:
+    """A dask-jobqueue cluster from the workflow's ``cluster.jobqueue`` section.
+
+    Keys: ``system`` (slurm, pbs, sge, lsf), ``jobs`` (number of jobs to
+    start), and any keyword of the dask-jobqueue cluster class (cores, memory,
+    walltime, queue, account, processes, job_extra_directives, ...).
+    """
+    cfg = dict(cfg)
+    system = str(cfg.pop("system", "slurm")).lower()
+    jobs = int(cfg.pop("jobs", 1))
+    if system not in JOBQUEUE_SYSTEMS:
+        raise WorkflowError(f"cluster.jobqueue.system: unknown '{system}'; valid: {', '.join(JOBQUEUE_SYSTEMS)}")
+    try:
+        import dask_jobqueue
+    except ImportError:
+        raise WorkflowError("cluster.jobqueue needs dask-jobqueue: pip install 'geoexplore[hpc]'") from None
+    cls = getattr(dask_jobqueue, JOBQUEUE_SYSTEMS[system])
+    cfg.setdefault("cores", 1)
+    cfg.setdefault("memory", "4GB")
+    try:
+        cluster = cls(**cfg)
+    except (TypeError, ValueError) as exc:
+        raise WorkflowError(f"cluster.jobqueue: {str(exc).splitlines()[0]}") from None
+    if jobs > 0:
+        cluster.scale(jobs=jobs)
+    return cluster

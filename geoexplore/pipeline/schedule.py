@@ -1,0 +1,198 @@
+"""Scheduling: which step may start, how its items are sent to the workers, and what came back.
+
+* A step starts as soon as the steps it reads from have finished
+  (:func:`deps`, :class:`Completed`): independent chains run side by side.
+* A fanned-out step becomes one task per item; the items of a step whose
+  items are short are held back and sent in groups of about ``run.batch_s``
+  (:meth:`Scheduler.start`, :meth:`Scheduler.release`).
+* Each task tries its item again up to ``run.retries`` times on its worker
+  (:func:`geoexplore.pipeline.task.execute_task`); a failed item is an
+  outcome like any other (:meth:`Scheduler.fetch`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from geoexplore.pipeline.record import RunReport, format_error
+from geoexplore.pipeline.task import execute_batch, execute_task
+from geoexplore.pipeline.workflow import Workflow, WorkflowStep
+
+IN_FLIGHT_PER_WORKER = 3  # tasks of a step kept queued per worker while its items are sent in groups
+MIN_TASK_FRACTION = 0.2  # groups shrink at the end of a step, on several workers, to no less than this x run.batch_s
+
+#: an item ready to run: (item, store key, meta for its provenance, task for the worker)
+Entry = tuple[str | None, str, dict[str, Any], dict[str, Any]]
+#: what came back for one item: (step, item, store key, meta, outcome of execute_task)
+Outcome = tuple[WorkflowStep, str | None, str, dict[str, Any], dict[str, Any]]
+
+
+def deps(ws: WorkflowStep) -> set[str]:
+    """Step ids a step waits for (its inputs and the step it fans out over)."""
+    d = {r.step_id for r in ws.inputs.values()}
+    if "step" in ws.foreach:
+        d.add(str(ws.foreach["step"]))
+    return d
+
+
+class Completed:
+    """The store keys of the items done (or reused) so far, by step: what later steps read."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, dict[str, str]] = {}  # step id -> item -> key (successful)
+        self.single: dict[str, str] = {}  # step id -> key
+
+    def start(self, ws: WorkflowStep) -> None:
+        """A fanned-out step begins: no item of it is done yet."""
+        self.items[ws.id] = {}
+
+    def mark(self, ws: WorkflowStep, item: str | None, key: str) -> None:
+        """The item ``item`` of ``ws`` is done; its result is stored under ``key``."""
+        if ws.spec.fan_out == "none":
+            self.single[ws.id] = key
+        else:
+            self.items[ws.id][item] = key  # type: ignore[index]
+
+    def upstream_items(self) -> dict[str, list[str]]:
+        """Item names done, by step (a ``foreach: {step: ID}`` runs over them)."""
+        return {k: list(v) for k, v in self.items.items()}
+
+    def input_keys(self, ws: WorkflowStep, item: str | None) -> dict[str, Any] | None:
+        """Store keys of a task's inputs; None if a required input is unavailable.
+
+        An optional input (``<id>?`` in the workflow) whose step failed is left
+        out, and the step runs on what exists.
+        """
+        keys: dict[str, Any] = {}
+        for name, ref in ws.inputs.items():
+            found: Any = None
+            if ref.step_id in self.single:
+                found = self.single[ref.step_id]
+            elif ref.step_id in self.items:
+                done = self.items[ref.step_id]
+                if ref.same_item:
+                    found = done.get(item)  # type: ignore[arg-type]
+                elif done:
+                    found = dict(done)
+            if found is None:
+                if ref.optional:
+                    continue
+                return None
+            keys[name] = found
+        return keys
+
+    def missing_inputs(self, ws: WorkflowStep) -> list[str]:
+        """The steps ``ws`` reads from that have no result."""
+        return [r.step_id for r in ws.inputs.values() if r.step_id not in self.single and not self.items.get(r.step_id)]
+
+
+class Scheduler:
+    """Sends a run's tasks to the cluster and collects what comes back.
+
+    Parameters
+    ----------
+    client : distributed.Client
+        The run's client.
+    wf : Workflow
+        Gives ``retries`` and ``batch_s``.
+    report : RunReport
+        Counts the tasks (``tasks``) and the workers' encoding time (``encode_s``).
+    n_workers : int
+        Workers at the start (used when the scheduler cannot be asked).
+    """
+
+    def __init__(self, client: Any, wf: Workflow, report: RunReport, n_workers: int) -> None:
+        self.client = client
+        self.wf = wf
+        self.report = report
+        self.n_workers = n_workers
+        # future -> (step, [(item, store key, meta)], several items in one task)
+        self.futures: dict[Any, tuple[WorkflowStep, list[tuple[str | None, str, dict[str, Any]]], bool]] = {}
+        self.queued: dict[str, list[Entry]] = {}  # step id -> held back items
+        self.item_times: dict[str, list[float]] = {}  # step id -> run times of its items done in this run
+
+    def start(self, ws: WorkflowStep, ready: list[Entry]) -> list[Any]:
+        """Submit the items of a step that are ready; returns the new futures.
+
+        With ``run.batch_s`` and many items, only the first few go at once
+        (single items); the run times of those decide how the rest is grouped
+        (:meth:`release`).
+        """
+        window = IN_FLIGHT_PER_WORKER * self.workers()
+        if self.wf.batch_s > 0 and ws.spec.fan_out != "none" and len(ready) > 2 * window:
+            # single items first; the run times of the items done decide how the rest is grouped (release)
+            ready, self.queued[ws.id] = ready[:window], ready[window:]
+        return [self.submit(ws, [r]) for r in ready]
+
+    def submit(self, ws: WorkflowStep, entries: list[Entry]) -> Any:
+        """One Dask task for one item, or for several short items of the same step."""
+        if len(entries) == 1:
+            item, key, meta, task = entries[0]
+            fut = self.client.submit(execute_task, task, self.wf.retries, key=f"{ws.id}-{item or 'all'}-{meta['run_key'][:12]}",
+                                     pure=False)
+        else:
+            h = hashlib.sha256("".join(e[2]["run_key"] for e in entries).encode()).hexdigest()[:12]
+            fut = self.client.submit(execute_batch, [e[3] for e in entries], self.wf.retries,
+                                     key=f"{ws.id}-{entries[0][0]}+{len(entries) - 1}-{h}", pure=False)
+        self.futures[fut] = (ws, [e[:3] for e in entries], len(entries) > 1)
+        self.report.tasks += 1
+        return fut
+
+    def workers(self) -> int:
+        """Workers now (a job-queue cluster grows while the run goes on)."""
+        try:
+            return max(1, len(self.client.scheduler_info().get("workers", {})))
+        except Exception:  # noqa: BLE001 - informational; keep the count from the start
+            return self.n_workers
+
+    def release(self, ws: WorkflowStep, in_flight: int) -> list[Any]:
+        """Submit held-back items of a step, grouped so a task runs about ``run.batch_s``.
+
+        Dask's own cost is a few milliseconds per task (scheduler, transfer,
+        bookkeeping); items of a few tens of milliseconds (an H/V record)
+        would spend a large part of their time on it. Items are sent as tasks
+        finish, keeping three tasks per worker in flight, in groups sized by the
+        median run time of the items done so far (robust to the slow first
+        item of a worker). On several workers the groups shrink towards the end
+        so the workers finish together, but not below ``MIN_TASK_FRACTION`` of
+        ``batch_s``: each task costs its few milliseconds of Dask however short,
+        and a tail of single 15 ms items spent more on that than the workers
+        could wait for each other. Items of ``batch_s`` or more stay one per task.
+        """
+        queue = self.queued[ws.id]
+        times = sorted(self.item_times.get(ws.id, []))
+        median = max(times[len(times) // 2] if times else float("inf"), 1e-4)
+        n = self.workers()
+        full = max(1, int(self.wf.batch_s / median))
+        least = max(1, int(MIN_TASK_FRACTION * self.wf.batch_s / median))
+        new = []
+        while queue and in_flight + len(new) < IN_FLIGHT_PER_WORKER * n:
+            k = full if n == 1 else max(least, min(full, -(-len(queue) // (2 * n))))
+            new.append(self.submit(ws, queue[:k]))
+            del queue[:k]
+        if not queue:
+            del self.queued[ws.id]
+        return new
+
+    def fetch(self, batch: list[Any]) -> list[Outcome]:
+        """The outcome of every item of a batch of finished tasks: (step, item, key, meta, outcome)."""
+        # one round trip for the whole batch (fut.result() per future costs one each)
+        finished = [f for f in batch if f.status == "finished"]
+        try:
+            by_fut = dict(zip(finished, self.client.gather(finished), strict=True))
+        except Exception:  # noqa: BLE001 - e.g. a result lost with its worker: fetched one by one below
+            by_fut = {}
+        out = []
+        for fut in batch:
+            ws, entries, grouped = self.futures[fut]
+            try:
+                res = by_fut[fut] if fut in by_fut else fut.result()
+            except Exception as exc:  # task error, after retries; or a lost worker
+                res = [{"error": format_error(exc)}] * len(entries) if grouped else {"error": format_error(exc)}
+            for (item, key, meta), o in zip(entries, res if grouped else [res], strict=True):
+                if "error" not in o:
+                    self.item_times.setdefault(ws.id, []).append(o["elapsed_s"])
+                    self.report.encode_s += o.get("encode_s", 0.0)
+                out.append((ws, item, key, meta, o))
+        return out
