@@ -19,8 +19,7 @@ front door's ``invert``), :mod:`.steps`, :mod:`.synth`, :mod:`.plot`,
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from geoexplore.core.lazy import lazy_exports
 
 _LAZY = {
     "read": "geoexplore.ert.io",
@@ -39,10 +38,4 @@ _LAZY = {
     "ImageSettings": "geoexplore.ert.settings",
 }
 
-__all__ = sorted(_LAZY)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'geoexplore.ert' has no attribute {name!r}")
+__getattr__, __dir__, __all__ = lazy_exports(__name__, _LAZY)

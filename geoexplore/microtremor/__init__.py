@@ -27,8 +27,7 @@ command line :mod:`.cli`.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from geoexplore.core.lazy import lazy_exports
 
 _LAZY = {
     "read": "geoexplore.microtremor.io",
@@ -55,14 +54,4 @@ _LAZY = {
     "ArraySettings": "geoexplore.microtremor.settings",
 }
 
-__all__ = sorted(_LAZY)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'geoexplore.microtremor' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__, __all__ = lazy_exports(__name__, _LAZY)

@@ -23,8 +23,7 @@ settings: :mod:`.settings`; kernels: :mod:`.spectra`, :mod:`.robust`,
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from geoexplore.core.lazy import lazy_exports
 
 _LAZY = {
     # files
@@ -64,10 +63,4 @@ _LAZY = {
     "plot_model1d": "geoexplore.mt.plot",
 }
 
-__all__ = sorted(_LAZY)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'geoexplore.mt' has no attribute {name!r}")
+__getattr__, __dir__, __all__ = lazy_exports(__name__, _LAZY)

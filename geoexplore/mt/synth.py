@@ -12,8 +12,7 @@
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from geoexplore.core.lazy import lazy_exports
 
 _LAZY = {
     "StationSpec": "geoexplore.mt.synth_ts",
@@ -25,10 +24,4 @@ _LAZY = {
     "mt1d_tf": "geoexplore.mt.forward1d",
 }
 
-__all__ = sorted(_LAZY)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'geoexplore.mt.synth' has no attribute {name!r}")
+__getattr__, __dir__, __all__ = lazy_exports(__name__, _LAZY)

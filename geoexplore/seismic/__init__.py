@@ -21,8 +21,7 @@ synthetic data: :mod:`.synth`; commands: :mod:`.cli`.
 
 from __future__ import annotations
 
-import importlib
-from typing import Any
+from geoexplore.core.lazy import lazy_exports
 
 _LAZY = {
     # files
@@ -60,14 +59,4 @@ _LAZY = {
     "plot_depth_section": "geoexplore.seismic.reflection.plot",
 }
 
-__all__ = sorted(_LAZY)
-
-
-def __getattr__(name: str) -> Any:
-    if name in _LAZY:
-        return getattr(importlib.import_module(_LAZY[name]), name)
-    raise AttributeError(f"module 'geoexplore.seismic' has no attribute {name!r}")
-
-
-def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(_LAZY))
+__getattr__, __dir__, __all__ = lazy_exports(__name__, _LAZY)

@@ -188,7 +188,7 @@ def read_stratigraphy(path: str) -> Any:
 #: loader name -> (module:function of the command-line loader, settings class, file suffix of the seed)
 SETTINGS_LOADERS = {
     "ert": ("geoexplore.ert.cli:load_settings", "geoexplore.ert.settings:ErtSettings", ".json"),
-    "hvsr": ("geoexplore.microtremor.cli:_load_settings", "geoexplore.microtremor.settings:HvsrSettings", ".yaml"),
+    "hvsr": ("geoexplore.core.yamlio:load_settings_file", "geoexplore.microtremor.settings:HvsrSettings", ".yaml"),
     "mt": ("geoexplore.core.yamlio:load_settings_file", "geoexplore.mt.settings:ProcessingSettings", ".yaml"),
     "pick": ("geoexplore.core.yamlio:load_settings_file", "geoexplore.seismic.settings:PickSettings", ".json"),
     "tomo": ("geoexplore.core.yamlio:load_settings_file", "geoexplore.seismic.settings:TomoSettings", ".yaml"),
@@ -221,7 +221,7 @@ def read_cli_settings(path: str) -> Any:
     name = companion_path(Path(path), ".loader").read_text()
     loader, cls, _ = SETTINGS_LOADERS[name]
     fn = _obj(loader)
-    return fn(path, _obj(cls)) if name in ("pick", "tomo", "mt") else fn(path)
+    return fn(path, _obj(cls)) if name != "ert" else fn(path)
 
 
 # -- embedded stand-ins for formats whose real seeds are in the shared data -----------------

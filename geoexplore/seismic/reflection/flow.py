@@ -24,27 +24,16 @@ Time sections (stack, migrated): ``amplitude`` (time_s, chainage_m),
 
 from __future__ import annotations
 
-from geoexplore.seismic.reflection.imaging import depth_section, migrate, stack
-from geoexplore.seismic.reflection.preprocess import preprocess
-from geoexplore.seismic.reflection.qc import QC_SLICE_SAMPLES, trace_statistics
-from geoexplore.seismic.reflection.shots import (
-    TRACE_COORDS,
-    header_geometry,
-    load_shots,
-)
-from geoexplore.seismic.reflection.statics import (
-    apply_elevation_statics,
-    apply_station_statics,
-    first_break_statics,
-)
-from geoexplore.seismic.reflection.velocity import (
-    picks_dataset,
-    velocity_analysis,
-    vrms_section,
-)
+from geoexplore.core.lazy import lazy_exports
 
-__all__ = [
-    "QC_SLICE_SAMPLES", "TRACE_COORDS", "apply_elevation_statics", "apply_station_statics", "depth_section",
-    "first_break_statics", "header_geometry", "load_shots", "migrate", "picks_dataset", "preprocess", "stack",
-    "trace_statistics", "velocity_analysis", "vrms_section",
-]
+# each stage is imported on first use: a worker that runs only the trace QC never loads the
+# numba kernels of velocity analysis and stacking (tests/reliability/test_memory.py keeps it so)
+_R = "geoexplore.seismic.reflection."
+__getattr__, __dir__, __all__ = lazy_exports(__name__, {
+    "depth_section": _R + "imaging", "migrate": _R + "imaging", "stack": _R + "imaging",
+    "preprocess": _R + "preprocess",
+    "QC_SLICE_SAMPLES": _R + "qc", "trace_statistics": _R + "qc",
+    "TRACE_COORDS": _R + "shots", "header_geometry": _R + "shots", "load_shots": _R + "shots",
+    "apply_elevation_statics": _R + "statics", "apply_station_statics": _R + "statics", "first_break_statics": _R + "statics",
+    "picks_dataset": _R + "velocity", "velocity_analysis": _R + "velocity", "vrms_section": _R + "velocity",
+})
