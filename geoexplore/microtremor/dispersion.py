@@ -51,7 +51,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["InversionResult", "invert_dispersion", "vs30", "forward", "merge_layers", "halfspace_depth"]
+__all__ = ["InversionResult", "invert_dispersion", "vs30", "forward", "merge_layers", "halfspace_depth", "reflect_into_unit"]
 
 
 def forward(thickness_m: np.ndarray, vs_m_s: np.ndarray, f_hz: np.ndarray, *, vp_vs: float = 1.9, vp_min_m_s: float = 1500.0,
@@ -288,6 +288,15 @@ def _extremes(misfit, bounds, U, P, lim: float, funcs, n_layers: int, *, max_eva
                 yield Uw[k][None], Pw[k][None], Mw[k:k + 1]
 
 
+def reflect_into_unit(u: np.ndarray) -> np.ndarray:
+    """Reflect normalised parameters into [0, 1] as many times as needed (a triangle wave of period 2).
+
+    A random-walk step may reach several box widths; folding it back once left models outside the bounds.
+    """
+    r = np.mod(np.abs(np.asarray(u, float)), 2.0)
+    return np.where(r > 1.0, 2.0 - r, r)
+
+
 def _walk(misfit, bounds, starts, lim: float, *, n_walk: int, n_chains: int, rng: np.random.Generator, log: list,
           bias=None, burn_in: float = 0.2, shape: np.ndarray | None = None):
     """Random walks with a flat target inside ``misfit <= lim`` (module docstring): (raw models, decoded models, misfits).
@@ -314,8 +323,7 @@ def _walk(misfit, bounds, starts, lim: float, *, n_walk: int, n_chains: int, rng
     for it in range(n_steps):
         for c in range(n_chains):
             u = chains[c] + step[c] * (L @ rng.normal(size=lo.size))
-            u = np.abs(u)
-            u = 1 - np.abs(1 - u)  # reflect into [0, 1]
+            u = reflect_into_unit(u)  # as often as needed: a step may span several box widths
             m = float(misfit(lo + u * (hi - lo)))
             take = m <= lim
             if take and bias is not None:
