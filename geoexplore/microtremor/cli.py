@@ -37,8 +37,11 @@ def add_commands(sub: Any) -> None:
                    help="records (a quoted glob such as 'STN01.*.SAC' is one record from several files), or 'thickness SUMMARY.json'")
     p.add_argument("--out", required=True, help="output directory")
     p.add_argument("--settings", help="JSON or YAML file with H/V settings (see docs/microtremor.md)")
-    p.add_argument("--a", type=float, help="thickness: power-law coefficient a in h = a f0^b (m)")
-    p.add_argument("--b", type=float, help="thickness: power-law exponent b")
+    p.add_argument("--a", type=float, help="thickness: power-law coefficient a in h = a f0^(-b) (m)")
+    p.add_argument("--b", type=float, help="thickness: power-law exponent b > 0 in h = a f0^(-b), as published "
+                                           "(h = 88.631 f0^-1.683: --a 88.631 --b 1.683)")
+    p.add_argument("--coef-sigma-ln", type=float, default=None,
+                   help="thickness: uncertainty (sigma of ln h) of your own law; default none (a preset: the spread of the published laws)")
     p.add_argument("--preset", default="ibs-von_seht_1999", help="thickness: published coefficients")
     p.add_argument("--figures", action="store_true", help="also draw one H/V figure per record")
     p.add_argument("--expected-fs-hz", type=float, default=None,
@@ -144,8 +147,9 @@ def _summary_csv(path: Path, records: dict[str, Any]) -> None:
 def _thickness(args: argparse.Namespace, out: Path) -> int:
     import numpy as np
 
-    from geoexplore.microtremor.depth_conversion import power_law_with_error
-    from geoexplore.microtremor.settings import POWER_LAW_DEFAULTS
+    from geoexplore.core.errors import SettingsError
+    from geoexplore.microtremor.depth_conversion import power_law_coefficients, power_law_with_error
+    from geoexplore.microtremor.settings import POWER_LAW_DEFAULTS, ThicknessSettings
 
     if len(args.inputs) != 2:
         print("geoexplore hvsr thickness: give exactly one SUMMARY.json", file=sys.stderr)
@@ -160,9 +164,13 @@ def _thickness(args: argparse.Namespace, out: Path) -> int:
     if args.preset not in POWER_LAW_DEFAULTS:
         print(f"geoexplore hvsr thickness: unknown preset {args.preset!r}; choose from {', '.join(POWER_LAW_DEFAULTS)}", file=sys.stderr)
         return EXIT_ERROR
-    a0, b0, ref = POWER_LAW_DEFAULTS[args.preset]
-    a = args.a if args.a is not None else a0
-    b = args.b if args.b is not None else b0
+    try:
+        settings = ThicknessSettings.from_mapping({"preset": args.preset, "a": args.a, "b": args.b,
+                                                   "coef_sigma_ln": args.coef_sigma_ln}, source="--a/--b")
+    except SettingsError as exc:
+        print(f"geoexplore hvsr thickness: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    a, b, coef, ref = power_law_coefficients(settings)
     rows = []
     for name, r in recs.items():
         if "error" in r:
@@ -170,11 +178,12 @@ def _thickness(args: argparse.Namespace, out: Path) -> int:
             continue
         # ln f0 uncertainty: bootstrap over windows (summaries written before it: the standard error)
         sig = r.get("f0_sigma_ln", r["f0_windows_sigma_ln"] / np.sqrt(max(r["n_windows"], 1)))
-        h, he, sh = power_law_with_error(np.array([r["f0_hz"]]), np.array([sig]), a, b)
+        h, he, sh = power_law_with_error(np.array([r["f0_hz"]]), np.array([sig]), a, b, coef_sigma_ln=coef)
         rows.append({"record": name, "f0_hz": r["f0_hz"], "f0_sigma_ln": sig, "thickness_m": float(h[0]),
                      "thickness_err_m": float(he[0]), "thickness_sigma_ln": float(sh[0]), "reliable": r.get("reliable")})
-    doc = {"method": f"power law h = {a:g} f0^{b:g}",
-           "error": "thickness_err_m = h sinh(s), s^2 = (b f0_sigma_ln)^2 + (spread of the published power laws in ln h at f0)^2", "reference": ref if args.a is None and args.b is None else "user", "stations": rows}
+    coef_text = "(spread of the published power laws in ln h at f0)^2" if coef is None else f"{coef:g}^2 (the user's coef_sigma_ln)"
+    doc = {"method": f"power law h = {a:g} f0^-{b:g}",
+           "error": f"thickness_err_m = h sinh(s), s^2 = (b f0_sigma_ln)^2 + {coef_text}", "reference": ref, "stations": rows}
     (out / "thickness.json").write_text(json.dumps(doc, indent=1))
     with (out / "thickness.csv").open("w") as fh:
         fh.write("record,f0_hz,thickness_m,thickness_err_m,reliable\n")

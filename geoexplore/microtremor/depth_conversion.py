@@ -1,6 +1,6 @@
 """Resonance frequency f0 to sediment thickness, with uncertainty from the f0 statistics.
 
-* ``power_law``: h = a * f0**b (h in m, f0 in Hz). Published regional fits
+* ``power_law``: h = a * f0**(-b) (h in m, f0 in Hz, b > 0 as published). Published regional fits
   are in :data:`geoexplore.microtremor.settings.POWER_LAW_DEFAULTS`
   (default Ibs-von Seht and Wohlenberg 1999: a = 96, b = -1.388).
 * ``quarter_wavelength``: the depth h at which the vertical S travel time
@@ -33,13 +33,42 @@ import numpy as np
 
 from geoexplore.microtremor.transfer import peak_frequency, sh_transfer
 
-__all__ = ["Thickness", "thickness", "power_law", "power_law_with_error", "preset_sigma_ln", "quarter_wavelength", "sh_transfer_depth",
+__all__ = ["Thickness", "thickness", "power_law", "power_law_coefficients", "power_law_with_error", "preset_sigma_ln", "quarter_wavelength", "sh_transfer_depth",
            "thickness_with_error", "step_fit"]
 
 
-def power_law(f0_hz: np.ndarray, a: float = 96.0, b: float = -1.388) -> np.ndarray:
-    """h = a f0^b (m)."""
-    return a * np.asarray(f0_hz, float) ** b
+def power_law(f0_hz: np.ndarray, a: float = 96.0, b: float = 1.388) -> np.ndarray:
+    """h = a f0^(-b) (m), with a and b > 0 as published (Ibs-von Seht and Wohlenberg 1999: a = 96, b = 1.388).
+
+    Raises
+    ------
+    ValueError
+        For b <= 0 (a sign typed with the exponent would make h grow with f0).
+    """
+    from geoexplore.microtremor.settings import check_power_law_exponent
+
+    check_power_law_exponent(b)
+    return a * np.asarray(f0_hz, float) ** (-b)
+
+
+def power_law_coefficients(settings: Any) -> tuple[float, float, float | None, str]:
+    """(a, b, coef_sigma_ln, source) of the power law a thickness setting asks for.
+
+    With neither ``a`` nor ``b`` given, the ``preset``'s published fit, whose
+    uncertainty is the spread of the published laws (``coef_sigma_ln`` None:
+    :func:`power_law_with_error` adds :func:`preset_sigma_ln`). With the user's
+    own ``a`` and/or ``b`` (the other taken from the preset), the uncertainty is
+    the user's ``coef_sigma_ln``, or 0 when none is given: none is invented.
+    """
+    from geoexplore.microtremor.settings import POWER_LAW_DEFAULTS
+
+    a0, b0, ref = POWER_LAW_DEFAULTS[settings.preset]
+    if settings.a is None and settings.b is None:
+        return a0, b0, None, ref
+    a = settings.a if settings.a is not None else a0
+    b = settings.b if settings.b is not None else b0
+    coef = settings.coef_sigma_ln if settings.coef_sigma_ln is not None else 0.0
+    return a, b, coef, "user"
 
 
 def preset_sigma_ln(f0_hz: np.ndarray) -> np.ndarray:
@@ -51,12 +80,13 @@ def preset_sigma_ln(f0_hz: np.ndarray) -> np.ndarray:
     return ln_h.std(axis=0, ddof=1)
 
 
-def power_law_with_error(f0_hz: np.ndarray, f0_sigma_ln: np.ndarray, a: float = 96.0, b: float = -1.388,
+def power_law_with_error(f0_hz: np.ndarray, f0_sigma_ln: np.ndarray, a: float = 96.0, b: float = 1.388,
                          coef_sigma_ln: float | np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(h, error, sigma of ln h) for h = a f0^b.
+    """(h, error, sigma of ln h) for h = a f0^(-b).
 
     sigma_ln(h)^2 = (b sigma_ln(f0))^2 + coef_sigma_ln^2; the coefficient term
-    defaults to the spread of the published fits at f0 (:func:`preset_sigma_ln`).
+    defaults to the spread of the published fits at f0 (:func:`preset_sigma_ln`):
+    right for a preset, while a user's own law passes its own (or 0).
     The error is half the spread of h exp(-+ sigma_ln(h)), i.e. h sinh(sigma).
     """
     f0 = np.asarray(f0_hz, float)
@@ -179,17 +209,19 @@ def thickness(f0: Any, settings: Any = None, *, f0_sigma_ln: Any = None, **overr
     f0_sigma_ln : float or ndarray, optional
         Uncertainty of ln f0 (default: the result's, else 0).
     **overrides
-        Settings given by name (``a=96, b=-1.388``, ``method=...``).
+        Settings given by name (``a=96, b=1.388`` for h = 96 f0^-1.388, ``method=...``).
 
     Returns
     -------
     Thickness
-        ``(thickness_m, error_m, method)``; the power law adds the spread of
-        the published fits (:func:`power_law_with_error`).
+        ``(thickness_m, error_m, method)``; a preset power law adds the spread
+        of the published fits, a user's own law its ``coef_sigma_ln`` (or none).
     """
-    from geoexplore.microtremor.settings import POWER_LAW_DEFAULTS, ThicknessSettings
+    from geoexplore.microtremor.settings import ThicknessSettings
 
-    s = (settings or ThicknessSettings()).model_copy(update=overrides) if overrides else (settings or ThicknessSettings())
+    s = settings or ThicknessSettings()
+    if overrides:  # validated like a settings file: a negative b is refused with the expected form
+        s = type(s).from_mapping({**s.model_dump(), **overrides})
     if hasattr(f0, "f0_hz"):
         sig = f0.f0_sigma_ln if f0_sigma_ln is None else f0_sigma_ln
         f0 = f0.f0_hz
@@ -198,11 +230,9 @@ def thickness(f0: Any, settings: Any = None, *, f0_sigma_ln: Any = None, **overr
     f = np.asarray(f0, float)
     sig = np.broadcast_to(np.asarray(sig, float), f.shape)
     if s.method == "power_law":
-        a0, b0, _ = POWER_LAW_DEFAULTS[s.preset]
-        a = s.a if s.a is not None else a0
-        b = s.b if s.b is not None else b0
-        h, err, _ = power_law_with_error(f, sig, a, b)
-        how = f"power law h = {a:g} f0^{b:g}"
+        a, b, coef, _ = power_law_coefficients(s)
+        h, err, _ = power_law_with_error(f, sig, a, b, coef_sigma_ln=coef)
+        how = f"power law h = {a:g} f0^-{b:g}"
     else:
         if s.vs_m_s is None:
             raise ValueError("method 'quarter_wavelength' needs vs_m_s (average sediment Vs, m/s)")

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 
-from geoexplore.core.settings import InputFile, InputPath, Settings
+from geoexplore.core.settings import InputFile, InputPath, Settings, added_field
 
 __all__ = ["ArraySettings", "HvsrSettings", "HvsrStepSettings", "ThicknessSettings", "ThicknessStepSettings", "POWER_LAW_DEFAULTS"]
 
-#: published power-law coefficients h = a * f0**b (h in m, f0 in Hz)
+#: published power-law coefficients (a, b) of h = a * f0**(-b) (h in m, f0 in Hz, b > 0), as the papers give them
 POWER_LAW_DEFAULTS: dict[str, tuple[float, float, str]] = {
-    "ibs-von_seht_1999": (96.0, -1.388, "Ibs-von Seht and Wohlenberg (1999), BSSA 89(1): Lower Rhine Embayment, Germany"),
-    "delgado_2000": (55.11, -1.256, "Delgado et al. (2000), Eng. Geol. 56: Segura river valley, Spain"),
-    "parolai_2002": (108.0, -1.551, "Parolai et al. (2002), BSSA 92(6): Cologne area, Germany"),
-    "hinzen_2004": (137.0, -1.19, "Hinzen et al. (2004), J. Earthq. Eng. 8(6): Lower Rhine Embayment, Germany"),
+    "ibs-von_seht_1999": (96.0, 1.388, "Ibs-von Seht and Wohlenberg (1999), BSSA 89(1): Lower Rhine Embayment, Germany"),
+    "delgado_2000": (55.11, 1.256, "Delgado et al. (2000), Eng. Geol. 56: Segura river valley, Spain"),
+    "parolai_2002": (108.0, 1.551, "Parolai et al. (2002), BSSA 92(6): Cologne area, Germany"),
+    "hinzen_2004": (137.0, 1.19, "Hinzen et al. (2004), J. Earthq. Eng. 8(6): Lower Rhine Embayment, Germany"),
 }
 
 
@@ -54,14 +54,30 @@ class HvsrSettings(Settings):
     channels: dict[str, str] | None = Field(None, description="component -> channel code, e.g. {N: HH1, E: HH2, Z: HHZ}")
 
 
+def check_power_law_exponent(b: float | None) -> float | None:
+    """The exponent of h = a * f0**(-b) as published: positive; a negative one is refused with the expected form."""
+    if b is not None and not b > 0:
+        raise ValueError(f"the power law is h = a * f0^(-b) with b > 0, as published (Ibs-von Seht and Wohlenberg 1999: "
+                         f"a = 96, b = 1.388); b = {b:g} would make the thickness grow with f0: give b without its sign "
+                         f"(h = 88.631 f0^-1.683 is a = 88.631, b = 1.683)")
+    return b
+
+
 class ThicknessSettings(Settings):
     """f0 to sediment thickness."""
 
     method: Literal["power_law", "quarter_wavelength"] = Field("power_law", description="conversion")
-    a: float | None = Field(None, gt=0, description="power law coefficient a in h = a f0^b (m); default from 'preset'")
-    b: float | None = Field(None, description="power law exponent b")
+    a: float | None = Field(None, gt=0, description="power law coefficient a in h = a f0^(-b) (m); default from 'preset'")
+    b: float | None = Field(None, description="power law exponent b > 0 in h = a f0^(-b), as published (e.g. 1.388)")
+    coef_sigma_ln: float | None = added_field(None, added_in="0.2", ge=0,
+                                              description="uncertainty (sigma of ln h) of a user's own law; None: none given")
     preset: str = Field("ibs-von_seht_1999", description=f"published coefficients: {', '.join(POWER_LAW_DEFAULTS)}")
     vs_m_s: float | None = Field(None, gt=0, description="quarter wavelength: average sediment Vs (m/s)")
+
+    @field_validator("b")
+    @classmethod
+    def _b_as_published(cls, b: float | None) -> float | None:
+        return check_power_law_exponent(b)
 
 
 class HvsrStepSettings(HvsrSettings):
@@ -99,8 +115,15 @@ class ThicknessStepSettings(Settings):
 
     method: Literal["power_law", "quarter_wavelength", "sh_transfer"] = Field("sh_transfer", description="conversion (see thickness.py)")
     preset: str = Field("ibs-von_seht_1999", description="power-law coefficients preset")
-    a: float | None = Field(None, gt=0, description="power law a (m)")
-    b: float | None = Field(None, description="power law b")
+    a: float | None = Field(None, gt=0, description="power law a (m) in h = a f0^(-b)")
+    b: float | None = Field(None, description="power law exponent b > 0 in h = a f0^(-b), as published")
+    coef_sigma_ln: float | None = added_field(None, added_in="0.2", ge=0,
+                                              description="uncertainty (sigma of ln h) of a user's own law; None: none given")
     halfspace_vs_m_s: float | None = Field(None, gt=0, description="sh_transfer: Vs below the mapped contrast; default the first inverted layer at or above bedrock_vs_m_s")
     bedrock_vs_m_s: float = Field(750.0, gt=0, description="inverted layers slower than this are the sediments above the mapped contrast")
     line: str = Field("shallow", description="line name")
+
+    @field_validator("b")
+    @classmethod
+    def _b_as_published(cls, b: float | None) -> float | None:
+        return check_power_law_exponent(b)

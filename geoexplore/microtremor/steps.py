@@ -17,7 +17,6 @@ import xarray as xr
 from geoexplore.microtremor.arrays import read_array_table
 from geoexplore.microtremor.process import hvsr_to_dataset
 from geoexplore.microtremor.settings import (
-    POWER_LAW_DEFAULTS,
     ArraySettings,
     HvsrSettings,
     HvsrStepSettings,
@@ -66,6 +65,7 @@ def thickness(ctx: StepContext, settings: ThicknessStepSettings) -> xr.Dataset:
     from geoexplore.core.images import check_image
     from geoexplore.microtremor.depth_conversion import (
         power_law,
+        power_law_coefficients,
         power_law_with_error,
         quarter_wavelength,
         sh_transfer_depth,
@@ -85,10 +85,9 @@ def thickness(ctx: StepContext, settings: ThicknessStepSettings) -> xr.Dataset:
                        for d in ds_list])
     arr = ctx.inputs.get("array")
     if settings.method == "power_law":
-        a0, b0, _ = POWER_LAW_DEFAULTS[settings.preset]
-        a, b = settings.a or a0, settings.b if settings.b is not None else b0
+        a, b, coef, _ = power_law_coefficients(settings)
         conv = lambda f: power_law(f, a, b)  # noqa: E731
-        how = f"power law h = {a:g} f0^{b:g}"
+        how = f"power law h = {a:g} f0^-{b:g}"
     else:
         if arr is None:
             raise ValueError(f"thickness method {settings.method!r} needs the 'array' input (a Vs profile)")
@@ -109,7 +108,7 @@ def thickness(ctx: StepContext, settings: ThicknessStepSettings) -> xr.Dataset:
             conv = lambda f: sh_transfer_depth(f, top, vs, np.full(vs.size, 2000.0), halfspace_vs_m_s=hs)  # noqa: E731
             how = f"SH transfer function of the inverted Vs profile over a half-space of {hs:.0f} m/s"
     if settings.method == "power_law":
-        h, herr, _ = power_law_with_error(f0, sig_f0, a, b)  # + the spread of the published fits
+        h, herr, _ = power_law_with_error(f0, sig_f0, a, b, coef_sigma_ln=coef)  # preset: + the spread of the published fits
     else:
         h, herr = thickness_with_error(f0, sig_f0, conv)
     out = xr.Dataset(

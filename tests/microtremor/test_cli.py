@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from geoexplore.cli import main
@@ -33,12 +34,22 @@ def test_batch_with_a_bad_file(tmp_path, siping_dir, capsys):
     assert table[0].startswith("record,station,f0_hz") and len(table) == 3
     assert any(line.startswith("broken,") and "broken.mseed" in line for line in table)
 
-    rc = main(["hvsr", "thickness", str(out / "summary.json"), "--out", str(out), "--a", "100", "--b", "-1.5"])
+    rc = main(["hvsr", "thickness", str(out / "summary.json"), "--out", str(out), "--a", "100", "--b", "1.5"])
     assert rc == 0
     th = json.loads((out / "thickness.json").read_text())
     row = [s for s in th["stations"] if s["record"] == "hv_21025"][0]
     assert row["thickness_m"] == pytest.approx(100 * r["f0_hz"] ** -1.5)
-    assert row["f0_sigma_ln"] == r["f0_sigma_ln"] > 0 and row["thickness_sigma_ln"] > 1.5 * r["f0_sigma_ln"]
+    assert th["reference"] == "user" and "coef_sigma_ln" in th["error"]  # a user's law: no published spread added
+    # an exponent typed with its sign is refused, naming the published form
+    rc = main(["hvsr", "thickness", str(out / "summary.json"), "--out", str(out), "--a", "100", "--b", "-1.5"])
+    assert rc != 0
+    # a user's law without its own uncertainty: only the f0 term (issue 19: no published spread invented)
+    assert row["f0_sigma_ln"] == r["f0_sigma_ln"] > 0 and row["thickness_sigma_ln"] == pytest.approx(1.5 * r["f0_sigma_ln"])
+    rc = main(["hvsr", "thickness", str(out / "summary.json"), "--out", str(out), "--a", "100", "--b", "1.5",
+               "--coef-sigma-ln", "0.2"])
+    assert rc == 0
+    row = [s for s in json.loads((out / "thickness.json").read_text())["stations"] if s["record"] == "hv_21025"][0]
+    assert row["thickness_sigma_ln"] == pytest.approx(np.hypot(1.5 * r["f0_sigma_ln"], 0.2))
 
 
 def test_bad_settings_file(tmp_path, siping_dir, capsys):

@@ -107,7 +107,7 @@ def test_front_door_calls_are_functions_not_the_old_kernel_modules():
     assert callable(mtr.hvsr) and not isinstance(mtr.hvsr, types.ModuleType)
     assert callable(mtr.thickness) and not isinstance(mtr.thickness, types.ModuleType)
     kernels = importlib.import_module("geoexplore.microtremor.depth_conversion")
-    assert kernels.power_law(1.0, 96.0, -1.388) == pytest.approx(96.0)
+    assert kernels.power_law(1.0, 96.0, 1.388) == pytest.approx(96.0)
     assert mtr.thickness(1.0).thickness_m == pytest.approx(96.0)
     assert "read" in mtr.__all__ and callable(mtr.read)
 
