@@ -32,8 +32,11 @@ def cmd_tf(args: argparse.Namespace) -> int:
     from geoexplore.mt.settings import ProcessingSettings
 
     settings = load_settings_file(args.settings, ProcessingSettings)
-    local = read_timeseries(args.local)
-    remote = read_timeseries(args.remote) if args.remote else None
+    layout = {k: v for k, v in (("sample_rate_hz", args.sample_rate_hz),
+                                ("columns", tuple(c.strip() for c in args.columns.split(",")) if args.columns else None))
+              if v is not None}  # for bare ASCII columns only: the other formats state these themselves
+    local = read_timeseries(args.local, **layout)
+    remote = read_timeseries(args.remote, **layout) if args.remote else None
     ds = estimate_tf(local, remote, settings)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -109,6 +112,10 @@ def add_commands(sub: Any) -> None:
     q.add_argument("--remote", metavar="REMOTE", help="remote-reference station (same sampling rate)")
     q.add_argument("--out", required=True, metavar="DIR", help="output folder")
     q.add_argument("--settings", metavar="FILE", help="YAML or JSON with ProcessingSettings fields")
+    q.add_argument("--sample-rate-hz", type=float, default=None,
+                   help="ASCII columns without a side-car: their sampling rate (Hz); never assumed")
+    q.add_argument("--columns", default=None,
+                   help="ASCII columns without a side-car: their channel order, e.g. hx,hy,hz,ex,ey; never assumed")
     q.set_defaults(func=cmd_tf)
 
     q = group.add_parser("info", help="station, coordinates, periods, components, rho_a/phase of EDI/Z/XML files")

@@ -114,7 +114,7 @@ TARGETS: dict[str, Target] = {
     "emtf-xml": Target("geoexplore.mt.io.emtfxml:read_emtfxml", ("pkg:mt_metadata:data/transfer_functions/tf_xml_emtf_xml_iris.xml",),
                        text=True),
     "emtf-z": Target("geoexplore.mt.io.zfile:read_zfile", ("shared:mt/emtf-result-test1.zss", "shared:mt/emtf-result-test2r1.zrr"), text=True),
-    "mt-ascii": Target("geoexplore.mt.io:read_timeseries", ("head:mt/emtf-synthetic-test1.asc:3000",), text=True),
+    "mt-ascii": Target("geoexplore.testing.seeds:read_mt_ascii", ("head:mt/emtf-synthetic-test1.asc:3000",), text=True),
     "mt-miniseed": Target("geoexplore.mt.io.miniseed:read_miniseed", ("gen:mt_miniseed",)),
     # HDF5 through mth5 and h5py: ~0.5 s per input, so in the long run only
     "mth5": Target("geoexplore.mt.io.mth5file:read_mth5", ("gen:mth5",), ci=False),

@@ -290,3 +290,10 @@ def generate(name: str) -> list[Seed]:
 
 
 __all__ = ["GENERATORS", "Seed", "companion_path", "generate"]
+
+
+def read_mt_ascii(path: str) -> Any:
+    """An MT ASCII mutant read with the EMTF synthetic layout given (bare columns state no rate or channel order)."""
+    from geoexplore.mt.io.ascii import EMTF_SYNTHETIC_METADATA, read_ascii
+
+    return read_ascii(path, metadata=EMTF_SYNTHETIC_METADATA)

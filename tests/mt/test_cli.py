@@ -31,10 +31,14 @@ def test_mt_tf_settings_file_and_bad_settings(shared_data, tmp_path, capsys):
     s = tmp_path / "s.yaml"
     s.write_text("n_levels: 3\nbands_per_decade: 5\n")
     asc = shared_data / "mt" / "emtf-synthetic-test1.asc"
-    assert main(["mt", "tf", str(asc), "--out", str(tmp_path / "o"), "--settings", str(s)]) == 0
+    # bare ASCII columns: the rate and channel order are never assumed (issue 19)
+    assert main(["mt", "tf", str(asc), "--out", str(tmp_path / "o"), "--settings", str(s)]) == 1
+    assert "sampling rate" in capsys.readouterr().err
+    layout = ["--sample-rate-hz", "1", "--columns", "hx,hy,hz,ex,ey"]
+    assert main(["mt", "tf", str(asc), "--out", str(tmp_path / "o"), "--settings", str(s), *layout]) == 0
     assert (tmp_path / "o" / "emtf-synthetic-test1.edi").is_file()
     s.write_text("n_levles: 3\n")
-    assert main(["mt", "tf", str(asc), "--out", str(tmp_path / "o"), "--settings", str(s)]) == 1
+    assert main(["mt", "tf", str(asc), "--out", str(tmp_path / "o"), "--settings", str(s), *layout]) == 1
     assert "n_levles" in capsys.readouterr().err
 
 

@@ -20,7 +20,13 @@ from geoexplore.mt.timeseries import (
 
 def test_read_emtf_ascii(shared_data):
     p = shared_data / "mt" / "emtf-synthetic-test1.asc"
-    ts = read_ascii(p)
+    # bare columns state neither rate nor channel order: refused, naming both (issue 19: no 1 Hz default)
+    with pytest.raises(FileFormatError, match=r"sampling rate.*side-car emtf-synthetic-test1.yaml") as err:
+        read_ascii(p)
+    assert "channel order" in str(err.value) and err.value.position
+    with pytest.raises(FileFormatError, match=r"sampling rate"):
+        read_ascii(p, columns=("hx", "hy", "hz", "ex", "ey"))
+    ts = read_ascii(p, metadata={"columns": ["hx", "hy", "hz", "ex", "ey"], "sample_rate_hz": 1.0})
     raw = np.loadtxt(p)
     assert ts.data.shape == (5, 40000) and ts.sample_rate_hz == 1.0
     assert ts.components == ("ex", "ey", "hx", "hy", "hz")
@@ -34,11 +40,14 @@ def test_read_emtf_ascii(shared_data):
 def test_ascii_errors_name_the_line(tmp_path):
     p = tmp_path / "bad.asc"
     p.write_text("1 2 3 4 5\n1 2 3 4 5\n1 2 3 4\n")
+    layout = {"columns": ("hx", "hy", "hz", "ex", "ey"), "sample_rate_hz": 16.0}
     with pytest.raises(FileFormatError, match="line 3"):
-        read_ascii(p)
+        read_ascii(p, **layout)
     p.write_text("1 2 3 4 5\n1 2 x 4 5\n")
     with pytest.raises(FileFormatError, match="line 2"):
-        read_ascii(p)
+        read_ascii(p, **layout)
+    p.write_text("1 2 3 4 5\n6 7 8 9 10\n")
+    assert read_ascii(p, **layout).sample_rate_hz == 16.0  # the rate given is the rate used
     other = p.with_suffix(".xyz")
     other.write_text("1 2 3 4 5\n")
     with pytest.raises(FileFormatError, match="unknown time-series format"):

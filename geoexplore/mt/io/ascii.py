@@ -39,15 +39,18 @@ EMTF_SYNTHETIC_METADATA: dict[str, Any] = {
 def read_ascii(
     path: str | os.PathLike[str],
     *,
-    columns: tuple[str, ...] = ("hx", "hy", "hz", "ex", "ey"),
-    sample_rate_hz: float = 1.0,
+    columns: tuple[str, ...] | None = None,
+    sample_rate_hz: float | None = None,
     station: str | None = None,
     metadata: dict[str, Any] | None = None,
 ) -> TimeSeries:
     """Read whitespace-separated columns of counts (one sample per line).
 
-    The default column order and rate are those of the EMTF synthetic files
-    (Hx Hy Hz Ex Ey, 1 Hz, already in nT and mV/km). A side-car YAML
+    Bare columns state neither their channel order nor their sampling rate:
+    both come from a side-car, ``metadata`` or the arguments, else the file is
+    refused with a message naming what is missing (no rate is assumed: a 16 Hz
+    record read as 1 Hz gives every period 16 times too long).
+    :data:`EMTF_SYNTHETIC_METADATA` describes the EMTF synthetic files. A side-car YAML
     ``<file>.yaml`` (or ``metadata``) may give ``station``,
     ``sample_rate_hz``, ``columns``, ``lat_deg``, ``lon_deg``,
     ``elevation_m``, ``start_time_s`` and per-channel ``azimuth_deg``,
@@ -55,8 +58,15 @@ def read_ascii(
     """
     p = Path(path)
     meta = dict(read_sidecar(p)) if metadata is None else dict(metadata)
-    cols = [c.lower() for c in meta.get("columns", columns)]
-    rate = float(meta.get("sample_rate_hz", sample_rate_hz))
+    missing = [what for what, key, arg in (("the channel order ('columns', e.g. [hx, hy, hz, ex, ey])", "columns", columns),
+                                            ("the sampling rate ('sample_rate_hz')", "sample_rate_hz", sample_rate_hz))
+               if meta.get(key) is None and arg is None]
+    if missing:
+        raise FileFormatError(p, f"bare ASCII columns do not state {' nor '.join(missing)}: give them in a side-car "
+                                 f"{p.stem}.yaml, in metadata=, or as arguments (geoexplore mt tf: --columns, --sample-rate-hz)",
+                              position="side-car (none found)" if metadata is None and not meta else "metadata")
+    cols = [c.lower() for c in (meta["columns"] if meta.get("columns") is not None else columns)]
+    rate = float(meta["sample_rate_hz"] if meta.get("sample_rate_hz") is not None else sample_rate_hz)
     if not rate > 0:
         raise FileFormatError(p, f"sample rate must be positive, got {rate}", position="metadata")
     try:
