@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-#: process exit codes of every geoexplore command (documented in docs/cli.md): success
+#: process exit codes of every geoexplore command (documented in docs/first-run.md, "Exit codes"): success
 EXIT_OK = 0
 #: an error stopped the command (bad input, a failed step); the message names the cause
 EXIT_ERROR = 1
