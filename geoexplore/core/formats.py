@@ -96,10 +96,16 @@ class FormatRegistry:
         does not decide (put the formats with the most specific magic first).
     aliases : mapping of str to str, optional
         Other names users type for a format (``"sgy" -> "segy"``).
+    by_extension : bool
+        Try the formats whose ``EXTENSIONS`` hold the file's ending first
+        (default). False: always the registration order (for a method whose
+        instruments write the same endings for different layouts).
     """
 
-    def __init__(self, method: str, plugins: Mapping[str, str], *, aliases: Mapping[str, str] | None = None) -> None:
+    def __init__(self, method: str, plugins: Mapping[str, str], *, aliases: Mapping[str, str] | None = None,
+                 by_extension: bool = True) -> None:
         self.method = method
+        self.by_extension = by_extension
         self._plugins: dict[str, str] = {k.lower(): v for k, v in plugins.items()}
         self._aliases: dict[str, str] = {k.lower(): v.lower() for k, v in (aliases or {}).items()}
         self._loaded: dict[str, Any] = {}
@@ -148,7 +154,9 @@ class FormatRegistry:
 
     # -- detection, reading, writing --------------------------------------------------------------------
     def candidates(self, path: str | os.PathLike[str]) -> list[str]:
-        """Format names in the order they are tried for ``path``: the extension's formats first."""
+        """Format names in the order they are tried for ``path``: the extension's formats first (``by_extension``)."""
+        if not self.by_extension:
+            return self.names
         ext = os.path.splitext(os.fspath(path))[1].lower()
         by_ext = [n for n in self.names if ext and ext in getattr(self.plugin(n), "EXTENSIONS", ())]
         return by_ext + [n for n in self.names if n not in by_ext]
@@ -175,8 +183,12 @@ class FormatRegistry:
             except LOW_LEVEL_ERRORS:  # a sniffer that trips on a foreign file: not this format
                 continue
         known = ", ".join(self.names if allowed is None else [n for n in self.names if n in allowed])
-        what = "binary" if b"\x00" in read_head(p, 4096) else "text"
-        raise FileFormatError(p, f"not a recognised {self.method} file ({what}); known formats: {known}", position="byte 0")
+        raise self.unrecognised(p, read_head(p, 4096), known)
+
+    def unrecognised(self, path: str, head: bytes, known: str) -> FileFormatError:
+        """The error for a file no plug-in recognises (``head``: its first bytes); a registry may word it its own way."""
+        what = "binary" if b"\x00" in head else "text"
+        return FileFormatError(path, f"not a recognised {self.method} file ({what}); known formats: {known}", position="byte 0")
 
     def read(self, path: str | os.PathLike[str], format: str | None = None, **kwargs: Any) -> Any:  # noqa: A002
         """Read a file; ``format=None`` detects it from the content.

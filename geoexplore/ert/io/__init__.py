@@ -23,10 +23,10 @@ one :meth:`~geoexplore.core.formats.FormatRegistry.register` line.
 from __future__ import annotations
 
 import os
-from typing import Any, Iterable
+from typing import Any
 
 from geoexplore.core.errors import FileFormatError, GeoexploreError
-from geoexplore.core.formats import FormatRegistry, read_head
+from geoexplore.core.formats import FormatRegistry
 from geoexplore.ert.data import ERTData
 
 #: format name -> plug-in, in detection order (the most specific signature first)
@@ -41,36 +41,19 @@ PLUGINS: dict[str, str] = {
 
 
 class ERTFormats(FormatRegistry):
-    """The ERT format registry: content sniffing in a fixed order, the extension never reorders the tries.
-
-    Binary plug-ins (``IS_BINARY = True``) are tried first; another binary
-    file is refused at its first NUL byte; text files no plug-in recognises
-    are refused at line 1. Both messages list the known formats.
+    """The ERT format registry: content sniffing in the fixed order of :data:`PLUGINS` (binary layouts first;
+    instruments write ``.dat``, ``.csv`` and ``.txt`` for different layouts, so the extension never reorders the
+    tries), refusals worded at the first NUL byte of a binary file or at line 1 of a text file.
     """
 
-    def detect(self, path: str | os.PathLike[str], *, among: Iterable[str] | None = None) -> str:
-        """The format name of a file (see :data:`PLUGINS`).
+    def __init__(self, method: str, plugins: dict[str, str]) -> None:
+        super().__init__(method, plugins, by_extension=False)
 
-        Raises
-        ------
-        FileFormatError
-            The file cannot be read, is empty, or no plug-in recognises it.
-        """
-        names = self.names if among is None else [n for n in self.names if n in {self.canonical(a) for a in among}]
-        head_b = read_head(path, 8192)
-        if not head_b:
-            raise FileFormatError(path, "empty file", byte_offset=0)
-        binary = [n for n in names if getattr(self.plugin(n), "IS_BINARY", False)]
-        for name in binary:
-            if self.plugin(name).can_read(path):
-                return name
-        if b"\x00" in head_b:
-            raise FileFormatError(path, "unknown binary ERT file; known formats: " + ", ".join(self.names),
-                                  byte_offset=head_b.index(b"\x00"))
-        for name in names:
-            if name not in binary and self.plugin(name).can_read(path):
-                return name
-        raise FileFormatError(path, "unrecognised ERT file; known formats: " + ", ".join(self.names), position="line 1")
+    def unrecognised(self, path: str, head: bytes, known: str) -> FileFormatError:
+        known = ", ".join(self.names)
+        if b"\x00" in head:
+            return FileFormatError(path, f"unknown binary ERT file; known formats: {known}", byte_offset=head.index(b"\x00"))
+        return FileFormatError(path, f"unrecognised ERT file; known formats: {known}", position="line 1")
 
     def read(self, path: str | os.PathLike[str], format: str | None = None, **kwargs: Any) -> ERTData:  # noqa: A002
         """Read a file; ``format=None`` detects it. ``meta`` gets ``format`` and ``path``."""

@@ -207,12 +207,11 @@ class SyscalFormat:
 
     NAME: str
     EXTENSIONS: tuple[str, ...]
-    IS_BINARY: bool
     can_read: Callable[[str | os.PathLike[str]], bool]
     read: Callable[[str | os.PathLike[str]], ERTData]
 
 
 #: Syscal binary (.bin, Prosys III export)
-BINARY = SyscalFormat("syscal-bin", (".bin",), True, can_read_binary, read_binary)
+BINARY = SyscalFormat("syscal-bin", (".bin",), can_read_binary, read_binary)
 #: Syscal CSV/TXT exports (Prosys II/III)
-TEXT = SyscalFormat("syscal-text", (".csv", ".txt"), False, can_read_text, read_text)
+TEXT = SyscalFormat("syscal-text", (".csv", ".txt"), can_read_text, read_text)
