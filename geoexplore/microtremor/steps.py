@@ -15,7 +15,6 @@ import numpy as np
 import xarray as xr
 
 from geoexplore.microtremor.arrays import read_array_table
-from geoexplore.microtremor.process import hvsr_to_dataset
 from geoexplore.microtremor.settings import (
     ArraySettings,
     HvsrSettings,
@@ -24,8 +23,7 @@ from geoexplore.microtremor.settings import (
 )
 from geoexplore.pipeline.step import StepContext, step
 
-__all__ = ["ArraySettings", "HvsrStepSettings", "ThicknessStepSettings", "array", "hvsr", "hvsr_to_dataset",
-           "read_array_table", "thickness"]
+__all__ = ["ArraySettings", "HvsrStepSettings", "ThicknessStepSettings", "array", "hvsr", "read_array_table", "thickness"]
 
 
 def _station_table(ctx: StepContext, name: str | None) -> dict[str, dict]:
@@ -40,7 +38,7 @@ def _station_table(ctx: StepContext, name: str | None) -> dict[str, dict]:
 def hvsr(ctx: StepContext, settings: HvsrStepSettings) -> xr.Dataset:
     """Single-station H/V of one record (windows, curves, f0, SESAME criteria)."""
     from geoexplore.microtremor.io import read_record
-    from geoexplore.microtremor.process import process_record
+    from geoexplore.microtremor.process import hvsr_to_dataset, process_record
 
     path = Path(ctx.item_value)
     rec = read_record(path, channels=settings.channels, expected_fs_hz=settings.expected_fs_hz)
