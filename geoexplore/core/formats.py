@@ -83,6 +83,21 @@ def head_lines(path: str | os.PathLike[str], n_lines: int = 40, n_bytes: int = 8
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")[:n_lines]
 
 
+def object_and_path(first: Any, second: Any, writer: str) -> tuple[Any, Any]:
+    """``(obj, path)`` from a writer's first two arguments: every writer takes (obj, path).
+
+    The former (path, obj) order of some writers is accepted for one release:
+    a first argument that is a path (str or PathLike) with a second that is not
+    is swapped, with a DeprecationWarning naming the writer.
+    """
+    import warnings
+
+    if isinstance(first, (str, os.PathLike)) and not isinstance(second, (str, os.PathLike)):
+        warnings.warn(f"{writer}(path, obj) is deprecated: writers take (obj, path)", DeprecationWarning, stacklevel=3)
+        return second, first
+    return first, second
+
+
 class FormatRegistry:
     """The file formats of one method, found lazily by name and detected by content.
 
@@ -231,5 +246,5 @@ class FormatRegistry:
 
 
 __all__ = [
-    "FormatPlugin", "FormatRegistry", "LOW_LEVEL_ERRORS", "check_regular_file", "head_lines", "read_head",
+    "FormatPlugin", "FormatRegistry", "LOW_LEVEL_ERRORS", "check_regular_file", "head_lines", "object_and_path", "read_head",
 ]

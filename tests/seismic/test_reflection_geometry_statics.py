@@ -33,7 +33,7 @@ def test_cmp_binning_on_a_crooked_line() -> None:
 def test_trace_geometry_and_tables(tmp_path) -> None:
     st = {"station": np.arange(100, 111), "chainage_m": np.arange(11) * 10.0, "x_m": np.arange(11) * 6.0,
           "y_m": np.arange(11) * 8.0, "elevation_m": np.full(11, 100.0)}
-    geometry.write_table(tmp_path / "st.csv", st, geometry.STATION_COLUMNS, comment="stations")
+    geometry.write_table(st, tmp_path / "st.csv", geometry.STATION_COLUMNS, comment="stations")
     back = geometry.read_stations(tmp_path / "st.csv")
     assert np.allclose(back["x_m"], st["x_m"])
     g = geometry.trace_geometry(back, {"source_station": 105, "first_channel_station": 101,

@@ -54,7 +54,7 @@ def test_pick_table_round_trip_and_sgt(tmp_path, siping_dir):
     back.loc[3, "use"] = 0
     d = table_to_traveltime(back)
     assert d.n_data == int(back["use"].sum())
-    s = read_sgt(write_sgt(tmp_path / "p.sgt", d))
+    s = read_sgt(write_sgt(d, tmp_path / "p.sgt"))
     # one sensor per station (shot on a receiver station), elevations from the headers
     used = back[back["use"] == 1]
     assert len(s.sensors) == len(np.unique(np.r_[used["receiver_x_m"], used["source_x_m"]]))

@@ -42,7 +42,7 @@ def test_write_read_by_pygimli_round_trip(tmp_path, shared_data, pg):
     d = read_sgt(shared_data / "seismic" / "koenigsee.sgt")
     d.err_s = 0.03 * d.t_s
     d.valid[::7] = False
-    p = write_sgt(tmp_path / "k.sgt", d)
+    p = write_sgt(d, tmp_path / "k.sgt")
     ref = pg.load(str(p))
     assert ref.size() == d.n_data
     np.testing.assert_allclose(np.asarray(ref["t"]), d.t_s, rtol=1e-6)
@@ -57,7 +57,7 @@ def test_write_read_by_pygimli_round_trip(tmp_path, shared_data, pg):
 
 def test_only_valid_written(tmp_path):
     d = TraveltimeData([[0, 0], [1, 0], [2, 0.5]], [0, 0, 2], [1, 2, 0], [0.001, 0.002, 0.0021], valid=[1, 0, 1])
-    back = read_sgt(write_sgt(tmp_path / "v.sgt", d, only_valid=True))
+    back = read_sgt(write_sgt(d, tmp_path / "v.sgt", only_valid=True))
     assert back.n_data == 2 and back.sensors[2, 1] == 0.5
 
 

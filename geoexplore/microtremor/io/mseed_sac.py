@@ -18,13 +18,13 @@ from typing import Any
 import numpy as np
 
 from geoexplore.core.errors import FileFormatError
+from geoexplore.core.formats import object_and_path
 from geoexplore.core.obspyfiles import (
     mseed_problem_position,
     obspy_is_format,
     sac_problem_position,
 )
 from geoexplore.microtremor.io.assemble import Trace, assemble_record
-from geoexplore.microtremor.io.order import object_and_path
 from geoexplore.microtremor.record import COMPONENTS, Record
 
 __all__ = ["MSEED", "SAC", "ObspyFormat", "obspy_format", "obspy_traces", "read_many", "write_miniseed"]

@@ -17,9 +17,8 @@ from typing import Any
 import numpy as np
 
 from geoexplore.core.errors import FileFormatError
-from geoexplore.core.formats import read_head
+from geoexplore.core.formats import object_and_path, read_head
 from geoexplore.microtremor.io.assemble import assemble_record, rotate_to_north
-from geoexplore.microtremor.io.order import object_and_path
 from geoexplore.microtremor.record import Record
 
 __all__ = ["NAME", "EXTENSIONS", "can_read", "read", "read_saf", "write", "write_saf"]

@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from geoexplore.core.errors import FileFormatError, GeoexploreError
+from geoexplore.core.formats import object_and_path
 
 
 @dataclass
@@ -267,15 +268,14 @@ def write_sgt(data: TraveltimeData, path: str | os.PathLike[str], *, only_valid:
     Sensors are written as ``#x y`` with y the elevation (pyGIMLi's 2D
     convention); data as ``#s g t`` plus ``err`` when known and ``valid``.
     Arguments are (data, path) like every writer; the former order
-    ``write_sgt(path, data)`` is still accepted for one release.
+    ``write_sgt(path, data)`` is still accepted for one release (DeprecationWarning).
 
     Returns
     -------
     pathlib.Path
         The file written.
     """
-    if isinstance(path, TraveltimeData):  # the former (path, data) order
-        data, path = path, data
+    data, path = object_and_path(data, path, "write_sgt")
     p = Path(path)
     keep = data.valid if only_valid else np.ones(data.n_data, bool)
     out = [f"{len(data.sensors)} # shot/geophone points", "#x\ty"]

@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from geoexplore.core.errors import FileFormatError, GeoexploreError
+from geoexplore.core.formats import object_and_path
 
 STATION_COLUMNS = ("station", "chainage_m", "x_m", "y_m", "elevation_m")
 LOG_COLUMNS = ("ffid", "file", "source_station", "first_channel_station", "station_increment", "n_channels")
@@ -123,10 +124,9 @@ def write_table(table: dict[str, Any], path: str | os.PathLike[str], columns: tu
     """Write a table (dict of equal-length columns) as CSV (floats with 3 decimals; ``comment`` as ``#`` lines).
 
     Arguments are (table, path) like every writer; the former order
-    ``write_table(path, table, ...)`` is still accepted for one release.
+    ``write_table(path, table, ...)`` is still accepted for one release (DeprecationWarning).
     """
-    if isinstance(table, (str, os.PathLike)):  # the former (path, table) order
-        table, path = path, table
+    table, path = object_and_path(table, path, "write_table")
     with Path(path).open("w", newline="") as fh:
         if comment:
             for ln in comment.splitlines():
