@@ -137,9 +137,11 @@ def test_five_lines_read_invert_plot_write(shared_data, tmp_path):
     res.write(tmp_path / "image.nc")
     assert (tmp_path / "cells.csv").read_text().count("\n") == res.resistivity_ohm_m.size + 1
     assert (tmp_path / "image.nc").stat().st_size > 0
-    # on QC'd data the front door is the kernel: same model (pyGIMLi's threads vary it by 1e-5 run to run)
+    # on QC'd data the front door is the kernel: same data, same model. pyGIMLi's threaded solver varies a model
+    # run to run (measured: 2e-4 here on a loaded machine, 1.5e-3 between two runs of the Siping demo), so the
+    # tolerance is that spread; running QC twice or another error model would change it far more
     clean, _ = ert.quality_control(data)
     again = ert.invert(clean, ert.InversionSettings(max_iter=3))
-    assert again.qc_report is None
+    assert again.qc_report is None and again.n_data_used == clean.n_data
     np.testing.assert_allclose(again.resistivity_ohm_m,
-                               invert_resistivity(clean, ert.InversionSettings(max_iter=3)).resistivity_ohm_m, rtol=1e-4)
+                               invert_resistivity(clean, ert.InversionSettings(max_iter=3)).resistivity_ohm_m, rtol=5e-3)
