@@ -61,12 +61,14 @@ def to_line(path: str | os.PathLike[str], electrodes: np.ndarray) -> tuple[np.nd
     ds = np.diff(np.sort(s))
     ds = ds[ds > 0]
     spacing = float(np.median(ds)) if ds.size else 1.0
-    dev = float(np.max(np.abs(off)))
+    k = int(np.argmax(np.abs(off)))
+    dev = float(abs(off[k]))
     if dev > LINE_TOLERANCE * spacing:
         raise FileFormatError(
             path, f"3D survey: the {len(e)} electrodes spread over {np.ptp(e[:, 0]):.2f} m x {np.ptp(e[:, 1]):.2f} m in x, y "
             f"(up to {dev:.3g} m off one straight line, {100 * LINE_TOLERANCE:g} % of the {spacing:.3g} m spacing allowed); "
-            "geoexplore reads 2D lines only and does not project 3D data onto a line")
+            "geoexplore reads 2D lines only and does not project 3D data onto a line",
+            position=f"electrode at x {e[k, 0]:.6g} m, y {e[k, 1]:.6g} m")
     out = np.column_stack([s, np.zeros(len(e)), e[:, 2]])
     meta = {"line_direction_xy": d.tolist(), "line_offset_m": float(c @ normal), "electrodes_file_xyz": e.copy()}
     return out, meta
