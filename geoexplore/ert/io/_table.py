@@ -73,7 +73,7 @@ def spaced_positions(path: str | os.PathLike[str], q: np.ndarray, spacing_m: flo
     """Positions (n, 4, 3) of electrode numbers on a line: ``first_m + (k - 1) spacing_m``; refuses without a spacing."""
     if spacing_m is None:
         raise FileFormatError(path, f"{what} files give electrode numbers, not positions: give the electrode spacing "
-                              "(electrode_spacing_m, m; ert info/invert --electrode-spacing)")
+                              "(electrode_spacing_m, m; ert info/invert --electrode-spacing)", position="line 1")
     if not np.isfinite(spacing_m) or spacing_m <= 0:
         raise ValueError(f"electrode_spacing_m must be positive, got {spacing_m}")
     pts = np.zeros(q.shape + (3,))
