@@ -209,6 +209,7 @@ def occam1d(
     use = data.used()
     if use.sum() < 3:
         raise ValueError("fewer than 3 data left after the exclusions")
+    _check_errors(sd_all[use])
     n = data.period_s.size
     rho_a = np.exp(d_all[:n])
     h = layer_grid(data.period_s, rho_a, n_layers) if thickness_m is None else np.asarray(thickness_m, float)
@@ -249,6 +250,12 @@ def occam1d(
     res.doi_m = min(depth_of_investigation(top, rdiag, doi_fraction), res.bostick_depth_m)
     res.notes = _diagnose(res, run, (d_all - f) / sd_all, use, max_iter, (rho_min_ohm_m, rho_max_ohm_m))
     return res
+
+
+def _check_errors(sd: np.ndarray) -> None:
+    if not np.all(sd > 0):
+        raise ValueError("some data have a zero standard deviation (no errors in the file and no error floor): "
+                         "set floor_rho and floor_phase_deg above 0")
 
 
 def _diagnose(res: Result1D, run: Any, resid: np.ndarray, use: np.ndarray, max_iter: int,
@@ -388,6 +395,7 @@ def invert_station(tf: Any, settings: Invert1DSettings | None = None) -> Result1
                      reference_thickness_m=s.reference_thickness_m, reference_depth_m=s.reference_depth_m)
     data = data_from_tf(tf, mode=s.mode, floor_rho=s.floor_rho, floor_phase_deg=s.floor_phase_deg)
     d, sd = data.vector()
+    _check_errors(sd)
     n = data.period_s.size
     data.use, flags = flag_data(data.period_s, d[:n], d[n:], sd, drop_out_of_quadrant=s.drop_out_of_quadrant,
                                 outlier_mad=s.outlier_mad, exclude_periods_s=s.exclude_periods_s,

@@ -114,6 +114,7 @@ def test_why_the_target_is_missed_on_real_files(mtm_tf):
     iris = invert_station(read_tf(mtm_tf / "tf_xml_emtf_xml_iris.xml"))
     m = re.search(r"(\d) point\(s\) carry (\d+) % of the misfit: (rho|phase) at ([0-9.e+-]+) s \(([+-]\d+) sigma", iris.summary())
     assert not iris.reached and m is not None and int(m.group(2)) >= 50
+    assert iris.status == "stalled" and "stalled: no trade-off parameter" in iris.summary()
     ds = iris.to_dataset()
     k = int(np.argmin(np.abs(ds["period_s"].values / float(m.group(4)) - 1)))
     obs, pred, err = (ds[f"{m.group(3)}_{a}"].values[k] for a in (("obs_ohm_m", "pred_ohm_m", "err_ohm_m") if m.group(3) == "rho" else ("obs_deg", "pred_deg", "err_deg")))
@@ -121,6 +122,14 @@ def test_why_the_target_is_missed_on_real_files(mtm_tf):
     # a file with phases all over [-90, 90] deg: many periods excluded, each listed
     t = invert_station(read_tf(mtm_tf / "test.edi"))
     assert sum(f["reason"] == "out of quadrant" for f in t.flags) >= 60 and "out of quadrant" in t.summary()
+
+
+def test_file_without_errors_needs_floors(mtm_tf):
+    """tf_edi_no_error.edi states no errors: the floors make the errors; with no floor it is refused, named."""
+    tf = read_tf(mtm_tf / "tf_edi_no_error.edi")
+    assert np.isfinite(invert_station(tf, Invert1DSettings(max_iter=2)).rms)
+    with pytest.raises(ValueError, match="zero standard deviation"):
+        invert_station(tf, Invert1DSettings(floor_rho=0.0, floor_phase_deg=0.0, max_iter=2))
 
 
 def test_bound_warning(mtm_tf):
