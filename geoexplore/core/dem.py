@@ -68,13 +68,13 @@ def read_dem(path: str | os.PathLike[str]) -> Any:
 def write_dem(dem: Any, path: str | os.PathLike[str]) -> Path:
     """Write a DEM DataArray as a float32 GeoTIFF (deflate, NaN as no data, SYNTHETIC tag kept)."""
     import rasterio
-    from rasterio.transform import from_origin
+    from rasterio.transform import Affine
 
     p = Path(path)
     p.parent.mkdir(parents=True, exist_ok=True)
     x, y = np.asarray(dem["x"].values, float), np.asarray(dem["y"].values, float)
     cell = float(dem.attrs.get("cell_m", abs(x[1] - x[0])))
-    tr = from_origin(x[0] - cell / 2, y[0] + cell / 2, cell, cell)
+    tr = Affine(cell, 0.0, x[0] - cell / 2, 0.0, -cell, y[0] + cell / 2)
     z = np.asarray(dem.values, np.float32)
     with rasterio.open(p, "w", driver="GTiff", height=z.shape[0], width=z.shape[1], count=1, dtype="float32", crs=dem.attrs["crs"],
                        transform=tr, nodata=np.nan, compress="deflate", predictor=3, tiled=True) as dst:
