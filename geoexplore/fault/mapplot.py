@@ -47,7 +47,7 @@ def _scale_bar(ax: Any, xlim: tuple[float, float], ylim: tuple[float, float]) ->
 
 def _north_arrow(ax: Any, lang: str) -> None:
     ax.annotate(label("north", lang), xy=(0.95, 0.95), xytext=(0.95, 0.83), xycoords="axes fraction", ha="center", va="center",
-                fontsize=11, fontweight="bold", arrowprops={"arrowstyle": "-|>", "color": "k", "lw": 1.5})
+                fontsize=11, arrowprops={"arrowstyle": "-|>", "color": "k", "lw": 1.5})
 
 
 def draw_fault_map(ax: Any, result: Any, *, dem: Any = None, hillshade: np.ndarray | None = None, lines: dict[str, Any] | None = None,
@@ -88,7 +88,7 @@ def draw_fault_map(ax: Any, result: Any, *, dem: Any = None, hillshade: np.ndarr
     for k, t in enumerate(result.traces):
         xy = np.asarray(t.polyline_xy)
         ax.plot(xy[:, 0], xy[:, 1], "-", color="#d62728", lw=2, label=label("trace", lang) if k == 0 else None)
-        ax.text(xy[-1, 0], xy[-1, 1], f"  {t.id}", color="#d62728", fontsize=9, fontweight="bold")
+        ax.text(xy[-1, 0], xy[-1, 1], f"  {t.id}", color="#d62728", fontsize=9)
         ax.plot(xy[:, 0], xy[:, 1], "o", color="#d62728", mec="k", ms=5, label=label("candidate", lang) if k == 0 else None)
         for b in t.boundaries:
             ax.plot([b["x"]], [b["y"]], "X", color="k", ms=9, label=label("boundary", lang) if "bd" not in done else None)
@@ -128,3 +128,14 @@ def plot_fault_map(result: Any, path: str | Path | None = None, *, lang: str = "
         if path is not None:
             save(fig, path, dpi=150)
     return fig
+
+
+def plot_traces_result(result: dict[str, Any], path: str | Path | None = None, *, lang: str = "en") -> Any:
+    """Figure function of ``fault.traces``: the fault map from the stored Datasets (``traces``, ``dem``)."""
+    from geoexplore.fault.tracestore import traces_from_dataset
+
+    st = traces_from_dataset(result["traces"])
+    dem = result["dem"]["elevation_m"] if "dem" in result else None
+    polys = {tid: h.get("setback_polygons", []) for tid, h in st["hazard"].items()}
+    return plot_fault_map(st["result"], path, lang=lang, dem=dem, lines=st["lines"], scarps=st["scarps"], setbacks=polys,
+                          synthetic=st["synthetic"])
