@@ -75,6 +75,9 @@ class TracesSettings(Settings):
     design_intensity: int | None = Field(None, ge=6, le=9, description="design seismic intensity (default: model meta)")
     categories: list[Literal["A", "B", "C", "D"]] = Field(["A", "B", "C", "D"], description="building categories for setbacks")
     dem_cell_m: float = Field(20.0, gt=0, description="cell of the DEM copy kept with the result for the map (m)")
+    scarp_surface_age_ka: float | None = Field(None, gt=0, description="age of the surface the scarps offset (ka), if dated: "
+                                                                     "scarp heights then give slip rates")
+    scarp_surface_age_sigma_ka: float | None = Field(None, gt=0, description="its one-sigma uncertainty (ka; default: the rules' fraction)")
 
 
 @step("fault.traces", settings=TracesSettings, inputs=("model", "lines"), figure="geoexplore.fault.mapplot:plot_traces_result")
@@ -98,13 +101,20 @@ def traces_step(ctx: StepContext, settings: TracesSettings) -> dict[str, Any]:
     rules = load_rules(ctx.path(settings.rules_file) if settings.rules_file else None)
     intensity = settings.design_intensity or fm.model.meta.get("design_intensity")
     return run_traces(fm, bundles, dem=dem, rules=rules, correlation=corr, intensity=int(intensity) if intensity else None,
-                      categories=tuple(settings.categories), dem_cell_m=settings.dem_cell_m)
+                      categories=tuple(settings.categories), dem_cell_m=settings.dem_cell_m,
+                      surface_age_ka=settings.scarp_surface_age_ka, surface_age_sigma_ka=settings.scarp_surface_age_sigma_ka)
 
 
 def run_traces(fm: Any, bundles: dict[str, Any], *, dem: Any = None, rules: Any = None, correlation: Any = None,
-               intensity: int | None = None, categories: tuple[str, ...] = ("A", "B", "C", "D"), dem_cell_m: float = 20.0) -> dict[str, Any]:
+               intensity: int | None = None, categories: tuple[str, ...] = ("A", "B", "C", "D"), dem_cell_m: float = 20.0,
+               surface_age_ka: float | None = None, surface_age_sigma_ka: float | None = None) -> dict[str, Any]:
     """Traces + hazard as storable Datasets: ``traces`` and (with a DEM) ``dem`` (a coarser copy for the map)."""
-    from geoexplore.fault.multiline import line_vertices, trace_faults, trace_hazard
+    from geoexplore.fault.multiline import (
+        line_vertices,
+        scarp_evidence,
+        trace_faults,
+        trace_hazard,
+    )
     from geoexplore.fault.rules import load_rules
     from geoexplore.fault.terrain import detect_scarps
     from geoexplore.fault.tracestore import traces_to_dataset
@@ -118,6 +128,9 @@ def run_traces(fm: Any, bundles: dict[str, Any], *, dem: Any = None, rules: Any 
         hazard[t.id] = trace_hazard(t, rules, intensity=intensity, categories=categories,
                                     fallback_length_km=fb.length_km if fb else None,
                                     fallback_source=f"mapped length of {fb.name} from the geological model" if fb else "")
+        if dem is not None:
+            hazard[t.id]["scarp_heights"] = scarp_evidence(t, dem, rules, surface_age_ka=surface_age_ka,
+                                                           surface_age_sigma_ka=surface_age_sigma_ka)
     synthetic = fm.model.synthetic or any(int(b["candidates"].attrs.get("synthetic", 0)) for b in bundles.values())
     scarps = detect_scarps(dem) if dem is not None else []
     out = {"traces": traces_to_dataset(res, crs=fm.crs, scarps=scarps, lines=line_vertices(fm, list(bundles)), hazard=hazard,

@@ -95,3 +95,43 @@ def line_vertices(fmap: Any, names: list[str]) -> dict[str, tuple[Any, Any]]:
         x, y = fmap.xy(np.full(2, ln.s_m), np.array([ln.start_m, ln.end_m]))
         out[n] = (np.asarray(x), np.asarray(y))
     return out
+
+
+def scarp_evidence(trace: Any, dem: Any, rules: Any, *, surface_age_ka: float | None = None, surface_age_sigma_ka: float | None = None,
+                   half_span_m: float = 150.0, step_m: float = 50.0) -> list[dict[str, Any]]:
+    """Scarp heights where the trace crosses each line (median of profiles within +-``half_span_m`` along strike),
+    and, when the age of the offset surface is given, the vertical slip rate (Monte Carlo) from each height.
+    """
+    import math
+
+    import numpy as np
+
+    from geoexplore.fault.sliprate import slip_rate_mc
+    from geoexplore.fault.terrain import profile_across, scarp_height
+
+    on = {s["line"] for s in trace.scarps}
+    a = math.radians(trace.strike_deg)
+    out = []
+    for k, m in enumerate(trace.members):
+        if m.line not in on:
+            continue
+        hs, ss = [], []
+        for d in np.arange(-half_span_m, half_span_m + step_m / 2, step_m):
+            dd, z = profile_across(dem, m.x + d * math.sin(a), m.y + d * math.cos(a), trace.strike_deg)
+            h = scarp_height(dd, z)
+            if math.isfinite(h["height_m"]):
+                hs.append(h["height_m"])
+                ss.append(h["sigma_m"])
+        if not hs:
+            continue
+        h = float(np.median(hs))
+        sig = float(max(np.std(hs), np.median(ss)))
+        row: dict[str, Any] = {"line": m.line, "height_m": h, "height_sigma_m": sig, "n_profiles": len(hs)}
+        if surface_age_ka:
+            sr = rules.sliprate
+            res = slip_rate_mc(h, surface_age_ka, throw_sigma_m=sig, age_sigma_ka=surface_age_sigma_ka or sr.age_sigma_fraction * surface_age_ka,
+                               dip_deg=trace.dip_deg or 90.0, dip_sigma_deg=trace.dip_sigma_deg or sr.dip_sigma_deg, n_samples=sr.n_samples,
+                               seed=sr.seed + k, horizon=f"DEM scarp at {m.line} on a surface of {surface_age_ka:g} ka")
+            row["slip_rate"] = res.as_dict()
+        out.append(row)
+    return out

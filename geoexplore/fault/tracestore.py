@@ -88,3 +88,34 @@ def traces_from_dataset(ds: Any) -> dict[str, Any]:
     lines = {k: (np.array(v[0]), np.array(v[1])) for k, v in json.loads(at.get("lines_json", "{}")).items()}
     return {"result": result, "scarps": scarps, "lines": lines, "hazard": hazard, "crs": str(at["crs"]),
             "synthetic": bool(int(at.get("synthetic", 0)))}
+
+
+def trace_records(ds: Any, geographic_crs: str = "EPSG:4490") -> list[dict[str, Any]]:
+    """One plain record per trace for hazard models (e.g. OpenQuake fault sources).
+
+    Keys: id, polyline_xy (projected m, CRS in ``crs``), polyline_lonlat (``geographic_crs``, default CGCS2000),
+    strike_deg, strike_sigma_deg, length_m, length_sigma_m, length_which, length_observed_m,
+    length_extrapolated_m, dip_deg, dip_sigma_deg, dips_toward, rake_deg, rake_source, activity_class,
+    evidence (per line: line, candidate, chainage_m, upper_breakpoint_m, dip_deg, methods, confidence,
+    activity_class), segments, boundaries, synthetic.
+    """
+    from geoexplore.core.profile import transformer
+
+    st = traces_from_dataset(ds)
+    to_geo = transformer(st["crs"], geographic_crs)
+    out = []
+    for t in st["result"].traces:
+        xy = np.asarray(t.polyline_xy, float)
+        lon, lat = to_geo.transform(xy[:, 0], xy[:, 1])
+        out.append({
+            "id": t.id, "crs": st["crs"], "geographic_crs": geographic_crs, "polyline_xy": xy.tolist(),
+            "polyline_lonlat": np.column_stack([lon, lat]).tolist(), "strike_deg": t.strike_deg, "strike_sigma_deg": t.strike_sigma_deg,
+            "length_m": t.length_m, "length_sigma_m": t.length_sigma_m, "length_which": t.length_which,
+            "length_observed_m": t.length_observed_m, "length_extrapolated_m": t.length_extrapolated_m, "dip_deg": t.dip_deg,
+            "dip_sigma_deg": t.dip_sigma_deg, "dips_toward": t.dips_toward, "rake_deg": t.rake_deg, "rake_source": t.rake_source,
+            "activity_class": t.activity_class, "segments": t.segments, "boundaries": t.boundaries, "synthetic": st["synthetic"],
+            "evidence": [{"line": m.line, "candidate": m.id, "chainage_m": m.chainage_m, "upper_breakpoint_m": m.upper_breakpoint_m,
+                          "dip_deg": m.dip_deg, "methods": m.methods, "confidence": m.confidence, "activity_class": m.activity_class}
+                         for m in t.members],
+        })
+    return out

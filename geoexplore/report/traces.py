@@ -39,6 +39,8 @@ L: dict[str, tuple[str, str]] = {
     "evidence": ("Per-line evidence", "各测线证据"), "line": ("Line", "测线"), "cand": ("Candidate", "候选"),
     "chainage": ("Surface position (chainage, m)", "地表位置（里程, m）"), "ub": ("Upper breakpoint (m)", "上断点埋深 (m)"),
     "methods": ("Methods", "方法"), "conf": ("Confidence", "可信度"), "scarps": ("DEM scarps on the trace", "迹线上的 DEM 陡坎"),
+    "scarp_h": ("Scarp heights where the trace crosses the lines (DEM)", "测线处陡坎高度（DEM）"),
+    "height": ("Height (m)", "高度 (m)"), "rate": ("Vertical slip rate from the scarp (mm/yr, 16-84 %)", "陡坎垂直滑动速率 (mm/a, 16-84 %)"),
     "mag": ("Potential magnitude (traced length)", "潜在震级（迹线长度）"), "relation": ("Relation", "经验关系"),
     "m": ("Magnitude (sigma)", "震级（标准差）"), "note": ("Note", "说明"),
     "setback": ("Setbacks (GB 50011-2010 4.1.7)", "避让（GB 50011-2010 第4.1.7条）"), "category": ("Category", "类别"),
@@ -81,6 +83,14 @@ def trace_section(t: Any, hz: dict[str, Any], lang: str) -> list[Block]:
                                                 tr("activity", lang), tr("methods", lang), tr("conf", lang)], ev))
     if t.scarps:
         b.append(("para", f"{tr('scarps', lang)}: " + ", ".join(f"{s['id']} ({s['line']}, {s['length_m']:.0f} m)" for s in t.scarps), ""))
+    sh = hz.get("scarp_heights", [])
+    if sh:
+        def rate(r: dict[str, Any]) -> str:
+            q = r.get("slip_rate")
+            return f"{q['vertical_mm_yr']:.2f} ({q['vertical_p16']:.2f}-{q['vertical_p84']:.2f})" if q else "-"
+
+        b.append(("table", tr("scarp_h", lang), [tr("line", lang), tr("height", lang), tr("rate", lang)],
+                  [[r["line"], f"{r['height_m']:.2f} +- {r['height_sigma_m']:.2f}", rate(r)] for r in sh]))
     mags = hz.get("magnitudes", [])
     if mags:
         b.append(("table", tr("mag", lang), [tr("relation", lang), tr("item", lang), tr("value", lang), tr("m", lang), tr("note", lang)],

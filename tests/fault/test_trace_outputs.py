@@ -25,7 +25,7 @@ def traced(siping_model, siping_dir, rules):
     fm = fault_map(siping_model)
     bundles = {ln: assess_line(fm, ln, methods=("ert", "refraction"), rules=rules) for ln in LINES}
     dem = read_dem(siping_dir / "dem" / "siping-dem.tif")
-    return fm, run_traces(fm, bundles, dem=dem, rules=rules, intensity=8)
+    return fm, run_traces(fm, bundles, dem=dem, rules=rules, intensity=8, surface_age_ka=20.0, surface_age_sigma_ka=4.0)
 
 
 def test_store_round_trip(traced, tmp_path):
@@ -120,3 +120,34 @@ def test_map_figure(traced, tmp_path, lang):
     assert any(t.get_text() in ("N", "北") for t in ax.texts)
     assert any(t.get_text().endswith(" km") or t.get_text().endswith(" m") for t in ax.texts)  # the scale bar
     assert (tmp_path / f"map-{lang}.png").stat().st_size > 50_000
+
+
+def test_scarp_heights_and_slip_rate_on_the_trace(traced):
+    """Scarp heights at the lines within 20 % of the model's; slip rate = height / surface age (20 ka) to first order."""
+    from geoexplore.fault.tracestore import traces_from_dataset
+
+    fm, out = traced
+    st = traces_from_dataset(out["traces"])
+    rows = st["hazard"]["T1"]["scarp_heights"]
+    assert [r["line"] for r in rows] == list(LINES)
+    for r in rows:
+        s = fm.lines[r["line"]].s_m
+        want = float(next(g for g in fm.faults["F3"].scarps if g.trace.covers(s)).height(s))
+        assert abs(r["height_m"] - want) <= 0.2 * want, (r, want)
+        v = r["slip_rate"]["vertical_mm_yr"]
+        assert v == pytest.approx(r["height_m"] / 20.0, rel=0.1)  # m / ka = mm / yr; the MC median of h/age with 20 % age sigma
+
+
+def test_trace_records_for_hazard(traced):
+    from pyproj import Transformer
+
+    from geoexplore.fault.tracestore import trace_records
+
+    fm, out = traced
+    (r,) = trace_records(out["traces"])
+    t = Transformer.from_crs("EPSG:4551", "EPSG:4490", always_xy=True)
+    lon, lat = t.transform(*np.array(r["polyline_xy"]).T)
+    assert np.allclose(np.column_stack([lon, lat]), r["polyline_lonlat"], atol=1e-10)
+    assert r["length_which"].startswith("extrapolated") and r["length_m"] == r["length_extrapolated_m"] > r["length_observed_m"]
+    assert r["rake_deg"] is None or r["rake_deg"] == -90.0  # ERT + refraction measure no throw sense: rake stated unknown
+    assert [e["line"] for e in r["evidence"]] == list(LINES) and r["activity_class"] == "late_pleistocene"
