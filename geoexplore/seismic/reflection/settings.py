@@ -52,7 +52,7 @@ class VelocitySettings(Settings):
 
     spacing_m: float = Field(50.0, gt=0, description="distance between analysis locations (m)")
     supergather_bins: int = Field(9, ge=1, le=101, description="CMP bins combined per analysis location")
-    v_min_m_s: float = Field(900.0, gt=0, description="lowest trial RMS velocity (m/s)")
+    v_min_m_s: float | Literal["auto"] = Field("auto", description="lowest trial RMS velocity (m/s); 'auto': min_vrms_direct_fraction x the first arrivals' near-offset velocity (900 without first arrivals)")
     v_max_m_s: float = Field(3500.0, gt=0, description="highest trial RMS velocity (m/s)")
     dv_m_s: float = Field(25.0, gt=0, description="velocity step (m/s)")
     window_s: float = Field(0.016, gt=0, description="semblance time window (s)")

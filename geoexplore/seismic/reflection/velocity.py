@@ -329,7 +329,7 @@ def velocity_analysis(
     *,
     spacing_m: float = 50.0,
     supergather_bins: int = 9,
-    v_min_m_s: float = 900.0,
+    v_min_m_s: float | str = "auto",
     v_max_m_s: float = 3500.0,
     dv_m_s: float = 25.0,
     window_s: float = 0.016,
@@ -343,6 +343,10 @@ def velocity_analysis(
     max_lateral_change: float = 0.0,
 ) -> tuple[xr.Dataset, xr.Dataset]:
     """Semblance spectra at regularly spaced CMP locations and automatic picks.
+
+    ``v_min_m_s="auto"``: ``min_vrms_direct_fraction`` x the near-offset
+    velocity of the first arrivals (``ds.attrs["first_arrival_near_m_s"]``;
+    900 m/s without it), so the scan starts where picks become plausible.
 
     Picks are rejected, each with a reason (``picks.attrs["rejected"]``, JSON
     list of {cdp, chainage_m, time_s, vrms_m_s, reason}): picks earlier than
@@ -374,6 +378,14 @@ def velocity_analysis(
     cdp = ds["cdp"].values
     d = ds["data"].values
     off = ds["offset_m"].values
+    v_near = float(ds.attrs.get("first_arrival_near_m_s", 0.0) or 0.0)
+    if v_min_m_s == "auto":  # no pick may be slower than min_vrms_direct_fraction x the first arrivals
+        v_min_m_s = max(dv_m_s, np.floor(min_vrms_direct_fraction * v_near / dv_m_s) * dv_m_s) if v_near > 0 else 900.0
+    elif isinstance(v_min_m_s, str):
+        raise GeoexploreError(f"v_min_m_s must be a velocity (m/s) or 'auto', got {v_min_m_s!r}")
+    if v_min_m_s >= v_max_m_s:
+        raise GeoexploreError(f"velocity scan {v_min_m_s:g}-{v_max_m_s:g} m/s is empty (v_min from the first arrivals: "
+                              f"{v_near:.0f} m/s); give v_min_m_s / v_max_m_s")
     vel = np.arange(v_min_m_s, v_max_m_s + dv_m_s / 2, dv_m_s)
     live = np.flatnonzero(fold > 0)
     first, last = bins[live[0]], bins[live[-1]]
@@ -419,7 +431,7 @@ def velocity_analysis(
          "chainage_m": ("location", np.asarray(locs)), "cdp": ("location", np.asarray(loc_cdp))},
         coords={"velocity_m_s": vel, "time_s": t, "location": np.arange(len(specs))},
         attrs={"line": ds.attrs.get("line", ""), "synthetic": int(ds.attrs.get("synthetic", 0)),
-               "supergather_bins": supergather_bins, "window_s": window_s},
+               "supergather_bins": supergather_bins, "window_s": window_s, "v_min_m_s": float(v_min_m_s)},
     )
     if max_lateral_change > 0:
         rows = _lateral_check(rows, t, max_lateral_change, rejected)
