@@ -1,12 +1,16 @@
 """``geoexplore seismic stack`` and ``geoexplore seismic velocity-picks``: reflection processing from the command line.
 
 ``stack --shots 'shots/*.sg2' --stations stations.csv --log observer_log.csv --out stack.sgy``
+(or ``stack --shots line.sgy --out stack.sgy`` with the geometry in the trace headers)
 runs the reflection flow (geometry, elevation statics, pre-processing,
 velocity analysis, NMO + CMP stack, optionally migration and depth
 conversion) and writes SEG-Y sections, the velocity picks CSV (edit it and
 pass it back with ``--picks``) and a netCDF depth section. Unreadable shot
 files get a one-line error naming the file and position; the others are
 processed and the exit code is 3.
+
+``migrate SECTION.sgy --velocity vel.par --velocity-units ft/s --migrated mig.sgy --depth depth.nc``
+migrates a post-stack section and converts it to depth.
 
 ``velocity-picks PROJECT.h5 --out picks.csv`` exports the velocity picks of
 a workflow run from its project store, for editing. ``seismic picks`` is
@@ -42,13 +46,43 @@ def section_to_gather(section: Any, profile: Any | None = None) -> Any:
     return make_gather(data, float(section.attrs["dt_s"]), headers=hdr, attrs={"format": "segy"})
 
 
+def _velocity_arg(text: str) -> float | str | None:
+    """A velocity option: a number (m/s), 'auto' or 'none'."""
+    t = text.strip().lower()
+    if t in ("auto", "none"):
+        return None if t == "none" else "auto"
+    return float(text)
+
+
+def _print_report(what: str, report_json: str) -> None:
+    rep = json.loads(report_json)
+    notes = rep.pop("discrepancies", [])
+    print(f"{what}: " + "; ".join(f"{k}: {v}" for k, v in rep.items()), flush=True)
+    for n in notes:
+        print(f"NOTE {n}", flush=True)
+
+
+def _processing_line(args: argparse.Namespace, st: Any) -> Any:
+    import numpy as np
+
+    from geoexplore.core.profile import Profile
+
+    if args.model:
+        from geoexplore.core.geomodel import load_model
+
+        return load_model(args.model).profile()
+    if st is None:
+        return None  # header geometry: a line through the header positions
+    o = np.argsort(st["chainage_m"])  # the processing line through the stations (a crooked line follows them)
+    return Profile(st["x_m"][o], st["y_m"][o], chainage_start_m=float(st["chainage_m"][o][0]), name="stations")
+
+
 def cmd_stack(args: argparse.Namespace) -> int:
     import glob
 
     import numpy as np
 
     from geoexplore.core.errors import GeoexploreError
-    from geoexplore.core.profile import Profile
     from geoexplore.seismic import io
     from geoexplore.seismic.reflection import flow, geometry
     from geoexplore.seismic.reflection.velocity import (
@@ -56,50 +90,86 @@ def cmd_stack(args: argparse.Namespace) -> int:
         write_velocity_picks,
     )
 
+    bad: list[str] = []
     try:
         files = sorted(f for pat in args.shots for f in glob.glob(pat))
         if not files:
             print(f"ERROR no shot files match {args.shots}", file=sys.stderr)
             return EXIT_ERROR
-        st = geometry.read_stations(args.stations)
-        log = geometry.read_observer_log(args.log)
-        if args.model:
-            from geoexplore.core.geomodel import load_model
-
-            prof = load_model(args.model).profile()
-        else:  # the processing line through the stations (a crooked line follows them)
-            o = np.argsort(st["chainage_m"])
-            prof = Profile(st["x_m"][o], st["y_m"][o], chainage_start_m=float(st["chainage_m"][o][0]), name="stations")
-        ds = flow.load_shots(files, st, log, prof, bin_m=args.bin_m, line=args.line)
+        if bool(args.stations) != bool(args.log):
+            print("ERROR give both --stations and --log, or neither (geometry from the trace headers)", file=sys.stderr)
+            return EXIT_ERROR
+        st = geometry.read_stations(args.stations) if args.stations else None
+        log = geometry.read_observer_log(args.log) if args.log else None
+        prof = _processing_line(args, st)
+        ds = flow.load_shots(files, st, log, prof, bin_m=args.bin_m, line=args.line, coordinate_units=args.coordinate_units)
+        _print_report("geometry", ds.attrs["geometry_report"])
         bad = json.loads(ds.attrs["bad_files"])
         for b in bad:
             print(f"ERROR {b}", file=sys.stderr, flush=True)
         ds = flow.apply_elevation_statics(ds, datum=args.datum, datum_m=args.datum_m,
                                           replacement_velocity_m_s=args.replacement_velocity)
         ds = flow.preprocess(ds, freq_min_hz=args.freq_min, freq_max_hz=args.freq_max, mute_velocity_m_s=args.mute_velocity)
+        for n in json.loads(ds.attrs["notes"]):
+            print(f"NOTE {n}", flush=True)
         if args.picks:
             picks = flow.picks_dataset(read_velocity_picks(args.picks), ds)
         else:
             _, picks = flow.velocity_analysis(ds, spacing_m=args.velocity_spacing)
+            rej = json.loads(picks.attrs.get("rejected", "[]"))
+            print(f"velocity picks: {picks.sizes['pick']} kept, {len(rej)} rejected", flush=True)
         if args.picks_out:
             write_velocity_picks({k: picks[k].values for k in ("cdp", "chainage_m", "time_s", "vrms_m_s")}, args.picks_out)
         stk = flow.stack(ds, picks, stretch_mute=args.stretch_mute, residual_statics=args.residual_statics)
         io.write(section_to_gather(stk, prof), args.out, format="segy")
-        print(f"{len(files) - len(bad)} shot files, {ds.sizes['trace']} traces -> {stk.sizes['chainage_m']} CMPs: "
+        print(f"{ds.attrs['n_files']} shot files ({np.unique(ds['ffid'].values).size} shots), {ds.sizes['trace']} traces "
+              f"-> {stk.sizes['chainage_m']} CMPs: "
               f"stack {args.out}", flush=True)
         if args.migrated or args.depth:
-            mig = flow.migrate(stk, method=args.migration)
-            if args.migrated:
-                io.write(section_to_gather(mig, prof), args.migrated, format="segy")
-                print(f"migrated ({args.migration}): {args.migrated}", flush=True)
-            if args.depth:
-                dep = flow.depth_section(mig, max_depth_m=args.max_depth)
-                dep.to_netcdf(args.depth)
-                print(f"depth section: {args.depth}", flush=True)
+            _migrate_and_depth(stk, args, prof)
     except GeoexploreError as exc:
         print(f"ERROR {exc}", file=sys.stderr, flush=True)
         return EXIT_ERROR
     return EXIT_PARTIAL if bad else EXIT_OK
+
+
+def _migrate_and_depth(section: Any, args: argparse.Namespace, prof: Any) -> None:
+    from geoexplore.seismic import io
+    from geoexplore.seismic.reflection import flow
+
+    mig = flow.migrate(section, method=args.migration, aperture_m=args.aperture)
+    if args.migrated:
+        io.write(section_to_gather(mig, prof), args.migrated, format="segy")
+        extra = f", aperture {mig.attrs['aperture_m']:.0f} m" if "aperture_m" in mig.attrs else ""
+        print(f"migrated ({args.migration}{extra}): {args.migrated}", flush=True)
+    if args.depth:
+        dep = flow.depth_section(mig, max_depth_m=args.max_depth, min_live_fold=0.0 if "live_fold" not in mig else 3.0)
+        dep.to_netcdf(args.depth)
+        print(f"depth section: {args.depth} (0-{float(dep['depth_m'].values[-1]):.0f} m, velocities smoothed over "
+              f"{dep.attrs['lateral_smooth_m']:g} m along the line)", flush=True)
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """A post-stack SEG-Y / SU section -> time migration -> depth conversion."""
+    from geoexplore.core.errors import GeoexploreError
+    from geoexplore.seismic import io
+    from geoexplore.seismic.io.velocity import read_velocity
+    from geoexplore.seismic.reflection.poststack import section_from_gather
+
+    try:
+        vel = read_velocity(args.velocity, velocity_units=args.velocity_units) if args.velocity else None
+        sec = section_from_gather(io.read(args.section), velocity=vel, velocity_m_s=args.velocity_m_s,
+                                  trace_spacing_m=args.trace_spacing, coordinate_units=args.coordinate_units,
+                                  inline=args.inline, crossline=args.crossline, line=args.line)
+        _print_report("section", sec.attrs["geometry_report"])
+        if not (args.migrated or args.depth):
+            print("ERROR nothing to write: give --migrated and/or --depth", file=sys.stderr)
+            return EXIT_ERROR
+        _migrate_and_depth(sec, args, None)
+    except GeoexploreError as exc:
+        print(f"ERROR {exc}", file=sys.stderr, flush=True)
+        return EXIT_ERROR
+    return EXIT_OK
 
 
 def cmd_velocity_picks(args: argparse.Namespace) -> int:
@@ -127,31 +197,56 @@ def cmd_velocity_picks(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _aperture_arg(text: str) -> float | str:
+    return "auto" if text.strip().lower() == "auto" else float(text)
+
+
+def _imaging_options(p: Any) -> None:
+    p.add_argument("--migration", choices=("kirchhoff", "phase_shift", "stolt"), default="kirchhoff")
+    p.add_argument("--aperture", type=_aperture_arg, default="auto",
+                   help="Kirchhoff half-aperture (m); default auto: from the velocity and the record length")
+    p.add_argument("--migrated", help="write the migrated time section (SEG-Y) here")
+    p.add_argument("--depth", help="write the depth section (netCDF) here")
+    p.add_argument("--max-depth", type=float, default=None, help="depth section bottom (m); default: the deepest converted sample")
+    p.add_argument("--coordinate-units", choices=("m", "ft"),
+                   help="units of trace-header coordinates whose unit code is not a length")
+    p.add_argument("--line", default="profile", help="line name stored with the results")
+
+
 def add_subcommands(group: Any) -> None:
     p = group.add_parser("stack", help="reflection flow: shots + geometry -> velocity analysis -> CMP stack (SEG-Y)")
-    p.add_argument("--shots", nargs="+", required=True, help="shot files or glob patterns")
-    p.add_argument("--stations", required=True, help="station table CSV (station, chainage_m, x_m, y_m, elevation_m)")
-    p.add_argument("--log", required=True, help="observer's log CSV")
+    p.add_argument("--shots", nargs="+", required=True, help="shot files or glob patterns (any number of shots per file)")
+    p.add_argument("--stations", help="station table CSV (station, chainage_m, x_m, y_m, elevation_m); "
+                   "default: geometry from the trace headers")
+    p.add_argument("--log", help="observer's log CSV (with --stations)")
     p.add_argument("--out", required=True, help="output SEG-Y of the CMP stack")
-    p.add_argument("--model", help="model YAML whose profile is the processing line (default: the station line)")
-    p.add_argument("--line", default="profile", help="line name stored with the results")
-    p.add_argument("--bin-m", type=float, default=None, help="CMP bin size (m)")
+    p.add_argument("--model", help="model YAML whose profile is the processing line (default: the station line, or a "
+                   "line fitted to the header positions)")
+    p.add_argument("--bin-m", type=float, default=None, help="CMP bin size (m); default half the receiver spacing")
     p.add_argument("--datum", choices=("floating", "flat"), default="floating")
     p.add_argument("--datum-m", type=float, default=None, help="flat datum elevation (m)")
     p.add_argument("--replacement-velocity", type=float, default=1000.0, help="m/s")
     p.add_argument("--freq-min", type=float, default=30.0, help="band-pass low corner (Hz)")
-    p.add_argument("--freq-max", type=float, default=180.0, help="band-pass high corner (Hz)")
-    p.add_argument("--mute-velocity", type=float, default=1000.0, help="top mute velocity (m/s)")
+    p.add_argument("--freq-max", type=float, default=180.0, help="band-pass high corner (Hz); clamped to 0.8 x Nyquist")
+    p.add_argument("--mute-velocity", type=_velocity_arg, default="auto",
+                   help="top mute velocity (m/s), 'auto' (from the first arrivals, default) or 'none'")
     p.add_argument("--velocity-spacing", type=float, default=50.0, help="distance between velocity analyses (m)")
     p.add_argument("--picks", help="use this picks CSV instead of automatic picks")
     p.add_argument("--picks-out", help="write the velocity picks CSV here")
     p.add_argument("--stretch-mute", type=float, default=0.5)
     p.add_argument("--residual-statics", action="store_true")
-    p.add_argument("--migration", choices=("kirchhoff", "phase_shift", "stolt"), default="kirchhoff")
-    p.add_argument("--migrated", help="write the migrated time section (SEG-Y) here")
-    p.add_argument("--depth", help="write the depth section (netCDF) here")
-    p.add_argument("--max-depth", type=float, default=400.0, help="depth section bottom (m)")
+    _imaging_options(p)
     p.set_defaults(func=cmd_stack)
+    m = group.add_parser("migrate", help="post-stack SEG-Y/SU section -> time migration -> depth conversion")
+    m.add_argument("section", help="post-stack SEG-Y or SU file (one trace per CMP)")
+    m.add_argument("--velocity", help="velocity file: Seismic Unix par (cdp=, tnmo=, vnmo=) or CSV table")
+    m.add_argument("--velocity-units", choices=("m/s", "ft/s", "km/s"), help="velocity unit when the file does not state it")
+    m.add_argument("--velocity-m-s", type=float, help="one RMS velocity (m/s) instead of a velocity file")
+    m.add_argument("--trace-spacing", type=float, help="distance between traces (m) when the headers hold no positions")
+    m.add_argument("--inline", type=int, help="the inline of a 3-D file")
+    m.add_argument("--crossline", type=int, help="the crossline of a 3-D file")
+    _imaging_options(m)
+    m.set_defaults(func=cmd_migrate)
     q = group.add_parser("velocity-picks", aliases=["picks"],
                          help="export the velocity picks of a workflow run to CSV (alias 'picks': deprecated, removed in the next release)")
     q.add_argument("store", help="project store (OUT/project.h5)")
@@ -160,4 +255,4 @@ def add_subcommands(group: Any) -> None:
     q.set_defaults(func=cmd_velocity_picks)
 
 
-__all__ = ["add_subcommands", "cmd_stack", "cmd_velocity_picks", "section_to_gather"]
+__all__ = ["add_subcommands", "cmd_migrate", "cmd_stack", "cmd_velocity_picks", "section_to_gather"]

@@ -7,6 +7,7 @@ shot, with the kernels of :mod:`.filters`, :mod:`.gain` and :mod:`.decon`.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 
 import numpy as np
@@ -28,7 +29,7 @@ def preprocess(
     freq_max_hz: float | None = 180.0,
     notch_hz: float | None = None,
     fk_reject_m_s: float | None = None,
-    mute_velocity_m_s: float | None = 1000.0,
+    mute_velocity_m_s: float | str | None = "auto",
     mute_intercept_s: float = 0.02,
     gain: str = "divergence",
     gain_velocity_m_s: float = 1800.0,
@@ -46,11 +47,26 @@ def preprocess(
     constant ``gain_velocity_m_s``; ``"tpow"``: ``t**tpow``; ``"none"``) ->
     AGC (if ``agc_window_s`` > 0) -> top mute along
     ``mute_intercept_s + |offset| / mute_velocity_m_s``.
+
+    Defaults follow the data (:mod:`.datadefaults`): a ``freq_max_hz`` at or
+    above 0.8 x Nyquist is clamped (warning); ``mute_velocity_m_s="auto"``
+    mutes above the line through the earliest first arrivals
+    (:func:`~geoexplore.seismic.reflection.datadefaults.first_arrival_velocities`). The first-arrival
+    velocities (``first_arrival_near_m_s``, ``first_arrival_fastest_m_s``)
+    and every adjusted value (``notes``, JSON list) go into the attributes.
     """
     from geoexplore.seismic.reflection import decon, filters
     from geoexplore.seismic.reflection import gain as gainmod
+    from geoexplore.seismic.reflection.datadefaults import (
+        clamp_band,
+        first_arrival_velocities,
+        first_breaks,
+    )
 
     dt = float(ds.attrs["dt_s"])
+    notes: list[str] = json.loads(ds.attrs.get("notes", "[]"))
+    freq_min_hz, freq_max_hz, n = clamp_band(freq_min_hz, freq_max_hz, dt)
+    notes += n
     d = np.asarray(ds["data"].values, np.float64)
     off = ds["offset_m"].values
     if kill_dead:
@@ -71,6 +87,19 @@ def preprocess(
         lo = freq_min_hz or 1.0
         hi = freq_max_hz or 0.499 / dt
         d = filters.bandpass(d, dt, lo, hi)
+    fb = first_breaks(d, dt)
+    try:
+        fav = first_arrival_velocities(off, fb)
+    except GeoexploreError:
+        if mute_velocity_m_s == "auto":
+            raise
+        fav = {}
+    if mute_velocity_m_s == "auto":
+        mute_velocity_m_s = round(fav["fastest_m_s"], 1)
+        notes.append(f"top mute from the first arrivals: {mute_velocity_m_s:g} m/s (the earliest arrivals over ten "
+                     f"offset classes), intercept {mute_intercept_s:g} s")
+    elif isinstance(mute_velocity_m_s, str):
+        raise GeoexploreError(f"mute_velocity_m_s must be a velocity, None or 'auto', got {mute_velocity_m_s!r}")
     if decon_operator_s > 0:
         d = decon.predictive_decon(d, dt, operator_s=decon_operator_s, gap_s=decon_gap_s)
     if gain == "divergence":
@@ -85,6 +114,11 @@ def preprocess(
         d = filters.top_mute(d, off, dt, velocity_m_s=mute_velocity_m_s, intercept_s=mute_intercept_s, taper_s=0.008)
     out = ds.copy()
     out["data"] = (("trace", "time_s"), d.astype(np.float32))
+    out.attrs["notes"] = json.dumps(notes)
+    out.attrs["mute_velocity_m_s"] = float(mute_velocity_m_s or 0.0)
+    out.attrs["band_hz"] = json.dumps([freq_min_hz, freq_max_hz])
+    for k, v in fav.items():
+        out.attrs[f"first_arrival_{k}"] = float(v)
     return out
 
 

@@ -32,10 +32,11 @@ class GathersSettings(Settings):
     fb_v_weathering_m_s: float | None = Field(None, gt=0, description="first-break statics: weathering velocity (m/s); None: fitted to the direct wave")
     fb_position_offset_m: float = Field(0.0, description="added to the first-break table's positions to give chainage (m)")
     freq_min_hz: float | None = Field(30.0, gt=0, description="band-pass low corner (Hz); None: no low cut")
-    freq_max_hz: float | None = Field(180.0, gt=0, description="band-pass high corner (Hz); None: no high cut")
+    freq_max_hz: float | None = Field(180.0, gt=0, description="band-pass high corner (Hz); None: no high cut; clamped to 0.8 x Nyquist (warning, recorded)")
     notch_hz: float | None = Field(None, gt=0, description="notch frequency (Hz), e.g. 50 for power-line noise")
     fk_reject_m_s: float | None = Field(None, gt=0, description="f-k filter: reject apparent velocities below this (m/s)")
-    mute_velocity_m_s: float | None = Field(1000.0, gt=0, description="top mute line velocity (m/s); None: no mute")
+    mute_velocity_m_s: float | Literal["auto"] | None = Field("auto", description="top mute line velocity (m/s); 'auto': from the first arrivals (the earliest first arrivals over ten offset classes); None: no mute")
+    coordinate_units: Literal["m", "ft"] | None = Field(None, description="header geometry: units of trace-header coordinates whose unit code is not a length")
     mute_intercept_s: float = Field(0.02, ge=0, description="top mute intercept time (s)")
     gain: Literal["divergence", "tpow", "none"] = Field("divergence", description="gain: spherical divergence t v^2, t^n, or none")
     gain_velocity_m_s: float = Field(1800.0, gt=0, description="velocity of the spherical-divergence gain (m/s)")
@@ -51,7 +52,7 @@ class VelocitySettings(Settings):
 
     spacing_m: float = Field(50.0, gt=0, description="distance between analysis locations (m)")
     supergather_bins: int = Field(9, ge=1, le=101, description="CMP bins combined per analysis location")
-    v_min_m_s: float = Field(900.0, gt=0, description="lowest trial RMS velocity (m/s)")
+    v_min_m_s: float | Literal["auto"] = Field("auto", description="lowest trial RMS velocity (m/s); 'auto': min_vrms_direct_fraction x the first arrivals' near-offset velocity (900 without first arrivals)")
     v_max_m_s: float = Field(3500.0, gt=0, description="highest trial RMS velocity (m/s)")
     dv_m_s: float = Field(25.0, gt=0, description="velocity step (m/s)")
     window_s: float = Field(0.016, gt=0, description="semblance time window (s)")
@@ -60,6 +61,10 @@ class VelocitySettings(Settings):
     t_min_s: float = Field(0.02, ge=0, description="no picks before this time (s)")
     min_separation_s: float = Field(0.025, gt=0, description="minimum time between picks (s)")
     picks_file: InputFile | None = Field(None, description="a picks CSV (cdp, chainage_m, time_s, vrms_m_s) to use instead of the automatic picks")
+    reject_above_first_reflector: bool = Field(True, description="reject picks earlier than the zero-offset time of the first arrivals")
+    min_vrms_direct_fraction: float = Field(0.9, ge=0, description="reject picks (RMS, or Dix interval from the pick above) slower than this fraction of the first arrivals' near-offset velocity")
+    max_vint_m_s: float = Field(6000.0, gt=0, description="reject picks whose Dix interval velocity from the pick above exceeds this (m/s)")
+    max_lateral_change: float = Field(0.0, ge=0, description="reject picks differing by more than this (relative) from the median of the neighbouring analyses; 0: no check")
 
 
 class StackSettings(Settings):
@@ -75,7 +80,9 @@ class MigrateSettings(Settings):
     """Settings of ``seismic.migrate``."""
 
     method: Literal["kirchhoff", "phase_shift", "stolt"] = Field("kirchhoff", description="migration algorithm")
-    aperture_m: float = Field(300.0, gt=0, description="Kirchhoff half-aperture (m)")
+    aperture_m: float | Literal["auto"] = Field("auto", description="Kirchhoff half-aperture (m); 'auto': tan(max angle) x max RMS velocity x record length / 2")
+    anti_alias: bool = Field(True, description="Kirchhoff anti-alias triangle filter")
+    velocity_smooth_m: float | Literal["auto"] = Field("auto", description="smooth the RMS velocities along the line before migrating (m); 'auto': the larger of the velocity-analysis spacing and half the largest offset (the velocities' lateral footprint)")
     max_angle_deg: float = Field(60.0, gt=0, le=89, description="Kirchhoff largest dip summed (deg)")
     velocity_scale: float = Field(1.0, gt=0, description="scale the stacking velocities for migration")
 
@@ -83,12 +90,26 @@ class MigrateSettings(Settings):
 class DepthSettings(Settings):
     """Settings of ``seismic.depth_convert``."""
 
-    max_depth_m: float | None = Field(None, gt=0, description="deepest depth (m); default the line's max depth")
+    max_depth_m: float | None = Field(None, gt=0, description="deepest depth (m); default the model line's max depth, else the deepest converted sample")
     dz_m: float = Field(1.0, gt=0, description="depth sample interval (m)")
     smooth_time_s: float = Field(0.04, ge=0, description="smoothing of RMS velocities in time before Dix (s)")
     v_min_m_s: float = Field(800.0, gt=0, description="lowest interval velocity allowed (m/s)")
     v_max_m_s: float = Field(6000.0, gt=0, description="highest interval velocity allowed (m/s)")
     min_live_fold: float = Field(3.0, ge=0, description="blank (NaN, mask False) the image where fewer traces survived the mutes")
+    lateral_smooth_m: float | Literal["auto"] = Field("auto", description="smooth the RMS velocities along the line before Dix (m); 'auto': the velocity-analysis spacing unless already smoothed over it")
+
+
+class SectionSettings(Settings):
+    """Settings of ``seismic.section`` (a post-stack SEG-Y / SU file as a time section)."""
+
+    section_file: InputFile = Field(..., description="post-stack SEG-Y or SU file (one trace per CMP)")
+    velocity_file: InputFile | None = Field(None, description="velocity function: Seismic Unix par file (cdp=, tnmo=, vnmo=) or CSV table (cdp or chainage_m, time_s or time_ms, vrms_*/vint_* with units)")
+    velocity_units: Literal["m/s", "ft/s", "km/s"] | None = Field(None, description="velocity unit when the file does not state it (SU par files)")
+    velocity_m_s: float | None = Field(None, gt=0, description="one RMS velocity (m/s) instead of a velocity file")
+    trace_spacing_m: float | None = Field(None, gt=0, description="distance between traces (m) when the headers hold no positions")
+    coordinate_units: Literal["m", "ft"] | None = Field(None, description="units of header coordinates whose unit code is not a length")
+    inline: int | None = Field(None, description="the inline of a 3-D file")
+    crossline: int | None = Field(None, description="the crossline of a 3-D file")
 
 
 class TraceQCSettings(Settings):
@@ -98,4 +119,4 @@ class TraceQCSettings(Settings):
     noisy_ratio: float = Field(1e3, gt=1, description="noisy trace: RMS more than this many times the median trace RMS (flagged dead too)")
 
 
-__all__ = ["DepthSettings", "GathersSettings", "MigrateSettings", "StackSettings", "TraceQCSettings", "VelocitySettings"]
+__all__ = ["DepthSettings", "GathersSettings", "MigrateSettings", "SectionSettings", "StackSettings", "TraceQCSettings", "VelocitySettings"]

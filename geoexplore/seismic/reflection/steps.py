@@ -22,6 +22,7 @@ from geoexplore.seismic.reflection.settings import (
     DepthSettings,
     GathersSettings,
     MigrateSettings,
+    SectionSettings,
     StackSettings,
     TraceQCSettings,
     VelocitySettings,
@@ -68,9 +69,15 @@ def _apply_statics_inputs(ctx: StepContext, settings: GathersSettings, ds: Any) 
     return ds
 
 
-@step("seismic.reflection_gathers", settings=GathersSettings, inputs=("model", "statics?", "first_breaks?"), figure=f"{PLOT}:plot_gathers")
+@step("seismic.reflection_gathers", settings=GathersSettings, inputs=("model?", "statics?", "first_breaks?"), figure=f"{PLOT}:plot_gathers")
 def reflection_gathers(ctx: StepContext, settings: GathersSettings) -> dict[str, Any]:
-    """Read shot records, apply the field geometry, statics and pre-processing; sort into CMP bins."""
+    """Read shot records, apply the field geometry, statics and pre-processing; sort into CMP bins.
+
+    The geometry comes from the station table and observer's log, or (when
+    both are None) from the trace headers. The processing line is the
+    ``model`` input's profile when given, else the station line (tables) or
+    a line through the header positions; no geological model is needed.
+    """
     import glob
 
     import numpy as np
@@ -80,14 +87,24 @@ def reflection_gathers(ctx: StepContext, settings: GathersSettings) -> dict[str,
     from geoexplore.core.modelcodec import model_from_dataset
     from geoexplore.seismic.reflection import flow, geometry
 
-    model = model_from_dataset(ctx.require("model"))
     files = sorted(glob.glob(str(ctx.path(settings.shots_glob))))
     if not files:
         raise GeoexploreError(f"step '{ctx.step_id}': no shot files match {settings.shots_glob!r} in {ctx.input_dir}")
     tables = settings.stations_file and settings.observer_log_file
     st = geometry.read_stations(ctx.path(settings.stations_file)) if tables else None  # type: ignore[arg-type]
     log = geometry.read_observer_log(ctx.path(settings.observer_log_file)) if tables else None  # type: ignore[arg-type]
-    ds = flow.load_shots(files, st, log, model.profile(), bin_m=settings.bin_m, line=ctx.line, x_origin_m=settings.x_origin_m)
+    if "model" in ctx.inputs:
+        prof = model_from_dataset(ctx.inputs["model"]).profile()
+    elif st is not None:
+        from geoexplore.core.profile import Profile
+
+        o = np.argsort(st["chainage_m"])
+        prof = Profile(st["x_m"][o], st["y_m"][o], chainage_start_m=float(st["chainage_m"][o][0]), name=ctx.line)
+    else:
+        prof = None
+    ds = flow.load_shots(files, st, log, prof, bin_m=settings.bin_m, line=ctx.line, x_origin_m=settings.x_origin_m,
+                         coordinate_units=settings.coordinate_units)
+    ctx.log.info("geometry: %s", ds.attrs["geometry_report"])
     for f in __import__("json").loads(ds.attrs["bad_files"]):
         ctx.log.warning("skipped bad shot file: %s", f)
     fb = ctx.inputs.get("first_breaks")
@@ -139,7 +156,9 @@ def velocity_analysis(ctx: StepContext, settings: VelocitySettings) -> dict[str,
         ds, spacing_m=settings.spacing_m, supergather_bins=settings.supergather_bins, v_min_m_s=settings.v_min_m_s,
         v_max_m_s=settings.v_max_m_s, dv_m_s=settings.dv_m_s, window_s=settings.window_s,
         stretch_mute=settings.stretch_mute, min_semblance=settings.min_semblance, t_min_s=settings.t_min_s,
-        min_separation_s=settings.min_separation_s,
+        min_separation_s=settings.min_separation_s, reject_above_first_reflector=settings.reject_above_first_reflector,
+        min_vrms_direct_fraction=settings.min_vrms_direct_fraction, max_vint_m_s=settings.max_vint_m_s,
+        max_lateral_change=settings.max_lateral_change,
     )
     picks.attrs["source"] = "automatic"
     if settings.picks_file:
@@ -167,7 +186,8 @@ def migrate(ctx: StepContext, settings: MigrateSettings) -> Any:
     from geoexplore.seismic.reflection import flow
 
     return flow.migrate(ctx.require("stack"), method=settings.method, aperture_m=settings.aperture_m,
-                        max_angle_deg=settings.max_angle_deg, velocity_scale=settings.velocity_scale)
+                        max_angle_deg=settings.max_angle_deg, velocity_scale=settings.velocity_scale,
+                        anti_alias=settings.anti_alias, velocity_smooth_m=settings.velocity_smooth_m)
 
 
 @step("seismic.depth_convert", settings=DepthSettings, inputs=("migrated", "model?"), figure=f"{PLOT}:plot_depth_section")
@@ -182,12 +202,29 @@ def depth_convert(ctx: StepContext, settings: DepthSettings) -> Any:
 
         model = model_from_dataset(ctx.inputs["model"])
         zmax = model.lines[ctx.line].max_depth_m if ctx.line in model.lines else None
-    out = flow.depth_section(ctx.require("migrated"), max_depth_m=zmax or 400.0, dz_m=settings.dz_m,
+    out = flow.depth_section(ctx.require("migrated"), max_depth_m=zmax, dz_m=settings.dz_m,
                              smooth_time_s=settings.smooth_time_s, v_min_m_s=settings.v_min_m_s,
-                             v_max_m_s=settings.v_max_m_s, min_live_fold=settings.min_live_fold)
+                             v_max_m_s=settings.v_max_m_s, min_live_fold=settings.min_live_fold,
+                             lateral_smooth_m=settings.lateral_smooth_m)
     out.attrs["line"] = ctx.line
     check_image(out)
     return out
 
 
-__all__ = ["depth_convert", "migrate", "reflection_gathers", "stack", "trace_qc", "velocity_analysis"]
+@step("seismic.section", settings=SectionSettings, figure=f"{PLOT}:plot_time_section")
+def section(ctx: StepContext, settings: SectionSettings) -> Any:
+    """A post-stack SEG-Y / SU file and its velocities as a time section: the input of ``seismic.migrate``."""
+    from geoexplore.seismic import io
+    from geoexplore.seismic.io.velocity import read_velocity
+    from geoexplore.seismic.reflection.poststack import section_from_gather
+
+    vel = (read_velocity(ctx.path(settings.velocity_file), velocity_units=settings.velocity_units)
+           if settings.velocity_file else None)
+    out = section_from_gather(io.read(ctx.path(settings.section_file)), velocity=vel, velocity_m_s=settings.velocity_m_s,
+                              trace_spacing_m=settings.trace_spacing_m, coordinate_units=settings.coordinate_units,
+                              inline=settings.inline, crossline=settings.crossline, line=ctx.line)
+    ctx.log.info("section: %s", out.attrs["geometry_report"])
+    return out
+
+
+__all__ = ["depth_convert", "migrate", "reflection_gathers", "section", "stack", "trace_qc", "velocity_analysis"]

@@ -17,6 +17,7 @@ so a person can edit it in a spreadsheet and feed it back.
 from __future__ import annotations
 
 import csv
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -328,7 +329,7 @@ def velocity_analysis(
     *,
     spacing_m: float = 50.0,
     supergather_bins: int = 9,
-    v_min_m_s: float = 900.0,
+    v_min_m_s: float | str = "auto",
     v_max_m_s: float = 3500.0,
     dv_m_s: float = 25.0,
     window_s: float = 0.016,
@@ -336,8 +337,30 @@ def velocity_analysis(
     min_semblance: float = 0.15,
     t_min_s: float = 0.02,
     min_separation_s: float = 0.025,
+    reject_above_first_reflector: bool = True,
+    min_vrms_direct_fraction: float = 0.9,
+    max_vint_m_s: float = 6000.0,
+    max_lateral_change: float = 0.0,
 ) -> tuple[xr.Dataset, xr.Dataset]:
     """Semblance spectra at regularly spaced CMP locations and automatic picks.
+
+    ``v_min_m_s="auto"``: ``min_vrms_direct_fraction`` x the near-offset
+    velocity of the first arrivals (``ds.attrs["first_arrival_near_m_s"]``;
+    900 m/s without it), so the scan starts where picks become plausible.
+
+    Picks are rejected, each with a reason (``picks.attrs["rejected"]``, JSON
+    list of {cdp, chainage_m, time_s, vrms_m_s, reason}): picks earlier than
+    the first reflector (the zero-offset time of the first arrivals,
+    ``ds.attrs["first_arrival_t0_s"]``; ``reject_above_first_reflector``),
+    and RMS velocities below
+    ``min_vrms_direct_fraction`` x the velocity of the first arrivals at near
+    offsets (``ds.attrs["first_arrival_near_m_s"]``, set by
+    :func:`geoexplore.seismic.reflection.preprocess.preprocess`), and picks
+    whose Dix interval velocity from the kept pick above falls outside
+    ``[min_vrms_direct_fraction x that velocity, max_vint_m_s]``, and picks
+    differing by more than ``max_lateral_change`` (relative) from the
+    median velocity function of the two analyses on each side at their time
+    (0: no lateral check).
 
     Returns
     -------
@@ -355,6 +378,14 @@ def velocity_analysis(
     cdp = ds["cdp"].values
     d = ds["data"].values
     off = ds["offset_m"].values
+    v_near = float(ds.attrs.get("first_arrival_near_m_s", 0.0) or 0.0)
+    if v_min_m_s == "auto":  # no pick may be slower than min_vrms_direct_fraction x the first arrivals
+        v_min_m_s = max(dv_m_s, np.floor(min_vrms_direct_fraction * v_near / dv_m_s) * dv_m_s) if v_near > 0 else 900.0
+    elif isinstance(v_min_m_s, str):
+        raise GeoexploreError(f"v_min_m_s must be a velocity (m/s) or 'auto', got {v_min_m_s!r}")
+    if v_min_m_s >= v_max_m_s:
+        raise GeoexploreError(f"velocity scan {v_min_m_s:g}-{v_max_m_s:g} m/s is empty (v_min from the first arrivals: "
+                              f"{v_near:.0f} m/s); give v_min_m_s / v_max_m_s")
     vel = np.arange(v_min_m_s, v_max_m_s + dv_m_s / 2, dv_m_s)
     live = np.flatnonzero(fold > 0)
     first, last = bins[live[0]], bins[live[-1]]
@@ -363,6 +394,9 @@ def velocity_analysis(
     half = supergather_bins // 2
     specs, locs, loc_cdp = [], [], []
     rows: dict[str, list[float]] = {"cdp": [], "chainage_m": [], "time_s": [], "vrms_m_s": []}
+    rejected: list[dict[str, Any]] = []
+    v_direct = float(ds.attrs.get("first_arrival_near_m_s", 0.0) or 0.0)
+    t_first = float(ds.attrs.get("first_arrival_t0_s", 0.0) or 0.0)
     for c in centres:
         ib = int(np.argmin(np.abs(bins - c)))
         sel = np.flatnonzero(np.abs(cdp - ib) <= half)
@@ -373,7 +407,22 @@ def velocity_analysis(
         locs.append(bins[ib])
         loc_cdp.append(ib)
         tp, vp = pick_semblance(S, t, vel, min_semblance=min_semblance, t_min_s=t_min_s, min_separation_s=min_separation_s)
+        prev = (0.0, 0.0)
         for a, b in zip(tp, vp):
+            why = ""
+            vint = np.sqrt(max(a * b * b - prev[0] * prev[1] ** 2, 0.0) / (a - prev[0])) if a > prev[0] else b
+            if reject_above_first_reflector and a < t_first - window_s:
+                why = f"above the first reflector (first arrivals at zero offset: {t_first:.3f} s)"
+            elif v_direct > 0 and b < min_vrms_direct_fraction * v_direct:
+                why = f"slower than {min_vrms_direct_fraction:g} x the first arrivals ({v_direct:.0f} m/s)"
+            elif prev[0] > 0 and not (min_vrms_direct_fraction * v_direct <= vint <= max_vint_m_s):
+                why = f"Dix interval velocity {vint:.0f} m/s from the pick above is implausible"
+            else:
+                prev = (a, b)
+            if why:
+                rejected.append({"cdp": int(ib), "chainage_m": float(bins[ib]), "time_s": float(a),
+                                 "vrms_m_s": round(float(b), 1), "reason": why})
+                continue
             rows["cdp"].append(ib), rows["chainage_m"].append(bins[ib]), rows["time_s"].append(a), rows["vrms_m_s"].append(b)
     if not specs:
         raise GeoexploreError("velocity analysis: no CMP location with enough traces")
@@ -382,10 +431,40 @@ def velocity_analysis(
          "chainage_m": ("location", np.asarray(locs)), "cdp": ("location", np.asarray(loc_cdp))},
         coords={"velocity_m_s": vel, "time_s": t, "location": np.arange(len(specs))},
         attrs={"line": ds.attrs.get("line", ""), "synthetic": int(ds.attrs.get("synthetic", 0)),
-               "supergather_bins": supergather_bins, "window_s": window_s},
+               "supergather_bins": supergather_bins, "window_s": window_s, "v_min_m_s": float(v_min_m_s)},
     )
+    if max_lateral_change > 0:
+        rows = _lateral_check(rows, t, max_lateral_change, rejected)
     picks = picks_dataset(rows, ds)
+    picks.attrs["rejected"] = json.dumps(rejected)
+    if not rows["cdp"]:
+        raise GeoexploreError(f"velocity analysis: no pick kept ({len(rejected)} rejected: "
+                              + "; ".join(f"{r['time_s']:.3f} s {r['vrms_m_s']:.0f} m/s {r['reason']}" for r in rejected[:5])
+                              + "); give a picks table")
     return spectra, picks
+
+
+def _lateral_check(rows: dict[str, list[Any]], t: np.ndarray, max_change: float,
+                   rejected: list[dict[str, Any]]) -> dict[str, list[Any]]:
+    """Drop picks that differ from the median of the neighbouring analyses (two on each side) by more than ``max_change``."""
+    cdp = np.asarray(rows["cdp"])
+    locs = np.unique(cdp)
+    if locs.size < 3:
+        return rows
+    funcs = {c: vrms_function(np.asarray(rows["time_s"])[cdp == c], np.asarray(rows["vrms_m_s"])[cdp == c], t) for c in locs}
+    keep = np.ones(cdp.size, bool)
+    for k, c in enumerate(locs):
+        nb_ = [funcs[locs[j]] for j in range(max(0, k - 2), min(locs.size, k + 3)) if j != k]
+        med = np.median(np.stack(nb_), axis=0)
+        for i in np.flatnonzero(cdp == c):
+            tp, vp = rows["time_s"][i], rows["vrms_m_s"][i]
+            ref = float(np.interp(tp, t, med))
+            if abs(vp - ref) > max_change * ref:
+                keep[i] = False
+                rejected.append({"cdp": int(c), "chainage_m": float(rows["chainage_m"][i]), "time_s": float(tp),
+                                 "vrms_m_s": round(float(vp), 1),
+                                 "reason": f"{100 * (vp - ref) / ref:+.0f} % from the neighbouring analyses ({ref:.0f} m/s)"})
+    return {k: [v for v, ok in zip(vals, keep) if ok] for k, vals in rows.items()}
 
 
 def picks_dataset(rows: dict[str, Any], ds: xr.Dataset | None = None) -> xr.Dataset:
