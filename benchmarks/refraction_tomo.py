@@ -11,6 +11,16 @@ time, higher is better) should be at least 1 / 1.05.
 Picking throughput (traces/s) is measured on the synthetic Siping shots and
 the real Geode shot wghs-shot1.seg2.
 
+Picking accuracy on the real survey refraction-field01 (5 SEG-2 shots, the
+authors' 120 hand picks), default settings: the fraction of hand-picked
+traces with a used automatic pick, the median and 90th percentile of
+|auto - hand| (ms), and the largest relative velocity difference between
+the tomograms of the automatic and of the hand picks over the cells the
+hand-pick rays cover (README settings: secNodes 3, paraMaxCellSize 15,
+zWeight 0.2, 300 -> 3000 m/s, lam 100; same mesh; the automatic picks use
+their own uncertainties as data errors). Targets: >= 0.90, <= 1 ms, <= 3 ms,
+<= 10 %.
+
 Usage: python benchmarks/refraction_tomo.py [--reps N] [--data DIR]
 The last line printed is one JSON object.
 """
@@ -70,6 +80,43 @@ def picking_throughput(shots: list[Path], reps: int) -> float:
     return n / best
 
 
+def field01(data: Path) -> dict:
+    """The four picking figures of issue 18 on refraction-field01 (see the module docstring)."""
+    import geoexplore.seismic as gs
+    from geoexplore.seismic.io.sgt import TraveltimeData, read_sgt
+    from geoexplore.seismic.refraction.tomography import invert
+    from geoexplore.seismic.settings import TomoSettings
+
+    d = data / "seismic" / "refraction-field01"
+    hand = read_sgt(d / "manual-picks.sgt")
+    lut = {(round(a, 2), round(b, 2)): t for a, b, t in
+           zip(hand.sensors[hand.s, 0], hand.sensors[hand.g, 0], hand.t_s, strict=True)}
+    t0 = time.perf_counter()
+    picks = gs.pick_first_breaks(sorted(d.glob("20*.dat")))
+    t_pick = time.perf_counter() - t0
+    diffs = [abs(r.t_s - lut[k]) * 1e3 for r in picks.table.itertuples()
+             if (k := (round(r.source_x_m, 2), round(r.receiver_x_m, 2))) in lut and r.use == 1]
+    s = TomoSettings(sec_nodes=3, max_cell_area_m2=15.0, z_weight=0.2, v_top_m_s=300.0, v_bottom_m_s=3000.0, lam=100.0)
+    rh = invert(hand, s)
+    ta = picks.traveltimes  # on the hand picks' sensor list, so both meshes are the same
+    idx = np.array([int(np.argmin(np.abs(hand.sensors[:, 0] - x))) for x in ta.sensors[:, 0]])
+    ra = invert(TraveltimeData(hand.sensors, idx[ta.s], idx[ta.g], ta.t_s, ta.err_s), s)
+    m = rh.coverage > 0
+    rel = np.abs(ra.velocity_m_s[m] - rh.velocity_m_s[m]) / rh.velocity_m_s[m]
+    out = {
+        "field01_picked_fraction": round(len(diffs) / len(lut), 4),
+        "field01_median_abs_diff_ms": round(float(np.median(diffs)), 3),
+        "field01_p90_abs_diff_ms": round(float(np.percentile(diffs, 90)), 3),
+        "field01_tomo_max_rel_diff": round(float(rel.max()), 4),
+        "field01_tomo_median_rel_diff": round(float(np.median(rel)), 4),
+        "field01_chi2_hand": round(rh.chi2, 3), "field01_chi2_auto": round(ra.chi2, 3),
+        "field01_median_pick_err_ms": round(float(np.median(ta.err_s)) * 1e3, 3),
+        "field01_picking_s": round(t_pick, 2),
+    }
+    print(" ".join(f"{k}={v}" for k, v in out.items()), flush=True)
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--reps", type=int, default=2)
@@ -97,6 +144,7 @@ def main() -> None:
     tps_syn = picking_throughput(syn, 2) if syn else float("nan")
     real = Path(a.data) / "seismic" / "wghs-shot1.seg2"
     tps_real = picking_throughput([real], 3) if real.is_file() else float("nan")
+    field = field01(Path(a.data)) if (Path(a.data) / "seismic" / "refraction-field01").is_dir() else {}
     out = {
         "name": "refraction_tomo",
         "ratio": float(np.median(t_pg) / np.median(t_ge)),
@@ -109,7 +157,8 @@ def main() -> None:
         "iterations_pygimli": r_pg[3], "iterations_geoexplore": r_ge[3],
         "picking_traces_per_s_synthetic": round(tps_syn, 1),
         "picking_traces_per_s_wghs": round(tps_real, 1),
-        "data": "koenigsee.sgt (714 picks); picking: data/siping/refraction (SYNTHETIC), wghs-shot1.seg2",
+        "data": "koenigsee.sgt (714 picks); picking: data/siping/refraction (SYNTHETIC), wghs-shot1.seg2, refraction-field01",
+        **field,
     }
     print(json.dumps(out))
 

@@ -31,6 +31,20 @@ sample and each trace's source-receiver offset:
    equal t(B->A) within a tolerance; the poorer pick of a failing pair is
    flagged ``reciprocity``.
 
+The stages 3-4 above are the ``"energy"`` method (white pre-arrival noise,
+e.g. the synthetic Siping shots). Real records often carry a slow drift
+before the first arrival as large as a weak far arrival; there the
+``"onset"`` method (:mod:`.onsets`) replaces them: a causal high-pass
+(no precursor ringing) feeds a trigger that compares the power of the next
+window with the mean power of all the record before it, floored by the
+gather's noise; the onset is refined on the unfiltered trace as the mean of
+the AIC minimum (window ending at the arrival's first major peak) and the
+first departure from the pre-arrival linear trend, twice (the second time
+with the windows placed at the first estimate); each pick carries the
+uncertainty of these estimators. ``method="auto"`` (the default) takes
+``"onset"`` when the high-pass removes more than ``drift_fraction`` of the
+pre-arrival noise power. Stages 5-8 are shared.
+
 Everything here is pure NumPy; :func:`pick_gather` runs the stages above
 as named functions. The detectors live in :mod:`.detectors`, the checks in
 :mod:`.consistency`, the parameters in
@@ -57,6 +71,12 @@ from geoexplore.seismic.refraction.detectors import (
     pick_energy_aic,
     pick_mer_aic,
     snr_db,
+)
+from geoexplore.seismic.refraction.onsets import (
+    causal_highpass,
+    gather_noise_power,
+    refine_onset,
+    trigger_onset,
 )
 from geoexplore.seismic.refraction.settings import PickSettings
 
@@ -97,6 +117,7 @@ class GatherPicks:
     use: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
     dominant_period_s: float = np.nan
     lowpass_hz: float = np.nan
+    method: str = ""
 
     def add_flag(self, i: int, flag: str) -> None:
         """Add ``flag`` to trace ``i`` (no duplicates)."""
@@ -128,12 +149,22 @@ class _Gather:
     jump_tol: float = 0.0  # slowness-jump tolerance (s)
     sig: np.ndarray = field(default_factory=lambda: np.zeros(0))  # pre-arrival noise level per trace
     have_noise: np.ndarray = field(default_factory=lambda: np.zeros(0, bool))
+    hp: np.ndarray | None = None  # causally high-passed traces (method 'onset')
+    floor: float = 0.0  # gather noise power of ``hp`` (method 'onset')
+    err_s: np.ndarray = field(default_factory=lambda: np.zeros(0))  # onset uncertainty per trace (s)
+    snr: np.ndarray = field(default_factory=lambda: np.zeros(0))  # first peak / noise RMS per trace (linear)
 
-    def set_pick(self, res: GatherPicks, i: int, k: int) -> None:
-        """Record sample ``k`` as the pick of trace ``i`` with its SNR and first motion."""
-        res.t_s[i] = self.t0_s + k * self.dt_s
-        res.snr_db[i] = snr_db(self.dd[i], k, self.n_er * 2)
-        res.polarity[i] = first_motion(self.dd[i], k, self.n_er)
+    def set_pick(self, res: GatherPicks, i: int, k: float, err: float = np.nan, snr: float = np.nan) -> None:
+        """Record sample ``k`` as the pick of trace ``i`` with its SNR, first motion (and onset uncertainty, s)."""
+        res.t_s[i] = round(self.t0_s + k * self.dt_s, 9)  # to the nanosecond: no float noise from t0 + k dt
+        ki = int(round(k))
+        if self.hp is not None:  # method 'onset': SNR and uncertainty from the onset estimators
+            self.err_s[i], self.snr[i] = err, snr
+            res.snr_db[i] = 20 * np.log10(max(snr, 1e-3)) if np.isfinite(snr) else np.nan
+            res.polarity[i] = first_motion(self.raw[i], ki, max(self.n_s, 2))
+            return
+        res.snr_db[i] = snr_db(self.dd[i], ki, self.n_er * 2)
+        res.polarity[i] = first_motion(self.dd[i], ki, self.n_er)
 
 
 def search_window(offset_m: np.ndarray, dt_s: float, t0_s: float, n_samples: int,
@@ -209,6 +240,82 @@ def detect_onset(g: _Gather, p: PickSettings, i: int, lo: int, hi: int, nb: int)
     return pick_mer_aic(g.dd[i], lo, hi, g.n_er, p.er_threshold, nb, g.n_after)
 
 
+def onset_in_window(g: _Gather, p: PickSettings, i: int, lo: int, hi: int, ratio: float) -> tuple[float, float, float] | None:
+    """Method 'onset' on trace ``i`` in samples [lo, hi): trigger on the high-passed trace, refine on the raw one.
+
+    Returns (onset sample, uncertainty in samples, first-peak SNR) or None.
+    """
+    k0 = trigger_onset(g.hp[i], lo, hi, g.n_s, ratio, g.floor)
+    if k0 is None:
+        return None
+    k, err, snr = refine_onset(g.raw[i], k0, g.n_s, g.n_before, lo=int(g.lo_k[i]))
+    if np.isfinite(k) and int(k) != k0:  # once more with the windows placed at the onset found
+        k, err, snr = refine_onset(g.raw[i], max(int(k), int(g.lo_k[i]), 1), g.n_s, g.n_before, lo=int(g.lo_k[i]))
+    if not np.isfinite(k) or k >= hi:
+        return None
+    return k, err * g.dt_s, snr
+
+
+def onset_pass(g: _Gather, p: PickSettings, res: GatherPicks, T: float) -> None:
+    """Method 'onset', one pass with the period scale ``T`` (s): causal high-pass, gather noise floor, trigger, refine."""
+    dt = g.dt_s
+    g.n_s = max(3, int(round((p.sta_s if p.sta_s is not None else 0.5 * T) / dt)))
+    fc = p.highpass_hz if p.highpass_hz is not None else 1.0 / (4 * g.n_s * dt)
+    g.n_before = 2 * g.n_s
+    g.hp = causal_highpass(g.raw, fc, dt)
+    g.floor = gather_noise_power(g.hp, g.lo_k, g.live, g.n_s)
+    for i in np.flatnonzero(g.live):
+        i = int(i)
+        res.t_s[i] = np.nan
+        lo, hi = int(g.lo_k[i]), int(g.hi_k[i])
+        got = onset_in_window(g, p, i, lo, hi, p.trigger_ratio) if hi - lo >= 3 else None
+        if got is None:
+            res.add_flag(i, "nopick")
+            continue
+        g.set_pick(res, i, *got)
+
+
+def choose_method(g: _Gather, p: PickSettings) -> str:
+    """The first-pass method: ``p.method``, or for 'auto' 'onset' when the pre-arrival noise is coloured.
+
+    Coloured means the trigger's causal high-pass removes more than
+    ``p.drift_fraction`` of the noise power measured before the first
+    possible arrivals (a slow drift, wind, traffic); white noise (or no
+    measurable noise) keeps the 'energy' picker.
+    """
+    if p.method != "auto":
+        return p.method
+    n_s = max(3, int(round(p.sta_s / g.dt_s))) if p.sta_s is not None else 32
+    fc = p.highpass_hz if p.highpass_hz is not None else 1.0 / (4 * n_s * g.dt_s)
+    raw = gather_noise_power(g.dd, g.lo_k, g.live, n_s)
+    if raw <= 0:
+        return "energy"
+    kept = gather_noise_power(causal_highpass(g.dd, fc, g.dt_s), g.lo_k, g.live, n_s) / raw
+    return "onset" if 1.0 - kept > p.drift_fraction else "energy"
+
+
+def first_pass_onset(g: _Gather, p: PickSettings, res: GatherPicks) -> None:
+    """Method 'onset': the scale of the trigger from the sampling, then :func:`onset_pass`.
+
+    Without ``sta_s`` and ``highpass_hz`` the trigger window is 32 samples
+    and the high-pass corner 1 / (128 dt) (a field crew samples a first
+    arrival with some tens of samples per period: 4 ms and 62.5 Hz at
+    0.125 ms). The onset itself is refined on the unfiltered trace, so the
+    filter only decides where to look.
+    """
+    n = g.dd.shape[0]
+    g.raw = g.dd.copy()
+    g.err_s, g.snr = np.full(n, np.nan), np.full(n, np.nan)
+    T = 2.0 * p.sta_s if p.sta_s is not None else 64 * g.dt_s
+    onset_pass(g, p, res, T)
+    g.T = T
+    res.dominant_period_s = T
+    g.n_er = g.n_s
+    # half a period: a smaller misfit is no cycle skip, and the onset estimators scatter by up to a quarter period
+    g.tol = p.outlier_tolerance_s if p.outlier_tolerance_s is not None else max(4 * g.dt_s, 0.5 * T)
+    g.jump_tol = max(2 * g.dt_s, 0.02 * T)
+
+
 def first_pass(g: _Gather, p: PickSettings, res: GatherPicks) -> None:
     """Stages 3-4: a pick on every live trace inside its search window (flag ``nopick`` where none)."""
     for i in np.flatnonzero(g.live):
@@ -233,9 +340,13 @@ def check_consistency(g: _Gather, p: PickSettings, res: GatherPicks) -> None:
             c = int(round((pred[i] - t0_s) / dt_s))
             w = int(np.ceil((tol + p.outlier_rel_tolerance * abs(pred[i])) / dt_s))
             lo, hi = max(int(g.lo_k[i]), c - w), min(int(g.hi_k[i]), c + w + 1)
-            k = pick_mer_aic(dd[i], lo, hi, min(n_er, max(3, w)), p.er_threshold, min(g.n_before, w), g.n_after) if hi - lo > 3 else None
-            if k is not None and abs(t0_s + k * dt_s - pred[i]) <= tol + p.outlier_rel_tolerance * abs(pred[i]):
-                g.set_pick(res, int(i), k)
+            if g.hp is not None:
+                got = onset_in_window(g, p, int(i), lo, hi, p.trigger_ratio) if hi - lo > 3 else None
+            else:
+                k = pick_mer_aic(dd[i], lo, hi, min(n_er, max(3, w)), p.er_threshold, min(g.n_before, w), g.n_after) if hi - lo > 3 else None
+                got = None if k is None else (k, np.nan, np.nan)
+            if got is not None and abs(t0_s + got[0] * dt_s - pred[i]) <= tol + p.outlier_rel_tolerance * abs(pred[i]):
+                g.set_pick(res, int(i), *got)
                 res.add_flag(int(i), "repicked")
                 ok = True
         if not ok:
@@ -264,16 +375,21 @@ def extend_one(g: _Gather, p: PickSettings, res: GatherPicks, i: int, acc: list[
     hi = min(int(g.hi_k[i]), int(np.floor((pred + w - t0_s) / dt_s)) + 1)
     if hi - lo < 3:
         return False
-    if g.have_noise[i]:
-        k = pick_energy_aic(g.dd[i], lo, hi, g.sig[i], p.extend_noise_factor, g.n_s, min(g.n_before, hi - lo), g.n_smear, g.raw[i])
+    got = None
+    if g.hp is not None:  # relaxed trigger: the power ratio of the two detector thresholds
+        got = onset_in_window(g, p, i, lo, hi, max(1.5, p.trigger_ratio * (p.extend_noise_factor / p.noise_factor) ** 2))
     else:
-        k = pick_mer_aic(g.dd[i], lo, hi, min(g.n_er, max(3, (hi - lo) // 3)), p.er_threshold, min(g.n_before, hi - lo), g.n_after)
-    if k is None or k <= lo or k >= hi - 1:  # a pick on the window edge is the window, not an onset
+        if g.have_noise[i]:
+            k = pick_energy_aic(g.dd[i], lo, hi, g.sig[i], p.extend_noise_factor, g.n_s, min(g.n_before, hi - lo), g.n_smear, g.raw[i])
+        else:
+            k = pick_mer_aic(g.dd[i], lo, hi, min(g.n_er, max(3, (hi - lo) // 3)), p.er_threshold, min(g.n_before, hi - lo), g.n_after)
+        got = None if k is None else (k, np.nan, np.nan)
+    if got is None or got[0] <= lo or got[0] >= hi - 1:  # a pick on the window edge is the window, not an onset
         return False
-    tk = t0_s + k * dt_s
+    tk = t0_s + got[0] * dt_s
     if not (abs(tk - pred) <= w and tk > t_last):
         return False
-    g.set_pick(res, i, k)
+    g.set_pick(res, i, *got)
     res.flags[i] = ",".join([f for f in res.flags[i].split(",") if f and f not in ("outlier", "nopick")] + ["extended"])
     return True
 
@@ -322,6 +438,8 @@ def grade_picks(g: _Gather, p: PickSettings, res: GatherPicks) -> None:
     res.quality = np.clip(snr / 30.0, 0.0, 1.0)
     lin = 10 ** (np.clip(snr, -20, 60) / 20)
     res.err_s = np.where(picked, np.clip(0.5 * g.T / np.sqrt(np.maximum(lin, 1e-3)), g.dt_s, g.T), np.nan)
+    if g.hp is not None:  # method 'onset': the onset estimators' own uncertainty
+        res.err_s = np.where(picked, np.maximum(g.err_s, g.dt_s / np.sqrt(12.0)), np.nan)
     for i in np.flatnonzero(picked & (snr < p.min_snr_db)):
         res.add_flag(int(i), "nopick")
     res.use = picked & np.array([not ({"dead", "nopick", "outlier"} & set(f.split(","))) for f in res.flags])
@@ -364,8 +482,12 @@ def pick_gather(data: np.ndarray, dt_s: float, t0_s: float, offset_m: np.ndarray
     g = check_traces(d, off, dt_s, t0_s, p, res)
     if not g.live.any():
         return res
-    filter_and_scale(g, p, res)
-    first_pass(g, p, res)
+    res.method = choose_method(g, p)
+    if res.method == "onset":
+        first_pass_onset(g, p, res)
+    else:
+        filter_and_scale(g, p, res)
+        first_pass(g, p, res)
     check_consistency(g, p, res)
     if p.extend:
         extend_picks(g, p, res)

@@ -6,6 +6,8 @@ Every refraction Settings class lives here (re-exported by
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
 from geoexplore.core.errors import ModelError
@@ -39,6 +41,11 @@ class PickSettings(Settings):
     extend: bool = added_field(True, added_in="0.2", description="walking outward from the shot, re-pick rejected traces around the extrapolation of the accepted picks")
     extend_noise_factor: float = added_field(2.5, added_in="0.2", gt=0, description="energy detector threshold (noise RMS) of the extension")
     synthetic: bool = Field(False, description="the records are synthetic (stamped on figures, carried to the image)")
+    method: Literal["auto", "onset", "energy"] = added_field("auto", added_in="0.3", description="first pass: 'onset' (causal high-pass trigger against all the record before, AIC + trend break on the waveform, per-pick uncertainty; for coloured, drifting pre-arrival noise), 'energy' (the 0.2 picker: low-pass, energy detector or MER, AIC; for white noise), 'auto': 'onset' where the high-pass removes more than drift_fraction of the pre-arrival noise power, else 'energy'")
+    drift_fraction: float = added_field(0.25, added_in="0.3", ge=0, le=1, description="method 'auto': fraction of the pre-arrival noise power below the trigger's high-pass corner above which 'onset' is used")
+    trigger_ratio: float = added_field(30.0, added_in="0.3", gt=1, description="onset trigger: power of the next window over the mean power of all the record before (method 'onset')")
+    highpass_hz: float | None = added_field(None, added_in="0.3", gt=0, description="causal high-pass corner of the trigger (Hz); None: 1 / (4 sta_s), i.e. 1 / (128 dt) without sta_s (method 'onset')")
+    sta_s: float | None = added_field(None, added_in="0.3", gt=0, description="trigger window (s); None: 32 samples (method 'onset')")
 
 
 class TomoSettings(Settings):
