@@ -15,6 +15,7 @@ image by suffix); :meth:`InversionResult.plot` draws the section.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import time
@@ -388,7 +389,8 @@ def to_image(result: InversionResult, settings: Any = None, *, line: str = "prof
     ds.attrs.update(method="ert", line=line, synthetic=int(bool(synthetic)), chi2=result.chi2,
                     rrms_percent=result.rrms_percent, iterations=result.iterations, n_data_used=result.n_data_used,
                     inversion_settings=result.settings_json, electrode_spacing_m=a,
-                    chainage_offset_m=s.chainage_offset_m, doi_threshold=doi_thr)
+                    chainage_offset_m=s.chainage_offset_m, doi_threshold=doi_thr, stop_reason=result.stop_reason,
+                    iteration_table=json.dumps(result.iteration_table))
     return ds
 
 

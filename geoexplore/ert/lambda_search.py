@@ -103,6 +103,16 @@ def line_search_to_target(chi2_of: Any, chi2_0: float, chi2_1: float, target: fl
     return best
 
 
+def set_model(fw: Any, model: np.ndarray, response: np.ndarray) -> None:
+    """Put a model and its response into a pyGIMLi framework: its core and the framework's own copy
+    (``LSQRInversion`` steps from the framework's, the result is read from it)."""
+    inv = fw.inv
+    inv.setModel(np.asarray(model, float))
+    inv.setResponse(np.asarray(response, float))
+    # a framework stepping itself (LSQRInversion) keeps its own copy; the classic one reads the core's
+    fw.model = inv.model() if hasattr(type(fw), "oneStep") else None
+
+
 class TargetControl:
     """pyGIMLi pre/post-step hooks that steer lambda and land chi2 on the target.
 
@@ -161,13 +171,12 @@ class TargetControl:
         prev_chi2 = self._prev[2] if self._prev else np.inf
         if chi2 <= self.target + self.tolerance:
             if chi2 < self.target - self.tolerance and self._prev is not None and prev_chi2 > self.target:
-                self._land(inv, rec)
+                self._land(fw, rec)
             rec.action = rec.action or "target reached"
             self.stop_reason = "target"
             raise StopInversion
         if chi2 > prev_chi2 and self._prev is not None:  # the step made it worse: undo, cool
-            inv.setModel(self._prev[0])
-            inv.setResponse(self._prev[1])
+            set_model(fw, self._prev[0], self._prev[1])
             rec.chi2, rec.step_length = prev_chi2, 0.0
             if self.lam <= self.lam_min * (1 + 1e-9):
                 rec.action = "step raised chi2: undone"
@@ -188,8 +197,9 @@ class TargetControl:
         rec.action = f"{why}: lambda {self.lam:.3g} -> {new:.3g}"
         self.lam = new
 
-    def _land(self, inv: Any, rec: IterationRecord) -> None:
+    def _land(self, fw: Any, rec: IterationRecord) -> None:
         """Move back along the last step until chi2 is on the target."""
+        inv = fw.inv
         m0, r0, c0 = self._prev
         m1, r1 = np.asarray(inv.model(), float).copy(), np.asarray(inv.response(), float).copy()
         cache: dict[float, np.ndarray] = {}
@@ -204,8 +214,7 @@ class TargetControl:
         if t >= 1.0 or t not in cache:
             inv.setResponse(r1)
             return
-        inv.setModel(interpolate_models(m0, m1, t))
-        inv.setResponse(cache[t])
+        set_model(fw, interpolate_models(m0, m1, t), cache[t])
         rec.action = f"overshoot to chi2 {rec.chi2:.3g}: line search back to step length {t:.3f}"
         rec.chi2, rec.step_length = float(inv.chi2()), float(t)
 

@@ -72,9 +72,13 @@ def _check_target(res):
 def test_gallery_defaults_land_on_target(shared_data):
     """gallery.dat (116 data with errors): chi2 1.03 after 2 iterations at lambda 10."""
     from geoexplore.ert.inversion import invert_resistivity
+    from geoexplore.ert.plot import plot_convergence
     from geoexplore.ert.settings import InversionSettings
 
-    _check_target(invert_resistivity(_qc([shared_data / "ert/gallery.dat"]), InversionSettings(doi=False)))
+    res = invert_resistivity(_qc([shared_data / "ert/gallery.dat"]), InversionSettings(doi=False))
+    _check_target(res)
+    fig = plot_convergence(res)
+    assert len(fig.axes) == 2 and "target" in fig.axes[0].get_title()
 
 
 @pytest.mark.slow
@@ -226,3 +230,9 @@ def test_ip_real_file_lands_on_target(shared_data):
                              InversionSettings(doi=False, ip={"invert": "auto"}))
     assert 0.8 <= res.chi2 <= 1.2
     assert res.ip is not None and 0.8 <= res.ip.chi2 <= 1.2 and res.summary()["ip"]["unit"] == "mV/V"
+    from geoexplore.ert.inversion import cells_table
+    from geoexplore.ert.plot import plot_ip_section
+
+    t = cells_table(res)
+    assert {"chargeability_mv_v", "ip_doi_index"} <= set(t.columns)
+    assert "IP section" in plot_ip_section(res).axes[0].get_title()
