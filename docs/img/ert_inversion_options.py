@@ -72,6 +72,6 @@ def ip() -> None:
 
 
 if __name__ == "__main__":
-    convergence()
-    norms()
     ip()
+    norms()
+    convergence()

@@ -167,9 +167,10 @@ def _run_manager(data: ERTData, s: Any, mesh: Any = None, constraints: Any = Non
     else:
         mgr = ert.ERTManager(verbose=False)
     set_threads(s.threads, mgr.fop)  # the 2-CPU trap: a zero thread count gives an all-zero Jacobian
-    # pyGIMLi's own stopping rules are off (dPhi, chi2 <= 1): TargetControl decides
-    kw: dict[str, Any] = dict(lam=s.lam, zWeight=s.z_weight, maxIter=s.max_iter, verbose=False, dPhi=-1e12,
-                              stopAtChi1=False)
+    # pyGIMLi's chi2 <= 1 stop is off (TargetControl decides); its 1 % dPhi stop too under auto control
+    kw: dict[str, Any] = dict(lam=s.lam, zWeight=s.z_weight, maxIter=s.max_iter, verbose=False, stopAtChi1=False)
+    if s.lambda_control == "auto":
+        kw["dPhi"] = -1e12
     model_norm, data_norm = norms(s)
     kw.update(robustData=data_norm == "L1", blockyModel=model_norm == "L1")
     if mesh is None:

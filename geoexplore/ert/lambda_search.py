@@ -40,7 +40,7 @@ REASONS = {
                "(errors smaller than the data's real noise: check the error model)",
     "iteration_limit": "iteration limit reached while chi2 was still decreasing (raise max_iter)",
     "diverged": "the last step raised chi2 at the smallest lambda; the previous model is kept",
-    "fixed": "fixed lambda (lambda_control 'fixed'): stopped at the first chi2 <= target or at the iteration limit",
+    "fixed": "fixed lambda (lambda_control 'fixed'): stopped at the first chi2 <= target, a chi2 decrease below 1 % or the iteration limit",
 }
 
 
