@@ -329,9 +329,12 @@ def plot_ip_section(result: Any, path: str | Path | None = None, *, mask_thresho
     tri = Triangulation(result.cell_x_m, result.cell_z_m)
     with figure_style():
         fig, ax = new_figure(1, 1, figsize=(8, 3.6))
-        pc = ax.tripcolor(tri, ip.values, shading="gouraud", cmap="magma")
-        faded = np.where(ip.doi_index > thr, 1.0, 0.0)
-        ax.tripcolor(tri, faded, shading="gouraud", cmap="Greys", alpha=0.5, vmin=0, vmax=1.5)
+        pc = ax.tripcolor(tri, ip.values, shading="gouraud", cmap="magma", rasterized=True)
+        faded = np.asarray(ip.doi_index) > thr
+        keep = ~np.any(faded[tri.triangles], axis=1)  # veil the triangles touching a cell below the IP DOI
+        veil = Triangulation(result.cell_x_m, result.cell_z_m, tri.triangles, mask=keep)
+        ax.tripcolor(veil, facecolors=np.ones(len(tri.triangles)), cmap="Greys_r", vmin=0, vmax=1, alpha=0.6,
+                     edgecolors="none", rasterized=True)
         fig.colorbar(pc, ax=ax, label=f"{ip.column.split('_')[0]} ({ip.unit})")
         ax.plot(result.data.electrodes[:, 0], result.data.electrodes[:, 2], "kv", ms=3)
         ax.set_xlabel("x (m)")
