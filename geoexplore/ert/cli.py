@@ -4,8 +4,10 @@
   unreadable file prints one line naming the file and position, the others
   are still listed, and the exit code is 1 (3 if some files were read).
 * ``ert invert FILE [FILE...] --out DIR [--settings FILE]``: QC, inversion,
-  DOI; writes model.vtk, model.csv, image.nc, qc_removed.csv, figures and
-  summary.json (chi2, rrms in percent, iterations, n_data_used).
+  DOI; writes model.vtk, model.csv, image.nc, qc_removed.csv, figures (section, pseudosection,
+  convergence: chi2 and lambda per iteration, ip_section with IP data) and
+  summary.json (chi2, rrms in percent, iterations, n_data_used, chi2 and lambda per iteration, the stop
+  reason, the constraints and the IP result; see ``docs/ert.md``).
 """
 
 from __future__ import annotations
@@ -122,10 +124,17 @@ def cmd_invert(args: argparse.Namespace) -> int:
     (out / "settings.json").write_text(settings.to_json(), encoding="utf-8")
     try:
         write_figures(out, clean, report, img)
+        from geoexplore.ert.plot import plot_convergence, plot_ip_section
+
+        plot_convergence(result, out / "convergence.png")
+        if result.ip is not None:
+            plot_ip_section(result, out / "ip_section.png")
     except Exception as exc:  # figures never hide the numerical result
         print(f"geoexplore: figures failed: {exc}", file=sys.stderr)
     print(f"{out / 'summary.json'}: chi2 {result.chi2:.2f}, rrms {result.rrms_percent:.2f} %, "
-          f"{result.iterations} iterations, {result.n_data_used} data used ({len(report.removed)} removed)")
+          f"{result.iterations} iterations, {result.n_data_used} data used ({len(report.removed)} removed); "
+          f"stopped: {result.summary()['stop_message']}"
+          + (f"; IP ({result.ip.unit}) chi2 {result.ip.chi2:.2f}, {result.ip.stop_reason}" if result.ip else ""))
     return EXIT_OK
 
 

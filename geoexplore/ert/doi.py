@@ -145,7 +145,7 @@ def linearised_doi(jacobian_log: np.ndarray, data_weights: np.ndarray, constrain
     return np.abs(x)
 
 
-def _log_jacobian(mgr: Any) -> np.ndarray:
+def log_jacobian(mgr: Any) -> np.ndarray:
     """The manager's last Jacobian as d log(rho_a) / d log(rho) (numpy)."""
     from geoexplore.core.gimli import import_pygimli
 
@@ -179,7 +179,7 @@ def doi_index(data: ERTData, settings: Any, manager: Any) -> np.ndarray:
     c = constraint_matrix(manager.fop, area, data.spacing(), s.doi_smallness, s.z_weight)
     wd = 1.0 / np.log1p(data.data["error"].to_numpy(float))
     if s.doi_method == "linearised":
-        doi = linearised_doi(_log_jacobian(manager), wd, c, s.lam)
+        doi = linearised_doi(log_jacobian(manager), wd, c, s.lam)
     else:
         doi = _full_doi(data, s, manager.fop, c, wd)
     if s.doi_normalise and doi.max() > 0:

@@ -15,6 +15,7 @@ image by suffix); :meth:`InversionResult.plot` draws the section.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import time
@@ -79,12 +80,26 @@ class InversionResult:
     jacobian_max_abs: float = 0.0
     mesh: Any = field(default=None, repr=False)
     qc_report: Any = field(default=None, repr=False)
+    iteration_table: list[dict[str, Any]] = field(default_factory=list)
+    stop_reason: str = ""
+    ip: Any = field(default=None, repr=False)
+    constraint_info: dict[str, int] = field(default_factory=dict)
 
     def summary(self) -> dict[str, Any]:
-        """chi2, rrms (percent), iterations, n_data_used, n_cells, elapsed_s, chi2_history."""
-        return {"chi2": float(self.chi2), "rrms": float(self.rrms_percent), "iterations": int(self.iterations),
-                "n_data_used": int(self.n_data_used), "n_cells": int(self.resistivity_ohm_m.size),
-                "elapsed_s": float(self.elapsed_s), "chi2_history": [float(c) for c in self.chi2_history]}
+        """chi2, rrms (percent), iterations, n_data_used, n_cells, elapsed_s, chi2_history, lambda_history,
+        stop_reason and stop_message (why the inversion ended), iteration_table; ``ip`` when IP was inverted."""
+        from geoexplore.ert.lambda_search import REASONS
+
+        out = {"chi2": float(self.chi2), "rrms": float(self.rrms_percent), "iterations": int(self.iterations),
+               "n_data_used": int(self.n_data_used), "n_cells": int(self.resistivity_ohm_m.size),
+               "elapsed_s": float(self.elapsed_s), "chi2_history": [float(c) for c in self.chi2_history],
+               "lambda_history": [float(r["lam"]) for r in self.iteration_table],
+               "stop_reason": self.stop_reason, "stop_message": REASONS.get(self.stop_reason, ""),
+               "iteration_table": list(self.iteration_table), **({"constraints": self.constraint_info}
+                                                                 if self.constraint_info else {})}
+        if self.ip is not None:
+            out["ip"] = self.ip.summary()
+        return out
 
     def to_image(self, settings: Any = None, *, line: str = "profile", synthetic: bool | None = None) -> Any:
         """The ``ert`` image of this result (see :func:`to_image`); ``synthetic`` default: from the data."""
@@ -126,42 +141,59 @@ def create_mesh(data: ERTData, settings: Any = None) -> Any:
     return ert.createInversionMesh(dc, **_mesh_kwargs(data, s))
 
 
-class _Stop(Exception):
-    pass
+def norms(s: Any) -> tuple[str, str]:
+    """(model roughness norm, data norm) of the settings: ``model_norm``/``data_norm``, else ``norm`` for both."""
+    base = s.norm
+    return (getattr(s, "model_norm", None) or base), (getattr(s, "data_norm", None) or base)
 
 
-def _run_manager(data: ERTData, s: Any, mesh: Any = None, **run_kw: Any) -> tuple[Any, Any]:
-    """Set up an ERTManager with threads fixed and run it; return (manager, pg)."""
+def _run_manager(data: ERTData, s: Any, mesh: Any = None, constraints: Any = None,
+                 **run_kw: Any) -> tuple[Any, Any, Any]:
+    """Set up an ERTManager with threads fixed and run it under :class:`TargetControl`; return (manager, pg, control)."""
     from geoexplore.core.gimli import check_jacobian, import_pygimli, set_threads
+    from geoexplore.ert.lambda_search import StopInversion, TargetControl
 
     pg = import_pygimli()
     from pygimli.physics import ert
 
     dc = data.to_pygimli()
-    mgr = ert.ERTManager(verbose=False)
+    if constraints is not None and constraints.needs_parameter_constraints:
+        from pygimli.frameworks import LSQRInversion
+
+        if "L1" in norms(s):
+            raise GeoexploreError("borehole constraints run with the L2 norms only (pyGIMLi's LSQRInversion has no "
+                                  "IRLS reweighting): drop norm/model_norm/data_norm L1 or the boreholes")
+        mgr = ert.ERTManager(verbose=False, fw=LSQRInversion(verbose=False))
+    else:
+        mgr = ert.ERTManager(verbose=False)
     set_threads(s.threads, mgr.fop)  # the 2-CPU trap: a zero thread count gives an all-zero Jacobian
-    kw: dict[str, Any] = dict(lam=s.lam, zWeight=s.z_weight, maxIter=s.max_iter, verbose=False)
-    if s.norm == "L1":
-        kw.update(robustData=True, blockyModel=True)
+    # pyGIMLi's chi2 <= 1 stop is off (TargetControl decides); its 1 % dPhi stop too under auto control
+    kw: dict[str, Any] = dict(lam=s.lam, zWeight=s.z_weight, maxIter=s.max_iter, verbose=False, stopAtChi1=False)
+    if s.lambda_control == "auto":
+        kw["dPhi"] = -1e12
+    model_norm, data_norm = norms(s)
+    kw.update(robustData=data_norm == "L1", blockyModel=model_norm == "L1")
     if mesh is None:
         kw.update(_mesh_kwargs(data, s))
     kw.update(run_kw)
-    target = float(s.chi2_target)
-    mgr.inv.stopAtChi1 = False
-
-    def post(i: int, inv: Any) -> None:
-        if i >= 1 and inv.chi2() <= target:
-            raise _Stop
-
-    mgr.inv.setPostStep(post)
+    control = TargetControl(mgr.fop, target=s.chi2_target, tolerance=s.chi2_tolerance, lam=s.lam,
+                            cooling=s.lambda_cooling, lam_min=min(s.lam_min, s.lam), max_iter=s.max_iter,
+                            stall_fraction=s.stall_fraction, fixed=s.lambda_control == "fixed")
+    pre = control.pre_step
+    if constraints is not None:
+        def pre(i: int, fw: Any) -> None:
+            constraints.apply(i, fw)
+            control.pre_step(i, fw)
+    mgr.inv.setPreStep(pre)
+    mgr.inv.setPostStep(control.post_step)
     err = data.data["error"].to_numpy(float)
     try:
         mgr.invert(dc, mesh=mesh, err=err, **kw)
-    except _Stop:
+    except StopInversion:
         pass
     set_threads(s.threads, mgr.fop)
     check_jacobian(mgr.fop.jacobian(), what="ERT forward operator")
-    return mgr, pg
+    return mgr, pg, control
 
 
 def invert_resistivity(data: ERTData, settings: Any = None, *, mesh: Any = None) -> InversionResult:
@@ -193,8 +225,24 @@ def invert_resistivity(data: ERTData, settings: Any = None, *, mesh: Any = None)
     t0 = time.perf_counter()
     if mesh is None:
         mesh = create_mesh(data, s)
-    mgr, pg = _run_manager(data, s, mesh)
+    cons = None
+    if s.constraints.boreholes or s.constraints.interfaces:
+        from geoexplore.ert.constraints import Constraints
+
+        cons = Constraints(s.constraints, lambda x: surface_elevation(data, x), data.spacing())
+    mgr, pg, control = _run_manager(data, s, mesh, constraints=cons)
     result = _collect(mgr, data, s, time.perf_counter() - t0)
+    result.iteration_table = control.table()
+    result.stop_reason = control.stop_reason
+    result.chi2_history = [float(r["chi2"]) for r in result.iteration_table]
+    result.iterations = max(0, len(result.iteration_table) - 1)
+    if cons is not None:
+        result.constraint_info = {"borehole_cells": int(cons.cells.size), "interface_rows_cut": int(cons.n_cut)}
+    if s.ip.invert != "off":
+        from geoexplore.ert.ip_inversion import invert_ip, ip_column
+
+        if s.ip.invert == "on" or ip_column(data) is not None:
+            result.ip = invert_ip(data, mgr, s)
     if s.doi:
         from geoexplore.ert.doi import doi_index
 
@@ -342,18 +390,23 @@ def to_image(result: InversionResult, settings: Any = None, *, line: str = "prof
     ds.attrs.update(method="ert", line=line, synthetic=int(bool(synthetic)), chi2=result.chi2,
                     rrms_percent=result.rrms_percent, iterations=result.iterations, n_data_used=result.n_data_used,
                     inversion_settings=result.settings_json, electrode_spacing_m=a,
-                    chainage_offset_m=s.chainage_offset_m, doi_threshold=doi_thr)
+                    chainage_offset_m=s.chainage_offset_m, doi_threshold=doi_thr, stop_reason=result.stop_reason,
+                    iteration_table=json.dumps(result.iteration_table))
     return ds
 
 
 def cells_table(result: InversionResult) -> Any:
-    """Cell model as a table: x_m, elevation_m, area_m2, resistivity_ohm_m, coverage_log10, doi_index."""
+    """Cell model as a table: x_m, elevation_m, area_m2, resistivity_ohm_m, coverage_log10, doi_index; with IP
+    also the intrinsic ``chargeability_mv_v`` or ``ip_mrad`` and ``ip_doi_index``."""
     import pandas as pd
 
     t = pd.DataFrame({"x_m": result.cell_x_m, "elevation_m": result.cell_z_m, "area_m2": result.cell_area_m2,
                       "resistivity_ohm_m": result.resistivity_ohm_m, "coverage_log10": result.coverage_log10})
     if result.doi_index is not None:
         t["doi_index"] = result.doi_index
+    if result.ip is not None:  # the IP section: intrinsic chargeability (mV/V) or phase (mrad) and its DOI
+        t[result.ip.column] = result.ip.values
+        t["ip_doi_index"] = result.ip.doi_index
     return t
 
 

@@ -274,11 +274,83 @@ def plot_section(result: Any, path: str | Path | None = None, *, settings: Any =
     return plot_image_result(img, path)
 
 
+def plot_convergence(result: Any, path: str | Path | None = None) -> Any:
+    """chi2 (log) and lambda per iteration of an inversion, with the target band; saved when ``path``.
+
+    ``result``: an :class:`~geoexplore.ert.inversion.InversionResult` (or its ``summary()``).
+    """
+    from geoexplore.viz.figure import new_figure
+    from geoexplore.viz.style import figure_style
+
+    s = result.summary() if hasattr(result, "summary") else result
+    rows = s["iteration_table"]
+    it = [r["iteration"] for r in rows]
+    with figure_style():
+        fig, ax = new_figure(1, 1, figsize=(6, 3.4))
+        ax.semilogy(it, [r["chi2"] for r in rows], "o-", label="chi2")
+        ax.axhspan(0.8, 1.2, color="0.85", label="target band")
+        cut = [r for r in rows if r.get("step_length", 1.0) not in (0.0, 1.0)]
+        if cut:
+            ax.semilogy([r["iteration"] for r in cut], [r["chi2"] for r in cut], "s", mfc="none", ms=10,
+                        label="after line search")
+        ax.set_xlabel("iteration")
+        ax.set_ylabel("chi2")
+        ax2 = ax.twinx()
+        ax2.step(it, [r["lam"] for r in rows], where="post", color="C3", label="lambda")
+        ax2.set_yscale("log")
+        ax2.set_ylabel("lambda", color="C3")
+        ax.legend(loc="upper right", fontsize=8)
+        ax.set_title(f"stop: {s.get('stop_reason', '')}")
+        fig.tight_layout()
+        if path is not None:
+            fig.savefig(Path(path))
+    return fig
+
+
+def plot_ip_section(result: Any, path: str | Path | None = None, *, mask_threshold: float | None = None) -> Any:
+    """The IP section (intrinsic chargeability or phase per cell), faded where its DOI index exceeds the threshold.
+
+    ``result``: an :class:`~geoexplore.ert.inversion.InversionResult` with ``ip``; threshold default:
+    the inversion's ``ip.max_depth_index``.
+    """
+    import json
+
+    from matplotlib.tri import Triangulation
+
+    from geoexplore.viz.figure import new_figure
+    from geoexplore.viz.style import figure_style
+
+    ip = result.ip
+    if ip is None:
+        raise ValueError("this inversion has no IP result (InversionSettings.ip.invert)")
+    thr = mask_threshold
+    if thr is None:
+        thr = float(json.loads(result.settings_json).get("ip", {}).get("max_depth_index", 0.2))
+    tri = Triangulation(result.cell_x_m, result.cell_z_m)
+    with figure_style():
+        fig, ax = new_figure(1, 1, figsize=(8, 3.6))
+        pc = ax.tripcolor(tri, ip.values, shading="gouraud", cmap="magma", rasterized=True)
+        faded = np.asarray(ip.doi_index) > thr
+        keep = ~np.any(faded[tri.triangles], axis=1)  # veil the triangles touching a cell below the IP DOI
+        veil = Triangulation(result.cell_x_m, result.cell_z_m, tri.triangles, mask=keep)
+        ax.tripcolor(veil, facecolors=np.ones(len(tri.triangles)), cmap="Greys_r", vmin=0, vmax=1, alpha=0.6,
+                     edgecolors="none", rasterized=True)
+        fig.colorbar(pc, ax=ax, label=f"{ip.column.split('_')[0]} ({ip.unit})")
+        ax.plot(result.data.electrodes[:, 0], result.data.electrodes[:, 2], "kv", ms=3)
+        ax.set_xlabel("x (m)")
+        ax.set_ylabel("elevation (m)")
+        ax.set_title(f"IP section (chi2 {ip.chi2:.2f}); faded: IP DOI index > {thr}")
+        fig.tight_layout()
+        if path is not None:
+            fig.savefig(Path(path))
+    return fig
+
+
 #: old names, kept for one release
 pseudosection = draw_pseudosection
 section = draw_section
 plot_reciprocals = draw_reciprocals
 
-__all__ = ["CMAP", "draw_pseudosection", "draw_reciprocals", "draw_section", "log_norm", "plot_data_result",
-           "plot_image_result", "plot_pseudosection", "plot_reciprocal_errors", "plot_section", "plot_reciprocals",
+__all__ = ["CMAP", "draw_pseudosection", "draw_reciprocals", "draw_section", "log_norm", "plot_convergence",
+           "plot_data_result", "plot_image_result", "plot_ip_section", "plot_pseudosection", "plot_reciprocal_errors", "plot_section", "plot_reciprocals",
            "pseudosection", "section"]

@@ -37,6 +37,59 @@ class QCSettings(Settings):
         "relative + absolute model; or force file, reciprocal or model (the QC summary says which and why)")
 
 
+class BoreholeLog(Settings):
+    """A borehole log: resistivity of depth intervals at one position along the line."""
+
+    x_m: float = Field(description="position along the line (electrode x coordinate, m)")
+    top_m: list[float] = Field(description="depth below the surface of each interval's top (m)")
+    bottom_m: list[float] = Field(description="depth below the surface of each interval's bottom (m)")
+    resistivity_ohm_m: list[float] = Field(description="resistivity of each interval (ohm m)")
+    uncertainty_log10: float = Field(0.05, gt=0, description="uncertainty of the logged values (log10 units; "
+                                     "0.05 = 12 %; 0.01 practically fixes the cells)")
+    radius_m: float | None = Field(None, gt=0, description="cells within this distance of x_m are constrained "
+                                   "(m); default half the electrode spacing")
+
+    @model_validator(mode="after")
+    def _check(self) -> "BoreholeLog":
+        n = len(self.top_m)
+        if not n or len(self.bottom_m) != n or len(self.resistivity_ohm_m) != n:
+            raise ValueError("top_m, bottom_m and resistivity_ohm_m need the same, non-zero length")
+        if any(b <= t for t, b in zip(self.top_m, self.bottom_m)) or any(r <= 0 for r in self.resistivity_ohm_m):
+            raise ValueError("each interval needs bottom_m > top_m and a positive resistivity")
+        return self
+
+
+class Interface(Settings):
+    """A known interface (contact, fault plane) where the smoothing is cut."""
+
+    x_m: list[float] = Field(description="positions along the line of the polyline's points (m)")
+    depth_m: list[float] = Field(description="depth below the surface of each point (m)")
+    weight: float = Field(0.0, ge=0, le=1, description="smoothness weight across it (0 = cut, 1 = ordinary)")
+
+    @model_validator(mode="after")
+    def _check(self) -> "Interface":
+        if len(self.x_m) < 2 or len(self.x_m) != len(self.depth_m):
+            raise ValueError("an interface needs at least two points, with as many depths as positions")
+        return self
+
+
+class ConstraintSettings(Settings):
+    """Borehole logs and interfaces (see :mod:`geoexplore.ert.constraints`)."""
+
+    boreholes: list[BoreholeLog] = Field(default_factory=list, description="borehole logs")
+    interfaces: list[Interface] = Field(default_factory=list, description="interfaces where smoothing is cut")
+
+
+class IPSettings(Settings):
+    """Inversion of the IP data (chargeability or phase) on the DC model (:mod:`geoexplore.ert.ip_inversion`)."""
+
+    invert: Literal["auto", "on", "off"] = Field("auto", description="auto: when the data carry chargeability "
+                                                  "or phase; on: refuse data without")
+    absolute_error: float = Field(1.0, gt=0, description="absolute error of the IP data (mV/V or mrad)")
+    relative_error: float = Field(0.05, ge=0, description="relative error of the IP data (fraction)")
+    max_depth_index: float = Field(0.2, gt=0, lt=1, description="mask IP cells with DOI index above this")
+
+
 class InversionSettings(Settings):
     """2D inversion with pyGIMLi's ERTManager."""
 
@@ -44,7 +97,20 @@ class InversionSettings(Settings):
     z_weight: float = Field(1.0, gt=0, le=1, description="vertical/horizontal smoothness weight")
     norm: Literal["L2", "L1"] = Field("L2", description="L2 smoothness, or L1 = robust data and blocky model (IRLS)")
     max_iter: int = Field(20, ge=1, le=100, description="maximum Gauss-Newton iterations")
-    chi2_target: float = Field(1.0, gt=0, description="stop when chi2 falls below this")
+    chi2_target: float = Field(1.0, gt=0, description="target chi2 (error-weighted misfit per datum)")
+    lambda_control: Literal["auto", "fixed"] = Field(
+        "auto", description="auto: lambda cooled when chi2 stalls above the target band, a step that overshoots "
+        "it is cut back onto the target by a line search; fixed: lambda as given, stop at the first chi2 <= "
+        "target (the behaviour before 0.3)")
+    chi2_tolerance: float = Field(0.2, gt=0, lt=1, description="accepted band around chi2_target (auto control)")
+    lambda_cooling: float = Field(0.5, gt=0, lt=1, description="factor on lambda when chi2 stalls (auto control)")
+    lam_min: float = Field(0.1, gt=0, description="smallest lambda of the auto control")
+    stall_fraction: float = Field(0.1, gt=0, lt=1, description="a relative chi2 decrease per iteration below "
+                                  "this counts as stalled (auto control)")
+    model_norm: Literal["L2", "L1"] | None = added_field(
+        None, added_in="0.3", description="norm of the model roughness: L1 = blocky (IRLS); default: norm")
+    data_norm: Literal["L2", "L1"] | None = added_field(
+        None, added_in="0.3", description="norm of the data misfit: L1 = robust (IRLS); default: norm")
     para_dx: float = Field(0.3, gt=0, description="mesh: relative distance of extra nodes between electrodes")
     para_depth_m: float | None = Field(None, gt=0, description="mesh: depth of the model domain (m); default 0.4 x spread")
     para_max_cell_size_m2: float | None = Field(None, gt=0, description="mesh: maximum cell area (m2); default free")
@@ -60,6 +126,10 @@ class InversionSettings(Settings):
     doi_threshold: float = Field(0.2, gt=0, lt=1, description="mask cells with DOI index above this")
     doi_max_iter: int = Field(6, ge=1, le=50, description="iterations of each reference inversion (full method)")
     coverage_threshold: float = Field(-2.5, description="mask cells with log10 standardised coverage below this")
+    constraints: ConstraintSettings = added_field(ConstraintSettings(), added_in="0.3",
+                                                  description="borehole logs and known interfaces")
+    ip: IPSettings = added_field(IPSettings(invert="off"), added_in="0.3",
+                                 description="IP inversion (invert: auto, on, off)")
     threads: int | None = Field(None, ge=1, description="pyGIMLi threads (default: all CPUs)")
     seed: int = Field(0, ge=0, description="seed for anything random")
 
@@ -108,5 +178,5 @@ class InvertStepSettings(Settings):
     synthetic: bool | None = Field(None, description="label the image synthetic (default: from the data)")
 
 
-__all__ = ["ErtSettings", "ImageSettings", "InversionSettings", "InvertStepSettings", "QCSettings", "QCStepSettings",
+__all__ = ["BoreholeLog", "ConstraintSettings", "ErtSettings", "IPSettings", "Interface", "ImageSettings", "InversionSettings", "InvertStepSettings", "QCSettings", "QCStepSettings",
            "ReadSettings"]

@@ -62,7 +62,7 @@ def slagdump_manager(shared_data):
 
     s = ErtSettings()
     data, _ = quality_control(io.read(shared_data / "ert/slagdump.ohm"), s.qc)
-    mgr, _ = _run_manager(data, s.inversion, create_mesh(data, s.inversion))
+    mgr, _, _ = _run_manager(data, s.inversion, create_mesh(data, s.inversion))
     return data, s.inversion, mgr
 
 

@@ -163,8 +163,9 @@ def test_cli_invert(shared_data, tmp_path):
     rc = main(["ert", "invert", str(shared_data / "ert/gallery.dat"), "--out", str(out), "--settings", str(st)])
     assert rc == 0
     s = json.loads((out / "summary.json").read_text())
-    for k in ("chi2", "rrms", "iterations", "n_data_used"):
+    for k in ("chi2", "rrms", "iterations", "n_data_used", "chi2_history", "lambda_history", "stop_reason"):
         assert k in s
     assert s["n_data_used"] == 116 and s["chi2"] < 5
-    for f in ("model.vtk", "model.csv", "section.png", "pseudosection.png", "image.nc"):
+    assert s["stop_reason"] == "target" and len(s["lambda_history"]) == s["iterations"] + 1
+    for f in ("model.vtk", "model.csv", "section.png", "pseudosection.png", "image.nc", "convergence.png"):
         assert (out / f).stat().st_size > 0
