@@ -121,6 +121,7 @@ class GeologicalModel:
     water_table_depth_m: float | None = None
     source: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
+    along_strike: dict[str, Any] = field(default_factory=dict)  # map view: geoexplore.core.faultmap
 
     def __post_init__(self) -> None:
         self.base_depth_m = np.asarray(self.base_depth_m, dtype=float)
@@ -397,6 +398,7 @@ class GeologicalModel:
                 for f in self.faults
             ],
             "meta": dict(self.meta),
+            **({"along_strike": self.along_strike} if self.along_strike else {}),
         }
 
     def profile(self) -> Any:
@@ -523,6 +525,7 @@ def model_from_dict(data: dict[str, Any], *, source: str = "") -> GeologicalMode
             water_table_depth_m=None if data.get("water_table_depth_m") is None else float(data["water_table_depth_m"]),
             source=source,
             meta=dict(data.get("meta") or {}),
+            along_strike=dict(data.get("along_strike") or {}),
         )
     except ModelError:
         raise

@@ -27,6 +27,8 @@ def add_commands(sub: Any) -> None:
     pi = group.add_parser("info", help="format, electrodes, data and arrays of ERT files")
     pi.add_argument("files", nargs="+")
     pi.add_argument("--format", help="force a format (default: detect)")
+    pi.add_argument("--electrode-spacing", type=float, metavar="M",
+                    help="electrode spacing (m) for formats that give electrode numbers only (OhmPi, BGS PRIME)")
     pi.set_defaults(func=cmd_info)
 
     pv = group.add_parser("invert", help="QC and 2D inversion of one spread (files are merged)")
@@ -35,6 +37,8 @@ def add_commands(sub: Any) -> None:
     pv.add_argument("--settings", help="YAML or JSON with sections qc, inversion, image")
     pv.add_argument("--line", default="profile", help="line name stored in the image")
     pv.add_argument("--synthetic", action="store_true", help="label the result as synthetic")
+    pv.add_argument("--electrode-spacing", type=float, metavar="M",
+                    help="electrode spacing (m) for formats that give electrode numbers only (OhmPi, BGS PRIME)")
     pv.set_defaults(func=cmd_invert)
 
 
@@ -45,7 +49,7 @@ def cmd_info(args: argparse.Namespace) -> int:
     bad = 0
     for f in args.files:
         try:
-            d = io.read(f, args.format)
+            d = io.read(f, args.format, **spacing_kwargs(f, args))
         except (GeoexploreError, OSError) as exc:
             print(f"geoexplore: {exc}", file=sys.stderr)
             bad += 1
@@ -60,6 +64,17 @@ def cmd_info(args: argparse.Namespace) -> int:
     if bad == 0:
         return EXIT_OK
     return EXIT_PARTIAL if bad < len(args.files) else EXIT_ERROR
+
+
+def spacing_kwargs(path: str, args: argparse.Namespace) -> dict[str, Any]:
+    """``electrode_spacing_m`` for the formats without electrode positions, when ``--electrode-spacing`` is given."""
+    from geoexplore.ert import io
+
+    spacing = getattr(args, "electrode_spacing", None)
+    if spacing is None:
+        return {}
+    fmt = getattr(args, "format", None) or io.detect(path)
+    return {"electrode_spacing_m": spacing} if fmt in ("ohmpi", "prime") else {}
 
 
 def load_settings(path: str | None) -> Any:
@@ -87,7 +102,7 @@ def cmd_invert(args: argparse.Namespace) -> int:
         settings = load_settings(args.settings)
         datasets = []
         for f in args.files:
-            datasets.append(io.read(f))
+            datasets.append(io.read(f, **spacing_kwargs(f, args)))
         data = merge(datasets)
         clean, report = quality_control(data, settings.qc)
         result = invert_resistivity(clean, settings.inversion)

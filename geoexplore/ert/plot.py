@@ -165,7 +165,7 @@ def draw_reciprocals(ax: Any, pairs: Any, model: Any = None, bins: Any = None) -
     if fl.any():
         ax.loglog(r[fl], e[fl], "x", color="#d62728", ms=4, label="over threshold")
     if bins is not None and len(bins[0]):
-        ax.loglog(bins[0], bins[1], "o", mfc="none", label="bin means")
+        ax.loglog(bins[0], bins[1], "o", mfc="none", label="bin std")
     if model is not None and r.size:
         rr = np.logspace(np.log10(r[r > 0].min()), np.log10(r.max()), 50)
         ax.loglog(rr, model.absolute_ohm + model.relative * rr, "k-",

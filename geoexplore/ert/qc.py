@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from geoexplore.ert.data import ERTData
-from geoexplore.ert.error_model import ErrorModel, fit_binned
+from geoexplore.ert.error_model import ErrorModel, fit_reciprocal_std
 from geoexplore.ert.geometric import geometric_factors, pseudo_positions
 
 
@@ -101,7 +101,7 @@ class ReciprocalResult:
     model : ErrorModel or None
         ``dR = a + b |R|`` when enough pairs were found.
     bins : tuple of ndarray
-        Bin centres (ohm) and mean abs(dR) (ohm) of the fit.
+        Mean abs(R) (ohm) and standard deviation of dR (ohm) in each bin of the fit.
     """
 
     pairs: pd.DataFrame
@@ -143,8 +143,11 @@ def find_reciprocals(data: ERTData) -> pd.DataFrame:
 
 
 def reciprocal_analysis(data: ERTData, *, max_error: float = 0.1, min_pairs: int = 10,
-                        n_bins: int = 10) -> tuple[ERTData, ReciprocalResult]:
+                        n_bins: int | None = None) -> tuple[ERTData, ReciprocalResult]:
     """Pair normals and reciprocals, fit the error model, merge or remove pairs.
+
+    The error model is :func:`~geoexplore.ert.error_model.fit_reciprocal_std` on all pairs (pyGIMLi's
+    statistic; ``n_bins`` None = pyGIMLi's count).
 
     Pairs whose relative difference exceeds ``max_error`` are removed (both
     data, reason names the pair and the difference). Good pairs keep the
@@ -160,12 +163,12 @@ def reciprocal_analysis(data: ERTData, *, max_error: float = 0.1, min_pairs: int
     if pairs.empty:
         return data.copy(), ReciprocalResult(pairs.assign(flagged=pd.Series(dtype=bool)), None)
     pairs["flagged"] = pairs["rel_error"].to_numpy() > max_error
-    good = pairs[~pairs["flagged"]]
     model, bins = None, (np.zeros(0), np.zeros(0))
-    if len(good) >= min_pairs:
-        a, b, br, be = fit_binned(good["r_mean_ohm"].to_numpy(), good["dr_ohm"].to_numpy(), n_bins=n_bins)
+    if len(pairs) >= min_pairs:  # all pairs, as pyGIMLi and ResIPy fit them: the flagged ones are part of the spread
+        a, b, br, bs = fit_reciprocal_std(pairs["r_normal_ohm"].to_numpy(), pairs["r_reciprocal_ohm"].to_numpy(),
+                                          n_bins=n_bins)
         model = ErrorModel(a, b, "reciprocal fit")
-        bins = (br, be)
+        bins = (br, bs)
     out = data.copy()
     r = out.data["resistance_ohm"].to_numpy(float).copy()
     reason = np.full(data.n_data, "", dtype=object)
@@ -238,22 +241,65 @@ def filter_outliers(data: ERTData, n_sigma: float = 4.0, radius_spacings: float 
 
 
 # -- errors --------------------------------------------------------------------------
+def choose_error_source(has_file: bool, model: ErrorModel | None, n_pairs: int, choice: str = "auto",
+                        keep_file_errors: bool = True) -> tuple[str, str]:
+    """Which errors to use -- ``"file"``, ``"reciprocal"`` or ``"model"`` -- and why, in words for the QC summary.
+
+    ``choice`` ``"auto"``: the reciprocal fit when there is one (it measures how well each quadrupole repeats,
+    which a file's stacking or estimated errors do not), else the file's errors, else the relative + absolute
+    model. ``"file"``, ``"reciprocal"``, ``"model"`` force a source; a forced source that is missing falls back
+    the same way, saying so.
+    """
+    file_ok = has_file and keep_file_errors
+    if choice == "model":
+        return "model", "error_source 'model' chosen in the settings"
+    if choice == "file":
+        if file_ok:
+            extra = f" (the reciprocal fit from {n_pairs} pairs is not used)" if model is not None else ""
+            return "file", "error_source 'file' chosen in the settings" + extra
+        if model is not None:
+            return "reciprocal", "error_source 'file' chosen but the file gives no errors: reciprocal fit used"
+        return "model", "error_source 'file' chosen but the file gives no errors and there is no reciprocal fit"
+    if choice == "reciprocal" and model is None:
+        if file_ok:
+            return "file", f"error_source 'reciprocal' chosen but no reciprocal fit ({n_pairs} pairs): the file's errors used"
+        return "model", f"error_source 'reciprocal' chosen but no reciprocal fit ({n_pairs} pairs)"
+    if model is not None:
+        why = f"reciprocal fit from {n_pairs} normal/reciprocal pairs"
+        if file_ok and choice == "auto":
+            why += (" preferred over the file's error column (error_source 'auto': reciprocals measure how well each "
+                    "quadrupole repeats; set error_source 'file' to use the file's errors)")
+        elif choice == "reciprocal":
+            why += " (error_source 'reciprocal' chosen in the settings)"
+        return "reciprocal", why
+    if file_ok:
+        return "file", "errors given in the file (no reciprocal fit)"
+    return "model", "no errors in the file and no reciprocal fit"
+
+
 def assign_errors(data: ERTData, model: ErrorModel | None, *, relative: float = 0.03, absolute_v: float = 5e-5,
-                  current_a: float = 0.1, keep_file_errors: bool = True) -> ERTData:
+                  current_a: float = 0.1, keep_file_errors: bool = True, source: str = "auto",
+                  n_pairs: int = 0) -> ERTData:
     """Set the ``error`` column (relative) from the file, a reciprocal model, or relative + absolute-voltage.
 
-    Without a reciprocal model the error is ``relative + absolute_v / |U|``
-    with U = R I (I from the file, else ``current_a``), as pyGIMLi's
-    ``estimateError`` does.
+    The source is chosen by :func:`choose_error_source`; ``meta["error_source"]`` names it with its formula
+    and ``meta["error_source_reason"]`` says why. Without a reciprocal model the error is
+    ``relative + absolute_v / |U|`` with U = R I (I from the file, else ``current_a``), as pyGIMLi's
+    ``estimateError`` does. A reciprocal error ``a + b |R|`` that is not positive (a fitted ``a`` < 0
+    at small |R|) is replaced by ``b |R|``.
     """
     out = data.copy()
     err = out.data["error"].to_numpy(float)
-    if keep_file_errors and np.isfinite(err).all() and np.all(err > 0):
+    file_vals = np.isfinite(err) & (err > 0)
+    kind, why = choose_error_source(bool(file_vals.any()), model, n_pairs, source, keep_file_errors)
+    out.meta["error_source_reason"] = why
+    r = out.data["resistance_ohm"].to_numpy(float)
+    if kind == "file" and file_vals.all():
         out.meta["error_source"] = "file"
         return out
-    r = out.data["resistance_ohm"].to_numpy(float)
-    if model is not None:
+    if kind == "reciprocal" and model is not None:
         e = model.relative_error(r)
+        e = np.where(e > 0, e, model.relative)
         out.meta["error_source"] = f"reciprocal fit: dR = {model.absolute_ohm:.3g} ohm + {model.relative:.3g} |R|"
     else:
         cur = out.data["current_a"].to_numpy(float)
@@ -263,7 +309,9 @@ def assign_errors(data: ERTData, model: ErrorModel | None, *, relative: float = 
             e = relative + absolute_v / np.where(u > 0, u, np.nan)
         out.meta["error_source"] = f"model: {relative:g} + {absolute_v:g} V / |U|"
     e = np.where(np.isfinite(e), e, np.nan)
-    keep = np.isfinite(err) & (err > 0) if keep_file_errors else np.zeros(len(err), bool)
+    keep = file_vals if kind == "file" else np.zeros(len(err), bool)
+    if kind == "file":
+        out.meta["error_source"] = f"file where given, else {out.meta['error_source']}"
     out.data["error"] = np.where(keep, err, e)
     return out
 
@@ -279,6 +327,7 @@ class QCReport:
     reciprocals: ReciprocalResult | None
     error_source: str
     geometric_factors: str
+    error_source_reason: str = ""
 
     def summary(self) -> dict[str, Any]:
         reasons = (self.removed["reason"].astype(str).str.replace(r"\(.*\)|[\d.]+ %|[+-]?[\d.]+|[<>=]", "", regex=True)
@@ -290,7 +339,8 @@ class QCReport:
             "n_reciprocal_pairs": int(len(self.reciprocals.pairs)) if self.reciprocals else 0,
             "error_model_absolute_ohm": None if m is None else m.absolute_ohm,
             "error_model_relative": None if m is None else m.relative,
-            "error_source": self.error_source, "geometric_factors": self.geometric_factors,
+            "error_source": self.error_source, "error_source_reason": self.error_source_reason,
+            "geometric_factors": self.geometric_factors,
         }
 
 
@@ -319,11 +369,12 @@ def quality_control(data: ERTData, settings: Any = None) -> tuple[ERTData, QCRep
     d, rec = reciprocal_analysis(d, max_error=s.max_reciprocal_error, min_pairs=s.min_reciprocal_pairs)
     d = filter_outliers(d, s.outlier_n_sigma, s.outlier_radius_spacings)
     d = assign_errors(d, rec.model, relative=s.relative_error, absolute_v=s.absolute_error_v,
-                      current_a=s.default_current_a, keep_file_errors=s.use_file_errors)
+                      current_a=s.default_current_a, keep_file_errors=s.use_file_errors, source=s.error_source,
+                      n_pairs=len(rec.pairs))
     bad = ~np.isfinite(d.data["error"].to_numpy(float))
     d = d.remove(bad, "no finite data error")
     rep = QCReport(n0, d.n_data, d.removed.copy(), rec, str(d.meta.get("error_source", "")),
-                   str(d.meta.get("geometric_factors", "")))
+                   str(d.meta.get("geometric_factors", "")), str(d.meta.get("error_source_reason", "")))
     return d, rep
 
 

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from geoexplore.core.settings import Settings
+from geoexplore.core.settings import Settings, added_field
 
 
 class QCSettings(Settings):
@@ -32,6 +32,9 @@ class QCSettings(Settings):
     default_current_a: float = Field(0.1, gt=0, description="current assumed for the absolute error when the file has none (A)")
     use_file_errors: bool = Field(True, description="keep errors given in the file")
     min_reciprocal_pairs: int = Field(10, ge=2, description="fit the error model from reciprocals only with at least this many pairs")
+    error_source: Literal["auto", "file", "reciprocal", "model"] = added_field(
+        "auto", added_in="0.2", description="data errors: auto = reciprocal fit if any, else the file's errors, else the "
+        "relative + absolute model; or force file, reciprocal or model (the QC summary says which and why)")
 
 
 class InversionSettings(Settings):

@@ -147,3 +147,44 @@ def magnitude_table(
     if max_displacement_m is not None and max_displacement_m > 0:
         out.append(wells_coppersmith("md", max_displacement_m, rake_deg, rules))
     return out
+
+
+def trace_magnitudes(
+    length_km: float | None,
+    length_sigma_km: float | None,
+    dip_deg: float,
+    rake_deg: float | None,
+    rules: Any,
+    *,
+    length_source: str,
+    fallback_length_km: float | None = None,
+    fallback_source: str = "",
+) -> list[MagnitudeEstimate]:
+    """Estimates for a fault trace from its traced length, the length's uncertainty propagated.
+
+    Each length-based estimate's sigma becomes ``sqrt(s_reg^2 + s_L^2)`` with
+    ``s_L = (M(L + sL) - M(L - sL)) / 2`` (the regression evaluated at the
+    length plus and minus its sigma); the width-only estimate is unchanged.
+    Without a traced length the fallback (e.g. the geological model's mapped
+    length) is used and every estimate's note says so.
+    """
+    note = f"length: {length_source}"
+    if not length_km or length_km <= 0:
+        if not fallback_length_km:
+            return []
+        length_km, length_sigma_km = fallback_length_km, None
+        note = f"FALLBACK length: {fallback_source or 'not from the traces'}"
+    base = magnitude_table(length_km, dip_deg, rake_deg, rules)
+    if length_sigma_km and length_sigma_km > 0:
+        hi = magnitude_table(length_km + length_sigma_km, dip_deg, rake_deg, rules)
+        lo = magnitude_table(max(length_km - length_sigma_km, 1e-3), dip_deg, rake_deg, rules)
+    else:
+        hi = lo = base
+    out = []
+    for b, h, l in zip(base, hi, lo):
+        sl = 0.5 * abs(h.magnitude - l.magnitude)
+        sig = None if b.sigma is None else math.hypot(b.sigma, sl)
+        extra = f"{note}; sigma includes {sl:.3f} from the length uncertainty" if sl > 0 else note
+        out.append(MagnitudeEstimate(b.relation, b.quantity, b.value, b.unit, b.slip_type, b.magnitude, sig,
+                                     "; ".join(x for x in (b.sigma_note, extra) if x)))
+    return out

@@ -144,3 +144,40 @@ def setback(intensity: int, category: str, activity_class: str, rules: Any, *, c
     d = float(v)
     reason = pre + ("no requirement for this category (4.1.7)" if d == 0 else f"avoid the main fault zone by at least {d:.0f} m (4.1.7)")
     return Setback(exempt=False, distance_m=d, special_study=False, reason=reason, **common)
+
+
+def setback_polygons(line_xy: Any, decisions: list[Setback], *, zone_half_width_m: float = 0.0) -> list[dict[str, Any]]:
+    """Map polygons of the setback zones along a fault trace, one per building category that is not exempt.
+
+    The zone is the set of points within ``zone_half_width_m + distance_m``
+    of the trace polyline (a buffer with round ends): GB 50011-2010 4.1.7
+    measures the avoidance distance from the main fault zone, here the trace
+    widened by ``zone_half_width_m`` (e.g. its position uncertainty).
+
+    Parameters
+    ----------
+    line_xy : array (n, 2)
+        Trace vertices in a projected CRS (m).
+    decisions : list of Setback
+        From :func:`setback`, one per category.
+
+    Returns
+    -------
+    list of dict
+        ``category``, ``category_zh``, ``distance_m``, ``reason`` and
+        ``geometry`` (a shapely Polygon); categories needing a special study
+        get the zone of the largest tabulated distance with ``special_study``
+        True; exempt categories get no polygon.
+    """
+    from shapely.geometry import LineString
+
+    line = LineString(np.asarray(line_xy, float))
+    dmax = max((d.distance_m for d in decisions if d.distance_m), default=0.0)
+    out = []
+    for d in decisions:
+        if d.exempt or (d.distance_m in (None, 0.0) and not d.special_study):
+            continue
+        dist = float(d.distance_m) if d.distance_m else dmax
+        out.append({"category": d.category, "category_zh": CATEGORY_ZH[d.category], "distance_m": dist, "special_study": d.special_study,
+                    "reason": d.reason, "geometry": line.buffer(zone_half_width_m + dist, quad_segs=16)})
+    return out

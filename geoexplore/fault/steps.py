@@ -140,3 +140,7 @@ def assess_store(
     rules = load_rules(rules_file)
     strat = Stratigraphy.from_table(stratigraphy_file) if stratigraphy_file else None
     return run_assessment(images, sources, model, settings, rules, strat, line), model
+
+
+# the multi-line steps (fault.line_assess, fault.traces) register with this module
+import geoexplore.fault.linesteps  # noqa: E402,F401

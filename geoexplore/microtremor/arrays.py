@@ -2,7 +2,9 @@
 
 :func:`read_array` reads an array table (CSV ``station,x_m,y_m,file``) and
 its records; :func:`process_array` turns the vertical components into
-Rayleigh phase velocities (:mod:`.spac`, :mod:`.fk`) and a Vs profile
+Rayleigh phase velocities (:mod:`.spac`, :mod:`.fk`; :func:`array_dispersion`),
+keeps the points inside the array's valid band and combines the methods by
+their errors (:mod:`.valid_band`), and inverts them for a Vs profile
 ensemble (:mod:`.dispersion`). The result is an :class:`ArrayResult` whose
 ``dataset`` is what the ``microtremor.array`` step stores, with ``.plot()``.
 """
@@ -18,7 +20,7 @@ import numpy as np
 from geoexplore.microtremor.record import Record
 from geoexplore.microtremor.settings import ArraySettings
 
-__all__ = ["ArrayResult", "process_array", "read_array", "read_array_table"]
+__all__ = ["ArrayDispersion", "ArrayResult", "array_dispersion", "process_array", "read_array", "read_array_table"]
 
 
 @dataclass
@@ -130,29 +132,78 @@ def process_array(records: list[Record], xy_m: np.ndarray, settings: ArraySettin
         raise GeoexploreError(f"the array's records have different sampling rates: {sorted({r.fs_hz for r in records})} Hz")
     n = min(r.n_samples for r in records)
     z = np.stack([r.data[2, :n] for r in records])
-    f, c, e, rs, lim, source, ci, ei, fk = _dispersion(z, fs, xy, settings)
-    inv = _inversion(f, ci, ei, settings)
+    d = array_dispersion(z, fs, xy, settings)
+    inv = _inversion(d.frequency_hz, d.combined.phase_velocity_m_s, d.combined.error_m_s, settings)
     names = stations if stations is not None else [r.station for r in records]
-    ds = _array_dataset(f, c, e, rs, lim, source, ci, ei, fk, inv, xy, names, settings)
+    ds = _array_dataset(d.frequency_hz, d.spac_m_s, d.spac_err_m_s, d.rings, d.limits, d.combined, d.fk, inv, xy, names,
+                        settings)
     return ArrayResult(ds, inv)
 
 
-def _dispersion(z: np.ndarray, fs: float, xy: np.ndarray, settings: ArraySettings) -> tuple:
-    """MSPAC phase velocities, extended by the valid FK points where SPAC has none."""
+@dataclass
+class ArrayDispersion:
+    """MSPAC and FK dispersion of an array, its limits and the combined curve (see :func:`array_dispersion`).
+
+    Attributes
+    ----------
+    frequency_hz : ndarray (nfreq,)
+    spac_m_s, spac_err_m_s : ndarray (nfreq,)
+        MSPAC phase velocity and its error (m/s), as measured (``combined.codes["spac"]`` says which are used).
+    rings : SpacResult
+        Ring-averaged coherencies.
+    limits : ArrayLimits
+        kmin/2 and kmax from the array response of the coordinates.
+    combined : CombinedCurve
+        Band codes of every method and the inverse-variance mean of the points inside the band (m/s).
+    fk : FkResult or None
+    """
+
+    frequency_hz: np.ndarray
+    spac_m_s: np.ndarray
+    spac_err_m_s: np.ndarray
+    rings: Any
+    limits: Any
+    combined: Any
+    fk: Any
+
+
+def array_dispersion(z: np.ndarray, fs_hz: float, xy_m: np.ndarray, settings: ArraySettings | None = None) -> ArrayDispersion:
+    """MSPAC and FK phase velocities, each classified against the array's valid band, and their combination.
+
+    Parameters
+    ----------
+    z : ndarray, shape (nsta, nsamp)
+        Vertical records on a common time base.
+    fs_hz : float
+        Sampling rate (Hz).
+    xy_m : ndarray, shape (nsta, 2)
+        Station coordinates (m); kmin and kmax come from their array response.
+    settings : ArraySettings, optional
+        Frequencies, window length, FK method, ``fk_kmin_factor`` and ``max_rel_error``.
+
+    Notes
+    -----
+    The combined curve (what the inversion uses) is the inverse-variance mean of the points inside the band
+    (:func:`~geoexplore.microtremor.valid_band.combine_methods`): no method takes precedence.
+    """
     from geoexplore.microtremor.fk import array_limits, fk_dispersion
     from geoexplore.microtremor.spac import spac_jackknife
+    from geoexplore.microtremor.valid_band import combine_methods
 
+    settings = settings or ArraySettings()
+    xy = np.asarray(xy_m, float)
     f = np.geomspace(settings.freq_min_hz, settings.freq_max_hz, settings.n_freq)
-    c, e, rs = spac_jackknife(z, fs, xy, f, window_length_s=settings.window_length_s)
+    c, e, rs = spac_jackknife(z, fs_hz, xy, f, window_length_s=settings.window_length_s)
     lim = array_limits(xy)
-    source = np.where(np.isfinite(c), 1, 0)  # 1 SPAC, 2 FK, 0 none
-    ci, ei = c.copy(), e.copy()
+    methods = {"spac": (c, e)}
     fk = None
     if settings.fk:
-        fk = fk_dispersion(z, fs, xy, f, method=settings.fk_method, kmin_factor=settings.fk_kmin_factor, limits=lim)
-        add = ~np.isfinite(c) & fk.valid
-        ci[add], ei[add], source[add] = fk.phase_velocity_m_s[add], fk.error_m_s[add], 2
-    return f, c, e, rs, lim, source, ci, ei, fk
+        fk = fk_dispersion(z, fs_hz, xy, f, method=settings.fk_method, kmin_factor=settings.fk_kmin_factor, limits=lim,
+                           max_rel_error=settings.max_rel_error)
+        methods["fk"] = (fk.phase_velocity_m_s, fk.error_m_s)
+    comb = combine_methods(f, methods, settings.fk_kmin_factor * lim.kmin_rad_m, lim.kmax_rad_m,
+                           max_rel_error=settings.max_rel_error)
+    return ArrayDispersion(f, c, e, rs, lim, comb, fk)
 
 
 def _inversion(f: np.ndarray, ci: np.ndarray, ei: np.ndarray, settings: ArraySettings) -> Any:
@@ -165,7 +216,7 @@ def _inversion(f: np.ndarray, ci: np.ndarray, ei: np.ndarray, settings: ArraySet
                             bedrock_vs_m_s=settings.bedrock_vs_m_s)
 
 
-def _array_dataset(f, c, e, rs, lim, source, ci, ei, fk, inv, xy, names, settings) -> Any:
+def _array_dataset(f, c, e, rs, lim, comb, fk, inv, xy, names, settings) -> Any:
     """The stored dataset of the ``microtremor.array`` step (variable names and order are the store's keys)."""
     import xarray as xr
 
@@ -178,7 +229,7 @@ def _array_dataset(f, c, e, rs, lim, source, ci, ei, fk, inv, xy, names, setting
             "spac_std": (("ring_m", "frequency_hz"), rs.spac_std),
             "phase_velocity_m_s": (("frequency_hz",), c),
             "phase_velocity_err_m_s": (("frequency_hz",), e),
-            "inverted_source": (("frequency_hz",), source),
+            "inverted_source": (("frequency_hz",), comb.source),
             "vs_best_m_s": (("depth_m",), best), "vs_p16_m_s": (("depth_m",), p16),
             "vs_p50_m_s": (("depth_m",), p50), "vs_p84_m_s": (("depth_m",), p84),
             "vs_p2_5_m_s": (("depth_m",), p2), "vs_p97_5_m_s": (("depth_m",), p98),
@@ -203,14 +254,29 @@ def _array_dataset(f, c, e, rs, lim, source, ci, ei, fk, inv, xy, names, setting
                          # sigma equivalent of the 95 % range
                          name.replace("_m", "_err_m"): (st["max"] - st["min"]) / (2 * 1.96)})
     cb = np.full(f.shape, np.nan)
-    cb[np.isfinite(ci) & np.isfinite(ei)] = inv.c_best
+    cb[np.isfinite(comb.phase_velocity_m_s) & np.isfinite(comb.error_m_s)] = inv.c_best
     ds["phase_velocity_best_m_s"] = (("frequency_hz",), cb)
+    _add_band(ds, comb)
     if fk is not None:
         ds["fk_phase_velocity_m_s"] = (("frequency_hz",), fk.phase_velocity_m_s)
         ds["fk_phase_velocity_err_m_s"] = (("frequency_hz",), fk.error_m_s)
-        ds["fk_valid"] = (("frequency_hz",), fk.valid)
+        ds["fk_valid"] = (("frequency_hz",), comb.codes["fk"] == 0)
         ds["fk_edge"] = (("frequency_hz",), fk.edge)
         ds.attrs["fk_method"] = settings.fk_method
     return ds
 
 
+
+
+def _add_band(ds: Any, comb: Any) -> None:
+    """The combined curve, every method's band code and the code table (:mod:`~geoexplore.microtremor.valid_band`)."""
+    from geoexplore.microtremor.valid_band import BAND_CODES
+
+    ds["combined_phase_velocity_m_s"] = (("frequency_hz",), comb.phase_velocity_m_s)
+    ds["combined_phase_velocity_err_m_s"] = (("frequency_hz",), comb.error_m_s)
+    ds["spac_valid"] = (("frequency_hz",), comb.codes["spac"] == 0)
+    for name, code in comb.codes.items():
+        ds[f"{name}_band_code"] = (("frequency_hz",), code)
+    ds.attrs["band_codes"] = "; ".join(f"{k}: {v}" for k, v in BAND_CODES.items())
+    ds.attrs["inverted_source_codes"] = "0: none; 1: MSPAC; 2: FK; 3: MSPAC and FK (inverse-variance mean)"
+    ds.attrs["k_low_rad_m"] = float(ds.attrs["kmin_rad_m"] * ds.attrs["fk_kmin_factor"])

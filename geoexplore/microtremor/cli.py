@@ -29,7 +29,7 @@ from geoexplore.core.errors import EXIT_ERROR, EXIT_OK, EXIT_PARTIAL
 def add_commands(sub: Any) -> None:
     p = sub.add_parser(
         "hvsr",
-        help="single-station H/V of records (miniSEED, SAC, SAF) -> Geopsy .hv + summary.json; 'hvsr thickness SUMMARY.json'",
+        help="single-station H/V of records (miniSEED, SAC, GCF, SAF, CityShark, PEER) -> Geopsy .hv + summary.json; 'hvsr thickness SUMMARY.json'",
         description=__doc__,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -46,6 +46,8 @@ def add_commands(sub: Any) -> None:
     p.add_argument("--figures", action="store_true", help="also draw one H/V figure per record")
     p.add_argument("--expected-fs-hz", type=float, default=None,
                    help="reject records whose header sampling rate differs (the only rate check for single-piece SAC/SAF/miniSEED)")
+    p.add_argument("--columns", default=None,
+                   help="component of each column of a CityShark/MiniShark file, e.g. ZNE (the file does not state it)")
     p.set_defaults(func=cmd_hvsr)
 
 
@@ -66,10 +68,10 @@ def cmd_hvsr(args: argparse.Namespace) -> int:
     except (GeoexploreError, OSError, ValueError) as exc:
         print(f"geoexplore hvsr: {exc}", file=sys.stderr)
         return EXIT_ERROR
-    return _batch(args.inputs, out, settings, figures=args.figures)
+    return _batch(args.inputs, out, settings, figures=args.figures, columns=getattr(args, "columns", None))
 
 
-def _batch(paths: list[str], out: Path, settings: Any, *, figures: bool = False) -> int:
+def _batch(paths: list[str], out: Path, settings: Any, *, figures: bool = False, columns: str | None = None) -> int:
     from geoexplore.microtremor.io import read_record, write_hv
     from geoexplore.microtremor.process import process_record
 
@@ -78,7 +80,8 @@ def _batch(paths: list[str], out: Path, settings: Any, *, figures: bool = False)
     names = _record_names(paths)
     for p, name in zip(paths, names):
         try:
-            res = process_record(read_record(p, channels=settings.channels, expected_fs_hz=settings.expected_fs_hz), settings)
+            rec = read_record(p, channels=settings.channels, expected_fs_hz=settings.expected_fs_hz, columns=columns)
+            res = process_record(rec, settings)
         except Exception as exc:  # report and go on with the others
             n_bad += 1
             msg = str(exc) if str(exc).startswith(str(p)) or str(p) in str(exc) else f"{p}: {exc}"

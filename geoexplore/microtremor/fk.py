@@ -13,9 +13,12 @@
   simultaneous waves of ambient vibrations where the conventional beam's
   side lobes stack); the peak gives c = 2 pi f / |k|. A peak on the first
   or last wavenumber of the grid (the slowness grid's edge: the velocity
-  bound ``c_max`` or ``kmax``) is refused (NaN, ``edge``); a peak with
-  ``|k|`` outside ``[kmin_factor * kmin, kmax]`` is kept but flagged not
-  ``valid``.
+  bound ``c_max`` or ``kmax``) is refused (NaN, ``edge``); every peak gets
+  a band code (:mod:`.valid_band`): outside ``[kmin_factor * kmin, kmax]``,
+  past the frequency where the curve reached ``kmax`` (the wave aliases
+  there even when the grid, stopping at ``kmax``, shows a peak), or with an
+  error above ``max_rel_error`` of c it is kept but not ``valid``, and
+  ``code`` says why.
 * Uncertainty: the spread (standard deviation) of the peaks of ``n_blocks``
   independent blocks of windows, at least one wavenumber grid step, in
   quadrature with a ``rel_floor`` fraction of c. On the Siping synthetic
@@ -29,6 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from geoexplore.microtremor.spectral_ratio import tukey
+from geoexplore.microtremor.valid_band import combine_methods
 from geoexplore.microtremor.windows import window_starts
 
 __all__ = ["ArrayLimits", "FkResult", "array_limits", "array_response", "fk_dispersion", "fk_power"]
@@ -93,10 +97,11 @@ class FkResult:
     phase_velocity_m_s: np.ndarray  # NaN where the peak was refused (grid edge)
     error_m_s: np.ndarray
     k_peak_rad_m: np.ndarray
-    valid: np.ndarray  # bool: a peak inside [kmin_factor * kmin, kmax]
+    valid: np.ndarray  # bool: inside the valid band (code 0)
     edge: np.ndarray  # bool: peak on the edge of the search grid (refused)
     limits: ArrayLimits
     k_low_rad_m: float  # lower wavenumber limit used for ``valid`` (kmin_factor * kmin)
+    code: np.ndarray | None = None  # int: band code (geoexplore.microtremor.valid_band.BAND_CODES)
 
     def band_velocity(self, f_hz: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Phase velocities of the resolution (k_low) and aliasing (kmax) limits at ``f_hz``: c = 2 pi f / k."""
@@ -119,6 +124,7 @@ def fk_dispersion(
     z: np.ndarray, fs_hz: float, xy_m: np.ndarray, frequency_hz: np.ndarray, *, window_length_s: float = 10.0,
     method: str = "capon", c_min_m_s: float = 50.0, c_max_m_s: float = 3000.0, n_k: int = 150, n_az: int = 72,
     n_blocks: int = 4, kmin_factor: float = 0.5, rel_floor: float = 0.02, limits: ArrayLimits | None = None,
+    max_rel_error: float = 0.5,
 ) -> FkResult:
     """FK phase velocity at ``frequency_hz`` with the array's limits, edge refusal and block-spread errors (module docstring)."""
     xy = np.asarray(xy_m, float)
@@ -162,5 +168,5 @@ def fk_dispersion(
         grid = c * (k[1] - k[0]) / kp
         out["c"][i], out["k"][i] = c, kp
         out["e"][i] = np.hypot(max(spread, grid), rel_floor * c)
-    valid = ~edge & (out["k"] >= k_low) & (out["k"] <= lim.kmax_rad_m)
-    return FkResult(f, out["c"], out["e"], out["k"], valid, edge, lim, k_low)
+    code = combine_methods(f, {"fk": (out["c"], out["e"])}, k_low, lim.kmax_rad_m, max_rel_error=max_rel_error).codes["fk"]
+    return FkResult(f, out["c"], out["e"], out["k"], code == 0, edge, lim, k_low, code)

@@ -178,11 +178,19 @@ def draw_spac(ax: Any, ds: Any) -> None:
 
 
 def draw_dispersion(ax: Any, ds: Any) -> None:
-    """Rayleigh phase velocity (m/s): MSPAC, FK (valid and outside the band), the array's k limits, the best model."""
+    """Rayleigh phase velocity (m/s): MSPAC and FK (valid and outside the band), their combination, the array's k
+    limits, the best model."""
     f = ds["frequency_hz"].values
     c = ds["phase_velocity_m_s"].values
-    ax.errorbar(f, c, yerr=ds["phase_velocity_err_m_s"].values, fmt="o", ms=3, capsize=2, label="MSPAC")
-    top = np.nanmax(c) * 1.5 if np.isfinite(c).any() else 1000.0
+    sv = ds["spac_valid"].values.astype(bool) if "spac_valid" in ds else np.isfinite(c)
+    ax.errorbar(f[sv], c[sv], yerr=ds["phase_velocity_err_m_s"].values[sv], fmt="o", ms=3, capsize=2, label="MSPAC, valid")
+    if (~sv & np.isfinite(c)).any():
+        ax.plot(f[~sv], c[~sv], "o", ms=3, mfc="none", color="tab:blue", alpha=0.6, label="MSPAC outside the array's band")
+    inside = c[sv] if sv.any() else c
+    top = np.nanmax(inside) * 1.5 if np.isfinite(inside).any() else 1000.0
+    if "combined_phase_velocity_m_s" in ds:
+        ax.plot(f, ds["combined_phase_velocity_m_s"].values, "-", color="tab:orange", lw=1.2,
+                label="combined (inverse-variance, inverted)")
     if "fk_phase_velocity_m_s" in ds:
         cf, ef = ds["fk_phase_velocity_m_s"].values, ds["fk_phase_velocity_err_m_s"].values
         v = ds["fk_valid"].values.astype(bool) if "fk_valid" in ds else np.isfinite(cf)

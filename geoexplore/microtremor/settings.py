@@ -95,9 +95,11 @@ class ArraySettings(Settings):
     freq_max_hz: float = Field(12.0, gt=0, description="highest dispersion frequency (Hz)")
     n_freq: int = Field(25, ge=3, description="log-spaced dispersion frequencies")
     window_length_s: float = Field(20.0, gt=0, description="SPAC window length (s)")
-    fk: bool = Field(True, description="also run FK; its valid points extend the inverted curve where SPAC has none")
+    fk: bool = Field(True, description="also run FK; the points of MSPAC and FK inside the valid band are combined by their errors")
     fk_method: Literal["capon", "conventional"] = Field("capon", description="FK beam: high-resolution (Capon) or conventional")
-    fk_kmin_factor: float = Field(0.5, gt=0, description="FK points need |k| >= this x kmin (array resolution limit)")
+    fk_kmin_factor: float = Field(0.5, gt=0, description="MSPAC and FK points need |k| >= this x kmin (array resolution limit, kmin/2 as Geopsy)")
+    max_rel_error: float = added_field(0.5, added_in="0.2", gt=0,
+                                       description="MSPAC and FK points with a larger relative error are unstable (not used)")
     n_layers: int = Field(5, ge=1, le=8, description="layers over the half-space in the inversion")
     max_iterations: int = Field(25, ge=1, description="differential-evolution generations per run")
     popsize: int = Field(10, ge=4, description="differential-evolution population factor")

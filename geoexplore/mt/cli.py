@@ -35,7 +35,14 @@ def cmd_tf(args: argparse.Namespace) -> int:
     layout = {k: v for k, v in (("sample_rate_hz", args.sample_rate_hz),
                                 ("columns", tuple(c.strip() for c in args.columns.split(",")) if args.columns else None))
               if v is not None}  # for bare ASCII columns only: the other formats state these themselves
-    local = read_timeseries(args.local, **layout)
+    local_layout = dict(layout)
+    if getattr(args, "sidecar", None):  # the local station's side-car kept elsewhere; the remote reads its own
+        from geoexplore.core.yamlio import load_yaml
+        from geoexplore.mt.io.sidecar import check_sidecar
+
+        local_layout["metadata"] = load_yaml(args.sidecar)
+        check_sidecar(Path(args.sidecar), local_layout["metadata"])
+    local = read_timeseries(args.local, **local_layout)
     remote = read_timeseries(args.remote, **layout) if args.remote else None
     ds = estimate_tf(local, remote, settings)
     out = Path(args.out)
@@ -116,6 +123,9 @@ def add_commands(sub: Any) -> None:
                    help="ASCII columns without a side-car: their sampling rate (Hz); never assumed")
     q.add_argument("--columns", default=None,
                    help="ASCII columns without a side-car: their channel order, e.g. hx,hy,hz,ex,ey; never assumed")
+    q.add_argument("--sidecar", default=None, metavar="YAML",
+                   help="ASCII columns: a side-car YAML kept elsewhere (rate, columns, per-channel azimuth_deg, "
+                        "scale_factor, dipole_length_m); none of these is assumed")
     q.set_defaults(func=cmd_tf)
 
     q = group.add_parser("info", help="station, coordinates, periods, components, rho_a/phase of EDI/Z/XML files")

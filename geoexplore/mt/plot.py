@@ -141,7 +141,11 @@ def plot_station_result(result: Any, path: str | Path | None = None) -> Any:
 
 
 def plot_model1d(result: Any, path: str | Path | None = None) -> Any:
-    """A 1D Occam model (step curve, DOI marked) and its data fit."""
+    """A 1D Occam model (step curve, DOI marked) and its data fit; excluded data drawn as red crosses.
+
+    The title gives the RMS against the target and the status (``converged``,
+    ``stalled``, ``iteration limit``) when the result carries them.
+    """
     with figure_style():
         fig, ax = _fig(1, 3, figsize=(10, 4))
         top = result["top_m"].values
@@ -152,15 +156,28 @@ def plot_model1d(result: Any, path: str | Path | None = None) -> Any:
         if np.isfinite(doi):
             ax[0].axhline(doi, color="C3", ls="--", lw=1, label=f"DOI {doi / 1000:.1f} km")
             ax[0].legend(loc="lower left")
-        ax[0].set(xscale="log", yscale="log", xlabel="resistivity (Ω·m)", ylabel="depth (m)",
-                  title=f"{result.attrs.get('station', '')} Occam 1D, RMS {float(result.attrs.get('rms', np.nan)):.2f}")
+        rms = float(result.attrs.get("rms", np.nan))
+        title = f"{result.attrs.get('station', '')} Occam 1D, RMS {rms:.2f}"
+        if "target_rms" in result.attrs:
+            title += f" (target {float(result.attrs['target_rms']):g})"
+        ax[0].set(xscale="log", yscale="log", xlabel="resistivity (Ω·m)", ylabel="depth (m)", title=title)
+        if result.attrs.get("status"):
+            ax[0].text(0.02, 0.02 if not np.isfinite(doi) else 0.14, str(result.attrs["status"]),
+                       transform=ax[0].transAxes, fontsize=8, color="C3" if not int(result.attrs.get("reached", 1)) else "k")
         ax[0].invert_yaxis()
         T = result["period_s"].values
-        ax[1].errorbar(T, result["rho_obs_ohm_m"], yerr=result["rho_err_ohm_m"], fmt="o", ms=3, label="observed")
+        n = T.size
+        used_r = result["used_rho"].values > 0 if "used_rho" in result else np.ones(n, bool)
+        used_p = result["used_phase"].values > 0 if "used_phase" in result else np.ones(n, bool)
+        for a, v, err, used, lab in ((ax[1], "rho_obs_ohm_m", "rho_err_ohm_m", used_r, "observed"),
+                                     (ax[2], "phase_obs_deg", "phase_err_deg", used_p, None)):
+            obs, e = result[v].values, result[err].values
+            a.errorbar(T[used], obs[used], yerr=e[used], fmt="o", ms=3, label=lab)
+            if not used.all():
+                a.plot(T[~used], obs[~used], "x", color="C3", ms=7, mew=2, label="excluded" if lab else None)
         ax[1].plot(T, result["rho_pred_ohm_m"], "k-", label="model")
         ax[1].set(xscale="log", yscale="log", xlabel="period (s)", ylabel="apparent resistivity (Ω·m)")
         ax[1].legend()
-        ax[2].errorbar(T, result["phase_obs_deg"], yerr=result["phase_err_deg"], fmt="o", ms=3)
         ax[2].plot(T, result["phase_pred_deg"], "k-")
         ax[2].set(xscale="log", xlabel="period (s)", ylabel="phase (deg)")
         _stamp(result, ax[0])

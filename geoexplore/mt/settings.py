@@ -17,7 +17,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from geoexplore.core.settings import InputFile, Settings
+from geoexplore.core.settings import InputFile, Settings, added_field
 
 
 class ProcessingSettings(Settings):
@@ -97,6 +97,25 @@ class Invert1DSettings(Settings):
     floor_phase_deg: float = Field(1.43, ge=0, lt=45, description="error floor on phase (deg)")
     period_min_s: float = Field(0.0, ge=0, description="shortest period used (s)")
     period_max_s: float = Field(1e6, gt=0, description="longest period used (s)")
+    rho_min_ohm_m: float = added_field(0.1, added_in="0.2", gt=0, description="lower resistivity bound of the model (ohm-m); a warning when layers above the DOI reach it")
+    rho_max_ohm_m: float = added_field(1e5, added_in="0.2", gt=0, description="upper resistivity bound of the model (ohm-m); a warning when layers above the DOI reach it")
+    drop_out_of_quadrant: bool = added_field(True, added_in="0.2", description="exclude periods whose phase is outside 0-90 deg (not 1D)")
+    outlier_mad: float = added_field(5.0, added_in="0.2", ge=0, description="exclude points further than this many robust scales (and own errors) from the robust local trend of the 5 nearest periods; 0: off")
+    exclude_periods_s: list[float] = added_field([], added_in="0.2", description="periods excluded by hand (matched to 1 %)")
+    keep_periods_s: list[float] = added_field([], added_in="0.2", description="periods kept whatever the hygiene rules say (matched to 1 %)")
+    static_shift: Literal["none", "phase", "reference"] = added_field("none", added_in="0.2", description="static-shift correction: none (reported only), phase (equalise the modes where their phases agree) or reference (scale to reference_ohm_m)")
+    reference_ohm_m: list[float] | None = added_field(None, added_in="0.2", description="near-surface column from ERT/TEM (ohm-m, top to bottom) for static_shift: reference")
+    reference_thickness_m: list[float] = added_field([], added_in="0.2", description="layer thicknesses of the reference column (m); empty: a half-space")
+    reference_depth_m: float | None = added_field(None, added_in="0.2", gt=0, description="depth to which the reference column is known (m)")
+    doi_fraction: float = added_field(0.9, added_in="0.2", gt=0, lt=1, description="DOI: depth above which the layers hold this fraction of the Occam model's resolution (trace of R)")
+
+    @model_validator(mode="after")
+    def _bounds(self) -> "Invert1DSettings":
+        if self.rho_min_ohm_m >= self.rho_max_ohm_m:
+            raise ValueError(f"rho_min_ohm_m ({self.rho_min_ohm_m}) must be below rho_max_ohm_m ({self.rho_max_ohm_m})")
+        if self.static_shift == "reference" and (not self.reference_ohm_m or self.reference_depth_m is None):
+            raise ValueError("static_shift: reference needs reference_ohm_m and reference_depth_m")
+        return self
 
 
 class Invert2DSettings(Settings):

@@ -151,16 +151,11 @@ def _station_tf(ctx: StepContext) -> Any:
 @step("mt.invert1d", settings=Invert1DSettings, fan_out="items", inputs=("station",), figure="geoexplore.mt.plot:plot_model1d")
 def invert1d(ctx: StepContext, settings: Invert1DSettings) -> Any:
     """Occam 1D inversion of one station (analytic forward), with misfit and depth of investigation."""
-    from geoexplore.mt.invert1d import data_from_tf, occam1d, result_dataset
+    from geoexplore.mt.invert1d import invert_station
 
-    tf = _station_tf(ctx)
-    p = tf["period_s"].values
-    tf = tf.isel(period_s=np.flatnonzero((p >= settings.period_min_s) & (p <= settings.period_max_s)))
-    data = data_from_tf(tf, mode=settings.mode, floor_rho=settings.floor_rho, floor_phase_deg=settings.floor_phase_deg)
-    res = occam1d(data, n_layers=settings.n_layers, target_rms=settings.target_rms, max_iter=settings.max_iter)
-    attrs = {k: tf.attrs.get(k) for k in ("station", "chainage_m", "lat_deg", "lon_deg", "elevation_m", "synthetic")}
-    attrs["mode"] = settings.mode
-    return result_dataset(res, data, attrs)
+    res = invert_station(_station_tf(ctx), settings)
+    ctx.log.info(res.summary())
+    return res.to_dataset()
 
 
 # -- profile ----------------------------------------------------------------------------------

@@ -83,3 +83,7 @@ def write_from_result(result: dict[str, Any], path: str | Path) -> None:
     png = next((w for w in written if w.suffix == ".png"), None)
     if png is not None:
         shutil.copyfile(png, p)
+
+
+# the fault-trace report (report.traces) registers with this module
+import geoexplore.report.traces  # noqa: E402,F401

@@ -87,6 +87,62 @@ def read_sac_components(path: str) -> Any:
     return read_record([str(p), *map(str, others)])
 
 
+def _counts(n_samples: int = 3000) -> tuple[Any, np.ndarray]:
+    rec = _siping_record(n_samples)
+    return rec, np.round(rec.data / np.max(np.abs(rec.data)) * 30000).astype(int)
+
+
+def cityshark() -> list[Seed]:
+    """The embedded Siping H/V record (first 30 s, scaled to integer counts) in the CityShark II and MiniShark layouts.
+
+    Written here in the layout of ReadCity 3.0 exports (the shared CityShark file's header keys); SYNTHETIC samples.
+    """
+    rec, c = _counts()
+    n = c.shape[1]
+    keys = [("Original file name", "00010000.001"), ("ReadCity version", "3.0"), ("Station serial number", "001"),
+            ("Channel number", "3"), ("Starting date", "26.06.2017"), ("Starting time", "10:00:00.000"),
+            ("Ending date", "26.06.2017"), ("Ending time", f"10:00:{(n - 1) / rec.fs_hz:06.3f}"),
+            ("Sample rate", f"{rec.fs_hz:g} Hz"), ("Sample number", str(n)), ("Conversion factor", "52428.8"),
+            ("Gain", "512"), ("Maximum amplitude", "131072 / 131072")]
+    rows = "\n".join("\t".join(str(v) for v in row) for row in c[[2, 0, 1]].T) + "\n"
+    city = "\n".join(f"{k}: {v}" for k, v in keys) + "\n" + rows
+    mini = "\n".join(f"#{k}:\t{v}" for k, v in keys) + "\n" + rows
+    return [Seed(city.encode(), ".001"), Seed(mini.encode(), ".minishark")]
+
+
+def read_cityshark_zne(path: str) -> Any:
+    """A CityShark mutant read with its column order given (the file does not state it)."""
+    from geoexplore.microtremor.io import read_record
+
+    return read_record(path, columns="ZNE")
+
+
+def peer() -> list[Seed]:
+    """Three PEER velocity files (UP, 90, 360) of the embedded Siping record (first 30 s), in the NGA layout; SYNTHETIC samples.
+
+    The mutant is one component; the other two are companions.
+    """
+    rec, _ = _counts()
+    files = {}
+    for comp, row in (("360", rec.data[0]), ("090", rec.data[1]), ("UP", rec.data[2])):
+        v = row / np.max(np.abs(rec.data))
+        body = "".join(f"{x:15.7E}" + ("\n" if (i + 1) % 5 == 0 or i + 1 == v.size else "") for i, x in enumerate(v))
+        head = (f"PEER NGA STRONG MOTION DATABASE RECORD\nSiping synthetic, 1/1/2020, SP22, {comp.lstrip('0')}\n"
+                f"VELOCITY TIME SERIES IN UNITS OF CM/S\nNPTS= {v.size:6d}, DT= {1 / rec.fs_hz:8.4f} SEC\n")
+        files[comp] = (head + body).encode()
+    comps = sorted(files)
+    return [Seed(files[c], ".vt2", tuple((f"-{o}.vt2", files[o]) for o in comps if o != c)) for c in comps]
+
+
+def read_peer_components(path: str) -> Any:
+    """Read a mutated PEER component together with its two companions (``read_record`` on a list)."""
+    from geoexplore.microtremor.io import read_record
+
+    p = Path(path)
+    others = sorted(q for q in p.parent.glob(p.stem + "-*.vt2"))
+    return read_record([str(p), *map(str, others)])
+
+
 # -- MT time series -------------------------------------------------------------------------
 def _mt_files(n_records: int = 24) -> tuple[bytes, bytes]:
     """The embedded MT03 miniSEED cut to its first records per channel (project writer) and its side-car."""
@@ -282,7 +338,7 @@ def geopsy_hv() -> list[Seed]:
 
 GENERATORS = {f.__name__: f for f in (saf, sac, mt_miniseed, mt_sidecar, refraction_picks, refraction_geometry,
                                       velocity_picks, stratigraphy, cli_settings, mth5, segy, su, ert_unified, sgt,
-                                      geopsy_hv)}
+                                      geopsy_hv, cityshark, peer)}
 
 
 def generate(name: str) -> list[Seed]:

@@ -8,7 +8,7 @@ import pytest
 
 from geoexplore.ert import io
 from geoexplore.ert.data import ERTData, make_table
-from geoexplore.ert.error_model import ErrorModel, fit_binned
+from geoexplore.ert.error_model import ErrorModel, fit_binned, fit_reciprocal_std
 from geoexplore.ert.geometric import geometric_factors
 from geoexplore.ert.qc import (
     assign_errors,
@@ -64,7 +64,19 @@ def test_reciprocal_pairs_and_error_model():
     assert len(pairs) == r.size
     np.testing.assert_allclose(pairs["r_reciprocal_ohm"].to_numpy(), rr, rtol=1e-12)
     out, res = reciprocal_analysis(data, max_error=0.2, min_pairs=10)
-    assert res.model is not None and res.model.relative == pytest.approx(0.01 * np.sqrt(2) * np.sqrt(2 / np.pi), rel=0.35)
+    # the statistic of pyGIMLi (std of R_N - R_R per bin of |R|, all pairs, the bad one too): its own function here
+    from geoexplore.core.gimli import import_pygimli
+
+    import_pygimli()
+    from pygimli.physics.ert import fitReciprocalErrorModel
+
+    ga, gb = fitReciprocalErrorModel(data.to_pygimli())
+    assert res.model is not None
+    assert (res.model.absolute_ohm, res.model.relative) == (pytest.approx(ga, rel=1e-9), pytest.approx(gb, rel=1e-9))
+    # without the bad pair the relative term is std(R_N - R_R) / |R| = sqrt(2) x 1 %
+    good = ~res.pairs["flagged"].to_numpy()
+    _, b, _, _ = fit_reciprocal_std(res.pairs["r_normal_ohm"][good], res.pairs["r_reciprocal_ohm"][good])
+    assert b == pytest.approx(0.01 * np.sqrt(2), rel=0.2)
     # the bad pair is removed (both), the other reciprocals are averaged into their normals: nothing lost silently
     assert out.n_data == r.size - 1
     assert len(out.removed) == r.size + 1

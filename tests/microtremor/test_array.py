@@ -158,7 +158,11 @@ def test_siping_array_step_covers_true_vs30_and_halfspace(siping_array, siping_d
     assert a["halfspace_depth_min_m"] <= true_hs <= a["halfspace_depth_max_m"]
     assert abs(a["vs30_m_s"] - true_v30) <= 2 * a["vs30_err_m_s"]
     assert abs(a["halfspace_depth_m"] - true_hs) <= 2 * a["halfspace_depth_err_m"]
-    assert a["vs30_max_m_s"] - a["vs30_min_m_s"] < 0.3 * true_v30 and a["halfspace_depth_max_m"] - a["halfspace_depth_min_m"] < 200
+    assert a["vs30_max_m_s"] - a["vs30_min_m_s"] < 0.3 * true_v30
+    # Since issue 18 only points inside the array's valid band (k >= kmin/2) are inverted: the MSPAC points at
+    # 1.2-2.5 Hz that constrained the half-space here lie below the resolution limit, so the depth range widened
+    # from < 200 m to about 300 m (33-327 m): an honest range, still bracketing the truth.
+    assert a["halfspace_depth_max_m"] - a["halfspace_depth_min_m"] < 3 * true_hs
     assert ds["fk_valid"].values.sum() >= 10 and (ds["inverted_source"].values == 2).sum() >= 3
 
 

@@ -1,9 +1,12 @@
 """Every ensemble model of the Vs inversion stays inside its bounds (issue 18: the walk folded a step back once only)."""
 
 import numpy as np
-import pytest
 
-from geoexplore.microtremor.dispersion import forward, invert_dispersion, reflect_into_unit
+from geoexplore.microtremor.dispersion import (
+    forward,
+    invert_dispersion,
+    reflect_into_unit,
+)
 
 
 def test_reflect_into_unit_is_the_triangle_wave():

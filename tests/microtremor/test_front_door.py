@@ -1,11 +1,12 @@
 """The front door ``geoexplore.microtremor``: read every shared microtremor file it supports; refuse the others cleanly.
 
-Every file under ``../shared/data/microtremor``: a record (miniSEED, SAF) is
+Every file under ``../shared/data/microtremor``: a record (miniSEED, SAF, GCF) is
 read by ``read`` as one 3-component Record; a Geopsy ``.hv`` curve by
-``read_hv`` (``read`` refuses it and says to use ``read_hv``); a format not
-supported yet (CityShark ``.202``, Guralp ``.gcf``, PEER ``.vt2``: issue 19)
-and any other file raise a FileFormatError naming the file and listing the
-known formats: never a crash, never a guess.
+``read_hv`` (``read`` refuses it and says to use ``read_hv``); a CityShark
+``.202`` record is refused until its column order is given (the header does not
+state it), a single PEER ``.vt2`` until its three files are given (issue 19);
+any other file raises a FileFormatError naming the file and listing the known
+formats: never a crash, never a guess.
 """
 
 from __future__ import annotations
@@ -23,9 +24,9 @@ from geoexplore.core.errors import FileFormatError
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = Path(os.environ.get("GEOEXPLORE_SHARED_DATA", ROOT.parent / "shared" / "data")) / "microtremor"
 FILES = sorted(p for p in SHARED.rglob("*") if p.is_file()) if SHARED.is_dir() else []
-RECORDS = {".miniseed", ".mseed", ".saf", ".sac"}
+RECORDS = {".miniseed", ".mseed", ".saf", ".sac", ".gcf"}
 CURVES = {".hv"}
-NOT_YET = {".202", ".gcf", ".vt2"}  # issue 19
+NEEDS_MORE = {".202": ("columns", "does not state which of its 3 columns"), ".vt2": ("files", "give the three files")}  # issue 19
 
 
 def _id(p: Path) -> str:
@@ -48,6 +49,14 @@ def test_read_every_shared_file_or_refuse_it_cleanly(path):
         assert rec.data.shape[0] == 3 and rec.n_samples > 1000 and rec.fs_hz > 0
         assert np.all(np.isfinite(rec.data))
         return
+    if ext in NEEDS_MORE:
+        what, says = NEEDS_MORE[ext]
+        with pytest.raises(FileFormatError, match=says) as info:
+            mtr.read(path)
+        assert str(path) in str(info.value) and info.value.position
+        rec = mtr.read(path, columns="ZNE") if what == "columns" else mtr.read(sorted(path.parent.glob("peer-*.vt2")))
+        assert rec.data.shape[0] == 3 and rec.n_samples > 1000 and np.all(np.isfinite(rec.data))
+        return
     if ext in CURVES:
         hv = mtr.read_hv(path)
         assert hv.frequency_hz.size > 10 and np.all(np.isfinite(hv.average))
@@ -62,7 +71,7 @@ def test_the_shared_folder_has_each_kind():
     if not FILES:
         pytest.skip(f"real field data folder not found at {SHARED}")
     exts = {p.suffix.lower() for p in FILES}
-    assert {".miniseed", ".saf", ".hv"} <= exts and NOT_YET <= exts
+    assert {".miniseed", ".saf", ".hv", ".gcf"} <= exts and set(NEEDS_MORE) <= exts
     assert len([p for p in FILES if p.parent.name == "array-bigx" and p.suffix == ".miniseed"]) == 9
 
 
@@ -118,6 +127,8 @@ def test_unknown_format_name_lists_the_known_ones(tmp_path):
     p = tmp_path / "x.txt"
     p.write_text("hello\n")
     with pytest.raises(GeoexploreError, match="known formats"):
-        mtr.read(p, format="gcf")
+        mtr.read(p, format="seg2")
+    with pytest.raises(FileFormatError, match="x.txt"):
+        mtr.read(p, format="gcf")  # a format named by the user is still checked
     with pytest.raises(FileFormatError, match="x.txt"):
         mtr.read(p)

@@ -35,6 +35,15 @@ def test_mt_tf_settings_file_and_bad_settings(shared_data, tmp_path, capsys):
     assert main(["mt", "tf", str(asc), "--out", str(tmp_path / "o"), "--settings", str(s)]) == 1
     assert "sampling rate" in capsys.readouterr().err
     layout = ["--sample-rate-hz", "1", "--columns", "hx,hy,hz,ex,ey"]
+    assert main(["mt", "tf", str(asc), "--out", str(tmp_path / "o"), "--settings", str(s), *layout]) == 1
+    assert "channels.ex.azimuth_deg" in capsys.readouterr().err  # nor orientation and units (issue 19)
+    import yaml
+
+    from geoexplore.mt.io import EMTF_SYNTHETIC_METADATA
+
+    side = tmp_path / "test1.yaml"
+    side.write_text(yaml.safe_dump(EMTF_SYNTHETIC_METADATA))
+    layout = ["--sidecar", str(side)]
     assert main(["mt", "tf", str(asc), "--out", str(tmp_path / "o"), "--settings", str(s), *layout]) == 0
     assert (tmp_path / "o" / "emtf-synthetic-test1.edi").is_file()
     s.write_text("n_levles: 3\n")

@@ -55,6 +55,11 @@ def test_ascii_with_a_sidecar_reads(shared_data, tmp_path):
     p = tmp_path / "st.txt"
     p.write_text("".join(f"{i} {2 * i} {3 * i} {4 * i} {5 * i}\n" for i in range(10)))
     p.with_suffix(".yaml").write_text("station: ST\nsample_rate_hz: 8.0\ncolumns: [ex, ey, hx, hy, hz]\n")
+    with pytest.raises(FileFormatError, match="orientation and units.*channels.ex.azimuth_deg"):
+        mt.read(p)  # the side-car gives the layout but not the orientation and units: none is assumed (issue 19)
+    cal = "".join(f"  {c}: {{azimuth_deg: {az}, scale_factor: 1.0, dipole_length_m: 0.0}}\n"
+                  for c, az in (("ex", 0), ("ey", 90), ("hx", 0), ("hy", 90), ("hz", 0)))
+    p.with_suffix(".yaml").write_text("station: ST\nsample_rate_hz: 8.0\ncolumns: [ex, ey, hx, hy, hz]\nchannels:\n" + cal)
     ts = mt.read(p)
     assert ts.station == "ST" and ts.sample_rate_hz == 8.0
     np.testing.assert_array_equal(ts.channel("hy"), 4.0 * np.arange(10))

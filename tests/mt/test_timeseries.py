@@ -26,7 +26,13 @@ def test_read_emtf_ascii(shared_data):
     assert "channel order" in str(err.value) and err.value.position
     with pytest.raises(FileFormatError, match=r"sampling rate"):
         read_ascii(p, columns=("hx", "hy", "hz", "ex", "ey"))
-    ts = read_ascii(p, metadata={"columns": ["hx", "hy", "hz", "ex", "ey"], "sample_rate_hz": 1.0})
+    # rate and order given, but not the orientation and units: refused, naming every missing key (issue 19)
+    with pytest.raises(FileFormatError, match=r"channels.ex.azimuth_deg.*channels.ex.scale_factor.*channels.ex.dipole_length_m") as err:
+        read_ascii(p, metadata={"columns": ["hx", "hy", "hz", "ex", "ey"], "sample_rate_hz": 1.0})
+    assert "channels.hz.scale_factor" in str(err.value) and err.value.position == "channel ex"
+    cal = {c: {"azimuth_deg": az, "scale_factor": 1.0, "dipole_length_m": 0.0}
+           for c, az in (("hx", 0.0), ("hy", 90.0), ("hz", 0.0), ("ex", 0.0), ("ey", 90.0))}
+    ts = read_ascii(p, metadata={"columns": ["hx", "hy", "hz", "ex", "ey"], "sample_rate_hz": 1.0, "channels": cal})
     raw = np.loadtxt(p)
     assert ts.data.shape == (5, 40000) and ts.sample_rate_hz == 1.0
     assert ts.components == ("ex", "ey", "hx", "hy", "hz")
@@ -40,7 +46,9 @@ def test_read_emtf_ascii(shared_data):
 def test_ascii_errors_name_the_line(tmp_path):
     p = tmp_path / "bad.asc"
     p.write_text("1 2 3 4 5\n1 2 3 4 5\n1 2 3 4\n")
-    layout = {"columns": ("hx", "hy", "hz", "ex", "ey"), "sample_rate_hz": 16.0}
+    cal = {c: {"azimuth_deg": 0.0, "scale_factor": 1.0, "dipole_length_m": 0.0} for c in ("hx", "hy", "hz", "ex", "ey")}
+    cal["hy"]["azimuth_deg"] = cal["ey"]["azimuth_deg"] = 90.0
+    layout = {"metadata": {"columns": ["hx", "hy", "hz", "ex", "ey"], "sample_rate_hz": 16.0, "channels": cal}}
     with pytest.raises(FileFormatError, match="line 3"):
         read_ascii(p, **layout)
     p.write_text("1 2 3 4 5\n1 2 x 4 5\n")

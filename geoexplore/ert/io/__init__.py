@@ -3,10 +3,17 @@
 =============  ==========================================  =====================  ======
 format         files                                       plug-in                write
 =============  ==========================================  =====================  ======
-syscal-bin     IRIS Syscal binary .bin (Prosys III)        ``syscal:BINARY``      no
+syscal-bin     IRIS Syscal binary .bin (any header text)   ``syscal:BINARY``      no
+syscal-binx    IRIS Syscal Pro .binx                       ``syscal_binx``        no
 sting          AGI SuperSting .stg                         ``sting``              no
 abem-lund      ABEM Lund / ERIC .ohm exports               ``abem``               no
-syscal-text    IRIS Syscal CSV/TXT exports                 ``syscal:TEXT``        no
+syscal-text    IRIS Syscal CSV/TXT exports (Prosys II/III) ``syscal:TEXT``        no
+ares           GF Instruments ARES / ARES II .2dm          ``ares``               no
+lippmann       Lippmann 4-Point Light .tx0 (GeoTest)       ``lippmann``           no
+electra        Electra (Moho) .ele                         ``electra``            no
+das1           MPT DAS-1 (ERTLab DACQ) .data               ``das1``               no
+ohmpi          OhmPi .csv (needs electrode_spacing_m)      ``ohmpi``              no
+prime          BGS PRIME .tab (needs electrode_spacing_m)  ``prime``              no
 unified        pyGIMLi/BERT .ohm .dat .shm .data           ``unified``            yes
 res2dinv       RES2DINV .dat (codes 1-7, 11; topo, IP)     ``res2dinv``           yes
 =============  ==========================================  =====================  ======
@@ -28,6 +35,7 @@ from typing import Any
 from geoexplore.core.errors import FileFormatError, GeoexploreError
 from geoexplore.core.formats import FormatRegistry
 from geoexplore.ert.data import ERTData
+from geoexplore.ert.io._line import to_line
 
 #: format name -> plug-in, in detection order (the most specific signature first)
 PLUGINS: dict[str, str] = {
@@ -35,6 +43,12 @@ PLUGINS: dict[str, str] = {
     "sting": "geoexplore.ert.io.sting",
     "abem-lund": "geoexplore.ert.io.abem",
     "syscal-text": "geoexplore.ert.io.syscal:TEXT",
+    "ares": "geoexplore.ert.io.ares",
+    "lippmann": "geoexplore.ert.io.lippmann",
+    "electra": "geoexplore.ert.io.electra",
+    "das1": "geoexplore.ert.io.das1",
+    "ohmpi": "geoexplore.ert.io.ohmpi",
+    "prime": "geoexplore.ert.io.prime",
     "unified": "geoexplore.ert.io.unified",
     "res2dinv": "geoexplore.ert.io.res2dinv",
 }
@@ -61,6 +75,8 @@ class ERTFormats(FormatRegistry):
             raise FileFormatError(path, f"unknown format {format!r}; known: {', '.join(self.names)}")
         fmt = format.lower() if format else self.detect(path)
         data = self.call(self.plugin(fmt).read, path, fmt, **kwargs)
+        data.electrodes, line_meta = to_line(path, data.electrodes)
+        data.meta.update(line_meta)
         data.meta.setdefault("format", fmt)
         data.meta["path"] = os.fspath(path)
         return data
@@ -84,7 +100,7 @@ def detect(path: str | os.PathLike[str]) -> str:
     return REGISTRY.detect(path)
 
 
-def read(path: str | os.PathLike[str], format: str | None = None) -> ERTData:  # noqa: A002
+def read(path: str | os.PathLike[str], format: str | None = None, **kwargs: Any) -> ERTData:  # noqa: A002
     """Read any supported ERT file into :class:`~geoexplore.ert.data.ERTData`.
 
     Parameters
@@ -93,6 +109,9 @@ def read(path: str | os.PathLike[str], format: str | None = None) -> ERTData:  #
         The file.
     format : str, optional
         One of :data:`FORMATS`; detected from the content when omitted.
+    **kwargs
+        Passed to the format's reader, e.g. ``electrode_spacing_m`` for the
+        formats that give electrode numbers without positions (OhmPi, BGS PRIME).
 
     Returns
     -------
@@ -103,9 +122,10 @@ def read(path: str | os.PathLike[str], format: str | None = None) -> ERTData:  #
     ------
     FileFormatError
         Unknown format (the message lists the known ones), or a corrupt or
-        truncated file (naming the line, record or byte).
+        truncated file (naming the line, record or byte), or a 3D survey
+        (electrodes not on one straight line: refused, never flattened).
     """
-    return REGISTRY.read(path, format)
+    return REGISTRY.read(path, format, **kwargs)
 
 
 def write(data: ERTData, path: str | os.PathLike[str], format: str) -> None:  # noqa: A002

@@ -114,6 +114,9 @@ class Res2dinvHeader:
     xloc: int
     ip_col: str | None
     ip_unit: str
+    remote: dict[str, tuple[float, float, float]] | None = None
+    exact_k: bool = False
+    has_error: bool = False
 
 
 def read_header(cur: Cursor) -> Res2dinvHeader:
@@ -130,6 +133,7 @@ def read_header(cur: Cursor) -> Res2dinvHeader:
                               + ", ".join(f"{k} {v}" for k, v in ARRAY_CODES.items()), position=f"line {ln_code}")
     meas_type = 0
     sub = 0
+    remote, exact_k = read_remote_block(cur, code)
     if code == 11:
         sub = cur.next_int("sub-array type")
         ln, s = cur.peek()
@@ -154,12 +158,55 @@ def read_header(cur: Cursor) -> Res2dinvHeader:
         ip_col = "ip_mrad" if ("phase" in q or "mrad" in ip_unit.lower()) else "chargeability_mv_v"
     elif ip_flag != 0:
         raise FileFormatError(path, f"IP flag must be 0 or 1, got {ip_flag}", position=f"line {ln_n + 2}")
-    return Res2dinvHeader(title, spacing, code, sub, meas_type, n, xloc, ip_col, ip_unit)
+    has_error = False
+    if not cur.eof() and "error estimate" in cur.peek()[1].lower():
+        cur.next()
+        if not cur.eof() and not is_number(tokens(cur.peek()[1])[0]):
+            cur.next()  # "Type of error estimate (0=same unit as data)"
+        ln_e = cur.peek()[0]
+        etype = cur.next_int("type of error estimate")
+        if etype != 0:
+            raise FileFormatError(path, f"type of error estimate {etype} is not supported (0 = same unit as the data)",
+                                  position=f"line {ln_e}")
+        has_error = True
+    return Res2dinvHeader(title, spacing, code, sub, meas_type, n, xloc, ip_col, ip_unit, remote, exact_k, has_error)
 
 
-def read_general_rows(cur: Cursor, h: Res2dinvHeader) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """General-array rows (code 11): (positions (n, 4, 3) NaN for remote, values, IP, line numbers)."""
+def read_remote_block(cur: Cursor, code: int) -> tuple[dict[str, tuple[float, float, float]] | None, bool]:
+    """The optional block after the array code of pole arrays: ``Remote electrodes included``, C2 (and P2 for
+    pole-pole) ``x, y, z`` each after a label line, then ``Exact Geometric factor used`` (or another text line).
+
+    Returns the remote positions by slot (``"b"``, ``"n"``) and whether the file's apparent resistivities use the
+    exact geometric factor with them (else the remote electrodes count as at infinity).
+    """
+    if cur.eof() or "remote" not in cur.peek()[1].lower():
+        return None, False
+    ln0, _ = cur.next()
+    pos: list[tuple[float, float, float]] = []
+    exact = False
+    while not cur.eof():
+        ln, s = cur.peek()
+        t = tokens(s)
+        if len(t) == 1 and is_number(t[0]):
+            break  # number of data (or sub-array type): the block is over
+        cur.next()
+        if len(t) >= 2 and all(is_number(x) for x in t[:3]):
+            f = [to_float(cur.path, x, ln, "remote electrode position") for x in t[:3]]
+            pos.append((f[0], f[1] if len(f) > 2 else 0.0, f[2] if len(f) > 2 else f[1]))
+        elif "exact" in s.lower() and "geometric" in s.lower():
+            exact = True
+    want = 2 if code == 2 else 1
+    if len(pos) != want:
+        raise FileFormatError(cur.path, f"remote-electrode block: {want} positions (x, y, z) expected, got {len(pos)}",
+                              position=f"line {ln0}")
+    slots = ("b", "n") if code == 2 else ("b",)
+    return dict(zip(slots, pos)), exact
+
+
+def read_general_rows(cur: Cursor, h: Res2dinvHeader) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """General-array rows (code 11): (positions (n, 4, 3) NaN for remote, values, IP, errors, line numbers)."""
     path, n = cur.path, h.n
+    errs = np.full(n, np.nan)
     records = np.zeros(n, dtype=np.int64)
     vals = np.full(n, np.nan)
     ipv = np.full(n, np.nan)
@@ -171,10 +218,12 @@ def read_general_rows(cur: Cursor, h: Res2dinvHeader) -> tuple[np.ndarray, np.nd
         if k not in (2, 3, 4):
             raise FileFormatError(path, f"datum {i + 1}: number of electrodes must be 2, 3 or 4, got {k}",
                                   position=f"line {ln}")
-        need = 1 + 2 * k + 1 + (h.ip_col is not None)
+        need = 1 + 2 * k + 1 + (h.ip_col is not None) + h.has_error
         if len(t) < need:
             raise FileFormatError(path, f"datum {i + 1}: expected {need} values, got {len(t)}", position=f"line {ln}")
         f = [to_float(path, v, ln, f"datum {i + 1}") for v in t[1:need]]
+        if h.has_error:
+            errs[i] = f[-1]
         slots = {4: (0, 1, 2, 3), 3: (0, 2, 3), 2: (0, 2)}[k]
         for j, slot in enumerate(slots):
             pts[i, slot] = (f[2 * j], 0.0, f[2 * j + 1])
@@ -182,12 +231,13 @@ def read_general_rows(cur: Cursor, h: Res2dinvHeader) -> tuple[np.ndarray, np.nd
         if h.ip_col:
             ipv[i] = f[2 * k + 1]
         records[i] = ln
-    return pts, vals, ipv, records
+    return pts, vals, ipv, errs, records
 
 
-def read_indexed_rows(cur: Cursor, h: Res2dinvHeader) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Index-based rows (codes 1-7): (positions (n, 4, 3) NaN for remote, values, IP, line numbers)."""
+def read_indexed_rows(cur: Cursor, h: Res2dinvHeader) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Index-based rows (codes 1-7): (positions (n, 4, 3) NaN for remote, values, IP, errors, line numbers)."""
     path, n, code = cur.path, h.n, h.code
+    errs = np.full(n, np.nan)
     records = np.zeros(n, dtype=np.int64)
     ipv = np.full(n, np.nan)
     width = 4 if code in (3, 6, 7) else 3
@@ -195,11 +245,13 @@ def read_indexed_rows(cur: Cursor, h: Res2dinvHeader) -> tuple[np.ndarray, np.nd
     for i in range(n):
         ln, s = cur.next(f"datum {i + 1} of {n}")
         t = tokens(s)
-        need = width + (h.ip_col is not None)
+        need = width + (h.ip_col is not None) + h.has_error
         if len(t) < need:
             raise FileFormatError(path, f"datum {i + 1}: expected {need} values, got {len(t)}", position=f"line {ln}")
         f = [to_float(path, v, ln, f"datum {i + 1}") for v in t[:need]]
         rows[i] = f[:width]
+        if h.has_error:
+            errs[i] = f[-1]
         if h.ip_col:
             ipv[i] = f[width]
         records[i] = ln
@@ -214,7 +266,7 @@ def read_indexed_rows(cur: Cursor, h: Res2dinvHeader) -> tuple[np.ndarray, np.nd
     vals = rows[:, width - 1]
     pts = np.stack([xs, np.zeros_like(xs), np.zeros_like(xs)], axis=-1)
     pts[np.isnan(xs)] = np.nan
-    return pts, vals, ipv, records
+    return pts, vals, ipv, errs, records
 
 
 def read_topography(cur: Cursor) -> tuple[int, np.ndarray | None]:
@@ -244,6 +296,22 @@ def read_topography(cur: Cursor) -> tuple[int, np.ndarray | None]:
     return topo_flag, topo
 
 
+def exact_factors(pts: np.ndarray, remote: dict[str, tuple[float, float, float]]) -> np.ndarray:
+    """K (m) with the remote electrodes at their stated (x, y, z) instead of at infinity (RES2DINV's exact factor)."""
+    p = pts.copy()
+    for slot, xyz in remote.items():
+        k = "abmn".index(slot)
+        gone = np.isnan(p[:, k, 0])
+        p[gone, k] = xyz
+    a, b, m, n = (p[:, j] for j in range(4))
+
+    def inv(u: np.ndarray, v: np.ndarray) -> np.ndarray:
+        d = np.linalg.norm(u - v, axis=1)
+        return np.where(np.isfinite(d), 1.0 / d, 0.0)
+
+    return 2 * np.pi / (inv(a, m) - inv(b, m) - inv(a, n) + inv(b, n))
+
+
 def place_on_topography(electrodes: np.ndarray, topo_flag: int, topo: np.ndarray) -> None:
     """Electrode x (flag 1: distances along the surface -> horizontal) and z from the topography, in place."""
     x_el = electrodes[:, 0]
@@ -260,8 +328,9 @@ def read(path: str | os.PathLike[str]) -> ERTData:
     """Read a RES2DINV .dat file into :class:`ERTData`: header, data rows, topography."""
     cur = Cursor(path, read_lines(path))
     h = read_header(cur)
-    pts, vals, ipv, records = read_general_rows(cur, h) if h.code == 11 else read_indexed_rows(cur, h)
+    pts, vals, ipv, errs, records = read_general_rows(cur, h) if h.code == 11 else read_indexed_rows(cur, h)
     topo_flag, topo = read_topography(cur)
+    unread = [(ln, s.strip()[:60]) for ln, s in cur.items[cur.pos:] if not is_number(tokens(s)[0])]
     electrodes, abmn = electrodes_from_positions(pts)
     if topo is not None:
         place_on_topography(electrodes, topo_flag, topo)
@@ -272,11 +341,24 @@ def read(path: str | os.PathLike[str]) -> ERTData:
         table["apparent_resistivity_ohm_m"] = vals
     if h.ip_col:
         table[h.ip_col] = ipv
+    if h.has_error:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            table["error"] = np.abs(errs / vals)  # "same unit as the data" -> relative
+    if h.remote is not None and h.exact_k:
+        k = exact_factors(pts, h.remote)
+        table["geometric_factor_m"] = k
+        if h.meas_type == 0:
+            table["resistance_ohm"] = vals / k
     meta: dict[str, Any] = {"format": "res2dinv", "path": os.fspath(path), "title": h.title.strip(),
                             "array_code": h.code, "array": ARRAY_CODES[h.code], "sub_array": h.sub,
                             "unit_spacing_m": h.spacing, "ip_unit": h.ip_unit.strip(), "topography_flag": topo_flag}
     if topo is not None:
         meta["topography"] = topo
+    if h.remote is not None:
+        meta["remote_electrodes_xyz_m"] = {k.upper(): v for k, v in h.remote.items()}
+        meta["exact_geometric_factor"] = h.exact_k
+    if unread:
+        meta["unread_sections"] = unread
     data = ERTData(electrodes, make_table(**table), meta)
     # rho_a (type 0) or R (type 1) as in the file; the other from the analytic flat-ground K, as RES2DINV does
     return data.fill_derived()

@@ -1,9 +1,8 @@
 """IRIS Instruments Syscal: binary (.bin, Prosys III export) and CSV/TXT exports.
 
-Binary layout (little-endian, as written by Prosys III; worked out from a
-file and its CSV export, no vendor code used): a 1029-byte header (uint32
-version word, then the exporting program's name as text), then fixed
-304-byte records, one per quadrupole:
+Binary layout (little-endian; the first 88 bytes of a record worked out
+from a file and its CSV export, no vendor code used): a 1029-byte header,
+then one record per quadrupole (see the record layout below the table):
 
 ======  =======  =========================================================
 offset  type     field
@@ -26,9 +25,21 @@ offset  type     field
 Remote electrodes carry coordinates of magnitude >= 99999 m.
 
 Text exports: a header row naming the columns (Prosys II/III names such
-as ``xA (m)``, ``VMN (mV)``, ``IAB (mA)``, ``Dev. Rho (%)`` or the older
+as ``xA (m)`` or ``xA(m)`` -- blanks in names are ignored --, ``VMN (mV)``, ``IAB (mA)``, ``Dev. Rho (%)`` or the older
 ``Spa.1 .. Spa.4``, ``Vp``, ``In``, ``Dev.``), comma-, semicolon- or
-tab-separated.
+tab-separated. IP decay windows ``M1 (mV/V)`` ... with their lengths
+``TM1 (ms)`` ... are kept in ``meta["ip_windows"]`` (one row per record).
+
+Binary layout (both versions of the record, from the file and the Syscal
+record description read in ResIPy's and reda's documentation): the header
+version word (high bit set, 1 to 3; version 3 is followed by a 64000 x 3
+float32 Cole-Cole table), 1 byte system type and 1024 bytes of text (the
+exporting program or a firmware message -- not used to recognise the file);
+each record has 280 bytes -- the 88 above, then 20 float32 window lengths
+(ms) and 20 float32 window chargeabilities (mV/V) at 88 and 168, channel,
+flags, quadrupole number, name, GPS, stacks -- followed by 16 bytes
+(batteries, temperature) when the int16 at offset 2 is 2 and 24 bytes (also
+a date) when it is 3.
 """
 
 from __future__ import annotations
@@ -41,6 +52,7 @@ from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np
+import pandas as pd
 
 from geoexplore.core.errors import FileFormatError
 from geoexplore.core.formats import head_lines, read_head
@@ -48,49 +60,89 @@ from geoexplore.ert.data import ERTData, electrodes_from_positions, make_table
 from geoexplore.ert.io._text import read_lines
 
 HEADER_BYTES = 1029
-RECORD_BYTES = 304
+RECORD_BYTES = 280
+#: bytes appended to a record by its "more measures" code (offset 2): 2 -> Tx/Rx batteries, temperature; 3 -> also a date
+EXTRA_BYTES = {0: 0, 1: 0, 2: 16, 3: 24}
+#: header version with a Cole-Cole table (64000 x 3 float32) after the header
+VERSION_COLE = 0x80000003
+COLE_BYTES = 64000 * 3 * 4
 REMOTE_M = 99999.0
 _REC = np.dtype([
-    ("code", "<i2"), ("moment", "<i2"), ("time_ms", "<f4"), ("delay_ms", "<f4"), ("kind", "<i4"),
+    ("code", "<i2"), ("more", "<i2"), ("time_ms", "<f4"), ("delay_ms", "<f4"), ("kind", "<i2"), ("ignore", "<i2"),
     ("x", "<f4", 4), ("y", "<f4", 4), ("z", "<f4", 4), ("sp_mv", "<f4"), ("vp_mv", "<f4"), ("in_ma", "<f4"),
-    ("rho", "<f4"), ("m_mv_v", "<f4"), ("dev_pct", "<f4"), ("rest1", "V184"), ("stack", "<f4"), ("rest2", "V28"),
+    ("rho", "<f4"), ("m_mv_v", "<f4"), ("dev_pct", "<f4"), ("tm_ms", "<f4", 20), ("mx_mv_v", "<f4", 20), ("rest", "V32"),
 ])
 assert _REC.itemsize == RECORD_BYTES
 
 
+def _version(raw: bytes) -> int | None:
+    """The header version word when it is one the Syscal programs write (high bit set, 1 to 3), else None."""
+    if len(raw) < 4:
+        return None
+    v = int.from_bytes(raw[:4], "little")
+    return v if (v >> 31) == 1 and (v & 0x7FFFFFFF) in (1, 2, 3) else None
+
+
+def _offsets(path: str | os.PathLike[str], raw: bytes, start: int) -> list[int]:
+    """Start of every record: 280 bytes plus the extra block named by its "more measures" code."""
+    offs, pos = [], start
+    while pos < len(raw):
+        if pos + RECORD_BYTES > len(raw):
+            k = len(offs) + 1
+            raise FileFormatError(path, f"truncated file: record {k} has {len(raw) - pos} of {RECORD_BYTES} bytes",
+                                  position=f"record {k} (byte {pos})", byte_offset=pos)
+        more = int.from_bytes(raw[pos + 2:pos + 4], "little", signed=True)
+        if more not in EXTRA_BYTES:
+            raise FileFormatError(path, f"record {len(offs) + 1}: unknown record type {more}",
+                                  position=f"record {len(offs) + 1} (byte {pos + 2})", byte_offset=pos + 2)
+        offs.append(pos)
+        pos += RECORD_BYTES + EXTRA_BYTES[more]
+        if pos > len(raw):
+            raise FileFormatError(path, f"truncated file: record {len(offs)} lacks its {EXTRA_BYTES[more]}-byte extension",
+                                  position=f"record {len(offs)} (byte {offs[-1]})", byte_offset=len(raw))
+    return offs
+
+
 def can_read_binary(path: str | os.PathLike[str]) -> bool:
-    """True for a Prosys binary export (the program name in the first 64 bytes)."""
-    head = read_head(path, 64)
-    return len(head) >= 24 and b"Prosys" in head[:64]
+    """True for a Syscal binary: the version word of the Syscal programs, a NUL-padded header text, and (when
+    present) a first record of a known type; a truncated file still counts, so that reading it says where it ends.
+
+    The header text (``export Prosys III``, ``Unknown system, try a lower speed rate`` ...) varies with the
+    firmware and plays no part.
+    """
+    head = read_head(path, HEADER_BYTES + 4)
+    v = _version(head)
+    if v is None or len(head) < 64 or b"\x00" not in head[5:HEADER_BYTES]:
+        return False
+    if v != VERSION_COLE and len(head) >= HEADER_BYTES + 4:
+        return int.from_bytes(head[HEADER_BYTES + 2:HEADER_BYTES + 4], "little", signed=True) in EXTRA_BYTES
+    return True
 
 
 def read_binary(path: str | os.PathLike[str]) -> ERTData:
-    """Read a Syscal binary (.bin) file."""
+    """Read a Syscal binary (.bin) file of any firmware header text; IP windows go to ``meta["ip_windows"]``."""
     try:
         with open(path, "rb") as fh:
             raw = fh.read()
     except OSError as exc:
         raise FileFormatError(path, f"cannot read: {exc.strerror or exc}") from None
-    if len(raw) < HEADER_BYTES:
-        raise FileFormatError(path, f"truncated header: {len(raw)} of {HEADER_BYTES} bytes", byte_offset=len(raw))
-    if b"Prosys" not in raw[:64]:
-        raise FileFormatError(path, "not a Syscal/Prosys binary export (no 'Prosys' signature)", byte_offset=4)
-    body = len(raw) - HEADER_BYTES
-    n, rest = divmod(body, RECORD_BYTES)
-    if rest:
-        off = HEADER_BYTES + n * RECORD_BYTES
-        raise FileFormatError(
-            path, f"truncated file: record {n + 1} has {rest} of {RECORD_BYTES} bytes",
-            position=f"record {n + 1} (byte {off})", byte_offset=off)
+    v = _version(raw)
+    if v is None:
+        raise FileFormatError(path, "not a Syscal binary (unknown header version word)", byte_offset=0)
+    start = HEADER_BYTES + (COLE_BYTES if v == VERSION_COLE else 0)
+    if len(raw) < start:
+        raise FileFormatError(path, f"truncated header: {len(raw)} of {start} bytes", byte_offset=len(raw))
+    offs = _offsets(path, raw, start)
+    n = len(offs)
     if n == 0:
-        raise FileFormatError(path, "no data records after the header", byte_offset=HEADER_BYTES)
-    rec = np.frombuffer(raw, dtype=_REC, count=n, offset=HEADER_BYTES)
+        raise FileFormatError(path, "no data records after the header", byte_offset=start)
+    rec = np.concatenate([np.frombuffer(raw, dtype=_REC, count=1, offset=o) for o in offs])
     xyz = np.stack([rec["x"], rec["y"], rec["z"]], axis=-1).astype(float)  # (n, 4, 3)
     bad = ~np.isfinite(xyz).all(axis=(1, 2))
     if bad.any():
         i = int(np.where(bad)[0][0])
         raise FileFormatError(path, f"record {i + 1}: non-finite electrode coordinates",
-                              position=f"record {i + 1} (byte {HEADER_BYTES + i * RECORD_BYTES + 16})")
+                              position=f"record {i + 1} (byte {offs[i] + 16})")
     remote = np.any(np.abs(xyz) >= REMOTE_M, axis=-1)
     xyz[remote] = np.nan
     electrodes, abmn = electrodes_from_positions(xyz)
@@ -98,21 +150,38 @@ def read_binary(path: str | os.PathLike[str]) -> ERTData:
     cur = rec["in_ma"].astype(float) * 1e-3
     with np.errstate(divide="ignore", invalid="ignore"):
         r = np.where(cur != 0, vp / cur, np.nan)
+    recs = np.arange(1, n + 1)
     table = make_table(
         a=abmn[:, 0], b=abmn[:, 1], m=abmn[:, 2], n=abmn[:, 3], voltage_v=vp, current_a=cur, resistance_ohm=r,
         apparent_resistivity_ohm_m=rec["rho"].astype(float), chargeability_mv_v=rec["m_mv_v"].astype(float),
-        stacking_error=rec["dev_pct"].astype(float) / 100.0, record=np.arange(1, n + 1),
+        stacking_error=rec["dev_pct"].astype(float) / 100.0, record=recs,
     )
     meta: dict[str, Any] = {"format": "syscal-bin", "path": os.fspath(path), "instrument": "IRIS Syscal",
-                            "program": raw[5:64].split(b"\x00")[0].decode("latin-1", "replace").strip(),
-                            "ip_unit": "mV/V"}
+                            "program": raw[5:HEADER_BYTES].split(b"\x00")[0].decode("latin-1", "replace").strip(),
+                            "header_version": hex(v), "ip_unit": "mV/V"}
+    tm = rec["tm_ms"].astype(float)
+    used = np.any(tm > 0, axis=0)
+    if used.any():
+        k = int(np.max(np.where(used)[0])) + 1
+        meta["ip_windows"] = ip_window_table(recs, rec["mx_mv_v"][:, :k].astype(float), tm[:, :k])
     return ERTData(electrodes, table, meta).fill_derived()
+
+
+def ip_window_table(records: np.ndarray, m: np.ndarray, tm: np.ndarray) -> pd.DataFrame:
+    """IP decay windows as a table: ``record``, ``M1_mv_v`` ... (chargeability), ``TM1_ms`` ... (window lengths)."""
+    cols: dict[str, Any] = {"record": np.asarray(records)}
+    for j in range(m.shape[1]):
+        cols[f"M{j + 1}_mv_v"] = m[:, j]
+    for j in range(tm.shape[1]):
+        cols[f"TM{j + 1}_ms"] = tm[:, j]
+    return pd.DataFrame(cols)
 
 
 # -- text exports -------------------------------------------------------------------
 def _norm(name: str) -> str:
+    """Lower case without blanks: Prosys writes ``xA (m)`` or ``xA(m)`` depending on the version."""
     s = name.strip().lower().replace("\ufffd", "o").replace("°", "o").replace("º", "o")
-    return re.sub(r"\s+", " ", s)
+    return re.sub(r"\s+", "", s)
 
 
 _ALIASES: dict[str, tuple[str, ...]] = {
@@ -151,8 +220,8 @@ def read_text(path: str | os.PathLike[str]) -> ERTData:
     col: dict[str, int] = {}
     for key, names in _ALIASES.items():
         for nm in names:
-            if nm in header:
-                col[key] = header.index(nm)
+            if _norm(nm) in header:
+                col[key] = header.index(_norm(nm))
                 break
     missing = [k for k in ("xa", "xb", "xm", "xn") if k not in col]
     if missing or not ({"rho"} <= set(col) or {"vmn", "iab"} <= set(col)):
@@ -197,6 +266,14 @@ def read_text(path: str | os.PathLike[str]) -> ERTData:
     )
     meta: dict[str, Any] = {"format": "syscal-text", "path": os.fspath(path), "instrument": "IRIS Syscal",
                             "ip_unit": "mV/V"}
+    win = sorted(int(m.group(1)) for h in header for m in [re.fullmatch(r"m(\d+)\(mv/v\)", h)] if m)
+    if win:
+        for j in win:
+            col[f"m{j}"] = header.index(f"m{j}(mv/v)")
+            if f"tm{j}(ms)" in header:
+                col[f"tm{j}"] = header.index(f"tm{j}(ms)")
+        meta["ip_windows"] = ip_window_table(table["record"].to_numpy(), np.column_stack([num(f"m{j}") for j in win]),
+                                             np.column_stack([num(f"tm{j}") for j in win]))
     return ERTData(electrodes, table, meta).fill_derived()
 
 

@@ -1,4 +1,4 @@
-"""Microtremor files: 3-component records (miniSEED, SAC, SAF) and Geopsy H/V curves, behind one format registry.
+"""Microtremor files: 3-component records (miniSEED, SAC, GCF, SAF, CityShark/MiniShark ASCII, PEER) and Geopsy H/V curves, behind one format registry.
 
 :func:`read` returns a :class:`~geoexplore.microtremor.record.Record` with
 the components in the order north, east, vertical on one common time base;
@@ -29,8 +29,11 @@ are handled so a batch can go on:
 Orientation comes from the channel code's last letter (Z/N/E, or 1/2 for
 north/east, noted) unless a ``channels`` mapping is given.
 
-Modules: :mod:`.mseed_sac` (miniSEED and SAC through ObsPy), :mod:`.saf`
-(SESAME ASCII), :mod:`.geopsy` (Geopsy .hv curves), :mod:`.assemble`
+Modules: :mod:`.mseed_sac` (miniSEED, SAC and Guralp GCF through ObsPy),
+:mod:`.saf` (SESAME ASCII), :mod:`.cityshark` (CityShark II / MiniShark
+ASCII: the column order must be given, ``columns="ZNE"``), :mod:`.peer` (PEER
+strong-motion records, one file per component: give the three files),
+:mod:`.geopsy` (Geopsy .hv curves), :mod:`.assemble`
 (traces -> checked record). Adding a format: one module with ``NAME``,
 ``EXTENSIONS``, ``can_read``, ``read`` (and ``write``), and one
 ``REGISTRY.register`` line.
@@ -65,13 +68,17 @@ REGISTRY = FormatRegistry(
         "saf": "geoexplore.microtremor.io.saf",
         "mseed": "geoexplore.microtremor.io.mseed_sac:MSEED",
         "sac": "geoexplore.microtremor.io.mseed_sac:SAC",
+        "gcf": "geoexplore.microtremor.io.mseed_sac:GCF",
+        "peer": "geoexplore.microtremor.io.peer",
+        "cityshark": "geoexplore.microtremor.io.cityshark",
         "geopsy-hv": "geoexplore.microtremor.io.geopsy",
     },
-    aliases={"miniseed": "mseed", "mseed2": "mseed", "hv": "geopsy-hv", "geopsy": "geopsy-hv"},
+    aliases={"miniseed": "mseed", "mseed2": "mseed", "hv": "geopsy-hv", "geopsy": "geopsy-hv", "minishark": "cityshark",
+             "guralp": "gcf", "at2": "peer", "vt2": "peer"},
 )
 
 #: the formats that hold a 3-component record (what :func:`read` returns); the others hold H/V curves
-RECORD_FORMATS = ("saf", "mseed", "sac")
+RECORD_FORMATS = ("saf", "mseed", "sac", "gcf", "peer", "cityshark")
 
 
 def register(name: str, target: str, *, first: bool = False, record: bool = True) -> None:
@@ -87,7 +94,7 @@ def _is_pattern(path: Any) -> bool:
 
 
 def detect(path: str | os.PathLike[str]) -> str:
-    """The format of a record file, from its content: ``"saf"``, ``"mseed"`` or ``"sac"``.
+    """The format of a record file, from its content (one of :data:`RECORD_FORMATS`).
 
     Raises
     ------
@@ -113,23 +120,28 @@ def detect(path: str | os.PathLike[str]) -> str:
 
 
 def read(path: Any, format: str | None = None, *, channels: dict[str, str] | None = None,  # noqa: A002
-         expected_fs_hz: float | None = None, station: str | None = None) -> Record:
-    """Read a 3-component record (miniSEED, SAC, SAF; by content, not by name).
+         expected_fs_hz: float | None = None, station: str | None = None,
+         columns: str | tuple[str, ...] | None = None) -> Record:
+    """Read a 3-component record (miniSEED, SAC, GCF, SAF, CityShark/MiniShark, PEER; by content, not by name).
 
     Parameters
     ----------
     path : str, PathLike or list of them
-        A miniSEED or SAC file holding the three components, or a SAF file;
-        or several files (a list, or a glob pattern such as
-        ``"STN01.*.SAC"``) that together hold them (one SAC file per channel).
+        A miniSEED, SAC or GCF file holding the three components, a SAF or
+        CityShark file; or several files (a list, or a glob pattern such as
+        ``"STN01.*.SAC"``) that together hold them (one SAC or PEER file per
+        component).
     format : str, optional
-        ``"mseed"``, ``"sac"`` or ``"saf"``; default: found from the content.
+        One of :data:`RECORD_FORMATS`; default: found from the content.
     channels : dict, optional
         ``{"N": "HH1", "E": "HH2", "Z": "HHZ"}`` to override orientation by channel code.
     expected_fs_hz : float, optional
         Raise if the header sampling rate (Hz) differs.
     station : str, optional
         Station name (default: from the file).
+    columns : str or sequence of str, optional
+        Component of each column of a column file that does not state it
+        (CityShark/MiniShark), e.g. ``"ZNE"``; refused for the other formats.
 
     Raises
     ------
@@ -137,8 +149,16 @@ def read(path: Any, format: str | None = None, *, channels: dict[str, str] | Non
         Naming the file and the channel (see the package docstring); a file
         of no record format names the known formats.
     """
-    kw = {"channels": channels, "expected_fs_hz": expected_fs_hz, "station": station}
+    kw: dict[str, Any] = {"channels": channels, "expected_fs_hz": expected_fs_hz, "station": station}
     if _is_pattern(path):
+        files = _expand(path)
+        if files and all(REGISTRY.plugin("peer").can_read(f) for f in files if os.path.isfile(f)):
+            from geoexplore.microtremor.io.peer import read_peer_files
+
+            if channels or columns:
+                raise GeoexploreError("PEER files state their components (line 2): channels=/columns= do not apply")
+            return read_peer_files(files, expected_fs_hz=expected_fs_hz, station=station)
+        _no_columns(columns, "several files")
         return read_many(path, **kw)
     if format is None:
         name = detect(path)
@@ -147,7 +167,25 @@ def read(path: Any, format: str | None = None, *, channels: dict[str, str] | Non
         if name not in RECORD_FORMATS:
             raise GeoexploreError(f"format {name!r} holds no record (record formats: {', '.join(RECORD_FORMATS)})")
         check_regular_file(path)
+    if name == "cityshark":
+        kw["columns"] = columns
+    else:
+        _no_columns(columns, name)
     return REGISTRY.call(REGISTRY.plugin(name).read, path, name, **kw)
+
+
+def _expand(path: Any) -> list[str]:
+    import glob
+
+    if isinstance(path, (list, tuple)):
+        return [os.fspath(x) for x in path]
+    return sorted(glob.glob(os.fspath(path)))
+
+
+def _no_columns(columns: Any, what: str) -> None:
+    if columns is not None:
+        raise GeoexploreError(f"columns= is for column files that do not state their component order (cityshark), "
+                              f"not for {what}: their channels carry the orientation")
 
 
 #: the name of :func:`read` in earlier releases

@@ -1,4 +1,4 @@
-"""miniSEED and SAC records through ObsPy: two format plug-ins of :mod:`geoexplore.microtremor.io`.
+"""miniSEED, SAC and Guralp GCF records through ObsPy: three format plug-ins of :mod:`geoexplore.microtremor.io`.
 
 The format is always named to ObsPy (found by ObsPy's own public
 ``isFormat`` checks, :func:`geoexplore.core.obspyfiles.obspy_is_format`):
@@ -27,10 +27,23 @@ from geoexplore.core.obspyfiles import (
 from geoexplore.microtremor.io.assemble import Trace, assemble_record
 from geoexplore.microtremor.record import COMPONENTS, Record
 
-__all__ = ["MSEED", "SAC", "ObspyFormat", "obspy_format", "obspy_traces", "read_many", "write_miniseed"]
+__all__ = ["GCF", "MSEED", "SAC", "ObspyFormat", "obspy_format", "obspy_traces", "read_many", "write_miniseed"]
 
 #: what the message for a file that is none of the record formats says it is not
-NOT_A_RECORD = "not a miniSEED, SAC or SAF file (no valid miniSEED record header, no SAC header)"
+NOT_A_RECORD = "not a miniSEED, SAC, GCF or SAF file (no valid miniSEED record header, no SAC header)"
+
+
+def gcf_problem_position(path: str) -> str:
+    """Where a GCF file ObsPy could not read goes wrong, as far as its 1024-byte blocks tell."""
+    size = os.path.getsize(path)
+    n, rest = divmod(size, 1024)
+    if rest:
+        return f"block {n + 1} (byte {n * 1024}): {rest} bytes, a GCF block is 1024"
+    return f"one of blocks 1-{n} (1024-byte blocks)" if n else "byte 0"
+
+
+def _problem_position(p: str, fmt: str) -> str:
+    return {"SAC": sac_problem_position, "GCF": gcf_problem_position}.get(fmt, mseed_problem_position)(p)
 
 
 def obspy_traces(p: str) -> tuple[list[Trace], str]:
@@ -49,11 +62,11 @@ def obspy_traces(p: str) -> tuple[list[Trace], str]:
     except MemoryError:  # a resource limit, not a corrupt file: never turned into a file error
         raise
     except Exception as exc:  # obspy raises many types for corrupt files
-        where = sac_problem_position(p) if fmt == "SAC" else mseed_problem_position(p)
+        where = _problem_position(p, fmt)
         raise FileFormatError(p, f"not a readable {fmt} file ({type(exc).__name__}: {str(exc)[:200]})",
                               position=where) from None
     if len(st) == 0:
-        raise FileFormatError(p, "no traces")
+        raise FileFormatError(p, "no traces", position=_problem_position(p, fmt))
     traces = []
     for k, tr in enumerate(st):
         fs = float(tr.stats.sampling_rate)
@@ -65,8 +78,8 @@ def obspy_traces(p: str) -> tuple[list[Trace], str]:
 
 
 def obspy_format(p: str) -> str:
-    """"MSEED" or "SAC" by the file's bytes (never ObsPy's own guessing: see :func:`obspy_traces`)."""
-    for name in ("MSEED", "SAC"):
+    """"MSEED", "SAC" or "GCF" by the file's bytes (never ObsPy's own guessing: see :func:`obspy_traces`)."""
+    for name in ("MSEED", "SAC", "GCF"):
         if obspy_is_format(p, name):
             return name
     raise FileFormatError(p, NOT_A_RECORD, position=mseed_problem_position(p))
@@ -148,3 +161,5 @@ class ObspyFormat:
 #: the plug-ins
 MSEED = ObspyFormat("mseed", (".mseed", ".miniseed", ".msd"), "MSEED")
 SAC = ObspyFormat("sac", (".sac",), "SAC")
+#: Guralp Compressed Format (ObsPy's GCF reader); channel codes end in Z/N/E (the stream ids' orientation letter)
+GCF = ObspyFormat("gcf", (".gcf",), "GCF")

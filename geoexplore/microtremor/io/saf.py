@@ -3,8 +3,14 @@
 Layout: a first line ``SESAME ASCII data format (saf) v. 1``, ``KEY = value``
 header lines (``SAMP_FREQ``, ``NDAT``, ``START_TIME``, ``NORTH_ROT``,
 ``CHn_ID``, ...), a ``####`` line, then NDAT rows of three numbers (V N E by
-default). ``NORTH_ROT`` (degrees clockwise from north) is the azimuth of the
+default, as the SESAME format defines; ``CHn_ID`` gives another order).
+``NORTH_ROT`` (degrees clockwise from north) is the azimuth of the
 N column: the reader rotates the horizontals to north/east.
+
+Variants written by other programs are read: comment lines (``#``) and
+unknown keys in the header, a rate with decimals (``SAMP_FREQ = 100.000``),
+NDAT with leading zeros, START_TIME in the forms of :func:`_saf_start_time`,
+channel ids ``V/Z/U/UD/UP``, ``N/NS``, ``E/EW`` (any case).
 """
 
 from __future__ import annotations
@@ -69,7 +75,9 @@ def read_saf(path: str | os.PathLike[str]) -> dict:
         raise FileFormatError(p, f"SAMP_FREQ/NDAT not numbers: {header['SAMP_FREQ']!r}, {header['NDAT']!r}", position="header") from None
     if not fs > 0 or ndat <= 0:
         raise FileFormatError(p, f"SAMP_FREQ must be > 0 and NDAT > 0, got {fs}, {ndat}", position="header")
-    chans = [header.get(f"CH{i}_ID", c) for i, c in enumerate(("V", "N", "E"))]
+    chans = [_saf_channel(p, header.get(f"CH{i}_ID", c), key_line.get(f"CH{i}_ID", 0)) for i, c in enumerate(("V", "N", "E"))]
+    if len(set(chans)) != 3:
+        raise FileFormatError(p, f"CH0_ID..CH2_ID name a component twice: {chans}", position="header")
     body = lines[k + 1:]
     if len(body) < ndat:
         raise FileFormatError(p, f"NDAT = {ndat} but only {len(body)} data lines", position=f"line {len(lines)}")
@@ -96,6 +104,18 @@ def read_saf(path: str | os.PathLike[str]) -> dict:
             raise FileFormatError(p, f"NORTH_ROT not a number of degrees: {header['NORTH_ROT']!r}",
                                   position=f"line {key_line['NORTH_ROT']}") from None
     return {"header": header, "north_rot_deg": north_rot, "fs_hz": fs, "starttime": st, "station": header.get("STA_CODE", Path(p).stem), "channels": chans, "data": arr.T}
+
+
+_SAF_IDS = {"V": "Z", "Z": "Z", "U": "Z", "UD": "Z", "UP": "Z", "VERT": "Z", "N": "N", "NS": "N", "E": "E", "EW": "E"}
+
+
+def _saf_channel(path: str, cid: str, line: int) -> str:
+    """The component (Z, N, E) of a SAF channel id; refused when it names none."""
+    c = _SAF_IDS.get(cid.strip().upper())
+    if c is None:
+        raise FileFormatError(path, f"channel id {cid!r} is not a component (V/Z/UD, N/NS, E/EW)",
+                              position=f"line {line}" if line else "header")
+    return c
 
 
 _MONTHS = {m: i + 1 for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"))}

@@ -163,7 +163,8 @@ def read_timeseries(path: str | os.PathLike[str], **kwargs: Any) -> Any:
 
     ``.h5``/``.mth5`` -> :func:`~geoexplore.mt.io.mth5file.read_mth5`; ``.mseed``/``.miniseed``/``.ms`` ->
     :func:`~geoexplore.mt.io.miniseed.read_miniseed`; ``.asc``/``.txt``/``.dat`` ->
-    :func:`~geoexplore.mt.io.ascii.read_ascii` (with its EMTF-layout defaults when there is no side-car).
+    :func:`~geoexplore.mt.io.ascii.read_ascii` (layout, rate, orientation and calibration from the side-car or the
+    arguments; never assumed).
     :func:`read` sniffs the content instead and never assumes an ASCII layout.
     """
     p = Path(path)

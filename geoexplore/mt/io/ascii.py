@@ -1,13 +1,11 @@
 """Plain ASCII MT time series: whitespace-separated columns of counts, one sample per line, with a side-car.
 
-A column file holds numbers only: the channel order, the sampling rate and
-the calibration come from a side-car ``<file>.yaml``
-(:mod:`geoexplore.mt.io.sidecar`) or from ``metadata=``.
-:func:`read_ascii` keeps its historical defaults (the EMTF synthetic layout:
-Hx Hy Hz Ex Ey at 1 Hz, scale 1). The format plug-in ``ascii`` of
-:data:`geoexplore.mt.io.TS_FORMATS` (what :func:`geoexplore.mt.read` uses)
-never assumes a layout: without a side-car or ``metadata=`` it raises a
-:class:`~geoexplore.core.errors.FileFormatError` saying what is missing.
+A column file holds numbers only: the channel order, the sampling rate, the
+orientation and the calibration come from a side-car ``<file>.yaml``
+(:mod:`geoexplore.mt.io.sidecar`), ``metadata=`` or the arguments; none is
+assumed: what is missing is named in a
+:class:`~geoexplore.core.errors.FileFormatError`.
+:data:`EMTF_SYNTHETIC_METADATA` describes EMTF's synthetic test files.
 """
 
 from __future__ import annotations
@@ -32,7 +30,10 @@ EMTF_SYNTHETIC_METADATA: dict[str, Any] = {
     "columns": ["hx", "hy", "hz", "ex", "ey"],
     "sample_rate_hz": 1.0,
     "synthetic": 1,
-    "channels": {"ex": {"scale_factor": -1.0}, "ey": {"scale_factor": -1.0}},
+    "channels": {"ex": {"azimuth_deg": 0.0, "dipole_length_m": 0.0, "scale_factor": -1.0},
+                 "ey": {"azimuth_deg": 90.0, "dipole_length_m": 0.0, "scale_factor": -1.0},
+                 "hx": {"azimuth_deg": 0.0, "scale_factor": 1.0}, "hy": {"azimuth_deg": 90.0, "scale_factor": 1.0},
+                 "hz": {"azimuth_deg": 0.0, "scale_factor": 1.0}},
 }
 
 

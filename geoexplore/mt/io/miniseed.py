@@ -28,9 +28,10 @@ def read_miniseed(path: str | os.PathLike[str], *, metadata: dict[str, Any] | No
     """Read one station's five channels from a miniSEED file (obspy).
 
     Channels are recognised by the last two letters of the SEED channel code
-    (``?QN, ?QE`` electric, ``?FN, ?FE, ?FZ`` magnetic) or by a
-    ``channel_codes`` mapping in the side-car YAML ``<file>.yaml``, which
-    also carries the calibration (see module docstring). Traces of a channel
+    (``?QN, ?QE`` electric, ``?FN, ?FE, ?FZ`` magnetic; ``?Q1, ?Q2, ?F1, ?F2``
+    whose azimuth the side-car must give) or by a ``channel_codes`` mapping in
+    the side-car YAML ``<file>.yaml``, which also carries the calibration
+    (scale factors, dipole lengths: required, never assumed). Traces of a channel
     are merged; gaps become NaN (flagged, never interpolated). All channels
     must share one sampling rate and start time.
     """
@@ -73,6 +74,7 @@ def read_miniseed(path: str | os.PathLike[str], *, metadata: dict[str, Any] | No
     except Exception as exc:
         raise FileFormatError(p, f"cannot merge traces: {exc}", position="traces") from None
     found: dict[str, np.ndarray] = {}
+    stated: dict[str, float] = {}
     station = ""
     for tr in st:
         code = tr.stats.channel.upper()
@@ -88,6 +90,8 @@ def read_miniseed(path: str | os.PathLike[str], *, metadata: dict[str, Any] | No
             d = d.astype(float).filled(np.nan)
         x[i0 : i0 + d.size] = np.asarray(d, float)[: n - i0]
         found[comp] = x
+        if code[-1:] in "NEZ" and not codes:  # the SEED orientation code states the direction; 1/2 do not
+            stated[comp] = {"N": 0.0, "E": 90.0, "Z": 0.0}[code[-1]]
         station = station or tr.stats.station
     missing = [c for c in ("ex", "ey", "hx", "hy") if c not in found]
     if missing:
@@ -95,7 +99,7 @@ def read_miniseed(path: str | os.PathLike[str], *, metadata: dict[str, Any] | No
     comps = [c for c in CHANNELS if c in found]
     return TimeSeries(
         data=np.vstack([found[c] for c in comps]),
-        channels=channels_from(comps, meta, str(p)),
+        channels=channels_from(comps, meta, str(p), code_azimuth=stated),
         sample_rate_hz=float(rate),
         station=str(meta.get("station", station or p.stem)),
         start_time_s=float(t0.timestamp),

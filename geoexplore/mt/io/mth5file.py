@@ -18,7 +18,7 @@ from geoexplore.core.errors import FileFormatError
 from geoexplore.core.formats import read_head
 from geoexplore.core.hdf5probe import probe_hdf5_metadata
 from geoexplore.core.quiet import quiet_loguru
-from geoexplore.mt.tsdata import CHANNELS, DEFAULT_AZIMUTH, Channel, TimeSeries
+from geoexplore.mt.tsdata import CHANNELS, Channel, TimeSeries
 
 HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 
@@ -80,13 +80,17 @@ def read_mth5(
             rate = float(r.sample_rate) if rate is None else rate
             if abs(float(r.sample_rate) - rate) > 1e-9:
                 raise FileFormatError(p, "channels of one run have different sampling rates", position=f"run {run_id}")
-            az = float(r.azimuth) if np.isfinite(float(r.azimuth)) else DEFAULT_AZIMUTH[comp]
+            if not np.isfinite(float(r.azimuth)):
+                raise FileFormatError(p, f"channel {comp} states no azimuth (none is assumed)", position=f"station {st_id} run {run_id} channel {comp}")
+            az = float(r.azimuth)
             units = str(r.units or "").lower().replace(" ", "")
             chans.append((comp, az, units))
             refs.append(r.hdf5_reference)
             lat, lon, elev = float(r.latitude), float(r.longitude), float(r.elevation)
         if not chans:
             raise FileFormatError(p, "no ex/ey/hx/hy/hz channels", position=f"station {st_id} run {run_id}")
+        if not (rate is not None and np.isfinite(rate) and rate > 0):
+            raise FileFormatError(p, f"sampling rate {rate} is not a positive number of Hz", position=f"station {st_id} run {run_id}")
         start = df.start.iloc[0]
     finally:
         m.close_mth5()
@@ -117,7 +121,7 @@ def read_mth5(
     return TimeSeries(
         data=data,
         channels=tuple(chans[i][1] for i in order),
-        sample_rate_hz=float(rate or 1.0),
+        sample_rate_hz=float(rate),
         station=st_id,
         start_time_s=t0,
         lat_deg=lat,

@@ -3,7 +3,8 @@
 The side-car carries what the samples do not: station, sampling rate and
 column order (ASCII), coordinates, ``chainage_m``, ``synthetic``, SEED
 ``channel_codes`` and per channel ``azimuth_deg``, ``dipole_length_m``,
-``scale_factor``. Errors name the YAML file and the key (with its line).
+``scale_factor`` (required: no orientation or units are assumed, see
+:func:`channels_from`). Errors name the YAML file and the key (with its line).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from geoexplore.core.errors import FileFormatError
-from geoexplore.mt.tsdata import CHANNELS, DEFAULT_AZIMUTH, Channel
+from geoexplore.mt.tsdata import CHANNELS, Channel
 
 
 def sidecar_path(p: str | os.PathLike[str]) -> Path | None:
@@ -78,33 +79,50 @@ def check_sidecar(path: Path, d: dict[str, Any]) -> None:
                     number(["channels", str(comp), k], m[k])
 
 
-def channels_from(columns: list[str], meta: dict[str, Any] | None, path: str) -> tuple[Channel, ...]:
-    """The :class:`Channel` of each column from the metadata (defaults: geographic azimuths, scale 1).
+def channels_from(columns: list[str], meta: dict[str, Any] | None, path: str, *,
+                  code_azimuth: dict[str, float] | None = None) -> tuple[Channel, ...]:
+    """The :class:`Channel` of each column from the metadata; nothing is assumed.
+
+    Per channel the metadata (side-car ``channels.<c>``) must state
+    ``azimuth_deg`` (unless ``code_azimuth`` has it: a SEED orientation code
+    N/E/Z states north/east/vertical), ``scale_factor`` (physical units per
+    count: mV for electric, nT for magnetic; 1 when the samples already are
+    mV/km and nT) and, for electric channels, ``dipole_length_m`` (0 when the
+    samples already are a field in mV/km).
 
     Raises
     ------
     FileFormatError
-        For an unknown channel name or a calibration value that is not a number.
+        For an unknown channel name, a value that is not a number, or
+        metadata that do not state the orientation or units of a channel
+        (the message lists every missing key).
     """
     meta = meta or {}
     chmeta = meta.get("channels", {}) or {}
-    out = []
+    out, missing = [], []
     for c in columns:
         c = c.lower()
         if c not in CHANNELS:
             raise FileFormatError(path, f"unknown channel '{c}' (expected some of {', '.join(CHANNELS)})", position="header")
         m = chmeta.get(c, {}) or {}
+        az = m.get("azimuth_deg", (code_azimuth or {}).get(c))
+        need = {"azimuth_deg": az, "scale_factor": m.get("scale_factor")}
+        if c.startswith("e"):
+            need["dipole_length_m"] = m.get("dipole_length_m")
+        missing += [f"{c}.{k}" for k, v in need.items() if v is None]
+        if any(v is None for v in need.values()):
+            continue
         try:
-            out.append(
-                Channel(
-                    component=c,
-                    azimuth_deg=float(m.get("azimuth_deg", DEFAULT_AZIMUTH[c])),
-                    dipole_length_m=float(m.get("dipole_length_m", 0.0)),
-                    scale_factor=float(m.get("scale_factor", 1.0)),
-                )
-            )
+            out.append(Channel(component=c, azimuth_deg=float(az), dipole_length_m=float(m.get("dipole_length_m", 0.0)),
+                               scale_factor=float(m["scale_factor"])))
         except (TypeError, ValueError) as exc:
             raise FileFormatError(path, f"bad metadata for channel {c}: {exc}", position=f"channel {c}") from None
+    if missing:
+        raise FileFormatError(path, "the orientation and units of the channels are not stated: missing "
+                                    f"{', '.join('channels.' + k for k in missing)} in the side-car or metadata= "
+                                    "(azimuth_deg clockwise from north; scale_factor in mV or nT per count, 1 for data "
+                                    "already in mV/km and nT; dipole_length_m, 0 for a field already in mV/km); none is assumed",
+                              position=f"channel {missing[0].split('.')[0]}")
     return tuple(out)
 
 
