@@ -110,3 +110,41 @@ def test_step_result_round_trip(siping_model, siping_assessment, rules, tmp_path
     write_outputs(out, fig)
     assert fig.stat().st_size > 10_000
     assert (tmp_path / "hazard" / "job.ini").is_file()
+
+
+def test_sources_from_traces_use_the_traced_length(siping_model, rules):
+    """Traces of four lines (ERT + refraction SYNTHETIC TEST IMAGES) become sources with the traced length and polyline."""
+    from pyproj import Geod
+
+    from geoexplore.core.dem import read_dem
+    from geoexplore.core.faultmap import fault_map
+    from geoexplore.fault.hazard.sources import sources_from_traces
+    from geoexplore.fault.multiline import assess_line, candidates_on_map, trace_faults
+
+    fmap = fault_map(siping_model)
+    from pathlib import Path
+
+    dem = read_dem(Path(siping_model.source).parent / "dem" / "siping-dem.tif")
+    bundles = {ln: assess_line(fmap, ln, methods=("ert", "refraction")) for ln in ("S1", "shallow", "S3", "S4")}
+    res = trace_faults(fmap, bundles, dem=dem)
+    _, profiles = candidates_on_map(fmap, bundles)
+    t3 = next(t for t in res.traces if t.activity_class == "late_pleistocene")
+    # ERT and refraction date no horizon: without a given slip rate the trace is left out, and says why
+    srcs, skipped = sources_from_traces(res.traces, profiles, rules, crs=profiles["shallow"].crs, synthetic=True)
+    assert not srcs and any(s.startswith(f"{t3.id}:") and "slip rate" in s for s in skipped)
+    # nor their rake (no offset horizon gives the sense of throw): the user states both
+    srcs, skipped = sources_from_traces(res.traces, profiles, rules, crs=profiles["shallow"].crs, synthetic=True,
+                                        slip_rates={t3.id: (0.04, 0.06, 0.09)})
+    assert not srcs and any(s.startswith(f"{t3.id}:") and "rake" in s for s in skipped)
+    srcs, _ = sources_from_traces(res.traces, profiles, rules, crs=profiles["shallow"].crs, synthetic=True,
+                                  slip_rates={t3.id: (0.04, 0.06, 0.09)}, rakes={t3.id: -90.0})
+    (s,) = srcs
+    assert s.length_km == pytest.approx(t3.length_m / 1e3) and "traced over lines S1, shallow, S3, S4" in s.sources["length"]
+    assert s.slip_rate_mm_yr == (0.04, 0.06, 0.09) and s.sources["slip_rate"] == "given by the user"
+    assert len(s.trace_lonlat) == len(t3.polyline_xy)
+    # the polyline runs along the trace's strike (or its reverse, by the right-hand rule)
+    (lo0, la0), (lo1, la1) = s.trace_lonlat[0], s.trace_lonlat[-1]
+    az = Geod(ellps="GRS80").inv(lo0, la0, lo1, la1)[0] % 180.0
+    assert min(abs(az - t3.strike_deg % 180.0), 180 - abs(az - t3.strike_deg % 180.0)) < 5.0
+    b = branches_for(s, rules)[0]
+    assert b.mfd.moment_rate() == pytest.approx(moment_rate_nm_yr(0.06, s.length_km, s.width_km), rel=1e-9)

@@ -7,7 +7,12 @@ import math
 import numpy as np
 import pytest
 
-from geoexplore.fault.hazard.mfd import moment_rate_nm_yr, seismic_moment_nm, truncated_gr, youngs_coppersmith
+from geoexplore.fault.hazard.mfd import (
+    moment_rate_nm_yr,
+    seismic_moment_nm,
+    truncated_gr,
+    youngs_coppersmith,
+)
 
 
 def test_moment_rate_and_hanks_kanamori():

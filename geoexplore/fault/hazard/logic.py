@@ -22,8 +22,18 @@ from typing import Any
 import numpy as np
 
 from geoexplore.core.errors import GeoexploreError
-from geoexplore.fault.hazard.mfd import IncrementalMFD, align_magnitude, moment_rate_nm_yr, truncated_gr, youngs_coppersmith
-from geoexplore.fault.hazard.sources import FaultSource, lognormal_from_percentiles, point_sample
+from geoexplore.fault.hazard.mfd import (
+    IncrementalMFD,
+    align_magnitude,
+    moment_rate_nm_yr,
+    truncated_gr,
+    youngs_coppersmith,
+)
+from geoexplore.fault.hazard.sources import (
+    FaultSource,
+    lognormal_from_percentiles,
+    point_sample,
+)
 from geoexplore.fault.magnitude import leonard, wells_coppersmith
 
 #: scaling-law branch -> OpenQuake magnitude-scaling relation used to float ruptures

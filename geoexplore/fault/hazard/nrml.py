@@ -22,7 +22,10 @@ from typing import Any
 
 from geoexplore.core.errors import GeoexploreError
 from geoexplore.fault.hazard.logic import Branch
-from geoexplore.fault.hazard.oqsource import RUPTURE_ASPECT_RATIO, RUPTURE_MESH_SPACING_KM
+from geoexplore.fault.hazard.oqsource import (
+    RUPTURE_ASPECT_RATIO,
+    RUPTURE_MESH_SPACING_KM,
+)
 from geoexplore.fault.hazard.sources import FaultSource
 
 NRML_NS = "http://openquake.org/xmlns/nrml/0.5"

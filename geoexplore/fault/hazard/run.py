@@ -16,7 +16,14 @@ from typing import Any
 import numpy as np
 
 from geoexplore.fault.hazard.logic import Branch, RateSettings, branches_for, rates_mc
-from geoexplore.fault.hazard.psha import DEFAULT_GMPES, DEFAULT_LEVELS, TRT, HazardCurves, Site, site_hazard
+from geoexplore.fault.hazard.psha import (
+    DEFAULT_GMPES,
+    DEFAULT_LEVELS,
+    TRT,
+    HazardCurves,
+    Site,
+    site_hazard,
+)
 from geoexplore.fault.hazard.sources import FaultSource
 
 #: probabilities of exceedance in 50 years reported (GB 18306 uses 10 % and 2 % in 50 years)
@@ -87,7 +94,13 @@ def export_nrml(sources: list[FaultSource], branches: dict[str, list[Branch]], o
                 gmpes: dict[str, dict[str, float]], levels: dict[str, Any], investigation_time_yr: float,
                 truncation_level: float, title: str, trt: str = TRT) -> list[Path]:
     """Write the NRML source models, logic trees and ``job.ini`` (see :mod:`geoexplore.fault.hazard.nrml`)."""
-    from geoexplore.fault.hazard.nrml import branch_slug, write_gmpe_logic_tree, write_job_ini, write_source_logic_tree, write_source_model
+    from geoexplore.fault.hazard.nrml import (
+        branch_slug,
+        write_gmpe_logic_tree,
+        write_job_ini,
+        write_source_logic_tree,
+        write_source_model,
+    )
 
     d = Path(out_dir)
     d.mkdir(parents=True, exist_ok=True)

@@ -210,12 +210,14 @@ def _member_slip_rate(trace: Any) -> tuple[tuple[float, float, float], str] | No
 def sources_from_traces(traces: list[Any], profiles: dict[str, Any], rules: Any, *, crs: str, geographic_crs: str = "EPSG:4490",
                         classes: tuple[str, ...] = ("holocene", "late_pleistocene"),
                         slip_rates: dict[str, tuple[float, float, float]] | None = None,
+                        rakes: dict[str, float] | None = None,
                         upper_depth_km: float = 0.0, synthetic: bool = False) -> tuple[list[FaultSource], list[str]]:
     """Fault sources from fault traces of several lines (:mod:`geoexplore.fault.traces`).
 
     The trace's polyline, strike, length (observed or extrapolated, as the trace says) with its
     uncertainty, dip and rake are used; the slip rate is ``slip_rates[trace.id]`` when given
-    (e.g. from a trench or a dated scarp), else the envelope of the members' dated offsets.
+    (e.g. from a trench or a dated scarp), else the envelope of the members' dated offsets; the
+    rake is ``rakes[trace.id]`` when given, else the trace's (from the sense of throw).
 
     Parameters
     ----------
@@ -244,8 +246,11 @@ def sources_from_traces(traces: list[Any], profiles: dict[str, Any], rules: Any,
         if sr is None:
             skipped.append(f"{t.id}: no dated offset on any line and no slip rate given")
             continue
-        if t.dip_deg is None or t.rake_deg is None:
-            skipped.append(f"{t.id}: dip or rake unknown ({t.rake_source or 'no offset horizon'})")
+        rake, rake_src = t.rake_deg, t.rake_source
+        if rakes and t.id in rakes:
+            rake, rake_src = float(rakes[t.id]), "given by the user"
+        if t.dip_deg is None or rake is None:
+            skipped.append(f"{t.id}: dip or rake unknown ({rake_src or 'no offset horizon'}); give it (rakes=...)")
             continue
         xy = np.asarray(t.polyline_xy, float)
         m0 = t.members[0]
@@ -257,12 +262,12 @@ def sources_from_traces(traces: list[Any], profiles: dict[str, Any], rules: Any,
         length_km = float(t.length_m) / 1e3
         out.append(FaultSource(
             id=t.id, name=f"trace {t.id}", trace_lonlat=[(float(a), float(b)) for a, b in zip(lon, lat)],
-            dip_deg=float(t.dip_deg), dip_sigma_deg=float(t.dip_sigma_deg or 5.0), rake_deg=float(t.rake_deg),
+            dip_deg=float(t.dip_deg), dip_sigma_deg=float(t.dip_sigma_deg or 5.0), rake_deg=float(rake),
             upper_depth_km=upper_depth_km, lower_depth_km=float(rules.magnitude.seismogenic_depth_km),
             length_km=length_km, length_sigma_km=float(t.length_sigma_m) / 1e3, slip_rate_mm_yr=sr[0],  # type: ignore[arg-type]
             sources={"length": f"traced over lines {', '.join(t.lines)} ({t.length_which})",
                      "trace": f"polyline of trace {t.id} (strike {t.strike_deg:.0f} +- {t.strike_sigma_deg:.0f} deg)",
                      "slip_rate": sr[1], "depth": f"seismogenic depth {rules.magnitude.seismogenic_depth_km:g} km from the rules table",
-                     "dip": "dip of the trace", "rake": t.rake_source},
+                     "dip": "dip of the trace", "rake": rake_src},
             activity=t.activity_class, synthetic=synthetic))
     return out, skipped
