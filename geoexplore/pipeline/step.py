@@ -57,6 +57,7 @@ STEP_MODULES: tuple[str, ...] = (
     "geoexplore.ert.steps",
     "geoexplore.microtremor.steps",
     "geoexplore.fault.steps",
+    "geoexplore.fault.hazard.steps",
     "geoexplore.report.steps",
 )
 

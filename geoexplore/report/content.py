@@ -12,6 +12,7 @@ import math
 from pathlib import Path
 from typing import Any
 
+from geoexplore.report.hazard import hazard_blocks
 from geoexplore.viz.i18n import t
 
 Block = tuple[Any, ...]
@@ -33,12 +34,14 @@ def report_blocks(
     method_figures: list[tuple[str, str | Path]] | None = None,
     provenance: dict[str, Any] | None = None,
     title: str | None = None,
+    out_dir: str | Path | None = None,
 ) -> list[Block]:
     """Blocks of the report for an assessment bundle (see :func:`geoexplore.fault.steps.run_assessment`).
 
     One function per section, in report order: :func:`title_blocks`,
     :func:`survey_blocks`, :func:`fault_table_blocks`, :func:`activity_blocks`,
     :func:`throw_blocks`, :func:`magnitude_blocks`, :func:`setback_blocks`,
+    :func:`~geoexplore.report.hazard.hazard_blocks` (when the bundle has a hazard result),
     :func:`contradiction_blocks`, :func:`method_figure_blocks`, :func:`settings_blocks`.
     """
     c = bundle["candidates"]
@@ -53,6 +56,7 @@ def report_blocks(
         *throw_blocks(c, details, lang),
         *magnitude_blocks(c, details, lang),
         *setback_blocks(c, details, lang, zh_labels),
+        *hazard_blocks(bundle, lang, out_dir),
         *contradiction_blocks(c, lang),
         *method_figure_blocks(method_figures, lang),
         *settings_blocks(c, provenance, lang),

@@ -122,7 +122,8 @@ def write_report(bundle: dict[str, Any], out_dir: str | Path, *, lang: str = "en
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     figs = save_composite(bundle, out / f"composite-{lang}", lang=lang, formats=("png", *[f for f in figure_formats if f != "png"]))
-    blocks = report_blocks(bundle, lang=lang, composite_png=figs[0], method_figures=method_figures, provenance=provenance)
+    blocks = report_blocks(bundle, lang=lang, composite_png=figs[0], method_figures=method_figures, provenance=provenance,
+                           out_dir=out)
     written = list(figs)
     if "docx" in formats:
         written.append(write_docx(blocks, out / f"{stem}-{lang}.docx", lang=lang))
