@@ -48,7 +48,13 @@ from geoexplore.core.store.encoding import (
     result_digest,
     storable_attrs,
 )
-from geoexplore.core.store.project import ProjectStore, result_key, warm_up
+from geoexplore.core.store.project import (
+    READ_DELAY_ENV,
+    WRITE_DELAY_ENV,
+    ProjectStore,
+    result_key,
+    warm_up,
+)
 
 __all__ = [
     "ProjectStore",
@@ -65,4 +71,6 @@ __all__ = [
     "ROOT_ATTR",
     "MAX_DIMID_ATTR",
     "STORE_FORMAT",
+    "READ_DELAY_ENV",
+    "WRITE_DELAY_ENV",
 ]

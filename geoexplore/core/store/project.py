@@ -58,6 +58,27 @@ def result_key(package: str, line: str, step_id: str, item: str | None = None) -
     return "/".join(parts)
 
 
+#: test hooks: seconds every store transaction waits before its rename (a slow write), and every
+#: record-table read waits with the file open (a slow read), as on a slow shared file system; read by
+#: each :class:`ProjectStore`, on the client and on the workers; unset in normal use
+WRITE_DELAY_ENV = "GEOEXPLORE_TEST_STORE_WRITE_DELAY_S"
+READ_DELAY_ENV = "GEOEXPLORE_TEST_STORE_READ_DELAY_S"
+
+
+def delay_from_env(name: str) -> float:
+    """The delay the environment variable ``name`` asks for, in seconds; 0 if unset."""
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return 0.0
+    try:
+        delay = float(raw)
+    except ValueError:
+        raise StoreError(f"{name}={raw!r}: not a number of seconds") from None
+    if not 0 <= delay <= 10:
+        raise StoreError(f"{name}={raw!r}: must be between 0 and 10 s")
+    return delay
+
+
 # -- the store -------------------------------------------------------------------
 class ProjectStore:
     """An HDF5 project store (see module docstring).
@@ -80,6 +101,9 @@ class ProjectStore:
         # seconds the last transaction spent on its fixed part (copying the store, syncing it to disk),
         # which grows with the store: the runner spaces its writes by it
         self.last_fixed_s = 0.0
+        # test hooks (WRITE_DELAY_ENV, READ_DELAY_ENV): a slow shared file system; 0 in normal use
+        self.write_delay_s = delay_from_env(WRITE_DELAY_ENV)
+        self.read_delay_s = delay_from_env(READ_DELAY_ENV)
 
     # -- checks -------------------------------------------------------------------
     def exists(self) -> bool:
@@ -216,6 +240,8 @@ class ProjectStore:
                     items = [str(x) for x in ds[records.ITEM_DIM].values]
                     return records.rows_of_table(ds.isel({records.ITEM_DIM: [items.index(item)]}).load())
                 table = records.rows_of_table(ds.load())
+                if self.read_delay_s > 0:  # test hook: a slow read, the file open meanwhile
+                    time.sleep(self.read_delay_s)
         except Exception as exc:  # noqa: BLE001 - h5netcdf/xarray/JSON errors on a damaged table
             raise StoreError(f"{self.path}: record table '{group}' cannot be read ({type(exc).__name__}: {exc})") from None
         records.remember(self.path, group, table)
@@ -379,6 +405,8 @@ class ProjectStore:
                     fh.truncate(size)
             fixed = time.perf_counter() - t0
             yield tmp
+            if self.write_delay_s > 0:  # test hook: the new version is written but not yet in place
+                time.sleep(self.write_delay_s)
             t1 = time.perf_counter()
             with open(tmp, "rb+") as fh:
                 os.fsync(fh.fileno())
