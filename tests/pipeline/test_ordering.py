@@ -18,7 +18,8 @@ import os
 import numpy as np
 import pytest
 
-from geoexplore.core.store import READ_DELAY_ENV, WRITE_DELAY_ENV, ProjectStore
+from geoexplore.core.store import ProjectStore
+from geoexplore.core.store.testhooks import READ_DELAY_ENV, WRITE_DELAY_ENV
 from geoexplore.pipeline.runner import run_workflow
 
 pytestmark = pytest.mark.cluster

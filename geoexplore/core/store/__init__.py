@@ -30,9 +30,11 @@ The package (``from geoexplore.core.store import ProjectStore`` as before)::
     store/ncwrite.py    the direct netCDF-4 writer (h5py), HDF5 images made on workers
     store/records.py    record tables: per-item results as the rows of one group
     store/project.py    ProjectStore: reading, atomic transactions, writing
+    store/testhooks.py  test hooks: a slow shared file system, from the environment
 
-Imports point one way: ``project`` imports the three others, ``ncwrite``
-and ``records`` import only ``encoding``, which imports none of them.
+Imports point one way: ``project`` imports the others, ``ncwrite``
+and ``records`` import only ``encoding``, which imports none of them
+(nor does ``testhooks``).
 """
 
 from geoexplore.core.store.encoding import (
@@ -49,8 +51,6 @@ from geoexplore.core.store.encoding import (
     storable_attrs,
 )
 from geoexplore.core.store.project import (
-    READ_DELAY_ENV,
-    WRITE_DELAY_ENV,
     ProjectStore,
     result_key,
     warm_up,
@@ -71,6 +71,4 @@ __all__ = [
     "ROOT_ATTR",
     "MAX_DIMID_ATTR",
     "STORE_FORMAT",
-    "READ_DELAY_ENV",
-    "WRITE_DELAY_ENV",
 ]
