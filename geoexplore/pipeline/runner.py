@@ -20,6 +20,11 @@
   matches the stored result is skipped.
 * **Nothing lost**: results are written to ``OUT/project.h5`` as they
   arrive, in atomic transactions; ``run.json`` is rewritten atomically.
+* **Ordering**: a step's tasks go out only once every result they read is
+  committed and found by a fresh open of the store
+  (:meth:`_Runner._inputs_committed`, the one place; docs/workflows.md).
+* **Other machines**: at the start every worker must see the input and
+  output folders (:func:`~geoexplore.pipeline.cluster.check_worker_folders`).
 
 The runner is split by concern; this module keeps :func:`run_workflow` and
 the orchestration of one run, and re-exports the public names of the others:
