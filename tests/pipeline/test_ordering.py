@@ -89,6 +89,7 @@ def test_downstream_reads_every_upstream_result(tmp_path, external_cluster, monk
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(3600)
 def test_downstream_reads_every_upstream_result_many_times(tmp_path, external_cluster, monkeypatch, race_steps):
     """Fifteen rounds, twice the items."""
     stress_rounds(tmp_path, external_cluster, monkeypatch, rounds=int(os.environ.get("GEOEXPLORE_RACE_ROUNDS_SLOW", "15")),
