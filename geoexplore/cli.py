@@ -232,6 +232,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     _setup_logging(args.verbose)
+    from geoexplore.core.quiet import quiet_third_party
+
+    quiet_third_party()  # no traceback or source line of another package on the terminal (docs/reliability.md)
     try:
         return int(args.func(args) or 0)
     except GeoexploreError as exc:

@@ -235,14 +235,31 @@ class FormatRegistry:
     @staticmethod
     def call(func: Any, path: str | os.PathLike[str], name: str = "", **kwargs: Any) -> Any:
         """Run a reader; turn low-level exceptions escaping it into FileFormatError naming the file."""
+        from geoexplore.core.quiet import captured_callback_errors
+
         p = os.fspath(path)
+        fmt = f" as {name}" if name else ""
         try:
-            return func(p, **kwargs)
+            with captured_callback_errors() as lost:  # a C library's callback that failed: its message, not a traceback
+                out = func(p, **kwargs)
         except GeoexploreError:
             raise
         except LOW_LEVEL_ERRORS as exc:
-            fmt = f" as {name}" if name else ""
             raise FileFormatError(p, f"cannot be read{fmt}: {type(exc).__name__}: {exc}") from exc
+        if lost:  # the library went on without reporting the problem it met: the result cannot be trusted
+            more = f" (and {len(lost) - 1} more)" if len(lost) > 1 else ""
+            raise FileFormatError(p, f"cannot be read{fmt}: the C library reading it met a problem it could not report "
+                                     f"properly: {lost[0][:300]}{more}", position=callback_problem_position(p, name))
+        return out
+
+
+def callback_problem_position(path: str, name: str) -> str:
+    """Where a file whose C-library read failed in a callback goes wrong: the miniSEED record walk, else unknown."""
+    from geoexplore.core.obspyfiles import mseed_problem_position
+
+    if "seed" in name.lower():
+        return mseed_problem_position(path)
+    return "unknown position (reported by the C library)"
 
 
 __all__ = [

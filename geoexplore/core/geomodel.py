@@ -73,8 +73,8 @@ class Fault:
     tip_depth_m: float
     damage: DamageZone = field(default_factory=DamageZone)
     kind: str = "normal"
-    rake_deg: float = -90.0
-    strike_deg: float = 45.0
+    rake_deg: float | None = None  # None: the model does not state it (magnitudes then use all fault types)
+    strike_deg: float | None = None  # None: the model does not state it (map traces then say the strike is unknown)
     length_km: float | None = None
     description: str = ""
 
@@ -413,8 +413,13 @@ class GeologicalModel:
         spec = self.profile_spec
         if not spec:
             raise ModelError(f"{self.source or self.name}: the model has no profile section")
+        if not self.crs.get("geographic"):  # the datum of the longitudes and latitudes: stated, never assumed
+            raise ModelError(f"{self.source or self.name}: the profile is given in longitude/latitude but the model states "
+                             f"no datum (crs.geographic): add crs: {{geographic: \"{CGCS2000}\"}} (CGCS2000) or the CRS "
+                             f"the coordinates are in")
+        # the projected CRS is a working choice (chainages in metres), not a property of the data: default GK CM 126E
         crs = self.crs.get("projected", CGCS2000_GK_CM126E)
-        geo = self.crs.get("geographic", CGCS2000)
+        geo = self.crs["geographic"]
         if "vertices_lonlat" in spec:
             lon, lat = np.asarray(spec["vertices_lonlat"], float).T
             return Profile.from_lonlat(lon, lat, crs=crs, geographic_crs=geo, name=spec.get("name", "profile"))
@@ -479,8 +484,8 @@ def model_from_dict(data: dict[str, Any], *, source: str = "") -> GeologicalMode
                         velocity_factor=float(dz.get("velocity_factor", 1.0)),
                     ),
                     kind=str(f.get("kind", "normal")),
-                    rake_deg=float(f.get("rake_deg", -90.0)),
-                    strike_deg=float(f.get("strike_deg", 45.0)),
+                    rake_deg=float(f["rake_deg"]) if f.get("rake_deg") is not None else None,  # never assumed
+                    strike_deg=float(f["strike_deg"]) if f.get("strike_deg") is not None else None,
                     length_km=None if f.get("length_km") is None else float(f["length_km"]),
                     description=str(f.get("description", "")),
                 )

@@ -20,7 +20,6 @@ from geoexplore.core.store.records import (
     Table,
     cached,
     carry_over,
-    file_state,
     remember,
     row_dataset,
     row_from_dataset,
@@ -32,6 +31,6 @@ from geoexplore.core.store.records import (
 
 __all__ = [
     "ATTR_PREFIX", "BY_ITEM_SUFFIX", "CACHE_MAX_BYTES", "ITEM_DIM", "LAYOUT_VAR", "PROVENANCE_VAR", "RESERVED",
-    "TABLE_KIND", "TABLE_NAME", "Row", "Table", "cached", "carry_over", "file_state", "remember", "row_dataset",
+    "TABLE_KIND", "TABLE_NAME", "Row", "Table", "cached", "carry_over", "remember", "row_dataset",
     "row_from_dataset", "rows_of_table", "split_key", "table_dataset", "table_path", "warm_up",
 ]

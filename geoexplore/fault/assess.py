@@ -212,7 +212,7 @@ def assess(
             ca.length_km = mf.length_km
             ca.length_source = f"mapped length of {mf.name} from the geological model (not from the geophysics)"
         if ca.length_km:
-            ca.magnitudes = [m.as_dict() for m in magnitude_table(ca.length_km, c.dip_deg or 70.0, rake if rake is not None else -90.0, rules)]
+            ca.magnitudes = [m.as_dict() for m in magnitude_table(ca.length_km, c.dip_deg or 70.0, rake, rules)]
         if model is not None:
             col = model.column(c.chainage_m, max_depth_m=600.0, dz_m=0.5)
             ca.overburden_m = overburden_thickness(col["thickness_m"], col["vs_m_s"], rules)

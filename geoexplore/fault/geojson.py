@@ -50,7 +50,7 @@ def candidates_geojson(candidates: Any, profile: Any, *, model: Any = None, trac
 
     feats_p, feats_g = [], []
     to_wgs = Transformer.from_crs(profile.crs, "EPSG:4326", always_xy=True)
-    strikes = {f.name: f.strike_deg for f in model.faults} if model is not None else {}
+    strikes = {f.name: f.strike_deg for f in model.faults if f.strike_deg is not None} if model is not None else {}
     for k in range(candidates.sizes.get("candidate", 0)):
         props = _props(candidates, k)
         x_tip = float(candidates["chainage_m"].values[k])

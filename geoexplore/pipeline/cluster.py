@@ -171,3 +171,88 @@ def make_jobqueue_cluster(cfg: Mapping[str, Any]) -> Any:
     if jobs > 0:
         cluster.scale(jobs=jobs)
     return cluster
+
+
+# -- what every worker must see -------------------------------------------------------------------
+VISIBLE_MARK = ".geoexplore-visible"  # a file the client writes in the output folder for the workers to find
+
+
+def probe_folders(folders: Mapping[str, str], token: str, writable: tuple[str, ...] = ()) -> list[str]:
+    """On a worker: what is wrong with the folders it must see (run by :func:`check_worker_folders`).
+
+    Parameters
+    ----------
+    folders : mapping
+        Label -> absolute path (``"input"``, ``"output"``).
+    token : str
+        The content of ``<output>/.geoexplore-visible`` the client just wrote:
+        a worker that reads another content sees a different folder under the
+        same name (a local disk, not the shared one).
+    writable : tuple of str
+        Labels of the folders the worker writes in (the output folder, for figures).
+
+    Returns
+    -------
+    list of str
+        ``"<label> folder <path>: <problem>"`` per problem; empty when all is well.
+    """
+    problems = []
+    for label, path in folders.items():
+        if not os.path.isdir(path):
+            problems.append(f"{label} folder {path}: does not exist on this worker")
+        elif not os.access(path, os.R_OK | os.X_OK):
+            problems.append(f"{label} folder {path}: not readable on this worker")
+        elif label in writable and not os.access(path, os.W_OK):
+            problems.append(f"{label} folder {path}: not writable on this worker")
+    out = folders.get("output")
+    if out and os.path.isdir(out) and not problems:
+        try:
+            with open(os.path.join(out, VISIBLE_MARK)) as fh:
+                seen = fh.read()
+        except OSError:
+            seen = None
+        if seen != token:
+            problems.append(f"output folder {out}: another folder of that name on this worker (not the shared one the client writes to)")
+    return problems
+
+
+def check_worker_folders(client: Any, folders: Mapping[str, str], *, writable: tuple[str, ...] = ()) -> None:
+    """Stop the run with one line if a worker cannot see a folder the run needs.
+
+    The workers read the input files and the project store, and write
+    figures, at the same paths as the client: on several machines these must
+    be one shared file system. Every worker connected now is asked; the
+    output folder is recognised by a mark the client writes into it.
+
+    Raises
+    ------
+    WorkflowError
+        ``worker <name> (<address>) cannot see the <label> folder <path>: <problem>``.
+    """
+    import secrets
+
+    out = folders.get("output")
+    token = secrets.token_hex(16)
+    mark = os.path.join(out, VISIBLE_MARK) if out else None
+    if mark:
+        with open(mark, "w") as fh:
+            fh.write(token)
+    try:
+        found = client.run(probe_folders, dict(folders), token, tuple(writable), on_error="return")
+    finally:
+        if mark:
+            with contextlib.suppress(OSError):
+                os.remove(mark)
+    try:
+        names = {a: w.get("name", a) for a, w in client.scheduler_info().get("workers", {}).items()}
+    except Exception:  # noqa: BLE001 - names are for the message only
+        names = {}
+    for addr, problems in sorted(found.items()):
+        if isinstance(problems, BaseException):
+            problems = [f"the folder check failed ({type(problems).__name__}: {problems})"]
+        if problems:
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            name = names.get(addr, addr)
+            who = f"{name} ({addr})" if name != addr else addr
+            raise WorkflowError(f"worker {who} cannot see the {problems[0]}{more}; every worker needs the input and "
+                                f"output folders at the same paths (a shared file system, see docs/clusters.md)")

@@ -20,6 +20,11 @@
   matches the stored result is skipped.
 * **Nothing lost**: results are written to ``OUT/project.h5`` as they
   arrive, in atomic transactions; ``run.json`` is rewritten atomically.
+* **Ordering**: a step's tasks go out only once every result they read is
+  committed and found by a fresh open of the store
+  (:meth:`_Runner._inputs_committed`, the one place; docs/workflows.md).
+* **Other machines**: at the start every worker must see the input and
+  output folders (:func:`~geoexplore.pipeline.cluster.check_worker_folders`).
 
 The runner is split by concern; this module keeps :func:`run_workflow` and
 the orchestration of one run, and re-exports the public names of the others:
@@ -51,6 +56,7 @@ from geoexplore.pipeline.cluster import (
     CONNECT_TIMEOUT,
     WORKER_ENV_UNSET,
     check_n_workers,
+    check_worker_folders,
     default_n_workers,
     local_cluster,
     make_jobqueue_cluster,
@@ -104,6 +110,16 @@ __all__ = [
 
 log = logging.getLogger("geoexplore.pipeline")
 
+VISIBLE_WAIT_S = 30.0  # how long a committed result may take to show in a fresh open of the store (shared file systems)
+
+
+def task_input_keys(task: Mapping[str, Any]) -> list[str]:
+    """The store keys a task (:func:`~geoexplore.pipeline.task.make_task`) reads."""
+    out: list[str] = []
+    for ref in task["inputs"].values():
+        out.extend(ref.values() if isinstance(ref, dict) else [ref])
+    return out
+
 Progress = Callable[[str], None]
 
 
@@ -121,6 +137,7 @@ class _Runner:
         self.done = Completed()
         self.keys = RunKeys(wf.input_dir)
         self.buffer = ResultBuffer(self.store, self.report)
+        self.committed: set[str] = set()  # store keys in the store on disk: written by this run, or reused
         self.stored: dict[str, dict[str, Any]] = {}
         self.order: dict[str, int] = {}
         self.figure_futures: list[tuple[Any, ItemRecord, Path]] = []
@@ -148,6 +165,9 @@ class _Runner:
             n_workers = max(1, self.report.n_workers)
         except Exception:  # pragma: no cover - informational only
             pass
+        # every worker must see the input and output folders at the client's paths (one line naming the worker if not)
+        check_worker_folders(client, {"input": str(wf.input_dir), "output": str(self.out)},
+                             writable=("output",) if self.figures else ())
         sched = self.sched = Scheduler(client, wf, self.report, n_workers)
         self.order = {ws.id: i for i, ws in enumerate(wf.steps, 1)}
         waiting = list(wf.steps)
@@ -235,8 +255,34 @@ class _Runner:
             entry = self._prepare(ws, item, value, settings_json)
             if entry is not None:
                 ready.append(entry)
+        self._inputs_committed(ws, ready)
         assert self.sched is not None
         return self.sched.start(ws, ready)
+
+    def _inputs_committed(self, ws: WorkflowStep, ready: list[Entry]) -> None:
+        """The ordering invariant (docs/workflows.md), checked in this one place before a step's tasks go out.
+
+        Every store key the tasks read must be committed (the transaction
+        that wrote it has returned: synced and renamed into place) and
+        visible to a reader in another process: a fresh open of the store
+        file lists it. A worker on another machine reads the store through a
+        shared file system, which may show a new version late: the check
+        waits up to ``VISIBLE_WAIT_S`` for it, then stops the run naming the
+        first key it cannot see.
+        """
+        needed = {k for *_, task in ready for k in task_input_keys(task)}
+        if needed - self.committed:
+            self._flush()  # results waiting in the client are written first
+        unknown = sorted(needed - self.committed)
+        if unknown:
+            raise StoreError(f"{self.store.path}: step '{ws.id}' would read {len(unknown)} result(s) not committed, "
+                             f"first {unknown[0]} (a runner bug: please report it)")
+        deadline = time.monotonic() + VISIBLE_WAIT_S
+        while absent := self.store.missing(sorted(needed)):
+            if time.monotonic() > deadline:
+                raise StoreError(f"{self.store.path}: step '{ws.id}' needs {absent[0]} ({len(absent)} result(s)), "
+                                 f"committed but not found on opening the store afresh after {VISIBLE_WAIT_S:.0f} s")
+            time.sleep(0.1)
 
     def _prepare(self, ws: WorkflowStep, item: str | None, value: Any, settings_json: str) -> Entry | None:
         """The task of one item, or None for an item skipped (inputs missing) or reused (resume)."""
@@ -253,6 +299,7 @@ class _Runner:
         rkey, in_digests, item_files = self.keys.run_key(ws, value, keys)
         prov = self.stored.get(key)
         if reusable(prov, rkey):
+            self.committed.add(key)  # in the store the run started with
             self._mark_done(ws, item, key, prov.get("digest", ""))  # type: ignore[union-attr]
             self.report.items.append(ItemRecord(ws.id, ws.spec.name, item, key, "reused"))
             return None
@@ -320,6 +367,7 @@ class _Runner:
         written = self.buffer.flush()
         if not written:
             return
+        self.committed.update(written)  # the transaction returned: synced and renamed into place
         for key, (ws, _res, prov, rec) in written.items():
             self._mark_done(ws, rec.item, key, prov["digest"])
             if self.figures and ws.spec.figure:

@@ -26,8 +26,10 @@ from geoexplore.core.errors import (
     FileFormatError,
     ModelError,
     SettingsError,
+    StoreError,
     WorkflowError,
 )
+from geoexplore.core.quiet import quiet_third_party
 from geoexplore.core.store import ProjectStore, is_mapping_result, result_digest
 from geoexplore.core.store.ncwrite import encode_image
 from geoexplore.core.store.records import row_from_dataset
@@ -72,14 +74,31 @@ def make_task(ws: Any, item: str | None, value: Any, inputs: Mapping[str, Any], 
     }
 
 
+#: seconds a worker waits for an input the runner has committed to show in its view of the store (a shared
+#: file system may show a new version of the file late); on a local disk it is there at once
+WORKER_VISIBLE_WAIT_S = 10.0
+
+
+def _read_input(store: ProjectStore, key: str) -> Any:
+    """One input of a task; a key the store does not show yet is looked for again for ``WORKER_VISIBLE_WAIT_S``."""
+    deadline = time.monotonic() + WORKER_VISIBLE_WAIT_S
+    while True:
+        try:
+            return store.read(key)
+        except StoreError:
+            if time.monotonic() > deadline or not store.missing([key]):
+                raise  # a damaged result, or still absent: the item fails with the store's one line
+            time.sleep(0.2)
+
+
 def _load_inputs(store_path: str, inputs: Mapping[str, Any]) -> dict[str, Any]:
     store = ProjectStore(store_path)
     out: dict[str, Any] = {}
     for name, ref in inputs.items():
         if isinstance(ref, dict):  # fanned-out upstream: item -> key
-            out[name] = {item: store.read(key) for item, key in ref.items()}
+            out[name] = {item: _read_input(store, key) for item, key in ref.items()}
         else:
-            out[name] = store.read(ref)
+            out[name] = _read_input(store, ref)
     return out
 
 
@@ -96,6 +115,7 @@ def execute_task(task: dict[str, Any], retries: int = 0) -> dict[str, Any]:
     Errors about the input itself (:data:`NOT_RETRIED`: a malformed file, bad
     settings, an invalid model) are not tried again: they would recur.
     """
+    quiet_third_party()  # a C-library callback's traceback or a package's warning: the worker's log, one line
     errors: list[str] = []
     for attempt in range(1, retries + 2):
         try:

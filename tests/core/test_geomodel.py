@@ -135,3 +135,22 @@ def test_supersampled_section_averages(siping_model):
     assert ds["density_kg_m3"].values[1, 0] == pytest.approx((1850.0 + 1950.0) / 2)
     # away from interfaces the average is the unit value
     assert ds["resistivity_ohm_m"].values[0, 0] == pytest.approx(25.0)
+
+
+def test_a_profile_in_lonlat_without_a_datum_is_refused(tmp_path):
+    """Issue 23 audit: the datum of the profile's longitudes/latitudes is stated, never assumed (CGCS2000 was)."""
+    from pathlib import Path
+
+    from geoexplore.core.errors import ModelError
+    from geoexplore.core.geomodel import load_model
+
+    root = Path(__file__).resolve().parents[2]
+    text = (root / "data" / "siping" / "model.yaml").read_text()
+    start = text.index("crs:")
+    end = text.index("profile:")
+    p = tmp_path / "model.yaml"
+    p.write_text(text[:start] + text[end:])
+    model = load_model(p)
+    with pytest.raises(ModelError, match="no datum \\(crs.geographic\\)"):
+        model.profile()
+    assert load_model(root / "data" / "siping" / "model.yaml").profile().geographic_crs == "EPSG:4490"

@@ -229,3 +229,49 @@ def test_any_attribute_of_more_than_one_dimension_keeps_the_result_a_group(value
     assert records.row_from_dataset("S0", ds) is None
     ds = xr.Dataset({"v": ("x", [1.0], {"m": value})})
     assert records.row_from_dataset("S0", ds) is None
+
+
+def test_a_table_read_while_a_new_version_is_renamed_in_is_not_kept(tmp_path, monkeypatch):
+    """Issue 23: a reader (a worker) that reads the record table while the writer renames a new version of
+    the store into place must not keep what it read as the content of the new version.
+
+    The reader's table read is slowed down by the store's test hook and the writer commits a new row
+    in the middle of it. Before the fix the reader filed the old table under the new file's stat
+    identity and then missed the new row for good ('no result'), on every later read.
+    """
+    import threading
+
+    from geoexplore.core.store.testhooks import READ_DELAY_ENV
+
+    base = netcdf_cases()["hv_like"]
+    writer = ProjectStore(tmp_path / "p.h5")
+    writer.write({f"{STEP}/S0": base}, rows=[f"{STEP}/S0"])
+    records._CACHE.clear()
+    monkeypatch.setenv(READ_DELAY_ENV, "0.6")
+    reader = ProjectStore(tmp_path / "p.h5")  # reads slowly
+    monkeypatch.delenv(READ_DELAY_ENV)
+    got: dict[str, xr.Dataset] = {}
+    t = threading.Thread(target=lambda: got.setdefault("S0", reader.read(f"{STEP}/S0")))
+    t.start()
+    import time
+
+    time.sleep(0.3)  # the reader has the old version open and is still reading it
+    writer.write({f"{STEP}/S1": base.assign(hv=base["hv"] + 1)}, rows=[f"{STEP}/S1"])
+    t.join()
+    np.testing.assert_array_equal(got["S0"]["hv"], base["hv"])
+    reader.read_delay_s = 0.0
+    np.testing.assert_array_equal(reader.read(f"{STEP}/S1")["hv"], base["hv"] + 1)
+
+
+def test_every_transaction_is_a_new_store_version(tmp_path):
+    base = netcdf_cases()["hv_like"]
+    st = ProjectStore(tmp_path / "p.h5")
+    assert st.commit_id() is None
+    seen = []
+    for i in range(3):
+        st.write({f"{STEP}/S{i}": base}, rows=[f"{STEP}/S{i}"])
+        seen.append(st.commit_id())
+        assert st.last_commit == (seen[-2] if i else None, seen[-1])
+    st.delete([f"{STEP}/S0"])
+    seen.append(st.commit_id())
+    assert None not in seen and len(set(seen)) == 4

@@ -15,7 +15,7 @@ import psutil
 import pytest
 
 from geoexplore.core.store import ProjectStore
-from geoexplore.pipeline.runner import open_client, run_workflow
+from geoexplore.pipeline.runner import open_client
 
 pytestmark = pytest.mark.cluster
 BIN = Path(sys.executable).parent

@@ -43,8 +43,8 @@ def test_path_settings_are_declared_and_their_files_hashed(tmp_path):
     import hashlib
     from typing import Annotated
 
-    from geoexplore.pipeline.runner import settings_file_digests
     from geoexplore.core.settings import InputFile, InputGlob, InputPath
+    from geoexplore.pipeline.runner import settings_file_digests
 
     class Reads(Settings):
         model_file: InputFile = "model.yaml"

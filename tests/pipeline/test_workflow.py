@@ -8,7 +8,6 @@ from geoexplore.core.errors import WorkflowError
 from geoexplore.pipeline.workflow import load_workflow
 
 
-
 def test_valid_small_workflow(work, small_body, write_wf):
     wf = load_workflow(write_wf(work, small_body))
     assert [s.id for s in wf.steps] == ["model", "alternatives", "section"]

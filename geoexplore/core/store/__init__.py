@@ -30,9 +30,11 @@ The package (``from geoexplore.core.store import ProjectStore`` as before)::
     store/ncwrite.py    the direct netCDF-4 writer (h5py), HDF5 images made on workers
     store/records.py    record tables: per-item results as the rows of one group
     store/project.py    ProjectStore: reading, atomic transactions, writing
+    store/testhooks.py  test hooks: a slow shared file system, from the environment
 
-Imports point one way: ``project`` imports the three others, ``ncwrite``
-and ``records`` import only ``encoding``, which imports none of them.
+Imports point one way: ``project`` imports the others, ``ncwrite``
+and ``records`` import only ``encoding``, which imports none of them
+(nor does ``testhooks``).
 """
 
 from geoexplore.core.store.encoding import (
@@ -48,7 +50,11 @@ from geoexplore.core.store.encoding import (
     result_digest,
     storable_attrs,
 )
-from geoexplore.core.store.project import ProjectStore, result_key, warm_up
+from geoexplore.core.store.project import (
+    ProjectStore,
+    result_key,
+    warm_up,
+)
 
 __all__ = [
     "ProjectStore",

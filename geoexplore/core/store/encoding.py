@@ -30,6 +30,9 @@ KIND_ATTR = "geoexplore_kind"
 ROOT_ATTR = "geoexplore_store"
 MAX_DIMID_ATTR = "geoexplore_max_dimid"  # largest netCDF-4 dimension id in the file (see geoexplore.core.store.project)
 STORE_FORMAT = "geoexplore-project/1"
+# a random id written by every transaction: which version of the store a reader holds (record tables kept in
+# memory are valid for that version only; see geoexplore.core.store.records)
+COMMIT_ATTR = "geoexplore_commit"
 
 Result = Any  # xr.Dataset | Mapping[str, xr.Dataset]
 

@@ -32,6 +32,7 @@ file; the store copies it in with :func:`insert_image`.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -39,13 +40,17 @@ from typing import Any
 import numpy as np
 
 from geoexplore.core.store.encoding import (
+    KIND_ATTR,
+    MAX_DIMID_ATTR,
+    PROVENANCE_ATTR,
+    Result,
     fast_writable,
     is_mapping_result,
     prepare_for_netcdf,
 )
 
 __all__ = ["NOT_A_VARIABLE", "EncodedResult", "encode_image", "fast_writable", "insert_image", "link_dimensions",
-           "writable_parts", "write_content", "write_dataset", "write_datasets"]
+           "open_netcdf_append", "writable_parts", "write_content", "write_dataset", "write_datasets", "write_result_h5netcdf"]
 
 NOT_A_VARIABLE = "This is a netCDF dimension but not a netCDF variable."
 _COMPLEX_TYPE_NAMES = {8: "_PFNC_FLOAT_COMPLEX_TYPE", 16: "_PFNC_DOUBLE_COMPLEX_TYPE"}
@@ -222,3 +227,50 @@ def _make_group(f: Any, path: str) -> Any:
     for part in path.split("/"):
         g = g[part] if part in g else g.create_group(part, track_order=True)
     return g
+
+
+# -- the h5netcdf path, for what the direct writer does not cover (used by ProjectStore.write) ----
+def open_netcdf_append(path: Any) -> Any:
+    """An h5netcdf file open for appending that does not walk the whole store.
+
+    h5netcdf's writable ``File`` visits every object of the file on opening,
+    to find the largest netCDF-4 dimension id (new dimensions must get larger
+    ones): a write would cost time growing with the whole store, a run time
+    quadratic in its number of results. The store keeps that maximum in a
+    root attribute (written with every transaction); when present it is used
+    instead of the walk, when absent (a store from an older version) the walk
+    runs once and the attribute is written.
+    """
+    import h5netcdf
+
+    class _StoreFile(h5netcdf.File):
+        def _get_maximum_dimension_id(self) -> int:  # noqa: D102 (h5netcdf hook)
+            cached = self._h5file.attrs.get(MAX_DIMID_ATTR)
+            return int(cached) if cached is not None else super()._get_maximum_dimension_id()
+
+    return _StoreFile(path, "a", invalid_netcdf=True)
+
+
+def write_result_h5netcdf(nc: Any, key: str, res: Result, prov: Mapping[str, Any]) -> None:
+    """Write one result into the open store ``nc`` (its group must not exist)."""
+    from xarray.backends import H5NetCDFStore
+
+    def group(path: str) -> Any:
+        g = nc
+        for part in path.split("/"):
+            g = g[part] if part in g.groups else g.create_group(part)
+        return g
+
+    def dump(ds: Any, path: str) -> None:
+        prepare_for_netcdf(ds).dump_to_store(H5NetCDFStore(group(path), mode="a"))
+
+    if is_mapping_result(res):
+        for part, ds in res.items():
+            dump(ds, f"{key}/{part}")
+        kind = "mapping"
+    else:
+        dump(res, key)
+        kind = "dataset"
+    attrs = group(key)._h5group.attrs
+    attrs[KIND_ATTR] = kind
+    attrs[PROVENANCE_ATTR] = json.dumps(dict(prov), sort_keys=True, default=str)

@@ -19,6 +19,7 @@ import os
 import shutil
 import tempfile
 import time
+import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ import numpy as np
 from geoexplore.core.errors import StoreError
 from geoexplore.core.store import records
 from geoexplore.core.store.encoding import (
+    COMMIT_ATTR,
     KIND_ATTR,
     MAX_DIMID_ATTR,
     PROVENANCE_ATTR,
@@ -35,15 +37,21 @@ from geoexplore.core.store.encoding import (
     STORE_FORMAT,
     Result,
     is_mapping_result,
-    prepare_for_netcdf,
     result_digest,
 )
 from geoexplore.core.store.ncwrite import (
     EncodedResult,
     insert_image,
+    open_netcdf_append,
     writable_parts,
     write_dataset,
     write_datasets,
+    write_result_h5netcdf,
+)
+from geoexplore.core.store.testhooks import (
+    READ_DELAY_ENV,
+    WRITE_DELAY_ENV,
+    delay_from_env,
 )
 
 
@@ -80,6 +88,11 @@ class ProjectStore:
         # seconds the last transaction spent on its fixed part (copying the store, syncing it to disk),
         # which grows with the store: the runner spaces its writes by it
         self.last_fixed_s = 0.0
+        # test hooks (WRITE_DELAY_ENV, READ_DELAY_ENV): a slow shared file system; 0 in normal use
+        self.write_delay_s = delay_from_env(WRITE_DELAY_ENV)
+        self.read_delay_s = delay_from_env(READ_DELAY_ENV)
+        # (before, after): the store versions (COMMIT_ATTR) the last transaction of this object went from and to
+        self.last_commit: tuple[str | None, str | None] = (None, None)
 
     # -- checks -------------------------------------------------------------------
     def exists(self) -> bool:
@@ -92,6 +105,13 @@ class ProjectStore:
         with self._open_h5("r") as f:
             if f.attrs.get(ROOT_ATTR) is None:
                 raise StoreError(f"{self.path}: an HDF5 file but not a geoexplore project store (no '{ROOT_ATTR}' attribute)")
+
+    def commit_id(self) -> str | None:
+        """The id of the store version now at ``path`` (read from the file; None: no store, or one older than ids)."""
+        if not self.path.exists():
+            return None
+        with self._open_h5("r") as f:
+            return _commit_of(f)
 
     @contextlib.contextmanager
     def _open_h5(self, mode: str = "r", path: Path | None = None) -> Iterator[Any]:
@@ -125,6 +145,31 @@ class ProjectStore:
 
             f.visititems(visit)
         return sorted(k for k in set(out) if k.startswith(prefix))
+
+    def missing(self, keys: Iterable[str]) -> list[str]:
+        """The ``keys`` that the file as it is now does not hold, read afresh (nothing from this process's memory).
+
+        What a reader in another process opening the store now would not find;
+        the runner asks before it sends tasks that read ``keys``. One open of
+        the file, one read of the item column of each record table concerned.
+        """
+        keys = list(keys)
+        if not keys:
+            return []
+        if not self.path.exists():
+            return keys
+        out: list[str] = []
+        items: dict[str, set[str]] = {}  # record table -> its items
+        with self._open_h5("r") as f:
+            for key in keys:
+                if key in f and PROVENANCE_ATTR in f[key].attrs:
+                    continue
+                tp, item = records.split_key(key) if key.count("/") >= 3 else ("", "")
+                if tp and tp not in items:
+                    items[tp] = set(_table_column(f[tp], records.ITEM_DIM)) if tp in f and _is_table(f[tp]) else set()
+                if not tp or item not in items[tp]:
+                    out.append(key)
+        return out
 
     def __contains__(self, key: str) -> bool:
         return key in self.keys()
@@ -164,16 +209,17 @@ class ProjectStore:
         """Load a result into memory (Dataset, or dict of Datasets)."""
         import xarray as xr
 
-        if key.count("/") >= 3:  # a row of a record table this process holds, the file unchanged: no file access
-            table = records.cached(self.path, records.split_key(key)[0])
-            row = table.rows.get(key.rpartition("/")[2]) if table is not None else None
-            if row is not None:
-                return records.row_dataset(row)
         with self._open_h5("r") as f:
+            commit = _commit_of(f)  # the version this read sees: a table held in memory counts only for it
+            if key.count("/") >= 3:  # a row of a record table this process holds for this version
+                table = records.cached(self.path, records.split_key(key)[0], commit)
+                row = table.rows.get(key.rpartition("/")[2]) if table is not None else None
+                if row is not None:
+                    return records.row_dataset(row)
             if key not in f:
                 tp, item = records.split_key(key)
                 if tp in f and _is_table(f[tp]) and item in _table_column(f[tp], records.ITEM_DIM):
-                    row = self._table(tp, item).rows.get(item)
+                    row = self._table(tp, item, commit=commit).rows.get(item)
                     if row is not None:
                         return records.row_dataset(row)
                 raise StoreError(f"{self.path}: no result '{key}'; stored: {', '.join(self.keys()[:20])}")
@@ -198,16 +244,21 @@ class ProjectStore:
         out.attrs.pop(KIND_ATTR, None)  # store bookkeeping, not part of the result
         return out
 
-    def _table(self, group: str, item: str | None = None) -> records.Table:
-        """The rows of a record table (:mod:`geoexplore.core.store.records`), from memory if the file is unchanged.
+    def _table(self, group: str, item: str | None = None, commit: str | None = None) -> records.Table:
+        """The rows of a record table (:mod:`geoexplore.core.store.records`), from memory if held for this store version.
 
+        ``commit``: the store version the caller has open (read from the file if not given).
         With ``item``, a table larger than :data:`records.CACHE_MAX_BYTES` is
         not loaded whole: only that row is read (a worker reading one record
-        of a large survey).
+        of a large survey). A table read is kept in memory only when the
+        store version is the same after the read as before it: a table read
+        while the writer renamed a new version into place is used once, never
+        kept as the content of the new version.
         """
         import xarray as xr
 
-        table = records.cached(self.path, group)
+        commit = commit or self.commit_id()
+        table = records.cached(self.path, group, commit)
         if table is not None:
             return table
         try:
@@ -216,9 +267,12 @@ class ProjectStore:
                     items = [str(x) for x in ds[records.ITEM_DIM].values]
                     return records.rows_of_table(ds.isel({records.ITEM_DIM: [items.index(item)]}).load())
                 table = records.rows_of_table(ds.load())
+                if self.read_delay_s > 0:  # test hook: a slow read, the file open meanwhile
+                    time.sleep(self.read_delay_s)
         except Exception as exc:  # noqa: BLE001 - h5netcdf/xarray/JSON errors on a damaged table
             raise StoreError(f"{self.path}: record table '{group}' cannot be read ({type(exc).__name__}: {exc})") from None
-        records.remember(self.path, group, table)
+        if commit is not None and self.commit_id() == commit:  # versions are never reused: the read saw `commit`
+            records.remember(self.path, group, table, commit)
         return table
 
     def digests(self) -> dict[str, str]:
@@ -258,7 +312,6 @@ class ProjectStore:
         # HDF5 failing half-way through a write (full disk, quota) can leave the library in a state
         # that crashes the interpreter, so a write that will not fit must fail before it starts
         nbytes = sum(sum(d.nbytes for d in r.values()) if is_mapping_result(r) else r.nbytes for r in results.values())
-        before = records.file_state(self.path)
         tables: dict[str, records.Table] = {}
         with self.transaction(reserve_bytes=int(1.5 * nbytes) + 65536) as tmp:
             import h5py
@@ -281,22 +334,23 @@ class ProjectStore:
                     write_direct(f)
                     t_tables += self._write_tables(f, tables)
             if not known_dimids:  # a store of an older version: h5netcdf finds the largest dimension id once
-                with _open_netcdf(tmp) as nc:
+                with open_netcdf_append(tmp) as nc:
                     nc._h5file.attrs[MAX_DIMID_ATTR] = nc._max_dim_id
                 with h5py.File(tmp, "a") as f:
                     write_direct(f)
                     t_tables += self._write_tables(f, tables)
             if slow:  # what the direct writer does not cover goes through h5netcdf
-                with _open_netcdf(tmp) as nc:  # one h5netcdf open per transaction
+                with open_netcdf_append(tmp) as nc:  # one h5netcdf open per transaction
                     for key, res in slow.items():
-                        _write_result(nc, key, res, provs[key])
+                        write_result_h5netcdf(nc, key, res, provs[key])
                     nc._h5file.attrs[MAX_DIMID_ATTR] = nc._max_dim_id
         # rewriting a record table, like copying the store, costs with what is stored, not with what is new
         self.last_fixed_s += t_tables
-        records.carry_over(self.path, before, set(tables))
+        before, after = self.last_commit
+        records.carry_over(self.path, before, after, set(tables))
         for group, table in tables.items():
             if table.rows:
-                records.remember(self.path, group, table)
+                records.remember(self.path, group, table, after)
 
     def _plan_tables(self, tmp: Path, results: Mapping[str, Result], provs: Mapping[str, Mapping[str, Any]],
                      row_keys: set[str]) -> tuple[dict[str, records.Table], dict[str, Result]]:
@@ -380,6 +434,12 @@ class ProjectStore:
             fixed = time.perf_counter() - t0
             yield tmp
             t1 = time.perf_counter()
+            with h5py.File(tmp, "a") as f:  # a new version: a new id, so no reader takes it for an older one
+                before = _commit_of(f)
+                after = uuid.uuid4().hex
+                f.attrs[COMMIT_ATTR] = after
+            if self.write_delay_s > 0:  # test hook: the new version is written but not yet in place
+                time.sleep(self.write_delay_s)
             with open(tmp, "rb+") as fh:
                 os.fsync(fh.fileno())
             os.replace(tmp, self.path)
@@ -390,6 +450,7 @@ class ProjectStore:
                 finally:
                     os.close(dfd)
             self.last_fixed_s = fixed + time.perf_counter() - t1
+            self.last_commit = (before, after)
         except (OSError, RuntimeError) as exc:  # h5py reports some failed writes as RuntimeError
             raise StoreError(f"{self.path}: write failed, previous store kept ({getattr(exc, 'strerror', None) or exc})") from None
         finally:
@@ -401,7 +462,6 @@ class ProjectStore:
         import h5py
 
         keys = list(keys)
-        before = records.file_state(self.path)
         tables: dict[str, records.Table] = {}
         with self.transaction() as tmp:
             tables = self._tables_without(tmp, keys)
@@ -410,7 +470,7 @@ class ProjectStore:
                     if k in f:
                         del f[k]
                 self._write_tables(f, tables)  # a store holding tables has its largest dimension id
-        records.carry_over(self.path, before, set(tables))
+        records.carry_over(self.path, *self.last_commit, set(tables))
 
 
 def _present(f: Any, keys: Iterable[str]) -> list[str]:
@@ -434,6 +494,14 @@ def _present(f: Any, keys: Iterable[str]) -> list[str]:
     return out
 
 
+def _commit_of(f: Any) -> str | None:
+    """The version id of the open store ``f`` (None: written before stores had one)."""
+    raw = f.attrs.get(COMMIT_ATTR)
+    if raw is None:
+        return None
+    return raw if isinstance(raw, str) else raw.decode()
+
+
 def _is_table(obj: Any) -> bool:
     kind = obj.attrs.get(KIND_ATTR)
     return (kind.decode() if isinstance(kind, bytes) else kind) == records.TABLE_KIND
@@ -448,27 +516,6 @@ def _table_keys(table_name: str, group: Any) -> list[str]:
 def _table_column(group: Any, name: str) -> list[str]:
     """A string column of a record table (item names, provenance), read with h5py alone."""
     return [str(x) for x in group[name].asstr()[...]]
-
-
-def _open_netcdf(path: Path) -> Any:
-    """An h5netcdf file open for appending that does not walk the whole store.
-
-    h5netcdf's writable ``File`` visits every object of the file on opening,
-    to find the largest netCDF-4 dimension id (new dimensions must get larger
-    ones): a write would cost time growing with the whole store, a run time
-    quadratic in its number of results. The store keeps that maximum in a
-    root attribute (written with every transaction); when present it is used
-    instead of the walk, when absent (a store from an older version) the walk
-    runs once and the attribute is written.
-    """
-    import h5netcdf
-
-    class _StoreFile(h5netcdf.File):
-        def _get_maximum_dimension_id(self) -> int:  # noqa: D102 (h5netcdf hook)
-            cached = self._h5file.attrs.get(MAX_DIMID_ATTR)
-            return int(cached) if cached is not None else super()._get_maximum_dimension_id()
-
-    return _StoreFile(path, "a", invalid_netcdf=True)
 
 
 def _fast_write(f: Any, key: str, res: Result, prov: Mapping[str, Any], next_dimid: int) -> bool:
@@ -490,31 +537,6 @@ def _fast_write(f: Any, key: str, res: Result, prov: Mapping[str, Any], next_dim
     g.attrs[PROVENANCE_ATTR] = json.dumps(dict(prov), sort_keys=True, default=str)
     f.attrs[MAX_DIMID_ATTR] = max(last, next_dimid - 1)
     return True
-
-
-def _write_result(nc: Any, key: str, res: Result, prov: Mapping[str, Any]) -> None:
-    """Write one result into the open store ``nc`` (its group must not exist)."""
-    from xarray.backends import H5NetCDFStore
-
-    def group(path: str) -> Any:
-        g = nc
-        for part in path.split("/"):
-            g = g[part] if part in g.groups else g.create_group(part)
-        return g
-
-    def dump(ds: Any, path: str) -> None:
-        prepare_for_netcdf(ds).dump_to_store(H5NetCDFStore(group(path), mode="a"))
-
-    if is_mapping_result(res):
-        for part, ds in res.items():
-            dump(ds, f"{key}/{part}")
-        kind = "mapping"
-    else:
-        dump(res, key)
-        kind = "dataset"
-    attrs = group(key)._h5group.attrs
-    attrs[KIND_ATTR] = kind
-    attrs[PROVENANCE_ATTR] = json.dumps(dict(prov), sort_keys=True, default=str)
 
 
 def warm_up() -> None:

@@ -392,63 +392,50 @@ def row_dataset(row: Row) -> Any:
     return xr.Dataset(data_vars, coords=coords, attrs=_copy_attrs(row.attrs))
 
 
-# -- a small cache of tables read or written, by file state -------------------------------------
-_CACHE: OrderedDict[tuple[str, str], tuple[tuple[int, int, int], Table]] = OrderedDict()
+# -- a small cache of tables read or written, by store version -------------------------------------
+# A table is kept with the commit id (COMMIT_ATTR) of the store version it was read from or written to.
+# The id is read from the file itself, never inferred from os.stat: inode numbers are reused by the
+# transactions' temporary files, modification times are coarse (a few ms on ext4), and a file system
+# shared over the network caches attributes; a table read while the writer renamed a new version into
+# place must never pass for the new version (issue 23: a worker kept the H/V table without its last rows
+# under the new file's identity, and the step reading them all failed on every attempt).
+_CACHE: OrderedDict[tuple[str, str], tuple[str, Table]] = OrderedDict()
 _CACHE_SIZE = 8
 _LOCK = threading.Lock()  # a worker may read from several threads
 CACHE_MAX_BYTES = 128 * 2**20  # a larger table is not kept in memory: a worker reads only the row it needs
 
 
-def _state(path: os.PathLike[str] | str) -> tuple[int, int, int]:
-    st = os.stat(path)
-    return (st.st_ino, st.st_mtime_ns, st.st_size)
-
-
-def cached(path: os.PathLike[str] | str, group: str) -> Table | None:
-    """The table of ``group`` in the store file ``path`` if it was read or written in this process since the file last changed."""
+def cached(path: os.PathLike[str] | str, group: str, commit: str | None) -> Table | None:
+    """The table of ``group`` in the store file ``path`` if this process holds it for the store version ``commit``."""
+    if not commit:
+        return None
     key = (os.path.abspath(path), group)
     with _LOCK:
         hit = _CACHE.get(key)
-        if hit is None:
-            return None
-        try:
-            if hit[0] != _state(path):
-                return None
-        except OSError:
+        if hit is None or hit[0] != commit:
             return None
         _CACHE.move_to_end(key)
         return hit[1]
 
 
-def carry_over(path: os.PathLike[str] | str, before: tuple[int, int, int] | None, keep: set[str]) -> None:
-    """After a transaction that copied the file at state ``before``: tables it did not rewrite are still valid."""
-    if before is None:
+def carry_over(path: os.PathLike[str] | str, before: str | None, after: str | None, keep: set[str]) -> None:
+    """After a transaction from version ``before`` to ``after``: the tables it did not rewrite are still valid."""
+    if not before or not after:
         return
     ap = os.path.abspath(path)
-    try:
-        now = _state(path)
-    except OSError:
-        return
     with _LOCK:
-        for (p, group), (state, table) in list(_CACHE.items()):
-            if p == ap and state == before and group not in keep:
-                _CACHE[(p, group)] = (now, table)
+        for (p, group), (commit, table) in list(_CACHE.items()):
+            if p == ap and commit == before and group not in keep:
+                _CACHE[(p, group)] = (after, table)
 
 
-def file_state(path: os.PathLike[str] | str) -> tuple[int, int, int] | None:
-    try:
-        return _state(path)
-    except OSError:
-        return None
-
-
-def remember(path: os.PathLike[str] | str, group: str, table: Table) -> None:
-    """Keep ``table`` as the content of ``group`` in the file ``path`` as it is now."""
-    if sum(r.nbytes for r in table.rows.values()) > CACHE_MAX_BYTES:
+def remember(path: os.PathLike[str] | str, group: str, table: Table, commit: str | None) -> None:
+    """Keep ``table`` as the content of ``group`` in the version ``commit`` of the store file ``path``."""
+    if not commit or sum(r.nbytes for r in table.rows.values()) > CACHE_MAX_BYTES:
         return
     key = (os.path.abspath(path), group)
     with _LOCK:
-        _CACHE[key] = (_state(path), table)
+        _CACHE[key] = (commit, table)
         _CACHE.move_to_end(key)
         while len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)
