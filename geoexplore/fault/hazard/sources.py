@@ -155,6 +155,9 @@ def sources_from_candidates(candidates: Any, model: Any, rules: Any, *, classes:
         if mf is None or not mf.length_km:
             skipped.append(f"{cid}: matched to no mapped fault of the model, so no length (a traced length needs several lines)")
             continue
+        if mf.strike_deg is None or mf.rake_deg is None:
+            skipped.append(f"{cid}: the model states no strike or rake for {mf.name}; a source needs both")
+            continue
         x = float(candidates["surface_chainage_m"].values[k])
         if not math.isfinite(x):
             x = float(candidates["chainage_m"].values[k])
