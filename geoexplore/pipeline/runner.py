@@ -401,7 +401,10 @@ def run_workflow(
     client : distributed.Client, optional
         Use this client (for notebooks).
     progress : callable, optional
-        Receives one line per event (default: log at INFO).
+        Receives one line per event (default: log at INFO). If it has an
+        ``event`` method, that also gets what happened as data (the step
+        started with N items, each item's record, the step finished):
+        :class:`geoexplore.pipeline.progress.RunProgress` draws bars from them.
     security : mapping, optional
         TLS files (``ca_file``, ``cert``, ``key``) overriding the workflow's
         ``cluster.security`` keys one by one.
