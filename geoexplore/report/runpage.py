@@ -122,18 +122,23 @@ def candidate_rows(c: Any) -> list[list[str]]:
 
 
 def _input_files(provs: Mapping[str, Mapping[str, Any]], input_dir: Path | None) -> list[tuple[str, str]]:
-    """(file, sha256) of every input file the run read: files named by settings, found by steps, or items."""
+    """(file, sha256) of every input file the run read: named by a setting, matched by a glob setting, listed in
+    a file, found by a step, or an item's own file (paths relative to the input folder)."""
     from geoexplore.core.store import file_digest
 
     found: dict[str, str] = {}
     for p in provs.values():
-        for group in ("files", "item_files"):
-            for name, dig in (p.get(group) or {}).items():
-                if isinstance(dig, str):
-                    found.setdefault(str(name), dig)
-                elif isinstance(dig, Mapping):  # a glob setting: file -> digest
-                    for n2, d2 in dig.items():
-                        found.setdefault(str(n2), str(d2))
+        settings = p.get("settings") or {}
+        for name, dig in (p.get("files") or {}).items():
+            if isinstance(dig, str):  # an InputFile setting: {setting: digest}
+                found.setdefault(str(settings.get(name, name)), dig)
+            elif isinstance(dig, Mapping) and "file" in dig and "lists" in dig:  # a file listing files
+                found.setdefault(str(settings.get(name, name)), str(dig["file"]))
+                found.update({str(k): str(v) for k, v in dig["lists"].items() if k not in found})
+            elif isinstance(dig, Mapping):  # an InputGlob setting: {setting: {path: digest}}
+                found.update({str(k): str(v) for k, v in dig.items() if k not in found})
+        for f, dig in (p.get("item_files") or {}).items():
+            found.setdefault(str(f), str(dig))
         v = p.get("item_value")
         if isinstance(v, str) and input_dir is not None and v not in found:
             f = input_dir / v
