@@ -190,7 +190,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if not wf.exists():
         print(f"geoexplore: the demo needs a source checkout with {wf.relative_to(repo_root())}", file=sys.stderr)
         return EXIT_ERROR
-    _say(f"geoexplore demo: Siping segment (SYNTHETIC survey) -> {Path(args.out).resolve()}")
+    (_err if getattr(args, "json", False) else _say)(f"geoexplore demo: Siping segment (SYNTHETIC survey) -> {Path(args.out).resolve()}")
     return _run(wf, args)
 
 
