@@ -47,12 +47,19 @@ def test_plain_lines_when_not_a_terminal(work, small_body, write_wf, capfd):
     assert f"run page: {out / 'index.html'}" in shown and (out / "index.html").is_file()
 
 
-def test_verbose_adds_one_line_per_item(work, small_body, write_wf, capfd):
-    code = main(["run", "-v", str(write_wf(work, small_body)), "--out", str(work / "verbose"), "--workers", "1", "--no-figures"])
+def test_verbose_adds_one_line_per_item_and_json_keeps_stdout_for_the_summary(work, small_body, write_wf, capfd):
+    import json
+
+    out = work / "verbose"
+    code = main(["run", "-v", str(write_wf(work, small_body)), "--out", str(out), "--workers", "1", "--no-figures", "--json"])
     assert code == 3
-    shown = capfd.readouterr().out
-    done = [ln for ln in shown.splitlines() if ln.startswith("    ") and ": done in " in ln]
-    assert len(done) == 5  # model, two alternatives, two sections
+    shown = capfd.readouterr()
+    summary = json.loads(shown.out)  # stdout: the JSON summary and nothing else
+    assert summary["exit_code"] == 3 and summary["ok"] is False and summary["counts"] == {"done": 5, "failed": 1}
+    assert summary["failed"][0]["key"] == "model/shallow/alternatives/broken" and "FileFormatError" in summary["failed"][0]["error"]
+    assert summary["run_page"] == str(out.resolve() / "index.html")
+    done = [ln for ln in shown.err.splitlines() if ln.startswith("    ") and ": done in " in ln]
+    assert len(done) == 5  # model, two alternatives, two sections: the progress went to stderr
 
 
 def test_bars_on_a_terminal(work, small_body, write_wf):
