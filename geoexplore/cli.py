@@ -372,6 +372,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except GeoexploreError as exc:
         print(f"geoexplore: {exc}", file=sys.stderr)
+        if getattr(args, "json", False):  # a machine reading stdout gets the error as JSON too
+            _print_json({"command": args.command, "exit_code": EXIT_ERROR, "error": str(exc)})
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("geoexplore: interrupted; finished results are in the project store (rerun with --resume)", file=sys.stderr)

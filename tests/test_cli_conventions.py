@@ -40,6 +40,9 @@ def test_json_commands_print_only_json(capsys, siping_dir, repo_root):
     assert main(["steps", "--json"]) == 0
     steps = json.loads(capsys.readouterr().out)["steps"]
     assert any(s["name"] == "report.build" and "languages" in s["settings"] for s in steps)
+    assert main(["validate", str(repo_root / "no-such-workflow.yaml"), "--json"]) == errors.EXIT_ERROR
+    failed = capsys.readouterr()
+    assert json.loads(failed.out)["exit_code"] == errors.EXIT_ERROR and failed.err.startswith("geoexplore: ")
     for name in JSON_COMMANDS:
         p = dict(_leaf_parsers(build_parser()))[name]
         assert any("--json" in a.option_strings for a in p._actions), name
