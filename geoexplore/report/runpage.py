@@ -39,8 +39,8 @@ font-size:14px;color:#222;padding:0 1em}h1{font-size:1.5em}h2{font-size:1.2em;bo
 table{border-collapse:collapse;margin:.4em 0 1em 0}td,th{border:1px solid #bbb;padding:2px 6px;text-align:left;vertical-align:top}
 th{background:#eee}.num{text-align:right}.done,.reused{color:#176317}.failed,.skipped{color:#b00000;font-weight:bold}
 .badge{display:inline-block;padding:2px 8px;margin-right:6px;border-radius:8px;background:#eee}
-.thumbs{display:flex;flex-wrap:wrap;gap:8px}.thumbs figure{margin:0;width:""" + str(THUMB_PX) + """px}
-.thumbs img{width:100%;border:1px solid #ccc}.thumbs figcaption{font-size:11px;word-break:break-all}
+.thumbs{display:flex;flex-wrap:wrap;gap:8px;align-items:flex-start}.thumbs figure{margin:0;width:""" + str(THUMB_PX) + """px}
+.thumbs img{width:100%;max-height:220px;object-fit:contain;border:1px solid #ccc}.thumbs figcaption{font-size:11px;word-break:break-all}
 details{margin:.2em 0}summary{cursor:pointer}code{font-size:12px;word-break:break-all}#filter{margin:.5em 0}"""
 
 #: the page's only script: filter the steps table by status (no network, no library)
@@ -228,6 +228,12 @@ def _summary_html(out: Path, run: Mapping[str, Any], cands: list[list[str]]) -> 
             ("run record", "run.json")]
     p += [f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in rows]
     p.append("</tbody></table>")
+    bad = [r for r in items if r["status"] in ("failed", "skipped")]
+    if bad:  # what went wrong first, one line each (the tables below have every item)
+        p.append("<h2>Failed and skipped items</h2><ul id='failed'>")
+        p += [f"<li><span class='{_e(r['status'])}'>{_e(r['status'])}</span> <code>{_e(r['key'])}</code>: {_e(r.get('error') or '')}"
+              f"{' (' + str(r.get('attempts')) + ' attempts)' if (r.get('attempts') or 1) > 1 else ''}</li>" for r in bad]
+        p.append("</ul>")
     if cands:
         p.append("<h2>Fault candidates</h2><table id='candidates'><thead><tr>" + "".join(
             f"<th>{h}</th>" for h in ("id", "position (m)", "upper breakpoint (m)", "activity", "confidence", "methods"))

@@ -101,6 +101,8 @@ def test_run_page_opens_without_errors_and_shows_every_step_and_item(run_dir, tm
     assert dom.count("class=\"item\"") == len(run["items"]) == 5
     assert 'id="count-failed">1 failed' in dom and 'id="count-done">4 done' in dom
     assert "FileFormatError" in dom and "broken.yaml" in dom  # the failed item's error
+    failed = dom[dom.index("<ul id=\"failed\">"):].split("</ul>")[0]  # listed at the top, too
+    assert failed.count("<li>") == 1 and "model/shallow/alternatives/broken" in failed
     # key figures: thumbnails inside the page, linking to the full figures beside it
     thumbs = re.findall(r'<a href="(figures/[^"]+\.png)"><img src="data:image/jpeg;base64,', dom)
     assert thumbs and all((out / t).is_file() for t in thumbs)
