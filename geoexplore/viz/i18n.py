@@ -107,10 +107,13 @@ LABELS: dict[str, tuple[str, str]] = {
         "One row per dated horizon and fault candidate. Each horizon is picked on both flanks of the fault: depth is "
         "that of the shallower (footwall) flank, throw the depth on the higher-chainage flank minus that on the "
         "lower-chainage flank (negative: the higher-chainage flank is up) +- 1 sigma; the age is the horizon's on the "
-        "shallower flank. A horizon listed under two candidates was measured across each of them.",
+        "shallower flank. A horizon listed twice for one candidate, a few metres apart, is one boundary whose reflection "
+        "was picked on two lobes of its wavelet: each is measured and dated on its own (their spread shows the picking "
+        "uncertainty). A horizon listed under two candidates was measured across each of them.",
         "每行为一条候选断层上的一个定年层位。层位在断层两盘分别拾取：深度取较浅一盘（下盘）；垂直断距为里程较大一盘的深度减去"
         "里程较小一盘的深度（负值表示里程较大一盘上升），±1σ；年龄取较浅一盘该层位的年龄。同一层位列于两条候选断层之下，"
-        "表示跨两条断层分别量测。",
+        "表示跨两条断层分别量测；同一候选断层下同一层位出现两行、深度相差数米，是同一界面的反射在子波的两个波瓣上各被拾取一次，"
+        "分别量测与定年（两者之差反映拾取的不确定度）。",
     ),
     "note_magnitude_table": (
         "One row per empirical relation and fault dimension it uses; magnitudes to 0.1, with the relation's "
