@@ -1,7 +1,11 @@
 """The ``geoexplore`` command line: parses, then calls the public API.
 
 Exit codes: 0 success; 1 error (one line on stderr saying why); 2 usage
-error; 3 the run finished but some items failed (listed).
+error; 3 the run finished but some items failed (listed); 130 interrupted
+(the table in docs/first-run.md). Every command's ``--help`` ends with
+examples (:data:`EXAMPLES`); ``run``, ``demo``, ``validate``, ``info``,
+``steps``, ``figure``, ``assess`` and ``report`` take ``--json`` for a
+machine-readable summary on stdout.
 
 Method packages add their own sub-commands (``geoexplore seismic ...``,
 ``geoexplore mt ...``, ``geoexplore ert ...``, ``geoexplore hvsr ...``)
@@ -62,26 +66,38 @@ def cmd_info(args: argparse.Namespace) -> int:
 
     import geoexplore
 
-    print(f"geoexplore {geoexplore.__version__}")
-    print(f"python {sys.version.split()[0]}")
+    pkgs: dict[str, str] = {}
     for pkg in ("numpy", "scipy", "xarray", "dask", "distributed", "h5py", "h5netcdf", "obspy", "pygimli", "simpeg",
                 "mtpy-v2", "mt_metadata", "matplotlib", "pyproj", "segyio", "disba", "dask-jobqueue"):
         try:
-            v = version(pkg)
+            pkgs[pkg] = version(pkg)
         except PackageNotFoundError:
-            v = "not installed"
-        print(f"  {pkg:14s} {v}")
+            pkgs[pkg] = "not installed"
     try:
         n = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover
         n = os.cpu_count()
-    print(f"cpus {n}")
     try:
         import psutil
 
-        print(f"memory {psutil.virtual_memory().total / 2**30:.1f} GiB")
+        mem_gib: float | None = round(psutil.virtual_memory().total / 2**30, 1)
     except ImportError:  # pragma: no cover
-        pass
+        mem_gib = None
+    from geoexplore.viz.i18n import cjk_font
+
+    font = cjk_font()
+    if getattr(args, "json", False):
+        _print_json({"command": "info", "exit_code": EXIT_OK, "geoexplore": geoexplore.__version__, "python": sys.version.split()[0],
+                     "packages": pkgs, "cpus": n, "memory_gib": mem_gib, "cjk_font": font})
+        return EXIT_OK
+    print(f"geoexplore {geoexplore.__version__}")
+    print(f"python {sys.version.split()[0]}")
+    for pkg, v in pkgs.items():
+        print(f"  {pkg:14s} {v}")
+    print(f"cpus {n}")
+    if mem_gib is not None:
+        print(f"memory {mem_gib:.1f} GiB")
+    print(f"CJK font for Chinese figures: {font or 'none (Chinese figures get English labels; install fonts-noto-cjk)'}")
     return EXIT_OK
 
 
@@ -89,6 +105,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
     from geoexplore.pipeline.workflow import load_workflow
 
     wf = load_workflow(args.workflow, input_dir=args.input_dir)
+    if getattr(args, "json", False):
+        _print_json({"command": "validate", "exit_code": EXIT_OK, "valid": True, "workflow": str(wf.path), "name": wf.name,
+                     "input_dir": str(wf.input_dir),
+                     "steps": [{"id": s.id, "step": s.spec.name, "line": s.line, "foreach": s.foreach,
+                                "inputs": {n: r.step_id for n, r in s.inputs.items()}} for s in wf.steps]})
+        return EXIT_OK
     _say(f"{wf.path}: valid workflow '{wf.name}', {len(wf.steps)} steps, input {wf.input_dir}")
     for s in wf.steps:
         fo = f" foreach {json.dumps(s.foreach)}" if s.foreach else ""
@@ -98,24 +120,58 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _run(workflow: Path, args: argparse.Namespace, input_dir: str | None = None) -> int:
+    from geoexplore.pipeline.progress import RunProgress
     from geoexplore.pipeline.runner import run_workflow
+    from geoexplore.pipeline.workflow import load_workflow
 
-    report = run_workflow(
-        workflow,
-        args.out,
-        scheduler=args.scheduler,
-        n_workers=args.workers,
-        resume=args.resume,
-        progress=_say,
-        figures=not getattr(args, "no_figures", False),
-        input_dir=input_dir,
-        security=_tls_options(args),
-    )
-    _say(f"run record: {Path(args.out) / 'run.json'}")
+    wf = load_workflow(workflow, input_dir=input_dir)
+    as_json = getattr(args, "json", False)
+    say = _err if as_json else _say  # with --json, stdout holds the JSON summary only
+    with RunProgress(sys.stderr if as_json else sys.stdout, verbose=args.verbose > 0) as progress:
+        report = run_workflow(
+            wf,
+            args.out,
+            scheduler=args.scheduler,
+            n_workers=args.workers,
+            resume=args.resume,
+            progress=progress,
+            figures=not getattr(args, "no_figures", False),
+            security=_tls_options(args),
+        )
+    out = Path(args.out)
+    page = _run_page(out, wf.input_dir)
+    say(f"run record: {out / 'run.json'}")
+    if page is not None:
+        say(f"run page: {page}")
+    code = EXIT_OK if report.ok else EXIT_PARTIAL
+    if as_json:
+        _print_json({"command": args.command, "exit_code": code, "ok": report.ok, "workflow": str(wf.path),
+                     "out_dir": str(out.resolve()), "store": str((out / "project.h5").resolve()),
+                     "run_json": str((out / "run.json").resolve()), "run_page": str(page.resolve()) if page else None,
+                     "counts": report.counts(), "started_utc": report.started_utc, "finished_utc": report.finished_utc,
+                     "failed": [{"key": r.key, "status": r.status, "error": r.error} for r in report.failed]})
     if not report.ok:
-        print(f"geoexplore: {len(report.failed)} item(s) failed; see {Path(args.out) / 'run.json'}", file=sys.stderr)
-        return EXIT_PARTIAL
-    return EXIT_OK
+        print(f"geoexplore: {len(report.failed)} item(s) failed; see {out / 'run.json'}", file=sys.stderr)
+    return code
+
+
+def _run_page(out: Path, input_dir: Path | None = None) -> Path | None:
+    """Write OUT/index.html; a page that cannot be written is a warning, never a failed run."""
+    from geoexplore.report.runpage import write_run_page
+
+    try:
+        return write_run_page(out, input_dir=input_dir)
+    except Exception as exc:  # noqa: BLE001 - the run's results are stored whatever happens to its page
+        _err(f"geoexplore: warning: the run page could not be written ({type(exc).__name__}: {exc})")
+        return None
+
+
+def _err(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+def _print_json(obj: Any) -> None:
+    print(json.dumps(obj, indent=1, ensure_ascii=False, default=str), flush=True)
 
 
 def _tls_options(args: argparse.Namespace) -> dict[str, str] | None:
@@ -134,13 +190,18 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if not wf.exists():
         print(f"geoexplore: the demo needs a source checkout with {wf.relative_to(repo_root())}", file=sys.stderr)
         return EXIT_ERROR
-    _say(f"geoexplore demo: Siping segment (SYNTHETIC survey) -> {Path(args.out).resolve()}")
+    (_err if getattr(args, "json", False) else _say)(f"geoexplore demo: Siping segment (SYNTHETIC survey) -> {Path(args.out).resolve()}")
     return _run(wf, args)
 
 
 def cmd_steps(args: argparse.Namespace) -> int:
     from geoexplore.pipeline.step import all_steps
 
+    if getattr(args, "json", False):
+        _print_json({"command": "steps", "exit_code": EXIT_OK,
+                     "steps": [{"name": n, "fan_out": sp.fan_out, "doc": sp.doc, "settings": list(sp.settings.model_fields)}
+                               for n, sp in all_steps().items()]})
+        return EXIT_OK
     for name, spec in all_steps().items():
         fields = ", ".join(spec.settings.model_fields)
         _say(f"{name:28s} [{spec.fan_out}] {spec.doc}")
@@ -152,8 +213,18 @@ def cmd_steps(args: argparse.Namespace) -> int:
 def cmd_figure(args: argparse.Namespace) -> int:
     from geoexplore.report.figures import render
 
-    for p in render(args.store, args.key, args.out):
+    written = render(args.store, args.key, args.out)
+    store = Path(args.store)
+    run_dir = store if store.is_dir() else store.parent
+    page = _run_page(run_dir) if (run_dir / "run.json").is_file() else None
+    if getattr(args, "json", False):
+        _print_json({"command": "figure", "exit_code": EXIT_OK, "figures": [str(p) for p in written],
+                     "run_page": str(page) if page else None})
+        return EXIT_OK
+    for p in written:
         _say(str(p))
+    if page is not None:
+        _say(f"run page: {page}")
     return EXIT_OK
 
 
@@ -168,6 +239,70 @@ def _add_run_options(p: argparse.ArgumentParser, out_default: str | None) -> Non
     tls.add_argument("--tls-ca-file", help="CA certificate(s) the scheduler's certificate must be signed by (PEM)")
     tls.add_argument("--tls-cert", help="this client's certificate (PEM)")
     tls.add_argument("--tls-key", help="this client's private key (PEM)")
+
+
+#: examples shown at the end of each command's --help (a test checks every command has some)
+EXAMPLES: dict[str, tuple[str, ...]] = {
+    "info": ("geoexplore info", "geoexplore info --json"),
+    "validate": ("geoexplore validate workflows/siping-segment.yaml",
+                 "geoexplore validate my-survey.yaml --input-dir /data/survey --json"),
+    "run": ("geoexplore run workflows/siping-segment.yaml --out out/siping",
+            "geoexplore run my-survey.yaml --out out/s1 --resume          # reuse what is unchanged",
+            "geoexplore run my-survey.yaml --out out/s1 --scheduler tcp://10.0.0.5:8786",
+            "nohup geoexplore run my-survey.yaml --out out/s1 > s1.log &  # plain progress lines, no bars",
+            "geoexplore run -v my-survey.yaml --out out/s1                 # one line per item too",
+            "geoexplore run my-survey.yaml --out out/s1 --json > s1.json  # summary as JSON on stdout"),
+    "demo": ("geoexplore demo", "geoexplore demo --out /tmp/siping --workers 2", "geoexplore demo --json"),
+    "steps": ("geoexplore steps", "geoexplore steps --settings"),
+    "figure": ("geoexplore figure out/siping/project.h5 --out out/siping/figures",
+               "geoexplore figure out/siping/project.h5 microtremor/shallow/hvsr --out /tmp/hvsr"),
+    "seismic info": ("geoexplore seismic info data/siping/refraction/shot001.seg2",
+                     "geoexplore seismic info data/siping/seismic/shots/*"),
+    "seismic convert": ("geoexplore seismic convert data/siping/refraction/shot001.seg2 shot001.sgy",),
+    "seismic stack": ("geoexplore seismic stack --shots 'data/siping/seismic/shots/*' --stations data/siping/seismic/stations.csv "
+                      "--log data/siping/seismic/observer_log.csv --out stack.sgy",),
+    "seismic velocity-picks": ("geoexplore seismic velocity-picks out/siping/project.h5 --out velocity-picks.csv",),
+    "seismic pick": ("geoexplore seismic pick data/siping/refraction/shot*.seg2 --out picks",),
+    "seismic tomo": ("geoexplore seismic tomo picks/picks.csv --out tomo",),
+    "mt tf": ("geoexplore mt tf data/siping/mt/timeseries/MT03.mseed --out tf",),
+    "mt info": ("geoexplore mt info data/siping/mt/edi/SP00.edi", "geoexplore mt info data/siping/mt/edi/*.edi"),
+    "mt invert1d": ("geoexplore mt invert1d data/siping/mt/edi/SP00.edi --out sp00-1d",),
+    "ert info": ("geoexplore ert info data/siping/ert/siping-ert-dd.dat",),
+    "ert invert": ("geoexplore ert invert data/siping/ert/siping-ert-dd.dat --out ert",),
+    "hvsr": ("geoexplore hvsr data/siping/microtremor/hv_*.mseed --out hvsr",),
+    "assess": ("geoexplore assess out/siping/project.h5 --out out/siping/assess",
+               "geoexplore assess out/siping --out assess --intensity 8 --json"),
+    "report": ("geoexplore report out/siping/project.h5 --out out/siping/report          # Chinese and English",
+               "geoexplore report out/siping --out report-en --lang en --json"),
+}
+
+#: commands that print a machine-readable summary with --json
+JSON_COMMANDS = ("info", "validate", "run", "demo", "steps", "figure", "assess", "report")
+
+
+def _leaf_parsers(parser: argparse.ArgumentParser, prefix: str = "") -> list[tuple[str, argparse.ArgumentParser]]:
+    """(command path, parser) of every command that runs something (``"seismic stack"``...; an alias not again)."""
+    for a in parser._actions:
+        if isinstance(a, argparse._SubParsersAction):
+            first = {id(sp): name for name, sp in reversed(list(a.choices.items()))}  # the name before its aliases
+            return [leaf for name, sp in a.choices.items() if first[id(sp)] == name
+                    for leaf in _leaf_parsers(sp, f"{prefix} {name}".strip())]
+    return [(prefix, parser)]
+
+
+def _finish_commands(parser: argparse.ArgumentParser) -> None:
+    """Examples at the end of every command's --help; --json where the command honours it; -v on run and demo."""
+    for name, p in _leaf_parsers(parser):
+        ex = EXAMPLES.get(name)
+        if ex:
+            p.epilog = "examples:\n" + "\n".join(f"  {e}" for e in ex) + (
+                "\n\nexit codes: 0 ok, 1 error, 2 usage, 3 some items failed (docs/first-run.md)")
+            p.formatter_class = argparse.RawDescriptionHelpFormatter
+        if name in JSON_COMMANDS and not any("--json" in a.option_strings for a in p._actions):
+            p.add_argument("--json", action="store_true", help="print a machine-readable summary (JSON) on stdout")
+        if name in ("run", "demo"):
+            p.add_argument("-v", "--verbose", action="count", default=argparse.SUPPRESS,
+                           help="one line per item as well as the progress bars")
 
 
 def _positive_int(text: str) -> int:
@@ -220,6 +355,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     for m in present(COMMAND_MODULES):
         m.add_commands(sub)
+    _finish_commands(parser)
     return parser
 
 
@@ -239,6 +375,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except GeoexploreError as exc:
         print(f"geoexplore: {exc}", file=sys.stderr)
+        if getattr(args, "json", False):  # a machine reading stdout gets the error as JSON too
+            _print_json({"command": args.command, "exit_code": EXIT_ERROR, "error": str(exc)})
         return EXIT_ERROR
     except KeyboardInterrupt:
         print("geoexplore: interrupted; finished results are in the project store (rerun with --resume)", file=sys.stderr)

@@ -168,6 +168,7 @@ class _Runner:
         # every worker must see the input and output folders at the client's paths (one line naming the worker if not)
         check_worker_folders(client, {"input": str(wf.input_dir), "output": str(self.out)},
                              writable=("output",) if self.figures else ())
+        self._note("run", dashboard=getattr(client, "dashboard_link", None), scheduler=self.report.scheduler, n_workers=self.report.n_workers)
         sched = self.sched = Scheduler(client, wf, self.report, n_workers)
         self.order = {ws.id: i for i, ws in enumerate(wf.steps, 1)}
         waiting = list(wf.steps)
@@ -232,7 +233,18 @@ class _Runner:
     def _label(self, ws: WorkflowStep) -> str:
         return f"[{self.order[ws.id]}/{len(self.order)}] {ws.id} ({ws.spec.name})"
 
+    def _note(self, kind: str, **data: Any) -> None:
+        """Tell a progress display with an ``event`` method what happened (see :mod:`geoexplore.pipeline.progress`)."""
+        event = getattr(self.progress, "event", None)
+        if event is not None:
+            event(kind, **data)
+
+    def _record(self, rec: ItemRecord) -> None:
+        self.report.items.append(rec)
+        self._note("item", rec=rec)
+
     def _step_finished(self, ws: WorkflowStep) -> None:
+        self._note("step_done", step=ws.id)
         recs = [r for r in self.report.items if r.step_id == ws.id]
         counts: dict[str, int] = {}
         for r in recs:
@@ -244,6 +256,7 @@ class _Runner:
     def _launch(self, ws: WorkflowStep) -> list[Any]:
         """Submit the tasks of one step; returns the new futures (reused and skipped items are recorded)."""
         items = self.wf.items_for(ws, self.done.upstream_items())
+        self._note("step", step=ws.id, label=self._label(ws), total=len(items))
         if ws.spec.fan_out != "none":
             self.done.start(ws)
             self.progress(f"{self._label(ws)}: {len(items)} item(s)")
@@ -290,7 +303,7 @@ class _Runner:
         keys = self.done.input_keys(ws, item)
         if keys is None:
             missing = self.done.missing_inputs(ws)
-            self.report.items.append(
+            self._record(
                 ItemRecord(ws.id, ws.spec.name, item, key, "skipped",
                            error=f"inputs not available (failed upstream: {', '.join(missing) or 'item missing upstream'})")
             )
@@ -301,7 +314,7 @@ class _Runner:
         if reusable(prov, rkey):
             self.committed.add(key)  # in the store the run started with
             self._mark_done(ws, item, key, prov.get("digest", ""))  # type: ignore[union-attr]
-            self.report.items.append(ItemRecord(ws.id, ws.spec.name, item, key, "reused"))
+            self._record(ItemRecord(ws.id, ws.spec.name, item, key, "reused"))
             return None
         wf = self.wf
         task = make_task(ws, item, value, keys, settings_json=settings_json, store_path=str(self.store.path),
@@ -324,7 +337,7 @@ class _Runner:
         failed = False
         for ws, item, key, meta, o in outcomes:
             if "error" in o:
-                self.report.items.append(ItemRecord(ws.id, ws.spec.name, item, key, "failed", error=o["error"],
+                self._record(ItemRecord(ws.id, ws.spec.name, item, key, "failed", error=o["error"],
                                                     attempts=o.get("attempts", 1), attempt_errors=o.get("attempt_errors", []),
                                                     traceback=o.get("traceback")))
                 tries = f" ({o['attempts']} attempts)" if o.get("attempts", 1) > 1 else ""
@@ -372,7 +385,7 @@ class _Runner:
             self._mark_done(ws, rec.item, key, prov["digest"])
             if self.figures and ws.spec.figure:
                 self._figure(ws, rec)
-            self.report.items.append(rec)
+            self._record(rec)
             tries = f" (attempt {rec.attempts}; earlier: {rec.attempt_errors[-1]})" if rec.attempts > 1 else ""
             self.progress(f"    {ws.id}/{rec.item or ''}: done in {rec.elapsed_s:.1f} s{tries}")
         self.write_run_json()
@@ -436,7 +449,10 @@ def run_workflow(
     client : distributed.Client, optional
         Use this client (for notebooks).
     progress : callable, optional
-        Receives one line per event (default: log at INFO).
+        Receives one line per event (default: log at INFO). If it has an
+        ``event`` method, that also gets what happened as data (the step
+        started with N items, each item's record, the step finished):
+        :class:`geoexplore.pipeline.progress.RunProgress` draws bars from them.
     security : mapping, optional
         TLS files (``ca_file``, ``cert``, ``key``) overriding the workflow's
         ``cluster.security`` keys one by one.

@@ -26,6 +26,25 @@ def _assess(args: argparse.Namespace) -> tuple[dict[str, Any], Any]:
                         intensity=args.intensity, use_test_images=getattr(args, "test_images", False))
 
 
+def summary(bundle: dict[str, Any]) -> dict[str, Any]:
+    """The assessment as plain data (what ``--json`` prints): methods, warnings, candidates rounded as in the report."""
+    from geoexplore.report.rounding import fmt_pm
+
+    c = bundle["candidates"]
+    cands = []
+    for k in range(c.sizes.get("candidate", 0)):
+        ub = float(c["upper_breakpoint_m"].values[k])
+        cands.append({"id": str(c["candidate"].values[k]), "chainage_m": float(c["chainage_m"].values[k]),
+                      "chainage_sigma_m": float(c["chainage_sigma_m"].values[k]),
+                      "upper_breakpoint_m": None if ub != ub else ub,
+                      "upper_breakpoint_sigma_m": float(c["upper_breakpoint_sigma_m"].values[k]),
+                      "position": fmt_pm(float(c["chainage_m"].values[k]), float(c["chainage_sigma_m"].values[k]), "m"),
+                      "activity_en": str(c["activity_label_en"].values[k]), "activity_zh": str(c["activity_label_zh"].values[k]),
+                      "confidence": round(float(c["confidence"].values[k]), 2), "methods": str(c["methods"].values[k])})
+    return {"methods_used": str(c.attrs.get("methods_used", "")), "methods_missing": str(c.attrs.get("methods_missing", "")),
+            "warnings": json.loads(c.attrs.get("warnings_json", "[]")), "candidates": cands}
+
+
 def _print_summary(bundle: dict[str, Any]) -> None:
     c = bundle["candidates"]
     used = c.attrs.get("methods_used", "")
@@ -45,8 +64,13 @@ def cmd_assess(args: argparse.Namespace) -> int:
     from geoexplore.report.writers import write_assessment
 
     bundle, model = _assess(args)
+    written = write_assessment(bundle, args.out, model=model, lang=args.lang, figures=not args.no_figures)
+    if getattr(args, "json", False):
+        print(json.dumps({"command": "assess", "exit_code": EXIT_OK, **summary(bundle), "files": [str(p) for p in written]},
+                         indent=1, ensure_ascii=False))
+        return EXIT_OK
     _print_summary(bundle)
-    for p in write_assessment(bundle, args.out, model=model, lang=args.lang, figures=not args.no_figures):
+    for p in written:
         print(p)
     return EXIT_OK
 
@@ -57,12 +81,17 @@ def cmd_report(args: argparse.Namespace) -> int:
     from geoexplore.report.steps import write_outputs
 
     bundle, _ = _assess(args)
-    _print_summary(bundle)
     sp = store_file(args.store)
     fig_dir = sp.parent / "figures"
     langs = args.lang if isinstance(args.lang, list) else [args.lang]
-    for p in write_outputs(bundle, Path(args.out), languages=langs, formats=["docx", "html"], fig_dir=fig_dir if fig_dir.is_dir() else None,
-                           provenance={"store": sp.name}):
+    written = write_outputs(bundle, Path(args.out), languages=langs, formats=["docx", "html"], fig_dir=fig_dir if fig_dir.is_dir() else None,
+                            provenance={"store": sp.name})
+    if getattr(args, "json", False):
+        print(json.dumps({"command": "report", "exit_code": EXIT_OK, **summary(bundle), "languages": langs,
+                          "files": [str(p) for p in written]}, indent=1, ensure_ascii=False))
+        return EXIT_OK
+    _print_summary(bundle)
+    for p in written:
         print(p)
     return EXIT_OK
 
@@ -86,5 +115,6 @@ def add_commands(sub: Any) -> None:
     p.set_defaults(func=cmd_assess)
     p = sub.add_parser("report", help="editable DOCX/HTML report, composite figure and GeoJSON from a project store")
     _common(p)
-    p.add_argument("--lang", choices=("en", "zh"), nargs="+", default=["en"], help="report language(s)")
+    p.add_argument("--lang", choices=("en", "zh"), nargs="+", default=["en", "zh"],
+                   help="report language(s) (default: both; Chinese figures need a CJK font, else they get English labels)")
     p.set_defaults(func=cmd_report)

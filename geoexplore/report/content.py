@@ -12,10 +12,22 @@ import math
 from pathlib import Path
 from typing import Any
 
+from geoexplore.report.rounding import (
+    fmt_age_ka,
+    fmt_interval,
+    fmt_magnitude,
+    fmt_pm,
+    round_sig,
+)
 from geoexplore.report.hazard import hazard_blocks
 from geoexplore.viz.i18n import t
 
 Block = tuple[Any, ...]
+
+
+def note(key: str, lang: str) -> Block:
+    """The paragraph under a table saying what each of its rows is."""
+    return ("para", t(key, lang), "note")
 
 
 def _f(v: Any, fmt: str = "{:.0f}") -> str:
@@ -35,6 +47,7 @@ def report_blocks(
     provenance: dict[str, Any] | None = None,
     title: str | None = None,
     out_dir: str | Path | None = None,
+    figure_lang: str | None = None,
 ) -> list[Block]:
     """Blocks of the report for an assessment bundle (see :func:`geoexplore.fault.steps.run_assessment`).
 
@@ -56,7 +69,7 @@ def report_blocks(
         *throw_blocks(c, details, lang),
         *magnitude_blocks(c, details, lang),
         *setback_blocks(c, details, lang, zh_labels),
-        *hazard_blocks(bundle, lang, out_dir),
+        *hazard_blocks(bundle, lang, out_dir, figure_lang=figure_lang or lang),
         *contradiction_blocks(c, lang),
         *method_figure_blocks(method_figures, lang),
         *settings_blocks(c, provenance, lang),
@@ -124,19 +137,23 @@ def fault_table_blocks(c: Any, lang: str) -> list[Block]:
     ids = _ids(c)
     rows = []
     for k in range(c.sizes.get("candidate", 0)):
-        ub = c["upper_breakpoint_m"].values[k]
-        ubtxt = "-" if not math.isfinite(float(ub)) else (
-            f"{float(ub):.0f} +- {_f(c['upper_breakpoint_sigma_m'].values[k])} ({_f(c['upper_breakpoint_min_m'].values[k])}-{_f(c['upper_breakpoint_max_m'].values[k])})")
-        dip = c["dip_deg"].values[k]
+        ub = float(c["upper_breakpoint_m"].values[k])
+        ub_sigma = float(c["upper_breakpoint_sigma_m"].values[k])
+        ubtxt = "-" if not math.isfinite(ub) else (
+            f"{fmt_pm(ub, ub_sigma)} ({round_sig(float(c['upper_breakpoint_min_m'].values[k]), 2)}"
+            f"-{round_sig(float(c['upper_breakpoint_max_m'].values[k]), 2)})")
+        dip = float(c["dip_deg"].values[k])
+        x_sigma = float(c["chainage_sigma_m"].values[k])
         rows.append([
-            ids[k], f"{float(c['chainage_m'].values[k]):.0f} +- {float(c['chainage_sigma_m'].values[k]):.0f}",
-            _f(c["surface_chainage_m"].values[k]),
-            "-" if not math.isfinite(float(dip)) else f"{float(dip):.0f} +- {_f(c['dip_sigma_deg'].values[k])} ({c['dips_toward'].values[k]})",
+            ids[k], fmt_pm(float(c["chainage_m"].values[k]), x_sigma),
+            fmt_pm(float(c["surface_chainage_m"].values[k]), x_sigma).split(" ")[0],  # to the precision of the position
+            "-" if not math.isfinite(dip) else f"{fmt_pm(dip, float(c['dip_sigma_deg'].values[k]))} ({c['dips_toward'].values[k]})",
             ubtxt, str(c["methods"].values[k]), f"{float(c['confidence'].values[k]):.2f} ({c['confidence_level'].values[k]})",
         ])
     return [("heading", 1, t("fault_table", lang)),
             ("table", t("fault_table", lang),
-             [t("id", lang), t("position", lang), t("surface", lang), t("dip", lang), t("ub_depth", lang), t("methods", lang), t("confidence", lang)], rows)]
+             [t("id", lang), t("position", lang), t("surface", lang), t("dip", lang), t("ub_depth", lang), t("methods", lang), t("confidence", lang)], rows),
+            note("note_fault_table", lang)]
 
 
 def activity_blocks(c: Any, lang: str, zh_labels: Any = None) -> list[Block]:
@@ -147,7 +164,8 @@ def activity_blocks(c: Any, lang: str, zh_labels: Any = None) -> list[Block]:
         lab = str(c["activity_label_zh" if lang == "zh" else "activity_label_en"].values[k])
         rows.append([ids[k], lab, _reason(str(c["activity_reason"].values[k]), zh_labels), _f(c["overburden_m"].values[k])])
     return [("heading", 1, t("activity_table", lang)),
-            ("table", t("activity_table", lang), [t("id", lang), t("activity", lang), t("reason", lang), t("overburden", lang)], rows)]
+            ("table", t("activity_table", lang), [t("id", lang), t("activity", lang), t("reason", lang), t("overburden", lang)], rows),
+            note("note_activity_table", lang)]
 
 
 def throw_blocks(c: Any, details: list[dict[str, Any]], lang: str) -> list[Block]:
@@ -159,13 +177,24 @@ def throw_blocks(c: Any, details: list[dict[str, Any]], lang: str) -> list[Block
         for r in d.get("throws", []):
             key = f"{r.get('tie', '')} ({float(r['depth_m']):.0f} m)"
             sr = rates.get(key)
-            rows.append([ids[k], str(r.get("tie", "")), f"{float(r['depth_m']):.1f}", f"{float(r['throw_m']):+.1f} +- {float(r['sigma_m']):.1f}",
-                         _f(r.get("age_ka"), "{:g}"), t(r["status"], lang) if r["status"] in ("offset", "unbroken") else r["status"],
-                         f"{sr['vertical_mm_yr']:.3f} ({sr['vertical_p16']:.3f}-{sr['vertical_p84']:.3f})" if sr else "-"])
+            sigma = float(r["sigma_m"])
+            age_sigma = float(sr["age_sigma_ka"]) if sr and sr.get("age_sigma_ka") else float(r.get("sigma_ka") or 0.0)
+            rows.append([ids[k], str(r.get("tie", "")), fmt_pm(float(r["depth_m"]), sigma).split(" ")[0],  # picked as the throw
+                         fmt_pm(float(r["throw_m"]), sigma), fmt_age_ka(_num(r.get("age_ka")), age_sigma),
+                         t(r["status"], lang) if r["status"] in ("offset", "unbroken") else r["status"],
+                         fmt_interval(sr["vertical_mm_yr"], sr["vertical_p16"], sr["vertical_p84"]) if sr else "-"])
     if not rows:
         return []
     return [("table", t("throw_table", lang),
-             [t("id", lang), t("horizon", lang), t("depth_m", lang), t("throw_m", lang), t("age_ka", lang), t("status", lang), t("slip_rate", lang)], rows)]
+             [t("id", lang), t("horizon", lang), t("depth_m", lang), t("throw_m", lang), t("age_ka", lang), t("status", lang), t("slip_rate", lang)], rows),
+            note("note_throw_table", lang)]
+
+
+def _num(v: Any) -> float:
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return math.nan
 
 
 def magnitude_blocks(c: Any, details: list[dict[str, Any]], lang: str) -> list[Block]:
@@ -174,8 +203,8 @@ def magnitude_blocks(c: Any, details: list[dict[str, Any]], lang: str) -> list[B
     rows = []
     for k, d in enumerate(details):
         for m in d.get("magnitudes", []):
-            rows.append([ids[k], m["relation"], m["quantity"], f"{m['value']:.1f} {m['unit']}",
-                         f"{m['magnitude']:.2f}" + (f" ({m['sigma']:.2f})" if m.get("sigma") is not None else "")])
+            rows.append([ids[k], m["relation"], m["quantity"], f"{round_sig(float(m['value']), 2)} {m['unit']}",
+                         fmt_magnitude(m["magnitude"], m.get("sigma"))])
     if not rows:
         return []
     b: list[Block] = [("heading", 2, t("magnitude_table", lang))]
@@ -183,6 +212,7 @@ def magnitude_blocks(c: Any, details: list[dict[str, Any]], lang: str) -> list[B
     for cid, s in srcs_len.items():
         b.append(("para", f"{cid}: {s}", ""))
     b.append(("table", t("magnitude_table", lang), [t("id", lang), t("relation", lang), t("quantity", lang), t("value", lang), t("magnitude", lang)], rows))
+    b.append(note("note_magnitude_table", lang))
     return b
 
 
@@ -192,7 +222,7 @@ def setback_blocks(c: Any, details: list[dict[str, Any]], lang: str, zh_labels: 
     rows = []
     for k, d in enumerate(details):
         for s in d.get("setbacks", []):
-            cat = s["category"] + (f" ({ {'A': '甲', 'B': '乙', 'C': '丙', 'D': '丁'}[s['category']]})" if lang == "zh" else "")
+            cat = s["category"] + (f" ({ {'A': '甲类', 'B': '乙类', 'C': '丙类', 'D': '丁类'}[s['category']]})" if lang == "zh" else "")
             hol = s.get("if_holocene_distance", "")
             if zh_labels is not None:
                 hol = {"special study": "专门研究", "no requirement": "无要求", "n/a": "-"}.get(hol, hol)
@@ -201,7 +231,8 @@ def setback_blocks(c: Any, details: list[dict[str, Any]], lang: str, zh_labels: 
         return []
     return [("heading", 2, t("setback_table", lang)),
             ("table", t("setback_table", lang), [t("id", lang), t("category", lang), t("intensity", lang), t("setback", lang),
-                                                 "if Holocene active" if lang == "en" else "若为全新世活动断层"], rows)]
+                                                 t("if_holocene", lang)], rows),
+            note("note_setback_table", lang)]
 
 
 def contradiction_blocks(c: Any, lang: str) -> list[Block]:

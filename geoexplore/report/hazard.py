@@ -67,8 +67,11 @@ def _range(p: list[float], n: int = 2) -> str:
     return f"{_sig(p[1], n)} ({_sig(p[0], n)}-{_sig(p[2], n)})"
 
 
-def hazard_blocks(bundle: dict[str, Any], lang: str, out_dir: str | Path | None = None) -> list[Block]:
-    """The hazard section (nothing when the bundle has no ``hazard_sources``); writes its figure into ``out_dir``."""
+def hazard_blocks(bundle: dict[str, Any], lang: str, out_dir: str | Path | None = None, *, figure_lang: str | None = None) -> list[Block]:
+    """The hazard section (nothing when the bundle has no ``hazard_sources``); writes its figure into ``out_dir``.
+
+    ``figure_lang``: the language of the figure's labels (English when no CJK font is installed; default ``lang``).
+    """
     if "hazard_sources" not in bundle:
         return []
     tx = TEXT.get(lang, TEXT["en"])
@@ -101,7 +104,7 @@ def hazard_blocks(bundle: dict[str, Any], lang: str, out_dir: str | Path | None 
             from geoexplore.fault.hazard.store import curves_from_dataset
 
             png = Path(out_dir) / f"hazard-{lang}.png"
-            plot_curves(curves_from_dataset(hc), png, lang=lang, synthetic=bool(int(hs.attrs.get("synthetic", 0))))
+            plot_curves(curves_from_dataset(hc), png, lang=figure_lang or lang, synthetic=bool(int(hs.attrs.get("synthetic", 0))))
             b.append(("image", str(png), tx["fig"]))
     files = sorted(json.loads(hs.attrs.get("nrml_json", "{}") or "{}"))
     if files:

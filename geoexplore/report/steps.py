@@ -24,7 +24,8 @@ from geoexplore.pipeline.step import StepContext, step
 class ReportSettings(Settings):
     """Settings of ``report.build``."""
 
-    languages: list[Literal["en", "zh"]] = Field(["en"], description="report languages (zh needs a CJK font)")
+    languages: list[Literal["en", "zh"]] = Field(["en", "zh"], description="report languages (Chinese figures get English "
+                                                 "labels, and the report a note, where no CJK font is installed)")
     formats: list[Literal["docx", "html"]] = Field(["docx", "html"], description="document formats")
     title: str | None = Field(None, description="report title (default: the i18n title)")
     method_figures: bool = Field(True, description="include the method figures of the run's figures/ folder")
@@ -39,11 +40,6 @@ def build(ctx: StepContext, settings: ReportSettings) -> dict[str, Any]:
     if hazard is not None:
         out.update({k: v.copy() for k, v in hazard.items() if k.startswith("hazard_")})
     out["candidates"].attrs["report_settings_json"] = settings.to_json()
-    if settings.languages and settings.languages != ["en"]:
-        from geoexplore.viz.i18n import font_rc
-
-        for lang in settings.languages:
-            font_rc(lang)  # fail clearly now if Chinese is asked and no CJK font exists
     return out
 
 
@@ -78,7 +74,7 @@ def write_from_result(result: dict[str, Any], path: str | Path) -> None:
     p = Path(path)
     st = json.loads(result["candidates"].attrs.get("report_settings_json", "{}") or "{}")
     out_dir = p.parent.parent / "report"
-    written = write_outputs(result, out_dir, languages=st.get("languages", ["en"]), formats=st.get("formats", ["docx", "html"]),
+    written = write_outputs(result, out_dir, languages=st.get("languages", ["en", "zh"]), formats=st.get("formats", ["docx", "html"]),
                             fig_dir=p.parent)
     png = next((w for w in written if w.suffix == ".png"), None)
     if png is not None:

@@ -1,26 +1,62 @@
 """Report writers: DOCX (python-docx) and HTML (self-contained, images embedded), both editable.
 
 Both render the blocks of :func:`geoexplore.report.content.report_blocks`.
-Synthetic-data notices are set in red bold in both.
+Synthetic-data notices are set in red bold in both; the note under each
+table (what its rows are) in italics. Figures go in compressed
+(:func:`compressed_images`: at most ``max_px`` wide, palette PNG or JPEG,
+whichever is smaller, shrunk further until the images of one document fit
+``image_budget_bytes``), so the demo's report is a few MB, not 30. The text
+needs no font on the machine that writes it (DOCX names SimSun for East-Asian
+text, HTML a list of common CJK fonts; the reader's machine supplies them).
 """
 
 from __future__ import annotations
 
 import base64
 import html
+import io
 from pathlib import Path
 from typing import Any
 
 from geoexplore.report.content import Block
 
+IMAGE_BUDGET_BYTES = 3_500_000  # all images of one document, before base64 (HTML: x 4/3); keeps the demo's HTML under 5 MB
+MAX_PX = 1600
 
-def write_docx(blocks: list[Block], path: str | Path, *, lang: str = "en") -> Path:
-    """Write a DOCX report (East-Asian font set for Chinese text)."""
+
+def compress_image(path: str | Path, max_px: int = MAX_PX) -> tuple[bytes, str]:
+    """An image at most ``max_px`` wide (and tall), as the smaller of a 256-colour PNG and a JPEG: (bytes, MIME type)."""
+    from PIL import Image
+
+    with Image.open(path) as im:
+        im = im.convert("RGB")
+        im.thumbnail((max_px, max_px))
+        png, jpg = io.BytesIO(), io.BytesIO()
+        im.quantize(colors=256, method=Image.Quantize.MEDIANCUT).save(png, "PNG", optimize=True)
+        im.save(jpg, "JPEG", quality=85, optimize=True)
+    return (png.getvalue(), "image/png") if png.tell() <= jpg.tell() else (jpg.getvalue(), "image/jpeg")
+
+
+def compressed_images(paths: list[str | Path], budget_bytes: int = IMAGE_BUDGET_BYTES, max_px: int = MAX_PX,
+                      min_px: int = 500) -> dict[str, tuple[bytes, str]]:
+    """Every image of a document compressed, smaller (down to ``min_px``) until together they fit ``budget_bytes``."""
+    files = [str(p) for p in dict.fromkeys(paths) if Path(p).is_file()]
+    px = max_px
+    while True:
+        out = {p: compress_image(p, px) for p in files}
+        if sum(len(b) for b, _ in out.values()) <= budget_bytes or px <= min_px:
+            return out
+        px = max(min_px, int(px * 0.75))
+
+
+def write_docx(blocks: list[Block], path: str | Path, *, lang: str = "en", image_budget_bytes: int = IMAGE_BUDGET_BYTES) -> Path:
+    """Write a DOCX report (East-Asian font set for Chinese text; images compressed to fit ``image_budget_bytes``)."""
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
     from docx.shared import Cm, Pt, RGBColor
 
+    images = compressed_images([b[1] for b in blocks if b[0] == "image"], image_budget_bytes)
     doc = Document()
     st = doc.styles["Normal"]
     st.font.size = Pt(10)
@@ -42,6 +78,9 @@ def write_docx(blocks: list[Block], path: str | Path, *, lang: str = "en") -> Pa
             if blk[2] in ("synthetic", "warning"):
                 run.font.color.rgb = RGBColor(0xB0, 0x00, 0x00)
                 run.bold = blk[2] == "synthetic"
+            elif blk[2] == "note":
+                run.italic = True
+                run.font.size = Pt(9)
         elif kind == "table":
             _, caption, header, rows = blk
             cap = doc.add_paragraph()
@@ -58,8 +97,8 @@ def write_docx(blocks: list[Block], path: str | Path, *, lang: str = "en") -> Pa
                     cells[i].text = str(v)
         elif kind == "image":
             _, p, caption = blk
-            if Path(p).is_file():
-                doc.add_picture(str(p), width=Cm(16))
+            if str(p) in images:
+                doc.add_picture(io.BytesIO(images[str(p)][0]), width=Cm(16))
                 doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
                 cap = doc.add_paragraph(caption)
                 cap.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -72,12 +111,14 @@ def write_docx(blocks: list[Block], path: str | Path, *, lang: str = "en") -> Pa
 CSS = """body{font-family:'Noto Sans CJK SC','WenQuanYi Micro Hei','Microsoft YaHei',Arial,sans-serif;max-width:1100px;margin:2em auto;font-size:14px}
 table{border-collapse:collapse;margin:0.5em 0 1.5em 0}td,th{border:1px solid #999;padding:3px 6px;vertical-align:top}
 th{background:#eee}.synthetic{color:#b00000;font-weight:bold;border:2px solid #b00000;padding:6px}.warning{color:#b00000}
-caption{font-style:italic;text-align:left}img{max-width:100%}figure{margin:1em 0}"""
+caption{font-style:italic;text-align:left}img{max-width:100%}figure{margin:1em 0}.note{font-style:italic;font-size:13px;color:#333}"""
 
 
-def write_html(blocks: list[Block], path: str | Path, *, lang: str = "en", embed_images: bool = True) -> Path:
-    """Write a self-contained HTML report (images embedded as base64 unless ``embed_images`` is False)."""
+def write_html(blocks: list[Block], path: str | Path, *, lang: str = "en", embed_images: bool = True,
+               image_budget_bytes: int = IMAGE_BUDGET_BYTES) -> Path:
+    """Write a self-contained HTML report (images compressed and embedded as base64 unless ``embed_images`` is False)."""
     out = Path(path)
+    images = compressed_images([b[1] for b in blocks if b[0] == "image"], image_budget_bytes) if embed_images else {}
     parts = [f"<!DOCTYPE html>\n<html lang=\"{'zh-CN' if lang == 'zh' else 'en'}\"><head><meta charset=\"utf-8\">",
              f"<title>{html.escape(str(blocks[0][2]) if blocks and blocks[0][0] == 'heading' else 'report')}</title>",
              f"<style>{CSS}</style></head><body contenteditable=\"false\">"]
@@ -102,7 +143,8 @@ def write_html(blocks: list[Block], path: str | Path, *, lang: str = "en", embed
             if not pp.is_file():
                 continue
             if embed_images:
-                src = "data:image/png;base64," + base64.b64encode(pp.read_bytes()).decode()
+                data, mime = images[str(p)]
+                src = f"data:{mime};base64," + base64.b64encode(data).decode()
             else:
                 src = html.escape(str(pp.name))
             parts.append(f"<figure><img src=\"{src}\" alt=\"{html.escape(caption)}\"><figcaption>{html.escape(caption)}</figcaption></figure>")
@@ -114,16 +156,24 @@ def write_html(blocks: list[Block], path: str | Path, *, lang: str = "en", embed
 
 def write_report(bundle: dict[str, Any], out_dir: str | Path, *, lang: str = "en", method_figures: list[tuple[str, str | Path]] | None = None,
                  provenance: dict[str, Any] | None = None, stem: str = "report", formats: tuple[str, ...] = ("docx", "html"),
-                 figure_formats: tuple[str, ...] = ("png", "pdf", "svg")) -> list[Path]:
-    """Composite figure (PNG/PDF/SVG) + report documents into ``out_dir``; returns the files written."""
+                 figure_formats: tuple[str, ...] = ("png", "pdf", "svg"), cjk_font: str | None = "auto") -> list[Path]:
+    """Composite figure (PNG/PDF/SVG) + report documents into ``out_dir``; returns the files written.
+
+    ``cjk_font``: the font for Chinese figure labels ("auto": the one installed;
+    None: none, so the figures get English labels and the report says why).
+    """
     from geoexplore.report.composite import save_composite
     from geoexplore.report.content import report_blocks
+    from geoexplore.viz.i18n import figure_language
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    figs = save_composite(bundle, out / f"composite-{lang}", lang=lang, formats=("png", *[f for f in figure_formats if f != "png"]))
+    fig_lang, font_note = figure_language(lang, cjk_font)
+    figs = save_composite(bundle, out / f"composite-{lang}", lang=fig_lang, formats=("png", *[f for f in figure_formats if f != "png"]))
     blocks = report_blocks(bundle, lang=lang, composite_png=figs[0], method_figures=method_figures, provenance=provenance,
-                           out_dir=out)
+                           out_dir=out, figure_lang=fig_lang)
+    if font_note:  # Chinese text, English figure labels: say why, under the title
+        blocks.insert(1, ("para", font_note, "warning"))
     written = list(figs)
     if "docx" in formats:
         written.append(write_docx(blocks, out / f"{stem}-{lang}.docx", lang=lang))

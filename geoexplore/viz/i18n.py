@@ -1,10 +1,19 @@
 """English and Chinese labels for figures and reports, and the CJK font check.
 
 ``t(key, lang)`` returns the label; an unknown key raises KeyError (no
-silent fallbacks). Chinese needs a CJK font: :func:`cjk_font` finds one
+silent fallbacks). Chinese figures need a CJK font: :func:`cjk_font` finds one
 among matplotlib's fonts (Noto Sans CJK, Source Han Sans, WenQuanYi,
-SimHei, ...) and raises :class:`~geoexplore.core.errors.GeoexploreError`
-when none exists, instead of letting matplotlib draw empty boxes.
+SimHei, ...). :func:`font_rc` raises :class:`~geoexplore.core.errors.GeoexploreError`
+when none exists, instead of letting matplotlib draw empty boxes;
+:func:`figure_language` is what reports use: Chinese labels when a CJK font
+exists, else English labels and a note saying so (Debian/Ubuntu:
+``apt-get install fonts-noto-cjk`` or ``fonts-wqy-microhei``). The text of
+a DOCX or HTML report needs no font on the machine that writes it.
+
+The Chinese terms follow the standards' own wording: GB 50011-2010
+(发震断裂, 最小避让距离, 抗震设防烈度, 建筑抗震设防类别 甲类/乙类/丙类/丁类,
+覆盖层厚度), GB 17741-2005 (工程场地地震安全性评价: 断层活动性) and GB/T 36072-2018
+(活动断层探测: 活动断层, 上断点, 上断点埋深, 垂直断距, 滑动速率).
 """
 
 from __future__ import annotations
@@ -24,7 +33,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "thickness_m": ("Thickness (m)", "厚度 (m)"),
     "f0_hz": ("f0 (Hz)", "卓越频率 f0 (Hz)"),
     "amplitude": ("Amplitude", "振幅"),
-    "candidate": ("Fault candidate", "断层候选"),
+    "candidate": ("Fault candidate", "候选断层"),
     "upper_breakpoint": ("Upper breakpoint", "上断点"),
     "composite_title": ("Composite profile", "综合解释剖面"),
     "synthetic": ("SYNTHETIC DATA", "合成数据"),
@@ -33,11 +42,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "survey_summary": ("Survey summary", "勘查概况"),
     "methods_used": ("Methods used", "采用的方法"),
     "methods_missing": ("Methods missing", "缺少的方法"),
-    "fault_table": ("Fault candidates", "断层候选表"),
-    "activity_table": ("Activity and hazard", "活动性与危险性"),
+    "fault_table": ("Fault candidates", "候选断层"),
+    "activity_table": ("Activity and hazard", "断层活动性与危险性"),
     "throw_table": ("Offset horizons, throws and slip rates", "错断层位、断距与滑动速率"),
     "magnitude_table": ("Potential magnitude", "潜在震级"),
-    "setback_table": ("Setback distances (GB 50011-2010 4.1.7)", "避让距离（GB 50011-2010 第4.1.7条）"),
+    "setback_table": ("Setback distances (GB 50011-2010 4.1.7)", "发震断裂的最小避让距离（GB 50011-2010 第4.1.7条）"),
     "settings_table": ("Settings and provenance", "参数与数据来源"),
     "method_figures": ("Method figures", "各方法成果图"),
     "warnings": ("Warnings", "警告"),
@@ -49,10 +58,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "ub_depth": ("Upper breakpoint depth (m)", "上断点埋深 (m)"),
     "methods": ("Supporting methods", "支持方法"),
     "confidence": ("Confidence", "可信度"),
-    "activity": ("Activity class", "活动性"),
+    "activity": ("Activity class", "断层活动性"),
     "reason": ("Reasoning", "依据"),
     "horizon": ("Horizon", "层位"),
-    "throw_m": ("Throw (m)", "断距 (m)"),
+    "throw_m": ("Throw (m)", "垂直断距 (m)"),
     "age_ka": ("Age (ka)", "年龄 (ka)"),
     "status": ("Status", "状态"),
     "slip_rate": ("Vertical slip rate (mm/yr, 16-84 %)", "垂直滑动速率 (mm/a, 16-84 %)"),
@@ -60,10 +69,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "quantity": ("Quantity", "参数"),
     "value": ("Value", "数值"),
     "magnitude": ("Magnitude (sigma)", "震级（标准差）"),
-    "category": ("Building category", "建筑类别"),
-    "intensity": ("Design intensity", "设防烈度"),
+    "category": ("Building category", "建筑抗震设防类别"),
+    "intensity": ("Design intensity", "抗震设防烈度"),
     "setback": ("Setback", "避让要求"),
-    "overburden": ("Overburden thickness, GB 50011 4.1.4 (m)", "覆盖层厚度 GB 50011 4.1.4 (m)"),
+    "overburden": ("Overburden thickness, GB 50011 4.1.4 (m)", "场地覆盖层厚度 GB 50011 第4.1.4条 (m)"),
     "rules": ("Rules table", "规则表"),
     "source": ("Source", "来源"),
     "key": ("Item", "项目"),
@@ -76,6 +85,45 @@ LABELS: dict[str, tuple[str, str]] = {
     "length": ("Fault length (km)", "断层长度 (km)"),
     "offset": ("offset", "错断"),
     "unbroken": ("unbroken", "未错断"),
+    "if_holocene": ("if Holocene active", "若为全新世活动断裂"),
+    "figure_font_note": (
+        "The figures carry English labels: no CJK font was installed where this report was written "
+        "(install fonts-noto-cjk or fonts-wqy-microhei and write the report again for Chinese labels).",
+        "本机未安装中文字体，图中标注为英文；安装 fonts-noto-cjk 或 fonts-wqy-microhei 后重新生成报告即得中文图注。",
+    ),
+    # what each row of a report table is (every table says it under its caption)
+    "note_fault_table": (
+        "One row per fault candidate. Position: chainage of the fault tip (upper breakpoint) +- 1 sigma; surface "
+        "projection: where the fault plane, extended with its dip, meets the surface; values are rounded to what their "
+        "uncertainty supports.",
+        "每行为一条候选断层。位置为断层上断点处的里程（±1σ）；地表投影为断层面按倾角延伸至地表的位置；数值按其不确定度取舍。",
+    ),
+    "note_activity_table": (
+        "One row per fault candidate: its activity class from the youngest offset and oldest unbroken dated horizons "
+        "(GB 17741 approach), with the reasoning.",
+        "每行为一条候选断层：依据被错断的最新地层与未被错断的最老地层的年代（GB 17741 的方法）判定断层活动性，并列出依据。",
+    ),
+    "note_throw_table": (
+        "One row per dated horizon and fault candidate. Each horizon is picked on both flanks of the fault: depth is "
+        "that of the shallower (footwall) flank, throw the depth on the higher-chainage flank minus that on the "
+        "lower-chainage flank (negative: the higher-chainage flank is up) +- 1 sigma; the age is the horizon's on the "
+        "shallower flank. A horizon listed twice for one candidate, a few metres apart, is one boundary whose reflection "
+        "was picked on two lobes of its wavelet: each is measured and dated on its own (their spread shows the picking "
+        "uncertainty). A horizon listed under two candidates was measured across each of them.",
+        "每行为一条候选断层上的一个定年层位。层位在断层两盘分别拾取：深度取较浅一盘（下盘）；垂直断距为里程较大一盘的深度减去"
+        "里程较小一盘的深度（负值表示里程较大一盘上升），±1σ；年龄取较浅一盘该层位的年龄。同一层位列于两条候选断层之下，"
+        "表示跨两条断层分别量测；同一候选断层下同一层位出现两行、深度相差数米，是同一界面的反射在子波的两个波瓣上各被拾取一次，"
+        "分别量测与定年（两者之差反映拾取的不确定度）。",
+    ),
+    "note_magnitude_table": (
+        "One row per empirical relation and fault dimension it uses; magnitudes to 0.1, with the relation's "
+        "published standard deviation.",
+        "每行为一个经验关系及其所用的断层参数；震级取至0.1级，括号内为该经验关系发表的标准差。",
+    ),
+    "note_setback_table": (
+        "One row per building category of GB 50011-2010 table 4.1.7 for the candidate's design intensity.",
+        "每行为 GB 50011-2010 表4.1.7 中的一个建筑抗震设防类别（按候选断层处的抗震设防烈度）。",
+    ),
 }
 
 CJK_FAMILIES = (
@@ -116,6 +164,34 @@ def cjk_font() -> str | None:
                     continue
         got = find()
     return got
+
+
+_AUTO = "auto"
+
+
+def figure_language(lang: str, font: str | None = _AUTO) -> tuple[str, str | None]:
+    """The language a figure can be labelled in, and a note when it differs from ``lang``.
+
+    Parameters
+    ----------
+    lang : {"en", "zh"}
+        The language asked for.
+    font : str or None, optional
+        The CJK font to use; default: the one :func:`cjk_font` finds (None: there is none).
+
+    Returns
+    -------
+    (str, str or None)
+        ``("zh", None)`` when a CJK font exists; ``("en", note)`` otherwise,
+        the note (in ``lang``) saying why and which package to install.
+        Never labels that would draw as empty boxes.
+    """
+    if lang not in LANGS:
+        raise GeoexploreError(f"language must be one of {LANGS}, got {lang!r}")
+    if lang == "en":
+        return "en", None
+    found = cjk_font() if font == _AUTO else font
+    return ("zh", None) if found else ("en", t("figure_font_note", lang))
 
 
 def font_rc(lang: str) -> dict[str, object]:

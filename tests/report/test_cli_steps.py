@@ -79,3 +79,17 @@ def test_steps_directly(siping_dir, tmp_path):
     write_from_result(rep, figs / "report__shallow__report.png")
     assert (tmp_path / "report" / "report-en.html").is_file()
     assert (figs / "report__shallow__report.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_report_command_writes_both_languages_by_default_and_json(store_with_images, tmp_path, capsys):
+    from geoexplore.cli import main
+
+    assert main(["report", str(store_with_images), "--out", str(tmp_path), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)  # nothing but the JSON on stdout
+    assert summary["exit_code"] == 0 and summary["languages"] == ["en", "zh"]
+    for lang in ("en", "zh"):
+        assert (tmp_path / f"report-{lang}.docx").is_file() and (tmp_path / f"report-{lang}.html").is_file()
+        assert str(tmp_path / f"report-{lang}.html") in summary["files"]
+    assert summary["methods_missing"] == "refraction,mt"
+    c = summary["candidates"][0]
+    assert c["position"].endswith(" m") and "±" in c["position"] and c["activity_zh"]

@@ -62,20 +62,46 @@ def test_docx_and_html(bundle, tmp_path):
     assert "Late Pleistocene active" in cells and any("4.1.7" in c for c in cells)
     assert d.inline_shapes, "the composite figure is embedded"
     html = (tmp_path / "report-en.html").read_text(encoding="utf-8")
-    assert 'class="synthetic"' in html and "data:image/png;base64," in html and "gb50011-2010" in html
+    assert 'class="synthetic"' in html and "data:image/" in html and "gb50011-2010" in html
+    assert html.count('class="note"') >= 3  # every table says what its rows are
     assert [p.suffix for p in files] == [".png", ".docx", ".html"]
 
 
-def test_chinese_report(bundle, tmp_path):
+def _glyph_warnings(caught) -> list[str]:
+    return [str(w.message) for w in caught if "missing from font" in str(w.message)]
+
+
+def test_chinese_report_without_a_cjk_font_has_english_figure_labels_and_says_why(bundle, tmp_path):
+    import warnings
+
+    from geoexplore.report.writers import write_report
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        write_report(bundle, tmp_path, lang="zh", formats=("html", "docx"), figure_formats=("png",), cjk_font=None)
+    assert not _glyph_warnings(caught)  # matplotlib warns for every glyph it would draw as a box
+    html = (tmp_path / "report-zh.html").read_text(encoding="utf-8")
+    assert "候选断层" in html and "合成数据" in html and "晚更新世活动断层" in html
+    assert t("figure_font_note", "zh") in html and "fonts-noto-cjk" in html
+
+
+def test_chinese_report_with_a_cjk_font(bundle, tmp_path):
+    import warnings
+
     from geoexplore.report.writers import write_report
 
     if cjk_font() is None:
-        with pytest.raises(GeoexploreError, match="CJK font"):
-            write_report(bundle, tmp_path, lang="zh")
-        return
-    write_report(bundle, tmp_path, lang="zh", formats=("html",), figure_formats=("png",))
+        pytest.skip("no CJK font installed (Debian: apt-get install fonts-noto-cjk or fonts-wqy-microhei; CI installs one)")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        write_report(bundle, tmp_path, lang="zh", formats=("html",), figure_formats=("png",))
+    assert not _glyph_warnings(caught), _glyph_warnings(caught)[:3]
     html = (tmp_path / "report-zh.html").read_text(encoding="utf-8")
-    assert "断层候选表" in html and "晚更新世活动断层" in html and "合成数据" in html
+    assert "候选断层" in html and "晚更新世活动断层" in html and "合成数据" in html
+    assert t("figure_font_note", "zh") not in html
+    # the standards' own wording (GB 50011-2010 4.1.7, GB/T 36072-2018)
+    for term in ("发震断裂的最小避让距离", "建筑抗震设防类别", "抗震设防烈度", "上断点埋深", "垂直断距"):
+        assert term in html, term
 
 
 def test_fault_qc_figures(bundle, siping_model, tmp_path):
@@ -87,3 +113,63 @@ def test_fault_qc_figures(bundle, siping_model, tmp_path):
     plot_reflection_qc(ds, load_rules(), tmp_path / "qc.png")
     plot_indicators(bundle, tmp_path / "ind.png")
     assert (tmp_path / "qc.png").read_bytes()[:4] == b"\x89PNG" and (tmp_path / "ind.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def _method_figures(tmp_path, n: int) -> list[tuple[str, object]]:
+    """n full-size method-like figures (a section with a colour bar and labels each), drawn with matplotlib."""
+    import numpy as np
+
+    from geoexplore.viz.figure import new_figure, save
+
+    rng = np.random.default_rng(24)
+    out = []
+    for k in range(n):
+        fig, ax = new_figure(figsize=(10, 5))
+        z = np.cumsum(rng.normal(size=(120, 400)), axis=1)
+        im = ax.pcolormesh(np.linspace(21900, 22900, 400), np.linspace(0, 150, 120), z, shading="auto")
+        ax.invert_yaxis()
+        ax.set(xlabel="Chainage (m)", ylabel="Depth (m)", title=f"method figure {k}")
+        fig.colorbar(im, ax=ax)
+        p = tmp_path / f"fig{k:02d}.png"
+        save(fig, p, dpi=150)
+        out.append((f"figure {k}", p))
+    return out
+
+
+def test_html_report_with_many_figures_stays_small_and_docx_round_trips(bundle, tmp_path):
+    """60 full-size figures (the demo has about that many) fit a report under 5 MB; the DOCX reads back."""
+    import docx
+
+    from geoexplore.report.writers import write_report
+
+    figs = _method_figures(tmp_path, 60)
+    raw = sum(p.stat().st_size for _, p in figs)
+    assert raw * 4 / 3 > 9e6  # what the old writer inlined as base64: nearly twice the limit
+    write_report(bundle, tmp_path / "r", lang="en", method_figures=figs, figure_formats=("png",))
+    html = tmp_path / "r" / "report-en.html"
+    assert html.stat().st_size < 5e6, html.stat().st_size
+    assert html.read_text(encoding="utf-8").count("<img ") == 61  # every figure is still there (60 + the composite)
+    d = docx.Document(str(tmp_path / "r" / "report-en.docx"))
+    assert len(d.inline_shapes) == 61
+    assert (tmp_path / "r" / "report-en.docx").stat().st_size < 5e6
+
+
+def test_docx_opens_in_libreoffice(bundle, tmp_path):
+    """LibreOffice converts both reports to PDF (a DOCX Word and LibreOffice open), Chinese included."""
+    import shutil
+    import subprocess
+
+    from geoexplore.report.writers import write_report
+
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if soffice is None:
+        pytest.skip("LibreOffice not installed (Debian: apt-get install libreoffice-writer-nogui; .ci/run installs it)")
+    for lang in ("en", "zh"):
+        write_report(bundle, tmp_path, lang=lang, formats=("docx",), figure_formats=("png",))
+    res = subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--convert-to", "pdf",
+                          "--outdir", str(tmp_path / "pdf"), str(tmp_path / "report-en.docx"), str(tmp_path / "report-zh.docx")],
+                         capture_output=True, text=True, timeout=600, check=False)
+    for lang in ("en", "zh"):
+        pdf = tmp_path / "pdf" / f"report-{lang}.pdf"
+        assert pdf.is_file(), res.stdout + res.stderr
+        assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 20_000
