@@ -261,6 +261,8 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
     "seismic convert": ("geoexplore seismic convert data/siping/refraction/shot001.seg2 shot001.sgy",),
     "seismic stack": ("geoexplore seismic stack --shots 'data/siping/seismic/shots/*' --stations data/siping/seismic/stations.csv "
                       "--log data/siping/seismic/observer_log.csv --out stack.sgy",),
+    "seismic migrate": ("geoexplore seismic migrate f3.sgy --inline 111 --velocity vel.par --velocity-units ft/s --depth f3-depth.nc",
+                        "geoexplore seismic migrate stack.sgy --velocity-m-s 1800 --trace-spacing 12.5 --migrated migrated.sgy"),
     "seismic velocity-picks": ("geoexplore seismic velocity-picks out/siping/project.h5 --out velocity-picks.csv",),
     "seismic pick": ("geoexplore seismic pick data/siping/refraction/shot*.seg2 --out picks",),
     "seismic tomo": ("geoexplore seismic tomo picks/picks.csv --out tomo",),

@@ -52,7 +52,8 @@ steps:
 """
     for i in range(5)
 )
-EXPECTED_FILES = {"project.h5", "project.h5.prev", "run.json", "figures"}  # and older generations project.h5.prev-<time>
+# and older generations project.h5.prev-<time>; index.html is the run page, written after every run, failed ones too
+EXPECTED_FILES = {"project.h5", "project.h5.prev", "run.json", "figures", "index.html"}
 
 
 def _killpg(p: subprocess.Popen) -> None:

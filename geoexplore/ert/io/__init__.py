@@ -7,7 +7,7 @@ syscal-bin     IRIS Syscal binary .bin (any header text)   ``syscal:BINARY``    
 syscal-binx    IRIS Syscal Pro .binx                       ``syscal_binx``        no
 sting          AGI SuperSting .stg                         ``sting``              no
 abem-lund      ABEM Lund / ERIC .ohm exports               ``abem``               no
-syscal-text    IRIS Syscal CSV/TXT exports (Prosys II/III) ``syscal:TEXT``        no
+syscal-text    IRIS Syscal CSV/TXT export (Prosys II/III)  ``syscal:TEXT``        no
 ares           GF Instruments ARES / ARES II .2dm          ``ares``               no
 lippmann       Lippmann 4-Point Light .tx0 (GeoTest)       ``lippmann``           no
 electra        Electra (Moho) .ele                         ``electra``            no

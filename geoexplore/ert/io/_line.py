@@ -45,11 +45,22 @@ def to_line(path: str | os.PathLike[str], electrodes: np.ndarray) -> tuple[np.nd
         The electrodes do not lie on one straight line: a 3D survey.
     """
     e = np.asarray(electrodes, float)
+    bad = ~np.isfinite(e).all(axis=1) if e.ndim == 2 else np.zeros(0, bool)
+    if bad.any():
+        k = int(np.flatnonzero(bad)[0])
+        raise FileFormatError(path, f"electrode {k + 1} has a position that is not a finite number: {e[k].tolist()}",
+                              position=f"electrode {k + 1}")
     if len(e) < 2 or np.ptp(e[:, 1]) == 0.0:
         return e, {}
     xy = e[:, :2]
     c = xy.mean(axis=0)
-    _, _, vt = np.linalg.svd(xy - c, full_matrices=False)
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):
+            _, _, vt = np.linalg.svd(xy - c, full_matrices=False)
+    except np.linalg.LinAlgError:  # positions so large that their spread overflows
+        raise FileFormatError(path, f"electrode positions out of range (x {np.min(e[:, 0]):.3g} to {np.max(e[:, 0]):.3g} m, "
+                                    f"y {np.min(e[:, 1]):.3g} to {np.max(e[:, 1]):.3g} m): no line can be fitted",
+                              position=f"electrode {int(np.argmax(np.abs(e[:, :2]).max(axis=1))) + 1}") from None
     d = vt[0]
     if abs(d[0]) >= abs(d[1]):
         d = d if d[0] > 0 else -d

@@ -215,7 +215,10 @@ def read_text(path: str | os.PathLike[str]) -> ERTData:
     sample = lines[hi]
     delim = "\t" if sample.count("\t") > sample.count(",") else (";" if sample.count(";") > sample.count(",") else ",")
     reader = csv.reader(io.StringIO("\n".join(lines[hi:])), delimiter=delim)
-    rows = [r for r in reader]
+    try:
+        rows = [r for r in reader]
+    except csv.Error as exc:  # e.g. an unclosed quote swallowing the rest of the file into one field
+        raise FileFormatError(path, f"not a readable delimited table: {exc}", position=f"line {hi + reader.line_num}") from None
     header = [_norm(h) for h in rows[0]]
     col: dict[str, int] = {}
     for key, names in _ALIASES.items():

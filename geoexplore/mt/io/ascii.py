@@ -90,7 +90,7 @@ def read_ascii(
         raise FileFormatError(p, "fewer than two samples", position=f"line {len(rows)}")
     data = np.asarray(rows, float).T
     order = [cols.index(c) for c in CHANNELS if c in cols]
-    chans = channels_from([cols[i] for i in order], meta, str(p))
+    chans = channels_from([cols[i] for i in order], meta, str(p), sidecar=sidecar_path(p) if metadata is None else None)
     return TimeSeries(
         data=data[order],
         channels=chans,

@@ -17,7 +17,7 @@ import numpy as np
 
 from geoexplore.core.errors import FileFormatError
 from geoexplore.core.obspyfiles import mseed_problem_position, obspy_is_format
-from geoexplore.mt.io.sidecar import channels_from, read_sidecar
+from geoexplore.mt.io.sidecar import channels_from, read_sidecar, sidecar_path
 from geoexplore.mt.tsdata import CHANNELS, TimeSeries
 
 #: SEED channel codes -> components (orientation code N/E/Z, instrument Q electric, F magnetic)
@@ -99,7 +99,8 @@ def read_miniseed(path: str | os.PathLike[str], *, metadata: dict[str, Any] | No
     comps = [c for c in CHANNELS if c in found]
     return TimeSeries(
         data=np.vstack([found[c] for c in comps]),
-        channels=channels_from(comps, meta, str(p), code_azimuth=stated),
+        channels=channels_from(comps, meta, str(p), code_azimuth=stated,
+                               sidecar=sidecar_path(p) if metadata is None else None),
         sample_rate_hz=float(rate),
         station=str(meta.get("station", station or p.stem)),
         start_time_s=float(t0.timestamp),

@@ -80,7 +80,7 @@ def check_sidecar(path: Path, d: dict[str, Any]) -> None:
 
 
 def channels_from(columns: list[str], meta: dict[str, Any] | None, path: str, *,
-                  code_azimuth: dict[str, float] | None = None) -> tuple[Channel, ...]:
+                  code_azimuth: dict[str, float] | None = None, sidecar: Path | None = None) -> tuple[Channel, ...]:
     """The :class:`Channel` of each column from the metadata; nothing is assumed.
 
     Per channel the metadata (side-car ``channels.<c>``) must state
@@ -88,7 +88,8 @@ def channels_from(columns: list[str], meta: dict[str, Any] | None, path: str, *,
     N/E/Z states north/east/vertical), ``scale_factor`` (physical units per
     count: mV for electric, nT for magnetic; 1 when the samples already are
     mV/km and nT) and, for electric channels, ``dipole_length_m`` (0 when the
-    samples already are a field in mV/km).
+    samples already are a field in mV/km). ``sidecar``: the side-car file the
+    metadata came from; a missing key is then reported against it.
 
     Raises
     ------
@@ -118,7 +119,8 @@ def channels_from(columns: list[str], meta: dict[str, Any] | None, path: str, *,
         except (TypeError, ValueError) as exc:
             raise FileFormatError(path, f"bad metadata for channel {c}: {exc}", position=f"channel {c}") from None
     if missing:
-        raise FileFormatError(path, "the orientation and units of the channels are not stated: missing "
+        where = sidecar if sidecar is not None else path
+        raise FileFormatError(where, (f"(side-car of {path}) " if sidecar is not None else "") + "the orientation and units of the channels are not stated: missing "
                                     f"{', '.join('channels.' + k for k in missing)} in the side-car or metadata= "
                                     "(azimuth_deg clockwise from north; scale_factor in mV or nT per count, 1 for data "
                                     "already in mV/km and nT; dipole_length_m, 0 for a field already in mV/km); none is assumed",
