@@ -6,9 +6,9 @@ part. The relative error handed to the inversion is ``dR / |R|``.
 
 :func:`fit_reciprocal_std` is the statistic of pyGIMLi
 (``pygimli.physics.ert.fitReciprocalErrorModel``) and ResIPy: all
-normal/reciprocal pairs sorted by their mean |R|, split into bins of equal
+normal/reciprocal pairs sorted by their mean ``|R|``, split into bins of equal
 count, the standard deviation of the reciprocal error R_N - R_R in each bin,
-and an ordinary least-squares line through (mean |R|, std) per bin.
+and an ordinary least-squares line through (mean ``|R|``, std) per bin.
 """
 
 from __future__ import annotations
@@ -51,7 +51,7 @@ def reciprocal_bins(pairs: int) -> int:
 def fit_reciprocal_std(
     r_normal_ohm: np.ndarray, r_reciprocal_ohm: np.ndarray, *, n_bins: int | None = None
 ) -> tuple[float, float, np.ndarray, np.ndarray]:
-    """Fit ``std(dR) = a + b |R|`` per bin of |R| to normal/reciprocal pairs.
+    """Fit ``std(dR) = a + b |R|`` per bin of ``|R|`` to normal/reciprocal pairs.
 
     Parameters
     ----------
@@ -68,7 +68,7 @@ def fit_reciprocal_std(
     b : float
         Relative error (fraction).
     bin_r : ndarray
-        Mean |R| of each bin (ohm).
+        Mean ``|R|`` of each bin (ohm).
     bin_std : ndarray
         Standard deviation (population, ddof 0) of R_N - R_R in each bin (ohm).
     """
@@ -96,8 +96,8 @@ def fit_binned(
 ) -> tuple[float, float, np.ndarray, np.ndarray]:
     """Fit ``|dR| = a + b |R|`` to binned mean reciprocal errors (the former statistic; see :func:`fit_reciprocal_std`).
 
-    The pairs are sorted by |R| and split into bins of equal count; in each
-    bin the mean |R| and the mean |dR| are taken; a straight line is fitted
+    The pairs are sorted by ``|R|`` and split into bins of equal count; in each
+    bin the mean ``|R|`` and the mean ``|dR|`` are taken; a straight line is fitted
     by least squares on the relative misfit (each bin weighted by 1 / mean
     |dR|) with a, b >= 0 (non-negative least squares).
 
@@ -119,7 +119,7 @@ def fit_binned(
     b : float
         Relative error (fraction).
     bin_r : ndarray
-        Bin centres (mean |R|, ohm).
+        Bin centres (mean ``|R|``, ohm).
     bin_err : ndarray
         Mean |dR| in each bin (ohm).
     """

@@ -157,7 +157,7 @@ def plot_image_result(img: Any, path: str | Path | None = None) -> Any:
 
 
 def draw_reciprocals(ax: Any, pairs: Any, model: Any = None, bins: Any = None) -> None:
-    """Reciprocal error |dR| vs |R| with the fitted model dR = a + b |R|."""
+    """Reciprocal error ``|dR|`` vs ``|R|`` with the fitted model dR = a + b ``|R|``."""
     r = np.abs(pairs["r_mean_ohm"].to_numpy(float))
     e = np.abs(pairs["dr_ohm"].to_numpy(float))
     fl = pairs["flagged"].to_numpy(bool)
@@ -217,7 +217,7 @@ def plot_pseudosection(data: Any, path: str | Path | None = None, *, title: str 
 
 
 def plot_reciprocal_errors(reciprocals: Any, path: str | Path | None = None) -> Any:
-    """Figure of the reciprocal analysis (a QC report's ``reciprocals``): |dR| vs |R| with the error model.
+    """Figure of the reciprocal analysis (a QC report's ``reciprocals``): ``|dR|`` vs ``|R|`` with the error model.
 
     Parameters
     ----------

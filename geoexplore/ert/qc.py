@@ -286,7 +286,7 @@ def assign_errors(data: ERTData, model: ErrorModel | None, *, relative: float = 
     and ``meta["error_source_reason"]`` says why. Without a reciprocal model the error is
     ``relative + absolute_v / |U|`` with U = R I (I from the file, else ``current_a``), as pyGIMLi's
     ``estimateError`` does. A reciprocal error ``a + b |R|`` that is not positive (a fitted ``a`` < 0
-    at small |R|) is replaced by ``b |R|``.
+    at small ``|R|``) is replaced by ``b |R|``.
     """
     out = data.copy()
     err = out.data["error"].to_numpy(float)
