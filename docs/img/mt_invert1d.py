@@ -11,7 +11,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from geoexplore.mt.analysis import apply_static_shift
-from geoexplore.mt.forward1d import mt1d_tf
+from geoexplore.mt.forward1d import noisy_mt1d_tf
 from geoexplore.mt.invert1d import data_from_tf, invert_station, occam1d
 from geoexplore.mt.settings import Invert1DSettings
 
@@ -20,13 +20,7 @@ RHO, H, T = [100.0, 10.0, 1000.0], [500.0, 1500.0], np.logspace(-3, 3, 31)
 
 
 def noisy(rel=0.02, seed=0):
-    ds = mt1d_tf(RHO, H, T, station="SYN", synthetic=1)
-    rng = np.random.default_rng(seed)
-    z = ds["z"].values
-    e = rel * np.abs(z).max(axis=(1, 2))[:, None, None]
-    ds["z"].values[...] = z + e * (rng.standard_normal(z.shape) + 1j * rng.standard_normal(z.shape))
-    ds["z_err"].values[...] = e
-    return ds
+    return noisy_mt1d_tf(RHO, H, T, rel=rel, seed=seed, station="SYN", synthetic=1)
 
 
 def truth(ax):

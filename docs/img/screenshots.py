@@ -2,13 +2,13 @@
 
 Run the demo on a terminal recorded by ``script``, then this, from the repository root::
 
-    script -q -c "stty cols 150 rows 50; geoexplore demo --out /tmp/demo" /tmp/demo.typescript
-    python docs/img/screenshots.py /tmp/demo.typescript /tmp/demo
+    script -q -c "stty cols 150 rows 50; geoexplore demo --out out/demo" out/demo.typescript
+    python docs/img/screenshots.py out/demo.typescript out/demo
 
 The progress image is the recorded terminal output itself (a frame of the live
 display part-way through the run, then the summary table at the end),
 rendered by Rich and photographed by headless Chromium; the run-page image is
-Chromium's screenshot of ``/tmp/demo/index.html``.
+Chromium's screenshot of ``out/demo/index.html``.
 """
 
 from __future__ import annotations

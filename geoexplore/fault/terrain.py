@@ -100,7 +100,9 @@ class LinearScarp:
         return float(np.linalg.norm(p - (a + t * (b - a))))
 
 
-def _axis(px: np.ndarray, py: np.ndarray) -> tuple[np.ndarray, np.ndarray, float, float, np.ndarray, np.ndarray]:
+def principal_axis(px: np.ndarray, py: np.ndarray) -> tuple[np.ndarray, np.ndarray, float, float, np.ndarray, np.ndarray]:
+    """Total-least-squares line through points: (centre, unit direction, min and max position along it,
+    offsets across it, positions along it), all in the points' units."""
     c = np.array([px.mean(), py.mean()])
     d = np.stack([px - c[0], py - c[1]])
     w, v = np.linalg.eigh(d @ d.T)
@@ -130,7 +132,7 @@ def detect_scarps(
         pieces.append((X[m], Y[m], asp[m]))
 
     def strike_of(px: np.ndarray, py: np.ndarray) -> float:
-        _, e, *_ = _axis(px, py)
+        _, e, *_ = principal_axis(px, py)
         return math.degrees(math.atan2(e[0], e[1])) % 180.0
 
     merged = True
@@ -144,7 +146,7 @@ def detect_scarps(
                 si, sj = strike_of(ai[0], ai[1]), strike_of(aj[0], aj[1])
                 if min(abs(si - sj), 180 - abs(si - sj)) > merge_strike_deg:
                     continue
-                c, e, lo, hi, _, _ = _axis(ai[0], ai[1])
+                c, e, lo, hi, _, _ = principal_axis(ai[0], ai[1])
                 dj = np.stack([aj[0] - c[0], aj[1] - c[1]])
                 along, across = e @ dj, np.array([-e[1], e[0]]) @ dj
                 gap = max(0.0, float(along.min()) - hi, lo - float(along.max()))
@@ -157,7 +159,7 @@ def detect_scarps(
                 break
     out = []
     for px, py, pa in pieces:
-        c, e, lo, hi, across, _ = _axis(px, py)
+        c, e, lo, hi, across, _ = principal_axis(px, py)
         length = hi - lo + cell
         width = float(across.max() - across.min()) + cell
         if length < min_length_m or length < min_elongation * width:

@@ -43,6 +43,8 @@ from typing import Any
 
 import numpy as np
 
+from geoexplore.fault.terrain import principal_axis
+
 
 @dataclass(frozen=True)
 class CorrelationRules:
@@ -174,12 +176,7 @@ def fit_strike(x: np.ndarray, y: np.ndarray, sigma: np.ndarray) -> tuple[float, 
     with t the positions along the fitted line, and the residual scatter
     (n > 2) in the same form.
     """
-    c = np.array([x.mean(), y.mean()])
-    d = np.stack([x - c[0], y - c[1]])
-    w, v = np.linalg.eigh(d @ d.T)
-    e = v[:, 1]
-    t = e @ d
-    r = np.array([-e[1], e[0]]) @ d
+    _, e, _, _, r, t = principal_axis(x, y)
     stt = float(np.sum(t**2))
     sig = math.sqrt(float(np.mean(sigma**2)) / stt)
     if x.size > 2:

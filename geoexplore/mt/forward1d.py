@@ -119,3 +119,20 @@ def mt1d_tf(resistivity_ohm_m: Any, thickness_m: Any, period_s: Any, **attrs: An
     z[:, 0, 1] = z1
     z[:, 1, 0] = -z1
     return make_tf(period_s, z, **attrs)
+
+
+def noisy_mt1d_tf(resistivity_ohm_m: Any, thickness_m: Any, period_s: Any, *, rel: float = 0.02, seed: int = 0,
+                  **attrs: Any) -> Any:
+    """:func:`mt1d_tf` with complex Gaussian noise and honest errors (SYNTHETIC).
+
+    Each period's four impedance elements get noise of standard deviation
+    ``rel`` times the largest ``|Z|`` of that period in the real and in the
+    imaginary part, and ``z_err`` is that standard deviation.
+    """
+    ds = mt1d_tf(resistivity_ohm_m, thickness_m, period_s, **attrs)
+    rng = np.random.default_rng(seed)
+    z = ds["z"].values
+    e = rel * np.abs(z).max(axis=(1, 2))[:, None, None]
+    ds["z"].values[...] = z + e * (rng.standard_normal(z.shape) + 1j * rng.standard_normal(z.shape))
+    ds["z_err"].values[...] = e
+    return ds

@@ -7,7 +7,8 @@
   the SimPEG 2D TE/TM forward of a geological model and returns one
   transfer-function Dataset per station (``python -m geoexplore.mt.synth2d --out DIR``);
 * 1D forward (:mod:`geoexplore.mt.forward1d`): :func:`mt1d_tf` the exact
-  transfer functions of a layered earth.
+  transfer functions of a layered earth, :func:`noisy_mt1d_tf` with noise
+  and honest errors.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ _LAZY = {
     "make_survey": "geoexplore.mt.synth2d",
     "station_table": "geoexplore.mt.synth2d",
     "mt1d_tf": "geoexplore.mt.forward1d",
+    "noisy_mt1d_tf": "geoexplore.mt.forward1d",
 }
 
 __getattr__, __dir__, __all__ = lazy_exports(__name__, _LAZY)

@@ -12,14 +12,15 @@ import math
 from pathlib import Path
 from typing import Any
 
+from geoexplore.report.hazard import hazard_blocks
 from geoexplore.report.rounding import (
     fmt_age_ka,
     fmt_interval,
     fmt_magnitude,
+    fmt_number,
     fmt_pm,
     round_sig,
 )
-from geoexplore.report.hazard import hazard_blocks
 from geoexplore.viz.i18n import t
 
 Block = tuple[Any, ...]
@@ -30,12 +31,7 @@ def note(key: str, lang: str) -> Block:
     return ("para", t(key, lang), "note")
 
 
-def _f(v: Any, fmt: str = "{:.0f}") -> str:
-    try:
-        x = float(v)
-    except (TypeError, ValueError):
-        return str(v) if v not in (None, "") else "-"
-    return "-" if not math.isfinite(x) else fmt.format(x)
+_f = fmt_number  # '-' for missing values (geoexplore.report.rounding)
 
 
 def report_blocks(

@@ -7,6 +7,8 @@ import math
 from pathlib import Path
 from typing import Any
 
+from geoexplore.report.rounding import round_sig
+
 Block = tuple[Any, ...]
 
 TEXT = {
@@ -60,7 +62,7 @@ def _sig(v: float, n: int = 2) -> str:
     """``v`` with ``n`` significant digits (rates, moment rates)."""
     if v is None or not math.isfinite(v) or v <= 0:
         return "-"
-    return f"{v:.{n - 1}e}" if (v < 1e-2 or v >= 1e4) else f"{v:.{max(n - 1 - int(math.floor(math.log10(v))), 0)}f}"
+    return f"{v:.{n - 1}e}" if (v < 1e-2 or v >= 1e4) else round_sig(v, n)
 
 
 def _range(p: list[float], n: int = 2) -> str:

@@ -11,6 +11,7 @@ A value without uncertainty keeps a stated number of significant digits.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 PM = "±"
 
@@ -47,6 +48,15 @@ def _fmt(x: float, d: int) -> str:
         return f"{x:.{d}f}"
     r = round(x, d)
     return f"{r:.0f}"
+
+
+def fmt_number(v: Any, fmt: str = "{:.0f}") -> str:
+    """``v`` formatted with ``fmt``; '-' for None, empty or non-finite values, the text itself for a non-number."""
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        return str(v) if v not in (None, "") else "-"
+    return "-" if not math.isfinite(x) else fmt.format(x)
 
 
 def round_sig(x: float, n: int = 3) -> str:

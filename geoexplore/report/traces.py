@@ -8,7 +8,6 @@ Writes into the run's ``report/`` folder (beside ``figures/``): ``fault-map-<lan
 from __future__ import annotations
 
 import json
-import math
 import shutil
 from pathlib import Path
 from typing import Any, Literal
@@ -17,6 +16,7 @@ from pydantic import Field
 
 from geoexplore.core.settings import Settings
 from geoexplore.pipeline.step import StepContext, step
+from geoexplore.report.rounding import fmt_number
 
 Block = tuple[Any, ...]
 
@@ -53,12 +53,7 @@ def tr(key: str, lang: str) -> str:
     return L[key][0 if lang == "en" else 1]
 
 
-def _f(v: Any, fmt: str = "{:.0f}") -> str:
-    try:
-        x = float(v)
-    except (TypeError, ValueError):
-        return str(v) if v not in (None, "") else "-"
-    return "-" if not math.isfinite(x) else fmt.format(x)
+_f = fmt_number  # '-' for missing values (geoexplore.report.rounding)
 
 
 def trace_section(t: Any, hz: dict[str, Any], lang: str) -> list[Block]:

@@ -3,18 +3,12 @@
 import numpy as np
 import pytest
 
-from geoexplore.mt.forward1d import mt1d_impedance, mt1d_tf
+from geoexplore.mt.forward1d import mt1d_impedance, mt1d_tf, noisy_mt1d_tf
 from geoexplore.mt.invert1d import data_from_tf, occam1d, result_dataset
 
 
 def _noisy(rho, h, T, rel=0.025, seed=0):
-    ds = mt1d_tf(rho, h, T, station="S1")
-    rng = np.random.default_rng(seed)
-    z = ds["z"].values
-    e = rel * np.abs(z).max(axis=(1, 2))[:, None, None]
-    ds["z"].values[...] = z + e * (rng.standard_normal(z.shape) + 1j * rng.standard_normal(z.shape))
-    ds["z_err"].values[...] = e
-    return ds
+    return noisy_mt1d_tf(rho, h, T, rel=rel, seed=seed, station="S1")
 
 
 def _conductance(top, rho, zmax):

@@ -9,7 +9,7 @@ errors") and no error floors.
 import numpy as np
 import pytest
 
-from geoexplore.mt.forward1d import mt1d_impedance, mt1d_tf
+from geoexplore.mt.forward1d import mt1d_impedance, mt1d_tf, noisy_mt1d_tf
 from geoexplore.mt.invert1d import data_from_tf, depth_of_investigation, occam1d
 from geoexplore.mt.occam import occam, roughness
 
@@ -18,13 +18,7 @@ T = np.logspace(-3, 3, 31)
 
 
 def noisy(rho, h, T, rel=0.02, seed=0):
-    ds = mt1d_tf(rho, h, T, station="SYN", synthetic=1)
-    rng = np.random.default_rng(seed)
-    z = ds["z"].values
-    e = rel * np.abs(z).max(axis=(1, 2))[:, None, None]
-    ds["z"].values[...] = z + e * (rng.standard_normal(z.shape) + 1j * rng.standard_normal(z.shape))
-    ds["z_err"].values[...] = e
-    return ds
+    return noisy_mt1d_tf(rho, h, T, rel=rel, seed=seed, station="SYN", synthetic=1)
 
 
 def test_synthetic_generator_is_the_analytic_recursion():

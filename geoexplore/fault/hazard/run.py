@@ -13,8 +13,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from geoexplore.fault.hazard.logic import Branch, RateSettings, branches_for, rates_mc
 from geoexplore.fault.hazard.psha import (
     DEFAULT_GMPES,
@@ -190,10 +188,3 @@ def require_openquake() -> None:
         raise GeoexploreError('site hazard and the NRML check need OpenQuake: pip install -e ".[hazard]" && '
                               'pip install --no-deps "openquake.engine==3.26.2" (docs/install.md)')
 
-
-def mean_curve_array(curves: HazardCurves) -> tuple[np.ndarray, list[str], list[str]]:
-    """(array site x imt x level of mean poe, site names, imts) for storing (all IMTs share the levels)."""
-    sites = [s.name for s in curves.sites]
-    imts = list(curves.levels)
-    arr = np.array([[curves.poe[s][i] for i in imts] for s in sites], float)
-    return arr, sites, imts

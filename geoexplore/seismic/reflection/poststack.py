@@ -35,17 +35,13 @@ from geoexplore.core.errors import GeoexploreError
 def _select_line(g: xr.Dataset, inline: int | None, crossline: int | None, report: dict[str, Any]) -> xr.Dataset:
     il, xl = g["inline"].values, g["crossline"].values
     n_il, n_xl = np.unique(il).size, np.unique(xl).size
-    if inline is not None:
-        sel = np.flatnonzero(il == inline)
+    for name, want, have in (("inline", inline, il), ("crossline", crossline, xl)):
+        if want is None:
+            continue
+        sel = np.flatnonzero(have == want)
         if sel.size == 0:
-            raise GeoexploreError(f"inline {inline} not in the file (inlines {il.min()}-{il.max()})")
-        report["selection"] = f"inline {inline}: {sel.size} traces"
-        return g.isel(trace=sel)
-    if crossline is not None:
-        sel = np.flatnonzero(xl == crossline)
-        if sel.size == 0:
-            raise GeoexploreError(f"crossline {crossline} not in the file (crosslines {xl.min()}-{xl.max()})")
-        report["selection"] = f"crossline {crossline}: {sel.size} traces"
+            raise GeoexploreError(f"{name} {want} not in the file ({name}s {have.min()}-{have.max()})")
+        report["selection"] = f"{name} {want}: {sel.size} traces"
         return g.isel(trace=sel)
     if n_il > 1 and n_xl > 1:
         raise GeoexploreError(f"a 3-D post-stack file ({n_il} inlines {il.min()}-{il.max()} x {n_xl} crosslines "
