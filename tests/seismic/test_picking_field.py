@@ -82,13 +82,41 @@ def agreement(table, hand_lut):
 
 def test_field01_picks_land_on_the_hand_picks(shared_data, field_picks):
     """Issue 18 targets with default settings: >= 90 % of the 120 hand-picked traces picked, median
-    |auto - hand| <= 1 ms, 90th percentile <= 3 ms (measured: 90.0 %, 0.77 ms, 2.48 ms)."""
+    |auto - hand| <= 1 ms, 90th percentile <= 3 ms (measured: 94.2 % (113/120), 0.71 ms, 2.09 ms, largest 3.57 ms;
+    before the air-wave and neighbour stages: 90.0 %, 0.77 ms, 2.48 ms, largest 8.5 ms)."""
     hand, lut = _hand_picks(shared_data)
     frac, d, n = agreement(field_picks.table, lut)
     assert n == hand.n_data == 120
-    assert frac >= 0.90
+    assert frac >= 0.93
     assert np.median(d) <= 1.0
     assert np.percentile(d, 90) <= 3.0
+    assert d.max() <= 4.0  # no air-wave pick 7-9 ms early any more
+
+
+def test_field01_air_wave_picks_replaced_by_the_ground_arrival(shared_data, field_picks):
+    """The near traces of shots 3 and 4 (source at 46 and 96 m) first record the air wave (about |x| / 340 m/s,
+    onset centroid several hundred Hz) before the slower ground arrival the authors picked; they are flagged
+    ``airwave`` and re-picked within 2.5 ms of the hand picks (they were 2-9 ms early)."""
+    _, lut = _hand_picks(shared_data)
+    t = field_picks.table
+    air = t[t["flags"].str.contains("airwave")]
+    assert len(air) >= 7 and set(air["shot"]) <= {3, 4}
+    assert np.all(np.abs(air["offset_m"]) <= 16.0)
+    d = np.array([r.t_s - lut[(round(r.source_x_m, 2), round(r.receiver_x_m, 2))] for r in air.itertuples()])
+    assert np.all(np.abs(d) <= 2.5e-3)
+    # an air-wave pick carries the ambiguity of the overlap in its error
+    assert np.median(air["err_s"]) > np.median(t.loc[t["use"] == 1, "err_s"])
+
+
+def test_field01_neighbour_correlation_recovers_rejected_traces(shared_data, field_picks):
+    """Traces the trend rule had rejected are picked from their neighbours by cross-correlation (flag ``xcorr``):
+    at least 5 such used picks (measured: 5 of the 12 traces tried), their median |auto - hand| below 1 ms."""
+    _, lut = _hand_picks(shared_data)
+    t = field_picks.table
+    xc = t[t["flags"].str.contains("xcorr") & (t["use"] == 1)]
+    assert len(xc) >= 5
+    d = np.array([abs(r.t_s - lut[(round(r.source_x_m, 2), round(r.receiver_x_m, 2))]) for r in xc.itertuples()])
+    assert np.median(d) <= 1.0e-3
 
 
 def test_field01_geometry_and_method_from_the_records(shared_data, field_picks):
@@ -142,23 +170,37 @@ def tomograms(shared_data, field_picks):
     assert np.allclose(hand.sensors[idx, 0], ta.sensors[:, 0])  # the same positions, listed as in the .sgt: same mesh
     ra = invert(TraveltimeData(hand.sensors, idx[ta.s], idx[ta.g], ta.t_s, ta.err_s), s)
     assert ra.velocity_m_s.size == rh.velocity_m_s.size and np.allclose(ra.cell_x_m, rh.cell_x_m)
-    m = rh.coverage > 0
+    m = (rh.coverage > 0) & (ra.coverage > 0)  # covered: crossed by rays of both pick sets
     return rh, ra, np.abs(ra.velocity_m_s[m] - rh.velocity_m_s[m]) / rh.velocity_m_s[m]
+
+
+def test_field01_pick_errors_calibrated_on_the_picks_own_differences(field_picks):
+    """No reciprocal pairs exist on field01 (no source stands on a geophone), so the error floor comes from the
+    picks' second differences along each shot side (measured: 93 triples, robust spread 1.51 before, floor 0.45 ms)."""
+    em = field_picks.error_model
+    assert em["statistic"] == "second differences" and em["n"] >= 80
+    assert em["robust_std_before"] > 1.2  # the onset estimators' errors alone are too small
+    assert em["robust_std_after"] == pytest.approx(1.0, abs=1e-6)
+    assert 2e-4 < em["floor_s"] < 1e-3
 
 
 @pytest.mark.slow
 def test_field01_tomography_of_auto_picks_close_to_hand_picks(tomograms):
-    """Measured: hand picks chi2 0.74 (the README's pyGIMLi figure), automatic picks with their own errors chi2 5.0
-    (the uncertainties are about twice too small); median relative velocity difference 5.3 %."""
+    """Measured: hand picks chi2 0.74 (the README's pyGIMLi figure); automatic picks with their calibrated errors
+    chi2 0.92 (5.0 with the uncalibrated ones before); median relative velocity difference 3.9 %, p95 13.7 % over
+    the 458 cells both ray sets cover."""
     rh, ra, rel = tomograms
     assert rh.chi2 == pytest.approx(0.74, abs=0.05)
-    assert ra.chi2 < 10.0
-    assert np.median(rel) <= 0.10
+    assert 0.4 < ra.chi2 < 2.0
+    assert np.median(rel) <= 0.06
+    assert np.percentile(rel, 95) <= 0.20
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="issue 18 target not reached: the largest difference over the covered cells "
-                   "is 61 % (edge cells covered by the 12 hand-picked traces the picker leaves out), p95 21 %")
+@pytest.mark.xfail(strict=True, reason="issue 18 target not reached: the largest difference over the cells both ray "
+                   "sets cover is 43 %, in the surface cells beside shot 3 (x 45-52 m) whose velocity rests on the "
+                   "+-2 m picks; there the hand picks themselves differ in kind (4.67 ms on the first weak onset at "
+                   "+2 m, 6.44 ms on the strong one at -2 m), the automatic ones take the strong onset on both")
 def test_field01_tomography_within_10_percent_at_every_covered_cell(tomograms):
     _, _, rel = tomograms
     assert np.max(rel) <= 0.10

@@ -29,6 +29,7 @@ def cmd_pick(args: argparse.Namespace) -> int:
     from geoexplore.seismic import io
     from geoexplore.seismic.io.sgt import write_sgt
     from geoexplore.seismic.refraction.pick_tables import (
+        calibrate_errors,
         check_reciprocity,
         pick_file,
         read_geometry,
@@ -60,7 +61,11 @@ def cmd_pick(args: argparse.Namespace) -> int:
         print(f"{path}: {n_shots} shot(s), {len(t)} traces, {n_use} picks used", flush=True)
     if not tables:
         return EXIT_ERROR
+    methods = [m for t in tables for m in t.attrs.get("methods", [])]
     table = check_reciprocity(pd.concat(tables, ignore_index=True))
+    table, info = calibrate_errors(table, methods, settings.calibrate_errors)
+    if info:
+        print(f"pick errors calibrated on {info['n']} {info['statistic']}: floor {info['floor_s'] * 1e3:.3f} ms", flush=True)
     out = Path(args.out)
     write_picks_csv(table, out / "picks.csv")
     try:

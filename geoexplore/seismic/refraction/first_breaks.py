@@ -42,12 +42,16 @@ class FirstBreakPicks:
         The picked gathers, in shot order (empty for picks read from a file).
     synthetic : bool
         The records are synthetic (the figures carry the stamp).
+    error_model : dict
+        How the pick errors were calibrated
+        (:func:`~geoexplore.seismic.refraction.error_model.calibrate`; empty when not).
     """
 
     table: Any = None
     data: TraveltimeData | None = None
     gathers: list[Any] = field(default_factory=list)
     synthetic: bool = False
+    error_model: dict[str, Any] = field(default_factory=dict)
 
     @property
     def traveltimes(self) -> TraveltimeData:
@@ -132,6 +136,7 @@ def pick_first_breaks(
     import pandas as pd
 
     from geoexplore.seismic.refraction.pick_tables import (
+        calibrate_errors,
         check_reciprocity,
         pick_file,
         read_geometry,
@@ -152,11 +157,14 @@ def pick_first_breaks(
         tables.append(t)
     if not tables:
         raise GeoexploreError("pick_first_breaks: no shot records given")
+    methods = [m for t in tables for m in t.attrs.get("methods", [])]
     table = pd.concat(tables, ignore_index=True)
+    table.attrs = {}
     if reciprocity and len(tables) > 1:
         table = check_reciprocity(table)
+    table, info = calibrate_errors(table, methods, p.calibrate_errors)
     synthetic = p.synthetic or any("SYNTHETIC" in str(g.attrs.get("textual_header", "")).upper() for g in gathers)
-    return FirstBreakPicks(table=table, gathers=gathers, synthetic=bool(synthetic))
+    return FirstBreakPicks(table=table, gathers=gathers, synthetic=bool(synthetic), error_model=info)
 
 
 def read_picks(path: str | os.PathLike[str]) -> FirstBreakPicks:

@@ -113,7 +113,7 @@ def pick_shot(gather: Any, params: PickSettings | None = None, *, geometry: Any 
     res: GatherPicks = pick_gather(np.asarray(gather["data"].values), dt, float(t[0]), off, params)
     n = off.size
     fldr = int(np.asarray(gather["fldr"].values)[0]) if "fldr" in gather.coords and n else 0
-    return pd.DataFrame({
+    df = pd.DataFrame({
         "shot": np.full(n, shot if shot is not None else fldr),
         "trace": np.arange(1, n + 1),
         "source_file": [os.path.basename(str(gather.attrs.get("source_file", "")))] * n,
@@ -122,6 +122,8 @@ def pick_shot(gather: Any, params: PickSettings | None = None, *, geometry: Any 
         "offset_m": off, "t_s": res.t_s, "err_s": res.err_s, "quality": res.quality, "snr_db": res.snr_db,
         "polarity": res.polarity, "flags": res.flags, "use": res.use.astype(int),
     })
+    df.attrs["methods"] = [res.method]
+    return df
 
 
 def split_shots(gather: Any) -> list[Any]:
@@ -148,7 +150,9 @@ def pick_file(gather: Any, params: PickSettings | None = None, *, geometry: Any 
     import pandas as pd
 
     parts = [pick_shot(g, params, geometry=geometry, shot=first_shot + k) for k, g in enumerate(split_shots(gather))]
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=list(COLUMNS))
+    df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=list(COLUMNS))
+    df.attrs["methods"] = [m for q in parts for m in q.attrs.get("methods", [])]
+    return df
 
 
 def check_reciprocity(table: Any, *, tol_s: float | None = None, rel_tol: float = 0.05, position_tol_m: float | None = None) -> Any:
@@ -179,6 +183,23 @@ def check_reciprocity(table: Any, *, tol_s: float | None = None, rel_tol: float 
     use[bad] = 0
     df["use"] = use
     return df
+
+
+def calibrate_errors(table: Any, methods: list[str], mode: str = "auto") -> tuple[Any, dict[str, Any]]:
+    """The table with calibrated pick errors (:func:`~geoexplore.seismic.refraction.error_model.calibrate`) and the record.
+
+    ``mode`` is :attr:`PickSettings.calibrate_errors`: 'on', 'off', or 'auto'
+    (on when every shot was picked with method 'onset', whose errors come
+    from the onset estimators; the 'energy' picker's errors stay as they are).
+    """
+    if not (mode == "on" or (mode == "auto" and methods and set(methods) == {"onset"})):
+        return table, {}
+    from geoexplore.seismic.refraction.error_model import calibrate
+
+    err, info = calibrate(table)
+    out = table.copy()
+    out["err_s"] = err
+    return out, info
 
 
 def write_picks_csv(table: Any, path: str | os.PathLike[str]) -> Path:
@@ -254,6 +275,6 @@ def table_to_traveltime(table: Any, *, position_tol_m: float | None = None, only
     return TraveltimeData(sensors, label[:n], label[n:], df["t_s"].to_numpy(float), err)
 
 
-__all__ = ["COLUMNS", "GEOMETRY_COLUMNS", "check_reciprocity", "gather_geometry", "pick_file", "pick_shot",
+__all__ = ["COLUMNS", "GEOMETRY_COLUMNS", "calibrate_errors", "check_reciprocity", "gather_geometry", "pick_file", "pick_shot",
            "read_geometry", "split_shots",
            "read_picks_csv", "table_to_traveltime", "write_picks_csv"]

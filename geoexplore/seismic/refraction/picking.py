@@ -81,7 +81,7 @@ from geoexplore.seismic.refraction.onsets import (
 from geoexplore.seismic.refraction.settings import PickSettings
 
 #: flags a pick can carry (comma-separated in the picks table)
-FLAGS = ("dead", "nopick", "reversed", "repicked", "extended", "outlier", "reciprocity", "manual")
+FLAGS = ("dead", "nopick", "reversed", "repicked", "extended", "outlier", "reciprocity", "manual", "airwave", "xcorr")
 
 
 @dataclass
@@ -491,6 +491,16 @@ def pick_gather(data: np.ndarray, dt_s: float, t0_s: float, offset_m: np.ndarray
     check_consistency(g, p, res)
     if p.extend:
         extend_picks(g, p, res)
+    if res.method == "onset":
+        from geoexplore.seismic.refraction.onset_checks import (
+            correlate_rejected,
+            reject_air_waves,
+        )
+
+        if p.air_wave:
+            reject_air_waves(g, p, res)
+        if p.xcorr:
+            correlate_rejected(g, p, res)
     assign_polarity(g, res)
     grade_picks(g, p, res)
     return res

@@ -46,6 +46,14 @@ class PickSettings(Settings):
     trigger_ratio: float = added_field(30.0, added_in="0.3", gt=1, description="onset trigger: power of the next window over the mean power of all the record before (method 'onset')")
     highpass_hz: float | None = added_field(None, added_in="0.3", gt=0, description="causal high-pass corner of the trigger (Hz); None: 1 / (4 sta_s), i.e. 1 / (128 dt) without sta_s (method 'onset')")
     sta_s: float | None = added_field(None, added_in="0.3", gt=0, description="trigger window (s); None: 32 samples (method 'onset')")
+    air_wave: bool = added_field(True, added_in="0.4", description="method 'onset': picks in the air-wave window (|offset| / v_air) with a high-frequency onset are re-picked on the ground arrival after the air wave")
+    v_air_m_s: tuple[float, float] = added_field((330.0, 345.0), added_in="0.4", description="speed of sound range (m/s) of the air-wave window")
+    air_tolerance_s: float = added_field(0.003, added_in="0.4", ge=0, description="air-wave window tolerance (s; shot timing), plus 5 % of the air traveltime")
+    air_centroid_factor: float = added_field(1.6, added_in="0.4", gt=1, description="an air-wave pick's onset spectral centroid (4 and 6 ms windows) exceeds this times the gather's ground-arrival median")
+    xcorr: bool = added_field(True, added_in="0.4", description="method 'onset': traces without a usable pick are picked by cross-correlating their onset window with accepted neighbours")
+    xcorr_min_corr: float = added_field(0.7, added_in="0.4", gt=0, le=1, description="smallest normalised correlation of a neighbour's onset window that counts")
+    calibrate_errors: Literal["auto", "on", "off"] = added_field("auto", added_in="0.4", description="pick errors sqrt(err^2 + floor^2), the floor from reciprocal-pair differences (else local second differences) so their normalised robust spread is 1; 'auto': on when every shot was picked with method 'onset'")
+    xcorr_confirm_s: float = added_field(0.0015, added_in="0.4", gt=0, description="a rejected pick within this (s) of the neighbours' correlated onset is restored as it was")
 
 
 class TomoSettings(Settings):

@@ -55,7 +55,9 @@ def pick(ctx: StepContext, settings: PickSettings) -> xr.Dataset:
     table = pick_file(g, settings)
     ds = _pick_dataset(table)
     ds.attrs.update({"source_file": str(ctx.item or ""), "source_path": str(ctx.item_value),
-                     "dt_s": float(g.attrs["dt_s"]), "synthetic": int(settings.synthetic)})
+                     "dt_s": float(g.attrs["dt_s"]), "synthetic": int(settings.synthetic),
+                     "pick_methods": ",".join(table.attrs.get("methods", [])),
+                     "calibrate_errors": settings.calibrate_errors})
     return ds
 
 
@@ -64,7 +66,10 @@ def picks(ctx: StepContext, settings: PicksSettings) -> xr.Dataset:
     """All shots' picks in one table, with the reciprocity check across shots."""
     import pandas as pd
 
-    from geoexplore.seismic.refraction.pick_tables import check_reciprocity
+    from geoexplore.seismic.refraction.pick_tables import (
+        calibrate_errors,
+        check_reciprocity,
+    )
 
     upstream = ctx.require("picks")
     items = upstream.items() if isinstance(upstream, dict) else [("", upstream)]
@@ -80,7 +85,12 @@ def picks(ctx: StepContext, settings: PicksSettings) -> xr.Dataset:
         tables.append(t)
     table = pd.concat(tables, ignore_index=True)
     table = check_reciprocity(table, tol_s=settings.reciprocity_tolerance_s, rel_tol=settings.reciprocity_rel_tolerance)
+    dss = [ds for _, ds in items]
+    methods = [m for ds in dss for m in str(ds.attrs.get("pick_methods", "")).split(",") if m]
+    modes = {str(ds.attrs.get("calibrate_errors", "auto")) for ds in dss}
+    table, info = calibrate_errors(table, methods if len(methods) >= len(dss) else [], modes.pop() if len(modes) == 1 else "off")
     ds = _pick_dataset(table)
+    ds.attrs.update({f"error_model_{k}": v for k, v in info.items()})
     ds.attrs["n_shots"] = len(tables)
     ds.attrs["synthetic"] = synthetic
     ds.attrs["n_used"] = int(table["use"].sum())
