@@ -75,7 +75,7 @@ def reject_air_waves(g: Any, p: Any, res: Any) -> np.ndarray:
 
 
 def _prediction(off: np.ndarray, t: np.ndarray, ok: np.ndarray, i: int) -> float:
-    """Traveltime of trace ``i`` interpolated (or extrapolated from the two nearest) along |offset| on its side."""
+    """Traveltime of trace ``i`` interpolated (or extrapolated from the two nearest) along ``|offset|`` on its side."""
     side = (off < 0) if off[i] < 0 else (off >= 0)
     idx = np.flatnonzero(side & ok)
     idx = idx[idx != i]
