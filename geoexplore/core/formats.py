@@ -247,10 +247,17 @@ class FormatRegistry:
         except LOW_LEVEL_ERRORS as exc:
             raise FileFormatError(p, f"cannot be read{fmt}: {type(exc).__name__}: {exc}") from exc
         if lost:  # the library went on without reporting the problem it met: the result cannot be trusted
-            more = f" (and {len(lost) - 1} more)" if len(lost) > 1 else ""
-            raise FileFormatError(p, f"cannot be read{fmt}: the C library reading it met a problem it could not report "
-                                     f"properly: {lost[0][:300]}{more}", position=callback_problem_position(p, name))
+            raise lost_callback_error(p, name, lost)
         return out
+
+
+def lost_callback_error(path: str, name: str, lost: list[str]) -> FileFormatError:
+    """The file's one-line error for C-library callback failures collected by
+    :func:`geoexplore.core.quiet.captured_callback_errors` during its read (the library's own message, positioned)."""
+    fmt = f" as {name}" if name else ""
+    more = f" (and {len(lost) - 1} more)" if len(lost) > 1 else ""
+    return FileFormatError(path, f"cannot be read{fmt}: the C library reading it met a problem it could not report "
+                                 f"properly: {lost[0][:300]}{more}", position=callback_problem_position(path, name))
 
 
 def callback_problem_position(path: str, name: str) -> str:
@@ -263,5 +270,6 @@ def callback_problem_position(path: str, name: str) -> str:
 
 
 __all__ = [
-    "FormatPlugin", "FormatRegistry", "LOW_LEVEL_ERRORS", "check_regular_file", "head_lines", "object_and_path", "read_head",
+    "FormatPlugin", "FormatRegistry", "LOW_LEVEL_ERRORS", "check_regular_file", "head_lines", "lost_callback_error",
+    "object_and_path", "read_head",
 ]

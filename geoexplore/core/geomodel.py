@@ -72,7 +72,7 @@ class Fault:
     dips_toward: Literal["increasing", "decreasing"]
     tip_depth_m: float
     damage: DamageZone = field(default_factory=DamageZone)
-    kind: str = "normal"
+    kind: str | None = None  # None: the model does not state it (nothing downstream assumes one; slip type follows the rake)
     rake_deg: float | None = None  # None: the model does not state it (magnitudes then use all fault types)
     strike_deg: float | None = None  # None: the model does not state it (map traces then say the strike is unknown)
     length_km: float | None = None
@@ -483,7 +483,7 @@ def model_from_dict(data: dict[str, Any], *, source: str = "") -> GeologicalMode
                         resistivity_factor=float(dz.get("resistivity_factor", 1.0)),
                         velocity_factor=float(dz.get("velocity_factor", 1.0)),
                     ),
-                    kind=str(f.get("kind", "normal")),
+                    kind=str(f["kind"]) if f.get("kind") is not None else None,  # never assumed
                     rake_deg=float(f["rake_deg"]) if f.get("rake_deg") is not None else None,  # never assumed
                     strike_deg=float(f["strike_deg"]) if f.get("strike_deg") is not None else None,
                     length_km=None if f.get("length_km") is None else float(f["length_km"]),

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import warnings
+from collections.abc import Callable
+from typing import Any
 
 
 def obspy_is_format(path: str | os.PathLike[str], fmt: str) -> bool:
@@ -115,4 +117,58 @@ def sac_problem_position(path: str) -> str:
     return f"header (bytes 0-{SAC_HEADER_BYTES - 1})"
 
 
-__all__ = ["SAC_HEADER_BYTES", "mseed_problem_position", "obspy_is_format", "sac_problem_position"]
+def obspy_read(path: str | os.PathLike[str], *, format: str, label: str | None = None,  # noqa: A002
+               problem_position: Callable[[str], str] | None = None) -> Any:
+    """``obspy.read(path, format=format)`` as a file read whose every failure is the file's one-line error.
+
+    The one place where the readers that call ObsPy directly (MT miniSEED,
+    microtremor miniSEED/SAC/GCF) get what the format registry gives its
+    reads (:meth:`geoexplore.core.formats.FormatRegistry.call`): an exception
+    raised inside libmseed's log callback (a message with bytes that are not
+    UTF-8, from a damaged header), which Python could only print as
+    ``Exception ignored on calling ctypes callback function ... Traceback``,
+    is collected (:func:`geoexplore.core.quiet.captured_callback_errors`) and
+    raised as the file's :class:`~geoexplore.core.errors.FileFormatError`
+    holding libmseed's own message and the record where the file goes wrong.
+
+    Parameters
+    ----------
+    path : path-like
+        The file.
+    format : str
+        ObsPy's format name ("MSEED", "SAC", "GCF"), always given: ObsPy's
+        guessing would try its PICKLE plug-in.
+    label : str, optional
+        The format's name in messages (default ``format``).
+    problem_position : callable, optional
+        path -> where the file goes wrong (default :func:`mseed_problem_position`).
+
+    Raises
+    ------
+    FileFormatError
+        ObsPy failed (``not a readable <label> file (...)``) or its C library
+        met a problem it could not report; MemoryError propagates (a resource
+        limit, not a damaged file).
+    """
+    import obspy
+
+    from geoexplore.core.errors import FileFormatError
+    from geoexplore.core.formats import lost_callback_error
+    from geoexplore.core.quiet import captured_callback_errors
+
+    p = os.fspath(path)
+    where = problem_position or mseed_problem_position
+    try:
+        with captured_callback_errors() as lost:
+            st = obspy.read(p, format=format)
+    except MemoryError:
+        raise
+    except Exception as exc:  # obspy raises many types for corrupt files
+        raise FileFormatError(p, f"not a readable {label or format} file ({type(exc).__name__}: {str(exc)[:200]})",
+                              position=where(p)) from None
+    if lost:  # libmseed went on without reporting the problem it met: the traces cannot be trusted
+        raise lost_callback_error(p, format, lost)
+    return st
+
+
+__all__ = ["SAC_HEADER_BYTES", "mseed_problem_position", "obspy_is_format", "obspy_read", "sac_problem_position"]

@@ -202,7 +202,7 @@ def assess(
             ts = max(float(r["sigma_m"]), sr.min_throw_sigma_m)
             asig = float(r["sigma_ka"]) if r["sigma_ka"] and r["sigma_ka"] > 0 else sr.age_sigma_fraction * float(r["age_ka"])
             res = slip_rate_mc(abs(float(r["throw_m"])), float(r["age_ka"]), throw_sigma_m=ts, age_sigma_ka=asig,
-                               dip_deg=c.dip_deg or 90.0, dip_sigma_deg=(c.dip_sigma_deg or sr.dip_sigma_deg),
+                               dip_deg=c.dip_deg, dip_sigma_deg=(c.dip_sigma_deg or sr.dip_sigma_deg),
                                n_samples=sr.n_samples, seed=sr.seed + k, horizon=f"{r['tie']} ({r['depth_m']:.0f} m)")
             ca.slip_rates.append(res.as_dict())
         mf = _match_model_fault(model, c)
@@ -212,7 +212,7 @@ def assess(
             ca.length_km = mf.length_km
             ca.length_source = f"mapped length of {mf.name} from the geological model (not from the geophysics)"
         if ca.length_km:
-            ca.magnitudes = [m.as_dict() for m in magnitude_table(ca.length_km, c.dip_deg or 70.0, rake, rules)]
+            ca.magnitudes = [m.as_dict() for m in magnitude_table(ca.length_km, c.dip_deg, rake, rules)]
         if model is not None:
             col = model.column(c.chainage_m, max_depth_m=600.0, dz_m=0.5)
             ca.overburden_m = overburden_thickness(col["thickness_m"], col["vs_m_s"], rules)

@@ -125,7 +125,7 @@ def leonard(area_km2: float, rake_deg: float | None, rules: Any, setting: str | 
 
 def magnitude_table(
     length_km: float | None,
-    dip_deg: float,
+    dip_deg: float | None,
     rake_deg: float | None,
     rules: Any,
     *,
@@ -135,7 +135,12 @@ def magnitude_table(
     """All applicable estimates for a fault of known length (and dip).
 
     Width defaults to the rules' seismogenic depth / sin(dip); area = length x width.
+    ``dip_deg=None`` (not known): the width-dependent estimates are evaluated at both
+    ends of :data:`geoexplore.fault.sliprate.UNKNOWN_DIP_RANGE_DEG`; the magnitude is
+    their mean, half their difference is added to the sigma, and the note says so.
     """
+    if dip_deg is None or not math.isfinite(dip_deg):
+        return _dip_bracketed(length_km, rake_deg, rules, max_displacement_m=max_displacement_m, width_km=width_km)
     out: list[MagnitudeEstimate] = []
     if length_km is not None and length_km > 0:
         out.append(wells_coppersmith("srl", length_km, rake_deg, rules))
@@ -149,10 +154,28 @@ def magnitude_table(
     return out
 
 
+def _dip_bracketed(length_km: float | None, rake_deg: float | None, rules: Any, **kw: Any) -> list[MagnitudeEstimate]:
+    from geoexplore.fault.sliprate import UNKNOWN_DIP_RANGE_DEG
+
+    lo, hi = UNKNOWN_DIP_RANGE_DEG
+    out = []
+    for a, b in zip(magnitude_table(length_km, lo, rake_deg, rules, **kw), magnitude_table(length_km, hi, rake_deg, rules, **kw)):
+        if a.value == b.value:
+            out.append(a)
+            continue
+        half = 0.5 * abs(a.magnitude - b.magnitude)
+        sig = half if a.sigma is None else math.hypot(0.5 * (a.sigma + b.sigma), half)
+        note = (f"dip unknown: {a.quantity} {b.value:.3g}-{a.value:.3g} {a.unit} over dips {hi:g}-{lo:g} deg; "
+                f"sigma includes {half:.3f} from the dip")
+        out.append(MagnitudeEstimate(a.relation, a.quantity, 0.5 * (a.value + b.value), a.unit, a.slip_type,
+                                     0.5 * (a.magnitude + b.magnitude), sig, "; ".join(x for x in (a.sigma_note, note) if x)))
+    return out
+
+
 def trace_magnitudes(
     length_km: float | None,
     length_sigma_km: float | None,
-    dip_deg: float,
+    dip_deg: float | None,
     rake_deg: float | None,
     rules: Any,
     *,

@@ -74,7 +74,7 @@ def trace_hazard(trace: Any, rules: Any, *, intensity: int | None, categories: t
     from geoexplore.fault.setback import setback, setback_polygons
 
     which = trace.length_which + (f" ({trace.extrapolation_note})" if trace.extrapolation_note else "")
-    mags = trace_magnitudes(trace.length_m / 1000.0, trace.length_sigma_m / 1000.0, trace.dip_deg or 70.0, trace.rake_deg, rules,
+    mags = trace_magnitudes(trace.length_m / 1000.0, trace.length_sigma_m / 1000.0, trace.dip_deg, trace.rake_deg, rules,
                             length_source=f"traced, {which}", fallback_length_km=fallback_length_km, fallback_source=fallback_source)
     ubs = [m.upper_breakpoint_m for m in trace.members if m.upper_breakpoint_m is not None]
     cover = min(ubs) if ubs else None
@@ -130,7 +130,7 @@ def scarp_evidence(trace: Any, dem: Any, rules: Any, *, surface_age_ka: float | 
         if surface_age_ka:
             sr = rules.sliprate
             res = slip_rate_mc(h, surface_age_ka, throw_sigma_m=sig, age_sigma_ka=surface_age_sigma_ka or sr.age_sigma_fraction * surface_age_ka,
-                               dip_deg=trace.dip_deg or 90.0, dip_sigma_deg=trace.dip_sigma_deg or sr.dip_sigma_deg, n_samples=sr.n_samples,
+                               dip_deg=trace.dip_deg, dip_sigma_deg=trace.dip_sigma_deg or sr.dip_sigma_deg, n_samples=sr.n_samples,
                                seed=sr.seed + k, horizon=f"DEM scarp at {m.line} on a surface of {surface_age_ka:g} ka")
             row["slip_rate"] = res.as_dict()
         out.append(row)

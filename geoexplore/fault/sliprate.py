@@ -3,7 +3,12 @@
 For each offset horizon: vertical throw ``t ~ N(t, s_t)`` (truncated at 0),
 age ``a ~ N(a, s_a)`` (truncated at a small positive value) and dip
 ``d ~ N(d, s_d)`` (clipped to (1, 90] deg). Vertical rate = t / a; dip-slip
-rate = t / (a sin d). Throw in m and age in ka give mm/yr directly. The
+rate = t / (a sin d). A dip that is not known is never set to a value: it is
+drawn uniformly from :data:`UNKNOWN_DIP_RANGE_DEG` (30-90 deg, from
+Anderson's (1951) reverse faults at about 30 deg to vertical strike-slip
+faults; normal faults about 60 deg lie inside), so the dip-slip rate's
+percentiles carry the spread (up to a factor 1/sin 30 = 2 over the vertical
+rate), and ``dip_source`` says so. Throw in m and age in ka give mm/yr directly. The
 summary is the median and the 16th/84th percentiles (one-sigma equivalent
 for a skewed distribution). A fixed seed (rules table) makes it repeatable.
 """
@@ -14,6 +19,10 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 import numpy as np
+
+#: dip bracket (deg) used when a fault's dip is not known: Anderson (1951) reverse faults dip about 30 deg,
+#: normal faults about 60 deg, strike-slip faults are vertical; shallower (low-angle) faults fall outside it
+UNKNOWN_DIP_RANGE_DEG = (30.0, 90.0)
 
 
 @dataclass(frozen=True)
@@ -32,6 +41,7 @@ class SlipRate:
     dip_slip_p16: float
     dip_slip_p84: float
     n_samples: int
+    dip_source: str = ""  # the dip used: stated (value +- sigma) or unknown (the bracket)
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -54,7 +64,7 @@ def slip_rate_mc(
     *,
     throw_sigma_m: float = 0.0,
     age_sigma_ka: float = 0.0,
-    dip_deg: float = 90.0,
+    dip_deg: float | None = None,
     dip_sigma_deg: float = 0.0,
     n_samples: int = 20000,
     seed: int = 0,
@@ -69,7 +79,8 @@ def slip_rate_mc(
     age_ka, age_sigma_ka : float
         Horizon age and its one-sigma uncertainty (ka).
     dip_deg, dip_sigma_deg : float
-        Fault dip and its uncertainty (deg).
+        Fault dip and its uncertainty (deg); ``dip_deg=None`` (not known):
+        uniform over :data:`UNKNOWN_DIP_RANGE_DEG`, stated in ``dip_source``.
     n_samples, seed : int
 
     Examples
@@ -81,10 +92,17 @@ def slip_rate_mc(
     rng = np.random.default_rng(seed)
     t = _trunc_normal(rng, throw_m, throw_sigma_m, 0.0, n_samples)
     a = _trunc_normal(rng, age_ka, age_sigma_ka, 1e-6, n_samples)
-    d = np.clip(rng.normal(dip_deg, dip_sigma_deg, n_samples) if dip_sigma_deg > 0 else np.full(n_samples, dip_deg), 1.0, 90.0)
+    if dip_deg is None or not np.isfinite(dip_deg):
+        lo, hi = UNKNOWN_DIP_RANGE_DEG
+        d = rng.uniform(lo, hi, n_samples)
+        how = f"dip unknown: uniform {lo:g}-{hi:g} deg (bracket of Andersonian dips)"
+    else:
+        d = np.clip(rng.normal(dip_deg, dip_sigma_deg, n_samples) if dip_sigma_deg > 0 else np.full(n_samples, dip_deg),
+                    1.0, 90.0)
+        how = f"dip {dip_deg:g} +- {dip_sigma_deg:g} deg"
     v = t / a
     s = v / np.sin(np.deg2rad(d))
     pv = np.percentile(v, [16, 50, 84])
     ps = np.percentile(s, [16, 50, 84])
     return SlipRate(horizon, float(throw_m), float(throw_sigma_m), float(age_ka), float(age_sigma_ka),
-                    float(pv[1]), float(pv[0]), float(pv[2]), float(ps[1]), float(ps[0]), float(ps[2]), int(n_samples))
+                    float(pv[1]), float(pv[0]), float(pv[2]), float(ps[1]), float(ps[0]), float(ps[2]), int(n_samples), how)

@@ -85,6 +85,19 @@ class HvsrStepSettings(HvsrSettings):
 
     stations_file: InputFile | None = Field(None, description="JSON with a 'stations' list (file, station, chainage_m), relative to the input dir")
     synthetic: bool = Field(False, description="label results as synthetic")
+    columns: str | None = added_field(None, added_in="0.3",
+                                      description="component of each column of a CityShark/MiniShark file, e.g. 'ZNE' (its header "
+                                                  "does not state it; such a file is refused without it); refused for other formats")
+
+    @field_validator("columns")
+    @classmethod
+    def _columns_permutation(cls, columns: str | None) -> str | None:
+        if columns is None:
+            return None
+        cols = ["Z" if c in "VU" else c for c in columns.strip().upper()]
+        if sorted(cols) != ["E", "N", "Z"]:
+            raise ValueError(f"columns={columns!r} must name each of Z (or V), N, E once, in the file's column order, e.g. 'ZNE'")
+        return "".join(cols)
 
 
 class ArraySettings(Settings):

@@ -41,7 +41,7 @@ def hvsr(ctx: StepContext, settings: HvsrStepSettings) -> xr.Dataset:
     from geoexplore.microtremor.process import hvsr_to_dataset, process_record
 
     path = Path(ctx.item_value)
-    rec = read_record(path, channels=settings.channels, expected_fs_hz=settings.expected_fs_hz)
+    rec = read_record(path, channels=settings.channels, expected_fs_hz=settings.expected_fs_hz, columns=settings.columns)
     base = HvsrSettings(**{k: v for k, v in settings.model_dump().items() if k in HvsrSettings.model_fields})
     res = process_record(rec, base)
     return hvsr_to_dataset(res, chainage_m=_station_table(ctx, settings.stations_file).get(path.name, {}).get("chainage_m"),

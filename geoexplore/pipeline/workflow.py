@@ -28,6 +28,7 @@ file, the step and the key, and lists the valid choices.
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import glob as _glob
 import os
@@ -133,28 +134,76 @@ def is_inside(base: Path, p: Path) -> bool:
         return False
 
 
+def escape_link(base: Path, p: Path) -> str:
+    """Why ``p`` (under ``base``) resolves outside ``base``: the first symbolic link on its way that leads out
+    (``" (through the symbolic link <link> -> <target>)"``), else ``""`` (``..`` or no link)."""
+    try:
+        rel = p.relative_to(base)
+    except ValueError:
+        return ""
+    cur = base
+    for part in rel.parts:
+        cur = cur / part
+        if cur.is_symlink() and not is_inside(base, cur):
+            return f" (through the symbolic link {cur} -> {os.readlink(cur)})"
+    return ""
+
+
 def resolve_path(wf: Workflow, where: str, value: str, at: tuple[str | int, ...] | None = None) -> Path:
     """Resolve a relative path against the input directory, refusing escapes.
 
     Absolute paths are taken as given (an explicit choice); a relative path
-    that leaves the input directory (``../..``) is an error.
+    that leaves the input directory (``../..`` or a symbolic link whose target
+    lies outside) is an error naming the link.
     """
     p = Path(value)
     if p.is_absolute():
         return p
     full = wf.input_dir / p
     if not is_inside(wf.input_dir, full):
-        raise _fail(wf.path, f"{where}: path '{value}' leaves the input directory {wf.input_dir}; use an absolute path to mean it", at=at)
+        raise _fail(wf.path, f"{where}: path '{value}' leaves the input directory {wf.input_dir}"
+                             f"{escape_link(wf.input_dir, full)}; use an absolute path to mean it", at=at)
     return full
 
 
-def resolve_glob(wf: Workflow, ws: WorkflowStep, pattern: str, at: tuple[str | int, ...] | None = None) -> list[Path]:
-    where = f"steps[{ws.id}].foreach.glob"
+def resolve_glob(wf: Workflow, ws: WorkflowStep, pattern: str, at: tuple[str | int, ...] | None = None,
+                 where: str | None = None) -> list[Path]:
+    """The files a pattern matches; for a relative pattern, a match that resolves outside the input directory (a
+    symbolic link out of it) is an error naming the link, at validation as at run time (never dropped silently)."""
+    where = where or f"steps[{ws.id}].foreach.glob"
     base = resolve_path(wf, where, pattern, at=at)
     files = sorted(Path(p) for p in _glob.glob(str(base)) if Path(p).is_file())
     if not Path(pattern).is_absolute():
-        files = [f for f in files if is_inside(wf.input_dir, f)]
+        for f in files:
+            if not is_inside(wf.input_dir, f):
+                raise _fail(wf.path, f"{where}: '{pattern}' matches {f}, which leaves the input directory {wf.input_dir}"
+                                     f"{escape_link(wf.input_dir, f)}; use an absolute path to mean it", at=at)
     return files
+
+
+def _check_setting_paths(wf: Workflow, ws: WorkflowStep, where: str, at: tuple[str | int, ...]) -> None:
+    """Path-typed settings (input files, globs, the files a table lists) stay inside the input directory, symbolic
+    links followed: checked when the workflow is loaded (``geoexplore validate``), not first at run time."""
+    import csv
+
+    for name, marker in type(ws.settings).path_fields().items():
+        value = getattr(ws.settings, name)
+        if value is None or value == "" or Path(str(value)).is_absolute():
+            continue
+        w, a = f"{where}.settings.{name}", (*at, "settings", name)
+        if marker.kind == "glob":
+            resolve_glob(wf, ws, str(value), at=a, where=w)
+            continue
+        full = resolve_path(wf, w, str(value), at=a)
+        if not (marker.lists and full.is_file()):
+            continue
+        with contextlib.suppress(OSError, UnicodeDecodeError, csv.Error), open(full, newline="") as fh:
+            for row in csv.DictReader(fh):
+                entry = (row.get(marker.lists) or "").strip()
+                f = full.parent / entry
+                if entry and not Path(entry).is_absolute() and not is_inside(wf.input_dir, f):
+                    raise _fail(wf.path, f"{w}: {full.name} lists '{entry}', which leaves the input directory "
+                                         f"{wf.input_dir}{escape_link(wf.input_dir, f)}", at=a)
 
 
 def _check_cluster(path: Path, cluster: dict[str, Any]) -> dict[str, Any]:
@@ -315,6 +364,7 @@ def _parse_step(wf: Workflow, i: int, raw: Any, seen: dict[str, WorkflowStep], d
         if ref.same_item and spec.fan_out == "none":
             raise _fail(p, f"{where}.inputs.{name}: '[item]' needs a fanned-out step", at=(*at, "inputs", name))
     ws = WorkflowStep(id=sid, spec=spec, settings=settings, inputs=inputs, foreach=foreach, line=str(raw.get("line", default_line)))
+    _check_setting_paths(wf, ws, where, at)
     if "glob" in foreach:
         if not resolve_glob(wf, ws, str(foreach["glob"]), at=(*at, "foreach", "glob")):
             raise _fail(p, f"{where}.foreach.glob: no file matches '{foreach['glob']}' in {wf.input_dir}", at=(*at, "foreach", "glob"))

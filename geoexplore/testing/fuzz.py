@@ -129,6 +129,7 @@ TARGETS: dict[str, Target] = {
     "ert-unified": Target(_ERT, ("shared:ert/slagdump.ohm", "shared:ert/gallery.dat", "shared:ert/instruments/BERT_2D_topo.ohm",
                                  "gen:ert_unified"), text=True),
     "ert-syscal-bin": Target(_ERT, ("shared:ert/instruments/syscal-bin.bin",)),
+    "ert-syscal-binx": Target(_ERT, ("shared:ert/instruments/syscal-bin.binx",)),
     "ert-syscal-csv": Target(_ERT, ("shared:ert/instruments/syscal-bin.csv", "shared:ert/instruments/syscal_ProsysIII_IP.csv"),
                              text=True),
     "ert-ares": Target(_ERT, ("shared:ert/instruments/ARESII.2dm",), text=True),

@@ -154,3 +154,16 @@ def test_a_profile_in_lonlat_without_a_datum_is_refused(tmp_path):
     with pytest.raises(ModelError, match="no datum \\(crs.geographic\\)"):
         model.profile()
     assert load_model(root / "data" / "siping" / "model.yaml").profile().geographic_crs == "EPSG:4490"
+
+
+def test_a_fault_kind_not_stated_is_unknown(raw):
+    """Issue 23 audit: a fault's kind is read or left unknown (None), never taken as "normal"; nothing downstream
+    computes with it (the magnitude's slip type follows the rake, which is also never assumed)."""
+    assert model_from_dict(raw).fault("F3").kind == "normal"  # stated in the Siping model
+    bare = copy.deepcopy(raw)
+    for f in bare["faults"]:
+        f.pop("kind", None)
+    m = model_from_dict(bare)
+    assert [f.kind for f in m.faults] == [None] * len(m.faults)
+    assert all(f["kind"] is None for f in m.to_dict()["faults"])
+    assert model_from_dict(m.to_dict()).faults == m.faults  # the unknown kind round-trips as unknown

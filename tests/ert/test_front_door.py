@@ -1,10 +1,8 @@
 """The front door ``geoexplore.ert``: every shared ERT file is either read or refused with a FileFormatError that says why.
 
-Formats not supported yet (ARES II, Lippmann, Electra, DAS-1, OhmPi, BGS
-PRIME, Syscal .binx: issue 19) are refused naming the file and listing the
-known formats; nothing is guessed. The RES2DINV file with an error-estimate
-block is recognised as RES2DINV and refused at the line the reader cannot
-take.
+A file of no known format is refused naming the file and listing the known
+formats; nothing is guessed. OhmPi and BGS PRIME files, which state no
+electrode positions, are refused at line 1 without an electrode spacing.
 """
 
 from __future__ import annotations
@@ -17,7 +15,7 @@ import pytest
 
 from geoexplore.core.errors import FileFormatError
 
-KNOWN = "known formats: syscal-bin, sting, abem-lund, syscal-text, ares, lippmann, electra, das1, ohmpi, prime, unified, res2dinv"
+KNOWN = "known formats: syscal-bin, syscal-binx, sting, abem-lund, syscal-text, ares, lippmann, electra, das1, ohmpi, prime, unified, res2dinv"
 
 #: shared file -> (format, electrodes, data)
 READ = {
@@ -32,6 +30,7 @@ READ = {
     "instruments/res2dinv_PoleDipole.DAT": ("res2dinv", 19, 162),
     "instruments/sting_2D_noIP.stg": ("sting", 32, 712),
     "instruments/syscal-bin.bin": ("syscal-bin", 16, 68),
+    "instruments/syscal-bin.binx": ("syscal-binx", 16, 68),
     "instruments/syscal-bin.csv": ("syscal-text", 16, 68),
     "instruments/syscal_ProsysIII_IP.csv": ("syscal-text", 24, 926),
     "instruments/ARESII.2dm": ("ares", 24, 247),
@@ -41,10 +40,6 @@ READ = {
     "instruments/res2dinv-forward-error.dat": ("res2dinv", 35, 739),
 }
 
-#: shared file -> (position, words of the message): formats of issue 19, refused listing the known formats
-REFUSED = {
-    "instruments/syscal-bin.binx": ("byte 1", "unknown binary ERT file"),
-}
 
 #: recognised format whose file lacks what the reader needs (electrode positions): refused at line 1, naming it
 REFUSED_VARIANT = {
@@ -55,7 +50,7 @@ REFUSED_VARIANT = {
 
 def test_every_shared_ert_file_is_listed(shared_data):
     files = {str(p.relative_to(shared_data / "ert")) for p in (shared_data / "ert").rglob("*") if p.is_file()}
-    assert files == set(READ) | set(REFUSED) | set(REFUSED_VARIANT)
+    assert files == set(READ) | set(REFUSED_VARIANT)
 
 
 @pytest.mark.parametrize("name", sorted(READ))
@@ -70,17 +65,16 @@ def test_front_door_reads(shared_data, name):
     assert ert.read(shared_data / "ert" / name, format=fmt).n_data == n_data
 
 
-@pytest.mark.parametrize("name", sorted(REFUSED))
-def test_front_door_refuses_unsupported_formats(shared_data, name):
+def test_front_door_refuses_an_unknown_binary_listing_the_formats(tmp_path):
     import geoexplore.ert as ert
 
-    position, words = REFUSED[name]
-    path = shared_data / "ert" / name
+    path = tmp_path / "unknown.bin"
+    path.write_bytes(b"\x07\x00\x00\x00" + bytes(range(256)) * 8)
     with pytest.raises(FileFormatError) as ei:
         ert.read(path)
     msg = str(ei.value)
-    assert str(path) in msg and f"at {position}" in msg and words in msg and KNOWN in msg
-    assert ei.value.path == str(path) and ei.value.position == position
+    assert str(path) in msg and "at byte 1" in msg and "unknown binary ERT file" in msg and KNOWN in msg
+    assert ei.value.path == str(path) and ei.value.position == "byte 1"
 
 
 @pytest.mark.parametrize("name", sorted(REFUSED_VARIANT))

@@ -19,6 +19,7 @@ EXPECTED = {
     "ARESII.2dm": ("ares", 24, 247), "DAS-1_2D_DC.data": ("das1", 56, 925), "Lippmann_1.tx0": ("lippmann", 40, 808),
     "electraWenner.ele": ("electra", 24, 168), "ohmpi.csv": ("ohmpi", 30, 128), "bgs-prime2.tab": ("prime", 16, 15),
     "syscal-bin.bin": ("syscal-bin", 16, 68), "syscal-bin.csv": ("syscal-text", 16, 68),
+    "syscal-bin.binx": ("syscal-binx", 16, 68),
     "syscal_ProsysIII_IP.csv": ("syscal-text", 24, 926), "res2dinv-forward-error.dat": ("res2dinv", 35, 739),
     "res2dinv-dd.dat": ("res2dinv", 61, 591), "res2dinv-ga.dat": ("res2dinv", 47, 540),
     "res2dinv-ipgeneral.dat": ("res2dinv", 35, 228), "res2dinv_PoleDipole.DAT": ("res2dinv", 19, 162),
@@ -94,6 +95,49 @@ def test_syscal_binary_any_header_text(shared_data, tmp_path):
     assert b.meta["program"] == text.decode()
     assert np.array_equal(a.abmn(), b.abmn())
     np.testing.assert_array_equal(a.data["resistance_ohm"], b.data["resistance_ohm"])
+
+
+def test_syscal_binx_equals_the_same_survey_as_bin(shared_data):
+    """The .binx (Prosys, file version 6, data version 9) and the .bin export of the same survey: identical electrodes,
+    quadrupoles, Vmn, Iab, rho, K, deviations and IP windows; the file's rho equals its K times Vmn / Iab."""
+    x, b = _read(shared_data, "syscal-bin.binx"), _read(shared_data, "syscal-bin.bin")
+    assert (x.meta["header_version"], x.meta["data_versions"], x.meta["program"]) == (6, [9], "SYSCAL Pro")
+    np.testing.assert_array_equal(x.electrodes, b.electrodes)
+    np.testing.assert_array_equal(x.abmn(), b.abmn())
+    for col in ("voltage_v", "current_a", "resistance_ohm", "apparent_resistivity_ohm_m", "stacking_error",
+                "chargeability_mv_v"):
+        np.testing.assert_array_equal(x.data[col].to_numpy(float), b.data[col].to_numpy(float), err_msg=col)
+    assert x.meta["ip_windows"].equals(b.meta["ip_windows"])
+    k = geometric_factors(x.electrodes, x.abmn())  # K of the positions read = K the file states
+    np.testing.assert_allclose(x.data["geometric_factor_m"], k, rtol=1e-12)
+    np.testing.assert_allclose(k * x.data["resistance_ohm"], x.data["apparent_resistivity_ohm_m"], rtol=1e-6)
+
+
+def test_syscal_binx_damaged(shared_data, tmp_path):
+    raw = (shared_data / "ert" / "instruments" / "syscal-bin.binx").read_bytes()
+    short = tmp_path / "short.binx"
+    short.write_bytes(raw[:100000])
+    with pytest.raises(FileFormatError, match="truncated file: record 24") as e:
+        io.read(short)
+    assert e.value.position.startswith("record 24 (byte ")
+    longer = tmp_path / "long.binx"
+    longer.write_bytes(raw + b"\x00" * 10)
+    with pytest.raises(FileFormatError, match="10 bytes after the 68 records"):
+        io.read(longer)
+    rec1 = 42  # header: version, type, software, comments "SYSCAL Pro", empty path, two file counts, data count
+    rho_at = rec1 + 4 + 16 + 8 + 32 + 160 + 8  # data version, times, overload+stacks, SP..M, M1..M20, K
+    bad = bytearray(raw)
+    bad[rho_at:rho_at + 8] = np.float64(99.0).tobytes()
+    p = tmp_path / "rho.binx"
+    p.write_bytes(bytes(bad))
+    with pytest.raises(FileFormatError, match="record 1: rho 99 ohm m differs from K R"):
+        io.read(p)
+    two = bytearray(raw)
+    two[30:34] = (2).to_bytes(4, "little")  # number of files: several surveys in one file
+    p2 = tmp_path / "two.binx"
+    p2.write_bytes(bytes(two))
+    with pytest.raises(FileFormatError, match="several surveys in one file"):
+        io.read(p2, format="syscal-binx")
 
 
 def test_res2dinv_error_column_and_unread_blocks(shared_data):

@@ -64,3 +64,25 @@ def test_magnitude_table_for_f3(siping_model, rules):
     area = [m for m in tab if m.quantity == "rupture area" and "Wells" in m.relation][0]
     w = rules.magnitude.seismogenic_depth_km / math.sin(math.radians(f3.dip_deg))
     assert area.value == pytest.approx(50.0 * w)
+
+
+def test_unknown_dip_brackets_the_width_estimates(siping_model, rules):
+    """Issue 23 audit: no 70 deg stand-in for an unknown dip. Width-dependent estimates are the mean of the table at
+    30 and 90 deg with half their difference in the sigma; length-only estimates do not change."""
+    f3 = siping_model.fault("F3")
+    tab = magnitude_table(f3.length_km, None, f3.rake_deg, rules)
+    at30 = magnitude_table(f3.length_km, 30.0, f3.rake_deg, rules)
+    at90 = magnitude_table(f3.length_km, 90.0, f3.rake_deg, rules)
+    assert len(tab) == len(at30) == 5
+    for m, a, b in zip(tab, at30, at90):
+        if m.quantity in ("surface rupture length", "subsurface rupture length"):
+            assert m == a == b
+            continue
+        half = 0.5 * abs(a.magnitude - b.magnitude)
+        assert half > 0.05
+        assert m.magnitude == pytest.approx(0.5 * (a.magnitude + b.magnitude))
+        assert m.sigma == pytest.approx(math.hypot(a.sigma, half))
+        assert "dip unknown" in m.sigma_note and "90-30 deg" in m.sigma_note
+    w = [m for m in tab if m.quantity == "rupture width"][0]
+    d = rules.magnitude.seismogenic_depth_km
+    assert w.value == pytest.approx(0.5 * (d + 2.0 * d))  # W = D / sin(dip): D at 90 deg, 2 D at 30 deg

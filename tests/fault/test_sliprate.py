@@ -33,3 +33,22 @@ def test_repeatable_with_seed():
 def test_truncation_keeps_rates_positive():
     r = slip_rate_mc(0.5, 10.0, throw_sigma_m=1.0, age_sigma_ka=8.0, n_samples=20000, seed=1)
     assert r.vertical_p16 > 0
+
+
+def test_unknown_dip_is_bracketed_not_assumed():
+    """Issue 23 audit: an unknown dip is drawn from the documented 30-90 deg bracket (was: 90 deg, net = vertical).
+    The dip-slip rate t / (a sin d) with d ~ U(30, 90) and exact t, a: its percentiles are the analytic ones of
+    1 / sin d, and the result says which dip was used."""
+    from geoexplore.fault.sliprate import UNKNOWN_DIP_RANGE_DEG
+
+    assert UNKNOWN_DIP_RANGE_DEG == (30.0, 90.0)
+    r = slip_rate_mc(6.0, 126.0, n_samples=200000, seed=2)
+    v = 6.0 / 126.0
+    assert r.vertical_mm_yr == pytest.approx(v)
+    # 1/sin d is decreasing in d, so its q-quantile is at the (1-q)-quantile of d = 30 + 60 u
+    for q, got in ((0.16, r.dip_slip_p16), (0.5, r.dip_slip_mm_yr), (0.84, r.dip_slip_p84)):
+        d = 30.0 + 60.0 * (1.0 - q)
+        assert got == pytest.approx(v / math.sin(math.radians(d)), rel=5e-3)
+    assert r.dip_source.startswith("dip unknown: uniform 30-90 deg")
+    known = slip_rate_mc(6.0, 126.0, dip_deg=70.0, n_samples=500)
+    assert known.dip_source == "dip 70 +- 0 deg"

@@ -221,3 +221,53 @@ def test_saf_variant_channel_ids(fmt, tmp_path):
     q.write_text(q.read_text().replace("CH1_ID = EW", "CH1_ID = NS"))
     with pytest.raises(FileFormatError, match="twice"):
         read(q)
+
+
+# -- the workflow step microtremor.hvsr on a CityShark file: the 'columns' setting -------------------
+@pytest.mark.cluster
+def test_cityshark_through_a_workflow_run(fmt, tmp_path):
+    """A real run of microtremor.hvsr: with 'columns: ZNE' the record gives the API's f0 (Geopsy 0.828 Hz from windows);
+    without it the item fails with the reader's refusal naming the setting; a bad order is refused at load."""
+    import textwrap
+
+    from distributed import Client
+
+    from geoexplore.core.store import ProjectStore
+    from geoexplore.pipeline.runner import local_cluster, run_workflow
+    from geoexplore.pipeline.workflow import load_workflow
+
+    inp = tmp_path / "input" / "microtremor"
+    inp.mkdir(parents=True)
+    shutil.copy(fmt / CITY, inp / CITY)
+
+    def wf(settings: str, name: str):
+        p = tmp_path / f"{name}.yaml"
+        p.write_text(textwrap.dedent(f"""
+            workflow: {name}
+            input_dir: input
+            line: shallow
+            run: {{retries: 0}}
+            steps:
+              - id: hvsr
+                step: microtremor.hvsr
+                foreach: {{glob: "microtremor/*.202"}}
+                settings: {settings}
+            """))
+        return p
+
+    with local_cluster(1) as cl, Client(cl) as client:
+        rep = run_workflow(wf("{columns: ZNE}", "city"), tmp_path / "out", client=client, figures=False, progress=lambda s: None)
+        rep_none = run_workflow(wf("{}", "city_none"), tmp_path / "out_none", client=client, figures=False,
+                                progress=lambda s: None)
+    assert rep.ok and [r.status for r in rep.items] == ["done"]
+    (key,) = [r.key for r in rep.items]
+    got = ProjectStore(tmp_path / "out" / "project.h5").read(key)
+    direct = process_record(read(fmt / CITY, columns="ZNE"), HvsrSettings())
+    assert got.attrs["f0_hz"] == pytest.approx(direct.f0_hz, rel=1e-12)
+    assert abs(got.attrs["f0_hz"] / 0.828221 - 1) < 0.02  # Geopsy's f0 from windows on the same record
+    assert not rep_none.ok and [r.status for r in rep_none.items] == ["failed"]
+    assert "does not state which of its 3 columns" in rep_none.items[0].error
+    assert "setting 'columns: ZNE'" in rep_none.items[0].error and CITY in rep_none.items[0].error
+
+    with pytest.raises(Exception, match="each of Z"):
+        load_workflow(wf("{columns: ZNN}", "city_bad"))

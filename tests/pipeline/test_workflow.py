@@ -143,3 +143,53 @@ def test_workflow_error_keeps_its_position_across_processes(work, small_body, wr
     assert type(back) is WorkflowError and str(back) == str(exc.value)
     assert (back.path, back.line, back.position) == (str(path), exc.value.line, f"line {exc.value.line}")
     assert exc.value.line == _changed_line(textwrap.dedent(small_body), ("", "run: {retries: 1}"))
+
+
+def test_validate_refuses_a_symlink_out_of_the_input_folder(tmp_path):
+    """Issue 26: a setting or a foreach glob reaching a file through a symbolic link whose target lies outside the
+    input folder is refused by load_workflow / ``geoexplore validate`` (it used to pass validation and fail at run
+    time, or for a glob be dropped without a word), naming the link; an unused link in the folder is no error."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    inp = tmp_path / "input"
+    (inp / "models").mkdir(parents=True)
+    model = (root / "data" / "siping" / "model.yaml").read_text()
+    (inp / "model.yaml").write_text(model)
+    (inp / "models" / "a.yaml").write_text(model)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.yaml").write_text(model)
+    (inp / "link.yaml").symlink_to(outside / "secret.yaml")
+    (inp / "linkdir").symlink_to(outside, target_is_directory=True)
+    head = "workflow: w\ninput_dir: input\nline: shallow\nsteps:\n  - id: model\n    step: model.build\n"
+
+    def wf(extra: str, name: str) -> Path:
+        p = tmp_path / f"{name}.yaml"
+        p.write_text(head + extra)
+        return p
+
+    assert [s.id for s in load_workflow(wf("", "fine")).steps] == ["model"]  # the links are there, unused
+    for name, extra, key in (
+        ("file", "    settings: {model_file: link.yaml}\n", "steps[0] ('model').settings.model_file"),
+        ("dir", "    settings: {model_file: linkdir/secret.yaml}\n", "steps[0] ('model').settings.model_file"),
+    ):
+        path = wf(extra, name)
+        with pytest.raises(WorkflowError, match="leaves the input directory") as exc:
+            load_workflow(path)
+        msg = str(exc.value)
+        assert key in msg and "through the symbolic link" in msg and str(outside) in msg, msg
+        assert exc.value.line == 7  # the settings line
+    (inp / "models" / "b.yaml").symlink_to(outside / "secret.yaml")
+    glob_wf = wf("  - id: alt\n    step: model.load\n    foreach: {glob: \"models/*.yaml\"}\n", "glob")
+    with pytest.raises(WorkflowError, match=r"matches .*b.yaml, which leaves the input directory .*\(through the "
+                                            r"symbolic link .*b.yaml -> .*secret.yaml\)"):
+        load_workflow(glob_wf)
+    # the command line: validate fails with the one-line error (it used to print "valid workflow")
+    r = subprocess.run([str(Path(sys.executable).parent / "geoexplore"), "validate", str(wf(
+        "    settings: {model_file: link.yaml}\n", "cli"))], capture_output=True, text=True, timeout=300,
+        env=dict(os.environ, PYTHONPATH=str(root)))
+    assert r.returncode != 0 and "through the symbolic link" in r.stderr and "Traceback" not in r.stderr, r.stderr

@@ -138,3 +138,58 @@ def test_a_failed_c_callback_inside_a_read_becomes_the_files_error(tmp_path, sha
     assert "\n" not in msg and str(p) in msg
     assert "Steim-2" in msg or "steim2" in msg.lower(), msg  # libmseed's message, recovered from the undecodable bytes
     assert err.value.position and "record" in err.value.position
+
+
+DIRECT = """
+import sys
+from pathlib import Path
+from geoexplore.core.errors import FileFormatError, GeoexploreError
+from geoexplore.microtremor.io.mseed_sac import MSEED
+from geoexplore.mt.io.miniseed import read_miniseed
+for name in sys.argv[1:]:
+    p = Path(name)
+    read = read_miniseed if p.parent.name == "mt" else MSEED.read
+    try:
+        read(p)
+        print("ok", p.parent.name + "/" + p.name)
+    except FileFormatError as exc:
+        print("error", p.parent.name + "/" + p.name, "|", exc.position, "|", str(exc).replace(chr(10), " "))
+    except GeoexploreError as exc:
+        print("refused", p.parent.name + "/" + p.name, "|", str(exc).replace(chr(10), " "))
+"""
+
+
+def _issue23_file(folder: Path, shared: Path) -> Path:
+    """The MT miniSEED of issue 23: a station code that is not UTF-8 and a damaged Steim-2 frame."""
+    s = load_seeds("mt-miniseed", shared)[0][0]
+    data = bytearray(s.data)
+    off = struct.unpack(">H", data[44:46])[0]
+    data[8:13] = b"\xe9\xff\xfe\xc3\x28"
+    data[off + 8:off + 12] = b"\x12\x34\x56\x78"
+    p = folder / f"MT03{s.suffix}"
+    p.write_bytes(bytes(data))
+    for ending, extra in s.companions:
+        companion_path(p, ending).write_bytes(extra)
+    return p
+
+
+def test_direct_miniseed_reads_print_no_traceback(tmp_path, shared_data_path):
+    """The MT and microtremor miniSEED readers called directly, not through a format registry and without the
+    command line's quiet_third_party, in a plain subprocess: on the fuzzer's damaged files and on issue 23's file
+    nothing containing "Traceback" reaches stderr; a failed libmseed callback is the file's one-line error."""
+    mt = _damaged("mt-miniseed", 20, tmp_path / "mt", shared_data_path)
+    mt.append(_issue23_file(tmp_path / "mt", shared_data_path))
+    hv = _damaged("miniseed", 20, tmp_path / "hv", shared_data_path)
+    crafted = tmp_path / "hv" / "crafted.mseed"  # the same damage in a microtremor record
+    crafted.write_bytes(mt[-1].read_bytes())
+    script = tmp_path / "direct.py"
+    script.write_text(DIRECT)
+    r = subprocess.run([sys.executable, str(script), *map(str, mt + hv + [crafted])], capture_output=True, text=True,
+                       timeout=600, env=dict(os.environ, PYTHONPATH=str(ROOT)), cwd=tmp_path)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert not [ln for ln in r.stderr.splitlines() if any(w in ln for w in NOISE)], r.stderr[-3000:]
+    out = {ln.split()[1]: ln for ln in r.stdout.splitlines()}
+    assert len(out) == len(mt) + len(hv) + 1
+    for name in ("mt/MT03" + mt[-1].suffix, "hv/crafted.mseed"):  # libmseed's own message, at the damaged record
+        assert out[name].startswith("error") and "C library reading it met a problem" in out[name], out[name]
+        assert "steim2" in out[name].lower() and "record" in out[name].split("|")[1], out[name]

@@ -120,3 +120,36 @@ def test_scan_is_consistent_with_read(seis):
         assert (s["n_traces"], s["n_samples"]) == (ds.sizes["trace"], ds.sizes["time_s"])
         assert s["dt_s"] == pytest.approx(ds.attrs["dt_s"])
         assert s["byte_order"] == ds.attrs["byte_order"] and s["format"] == ds.attrs["format"]
+
+
+def test_seg2_units_read_given_or_unknown(seis, tmp_path):
+    """SEG-2 (Pullan 1990) lists UNITS as an optional string with no default: a file without it has locations of
+    unknown unit (NaN, attribute "unknown") until the user gives the unit; a stated unit converts; a given unit that
+    contradicts the file's is refused; the refraction geometry asks for the unit."""
+    from geoexplore.core.errors import FileFormatError, GeoexploreError
+    from geoexplore.seismic.refraction.pick_tables import gather_geometry
+
+    raw = (seis / "wghs-shot1.seg2").read_bytes()
+    assert raw.count(b"UNITS METERS") == 1
+    ref = io.read(seis / "wghs-shot1.seg2")
+    assert ref.attrs["coordinate_unit"] == "METERS (file UNITS)"
+    none = tmp_path / "nounits.seg2"
+    none.write_bytes(raw.replace(b"UNITS METERS", b"NOTES METERS"))  # same length: the string is no longer UNITS
+    g = io.read(none)
+    assert g.attrs["coordinate_unit"] == "unknown"
+    assert np.isnan(g["source_x_m"].values).all() and np.isnan(g["receiver_x_m"].values).all()
+    assert np.isnan(g["offset_m"].values).all()
+    with pytest.raises(GeoexploreError, match="states no UNITS for its locations and SEG-2 has no default"):
+        gather_geometry(g)
+    gm = io.read(none, coordinate_unit="m")
+    np.testing.assert_array_equal(gm["receiver_x_m"].values, ref["receiver_x_m"].values)
+    assert gm.attrs["coordinate_unit"].startswith("m (given; the file states no UNITS")
+    gf = io.read(none, coordinate_unit="ft")
+    np.testing.assert_allclose(gf["source_x_m"].values, ref["source_x_m"].values * 0.3048, rtol=1e-12)
+    feet = tmp_path / "feet.seg2"
+    feet.write_bytes(raw.replace(b"UNITS METERS", b"UNITS FEET  "))
+    np.testing.assert_allclose(io.read(feet)["receiver_x_m"].values, ref["receiver_x_m"].values * 0.3048, rtol=1e-12)
+    with pytest.raises(FileFormatError, match="states UNITS METERS; coordinate_unit='ft' contradicts"):
+        io.read(seis / "wghs-shot1.seg2", coordinate_unit="ft")
+    with pytest.raises(FileFormatError, match="not a length unit"):
+        io.read(none, coordinate_unit="furlongs")

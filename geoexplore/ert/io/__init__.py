@@ -4,7 +4,7 @@
 format         files                                       plug-in                write
 =============  ==========================================  =====================  ======
 syscal-bin     IRIS Syscal binary .bin (any header text)   ``syscal:BINARY``      no
-syscal-binx    IRIS Syscal Pro .binx                       ``syscal_binx``        no
+syscal-binx    IRIS Syscal Pro .binx (Prosys II/III)       ``syscal_binx``        no
 sting          AGI SuperSting .stg                         ``sting``              no
 abem-lund      ABEM Lund / ERIC .ohm exports               ``abem``               no
 syscal-text    IRIS Syscal CSV/TXT export (Prosys II/III)  ``syscal:TEXT``        no
@@ -40,6 +40,7 @@ from geoexplore.ert.io._line import to_line
 #: format name -> plug-in, in detection order (the most specific signature first)
 PLUGINS: dict[str, str] = {
     "syscal-bin": "geoexplore.ert.io.syscal:BINARY",
+    "syscal-binx": "geoexplore.ert.io.syscal_binx",
     "sting": "geoexplore.ert.io.sting",
     "abem-lund": "geoexplore.ert.io.abem",
     "syscal-text": "geoexplore.ert.io.syscal:TEXT",

@@ -83,7 +83,8 @@ def parse_columns(columns: str | tuple[str, ...] | list[str] | None, path: str, 
     if columns is None:
         raise FileFormatError(path, f"the header does not state which of its {n} columns is which component "
                                     "(published readers disagree: V N E and V E N): give columns=, e.g. 'ZNE' "
-                                    "(geoexplore microtremor: --columns ZNE)", position="header")
+                                    "(geoexplore microtremor: --columns ZNE; workflow step microtremor.hvsr: "
+                                    "setting 'columns: ZNE')", position="header")
     cols = tuple(c.upper() for c in (list(columns) if isinstance(columns, str) else columns))
     cols = tuple("Z" if c in ("V", "U", "UD") else c for c in cols)
     if sorted(cols) != sorted(COMPONENTS) or len(cols) != n:

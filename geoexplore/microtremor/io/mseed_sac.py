@@ -22,6 +22,7 @@ from geoexplore.core.formats import object_and_path
 from geoexplore.core.obspyfiles import (
     mseed_problem_position,
     obspy_is_format,
+    obspy_read,
     sac_problem_position,
 )
 from geoexplore.microtremor.io.assemble import Trace, assemble_record
@@ -50,21 +51,13 @@ def obspy_traces(p: str) -> tuple[list[Trace], str]:
     """(channel code, start epoch s, fs Hz, samples) of every trace ObsPy reads from ``p``, and the station code."""
     import warnings
 
-    import obspy
 
     fmt = obspy_format(p)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            # The format is always named: ObsPy's guessing tries its PICKLE
-            # plug-in, which unpickles (runs code from) whatever file it is given.
-            st = obspy.read(p, format=fmt)
-    except MemoryError:  # a resource limit, not a corrupt file: never turned into a file error
-        raise
-    except Exception as exc:  # obspy raises many types for corrupt files
-        where = _problem_position(p, fmt)
-        raise FileFormatError(p, f"not a readable {fmt} file ({type(exc).__name__}: {str(exc)[:200]})",
-                              position=where) from None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        # The format is always named: ObsPy's guessing tries its PICKLE
+        # plug-in, which unpickles (runs code from) whatever file it is given.
+        st = obspy_read(p, format=fmt, problem_position=lambda q: _problem_position(q, fmt))
     if len(st) == 0:
         raise FileFormatError(p, "no traces", position=_problem_position(p, fmt))
     traces = []

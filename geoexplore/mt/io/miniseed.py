@@ -16,7 +16,11 @@ from typing import Any
 import numpy as np
 
 from geoexplore.core.errors import FileFormatError
-from geoexplore.core.obspyfiles import mseed_problem_position, obspy_is_format
+from geoexplore.core.obspyfiles import (
+    mseed_problem_position,
+    obspy_is_format,
+    obspy_read,
+)
 from geoexplore.mt.io.sidecar import channels_from, read_sidecar, sidecar_path
 from geoexplore.mt.tsdata import CHANNELS, TimeSeries
 
@@ -37,15 +41,7 @@ def read_miniseed(path: str | os.PathLike[str], *, metadata: dict[str, Any] | No
     """
     p = Path(path)
     meta = dict(read_sidecar(p)) if metadata is None else dict(metadata)
-    try:
-        from obspy import read as obspy_read
-
-        st = obspy_read(str(p), format="MSEED")
-    except MemoryError:
-        raise
-    except Exception as exc:  # obspy raises many types on corrupt files
-        raise FileFormatError(p, f"not a readable miniSEED file ({type(exc).__name__}: {str(exc)[:100]})",
-                              position=mseed_problem_position(str(p))) from None
+    st = obspy_read(p, format="MSEED", label="miniSEED")  # ObsPy's failures and libmseed's callback errors: one line
     if len(st) == 0:
         raise FileFormatError(p, "no traces", position=mseed_problem_position(str(p)))
     codes = {k.upper(): v for k, v in (meta.get("channel_codes") or {}).items()}

@@ -19,7 +19,14 @@ its block falls back to splitting at the terminator characters.
 Geometry: ``RECEIVER_LOCATION``/``SOURCE_LOCATION`` hold 1 to 3 numbers
 (x; x y; or x y z, z an elevation); they fill ``receiver_x_m``,
 ``receiver_y_m``, ``receiver_elevation_m`` and the source equivalents
-(``UNITS FEET`` converts to metres); ``offset_m`` is the horizontal
+in metres, converted from the unit the file's ``UNITS`` string states
+(METERS, FEET, INCHES, CENTIMETERS, MILLIMETERS, KILOMETERS). Pullan (1990)
+lists ``UNITS`` among the optional file descriptor strings and states no
+default unit, so a file without it (or with ``UNITS NONE``) has coordinates
+of unknown unit: they are left out (NaN, ``coordinate_unit`` attribute
+``"unknown"``, the raw strings kept in ``seg2_trace_headers``) unless the
+user gives the unit (``coordinate_unit="m"`` / ``"ft"`` ...); a step that
+needs them then asks for it or for a geometry table. ``offset_m`` is the horizontal
 source-receiver distance, negative where the receiver x is less than the
 source x. Samples are kept as recorded (``DESCALING_FACTOR`` goes to the
 ``descaling_factor`` coordinate, not applied).
@@ -40,6 +47,42 @@ NAME = "seg2"
 EXTENSIONS = (".seg2", ".sg2", ".dat")
 DATA_FORMATS = {1: ("int16", 2), 2: ("int32", 4), 3: ("int20", 2.5), 4: ("float32", 4), 5: ("float64", 8)}
 _FT = 0.3048
+#: metres per unit of the SEG-2 ``UNITS`` string (and of ``coordinate_unit``)
+LENGTH_UNITS = {
+    **dict.fromkeys(("METERS", "METRES", "METER", "METRE", "M"), 1.0),
+    **dict.fromkeys(("FEET", "FOOT", "FT"), _FT),
+    **dict.fromkeys(("INCHES", "INCH", "IN"), 0.0254),
+    **dict.fromkeys(("CENTIMETERS", "CENTIMETRES", "CENTIMETER", "CENTIMETRE", "CM"), 0.01),
+    **dict.fromkeys(("MILLIMETERS", "MILLIMETRES", "MILLIMETER", "MILLIMETRE", "MM"), 0.001),
+    **dict.fromkeys(("KILOMETERS", "KILOMETRES", "KILOMETER", "KILOMETRE", "KM"), 1000.0),
+}
+
+
+def coordinate_scale(path: str, stated: str | None, given: str | None) -> tuple[float, str]:
+    """Metres per coordinate unit and the unit's source: the file's ``UNITS`` string, else the user's
+    ``coordinate_unit``; NaN and ``"unknown"`` when neither states a length unit (never assumed).
+
+    Raises
+    ------
+    FileFormatError
+        ``coordinate_unit`` is not a length unit, or contradicts the unit the file states.
+    """
+    words = (stated or "").strip().upper().split()
+    file_unit = words[0] if words else ""
+    user = None
+    if given is not None:
+        user = LENGTH_UNITS.get(str(given).strip().upper())
+        if user is None:
+            raise FileFormatError(path, f"coordinate_unit={given!r} is not a length unit "
+                                        f"(one of {', '.join(sorted(LENGTH_UNITS))})", position="file descriptor")
+    if file_unit in LENGTH_UNITS:
+        if user is not None and abs(user - LENGTH_UNITS[file_unit]) > 1e-12:
+            raise FileFormatError(path, f"the file states UNITS {file_unit}; coordinate_unit={given!r} contradicts it",
+                                  position="file descriptor")
+        return LENGTH_UNITS[file_unit], f"{file_unit} (file UNITS)"
+    if user is not None:
+        return user, f"{str(given).strip()} (given; the file states {'UNITS ' + file_unit if file_unit else 'no UNITS'})"
+    return float("nan"), "unknown"
 
 
 def _order(path: str, head: bytes) -> str:
@@ -220,8 +263,12 @@ def scan(path: str | os.PathLike[str]) -> dict[str, Any]:
 
 
 def read(path: str | os.PathLike[str], *, lazy: bool = False, dtype: Any = "float32", headers: str = "standard",
-         byte_order: str | None = None) -> Any:
+         byte_order: str | None = None, coordinate_unit: str | None = None) -> Any:
     """Read a SEG-2 file into a gather (see :mod:`geoexplore.seismic.gather`).
+
+    ``coordinate_unit`` (``"m"``, ``"ft"``, ...) is the unit of the location strings of a file
+    that states no ``UNITS`` (SEG-2 defines no default): without it such a file's coordinates are
+    NaN and the gather's ``coordinate_unit`` attribute is ``"unknown"``.
 
     ``lazy=True`` gives a Dask array read trace by trace on demand, in chunks of whole traces sized
     like the SEG-Y/SU readers' (:func:`geoexplore.seismic.io.tracefile.lazy_chunk_bytes`), when all
@@ -258,7 +305,7 @@ def read(path: str | os.PathLike[str], *, lazy: bool = False, dtype: Any = "floa
         data = np.full((n, ns), np.nan if out_dtype.kind == "f" else 0, dtype=out_dtype)
         for i, t in enumerate(trs):
             data[i, : t["ns"]] = t["data"]
-    unit = _FT if fs.get("UNITS", "").strip().upper().startswith(("FEET", "FOOT", "FT")) else 1.0
+    unit, unit_source = coordinate_scale(path, fs.get("UNITS"), coordinate_unit)
 
     def loc(key: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         xs, ys, zs = (np.full(n, np.nan) for _ in range(3))
@@ -305,7 +352,7 @@ def read(path: str | os.PathLike[str], *, lazy: bool = False, dtype: Any = "floa
         "textual_header": "\n".join(f"{k} {v}" for k, v in fs.items()),
         "seg2_file_header": dict(fs), "seg2_trace_headers": [dict(t["strings"]) for t in trs],
         "variable_length": int(len({t["ns"] for t in trs}) > 1),
-        "keep_dtype": dtype is None,
+        "keep_dtype": dtype is None, "coordinate_unit": unit_source,
     }
     if len(codes) > 1:
         attrs["seg2_sample_formats"] = [t["code"] for t in trs]

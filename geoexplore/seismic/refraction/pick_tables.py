@@ -94,9 +94,9 @@ def gather_geometry(gather: Any, geometry: Any = None) -> dict[str, np.ndarray]:
     for k in ("source_x_m", "receiver_x_m"):
         if not np.all(np.isfinite(out[k])):
             i = int(np.flatnonzero(~np.isfinite(out[k]))[0])
-            raise GeoexploreError(
-                f"{src}: trace {i}: missing geometry ({k} not in the headers); give a geometry table (--geometry)"
-            )
+            why = ("the file states no UNITS for its locations and SEG-2 has no default; give the unit (coordinate_unit=) or"
+                   if gather.attrs.get("coordinate_unit") == "unknown" else "not in the headers; give")
+            raise GeoexploreError(f"{src}: trace {i}: missing geometry ({k}: {why} a geometry table (--geometry))")
     for k in ("source_elevation_m", "receiver_elevation_m"):
         out[k] = np.where(np.isfinite(out[k]), out[k], 0.0)
     return out
