@@ -52,10 +52,13 @@ def peak_of_curve(f_hz: np.ndarray, curve: np.ndarray, fmin: float | None = None
 def window_peaks(f_hz: np.ndarray, hv: np.ndarray, fmin: float | None = None, fmax: float | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Peak frequency (Hz) and amplitude of each window curve (nwin, nfreq) within [fmin, fmax]."""
     f = np.asarray(f_hz, float)
-    m = _search_mask(f, fmin, fmax)
-    h = np.where(m[None, :], np.asarray(hv, float), -np.inf)
-    i = np.argmax(h, axis=1)
-    return f[i], np.asarray(hv)[np.arange(len(i)), i]
+    cols = np.flatnonzero(_search_mask(f, fmin, fmax))
+    h = np.asarray(hv, float)
+    if cols[-1] - cols[0] + 1 == cols.size:  # one contiguous range (sorted frequencies): search only its columns
+        i = cols[0] + np.argmax(h[:, cols[0]:cols[-1] + 1], axis=1)
+    else:
+        i = np.argmax(np.where(np.isin(np.arange(f.size), cols)[None, :], h, -np.inf), axis=1)
+    return f[i], h[np.arange(len(i)), i]
 
 
 def bootstrap_f0_sigma_ln(f_hz: np.ndarray, hv: np.ndarray, fmin: float | None = None, fmax: float | None = None,
