@@ -166,8 +166,9 @@ def window_spectra(
     n_fft : int, optional
         FFT length (>= length; zero padding); default ``length``.
     dtype : numpy float type
-        Working precision of the FFT (float32 by default: twice as fast, relative
-        errors about 1e-6, far below the statistical scatter of H/V).
+        Working precision of the windows and the FFT (default float64; :func:`hvsr_windows`
+        uses float32, about twice as fast, relative errors about 1e-6, far below the
+        statistical scatter of H/V).
 
     Returns
     -------
