@@ -60,3 +60,25 @@ def test_hvsr_windows_equal_the_float64_direct_reference(record, combination):
     got = hvsr_windows(record, FS, starts, LENGTH, f, combination=combination, smoothing_b=40.0, smoothing_cutoff=3.0)
     # float32 spectra (~1e-6) and the block-mean smoothing (< 1e-4, tests/microtremor/test_smoothing_sh.py)
     np.testing.assert_allclose(got.hv, hv_ref, rtol=2e-4)
+
+
+@pytest.mark.parametrize("band", [(None, None), (0.8, 6.0)])
+def test_bootstrap_f0_sigma_equals_the_unpruned_computation(band):
+    """The pruned bootstrap (only frequencies that can hold a resample's peak) equals the plain one:
+    every resampled median curve over every frequency of the search range, its peak, std of ln f0."""
+    from geoexplore.microtremor.stats import bootstrap_f0_sigma_ln
+
+    rng = np.random.default_rng(5)
+    f = log_frequencies(0.3, 20.0, 400)
+    # window curves with two competing peaks (1.2 and 3 Hz) of random heights, lognormal scatter
+    a1, a2 = rng.uniform(2.0, 4.0, (2, 25, 1))
+    hv = (1 + a1 * np.exp(-np.log(f / 1.2) ** 2 / 0.02) + a2 * np.exp(-np.log(f / 3.0) ** 2 / 0.02)) * np.exp(
+        0.2 * rng.standard_normal((25, f.size)))
+    fmin, fmax = band
+    got = bootstrap_f0_sigma_ln(f, hv, fmin, fmax, n_boot=200, seed=3)
+    ln = np.log(hv)
+    counts = np.random.default_rng(3).multinomial(25, np.full(25, 1 / 25), size=200).astype(float)
+    m = np.ones(f.size, bool) if fmin is None else (f >= fmin) & (f <= fmax)
+    pk = f[np.argmax(np.where(m, counts @ ln / 25, -np.inf), axis=1)]
+    assert got == pytest.approx(float(np.std(np.log(pk), ddof=1)), rel=1e-12)
+    assert got > 0.05  # the two peaks trade places between resamples: a real spread to get right
