@@ -6,7 +6,10 @@ MTH5 files). No Python-level timeout can interrupt it, so readers of foreign
 HDF5 files (MTH5) first let a short-lived child process open the file and
 read every object's attributes; a child that does not finish in time is
 killed and the file is refused with the object it was reading as the
-position. Costs about 0.2-0.4 s per file (interpreter + h5py start).
+position. Costs about 0.2-0.4 s per file (interpreter + h5py start); a file
+that passed is not probed again in the same process while its size and
+modification time are unchanged (a station and its remote reference in one
+MTH5 file, or a file read again, pay once).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from geoexplore.core.errors import FileFormatError
@@ -23,6 +27,11 @@ __all__ = ["probe_hdf5_metadata", "DEFAULT_TIMEOUT_S"]
 #: seconds; a sound MTH5 file's metadata reads in well under 1 s (plus ~0.3 s to start the child).
 #: ``GEOEXPLORE_HDF5_PROBE_TIMEOUT_S`` sets another default (slow network file systems).
 DEFAULT_TIMEOUT_S = 10.0
+
+# files that passed: (device, inode, size, mtime_ns) of each. A file modified less than _SETTLED_NS
+# before its probe is not remembered (file times tick coarsely: a rewrite within the tick keeps the key)
+_PASSED: set[tuple[int, int, int, int]] = set()
+_SETTLED_NS = 2_000_000_000
 
 # The child prints each object's name before reading its attributes, so the
 # last line printed names the object it was stuck on.
@@ -57,6 +66,13 @@ def probe_hdf5_metadata(path: str | os.PathLike[str], *, timeout_s: float | None
     p = Path(path)
     if timeout_s is None:
         timeout_s = float(os.environ.get("GEOEXPLORE_HDF5_PROBE_TIMEOUT_S", DEFAULT_TIMEOUT_S))
+    try:
+        st = p.stat()
+        key = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+    except OSError:  # the child reports it
+        key = None
+    if key in _PASSED:
+        return
     env = dict(os.environ, PYTHONWARNINGS="ignore")
     try:
         done = subprocess.run([sys.executable, "-c", _CHILD, str(p)], capture_output=True, timeout=timeout_s, env=env)
@@ -66,6 +82,8 @@ def probe_hdf5_metadata(path: str | os.PathLike[str], *, timeout_s: float | None
         out, err, code, hung = exc.stdout or b"", exc.stderr or b"", None, True
     lines = out.decode("utf-8", "replace").splitlines()
     if code == 0 and lines and lines[-1] == "OK":
+        if key is not None and time.time_ns() - key[3] > _SETTLED_NS:
+            _PASSED.add(key)
         return
     where = "superblock (the file did not open)"
     if lines:

@@ -52,10 +52,13 @@ def peak_of_curve(f_hz: np.ndarray, curve: np.ndarray, fmin: float | None = None
 def window_peaks(f_hz: np.ndarray, hv: np.ndarray, fmin: float | None = None, fmax: float | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Peak frequency (Hz) and amplitude of each window curve (nwin, nfreq) within [fmin, fmax]."""
     f = np.asarray(f_hz, float)
-    m = _search_mask(f, fmin, fmax)
-    h = np.where(m[None, :], np.asarray(hv, float), -np.inf)
-    i = np.argmax(h, axis=1)
-    return f[i], np.asarray(hv)[np.arange(len(i)), i]
+    cols = np.flatnonzero(_search_mask(f, fmin, fmax))
+    h = np.asarray(hv, float)
+    if cols[-1] - cols[0] + 1 == cols.size:  # one contiguous range (sorted frequencies): search only its columns
+        i = cols[0] + np.argmax(h[:, cols[0]:cols[-1] + 1], axis=1)
+    else:
+        i = np.argmax(np.where(np.isin(np.arange(f.size), cols)[None, :], h, -np.inf), axis=1)
+    return f[i], h[np.arange(len(i)), i]
 
 
 def bootstrap_f0_sigma_ln(f_hz: np.ndarray, hv: np.ndarray, fmin: float | None = None, fmax: float | None = None,
@@ -75,7 +78,17 @@ def bootstrap_f0_sigma_ln(f_hz: np.ndarray, hv: np.ndarray, fmin: float | None =
         return float("nan")
     rng = np.random.default_rng(seed)
     counts = rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot).astype(float)
-    step = max(1, int(4e6 // ln.shape[1]))  # resamples per batch: at most ~32 MB of curves
-    pk = np.concatenate([window_peaks(f_hz, counts[i:i + step] @ ln / n, fmin, fmax)[0]  # peaks of ln(median curves)
+    f = np.asarray(f_hz, float)
+    cols = np.flatnonzero(_search_mask(f, fmin, fmax))
+    if np.all(np.isfinite(ln[:, cols])):
+        # exact pruning: a resampled curve is a weighted mean of the window curves, so at a frequency it never
+        # exceeds the largest window value there; a frequency whose largest value lies below every resample's
+        # value at the full median's peak cannot be a resample's peak (the margin covers rounding)
+        j0 = cols[np.argmax(ln[:, cols].sum(axis=0))]
+        floor = float(np.min(counts @ ln[:, j0])) / n
+        cols = cols[ln[:, cols].max(axis=0) >= floor - 1e-9 * (1.0 + abs(floor))]
+    sub, fs = ln[:, cols], f[cols]
+    step = max(1, int(4e6 // max(sub.shape[1], 1)))  # resamples per batch: at most ~32 MB of curves
+    pk = np.concatenate([window_peaks(fs, counts[i:i + step] @ sub / n)[0]  # peaks of ln(median curves)
                          for i in range(0, n_boot, step)])
     return float(np.std(np.log(pk), ddof=1))

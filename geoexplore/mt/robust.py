@@ -24,8 +24,9 @@ median of a circular complex Gaussian of variance ``sigma^2``).
 
 Every band has its own number of points. The points of all bands are laid
 out flat, band after band (``starts`` gives each band's first point), and
-every per-band sum is one :func:`numpy.add.reduceat`, so all bands and all
-output channels are solved together with a handful of array operations.
+every per-band sum is one pass over the points, so all bands and all output
+channels are solved together; the passes of the iterations are compiled
+loops (:mod:`geoexplore.mt.robust_kernels`).
 
 Errors: the heteroscedasticity-consistent sandwich covariance
 ``A^-1 (sum w^2 |e|^2 R^* R^T) A^-H`` with ``A = R^H W X`` and a
@@ -38,6 +39,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
+from geoexplore.mt.robust_kernels import (
+    abs_residuals,
+    band_medians,
+    hat_diagonal,
+    leverage_update,
+    normal_equations,
+    robust_weights,
+)
 
 _SQRT_LN2 = np.sqrt(np.log(2.0))
 
@@ -76,29 +86,9 @@ def _bsum(a: np.ndarray, starts: np.ndarray) -> np.ndarray:
 
 
 def _band_median(v: np.ndarray, mask: np.ndarray, band: np.ndarray, nb: int) -> np.ndarray:
-    """Median of the non-negative ``v`` over the masked points of each band, per output -> (n_out, nb).
-
-    One float sort per output: the key ``3 * band + v / max_band(v)`` orders points by band, then by
-    value, with masked-out points (key ``3 * band + 2``) at the end of their band.
-    """
-    no = v.shape[0]
-    out = np.full((no, nb), np.nan)
-    for o in range(no):
-        mk = mask[o]
-        vb = np.where(mk, v[o], 0.0)
-        vmax = np.maximum.reduceat(vb, np.r_[0, np.flatnonzero(np.diff(band)) + 1])
-        vmax = np.where(vmax > 0, vmax, 1.0) * (1.0 + 1e-9)
-        key = np.sort(3.0 * band + np.where(mk, vb / vmax[band], 2.0))
-        cnt = np.bincount(band[mk], minlength=nb)
-        first = np.r_[0, np.cumsum(np.bincount(band, minlength=nb))[:-1]]
-        has = cnt > 0
-        lo = first + (cnt - 1) // 2
-        hi = first + cnt // 2
-        bidx = np.arange(nb)
-        vals = (key - 3.0 * band) * vmax[band]
-        out[o, has] = 0.5 * (vals[lo[has]] + vals[hi[has]])
-        del bidx
-    return out
+    """Median of ``v`` over the masked points of each band, per output -> (n_out, nb) (NaN for a band with none)."""
+    edges = np.r_[0, np.cumsum(np.bincount(band, minlength=nb))].astype(np.intp)
+    return band_medians(np.ascontiguousarray(v, float), np.ascontiguousarray(mask, bool), edges)
 
 
 def robust_regression(
@@ -169,9 +159,8 @@ class BandProblem:
     Y: np.ndarray
     R: np.ndarray
     Rc: np.ndarray
-    P: np.ndarray
-    RY: np.ndarray
     starts: np.ndarray
+    edges: np.ndarray  # (n_bands + 1,) starts and the number of points
     band: np.ndarray
     mask: np.ndarray
     n: np.ndarray
@@ -180,10 +169,10 @@ class BandProblem:
 
 def band_problem(X: np.ndarray, Y: np.ndarray, starts: np.ndarray, mask: np.ndarray | None = None,
                  R: np.ndarray | None = None) -> BandProblem:
-    """Check and lay out the inputs of :func:`robust_regression`; precompute ``conj(R) X^T`` and ``conj(R) Y``."""
-    X = np.asarray(X, complex)
-    Y = np.atleast_2d(np.asarray(Y, complex))
-    R = X if R is None else np.asarray(R, complex)
+    """Check and lay out the inputs of :func:`robust_regression` (contiguous complex arrays, band edges)."""
+    X = np.ascontiguousarray(X, complex)
+    Y = np.ascontiguousarray(np.atleast_2d(np.asarray(Y, complex)))
+    R = X if R is None else np.ascontiguousarray(R, complex)
     starts = np.asarray(starts, np.intp)
     no, npts = Y.shape
     nb = starts.size
@@ -193,17 +182,14 @@ def band_problem(X: np.ndarray, Y: np.ndarray, starts: np.ndarray, mask: np.ndar
     band = np.repeat(np.arange(nb), counts)
     mk = np.ones((no, npts), bool) if mask is None else np.broadcast_to(np.asarray(mask, bool), (no, npts))
     Rc = np.conj(R)
-    P = Rc[:, :, None] * X[:, None, :]  # (N, 2, 2)
-    RY = Rc[None, :, :] * Y[:, :, None]  # (no, N, 2)
     n = _bsum(mk.astype(float), starts)  # (no, nb)
-    return BandProblem(X, Y, R, Rc, P, RY, starts, band, mk, n, nb)
+    edges = np.r_[starts, npts].astype(np.intp)
+    return BandProblem(X, Y, R, Rc, starts, edges, band, np.ascontiguousarray(mk), n, nb)
 
 
 def weighted_solve(prob: BandProblem, w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Weighted normal equations ``(R^H W X) b = R^H W Y`` of every band and output: b and the inverse matrix."""
-    starts = prob.starts
-    A = _bsum(w[:, :, None, None] * prob.P[None], starts)  # (no, nb, 2, 2)
-    c = _bsum(w[:, :, None] * prob.RY, starts)  # (no, nb, 2)
+    A, c = normal_equations(prob.Rc, prob.X, prob.Y, np.ascontiguousarray(w, float), prob.edges)
     det = A[..., 0, 0] * A[..., 1, 1] - A[..., 0, 1] * A[..., 1, 0]
     ok = np.abs(det) > 1e-300
     det = np.where(ok, det, 1.0)
@@ -226,7 +212,7 @@ def residuals(prob: BandProblem, b: np.ndarray) -> np.ndarray:
 
 def residual_scale(prob: BandProblem, absr: np.ndarray) -> np.ndarray:
     """Robust scale per band and output: median absolute residual / sqrt(ln 2) (tiny instead of 0 or NaN)."""
-    s = _band_median(absr, prob.mask, prob.band, prob.n_bands) / _SQRT_LN2
+    s = band_medians(absr, prob.mask, prob.edges) / _SQRT_LN2
     return np.where(np.isfinite(s) & (s > 0), s, np.finfo(float).tiny)
 
 
@@ -236,31 +222,20 @@ def reweight(prob: BandProblem, b: np.ndarray, Ainv: np.ndarray, *, huber_r0: fl
 
     Returns b, the inverse matrices, the final weights (robust x leverage) and the residual scale.
     """
-    band, mk, X, Rc = prob.band, prob.mask, prob.X, prob.Rc
-    w = mk.astype(float)
-    hc = (leverage_factor * N_PARAMS / np.maximum(prob.n, 1))[:, band]  # (no, N)
-    lev = np.ones_like(w)
-    sigma = residual_scale(prob, np.abs(residuals(prob, b)))
-    wr = w
+    mk, edges = prob.mask, prob.edges
+    hc = leverage_factor * N_PARAMS / np.maximum(prob.n, 1)  # (no, nb)
+    lev = np.ones(mk.shape)
+    sigma = residual_scale(prob, abs_residuals(prob.X, prob.Y, b, edges))
+    wr = mk.astype(float)
     for kind, n_iter in (("huber", n_huber), ("redescend", n_redescend)):
         for _ in range(n_iter):
-            ar = np.abs(residuals(prob, b))
+            ar = abs_residuals(prob.X, prob.Y, b, edges)
             if kind == "huber":
                 sigma = residual_scale(prob, ar)
-            x = ar / sigma[:, band]
-            if kind == "huber":
-                wr = np.where(x > huber_r0, huber_r0 / np.maximum(x, 1e-300), 1.0)
-            else:
-                wr = np.exp(-np.exp(np.minimum(redescend_u0 * (x - redescend_u0), 700.0)))
-            wr = wr * mk
+            wr = robust_weights(ar, sigma, mk, edges, kind == "huber", float(huber_r0), float(redescend_u0))
             if np.isfinite(leverage_factor):
-                Ai = Ainv[:, band]  # (no, N, 2, 2)
-                h = (wr * lev) * (
-                    X[:, 0] * (Ai[..., 0, 0] * Rc[:, 0] + Ai[..., 0, 1] * Rc[:, 1])
-                    + X[:, 1] * (Ai[..., 1, 0] * Rc[:, 0] + Ai[..., 1, 1] * Rc[:, 1])
-                ).real
                 # cumulative update: converges to h <= h_c without the flip-flop of a memoryless rule
-                lev = lev * np.where(h > hc, hc / np.maximum(h, hc * 1e-6), 1.0)
+                lev = leverage_update(lev, hat_diagonal(prob.X, prob.Rc, Ainv, wr * lev, edges), hc, edges)
             b_new, Ainv = weighted_solve(prob, wr * lev)
             with np.errstate(invalid="ignore", divide="ignore"):
                 rel = np.abs(b_new - b) / np.maximum(np.abs(b), 1e-30)

@@ -75,3 +75,16 @@ def test_the_fuzzer_hang_in_a_root_attribute_is_refused(shared_data, tmp_path):
     mutant = tmp_path / "mutant-39.h5"
     mutant.write_bytes(data)
     assert "file.access.platform" in _refused_in_time(mutant, 5).position
+
+
+def test_a_file_changed_after_it_passed_is_probed_again(tmp_path):
+    """Passed files are remembered per process by size and modification time: a damaged rewrite is still refused."""
+    path = _good(tmp_path / "ok.h5")
+    data = path.read_bytes()
+    old = time.time_ns() - 60_000_000_000
+    os.utime(path, ns=(old, old))  # settled: remembered after it passes
+    probe_hdf5_metadata(path)
+    probe_hdf5_metadata(path)
+    path.write_bytes(data[: len(data) // 3])
+    with pytest.raises(FileFormatError):
+        probe_hdf5_metadata(path)

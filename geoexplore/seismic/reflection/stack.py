@@ -25,35 +25,50 @@ def _nmo_stack_kernel(data, offsets, order, starts, slow2, dt, t0, smax, normali
     fold = np.zeros((ncmp, ns), dtype=np.float32)
     idt = 1.0 / dt
     tt = np.empty(ns)
+    tt2 = np.empty(ns)
     for i in range(ns):
         tt[i] = t0 + i * dt
+        tt2[i] = tt[i] * tt[i]
     lim = (1.0 + smax) * (1.0 + smax)
+    end = ns - 1.0  # int(f) >= ns - 1, for f >= 0
     for c in nb.prange(ncmp):
         acc = np.zeros(ns, dtype=np.float32)
-        cnt = np.zeros(ns, dtype=np.float32)
+        live = np.zeros(ns + 1, dtype=np.int32)  # +1 where a trace's live span starts, -1 past its end
+        ff = np.empty(ns)
         s2 = slow2[c]
         for m in range(starts[c], starts[c + 1]):
             k = order[m]
             x2 = offsets[k] * offsets[k]
             row = data[k]
-            # the stretch t(x)/t0 falls with t0: find the first live sample once, then run branch-free
+            # the first live sample (stretch within the mute), as a min-reduction that vectorises
             i0 = 0
             if x2 > 0.0:
-                while i0 < ns and (tt[i0] <= 0.0 or tt[i0] * tt[i0] + x2 * s2[i0] > lim * tt[i0] * tt[i0]):
-                    i0 += 1
+                i0 = ns
+                for i in range(ns):
+                    dead = tt[i] <= 0.0 or tt2[i] + x2 * s2[i] > lim * tt2[i]
+                    i0 = min(i0, ns if dead else i)
+            # 1) input sample positions (no gathers, no exits: the square roots vectorise) and the end of the
+            #    live span, the first position past the last sample pair (a min-reduction, vectorises too)
+            i1 = ns
             for i in range(i0, ns):
-                t = tt[i]
-                f = (np.sqrt(t * t + x2 * s2[i]) - t0) * idt
+                f = (np.sqrt(tt2[i] + x2 * s2[i]) - t0) * idt
+                ff[i] = f
+                i1 = min(i1, i if f >= end else ns)
+            # 2) interpolate and sum, branch-free
+            for i in range(i0, i1):
+                f = ff[i]
                 j = int(f)
-                if j >= ns - 1:
-                    break
                 w = np.float32(f - j)
                 acc[i] += row[j] + w * (row[j + 1] - row[j])
-                cnt[i] += 1.0
+            if i1 > i0:
+                live[i0] += 1
+                live[i1] -= 1
+        n = 0
         for i in range(ns):
-            fold[c, i] = cnt[i]
-            if normalize and cnt[i] > 0:
-                stack[c, i] = acc[i] / cnt[i]
+            n += live[i]
+            fold[c, i] = n
+            if normalize and n > 0:
+                stack[c, i] = acc[i] / n
             else:
                 stack[c, i] = acc[i]
     return stack, fold
