@@ -163,6 +163,9 @@ def _run_manager(data: ERTData, s: Any, mesh: Any = None, constraints: Any = Non
         if "L1" in norms(s):
             raise GeoexploreError("borehole constraints run with the L2 norms only (pyGIMLi's LSQRInversion has no "
                                   "IRLS reweighting): drop norm/model_norm/data_norm L1 or the boreholes")
+        if s.z_weight != 1.0:  # LSQRInversion builds its roughness rows without pyGIMLi's constraint weights
+            raise GeoexploreError(f"borehole constraints need z_weight 1 (got {s.z_weight}): pyGIMLi's "
+                                  "LSQRInversion ignores the constraint weights that carry z_weight")
         mgr = ert.ERTManager(verbose=False, fw=LSQRInversion(verbose=False))
     else:
         mgr = ert.ERTManager(verbose=False)
