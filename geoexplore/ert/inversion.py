@@ -157,15 +157,20 @@ def _run_manager(data: ERTData, s: Any, mesh: Any = None, constraints: Any = Non
     from pygimli.physics import ert
 
     dc = data.to_pygimli()
+    fop = None
+    if getattr(s, "jacobian", "pygimli") == "vectorised":
+        from geoexplore.ert.sensitivity import fast_modelling
+
+        fop = fast_modelling(set_threads(s.threads))
     if constraints is not None and constraints.needs_parameter_constraints:
         from pygimli.frameworks import LSQRInversion
 
         if "L1" in norms(s):
             raise GeoexploreError("borehole constraints run with the L2 norms only (pyGIMLi's LSQRInversion has no "
                                   "IRLS reweighting): drop norm/model_norm/data_norm L1 or the boreholes")
-        mgr = ert.ERTManager(verbose=False, fw=LSQRInversion(verbose=False))
+        mgr = ert.ERTManager(verbose=False, fop=fop, fw=LSQRInversion(verbose=False))
     else:
-        mgr = ert.ERTManager(verbose=False)
+        mgr = ert.ERTManager(verbose=False, fop=fop)
     set_threads(s.threads, mgr.fop)  # the 2-CPU trap: a zero thread count gives an all-zero Jacobian
     # pyGIMLi's chi2 <= 1 stop is off (TargetControl decides); its 1 % dPhi stop too under auto control
     kw: dict[str, Any] = dict(lam=s.lam, zWeight=s.z_weight, maxIter=s.max_iter, verbose=False, stopAtChi1=False)
