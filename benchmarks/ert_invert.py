@@ -82,6 +82,9 @@ def run_case(name: str, path: Path) -> dict:
 def main() -> int:
     cases = [("slagdump.ohm", SHARED / "ert" / "slagdump.ohm"),
              ("siping-dd-96 (synthetic)", ROOT / "data" / "siping" / "ert" / "siping-ert-dd.dat")]
+    only = os.environ.get("GEOEXPLORE_BENCH_CASES", "")  # comma-separated substrings of the case names
+    if only:
+        cases = [c for c in cases if any(w and w in c[0] for w in only.split(","))]
     results = [run_case(n, p) for n, p in cases if p.exists()]
     if not results:
         print("no benchmark data found", file=sys.stderr)

@@ -141,17 +141,19 @@ def sensitivity_matrix(pots: np.ndarray, geom: CellGeometry, kvalues: np.ndarray
 
 def _features(u: np.ndarray, geom: CellGeometry, c0: int, c1: int, kvalues: np.ndarray, weights: np.ndarray,
               n_elec: int) -> tuple[np.ndarray, np.ndarray]:
-    """Left (weighted) and right feature matrices of parameter cells c0:c1, shape (block, n_elec + 1, n_f)."""
-    nodes = geom.nodes[c0:c1]  # (B, S, 3)
-    uc = u[:, :, nodes]  # (nk, E, B, S, 3)
-    grad = np.einsum("kebsi,bsdi->kebsd", uc, geom.grad[c0:c1], optimize=True)  # (nk, E, B, S, 2)
-    ms = geom.mass[c0:c1][None, None, :, :, None] * kvalues[:, None, None, None, None]
-    mass = np.concatenate([uc.sum(axis=-1, keepdims=True), uc], axis=-1) * ms  # (nk, E, B, S, 4)
-    f = np.concatenate([grad, mass], axis=-1)  # (nk, E, B, S, 6)
-    right = f.transpose(2, 1, 0, 3, 4).reshape(c1 - c0, n_elec, -1)
-    zero = np.zeros((c1 - c0, 1, right.shape[2]))
-    left = (f * weights[:, None, None, None, None]).transpose(2, 1, 0, 3, 4).reshape(c1 - c0, n_elec, -1)
-    return np.concatenate([left, zero], axis=1), np.concatenate([right, zero], axis=1)
+    """Left (weighted) and right feature matrices of parameter cells c0:c1, shape (block, n_elec + 1, n_f).
+
+    Features per (forward cell slot, term, wavenumber): sqrt(A) grad u (2 terms), k sqrt(A/12) sum u and
+    k sqrt(A/12) u at the three nodes; the last electrode row is zero (remote electrodes).
+    """
+    nb = c1 - c0
+    uc = u[:, :, geom.nodes[c0:c1]].transpose(2, 1, 3, 4, 0)  # (B, E, S, 3, nk)
+    f = np.zeros((nb, n_elec + 1, geom.slots, 6, len(kvalues)))
+    f[:, :n_elec, :, 0:2] = np.einsum("besik,bsdi->besdk", uc, geom.grad[c0:c1], optimize=True)
+    ms = geom.mass[c0:c1][:, None, :, None, None] * kvalues  # (B, 1, S, 1, nk)
+    f[:, :n_elec, :, 2:3] = uc.sum(axis=3, keepdims=True) * ms
+    f[:, :n_elec, :, 3:6] = uc * ms
+    return (f * weights).reshape(nb, n_elec + 1, -1), f.reshape(nb, n_elec + 1, -1)
 
 
 def primary_potentials(core: Any, threads: int = 1) -> Any:
