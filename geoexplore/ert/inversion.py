@@ -157,6 +157,11 @@ def _run_manager(data: ERTData, s: Any, mesh: Any = None, constraints: Any = Non
     from pygimli.physics import ert
 
     dc = data.to_pygimli()
+    fop = None
+    if getattr(s, "jacobian", "pygimli") == "vectorised":
+        from geoexplore.ert.sensitivity import fast_modelling
+
+        fop = fast_modelling(set_threads(s.threads))
     if constraints is not None and constraints.needs_parameter_constraints:
         from pygimli.frameworks import LSQRInversion
 
@@ -166,9 +171,9 @@ def _run_manager(data: ERTData, s: Any, mesh: Any = None, constraints: Any = Non
         if s.z_weight != 1.0:  # LSQRInversion builds its roughness rows without pyGIMLi's constraint weights
             raise GeoexploreError(f"borehole constraints need z_weight 1 (got {s.z_weight}): pyGIMLi's "
                                   "LSQRInversion ignores the constraint weights that carry z_weight")
-        mgr = ert.ERTManager(verbose=False, fw=LSQRInversion(verbose=False))
+        mgr = ert.ERTManager(verbose=False, fop=fop, fw=LSQRInversion(verbose=False))
     else:
-        mgr = ert.ERTManager(verbose=False)
+        mgr = ert.ERTManager(verbose=False, fop=fop)
     set_threads(s.threads, mgr.fop)  # the 2-CPU trap: a zero thread count gives an all-zero Jacobian
     # pyGIMLi's chi2 <= 1 stop is off (TargetControl decides); its 1 % dPhi stop too under auto control
     kw: dict[str, Any] = dict(lam=s.lam, zWeight=s.z_weight, maxIter=s.max_iter, verbose=False, stopAtChi1=False)

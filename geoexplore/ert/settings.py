@@ -131,6 +131,11 @@ class InversionSettings(Settings):
     ip: IPSettings = added_field(IPSettings(invert="off"), added_in="0.3",
                                  description="IP inversion (invert: auto, on, off)")
     threads: int | None = Field(None, ge=1, description="pyGIMLi threads (default: all CPUs)")
+    jacobian: Literal["vectorised", "pygimli"] = added_field(
+        "vectorised", added_in="0.4", description="Jacobian of the ERT forward operator: vectorised (batched "
+        "products over pyGIMLi's potentials, with the primary potentials over topography taken from the P2 "
+        "mesh's nodes without interpolation; equal to pyGIMLi's to rounding, several times faster) or "
+        "pygimli (its createSensitivityCol)")
     seed: int = Field(0, ge=0, description="seed for anything random")
 
 
