@@ -21,6 +21,7 @@ from geoexplore.report.rounding import (
     fmt_pm,
     round_sig,
 )
+from geoexplore.report.traces import traces_blocks
 from geoexplore.viz.i18n import t
 
 Block = tuple[Any, ...]
@@ -50,6 +51,7 @@ def report_blocks(
     One function per section, in report order: :func:`title_blocks`,
     :func:`survey_blocks`, :func:`fault_table_blocks`, :func:`activity_blocks`,
     :func:`throw_blocks`, :func:`magnitude_blocks`, :func:`setback_blocks`,
+    :func:`~geoexplore.report.traces.traces_blocks` (when the bundle has fault traces of several lines),
     :func:`~geoexplore.report.hazard.hazard_blocks` (when the bundle has a hazard result),
     :func:`contradiction_blocks`, :func:`method_figure_blocks`, :func:`settings_blocks`.
     """
@@ -65,6 +67,7 @@ def report_blocks(
         *throw_blocks(c, details, lang),
         *magnitude_blocks(c, details, lang),
         *setback_blocks(c, details, lang, zh_labels),
+        *traces_blocks(bundle, lang, out_dir, figure_lang=figure_lang or lang),
         *hazard_blocks(bundle, lang, out_dir, figure_lang=figure_lang or lang),
         *contradiction_blocks(c, lang),
         *method_figure_blocks(method_figures, lang),
