@@ -51,8 +51,8 @@ def report_blocks(
     One function per section, in report order: :func:`title_blocks`,
     :func:`survey_blocks`, :func:`fault_table_blocks`, :func:`activity_blocks`,
     :func:`throw_blocks`, :func:`magnitude_blocks`, :func:`setback_blocks`,
-    :func:`~geoexplore.report.traces.traces_blocks` (when the bundle has fault traces of several lines),
     :func:`~geoexplore.report.hazard.hazard_blocks` (when the bundle has a hazard result),
+    :func:`~geoexplore.report.traces.traces_blocks` (when the bundle has fault traces of several lines),
     :func:`contradiction_blocks`, :func:`method_figure_blocks`, :func:`settings_blocks`.
     """
     c = bundle["candidates"]
@@ -67,8 +67,8 @@ def report_blocks(
         *throw_blocks(c, details, lang),
         *magnitude_blocks(c, details, lang),
         *setback_blocks(c, details, lang, zh_labels),
-        *traces_blocks(bundle, lang, out_dir, figure_lang=figure_lang or lang),
         *hazard_blocks(bundle, lang, out_dir, figure_lang=figure_lang or lang),
+        *traces_blocks(bundle, lang, out_dir, figure_lang=figure_lang or lang),
         *contradiction_blocks(c, lang),
         *method_figure_blocks(method_figures, lang),
         *settings_blocks(c, provenance, lang),
