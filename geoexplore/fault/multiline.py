@@ -135,3 +135,28 @@ def scarp_evidence(trace: Any, dem: Any, rules: Any, *, surface_age_ka: float | 
             row["slip_rate"] = res.as_dict()
         out.append(row)
     return out
+
+
+def trace_sources(traces_ds: Any, fmap: Any, rules: Any, *, classes: tuple[str, ...] = ("holocene", "late_pleistocene"),
+                  rakes: dict[str, float] | None = None) -> tuple[list[Any], list[str]]:
+    """Hazard fault sources from a stored ``fault.traces`` result (``traces`` Dataset).
+
+    The slip rate of a trace is the envelope of its members' slip rates from dated offsets
+    (:func:`geoexplore.fault.hazard.sources.sources_from_traces`); nothing is invented: a trace with no
+    dated offset on any line, or with no dip or rake (the rake comes from the sense of throw on the offset
+    horizons, or ``rakes[trace id]`` given by the user), is skipped and the reason is returned.
+
+    Returns
+    -------
+    sources : list of FaultSource
+    skipped : list of str
+        One line per trace that is not a source, with the reason.
+    """
+    from geoexplore.fault.hazard.sources import sources_from_traces
+    from geoexplore.fault.tracestore import traces_from_dataset
+
+    st = traces_from_dataset(traces_ds)
+    traces = st["result"].traces
+    profiles = {m.line: fmap.line_profile(m.line) for t in traces for m in t.members}
+    return sources_from_traces(traces, profiles, rules, crs=st["crs"], geographic_crs=fmap.model.crs.get("geographic", "EPSG:4490"),
+                               classes=classes, rakes=rakes, synthetic=bool(st["synthetic"]))

@@ -226,7 +226,9 @@ class Trace:
 
     def as_dict(self) -> dict[str, Any]:
         d = {k: v for k, v in asdict(self).items() if k != "members"}
-        d["members"] = [{k: v for k, v in asdict(m).items() if k != "detail"} for m in self.members]
+        # of a member's assessment detail only its dated slip rates are kept (the hazard's sources need them)
+        d["members"] = [{**{k: v for k, v in asdict(m).items() if k != "detail"}, "detail": {"slip_rates": m.detail.get("slip_rates", [])}}
+                        for m in self.members]
         d["lines"] = self.lines
         d["length_m"], d["length_sigma_m"] = self.length_m, self.length_sigma_m
         return d

@@ -21,6 +21,7 @@ from geoexplore.report.rounding import (
     fmt_pm,
     round_sig,
 )
+from geoexplore.report.traces import traces_blocks
 from geoexplore.viz.i18n import t
 
 Block = tuple[Any, ...]
@@ -51,6 +52,7 @@ def report_blocks(
     :func:`survey_blocks`, :func:`fault_table_blocks`, :func:`activity_blocks`,
     :func:`throw_blocks`, :func:`magnitude_blocks`, :func:`setback_blocks`,
     :func:`~geoexplore.report.hazard.hazard_blocks` (when the bundle has a hazard result),
+    :func:`~geoexplore.report.traces.traces_blocks` (when the bundle has fault traces of several lines),
     :func:`contradiction_blocks`, :func:`method_figure_blocks`, :func:`settings_blocks`.
     """
     c = bundle["candidates"]
@@ -66,6 +68,7 @@ def report_blocks(
         *magnitude_blocks(c, details, lang),
         *setback_blocks(c, details, lang, zh_labels),
         *hazard_blocks(bundle, lang, out_dir, figure_lang=figure_lang or lang),
+        *traces_blocks(bundle, lang, out_dir, figure_lang=figure_lang or lang),
         *contradiction_blocks(c, lang),
         *method_figure_blocks(method_figures, lang),
         *settings_blocks(c, provenance, lang),

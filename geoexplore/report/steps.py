@@ -31,14 +31,20 @@ class ReportSettings(Settings):
     method_figures: bool = Field(True, description="include the method figures of the run's figures/ folder")
 
 
-@step("report.build", settings=ReportSettings, inputs=("assessment", "hazard?"), figure="geoexplore.report.steps:write_from_result")
+@step("report.build", settings=ReportSettings, inputs=("assessment", "hazard?", "traces?"), figure="geoexplore.report.steps:write_from_result")
 def build(ctx: StepContext, settings: ReportSettings) -> dict[str, Any]:
-    """Bundle the assessment (and the hazard, when given) with the report settings (documents written by the figure function)."""
+    """Bundle the assessment (and the hazard and the fault traces of several lines, when given) with the report
+    settings (documents written by the figure function)."""
     bundle = ctx.require("assessment")
     out = {k: v.copy() for k, v in bundle.items()}
     hazard = ctx.inputs.get("hazard")
     if hazard is not None:
         out.update({k: v.copy() for k, v in hazard.items() if k.startswith("hazard_")})
+    traces = ctx.inputs.get("traces")
+    if traces is not None:  # a fault.traces result: the report gains the traces section (geoexplore.report.traces)
+        out["traces"] = traces["traces"].copy()
+        if "dem" in traces:
+            out["traces_dem"] = traces["dem"].copy()
     out["candidates"].attrs["report_settings_json"] = settings.to_json()
     return out
 

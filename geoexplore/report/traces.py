@@ -117,6 +117,38 @@ def trace_report_blocks(st: dict[str, Any], lang: str, map_png: str | Path | Non
     return b
 
 
+def traces_blocks(bundle: dict[str, Any], lang: str, out_dir: str | Path | None = None, *, figure_lang: str | None = None) -> list[Block]:
+    """The traces section of the main report (nothing when the bundle has no ``traces``): the fault map (written
+    into ``out_dir`` as ``fault-map-<lang>.png``), the correlation rule, a table per trace with its per-line
+    evidence, isolated findings and scarps with no candidate.
+
+    ``figure_lang``: the language of the map's labels (English when no CJK font is installed; default ``lang``).
+    """
+    if "traces" not in bundle:
+        return []
+    from geoexplore.fault.mapplot import plot_fault_map
+    from geoexplore.fault.tracestore import traces_from_dataset
+
+    st = traces_from_dataset(bundle["traces"])
+    png = None
+    if out_dir is not None:
+        dem = bundle["traces_dem"]["elevation_m"] if "traces_dem" in bundle else None
+        polys = {tid: h.get("setback_polygons", []) for tid, h in st["hazard"].items()}
+        png = Path(out_dir) / f"fault-map-{lang}.png"
+        png.parent.mkdir(parents=True, exist_ok=True)
+        plot_fault_map(st["result"], png, lang=figure_lang or lang, dem=dem, lines=st["lines"], scarps=st["scarps"], setbacks=polys,
+                       synthetic=st["synthetic"])
+    body = trace_report_blocks(st, lang, png)
+    # in the main report: one level down, and no second title or synthetic notice (the report's own are above)
+    out: list[Block] = [("heading", 1, tr("title", lang))]
+    for blk in body[1:]:
+        if blk[0] == "heading":
+            out.append(("heading", max(blk[1], 2), blk[2]))
+        elif not (blk[0] == "para" and blk[2] == "synthetic"):
+            out.append(blk)
+    return out
+
+
 def write_trace_outputs(result: dict[str, Any], out_dir: str | Path, *, languages: list[str], formats: list[str]) -> list[Path]:
     """Map figures, trace report documents and GIS files of a ``fault.traces`` result into ``out_dir``."""
     from geoexplore.fault.gis import trace_layers, write_layers

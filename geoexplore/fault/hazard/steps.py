@@ -44,8 +44,9 @@ class HazardSettings(Settings):
     truncation_level: float = Field(3.0, gt=0, description="GMPE truncation (sigmas)")
 
 
-def run_hazard(bundle: dict[str, Any], model: Any, rules: Any, settings: HazardSettings) -> dict[str, Any]:
-    """The hazard of an assessment bundle: ``hazard_sources`` and (with faults) ``hazard_curves``."""
+def run_hazard(bundle: dict[str, Any] | None, model: Any, rules: Any, settings: HazardSettings, traces: Any = None) -> dict[str, Any]:
+    """The hazard of an assessment bundle, or of fault traces when ``traces`` (a ``fault.traces`` result) is given:
+    ``hazard_sources`` and (with faults) ``hazard_curves``."""
     import numpy as np
 
     from geoexplore.fault.hazard.logic import RateSettings
@@ -54,11 +55,18 @@ def run_hazard(bundle: dict[str, Any], model: Any, rules: Any, settings: HazardS
     from geoexplore.fault.hazard.sources import sources_from_candidates
     from geoexplore.fault.hazard.store import to_datasets
 
-    cands = bundle["candidates"]
-    srcs, skipped = sources_from_candidates(cands, model, rules, classes=tuple(settings.activity_classes))
+    if traces is not None:
+        from geoexplore.core.faultmap import fault_map
+        from geoexplore.fault.multiline import trace_sources
+
+        srcs, skipped = trace_sources(traces["traces"], fault_map(model), rules, classes=tuple(settings.activity_classes))
+        line = "shallow"
+    else:
+        cands = bundle["candidates"]
+        srcs, skipped = sources_from_candidates(cands, model, rules, classes=tuple(settings.activity_classes))
+        line = str(cands.attrs.get("line", "")) or "shallow"
     sites = [Site(s.name, s.lon, s.lat, settings.vs30_m_s, s.name_zh) for s in settings.sites]
     if settings.survey_centre and model is not None and model.profile_spec:
-        line = str(cands.attrs.get("line", "")) or "shallow"
         ln = model.lines.get(line)
         mid = 0.5 * (ln.start_m + ln.end_m) if ln is not None else 0.5 * model.profile().length_m
         lon, lat = (float(v) for v in model.profile().lonlat(mid))
@@ -80,14 +88,20 @@ def run_hazard(bundle: dict[str, Any], model: Any, rules: Any, settings: HazardS
     return out
 
 
-@step("fault.hazard", settings=HazardSettings, inputs=("assessment", "model"), figure="geoexplore.fault.hazard.steps:write_outputs")
+@step("fault.hazard", settings=HazardSettings, inputs=("assessment?", "model", "traces?"),
+      figure="geoexplore.fault.hazard.steps:write_outputs")
 def hazard_step(ctx: StepContext, settings: HazardSettings) -> dict[str, Any]:
-    """Fault sources (slip-rate balanced MFDs), OpenQuake NRML export and site hazard curves from an assessment."""
+    """Fault sources (slip-rate balanced MFDs), OpenQuake NRML export and site hazard curves from an assessment,
+    or from the fault traces of several lines when ``traces`` is given (then the assessment is not used)."""
+    from geoexplore.core.errors import WorkflowError
     from geoexplore.core.modelcodec import model_from_dataset
     from geoexplore.fault.rules import load_rules
 
     model = model_from_dataset(ctx.require("model"))
-    return run_hazard(ctx.require("assessment"), model, load_rules(), settings)
+    traces = ctx.inputs.get("traces")
+    if traces is None and ctx.inputs.get("assessment") is None:
+        raise WorkflowError(f"step '{ctx.step_id}': give an 'assessment' (one line) or 'traces' (several lines) input")
+    return run_hazard(ctx.inputs.get("assessment"), model, load_rules(), settings, traces=traces)
 
 
 def write_outputs(result: dict[str, Any], path: str | Path) -> None:

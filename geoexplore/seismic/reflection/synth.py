@@ -296,8 +296,11 @@ Design parameters (JSON): `{design_json}`
 """
 
 
-def write_survey(out_dir: str | Path, model_path: str | Path, design: SurveyDesign = SurveyDesign()) -> list[Path]:
-    """Model the survey and write the SEG-2 files, the station table, the observer log and README.md."""
+def write_survey(out_dir: str | Path, model_path: Any, design: SurveyDesign = SurveyDesign()) -> list[Path]:
+    """Model the survey and write the SEG-2 files, the station table, the observer log and README.md.
+
+    ``model_path`` is a model YAML or a loaded ``GeologicalModel`` (e.g. the 2D model along another line).
+    """
     from geoexplore.core.geomodel import load_model
     from geoexplore.seismic import io
     from geoexplore.seismic.gather import make_gather
@@ -308,7 +311,7 @@ def write_survey(out_dir: str | Path, model_path: str | Path, design: SurveyDesi
         write_table,
     )
 
-    model = load_model(model_path)
+    model = load_model(model_path) if isinstance(model_path, (str, Path)) else model_path
     st, log, recs = model_survey(model, design)
     out = Path(out_dir)
     (out / "shots").mkdir(parents=True, exist_ok=True)
@@ -334,7 +337,7 @@ def write_survey(out_dir: str | Path, model_path: str | Path, design: SurveyDesi
         p = out / str(log["file"][j])
         io.write(g, p, format="seg2", data_format=4, byte_order="little",
                  file_strings={"NOTE": "SYNTHETIC DATA - geoexplore Siping reference model, Kirchhoff modelling",
-                               "COMPANY": "geoexplore (synthetic)", "INSTRUMENT": "synthetic", "LINE_ID": "SIPING-SHALLOW"})
+                               "COMPANY": "geoexplore (synthetic)", "INSTRUMENT": "synthetic", "LINE_ID": f"SIPING-{design.line.upper()}"})
         written.append(p)
     write_table(st, out / "stations.csv", ("station", "chainage_m", "x_m", "y_m", "elevation_m"),
                 comment="SYNTHETIC survey: station table (CGCS2000 / 3-degree GK CM 126E, EPSG:4551)")
