@@ -24,7 +24,8 @@ import pytest
 from geoexplore.testing.fuzz import TARGETS, _Timeout, main, run_isolated
 
 SEED = 20261129
-N_INPUTS = 2000  # per format: about 5 min CPU for all formats together (2.6 min on 2 idle cores)
+N_INPUTS = 500  # per format in the default run: about 2 min CPU for all formats together
+N_INPUTS_SLOW = 2000  # per format in the slow run (and 20 000 in the documented long run)
 MEMORY_LIMIT_MB = 1536  # address space of each fuzzing process
 CI_TARGETS = [name for name, t in TARGETS.items() if t.ci]  # mth5 (about 0.5 s per input) is in the long run only
 
@@ -33,14 +34,12 @@ def _needs_shared(spec: str) -> bool:
     return spec.split(":", 1)[0] in ("shared", "head")
 
 
-@pytest.fixture(scope="module")
-def fuzz_results(shared_data_path):
+def _fuzz_all(shared, n: int) -> dict:
     """Every CI format, from the real files in the shared folder when it is there, and always from the embedded
     and generated seeds (so a machine without ../shared/data still fuzzes every format that has one)."""
-    shared = shared_data_path
 
     def one(name: str) -> dict:
-        return run_isolated(name, N_INPUTS, SEED, shared, memory_limit_mb=MEMORY_LIMIT_MB, timeout_s=900)
+        return run_isolated(name, n, SEED, shared, memory_limit_mb=MEMORY_LIMIT_MB, timeout_s=900)
 
     with ThreadPoolExecutor(max_workers=2) as ex:
         results = dict(zip(CI_TARGETS, ex.map(one, CI_TARGETS)))
@@ -54,20 +53,40 @@ def fuzz_results(shared_data_path):
     return results
 
 
+@pytest.fixture(scope="module")
+def fuzz_results(shared_data_path):
+    return _fuzz_all(shared_data_path, N_INPUTS)
+
+
+def _check(r: dict, name: str, n: int, shared_here: bool) -> None:
+    assert not r["failures"], json.dumps(r["failures"][:5], indent=1)
+    # every seed spec resolved, except real files of a shared folder that is not on this machine
+    missing = [spec for spec in r["missing_seeds"] if shared_here or not _needs_shared(spec)]
+    assert not missing, f"seed files missing for {name}: {missing}"
+    assert r["tried"] == n, f"{r['tried']} inputs tried for {name}, not {n}"
+    assert r["read_ok"] + r["clean_errors"] == r["tried"]
+    assert r["without_position"] == 0
+    assert r["read_ok"] > 0 and r["clean_errors"] > 0  # the mutations reach both outcomes
+
+
 @pytest.mark.parametrize("name", CI_TARGETS)
 def test_reader_survives_fuzzing(fuzz_results, shared_data_path, name):
     r = fuzz_results[name]
     shared_here = shared_data_path.is_dir()
     if r["seeds"] == 0 and not shared_here:
-        pytest.skip(f"{name}: its only seeds are real files in the shared data folder, not present here")
-    assert not r["failures"], json.dumps(r["failures"][:5], indent=1)
-    # every seed spec resolved, except real files of a shared folder that is not on this machine
-    missing = [spec for spec in r["missing_seeds"] if shared_here or not _needs_shared(spec)]
-    assert not missing, f"seed files missing for {name}: {missing}"
-    assert r["tried"] == N_INPUTS, f"{r['tried']} inputs tried for {name}, not {N_INPUTS}"
-    assert r["read_ok"] + r["clean_errors"] == r["tried"]
-    assert r["without_position"] == 0
-    assert r["read_ok"] > 0 and r["clean_errors"] > 0  # the mutations reach both outcomes
+        pytest.skip(f"{name}: its only seeds are real files in the shared folder, not present here")
+    _check(r, name, N_INPUTS, shared_here)
+
+
+@pytest.mark.slow
+def test_every_reader_survives_the_longer_fuzz_run(shared_data_path):
+    """The same seed and checks with four times the inputs (inputs 0-499 are the default run's)."""
+    shared_here = shared_data_path.is_dir()
+    results = _fuzz_all(shared_data_path, N_INPUTS_SLOW)
+    for name, r in results.items():
+        if r["seeds"] == 0 and not shared_here:
+            continue  # as in the default run: only real shared seeds, not on this machine
+        _check(r, name, N_INPUTS_SLOW, shared_here)
 
 
 # -- the harness --------------------------------------------------------------------------
