@@ -186,8 +186,22 @@ class ShardedSurvey:
 
 
 def workers_of(client: Any) -> list[str]:
-    """Addresses of the client's workers, sorted."""
-    return sorted(client.scheduler_info()["workers"])
+    """Addresses of the workers to put shards on, sorted.
+
+    From a plain client: all workers. From inside a task (a workflow step
+    with :func:`distributing`): this task's worker and the workers that run
+    nothing else right now; a busy worker would queue the shard behind its
+    current task (an ERT inversion, say) and hold back every iteration.
+    """
+    everyone = sorted(client.scheduler_info()["workers"])
+    try:
+        from distributed import get_worker
+
+        me = get_worker().address
+    except (ImportError, ValueError):
+        return everyone
+    busy = {w for w, keys in client.processing().items() if keys}
+    return [w for w in everyone if w == me or w not in busy]
 
 
 def dask_simulation(client: Any, mesh: Any, active: np.ndarray, split: ShardedSurvey, stations_x_m: Any,

@@ -6,6 +6,7 @@ mesh, over a conductive block in a layered earth.
 """
 
 import itertools
+import time
 
 import numpy as np
 import pytest
@@ -16,6 +17,7 @@ from geoexplore.mt.invert2d_dask import (
     distributing,
     lpt_assign,
     project_speedup,
+    workers_of,
 )
 from geoexplore.mt.mesh2d import active_cells, depth_nodes, profile_mesh
 from geoexplore.mt.simpeg2d import active_mapping, blas_threads, make_simulation, unpack
@@ -77,7 +79,7 @@ def test_same_model_serial_one_and_two_workers():
             assert all(t["fields"] > 0 and t["getJ"] > 0 for t in timings)
 
 
-def test_distributing_needs_a_worker_and_more_than_one():
+def test_distributing_needs_a_worker_and_more_than_one(tmp_path):
     """``auto`` yields a client only inside a task on a cluster of >= 2 workers; ``off`` never."""
     from distributed import Client
 
@@ -87,10 +89,35 @@ def test_distributing_needs_a_worker_and_more_than_one():
         with distributing(setting) as c:
             return None if c is None else len(c.scheduler_info()["workers"])
 
+    def shard_workers():
+        from distributed import get_worker
+
+        with distributing("auto") as c:
+            return get_worker().address, workers_of(c)
+
+    def hold(path):
+        import pathlib
+        import time
+
+        while not pathlib.Path(path).exists():
+            time.sleep(0.05)
+        return 1
+
     assert probe("auto") is None  # not on a worker
     with local_cluster(2) as cl, Client(cl) as c:
         assert c.submit(probe, "auto", pure=False).result() == 2
         assert c.submit(probe, "off", pure=False).result() is None
+        ws = sorted(c.scheduler_info()["workers"])
+        me, got = c.submit(shard_workers, workers=[ws[0]], pure=False).result()
+        assert me == ws[0] and got == ws  # both idle
+        flag = tmp_path / "go"
+        busy = c.submit(hold, str(flag), workers=[ws[1]], pure=False)
+        while not c.processing()[ws[1]]:
+            time.sleep(0.05)
+        me, got = c.submit(shard_workers, workers=[ws[0]], pure=False).result()
+        flag.write_text("")
+        assert busy.result() == 1
+        assert got == [ws[0]]  # the busy worker is left out
     with local_cluster(1) as cl, Client(cl) as c:
         assert c.submit(probe, "auto", pure=False).result() is None
 
