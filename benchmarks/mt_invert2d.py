@@ -1,6 +1,19 @@
 """2D MT inversion time of the Siping synthetic (lean workflow default, optionally the full run).
 
-    python benchmarks/mt_invert2d.py [--full] [--repeat N]
+    python benchmarks/mt_invert2d.py [--full] [--repeat N] [--workers N [N ...]]
+
+With ``--workers``, the full setting (``--full``) or else the lean one is
+also inverted on a LocalCluster of N worker processes for each N given
+(the distributed inversion, :mod:`geoexplore.mt.invert2d_dask`; the 1D warm
+start is prepared once, outside the timing). It prints per run the wall time of
+the 2D inversion, the speed-up against 1 worker when 1 was among the N, the
+largest model difference between the runs (log10 ohm-m), the per-(mode,
+frequency) task-time table of the first run, and the speed-up projected on
+2, 8 and 32 workers from that table: critical path = the largest per-worker
+sum of task times under the longest-first assignment, plus the measured
+serial part (inversion wall time minus the busiest worker's task time).
+The load average is printed with every timing: on a shared machine it is
+not the idle figure.
 
 Reads data/siping/mt/edi (SYNTHETIC), places the stations on the model
 profile, runs the per-station analysis and Occam 1D inversions (the warm
@@ -22,6 +35,7 @@ from __future__ import annotations
 import argparse
 import glob
 import json
+import os
 import time
 from pathlib import Path
 
@@ -32,18 +46,24 @@ REFERENCE_S = 477.0
 BUDGET_S = 180.0
 
 
+def setting(full: bool) -> tuple:
+    """(settings, EDI paths) of the full or the lean run."""
+    from geoexplore.mt.settings import Invert2DSettings
+
+    if full:
+        s = Invert2DSettings(station_step=1, per_decade=4.0, period_min_s=0.003, dx_m=250.0, max_iter=20)
+        return s, glob.glob(str(ROOT / "data/siping/mt/edi/*.edi"))
+    s = Invert2DSettings(station_step=1, per_decade=2.0, period_min_s=0.01, max_iter=6)
+    return s, glob.glob(str(ROOT / "data/siping/mt/edi/SP[0-3][02468].edi"))
+
+
 def run(full: bool) -> dict:
     from geoexplore.core.geomodel import load_model
     from geoexplore.mt.invert2d import graben_metrics, prepare_profile, run_invert2d
-    from geoexplore.mt.settings import Invert2DSettings
 
     model = load_model(ROOT / "data" / "siping" / "model.yaml")
-    if full:
-        s = Invert2DSettings(station_step=1, per_decade=4.0, period_min_s=0.003, dx_m=250.0, max_iter=20)
-        paths = glob.glob(str(ROOT / "data/siping/mt/edi/*.edi"))
-    else:
-        s = Invert2DSettings(station_step=1, per_decade=2.0, period_min_s=0.01, max_iter=6)
-        paths = glob.glob(str(ROOT / "data/siping/mt/edi/SP[0-3][02468].edi"))
+    s, paths = setting(full)
+    s = s.model_copy(update={"distribute": "off"})
     t0 = time.perf_counter()
     c0 = time.process_time()
     tfs, pts, m1 = prepare_profile(paths, model, station_step=1, invert_1d=s.warm_start)
@@ -68,11 +88,86 @@ def run(full: bool) -> dict:
     }
 
 
+def load() -> str:
+    return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg()) + f" on {os.cpu_count()} CPUs"
+
+
+def run_workers(full: bool, counts: list[int], max_iter: int | None = None) -> dict:
+    """The distributed 2D inversion on LocalClusters of each worker count; speed-ups, task table, projection."""
+    from distributed import Client
+
+    from geoexplore.core.geomodel import load_model
+    from geoexplore.mt.invert2d import prepare_profile, run_invert2d
+    from geoexplore.mt.invert2d_dask import project_speedup
+    from geoexplore.pipeline.cluster import local_cluster
+
+    model = load_model(ROOT / "data" / "siping" / "model.yaml")
+    s, paths = setting(full)
+    if max_iter:
+        s = s.model_copy(update={"max_iter": int(max_iter)})
+    tfs, pts, m1 = prepare_profile(paths, model, station_step=1, invert_1d=s.warm_start)
+    runs, images = {}, {}
+    for n in counts:
+        timings: list = []
+        with local_cluster(n, memory_limit=0) as cl, Client(cl) as c:
+            t0 = time.perf_counter()
+            img = run_invert2d(tfs, s, model=model, phase_tensors=pts, models1d=m1, client=c, timings=timings)
+            wall = time.perf_counter() - t0
+        per_worker: dict = {}
+        for t in timings:
+            t["total"] = sum(t[k] for k in ("fields", "dpred", "getJ", "Jvec", "Jtvec"))
+            per_worker[t["worker"]] = per_worker.get(t["worker"], 0.0) + t["total"]
+        inv_s = float(img.attrs["seconds"])
+        runs[n] = {"workers": n, "seconds_2d": round(wall, 1), "seconds_inversion": round(inv_s, 1),
+                   "busiest_worker_task_s": round(max(per_worker.values()), 1),
+                   "serial_part_s": round(inv_s - max(per_worker.values()), 1),
+                   "iterations": int(img.attrs["iterations"]), "chi2": round(float(img.attrs["chi2"]), 4),
+                   "load": load(), "timings": timings}
+        images[n] = img
+        print(f"workers {n}: 2D inversion {wall:.1f} s (inversion proper {inv_s:.1f} s, busiest worker "
+              f"{runs[n]['busiest_worker_task_s']} s of tasks, serial part {runs[n]['serial_part_s']} s), "
+              f"{runs[n]['iterations']} iterations, chi2 {runs[n]['chi2']}; {load()}", flush=True)
+        print("run", json.dumps(runs[n], default=str), flush=True)
+    out: dict = {"runs": {n: {k: v for k, v in r.items() if k != "timings"} for n, r in runs.items()}}
+    first = counts[0]
+    for n in counts:
+        d = np.nanmax(np.abs(np.log10(images[n]["resistivity_ohm_m"].values / images[first]["resistivity_ohm_m"].values)))
+        out["runs"][n]["max_dlog10_rho_vs_first"] = float(d)
+        if 1 in runs and n != 1:
+            sp = runs[1]["seconds_2d"] / runs[n]["seconds_2d"]
+            out["runs"][n]["speedup_vs_1"] = round(sp, 3)
+            print(f"speed-up {n} workers vs 1: {sp:.2f}x (target 1.8x for 2); max |d log10 rho| {d:.2e}")
+    base = runs[1] if 1 in runs else runs[first]
+    print(f"\nper-(mode, frequency) task seconds over the whole inversion ({base['workers']} worker run; {base['load']})")
+    print(f"{'mode':>4} {'period_s':>10} {'fields':>8} {'dpred':>7} {'getJ':>8} {'Jvec':>7} {'Jtvec':>7} {'total':>8}")
+    for t in sorted(base["timings"], key=lambda t: (t["mode"], -t["frequency_hz"])):
+        print(f"{t['mode']:>4} {1 / t['frequency_hz']:10.4g} {t['fields']:8.2f} {t['dpred']:7.2f} {t['getJ']:8.2f} "
+              f"{t['Jvec']:7.2f} {t['Jtvec']:7.2f} {t['total']:8.2f}")
+    tasks = np.array([t["total"] for t in base["timings"]])
+    serial = base["serial_part_s"] if base["workers"] == 1 else base["seconds_inversion"] - base["busiest_worker_task_s"]
+    print(f"sum of tasks {tasks.sum():.1f} s, longest task {tasks.max():.1f} s, serial part {serial:.1f} s "
+          f"({serial / max(base['iterations'], 1):.1f} s per iteration)")
+    out["projection"] = [project_speedup(tasks, serial, k) for k in (2, 8, 32)]
+    for p in out["projection"]:
+        print(f"projected on {p['n_workers']:>2} workers: {p['wall_s']:.1f} s, speed-up {p['speedup']:.2f}x, "
+              f"efficiency {p['efficiency']:.2f}")
+    out["task_table"] = [{k: (round(v, 3) if isinstance(v, float) else v) for k, v in t.items()} for t in base["timings"]]
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--full", action="store_true", help="also run the full inversion (all stations, 4 periods/decade, 250 m cells)")
     ap.add_argument("--repeat", type=int, default=1, help="repetitions of the lean run")
+    ap.add_argument("--workers", type=int, nargs="+", help="run the distributed inversion on a LocalCluster of each "
+                    "worker count (of the full setting with --full, else the lean one) instead of the serial runs")
+    ap.add_argument("--max-iter", type=int, help="with --workers: stop after this many Gauss-Newton iterations "
+                    "(a shorter measurement of the same per-iteration work)")
     a = ap.parse_args()
+    if a.workers:
+        res = run_workers(a.full, a.workers, a.max_iter)
+        print(json.dumps({"name": "mt_invert2d_dask", "full": a.full, "max_iter": a.max_iter, **res}, default=str))
+        return
     lean = [run(False) for _ in range(max(a.repeat, 1))]
     for r in lean:
         print("lean", json.dumps(r), flush=True)

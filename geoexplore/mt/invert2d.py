@@ -212,11 +212,25 @@ def invert(
     alpha_s: float = 1e-8,
     alpha_z: float = 1.0,
     log: Any = None,
+    client: Any = None,
+    workers: list[str] | None = None,
+    timings: list[dict[str, Any]] | None = None,
 ) -> Inversion2DResult:
-    """Run the joint TE+TM inversion (see module docstring). Returns the model and its fit."""
-    from simpeg import data as sdata
+    """Run the joint TE+TM inversion (see module docstring). Returns the model and its fit.
+
+    Parameters
+    ----------
+    client : distributed.Client, optional
+        Distribute the per-(mode, frequency) solves and sensitivities over its
+        workers (:mod:`geoexplore.mt.invert2d_dask`); None: everything in this
+        process, as before.
+    workers : list of str, optional
+        With ``client``: the worker addresses to use (default: all).
+    timings : list, optional
+        With ``client``: filled with the seconds per (mode, frequency) and
+        operation spent on the workers (:func:`geoexplore.mt.invert2d_dask.shard_timings`).
+    """
     from simpeg import (
-        data_misfit,
         directives,
         inverse_problem,
         inversion,
@@ -225,29 +239,14 @@ def invert(
     )
 
     from geoexplore.mt.mesh2d import active_cells
-    from geoexplore.mt.simpeg2d import active_mapping, make_simulation, pack, unpack
+    from geoexplore.mt.misfit2d import dask_fit, dask_misfit, serial_fit, serial_misfit
 
     t0 = time.time()
     act = active_cells(mesh)
-    mapping = active_mapping(mesh, act)
-    freqs = 1.0 / data.period_s
-    misfits = []
-    sims = {}
-    keep = {}
-    for mode in data.modes:
-        sim = make_simulation(mesh, mode, freqs, data.chainage_m, mapping=mapping)
-        dobs = pack(data.rho[mode], data.phase[mode])
-        sd = pack(data.rho_sd[mode], data.phase_sd[mode])
-        ok = np.isfinite(dobs) & np.isfinite(sd)
-        dobs = np.where(ok, dobs, 0.0)
-        sd = np.where(ok, sd, 1e30)  # missing data: infinite error (no weight)
-        d = sdata.Data(sim.survey, dobs=dobs, standard_deviation=sd)
-        misfits.append(data_misfit.L2DataMisfit(data=d, simulation=sim))
-        sims[mode] = sim
-        keep[mode] = ok
-    dmis = misfits[0]
-    for m_ in misfits[1:]:
-        dmis = dmis + m_
+    if client is None:
+        dmis, sims, keep = serial_misfit(data, mesh, act)
+    else:
+        dmis, meta, split, keep = dask_misfit(data, mesh, act, client, workers)
     n_data = int(sum(k.sum() for k in keep.values()))
     m0 = np.full(int(act.sum()), np.log(1.0 / start_ohm_m)) if start_log_sigma is None else np.asarray(start_log_sigma, float)
     reg = regularization.WeightedLeastSquares(mesh, active_cells=act, alpha_s=alpha_s, alpha_x=1.0, alpha_y=alpha_z,
@@ -281,22 +280,18 @@ def invert(
     inv = inversion.BaseInversion(invprob, dirs)
     m = inv.run(m0)
     # fit per mode and the sensitivity of the final model
-    chi2 = {}
-    pred = {}
-    sens = np.zeros(m.size)
-    for mode, sim in sims.items():
-        dp = sim.dpred(m)
-        dobs = pack(data.rho[mode], data.phase[mode])
-        sd = pack(data.rho_sd[mode], data.phase_sd[mode])
-        ok = keep[mode]
-        chi2[mode] = float(np.mean(((dp - dobs)[ok] / sd[ok]) ** 2))
-        pred[mode] = unpack(dp, data.period_s.size, data.chainage_m.size)
-        J = sim.getJ(m)
-        sens += np.sum((J[ok] / sd[ok, None]) ** 2, axis=0)
+    if client is None:
+        chi2, pred, sens = serial_fit(data, sims, keep, m)
+    else:
+        chi2, pred, sens = dask_fit(data, meta, split, keep, m, dmis)
+        if timings is not None:
+            from geoexplore.mt.invert2d_dask import shard_timings
+
+            timings.extend(shard_timings(meta))
     area = mesh.cell_volumes[act]
     sens = np.sqrt(sens) / area
     sens = sens / np.max(sens)
-    chi2["total"] = float(sum(chi2[k] * keep[k].sum() for k in sims) / max(n_data, 1))
+    chi2["total"] = float(sum(chi2[k] * keep[k].sum() for k in keep) / max(n_data, 1))
     return Inversion2DResult(
         mesh=mesh, active=act, log_sigma=m, sensitivity=sens, chi2=chi2, chi2_history=hist,
         iterations=len(hist), seconds=time.time() - t0, predicted=pred, n_data=n_data, beta_history=betas, data=data,
@@ -403,7 +398,8 @@ def graben_metrics(img: Any, *, threshold_ohm_m: float = 110.0, centre_m: float 
 
 # -- the profile inversion without a workflow (the facade behind the step mt.invert2d) ----------------
 def run_invert2d(tfs: list[Any], settings: Invert2DSettings | None = None, *, model: Any = None, phase_tensors: list[Any] | None = None,
-                 models1d: list[Any] | None = None, log: Any = None) -> Any:
+                 models1d: list[Any] | None = None, log: Any = None, client: Any = None,
+                 timings: list[dict[str, Any]] | None = None) -> Any:
     """The 2D inversion without a workflow (the facade behind ``mt.invert2d``).
 
     Parameters
@@ -416,7 +412,17 @@ def run_invert2d(tfs: list[Any], settings: Invert2DSettings | None = None, *, mo
         From :func:`geoexplore.mt.phase_tensor.phase_tensor_dataset`; needed when ``strike_deg`` is None.
     models1d : list of Datasets, optional
         ``mt.invert1d`` results (with ``chainage_m``) for the warm start.
+    client : distributed.Client, optional
+        Spread the per-frequency solves over its workers (unless ``settings.distribute`` is
+        ``"off"``). Without one and with ``distribute: auto``, a step running as a task on a
+        cluster of more than one worker uses :func:`distributed.worker_client`
+        (:func:`geoexplore.mt.invert2d_dask.distributing`).
+    timings : list, optional
+        Filled with the per-(mode, frequency) task seconds when distributed.
     """
+    import contextlib
+
+    from geoexplore.mt.invert2d_dask import distributing
     from geoexplore.mt.phase_tensor import regional_strike
     from geoexplore.mt.simpeg2d import blas_threads
 
@@ -451,10 +457,15 @@ def run_invert2d(tfs: list[Any], settings: Invert2DSettings | None = None, *, mo
             start = stitched_start(mesh, active_cells(mesh), ch[ok],
                                    [(m["top_m"].values, m["resistivity_ohm_m"].values)
                                     for m, k in zip(models1d, ok) if k])
-    with blas_threads(settings.blas_threads):
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(blas_threads(settings.blas_threads))
+        if settings.distribute == "off":
+            client = None
+        elif client is None:
+            client = stack.enter_context(distributing(settings.distribute))
         res = invert(data, mesh, start_log_sigma=start, start_ohm_m=settings.start_ohm_m, max_iter=settings.max_iter,
                      chi_factor=settings.chi_factor, beta0_ratio=settings.beta0_ratio, cg_maxiter=settings.cg_maxiter,
-                     alpha_z=settings.alpha_z, log=log)
+                     alpha_z=settings.alpha_z, log=log, client=client, timings=timings)
     line = model.lines["mt"] if model is not None and "mt" in model.lines else None
     x0, x1 = (line.start_m, line.end_m) if line else (data.chainage_m.min(), data.chainage_m.max())
     xs = np.arange(x0, x1 + settings.image_dx_m / 2, settings.image_dx_m)

@@ -146,6 +146,10 @@ class Invert2DSettings(Settings):
     image_dz_m: float = Field(50.0, gt=0, description="image grid spacing in depth (m)")
     mask_threshold: float = Field(10**-2.5, gt=0, lt=1, description="normalised sensitivity below which the image is masked")
     blas_threads: int | None = Field(1, ge=1, description="BLAS threads during the solves (None: library default)")
+    distribute: Literal["auto", "off"] = added_field(
+        "auto", added_in="0.4",
+        description="auto: on a Dask cluster with more than one worker, spread the per-frequency solves and "
+                    "sensitivities over the workers (same model to rounding); off: all in the step's process")
 
 
 __all__ = ["AnalyseSettings", "Invert1DSettings", "Invert2DSettings", "ProcessingSettings", "TFStepSettings"]

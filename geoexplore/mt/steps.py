@@ -161,7 +161,12 @@ def invert1d(ctx: StepContext, settings: Invert1DSettings) -> Any:
 # -- profile ----------------------------------------------------------------------------------
 @step("mt.invert2d", settings=Invert2DSettings, inputs=("stations", "models1d?", "model?"), figure="geoexplore.mt.plot:plot_section")
 def invert2d(ctx: StepContext, settings: Invert2DSettings) -> Any:
-    """Joint TE+TM 2D inversion of the profile (SimPEG); returns the ``mt`` image with the data fit."""
+    """Joint TE+TM 2D inversion of the profile (SimPEG); returns the ``mt`` image with the data fit.
+
+    With ``distribute: auto`` on a cluster of more than one worker, this task
+    takes a :func:`distributed.worker_client` and spreads the per-frequency
+    solves over the workers (:mod:`geoexplore.mt.invert2d_dask`).
+    """
     stations = ctx.require("stations")
     tfs = [v["tf"] if isinstance(v, dict) else v for _, v in sorted(stations.items())]
     pts = [v["phase_tensor"] for _, v in sorted(stations.items()) if isinstance(v, dict) and "phase_tensor" in v]

@@ -1,0 +1,153 @@
+"""The 2D MT inversion on Dask: same model on 1 and 2 real worker processes as in this process.
+
+Data: SYNTHETIC, computed with SimPEG's 2D TE/TM forward (our set-up,
+checked against the analytic 1D response in test_invert2d.py) on a finer
+mesh, over a conductive block in a layered earth.
+"""
+
+import itertools
+import time
+
+import numpy as np
+import pytest
+
+from geoexplore.mt.invert2d import ProfileData, invert
+from geoexplore.mt.invert2d_dask import (
+    ShardedSurvey,
+    distributing,
+    lpt_assign,
+    project_speedup,
+    workers_of,
+)
+from geoexplore.mt.mesh2d import active_cells, depth_nodes, profile_mesh
+from geoexplore.mt.simpeg2d import active_mapping, blas_threads, make_simulation, unpack
+
+
+def _synthetic_profile() -> tuple[ProfileData, object]:
+    """4 stations x 3 periods, TE+TM, forward-modelled on a finer mesh (synthetic, noise-free, 5 % / 1.43 deg errors)."""
+    x = np.array([500.0, 1500.0, 2500.0, 3500.0])
+    T = np.array([0.1, 3.0, 100.0])
+    fine = profile_mesh(0.0, 4000.0, 250.0, depth_nodes(25.0, 1.3, 500.0, 4000.0, [500.0]),
+                        pad_x_m=2e5, pad_z_m=2e5, air_m=2e5)
+    act = active_cells(fine)
+    cc = fine.cell_centers[act]
+    rho = np.where(-cc[:, 1] < 500.0, 30.0, 300.0)
+    rho[(np.abs(cc[:, 0] - 2000.0) < 750.0) & (-cc[:, 1] > 500.0) & (-cc[:, 1] < 2000.0)] = 5.0
+    r, p, rs, ps = {}, {}, {}, {}
+    with blas_threads(1):
+        for mode in ("te", "tm"):
+            sim = make_simulation(fine, mode, 1 / T, x, mapping=active_mapping(fine, act), forward_only=True)
+            r[mode], p[mode] = unpack(sim.dpred(np.log(1 / rho)), T.size, x.size)
+            rs[mode], ps[mode] = 0.05 * r[mode], np.full_like(p[mode], 1.43)
+    r["te"][1, 2] = np.nan  # one missing datum: zero weight on every path
+    data = ProfileData(period_s=T, chainage_m=x, station=[f"S{k}" for k in range(4)], rho=r, phase=p, rho_sd=rs,
+                       phase_sd=ps, strike_deg=0.0, elevation_m=np.zeros(4), synthetic=1)
+    coarse = profile_mesh(0.0, 4000.0, 1000.0, depth_nodes(50.0, 1.3, 1000.0, 4000.0), pad_x_m=2e5, pad_z_m=2e5,
+                          air_m=2e5)
+    return data, coarse
+
+
+KW = {"max_iter": 2, "beta0_ratio": 1.0, "cg_maxiter": 5, "start_ohm_m": 100.0}
+
+
+def test_same_model_serial_one_and_two_workers():
+    """The distributed inversion (real LocalCluster, worker processes) gives the serial model on 1 and 2 workers."""
+    from distributed import Client
+
+    from geoexplore.pipeline.cluster import local_cluster
+
+    data, mesh = _synthetic_profile()
+    with blas_threads(1):
+        ref = invert(data, mesh, **KW)
+    assert ref.chi2_history[-1] < ref.chi2_history[0] or ref.iterations == 1
+    with local_cluster(2) as cl, Client(cl) as c:
+        ws = sorted(c.scheduler_info()["workers"])
+        for workers in (ws[:1], ws):
+            timings: list = []
+            res = invert(data, mesh, client=c, workers=workers, timings=timings, **KW)
+            # same model to solver tolerance (the sums over frequencies differ in order only)
+            np.testing.assert_allclose(res.log_sigma, ref.log_sigma, rtol=0, atol=1e-6)
+            np.testing.assert_allclose(res.chi2_history, ref.chi2_history, rtol=1e-6)
+            for mode in ("te", "tm"):
+                np.testing.assert_allclose(res.predicted[mode][0], ref.predicted[mode][0], rtol=1e-6)
+                np.testing.assert_allclose(res.predicted[mode][1], ref.predicted[mode][1], rtol=0, atol=1e-4)  # deg
+            np.testing.assert_allclose(res.sensitivity, ref.sensitivity, rtol=1e-5, atol=1e-12)
+            assert res.chi2["total"] == pytest.approx(ref.chi2["total"], rel=1e-6)
+            # one timing row per (mode, frequency), each with real factorisation work
+            got = sorted((t["mode"], t["frequency_hz"]) for t in timings)
+            assert got == sorted((m, f) for m in ("te", "tm") for f in 1 / data.period_s)
+            assert all(t["fields"] > 0 and t["getJ"] > 0 for t in timings)
+
+
+def test_distributing_needs_a_worker_and_more_than_one(tmp_path):
+    """``auto`` yields a client only inside a task on a cluster of >= 2 workers; ``off`` never."""
+    from distributed import Client
+
+    from geoexplore.pipeline.cluster import local_cluster
+
+    def probe(setting):
+        with distributing(setting) as c:
+            return None if c is None else len(c.scheduler_info()["workers"])
+
+    def shard_workers():
+        from distributed import get_worker
+
+        with distributing("auto") as c:
+            return get_worker().address, workers_of(c)
+
+    def hold(path):
+        import pathlib
+        import time
+
+        while not pathlib.Path(path).exists():
+            time.sleep(0.05)
+        return 1
+
+    assert probe("auto") is None  # not on a worker
+    with local_cluster(2) as cl, Client(cl) as c:
+        assert c.submit(probe, "auto", pure=False).result() == 2
+        assert c.submit(probe, "off", pure=False).result() is None
+        ws = sorted(c.scheduler_info()["workers"])
+        me, got = c.submit(shard_workers, workers=[ws[0]], pure=False).result()
+        assert me == ws[0] and got == ws  # both idle
+        flag = tmp_path / "go"
+        busy = c.submit(hold, str(flag), workers=[ws[1]], pure=False)
+        while not c.processing()[ws[1]]:
+            time.sleep(0.05)
+        me, got = c.submit(shard_workers, workers=[ws[0]], pure=False).result()
+        flag.write_text("")
+        assert busy.result() == 1
+        assert got == [ws[0]]  # the busy worker is left out
+    with local_cluster(1) as cl, Client(cl) as c:
+        assert c.submit(probe, "auto", pure=False).result() is None
+
+
+def test_lpt_within_grahams_bound():
+    """LPT makespan <= (4/3 - 1/(3m)) x optimum (Graham 1969), optimum by enumeration."""
+    rng = np.random.default_rng(3)
+    for m in (2, 3):
+        for _ in range(20):
+            t = rng.uniform(0.5, 2.0, 7)
+            lpt = max(t[b].sum() for b in lpt_assign(t, m))
+            opt = min(max(np.bincount(a, weights=t, minlength=m)) for a in itertools.product(range(m), repeat=t.size))
+            assert opt - 1e-12 <= lpt <= (4 / 3 - 1 / (3 * m)) * opt + 1e-12
+
+
+def test_projection_limits():
+    """One worker: the sum; many workers: the serial part plus the longest task."""
+    t = np.array([3.0, 2.0, 2.0, 1.0])
+    assert project_speedup(t, 2.0, 1)["wall_s"] == pytest.approx(10.0)
+    assert project_speedup(t, 2.0, 2)["wall_s"] == pytest.approx(2.0 + 4.0)
+    p = project_speedup(t, 2.0, 32)
+    assert p["wall_s"] == pytest.approx(5.0) and p["speedup"] == pytest.approx(2.0)
+
+
+def test_sharded_survey_round_trip():
+    """Per-mode data vectors survive the meta order and back; every (mode, frequency) appears once."""
+    s = ShardedSurvey(("te", "tm"), [10.0, 1.0, 0.1], 4, 2)
+    assert len(s.groups) == 2 and sorted(s.parts) == sorted((m, i) for m in ("te", "tm") for i in range(3))
+    rng = np.random.default_rng(0)
+    d = {m: rng.standard_normal(3 * 2 * 4) for m in ("te", "tm")}
+    back = s.from_meta(s.to_meta(d))
+    for m in d:
+        np.testing.assert_array_equal(back[m], d[m])
