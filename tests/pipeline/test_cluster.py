@@ -100,7 +100,8 @@ def test_external_cluster_with_a_worker_killed(undisturbed, tmp_path):
             _killpg(p)
 
 
-@pytest.mark.parametrize("delay_results", [1, 4, 9])
+# the default run kills after 4 results; the slow run also right at the start and late (1 and 9)
+@pytest.mark.parametrize("delay_results", [pytest.param(1, marks=pytest.mark.slow), 4, pytest.param(9, marks=pytest.mark.slow)])
 def test_cli_killed_then_resumed(undisturbed, tmp_path, delay_results):
     wf, ref = undisturbed
     out = tmp_path / "out"
