@@ -5,6 +5,11 @@
 * A fanned-out step becomes one task per item; the items of a step whose
   items are short are held back and sent in groups of about ``run.batch_s``
   (:meth:`Scheduler.start`, :meth:`Scheduler.release`).
+* Ready tasks run longest remaining path first: every task carries the
+  Dask priority :func:`remaining_path_s` of its step (its expected run time
+  ``cost_s`` plus the longest chain of steps that wait for it), so the long
+  chains of a survey (an inversion behind its readers) start before short
+  independent work that can fill the gaps; figures (priority 0) come last.
 * Each task tries its item again up to ``run.retries`` times on its worker
   (:func:`geoexplore.pipeline.task.execute_task`); a failed item is an
   outcome like any other (:meth:`Scheduler.fetch`).
@@ -34,6 +39,24 @@ def deps(ws: WorkflowStep) -> set[str]:
     if "step" in ws.foreach:
         d.add(str(ws.foreach["step"]))
     return d
+
+
+def remaining_path_s(wf: Workflow) -> dict[str, float]:
+    """Per step id: its ``cost_s`` plus the longest ``cost_s`` sum over the steps downstream of it (s).
+
+    The "upward rank" of list scheduling (HEFT): a step with a long path
+    behind it goes first, so the critical path is not queued behind work
+    that could run beside it. Steps come in dependency order (a workflow
+    refers only to steps above), so one backward pass suffices.
+    """
+    children: dict[str, list[str]] = {ws.id: [] for ws in wf.steps}
+    for ws in wf.steps:
+        for d in deps(ws):
+            children.setdefault(d, []).append(ws.id)
+    rank: dict[str, float] = {}
+    for ws in reversed(wf.steps):
+        rank[ws.id] = ws.cost_s + max((rank[c] for c in children[ws.id]), default=0.0)
+    return rank
 
 
 class Completed:
@@ -111,6 +134,7 @@ class Scheduler:
         self.futures: dict[Any, tuple[WorkflowStep, list[tuple[str | None, str, dict[str, Any]]], bool]] = {}
         self.queued: dict[str, list[Entry]] = {}  # step id -> held back items
         self.item_times: dict[str, list[float]] = {}  # step id -> run times of its items done in this run
+        self.priority = remaining_path_s(wf)  # step id -> Dask priority of its tasks (higher first)
 
     def start(self, ws: WorkflowStep, ready: list[Entry]) -> list[Any]:
         """Submit the items of a step that are ready; returns the new futures.
@@ -130,11 +154,12 @@ class Scheduler:
         if len(entries) == 1:
             item, key, meta, task = entries[0]
             fut = self.client.submit(execute_task, task, self.wf.retries, key=f"{ws.id}-{item or 'all'}-{meta['run_key'][:12]}",
-                                     pure=False)
+                                     pure=False, priority=self.priority[ws.id])
         else:
             h = hashlib.sha256("".join(e[2]["run_key"] for e in entries).encode()).hexdigest()[:12]
             fut = self.client.submit(execute_batch, [e[3] for e in entries], self.wf.retries,
-                                     key=f"{ws.id}-{entries[0][0]}+{len(entries) - 1}-{h}", pure=False)
+                                     key=f"{ws.id}-{entries[0][0]}+{len(entries) - 1}-{h}", pure=False,
+                                     priority=self.priority[ws.id])
         self.futures[fut] = (ws, [e[:3] for e in entries], len(entries) > 1)
         self.report.tasks += 1
         return fut

@@ -21,6 +21,8 @@ Schema (see workflows/siping-segment.yaml)::
         inputs: {model: model}        # name -> step id, "<id>[item]" for the same item, "<id>?" if optional (quote it);
                                       # the names a step takes are declared with the step (geoexplore steps --settings)
         settings: {...}
+        cost_s: 90                    # optional: expected run time of the whole step on one worker (s), default 1;
+                                      # only orders the ready tasks (longest remaining path first), never the results
 
 Validation happens before anything runs; every error names the workflow
 file, the step and the key, and lists the valid choices.
@@ -42,7 +44,7 @@ from geoexplore.core.settings import Settings
 from geoexplore.pipeline.step import StepSpec, get_step
 
 TOP_KEYS = ("workflow", "description", "input_dir", "line", "run", "cluster", "steps", "version")
-STEP_KEYS = ("id", "step", "settings", "inputs", "foreach", "line", "description")
+STEP_KEYS = ("id", "step", "settings", "inputs", "foreach", "line", "description", "cost_s")
 RUN_KEYS = ("retries", "batch_s")
 CLUSTER_KEYS = ("jobqueue", "security")
 SECURITY_KEYS = ("ca_file", "cert", "key", "require_encryption")
@@ -70,6 +72,7 @@ class WorkflowStep:
     inputs: dict[str, InputRef] = field(default_factory=dict)
     foreach: dict[str, Any] = field(default_factory=dict)
     line: str = "profile"
+    cost_s: float = 1.0  # expected run time of the step on one worker (s): orders ready tasks, never enters results
 
     @property
     def package(self) -> str:
@@ -363,7 +366,12 @@ def _parse_step(wf: Workflow, i: int, raw: Any, seen: dict[str, WorkflowStep], d
     for name, ref in inputs.items():
         if ref.same_item and spec.fan_out == "none":
             raise _fail(p, f"{where}.inputs.{name}: '[item]' needs a fanned-out step", at=(*at, "inputs", name))
-    ws = WorkflowStep(id=sid, spec=spec, settings=settings, inputs=inputs, foreach=foreach, line=str(raw.get("line", default_line)))
+    cost = raw.get("cost_s", 1.0)
+    if not isinstance(cost, (int, float)) or isinstance(cost, bool) or not 0 <= cost <= 1e6:
+        raise _fail(p, f"{where}.cost_s must be a number of seconds 0-1e6 (the step's expected run time), got {cost!r}",
+                    at=(*at, "cost_s"))
+    ws = WorkflowStep(id=sid, spec=spec, settings=settings, inputs=inputs, foreach=foreach, line=str(raw.get("line", default_line)),
+                      cost_s=float(cost))
     _check_setting_paths(wf, ws, where, at)
     if "glob" in foreach:
         if not resolve_glob(wf, ws, str(foreach["glob"]), at=(*at, "foreach", "glob")):

@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 
 from geoexplore.fault.hazard.mfd import (
+    align_magnitude,
+    batch_summaries,
     moment_rate_nm_yr,
     seismic_moment_nm,
     truncated_gr,
@@ -59,3 +61,26 @@ def test_youngs_coppersmith_against_openquake():
 def test_refuses_misaligned_limits():
     with pytest.raises(Exception, match="whole number"):
         truncated_gr(1e16, 1.0, 5.0, 6.93, 0.1)
+
+
+def test_batch_summaries_equal_the_one_at_a_time_mfds():
+    """The Monte Carlo's batch of MFDs (issue 25: one array pass) gives the rates of truncated_gr and
+    youngs_coppersmith built one by one, for both kinds, b from 0.7 to 1.3 and upper magnitudes 5.6-8.1."""
+    rng = np.random.default_rng(3)
+    n = 300
+    kinds = rng.integers(0, 2, n)
+    b = rng.uniform(0.7, 1.3, n)
+    mdot = 10 ** rng.uniform(14, 18, n)
+    mmax = rng.uniform(5.6, 8.1, n)
+    top = np.array([align_magnitude(m, 0.1, 5.0) if k == 0 else align_magnitude(m - 0.25, 0.1, 5.0) + 0.25
+                    for m, k in zip(mmax, kinds)])
+    got = batch_summaries(kinds, mdot, b, top, 5.0, 0.1, mag_above=6.0)
+    for i in range(n):
+        one = (truncated_gr(mdot[i], b[i], 5.0, top[i], 0.1) if kinds[i] == 0
+               else youngs_coppersmith(mdot[i], b[i], 5.0, top[i], 0.1))
+        assert got["max_mag"][i] == one.max_mag
+        assert got["rate_m_min"][i] == pytest.approx(float(one.rates.sum()), rel=1e-12)
+        assert got["rate_above"][i] == pytest.approx(one.rate_above(6.0), rel=1e-12, abs=1e-300)
+        assert got["rate_mmax"][i] == pytest.approx(one.rate_above(one.max_mag - 0.5), rel=1e-12)
+    with pytest.raises(Exception, match="not above the minimum"):
+        batch_summaries(np.array([0]), np.array([1e16]), np.array([1.0]), np.array([5.0]), 5.0)

@@ -398,3 +398,37 @@ def test_station_reruns_when_its_metadata_or_remote_reference_changes(tmp_path, 
     side = inp / "MT03.yaml"
     side.write_text(side.read_text() + "\n# checked in the field again\n")  # MT03's metadata: MT03 and MT22 (its user) rerun
     assert statuses(True) == {"MT03": "done", "MT12": "reused", "MT22": "done"}
+
+
+def test_longest_remaining_chain_runs_first(work, write_wf):
+    """Issue 25: ready tasks run longest remaining path first (cost_s), not in the order the steps are listed.
+
+    One worker; five independent steps become ready together when the model is built, listed short ones
+    first. The last one carries a long expected run time: its items run before those of the steps listed
+    above it (except what the worker was already given), and the results are those of a run without hints.
+    """
+    from distributed import Client
+
+    from geoexplore.pipeline.runner import local_cluster
+    from geoexplore.pipeline.schedule import remaining_path_s
+    from geoexplore.pipeline.workflow import load_workflow
+
+    steps = "".join(f"""
+  - id: s{i}
+    step: model.section
+    foreach: {{items: [mt, shallow]}}
+    inputs: {{model: model}}
+    settings: {{n_chainage: {61 + i}, n_depth: 41}}{chr(10) + '    cost_s: 500' if i == 4 else ''}
+""" for i in range(5))
+    body = "workflow: prio\ninput_dir: input\nline: shallow\nrun: {batch_s: 0}\nsteps:\n  - id: model\n    step: model.build\n" + steps
+    wf = write_wf(work, body, name="prio.yaml")
+    assert remaining_path_s(load_workflow(wf)) == {"model": 501.0, "s0": 1.0, "s1": 1.0, "s2": 1.0, "s3": 1.0, "s4": 500.0}
+    plain = write_wf(work, body.replace("    cost_s: 500\n", ""), name="plain.yaml")
+    with local_cluster(1) as cl, Client(cl) as c:
+        report = run_workflow(wf, work / "prio", client=c, figures=False, progress=lambda s: None)
+        ref = run_workflow(plain, work / "plain", client=c, figures=False, progress=lambda s: None)
+    assert report.ok and ref.ok
+    done = [it.step_id for it in report.items if it.step_id != "model"]  # in the order they finished
+    # the worker may hold up to two tasks of s0 already; s4 comes next, before s1-s3
+    assert max(i for i, s in enumerate(done) if s == "s4") < min(i for i, s in enumerate(done) if s in ("s1", "s2", "s3"))
+    assert ProjectStore(work / "prio" / "project.h5").digests() == ProjectStore(work / "plain" / "project.h5").digests()

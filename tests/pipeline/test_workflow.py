@@ -14,6 +14,7 @@ def test_valid_small_workflow(work, small_body, write_wf):
     assert wf.retries == 1
     items = wf.items_for(wf.step("alternatives"))
     assert [i for i, _ in items] == ["a", "b", "broken"]
+    assert [s.cost_s for s in wf.steps] == [1.0, 1.0, 1.0]  # no hint: every step counts one second
 
 
 @pytest.mark.parametrize(
@@ -31,6 +32,7 @@ def test_valid_small_workflow(work, small_body, write_wf):
         (("line: shallow", "lines: shallow"), r"top level: unknown key 'lines' \(did you mean 'line'\?\)"),
         (("  - id: section", "  - id: model"), r"duplicate id 'model'"),
         (("    foreach: {items: [mt, shallow]}\n", ""), r"runs per item; give foreach"),
+        (("    inputs: {model: model}\n", "    inputs: {model: model}\n    cost_s: soon\n"), r"cost_s must be a number of seconds"),
     ],
 )
 def test_validation_errors(work, change, message, small_body, write_wf):

@@ -25,6 +25,7 @@ from geoexplore.core.errors import GeoexploreError
 from geoexplore.fault.hazard.mfd import (
     IncrementalMFD,
     align_magnitude,
+    batch_summaries,
     moment_rate_nm_yr,
     truncated_gr,
     youngs_coppersmith,
@@ -146,23 +147,24 @@ def rates_mc(src: FaultSource, rules: Any, st: RateSettings | None = None) -> di
     wts = np.array([w for _, _, w in st.weights], float)
     pick = rng.choice(len(st.weights), size=n, p=wts / wts.sum())
     eps = rng.normal(0.0, 1.0, n)
-    keys = ("moment_rate_nm_yr", "rate_m_min", "rate_m6", "rate_mmax", "mmax")
-    vals: dict[str, list[float]] = {k: [] for k in keys}
     depth = src.lower_depth_km - src.upper_depth_km
-    for i in range(n):
-        width = depth / math.sin(math.radians(dip[i]))
-        area = length[i] * width
-        law, kind, _ = st.weights[pick[i]]
-        m0, msig = scaling_magnitude(law, area, src.rake_deg, rules)
-        mmax = max(m0 + msig * eps[i], st.min_mag + 0.6)
-        mdot = moment_rate_nm_yr(slip[i], length[i], width, mu[i])
-        sti = RateSettings(b_value=float(b[i]), b_sigma=0.0, min_mag=st.min_mag, bin_width=st.bin_width)
-        mfd = branch_mfd(kind, mdot, mmax, sti)
-        vals["moment_rate_nm_yr"].append(mdot)
-        vals["rate_m_min"].append(float(mfd.rates.sum()))
-        vals["rate_m6"].append(mfd.rate_above(6.0))
-        vals["rate_mmax"].append(mfd.rate_above(mfd.max_mag - 0.5))
-        vals["mmax"].append(mfd.max_mag)
+    width = depth / np.sin(np.radians(dip))
+    area = length * width
+    law_of = [law for law, _, _ in st.weights]
+    mmax = np.empty(n)
+    for i in range(n):  # the scaling laws are scalar functions of the rules table (cheap); the MFDs go in one batch
+        m0, msig = scaling_magnitude(law_of[pick[i]], float(area[i]), src.rake_deg, rules)
+        mmax[i] = max(m0 + msig * eps[i], st.min_mag + 0.6)
+    mdot = mu * (length * 1e3) * (width * 1e3) * (slip * 1e-3)  # moment_rate_nm_yr, element by element
+    if not np.all(np.isfinite(mdot) & (mdot > 0)):
+        raise GeoexploreError(f"rates of {src.id}: a Monte Carlo sample has no positive moment rate (slip, length, width, rigidity)")
+    kind = np.array([MFD_KINDS.index(k) for _, k, _ in st.weights])[pick]
+    top = np.array([align_magnitude(m, st.bin_width, st.min_mag) if k == 0 else align_magnitude(m - 0.25, st.bin_width, st.min_mag) + 0.25
+                    for m, k in zip(mmax, kind)])
+    summ = batch_summaries(kind, mdot, b, top, st.min_mag, st.bin_width, mag_above=6.0)
+    vals = {"moment_rate_nm_yr": mdot, "rate_m_min": summ["rate_m_min"], "rate_m6": summ["rate_above"],
+            "rate_mmax": summ["rate_mmax"], "mmax": summ["max_mag"]}
+    keys = tuple(vals)
     out: dict[str, Any] = {k: tuple(float(v) for v in np.percentile(vals[k], [16, 50, 84])) for k in keys}
     r = out["rate_mmax"]
     out["recurrence_mmax_yr"] = tuple(1.0 / v if v > 0 else math.inf for v in (r[2], r[1], r[0]))

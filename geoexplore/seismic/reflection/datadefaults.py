@@ -64,14 +64,20 @@ def first_breaks(data: Any, dt_s: float, *, threshold: float = 0.2) -> np.ndarra
 def first_arrival_velocities(offsets_m: Any, fb_s: Any) -> dict[str, float]:
     """Velocities of the first arrivals (m/s).
 
-    ``near_m_s``: the velocity of a hyperbola ``t**2 = t0**2 + x**2 / v**2``
+    ``t0_s``: the zero-offset time of a hyperbola ``t**2 = t0**2 + x**2 / v**2``
     fitted (least squares in ``t**2`` and ``x**2``) to the first breaks of
-    the nearest quarter of the offsets: the direct wave on land (``t0`` about
-    0), the water-bottom reflection at sea; reflections deeper down travel
-    no slower on average; ``t0_s``: that hyperbola's zero-offset time (the
-    first reflector at sea, about 0 on land). ``fastest_m_s``: the largest ratio of
-    median ``|x|`` to median ``t`` over ten offset classes (the earliest
-    arrivals: no signal comes before this line).
+    the nearest quarter of the offsets: the first reflector at sea (the
+    water bottom). ``direct`` (1.0 or 0.0): 1 where the first arrivals start
+    at the source (land: the direct wave), from a straight line fitted to the
+    first breaks of the nearest tenth of the offsets whose intercept is below
+    half their median time. ``near_m_s``: the velocity of the slowest first arrivals,
+    no reflection below travels slower on average: at sea that hyperbola's
+    velocity (the water); on land the smallest ratio of median ``|x|`` to
+    median ``t`` over ten offset classes (the direct wave: beyond the
+    crossover distance, a few metres to tens of metres on land, the first
+    arrivals are faster refractions, which a hyperbola fitted across the
+    crossover mixes in). ``fastest_m_s``: the largest such ratio (the
+    earliest arrivals: no signal comes before this line).
     """
     x = np.abs(np.asarray(offsets_m, float))
     t = np.asarray(fb_s, float)
@@ -89,6 +95,14 @@ def first_arrival_velocities(offsets_m: Any, fb_s: Any) -> dict[str, float]:
     slope, icpt = np.polyfit(x[near] ** 2, t[near] ** 2, 1) if np.ptp(x[near]) > 0 and near.sum() >= 3 else (0.0, 0.0)
     out["near_m_s"] = float(1.0 / np.sqrt(slope)) if slope > 0 else float(np.median(x[near] / t[near]))
     out["t0_s"] = float(np.sqrt(icpt)) if slope > 0 and icpt > 0 else 0.0
+    # a line t = a + x / v through the nearest tenth of the offsets: a about 0 where the first arrivals start at the
+    # source (the direct wave, or a head wave of a thin top layer), a about t0 at sea
+    first = cls == cls.min()
+    a = np.polyfit(x[first], t[first], 1)[1] if np.ptp(x[first]) > 0 and first.sum() >= 3 else out["t0_s"]
+    direct = bool(a < 0.5 * float(np.median(t[first])))
+    if direct:  # land: the slowest first arrivals are the direct wave
+        out["near_m_s"] = float(min(fast))
+    out["direct"] = float(direct)
     return out
 
 

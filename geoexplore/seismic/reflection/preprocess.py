@@ -95,9 +95,14 @@ def preprocess(
             raise
         fav = {}
     if mute_velocity_m_s == "auto":
-        mute_velocity_m_s = round(fav["fastest_m_s"], 1)
-        notes.append(f"top mute from the first arrivals: {mute_velocity_m_s:g} m/s (the earliest arrivals over ten "
-                     f"offset classes), intercept {mute_intercept_s:g} s")
+        if fav["direct"]:  # land: the first arrivals are the direct wave and refractions, which do not stack: mute them
+            mute_velocity_m_s = round(fav["near_m_s"], 1)
+            notes.append(f"top mute from the first arrivals: {mute_velocity_m_s:g} m/s (the direct wave: the first arrivals "
+                         f"start at the source; the direct and refracted waves above it are muted), intercept {mute_intercept_s:g} s")
+        else:  # at sea the first arrival is the water-bottom reflection: mute only what comes before it
+            mute_velocity_m_s = round(fav["fastest_m_s"], 1)
+            notes.append(f"top mute from the first arrivals: {mute_velocity_m_s:g} m/s (the earliest arrivals over ten "
+                         f"offset classes), intercept {mute_intercept_s:g} s")
     elif isinstance(mute_velocity_m_s, str):
         raise GeoexploreError(f"mute_velocity_m_s must be a velocity, None or 'auto', got {mute_velocity_m_s!r}")
     if decon_operator_s > 0:

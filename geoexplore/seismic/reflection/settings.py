@@ -35,7 +35,7 @@ class GathersSettings(Settings):
     freq_max_hz: float | None = Field(180.0, gt=0, description="band-pass high corner (Hz); None: no high cut; clamped to 0.8 x Nyquist (warning, recorded)")
     notch_hz: float | None = Field(None, gt=0, description="notch frequency (Hz), e.g. 50 for power-line noise")
     fk_reject_m_s: float | None = Field(None, gt=0, description="f-k filter: reject apparent velocities below this (m/s)")
-    mute_velocity_m_s: float | Literal["auto"] | None = Field("auto", description="top mute line velocity (m/s); 'auto': from the first arrivals (the earliest first arrivals over ten offset classes); None: no mute")
+    mute_velocity_m_s: float | Literal["auto"] | None = Field("auto", description="top mute line velocity (m/s); 'auto': from the first arrivals (on land, where they start at the source: the direct wave, muting the direct and refracted waves; at sea: the earliest arrivals over ten offset classes); None: no mute")
     coordinate_units: Literal["m", "ft"] | None = Field(None, description="header geometry: units of trace-header coordinates whose unit code is not a length")
     mute_intercept_s: float = Field(0.02, ge=0, description="top mute intercept time (s)")
     gain: Literal["divergence", "tpow", "none"] = Field("divergence", description="gain: spherical divergence t v^2, t^n, or none")
