@@ -1,0 +1,55 @@
+"""The report's image compression: the sizes it skips are ones that could not fit, so its choice is the plain loop's."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from geoexplore.report import writers
+from geoexplore.viz.figure import new_figure
+
+
+def _figures(tmp_path, n: int) -> list:
+    rng = np.random.default_rng(3)
+    paths = []
+    for i in range(n):
+        fig, ax = new_figure(figsize=(8, 5))
+        if i % 2:  # line art: compressed bytes fall about linearly with the width
+            for k in range(6):
+                ax.plot(np.cumsum(rng.normal(size=400)) + 5 * k)
+        else:  # a noisy image: bytes fall about with the area
+            ax.imshow(rng.normal(size=(120, 200)), cmap="viridis")
+        p = tmp_path / f"f{i}.png"
+        fig.savefig(p, dpi=130)
+        paths.append(p)
+    return paths
+
+
+def _plain_loop(paths, budget, max_px=writers.MAX_PX, min_px=500):
+    px = max_px
+    while True:
+        out = {str(p): writers.compress_image(p, px) for p in paths}
+        if sum(len(b) for b, _ in out.values()) <= budget or px <= min_px:
+            return out, px
+        px = max(min_px, int(px * 0.75))
+
+
+def test_compressed_images_choose_what_trying_every_size_chooses(tmp_path):
+    paths = _figures(tmp_path, 4)
+    for budget in (10_000_000, 200_000, 1_000):
+        writers._COMPRESSED.clear()
+        fast = writers.compressed_images(paths, budget)
+        writers._COMPRESSED.clear()
+        plain, px = _plain_loop(paths, budget)
+        assert fast == plain, (budget, px)
+
+
+def test_an_image_is_compressed_once_per_size_and_again_when_it_changes(tmp_path):
+    (p,) = _figures(tmp_path, 1)
+    writers._COMPRESSED.clear()
+    a = writers.compress_image(p, 800)
+    assert len(writers._COMPRESSED) == 1 and writers.compress_image(p, 800) is a
+    fig, ax = new_figure(figsize=(4, 3))
+    ax.plot([0, 1], [1, 0])
+    fig.savefig(p)  # a new figure under the same name
+    b = writers.compress_image(p, 800)
+    assert b != a and len(writers._COMPRESSED) == 2
