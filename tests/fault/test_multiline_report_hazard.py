@@ -15,15 +15,10 @@ LINES = ("S1", "shallow", "S3", "S4")
 
 
 @pytest.fixture(scope="module")
-def traced(siping_model, siping_dir, rules):
-    from geoexplore.core.dem import read_dem
-    from geoexplore.core.faultmap import fault_map
+def traced(line_bundles, rules):
     from geoexplore.fault.linesteps import run_traces
-    from geoexplore.fault.multiline import assess_line
 
-    fm = fault_map(siping_model)
-    bundles = {ln: assess_line(fm, ln, methods=("ert", "refraction"), rules=rules) for ln in LINES}
-    dem = read_dem(siping_dir / "dem" / "siping-dem.tif")
+    fm, bundles, dem = line_bundles
     return fm, bundles, run_traces(fm, bundles, dem=dem, rules=rules, intensity=8)
 
 
