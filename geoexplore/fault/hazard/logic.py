@@ -23,6 +23,7 @@ import numpy as np
 
 from geoexplore.core.errors import GeoexploreError
 from geoexplore.fault.hazard.mfd import (
+    CHAR_BOX_WIDTH,
     IncrementalMFD,
     align_magnitude,
     batch_summaries,
@@ -83,14 +84,21 @@ def scaling_magnitude(law: str, area_km2: float, rake_deg: float, rules: Any) ->
 
 def branch_mfd(kind: str, moment_rate: float, mmax: float, st: RateSettings) -> IncrementalMFD:
     """The MFD of one branch, with limits aligned to the bin grid."""
+    top = aligned_top(kind, mmax, st)
     if kind == "truncated_gr":
-        top = align_magnitude(mmax, st.bin_width, st.min_mag)
         if top <= st.min_mag:
             raise GeoexploreError(f"maximum magnitude {mmax:.2f} is not above the minimum {st.min_mag}")
         return truncated_gr(moment_rate, st.b_value, st.min_mag, top, st.bin_width)
+    return youngs_coppersmith(moment_rate, st.b_value, st.min_mag, top, st.bin_width)
+
+
+def aligned_top(kind: str, mmax: float, st: RateSettings) -> float:
+    """The MFD's upper magnitude on the bin grid: the G-R ``max_mag``, or the centre of the characteristic box."""
+    if kind == "truncated_gr":
+        return align_magnitude(mmax, st.bin_width, st.min_mag)
     if kind == "youngs_coppersmith_1985":
-        lo_box = align_magnitude(mmax - 0.25, st.bin_width, st.min_mag)
-        return youngs_coppersmith(moment_rate, st.b_value, st.min_mag, lo_box + 0.25, st.bin_width)
+        half = CHAR_BOX_WIDTH / 2
+        return align_magnitude(mmax - half, st.bin_width, st.min_mag) + half
     raise GeoexploreError(f"unknown MFD {kind!r}; choose from {MFD_KINDS}")
 
 
@@ -155,12 +163,12 @@ def rates_mc(src: FaultSource, rules: Any, st: RateSettings | None = None) -> di
     for i in range(n):  # the scaling laws are scalar functions of the rules table (cheap); the MFDs go in one batch
         m0, msig = scaling_magnitude(law_of[pick[i]], float(area[i]), src.rake_deg, rules)
         mmax[i] = max(m0 + msig * eps[i], st.min_mag + 0.6)
-    mdot = mu * (length * 1e3) * (width * 1e3) * (slip * 1e-3)  # moment_rate_nm_yr, element by element
-    if not np.all(np.isfinite(mdot) & (mdot > 0)):
-        raise GeoexploreError(f"rates of {src.id}: a Monte Carlo sample has no positive moment rate (slip, length, width, rigidity)")
+    try:
+        mdot = moment_rate_nm_yr(slip, length, width, mu)
+    except GeoexploreError as e:
+        raise GeoexploreError(f"rates of {src.id}: a Monte Carlo sample: {e}") from None
     kind = np.array([MFD_KINDS.index(k) for _, k, _ in st.weights])[pick]
-    top = np.array([align_magnitude(m, st.bin_width, st.min_mag) if k == 0 else align_magnitude(m - 0.25, st.bin_width, st.min_mag) + 0.25
-                    for m, k in zip(mmax, kind)])
+    top = np.array([aligned_top(MFD_KINDS[k], m, st) for m, k in zip(mmax, kind)])
     summ = batch_summaries(kind, mdot, b, top, st.min_mag, st.bin_width, mag_above=6.0)
     vals = {"moment_rate_nm_yr": mdot, "rate_m_min": summ["rate_m_min"], "rate_m6": summ["rate_above"],
             "rate_mmax": summ["rate_mmax"], "mmax": summ["max_mag"]}

@@ -45,7 +45,7 @@ def seismic_moment_nm(mag: float | np.ndarray) -> float | np.ndarray:
 
 
 def moment_rate_nm_yr(slip_rate_mm_yr: float, length_km: float, width_km: float, rigidity_pa: float = 3.0e10) -> float:
-    """Seismic moment rate ``mu A s`` (N m / yr) of a fault.
+    """Seismic moment rate ``mu A s`` (N m / yr) of a fault (or, given arrays, of many samples element by element).
 
     Parameters
     ----------
@@ -62,8 +62,10 @@ def moment_rate_nm_yr(slip_rate_mm_yr: float, length_km: float, width_km: float,
     1.35
     """
     for name, v in (("slip rate", slip_rate_mm_yr), ("length", length_km), ("width", width_km), ("rigidity", rigidity_pa)):
-        if not (math.isfinite(v) and v > 0):
-            raise GeoexploreError(f"moment rate: {name} must be positive, got {v}")
+        a = np.asarray(v, float)
+        bad = ~(np.isfinite(a) & (a > 0))
+        if np.any(bad):
+            raise GeoexploreError(f"moment rate: {name} must be positive, got {a[bad].flat[0] if a.ndim else float(a)}")
     return rigidity_pa * (length_km * 1e3) * (width_km * 1e3) * (slip_rate_mm_yr * 1e-3)
 
 
