@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -45,3 +47,66 @@ def siping_model():
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return ROOT
+
+
+# --- a small real workflow on the Siping model (pipeline, progress and run-page tests) ---
+
+SMALL_WORKFLOW = """
+workflow: small
+input_dir: input
+line: shallow
+run: {retries: 1}
+steps:
+  - id: model
+    step: model.build
+  - id: alternatives
+    step: model.load
+    foreach: {glob: "models/*.yaml"}
+  - id: section
+    step: model.section
+    foreach: {items: [mt, shallow]}
+    inputs: {model: model}
+    settings: {n_chainage: 201, n_depth: 101}
+"""
+
+
+def _make_workflow_input(folder: Path) -> Path:
+    """FOLDER/input with the Siping model and three alternative models (b with another dip, one broken); FOLDER."""
+    inp = folder / "input"
+    (inp / "models").mkdir(parents=True)
+    shutil.copy(ROOT / "data" / "siping" / "model.yaml", inp / "model.yaml")
+    text = (ROOT / "data" / "siping" / "model.yaml").read_text()
+    (inp / "models" / "a.yaml").write_text(text)
+    (inp / "models" / "b.yaml").write_text(text.replace("dip_deg: 70", "dip_deg: 75"))
+    (inp / "models" / "broken.yaml").write_text(text.replace("blocks:", "blocks: [oops"))
+    return folder
+
+
+def _write_workflow(folder: Path, body: str, name: str = "wf.yaml") -> Path:
+    p = folder / name
+    p.write_text(textwrap.dedent(body))
+    return p
+
+
+@pytest.fixture(scope="session")
+def make_workflow_input():
+    """The function (folder) -> folder that fills folder/input for the small workflow."""
+    return _make_workflow_input
+
+
+@pytest.fixture()
+def work(tmp_path: Path) -> Path:
+    """A temporary folder whose input/ holds the Siping model and alternative models (one broken)."""
+    return _make_workflow_input(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def small_body() -> str:
+    """The small workflow's YAML: model.build, model.load over models/*.yaml, model.section for two lines."""
+    return SMALL_WORKFLOW
+
+
+@pytest.fixture(scope="session")
+def write_wf():
+    """The function (folder, yaml body, name='wf.yaml') -> path of the written workflow."""
+    return _write_workflow

@@ -6,7 +6,6 @@ import json
 import re
 import shutil
 import subprocess
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -14,25 +13,6 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 pytestmark = pytest.mark.cluster
-
-WORKFLOW = """
-workflow: page
-input_dir: input
-line: shallow
-run: {retries: 0}
-steps:
-  - id: model
-    step: model.build
-  - id: alternatives
-    step: model.load
-    foreach: {glob: "models/*.yaml"}
-  - id: section
-    step: model.section
-    foreach: {items: [mt, shallow]}
-    inputs: {model: model}
-    settings: {n_chainage: 121, n_depth: 61}
-"""
-
 
 def browser() -> str | None:
     """A Chromium-family browser on this machine (Debian: apt-get install chromium; CI installs it)."""
@@ -59,17 +39,12 @@ def open_in_browser(page: Path, tmp: Path, screenshot: Path | None = None) -> tu
 
 
 @pytest.fixture(scope="module")
-def run_dir(tmp_path_factory, siping_dir):
+def run_dir(tmp_path_factory, make_workflow_input, small_body, write_wf):
+    """The small workflow (tests/conftest.py) run once without retries: one of its six items fails."""
     from geoexplore.pipeline.runner import run_workflow
 
-    work = tmp_path_factory.mktemp("runpage")
-    (work / "input" / "models").mkdir(parents=True)
-    text = (siping_dir / "model.yaml").read_text()
-    (work / "input" / "model.yaml").write_text(text)
-    (work / "input" / "models" / "a.yaml").write_text(text)
-    (work / "input" / "models" / "broken.yaml").write_text(text.replace("blocks:", "blocks: [oops"))
-    wf = work / "wf.yaml"
-    wf.write_text(textwrap.dedent(WORKFLOW))
+    work = make_workflow_input(tmp_path_factory.mktemp("runpage"))
+    wf = write_wf(work, small_body.replace("retries: 1", "retries: 0"))
     report = run_workflow(wf, work / "out", n_workers=1, progress=lambda s: None)
     assert [r.status for r in report.items].count("failed") == 1
     return work
@@ -98,8 +73,8 @@ def test_run_page_opens_without_errors_and_shows_every_step_and_item(run_dir, tm
     run = json.loads((out / "run.json").read_text())
     for step in {r["step_id"] for r in run["items"]}:
         assert f'id="step-{step}"' in dom, step
-    assert dom.count("class=\"item\"") == len(run["items"]) == 5
-    assert 'id="count-failed">1 failed' in dom and 'id="count-done">4 done' in dom
+    assert dom.count("class=\"item\"") == len(run["items"]) == 6
+    assert 'id="count-failed">1 failed' in dom and 'id="count-done">5 done' in dom
     assert "FileFormatError" in dom and "broken.yaml" in dom  # the failed item's error
     failed = dom[dom.index("<ul id=\"failed\">"):].split("</ul>")[0]  # listed at the top, too
     assert failed.count("<li>") == 1 and "model/shallow/alternatives/broken" in failed
