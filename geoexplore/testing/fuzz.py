@@ -103,6 +103,10 @@ TARGETS: dict[str, Target] = {
     "refraction-geometry": Target("geoexplore.seismic.refraction.pick_tables:read_geometry", ("gen:refraction_geometry",), text=True),
     "refraction-picks": Target("geoexplore.seismic.refraction.pick_tables:read_picks_csv", ("gen:refraction_picks",), text=True),
     "velocity-picks": Target("geoexplore.seismic.reflection.velocity:read_velocity_picks", ("gen:velocity_picks",), text=True),
+    "velocity-handvel": Target("geoexplore.seismic.io.velocity_formats:read_handvel", ("root:tests/seismic/data/velocity.handvel",),
+                               (("velocity_units", "m/s"), ("velocity_kind", "interval"), ("interval_at", "top")), text=True),
+    "velocity-columns": Target("geoexplore.seismic.io.velocity_formats:read_columns", ("root:tests/seismic/data/velocity-depth.txt",),
+                               (("interval_at", "base"),), text=True),
     "edi": Target(
         "geoexplore.mt.io.edi:read_edi",
         ("shared:mt/tf_edi_metronix.edi", "shared:mt/tf_edi_phoenix.edi", "shared:mt/tf_edi_quantec.edi", "shared:mt/tf_edi_empower.edi",

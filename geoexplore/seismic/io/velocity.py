@@ -48,7 +48,7 @@ def velocity_factor(units: str | None, what: str) -> float:
                               "(CLI --velocity-units)")
     u = units.strip().lower().replace("ft/sec", "ft/s").replace("m/sec", "m/s")
     if u not in _UNITS:
-        raise GeoexploreError(f"unknown velocity unit {units!r}; choose one of {sorted(_UNITS)}")
+        raise GeoexploreError(f"{what}: unknown velocity unit {units!r}; choose one of {sorted(_UNITS)}")
     return _UNITS[u]
 
 
@@ -189,15 +189,24 @@ def read_velocity_table(path: str | os.PathLike[str], *, velocity_units: str | N
     return out
 
 
-def read_velocity(path: str | os.PathLike[str], *, velocity_units: str | None = None) -> dict[str, Any]:
-    """A velocity table from a SU par file or a CSV table, told apart by content (``=`` tokens vs a CSV header)."""
-    from geoexplore.seismic.reflection.geometry import read_text_file
+def read_velocity(path: str | os.PathLike[str], *, velocity_units: str | None = None, velocity_kind: str | None = None,
+                  interval_at: str | None = None, format: str | None = None) -> dict[str, Any]:  # noqa: A002
+    """A velocity table from any velocity-function file of
+    :data:`geoexplore.seismic.io.velocity_registry.VELOCITY_REGISTRY` (SU par, HANDVEL, CSV, column table in time or
+    depth), detected by content unless ``format`` is given.
 
-    p = Path(path)
-    first = next((ln for ln in read_text_file(p).splitlines() if ln.strip() and not ln.lstrip().startswith("#")), "")
-    if re.match(r"^\s*(cdp|tnmo|vnmo)\s*=", first, re.I):
-        return read_su_par(p, velocity_units=velocity_units)
-    return read_velocity_table(p, velocity_units=velocity_units)
+    ``velocity_units``, ``velocity_kind`` ("rms", "interval", "average") and
+    ``interval_at`` ("top", "base") are needed only when the file does not
+    state them; a value that contradicts the file is refused.
+    """
+    from geoexplore.seismic.io.velocity_registry import VELOCITY_REGISTRY
+
+    kw: dict[str, Any] = {"velocity_units": velocity_units}
+    if velocity_kind is not None:
+        kw["velocity_kind"] = velocity_kind
+    if interval_at is not None:
+        kw["interval_at"] = interval_at
+    return VELOCITY_REGISTRY.read(Path(path), format, **kw)
 
 
 __all__ = ["read_su_par", "read_velocity", "read_velocity_table", "velocity_factor"]

@@ -157,7 +157,8 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     from geoexplore.seismic.reflection.poststack import section_from_gather
 
     try:
-        vel = read_velocity(args.velocity, velocity_units=args.velocity_units) if args.velocity else None
+        vel = (read_velocity(args.velocity, velocity_units=args.velocity_units, velocity_kind=args.velocity_kind,
+                             interval_at=args.interval_at) if args.velocity else None)
         sec = section_from_gather(io.read(args.section), velocity=vel, velocity_m_s=args.velocity_m_s,
                                   trace_spacing_m=args.trace_spacing, coordinate_units=args.coordinate_units,
                                   inline=args.inline, crossline=args.crossline, line=args.line)
@@ -239,8 +240,13 @@ def add_subcommands(group: Any) -> None:
     p.set_defaults(func=cmd_stack)
     m = group.add_parser("migrate", help="post-stack SEG-Y/SU section -> time migration -> depth conversion")
     m.add_argument("section", help="post-stack SEG-Y or SU file (one trace per CMP)")
-    m.add_argument("--velocity", help="velocity file: Seismic Unix par (cdp=, tnmo=, vnmo=) or CSV table")
+    m.add_argument("--velocity", help="velocity file: Seismic Unix par (cdp=, tnmo=, vnmo=), ProMAX HANDVEL cards, CSV table, "
+                                      "or a column table with units in the header (time or depth; docs/formats.md)")
     m.add_argument("--velocity-units", choices=("m/s", "ft/s", "km/s"), help="velocity unit when the file does not state it")
+    m.add_argument("--velocity-kind", choices=("rms", "interval", "average"),
+                   help="RMS (stacking), interval or average velocities, when the file does not state it")
+    m.add_argument("--interval-at", choices=("top", "base"),
+                   help="interval velocities: a row's velocity holds from its time/depth down (top) or down to it (base)")
     m.add_argument("--velocity-m-s", type=float, help="one RMS velocity (m/s) instead of a velocity file")
     m.add_argument("--trace-spacing", type=float, help="distance between traces (m) when the headers hold no positions")
     m.add_argument("--inline", type=int, help="the inline of a 3-D file")

@@ -10,7 +10,7 @@ from typing import Literal
 
 from pydantic import Field
 
-from geoexplore.core.settings import InputFile, InputGlob, Settings
+from geoexplore.core.settings import InputFile, InputGlob, Settings, added_field
 
 
 class GathersSettings(Settings):
@@ -103,8 +103,10 @@ class SectionSettings(Settings):
     """Settings of ``seismic.section`` (a post-stack SEG-Y / SU file as a time section)."""
 
     section_file: InputFile = Field(..., description="post-stack SEG-Y or SU file (one trace per CMP)")
-    velocity_file: InputFile | None = Field(None, description="velocity function: Seismic Unix par file (cdp=, tnmo=, vnmo=) or CSV table (cdp or chainage_m, time_s or time_ms, vrms_*/vint_* with units)")
-    velocity_units: Literal["m/s", "ft/s", "km/s"] | None = Field(None, description="velocity unit when the file does not state it (SU par files)")
+    velocity_file: InputFile | None = Field(None, description="velocity function: Seismic Unix par file (cdp=, tnmo=, vnmo=), ProMAX HANDVEL cards, CSV table (cdp or chainage_m, time_s or time_ms, vrms_*/vint_* with units) or a column table with units in the header, in time or depth (docs/formats.md)")
+    velocity_units: Literal["m/s", "ft/s", "km/s"] | None = Field(None, description="velocity unit when the file does not state it (SU par files, HANDVEL)")
+    velocity_kind: Literal["rms", "interval", "average"] | None = added_field(None, added_in="0.4", description="RMS (stacking), interval or average velocities, when the file does not state it")
+    interval_at: Literal["top", "base"] | None = added_field(None, added_in="0.4", description="interval velocities: a row's velocity holds from its time/depth down to the next row (top) or from the row above down to it (base); the files do not say which")
     velocity_m_s: float | None = Field(None, gt=0, description="one RMS velocity (m/s) instead of a velocity file")
     trace_spacing_m: float | None = Field(None, gt=0, description="distance between traces (m) when the headers hold no positions")
     coordinate_units: Literal["m", "ft"] | None = Field(None, description="units of header coordinates whose unit code is not a length")

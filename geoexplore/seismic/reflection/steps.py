@@ -218,7 +218,8 @@ def section(ctx: StepContext, settings: SectionSettings) -> Any:
     from geoexplore.seismic.io.velocity import read_velocity
     from geoexplore.seismic.reflection.poststack import section_from_gather
 
-    vel = (read_velocity(ctx.path(settings.velocity_file), velocity_units=settings.velocity_units)
+    vel = (read_velocity(ctx.path(settings.velocity_file), velocity_units=settings.velocity_units,
+                         velocity_kind=settings.velocity_kind, interval_at=settings.interval_at)
            if settings.velocity_file else None)
     out = section_from_gather(io.read(ctx.path(settings.section_file)), velocity=vel, velocity_m_s=settings.velocity_m_s,
                               trace_spacing_m=settings.trace_spacing_m, coordinate_units=settings.coordinate_units,
