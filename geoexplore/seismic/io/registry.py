@@ -51,8 +51,22 @@ def detect(path: str | os.PathLike[str]) -> str:
     return REGISTRY.detect(path)
 
 
-def read(path: str | os.PathLike[str], format: str | None = None, **kwargs: Any) -> Any:  # noqa: A002
-    """Read a seismic file (SEG-Y, SU, SEG-2) into a gather (:mod:`geoexplore.seismic.gather`); ``format=None`` detects it."""
+def read(path: str | os.PathLike[str], format: str | None = None, *, coordinate_unit: str | None = None,  # noqa: A002
+         **kwargs: Any) -> Any:
+    """Read a seismic file (SEG-Y, SU, SEG-2) into a gather (:mod:`geoexplore.seismic.gather`); ``format=None`` detects it.
+
+    ``coordinate_unit`` (``"m"``, ``"ft"``, ...): the unit of a SEG-2 file's
+    location strings when it states no ``UNITS`` (CLI ``--coordinate-unit``);
+    refused for other formats and when it contradicts the file's ``UNITS``.
+    """
+    if coordinate_unit is not None:
+        name = REGISTRY.canonical(format) if format else REGISTRY.detect(path)
+        if name != "seg2":
+            from geoexplore.core.errors import GeoexploreError
+
+            raise GeoexploreError(f"{os.fspath(path)}: coordinate_unit is the unit of SEG-2 location strings (UNITS); this file "
+                                  f"is {name}")
+        return REGISTRY.read(path, name, coordinate_unit=coordinate_unit, **kwargs)
     return REGISTRY.read(path, format, **kwargs)
 
 

@@ -47,7 +47,7 @@ def cmd_pick(args: argparse.Namespace) -> int:
     tables, failed, next_shot = [], 0, 1
     for path in args.shots:
         try:
-            g = io.read(path)
+            g = io.read(path, coordinate_unit=args.coordinate_unit or settings.coordinate_unit)
             t = pick_file(g, settings, geometry=geometry, first_shot=next_shot)
         except GeoexploreError as exc:
             failed += 1
@@ -125,6 +125,8 @@ def add_subcommands(group: Any) -> None:
     p.add_argument("--geometry", metavar="TABLE",
                    help="CSV with trace, receiver_x_m, receiver_elevation_m, source_x_m, source_elevation_m [, file]")
     p.add_argument("--settings", metavar="FILE", help="YAML/JSON picking settings (see docs/refraction.md)")
+    p.add_argument("--coordinate-unit", metavar="UNIT",
+                   help="unit of SEG-2 location strings when a file states no UNITS (m, ft, ...); refused if it contradicts UNITS")
     p.set_defaults(func=cmd_pick)
 
     p = group.add_parser("tomo", help="refraction traveltime tomography of picks (.sgt or picks.csv)")

@@ -54,6 +54,7 @@ class PickSettings(Settings):
     xcorr_min_corr: float = added_field(0.7, added_in="0.4", gt=0, le=1, description="smallest normalised correlation of a neighbour's onset window that counts")
     calibrate_errors: Literal["auto", "on", "off"] = added_field("auto", added_in="0.4", description="pick errors sqrt(err^2 + floor^2), the floor from reciprocal-pair differences (else local second differences) so their normalised robust spread is 1; 'auto': on when every shot was picked with method 'onset'")
     xcorr_confirm_s: float = added_field(0.0015, added_in="0.4", gt=0, description="a rejected pick within this (s) of the neighbours' correlated onset is restored as it was")
+    coordinate_unit: str | None = added_field(None, added_in="0.4", description="unit of a SEG-2 file's location strings when it states no UNITS (m, ft, ...; CLI --coordinate-unit); None: such a file's locations stay unknown and the geometry is refused, naming UNITS")
 
 
 class TomoSettings(Settings):

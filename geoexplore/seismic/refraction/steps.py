@@ -51,7 +51,7 @@ def pick(ctx: StepContext, settings: PickSettings) -> xr.Dataset:
     from geoexplore.seismic import io
     from geoexplore.seismic.refraction.pick_tables import pick_file
 
-    g = io.read(ctx.item_value)
+    g = io.read(ctx.item_value, coordinate_unit=settings.coordinate_unit)
     table = pick_file(g, settings)
     ds = _pick_dataset(table)
     ds.attrs.update({"source_file": str(ctx.item or ""), "source_path": str(ctx.item_value),
