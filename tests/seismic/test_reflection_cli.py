@@ -44,7 +44,7 @@ def test_cli_stack_multi_shot_segy_from_header_geometry(shared_data, tmp_path, c
     cap = capsys.readouterr()
     assert code == 0, cap.err
     assert "n_shots: 4" in cap.out and "1500" in cap.out  # the report: shots found, the sample-count discrepancy
-    assert "clamped to 100 Hz" in cap.out  # freq-max 180 Hz above Nyquist
+    assert "from the record's spectrum: 100 Hz" in cap.out  # freq-max auto: the signal band, capped at 0.8 x Nyquist
     with segyio.open(out, ignore_geometry=True) as f:
         assert f.tracecount == 126 and len(f.samples) == 600
     assert mig.exists() and dep.exists()

@@ -178,3 +178,28 @@ def test_siping_land_mute_follows_the_direct_wave_and_keeps_the_shallow_picks(pr
         first[float(ch)] = min(first.get(float(ch), np.inf), float(t))
     # every location has a pick in the Quaternary (two-way time to the Q3l base, 44 m: 0.06 s in the model)
     assert len(first) >= 35 and max(first.values()) < 0.08, {c: t for c, t in first.items() if t >= 0.08}
+
+
+def test_siping_defaults_from_the_data_band_and_velocity_scan(processed) -> None:
+    """Issue 26: the band-pass high corner comes from the record's spectrum (inside the band where the signal stands
+    above the noise of a stack of the median fold), the velocity scan's top from the largest offset and the record
+    length; the scan top gives the same picks as the old fixed 3500 m/s (Siping results kept)."""
+    import json
+
+    from geoexplore.seismic.reflection import flow
+
+    cmp = processed["cmp"]
+    lo_s, hi_s = json.loads(cmp.attrs["band_signal_hz"])
+    lo, hi = json.loads(cmp.attrs["band_hz"])
+    assert lo_s <= lo < hi <= hi_s
+    spectra = processed["spectra"]
+    x = float(np.abs(cmp["offset_m"].values).max())
+    t_end = float(cmp["time_s"].values[-1])
+    v = spectra.attrs["v_max_m_s"]
+    # the scan top: the moveout at the largest offset at the end of the record is the semblance window (within a step)
+    w = spectra.attrs["window_s"]
+    assert np.sqrt(t_end**2 + x**2 / v**2) - t_end <= w < np.sqrt(t_end**2 + x**2 / (v - 25.0) ** 2) - t_end
+    _, old = flow.velocity_analysis(cmp, v_max_m_s=3500.0)
+    new = processed["picks"]
+    for k in ("cdp", "time_s", "vrms_m_s"):
+        np.testing.assert_array_equal(old[k].values, new[k].values)

@@ -25,17 +25,27 @@ def viking(shared_data):
     ds = flow.apply_elevation_statics(ds)
     pre = flow.preprocess(ds)
     spectra, picks = flow.velocity_analysis(pre)
-    return {"pre": pre, "picks": picks, "stack": flow.stack(pre, picks)}
+    return {"raw": ds, "pre": pre, "spectra": spectra, "picks": picks, "stack": flow.stack(pre, picks)}
 
 
 def test_defaults_follow_the_data(viking) -> None:
     pre = viking["pre"]
     notes = json.loads(pre.attrs["notes"])
-    # 180 Hz above the 125 Hz Nyquist of 4 ms sampling: clamped and said so
-    assert json.loads(pre.attrs["band_hz"]) == [30.0, 100.0] and any("clamped to 100 Hz" in n for n in notes)
+    # the high corner from the record's spectrum: signal stands above noise beyond 0.8 x the 125 Hz Nyquist of 4 ms
+    # sampling, so the corner is capped there, and said so
+    assert json.loads(pre.attrs["band_hz"]) == [30.0, 100.0]
+    assert any("from the record's spectrum: 100 Hz" in n and "capped at 0.8 x Nyquist" in n for n in notes)
+    # a given 180 Hz corner is still clamped to 0.8 x Nyquist, and said so
+    pre180 = flow.preprocess(viking["raw"], freq_max_hz=180.0)
+    assert json.loads(pre180.attrs["band_hz"]) == [30.0, 100.0]
+    assert any("clamped to 100 Hz" in n for n in json.loads(pre180.attrs["notes"]))
     # the mute follows the first arrivals (the water bottom at sea), not a land velocity of 1000 m/s
     assert 1400 < pre.attrs["mute_velocity_m_s"] < 1700
     assert 0.44 < pre.attrs["first_arrival_t0_s"] < 0.50  # the water bottom at zero offset (README: 0.48-0.50 s)
+    # the velocity scan's top from the offsets and record length: 3237 m at 2.4 s resolves RMS velocities far above
+    # the 6000 m/s ceiling of interval velocities, so the scan reaches that ceiling (was a fixed 3500 m/s)
+    sp = viking["spectra"]
+    assert sp.attrs["v_max_m_s"] == 6000.0 and "velocity scan up to 6000 m/s" in json.loads(sp.attrs["notes"])[0]
     rej = json.loads(viking["picks"].attrs["rejected"])
     assert any("above the first reflector" in r["reason"] for r in rej)
     assert all(r["reason"] for r in rej)

@@ -54,6 +54,10 @@ def _velocity_arg(text: str) -> float | str | None:
     return float(text)
 
 
+#: a frequency option: a number (Hz), 'auto' or 'none' (same parsing as a velocity option)
+_freq_arg = _velocity_arg
+
+
 def _print_report(what: str, report_json: str) -> None:
     rep = json.loads(report_json)
     notes = rep.pop("discrepancies", [])
@@ -228,7 +232,9 @@ def add_subcommands(group: Any) -> None:
     p.add_argument("--datum-m", type=float, default=None, help="flat datum elevation (m)")
     p.add_argument("--replacement-velocity", type=float, default=1000.0, help="m/s")
     p.add_argument("--freq-min", type=float, default=30.0, help="band-pass low corner (Hz)")
-    p.add_argument("--freq-max", type=float, default=180.0, help="band-pass high corner (Hz); clamped to 0.8 x Nyquist")
+    p.add_argument("--freq-max", type=_freq_arg, default="auto",
+                   help="band-pass high corner (Hz), 'auto' (default: the high edge of the band where the record's signal is "
+                        "above its pre-arrival noise) or 'none'; clamped to 0.8 x Nyquist")
     p.add_argument("--mute-velocity", type=_velocity_arg, default="auto",
                    help="top mute velocity (m/s), 'auto' (from the first arrivals, default) or 'none'")
     p.add_argument("--velocity-spacing", type=float, default=50.0, help="distance between velocity analyses (m)")

@@ -1,4 +1,4 @@
-"""Defaults that follow the data: band limits against Nyquist, first arrivals -> mute and velocity bounds.
+"""Defaults that follow the data: band limits against Nyquist and the record's spectrum, first arrivals -> mute and velocity bounds.
 
 Each function returns the value it settled on and a note (a sentence) that
 the flow records in the result's attributes (``attrs["notes"]``, JSON list)
@@ -23,7 +23,7 @@ NYQUIST_FRACTION = 0.8
 def clamp_band(freq_min_hz: float | None, freq_max_hz: float | None, dt_s: float) -> tuple[float | None, float | None, list[str]]:
     """Check band-pass corners against the Nyquist frequency ``0.5 / dt_s``.
 
-    A high corner at or above ``NYQUIST_FRACTION`` x Nyquist is clamped to
+    A high corner above ``NYQUIST_FRACTION`` x Nyquist is clamped to
     that value (a Butterworth corner at Nyquist is no low-pass at all); a low
     corner at or above the (clamped) high corner is refused.
 
@@ -35,7 +35,7 @@ def clamp_band(freq_min_hz: float | None, freq_max_hz: float | None, dt_s: float
     nyq = 0.5 / dt_s
     notes: list[str] = []
     hi = freq_max_hz
-    if hi is not None and hi >= NYQUIST_FRACTION * nyq:
+    if hi is not None and hi > NYQUIST_FRACTION * nyq:
         hi = round(NYQUIST_FRACTION * nyq, 3)
         notes.append(f"band-pass high corner {freq_max_hz:g} Hz is at or above {NYQUIST_FRACTION:g} x Nyquist "
                      f"({nyq:g} Hz for {dt_s * 1000:g} ms sampling): clamped to {hi:g} Hz")
@@ -45,6 +45,167 @@ def clamp_band(freq_min_hz: float | None, freq_max_hz: float | None, dt_s: float
     for n in notes:
         log.warning(n)
     return freq_min_hz, hi, notes
+
+
+#: fewest traces with a pre-arrival noise window of at least ``MIN_NOISE_SAMPLES`` samples for a band estimate
+MIN_NOISE_TRACES = 4
+MIN_NOISE_SAMPLES = 32
+
+
+def signal_band(data: Any, dt_s: float, fb_s: Any, *, stack_fold: float = 1.0, margin_s: float = 0.01,
+                smooth_hz: float = 5.0) -> dict[str, Any]:
+    """The frequency band where a record's signal stands above its noise (in the stack of ``stack_fold`` traces).
+
+    Power spectra (Hann window, normalised per sample) of the part of each
+    trace from its first arrival to the end (signal S plus noise N) and of
+    the part before it, less ``margin_s`` (noise N), are averaged over the
+    traces and smoothed over ``smooth_hz``. Stacking ``stack_fold`` traces
+    divides the power of noise that is random from trace to trace by the
+    fold, so a frequency carries signal above the noise of the stack where
+    ``S >= N / stack_fold``, i.e. ``(S + N) / N >= 1 + 1 / stack_fold``
+    (``stack_fold=1``: the signal at least as strong as the noise on each
+    trace). The band is the run of such frequencies around the signal
+    spectrum's peak. A record with no noise at all (a noise-free synthetic)
+    has the band up to Nyquist.
+
+    Returns
+    -------
+    dict
+        ``low_hz``, ``high_hz``, ``peak_hz``, ``n_noise_traces``, ``stack_fold``.
+
+    Raises
+    ------
+    GeoexploreError
+        Fewer than ``MIN_NOISE_TRACES`` traces have a pre-arrival window of
+        ``MIN_NOISE_SAMPLES`` samples: the noise cannot be estimated.
+    """
+    d = np.asarray(data, float)
+    fb = np.asarray(fb_s, float)
+    n = d.shape[1]
+    nfft = int(2 ** np.ceil(np.log2(max(n, 2))))
+    f = np.fft.rfftfreq(nfft, dt_s)
+    ps, pn = np.zeros(f.size), np.zeros(f.size)
+    n_sig = n_noise = 0
+    for tr, t in zip(d, fb):
+        if not np.isfinite(t) or not np.any(tr):
+            continue
+        i, j = int(round(t / dt_s)), int(round((t - margin_s) / dt_s))
+        if n - i >= MIN_NOISE_SAMPLES:
+            ps += np.abs(np.fft.rfft(tr[i:] * np.hanning(n - i), nfft)) ** 2 / (n - i)
+            n_sig += 1
+        if j >= MIN_NOISE_SAMPLES:
+            pn += np.abs(np.fft.rfft(tr[:j] * np.hanning(j), nfft)) ** 2 / j
+            n_noise += 1
+    if n_noise < MIN_NOISE_TRACES or n_sig == 0:
+        raise GeoexploreError(f"cannot estimate the record's signal band: {n_noise} trace(s) have a pre-arrival noise window "
+                              f"of {MIN_NOISE_SAMPLES} samples (need {MIN_NOISE_TRACES}); give the band-pass corners")
+    k = max(1, int(round(smooth_hz / (f[1] - f[0]))))
+    box = np.ones(k) / k
+    ps, pn = np.convolve(ps / n_sig, box, "same"), np.convolve(pn / n_noise, box, "same")
+    ok = ps >= (1.0 + 1.0 / max(stack_fold, 1.0)) * pn
+    pk = int(np.argmax(np.where(f > 0, ps, 0.0)))
+    lo = hi = pk
+    while lo > 1 and ok[lo - 1]:
+        lo -= 1
+    while hi < f.size - 1 and ok[hi + 1]:
+        hi += 1
+    return {"low_hz": float(f[lo]), "high_hz": float(f[hi]), "peak_hz": float(f[pk]), "n_noise_traces": n_noise,
+            "stack_fold": float(max(stack_fold, 1.0))}
+
+
+def check_band(freq_min_hz: float | None, freq_max_hz: float | str | None, band: dict[str, Any],
+               dt_s: float) -> tuple[float | None, float | None, list[str]]:
+    """Band-pass corners checked against the record's signal band (:func:`signal_band`).
+
+    ``freq_max_hz="auto"``: the band's high edge (at most ``NYQUIST_FRACTION``
+    x Nyquist) - adapted to the data, with a note. A numeric high corner
+    above the band is kept (the user asked for it) with a note that noise
+    passes; a low corner at or above the band's high edge is refused (no
+    signal would pass); a low corner below the band's low edge is kept with a
+    note.
+    """
+    notes: list[str] = []
+    rng = f"{band['low_hz']:.1f}-{band['high_hz']:.1f} Hz"
+    hi = freq_max_hz
+    if hi == "auto":
+        hi = float(np.floor(10 * min(band["high_hz"], NYQUIST_FRACTION * 0.5 / dt_s)) / 10)  # 0.1 Hz, inside the band
+        cap = f", capped at {NYQUIST_FRACTION:g} x Nyquist" if band["high_hz"] > NYQUIST_FRACTION * 0.5 / dt_s else ""
+        notes.append(f"band-pass high corner from the record's spectrum: {hi:g} Hz (signal above the noise of a "
+                     f"{band.get('stack_fold', 1.0):g}-fold stack over {rng}, peak {band['peak_hz']:.1f} Hz; "
+                     f"{band['n_noise_traces']} traces' pre-arrival noise{cap})")
+    elif isinstance(hi, str):
+        raise GeoexploreError(f"freq_max_hz must be a frequency (Hz), None or 'auto', got {hi!r}")
+    elif hi is not None and hi > band["high_hz"]:
+        notes.append(f"band-pass high corner {hi:g} Hz lies above the band where the data have signal above noise ({rng}): "
+                     "kept as given, noise above it passes (freq_max_hz 'auto' follows the data)")
+    if freq_min_hz is not None and freq_min_hz >= band["high_hz"]:
+        raise GeoexploreError(f"band-pass low corner {freq_min_hz:g} Hz is at or above the high edge of the band where the "
+                              f"data have signal above noise ({rng}): nothing but noise would pass")
+    if freq_min_hz is not None and freq_min_hz < band["low_hz"]:
+        notes.append(f"band-pass low corner {freq_min_hz:g} Hz lies below the band where the data have signal above noise "
+                     f"({rng}): kept as given")
+    for n in notes:
+        log.warning(n)
+    return freq_min_hz, hi, notes
+
+
+def corners_from_data(data: Any, dt_s: float, fold: Any, freq_min_hz: float | None,
+                      freq_max_hz: float | str | None) -> tuple[float | None, float | None, dict[str, Any] | None, list[str]]:
+    """Band-pass corners of a pre-stack dataset: :func:`signal_band` (noise of a stack of the median live ``fold``),
+    :func:`check_band`, then :func:`clamp_band`. Without a noise window a numeric corner is kept unchecked (noted);
+    ``"auto"`` is refused.
+
+    Returns
+    -------
+    freq_min_hz, freq_max_hz, band (None if not estimated), notes
+    """
+    d = np.nan_to_num(np.asarray(data, float))
+    f = np.asarray(fold if fold is not None else np.ones(1), float)
+    notes: list[str] = []
+    try:
+        band: dict[str, Any] | None = signal_band(d, dt_s, first_breaks(d, dt_s),
+                                                  stack_fold=float(np.median(f[f > 0])) if np.any(f > 0) else 1.0)
+    except GeoexploreError as exc:
+        if freq_max_hz == "auto":
+            raise
+        band = None
+        notes.append(f"band-pass corners not checked against the spectrum: {exc}")
+    if band is not None:
+        freq_min_hz, freq_max_hz, n = check_band(freq_min_hz, freq_max_hz, band, dt_s)
+        notes += n
+    lo, hi, n = clamp_band(freq_min_hz, freq_max_hz, dt_s)  # type: ignore[arg-type]
+    return lo, hi, band, notes + n
+
+
+def scan_v_max(max_offset_m: float, record_s: float, window_s: float, *, v_min_m_s: float, max_vint_m_s: float,
+               dv_m_s: float) -> tuple[float, str]:
+    """Top velocity of the semblance scan from the data's offsets and record length.
+
+    A velocity ``v`` is told apart from every faster one at zero-offset time
+    ``t0`` only while the moveout at the largest offset ``X``,
+    ``sqrt(t0**2 + X**2 / v**2) - t0``, exceeds the semblance window
+    ``window_s``. That moveout shrinks with ``t0``, so at the end of the
+    record ``T`` the resolvable limit is ``X / sqrt((T + w)**2 - T**2)``; no
+    RMS velocity of the record above it can be picked. The scan stops there,
+    rounded up to ``dv_m_s``, and at ``max_vint_m_s`` (an RMS velocity never
+    exceeds the fastest interval velocity); it reaches at least four steps
+    above ``v_min_m_s``.
+
+    Returns
+    -------
+    v_max_m_s : float
+    note : str
+    """
+    if not (max_offset_m > 0 and record_s > 0 and window_s > 0):
+        raise GeoexploreError(f"cannot derive the velocity scan's top from the data (largest offset {max_offset_m:g} m, record "
+                              f"{record_s:g} s); give v_max_m_s")
+    v_res = max_offset_m / np.sqrt((record_s + window_s) ** 2 - record_s**2)
+    v = float(min(np.ceil(v_res / dv_m_s) * dv_m_s, max_vint_m_s))
+    v = max(v, v_min_m_s + 4 * dv_m_s)
+    note = (f"velocity scan up to {v:g} m/s: the fastest RMS velocity the moveout resolves at the end of the record "
+            f"({max_offset_m:.0f} m largest offset, {record_s:g} s, {window_s * 1000:g} ms window: {v_res:.0f} m/s), "
+            f"at most max_vint_m_s {max_vint_m_s:g}")
+    return v, note
 
 
 def first_breaks(data: Any, dt_s: float, *, threshold: float = 0.2) -> np.ndarray:
@@ -106,4 +267,5 @@ def first_arrival_velocities(offsets_m: Any, fb_s: Any) -> dict[str, float]:
     return out
 
 
-__all__ = ["NYQUIST_FRACTION", "clamp_band", "first_arrival_velocities", "first_breaks"]
+__all__ = ["NYQUIST_FRACTION", "check_band", "clamp_band", "corners_from_data", "first_arrival_velocities", "first_breaks",
+           "scan_v_max", "signal_band"]

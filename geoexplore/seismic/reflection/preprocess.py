@@ -26,7 +26,7 @@ def preprocess(
     ds: xr.Dataset,
     *,
     freq_min_hz: float | None = 30.0,
-    freq_max_hz: float | None = 180.0,
+    freq_max_hz: float | str | None = "auto",
     notch_hz: float | None = None,
     fk_reject_m_s: float | None = None,
     mute_velocity_m_s: float | str | None = "auto",
@@ -48,8 +48,12 @@ def preprocess(
     AGC (if ``agc_window_s`` > 0) -> top mute along
     ``mute_intercept_s + |offset| / mute_velocity_m_s``.
 
-    Defaults follow the data (:mod:`.datadefaults`): a ``freq_max_hz`` at or
-    above 0.8 x Nyquist is clamped (warning); ``mute_velocity_m_s="auto"``
+    Defaults follow the data (:mod:`.datadefaults`): the record's signal band
+    (where the signal stands above the noise of the stack of the median
+    fold, :func:`~geoexplore.seismic.reflection.datadefaults.signal_band`)
+    gives ``freq_max_hz="auto"``; corners given outside it are kept with a
+    note, a low corner above it is refused (``band_signal_hz`` attribute); a
+    ``freq_max_hz`` at or above 0.8 x Nyquist is clamped (warning); ``mute_velocity_m_s="auto"``
     mutes above the line through the earliest first arrivals
     (:func:`~geoexplore.seismic.reflection.datadefaults.first_arrival_velocities`). The first-arrival
     velocities (``first_arrival_near_m_s``, ``first_arrival_fastest_m_s``)
@@ -58,20 +62,21 @@ def preprocess(
     from geoexplore.seismic.reflection import decon, filters
     from geoexplore.seismic.reflection import gain as gainmod
     from geoexplore.seismic.reflection.datadefaults import (
-        clamp_band,
+        corners_from_data,
         first_arrival_velocities,
         first_breaks,
     )
 
     dt = float(ds.attrs["dt_s"])
     notes: list[str] = json.loads(ds.attrs.get("notes", "[]"))
-    freq_min_hz, freq_max_hz, n = clamp_band(freq_min_hz, freq_max_hz, dt)
-    notes += n
     d = np.asarray(ds["data"].values, np.float64)
     off = ds["offset_m"].values
     if kill_dead:
         dead = filters.dead_traces(d)
         d[dead] = 0.0
+    freq_min_hz, freq_max_hz, band, n = corners_from_data(d, dt, ds["fold"].values if "fold" in ds else None,
+                                                         freq_min_hz, freq_max_hz)
+    notes += n
     if min_offset_m > 0:
         d[np.abs(off) < min_offset_m] = 0.0
     d = np.nan_to_num(d)
@@ -122,6 +127,8 @@ def preprocess(
     out.attrs["notes"] = json.dumps(notes)
     out.attrs["mute_velocity_m_s"] = float(mute_velocity_m_s or 0.0)
     out.attrs["band_hz"] = json.dumps([freq_min_hz, freq_max_hz])
+    if band is not None:
+        out.attrs["band_signal_hz"] = json.dumps([band["low_hz"], band["high_hz"]])
     for k, v in fav.items():
         out.attrs[f"first_arrival_{k}"] = float(v)
     return out

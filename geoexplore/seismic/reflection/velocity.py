@@ -323,6 +323,33 @@ def read_velocity_picks(path: str | os.PathLike[str]) -> dict[str, np.ndarray]:
 #: old name of :func:`read_velocity_picks`
 read_picks = read_velocity_picks
 
+def _scan_range(ds: xr.Dataset, v_min_m_s: float | str, v_max_m_s: float | str, *, dv_m_s: float, window_s: float,
+                min_vrms_direct_fraction: float, max_vint_m_s: float) -> tuple[float, float, list[str]]:
+    """The trial velocity range of :func:`velocity_analysis` ("auto" ends from the data) and its notes."""
+    d = ds["data"].values
+    off = ds["offset_m"].values
+    t = ds["time_s"].values
+    v_near = float(ds.attrs.get("first_arrival_near_m_s", 0.0) or 0.0)
+    if v_min_m_s == "auto":  # no pick may be slower than min_vrms_direct_fraction x the first arrivals
+        v_min_m_s = max(dv_m_s, np.floor(min_vrms_direct_fraction * v_near / dv_m_s) * dv_m_s) if v_near > 0 else 900.0
+    elif isinstance(v_min_m_s, str):
+        raise GeoexploreError(f"v_min_m_s must be a velocity (m/s) or 'auto', got {v_min_m_s!r}")
+    notes: list[str] = []
+    if v_max_m_s == "auto":
+        from geoexplore.seismic.reflection.datadefaults import scan_v_max
+
+        live_off = np.abs(off[np.any(d != 0, axis=1)]) if d.size else np.zeros(0)
+        v_max_m_s, n = scan_v_max(float(live_off.max()) if live_off.size else 0.0, float(t[-1]), window_s,
+                                  v_min_m_s=float(v_min_m_s), max_vint_m_s=max_vint_m_s, dv_m_s=dv_m_s)
+        notes.append(n)
+    elif isinstance(v_max_m_s, str):
+        raise GeoexploreError(f"v_max_m_s must be a velocity (m/s) or 'auto', got {v_max_m_s!r}")
+    if v_min_m_s >= v_max_m_s:
+        raise GeoexploreError(f"velocity scan {v_min_m_s:g}-{v_max_m_s:g} m/s is empty (v_min from the first arrivals: "
+                              f"{v_near:.0f} m/s); give v_min_m_s / v_max_m_s")
+    return float(v_min_m_s), float(v_max_m_s), notes
+
+
 # -- velocity analysis of the CMP dataset (reflection flow, stage 4) ---------------------------
 def velocity_analysis(
     ds: xr.Dataset,
@@ -330,7 +357,7 @@ def velocity_analysis(
     spacing_m: float = 50.0,
     supergather_bins: int = 9,
     v_min_m_s: float | str = "auto",
-    v_max_m_s: float = 3500.0,
+    v_max_m_s: float | str = "auto",
     dv_m_s: float = 25.0,
     window_s: float = 0.016,
     stretch_mute: float = 0.6,
@@ -347,6 +374,11 @@ def velocity_analysis(
     ``v_min_m_s="auto"``: ``min_vrms_direct_fraction`` x the near-offset
     velocity of the first arrivals (``ds.attrs["first_arrival_near_m_s"]``;
     900 m/s without it), so the scan starts where picks become plausible.
+    ``v_max_m_s="auto"``: the fastest RMS velocity the moveout at the
+    largest offset resolves at the end of the record, within ``window_s``
+    (:func:`~geoexplore.seismic.reflection.datadefaults.scan_v_max`), at most
+    ``max_vint_m_s``. The values used are in ``spectra.attrs`` (``v_min_m_s``,
+    ``v_max_m_s``, ``notes``).
 
     Picks are rejected, each with a reason (``picks.attrs["rejected"]``, JSON
     list of {cdp, chainage_m, time_s, vrms_m_s, reason}): picks earlier than
@@ -378,14 +410,8 @@ def velocity_analysis(
     cdp = ds["cdp"].values
     d = ds["data"].values
     off = ds["offset_m"].values
-    v_near = float(ds.attrs.get("first_arrival_near_m_s", 0.0) or 0.0)
-    if v_min_m_s == "auto":  # no pick may be slower than min_vrms_direct_fraction x the first arrivals
-        v_min_m_s = max(dv_m_s, np.floor(min_vrms_direct_fraction * v_near / dv_m_s) * dv_m_s) if v_near > 0 else 900.0
-    elif isinstance(v_min_m_s, str):
-        raise GeoexploreError(f"v_min_m_s must be a velocity (m/s) or 'auto', got {v_min_m_s!r}")
-    if v_min_m_s >= v_max_m_s:
-        raise GeoexploreError(f"velocity scan {v_min_m_s:g}-{v_max_m_s:g} m/s is empty (v_min from the first arrivals: "
-                              f"{v_near:.0f} m/s); give v_min_m_s / v_max_m_s")
+    v_min_m_s, v_max_m_s, notes = _scan_range(ds, v_min_m_s, v_max_m_s, dv_m_s=dv_m_s, window_s=window_s,
+                                              min_vrms_direct_fraction=min_vrms_direct_fraction, max_vint_m_s=max_vint_m_s)
     vel = np.arange(v_min_m_s, v_max_m_s + dv_m_s / 2, dv_m_s)
     live = np.flatnonzero(fold > 0)
     first, last = bins[live[0]], bins[live[-1]]
@@ -431,7 +457,8 @@ def velocity_analysis(
          "chainage_m": ("location", np.asarray(locs)), "cdp": ("location", np.asarray(loc_cdp))},
         coords={"velocity_m_s": vel, "time_s": t, "location": np.arange(len(specs))},
         attrs={"line": ds.attrs.get("line", ""), "synthetic": int(ds.attrs.get("synthetic", 0)),
-               "supergather_bins": supergather_bins, "window_s": window_s, "v_min_m_s": float(v_min_m_s)},
+               "supergather_bins": supergather_bins, "window_s": window_s, "v_min_m_s": float(v_min_m_s),
+               "v_max_m_s": float(v_max_m_s), "notes": json.dumps(notes)},
     )
     if max_lateral_change > 0:
         rows = _lateral_check(rows, t, max_lateral_change, rejected)
