@@ -93,3 +93,37 @@ def test_real_records_signal_band(shared_data) -> None:
     assert lo_s < 30.0 < hi_s <= 125.0
     assert hi == pytest.approx(min(hi_s, 100.0), abs=0.1)
     assert any("from the record's spectrum" in n for n in json.loads(pre.attrs["notes"]))
+
+
+def test_signal_band_on_real_records(shared_data) -> None:
+    """The band estimate on the real shot records of ../shared/data/seismic (default first-break threshold):
+    it holds the signal peak and stays below Nyquist; where the estimate is poor the flow refuses rather than filters.
+
+    * wghs-shot1.seg2 (Geode, 0.125 ms): a band with room for the default 30 Hz low corner.
+    * oz-ozdata16.su (Yilmaz Oz land shot, strong ground roll): the 0.2 x peak first break falls on the ground roll,
+      the pre-arrival window then holds the refractions and reflections, and the band is narrow, below 30 Hz: the
+      default 30 Hz low corner is refused with a message, never applied silently (give the corners).
+    * su-329.seg2 (3 traces, arrivals at the start): no pre-arrival noise window, so no estimate: refused.
+    """
+    from geoexplore.seismic import io
+    from geoexplore.seismic.reflection.datadefaults import first_breaks
+
+    seis = shared_data / "seismic"
+    bands = {}
+    for name in ("wghs-shot1.seg2", "oz-ozdata16.su", "viking_small.segy"):
+        g = io.read(seis / name)
+        d, dt = np.asarray(g["data"].values, float), float(g.attrs["dt_s"])
+        b = signal_band(d, dt, first_breaks(d, dt))
+        assert b["low_hz"] <= b["peak_hz"] <= b["high_hz"] <= 0.5 / dt, (name, b)
+        bands[name] = (b, dt)
+    b, dt = bands["wghs-shot1.seg2"]
+    assert b["low_hz"] < 30.0 < b["high_hz"]
+    assert check_band(30.0, "auto", b, dt)[1] == pytest.approx(b["high_hz"], abs=0.1)
+    b, dt = bands["oz-ozdata16.su"]
+    assert b["high_hz"] < 30.0
+    with pytest.raises(GeoexploreError, match="nothing but noise would pass"):
+        check_band(30.0, "auto", b, dt)
+    g = io.read(seis / "su-329.seg2")
+    d, dt = np.asarray(g["data"].values, float), float(g.attrs["dt_s"])
+    with pytest.raises(GeoexploreError, match="pre-arrival noise window"):
+        signal_band(d, dt, first_breaks(d, dt))
