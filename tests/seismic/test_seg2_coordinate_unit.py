@@ -60,3 +60,20 @@ def test_workflow_step_setting(files) -> None:
 def test_coordinate_unit_is_for_seg2_only(shared_data) -> None:
     with pytest.raises(GeoexploreError, match="SEG-2 location strings.*segy"):
         io.read(shared_data / "seismic" / "f3.sgy", coordinate_unit="m")
+
+
+def test_reflection_header_geometry_from_seg2_without_units(shared_data, tmp_path) -> None:
+    """The reflection flow's header geometry: a SEG-2 shot without UNITS is refused naming UNITS; with the unit given
+    (coordinate_units, CLI --coordinate-units, GathersSettings.coordinate_units) it equals the file that states METERS."""
+    from geoexplore.seismic.reflection import flow
+
+    ref = shared_data / "seismic" / "wghs-shot10.seg2"
+    raw = ref.read_bytes()
+    assert raw.count(b"UNITS METERS") == 1
+    none = tmp_path / "nounits.seg2"
+    none.write_bytes(raw.replace(b"UNITS METERS", b"NOTES METERS"))
+    with pytest.raises(GeoexploreError, match="states no UNITS"):
+        flow.load_shots([none], None, None, None)
+    a, b = flow.load_shots([ref], None, None, None), flow.load_shots([none], None, None, None, coordinate_units="m")
+    for k in ("offset_m", "receiver_chainage_m", "data"):
+        np.testing.assert_array_equal(a[k].values, b[k].values)

@@ -214,7 +214,8 @@ def _imaging_options(p: Any) -> None:
     p.add_argument("--depth", help="write the depth section (netCDF) here")
     p.add_argument("--max-depth", type=float, default=None, help="depth section bottom (m); default: the deepest converted sample")
     p.add_argument("--coordinate-units", choices=("m", "ft"),
-                   help="units of trace-header coordinates whose unit code is not a length")
+                   help="units of trace-header coordinates whose unit code is not a length, and of SEG-2 location "
+                        "strings when a file states no UNITS")
     p.add_argument("--line", default="profile", help="line name stored with the results")
 
 

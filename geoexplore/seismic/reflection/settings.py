@@ -36,7 +36,7 @@ class GathersSettings(Settings):
     notch_hz: float | None = Field(None, gt=0, description="notch frequency (Hz), e.g. 50 for power-line noise")
     fk_reject_m_s: float | None = Field(None, gt=0, description="f-k filter: reject apparent velocities below this (m/s)")
     mute_velocity_m_s: float | Literal["auto"] | None = Field("auto", description="top mute line velocity (m/s); 'auto': from the first arrivals (on land, where they start at the source: the direct wave, muting the direct and refracted waves; at sea: the earliest arrivals over ten offset classes); None: no mute")
-    coordinate_units: Literal["m", "ft"] | None = Field(None, description="header geometry: units of trace-header coordinates whose unit code is not a length")
+    coordinate_units: Literal["m", "ft"] | None = Field(None, description="header geometry: units of trace-header coordinates whose unit code is not a length, and of the location strings of SEG-2 files without UNITS")
     mute_intercept_s: float = Field(0.02, ge=0, description="top mute intercept time (s)")
     gain: Literal["divergence", "tpow", "none"] = Field("divergence", description="gain: spherical divergence t v^2, t^n, or none")
     gain_velocity_m_s: float = Field(1800.0, gt=0, description="velocity of the spherical-divergence gain (m/s)")

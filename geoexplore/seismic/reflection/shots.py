@@ -81,8 +81,12 @@ def header_geometry(gather: xr.Dataset, *, profile: Any = None, along_line: bool
     return g
 
 
-def _read_files(files: Sequence[str | Path], report: dict[str, Any]) -> tuple[list[Any], list[str], list[str]]:
-    """Read the shot files; returns (gathers, names of the files read, 'file: error' of the others)."""
+def _read_files(files: Sequence[str | Path], report: dict[str, Any],
+                coordinate_units: str | None = None) -> tuple[list[Any], list[str], list[str]]:
+    """Read the shot files; returns (gathers, names of the files read, 'file: error' of the others).
+
+    ``coordinate_units`` is also the unit of the location strings of SEG-2 files that state no ``UNITS``
+    (refused where it contradicts a file's ``UNITS``)."""
     from geoexplore.seismic import io
     from geoexplore.seismic.reflection.headergeom import sample_count_report
 
@@ -90,7 +94,8 @@ def _read_files(files: Sequence[str | Path], report: dict[str, Any]) -> tuple[li
     dt = ns = None
     for f in files:
         try:
-            g = io.read(f)
+            seg2_unit = coordinate_units if coordinate_units and io.detect(f) == "seg2" else None
+            g = io.read(f, coordinate_unit=seg2_unit)
             d = float(g.attrs["dt_s"])
             if dt is None:
                 dt, ns = d, g.sizes["time_s"]
@@ -156,6 +161,11 @@ def _headers_geometry(gathers: list[Any], profile: Any, x_origin_m: float, coord
         split_by_source,
     )
 
+    unknown = [str(g.attrs.get("source_file", "?")) for g in gathers if g.attrs.get("coordinate_unit") == "unknown"]
+    if unknown:
+        raise GeoexploreError(f"{unknown[0]}: the SEG-2 file states no UNITS for its locations and SEG-2 has no default: "
+                              "give the unit (coordinate_units 'm' or 'ft', CLI --coordinate-units) or a station table and "
+                              "observer's log")
     fac = coordinate_factor(gathers, coordinate_units, report)
     cat = {k: np.concatenate([np.asarray(g[k].values, float) for g in gathers]) * fac
            for k in ("source_x_m", "source_y_m", "receiver_x_m", "receiver_y_m")}
@@ -219,7 +229,8 @@ def load_shots(
     bin_m : float, optional
         CMP bin size (default: half the median station / receiver spacing).
     coordinate_units : {"m", "ft"}, optional
-        Units of header coordinates whose unit code is not a length.
+        Units of header coordinates whose unit code is not a length, and of
+        the location strings of SEG-2 files that state no ``UNITS``.
 
     Returns
     -------
@@ -233,7 +244,7 @@ def load_shots(
 
     use_tables = stations is not None and log is not None
     report: dict[str, Any] = {"source": "station table and observer's log" if use_tables else "trace headers"}
-    gathers, names, bad = _read_files(files, report)
+    gathers, names, bad = _read_files(files, report, coordinate_units)
     dt = float(gathers[0].attrs["dt_s"])
     if use_tables:
         gathers, geoms = _table_geometry(gathers, names, stations, log, bad)  # type: ignore[arg-type]
