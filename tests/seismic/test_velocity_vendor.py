@@ -31,8 +31,11 @@ def test_handvel_feet_and_landmark_header_keys(tmp_path) -> None:
     p.write_text("# FUNCTION_TYPE = TVint\n# LINEAR_UNITS = FEET\nHANDVEL 7\n0 5000 500 8000\n1000 10000\n")
     v = read_velocity(p, interval_at="top")  # unit and kind are read from the header comments
     assert v["attrs"]["velocity_units"] == "ft/s" and v["attrs"]["kind"].startswith("interval")
-    v1, v2 = 5000 * FT, 8000 * FT  # 5000 ft/s for 0-0.5 s, 8000 ft/s for 0.5-1.0 s: Dix by hand
-    assert np.allclose(v["vrms_m_s"], [v1, v1, np.sqrt((v1**2 * 0.5 + v2**2 * 0.5) / 1.0)])
+    v1, v2, v3 = 5000 * FT, 8000 * FT, 10000 * FT  # 5000 ft/s for 0-0.5 s, 8000 ft/s for 0.5-1.0 s, 10000 below
+    # Dix by hand; the last interval velocity holds below the last row: a row 60 s later carries it
+    assert np.allclose(v["time_s"], [0.0, 0.5, 1.0, 61.0])
+    assert np.allclose(v["vrms_m_s"], [v1, v1, np.sqrt((v1**2 * 0.5 + v2**2 * 0.5) / 1.0),
+                                       np.sqrt((v1**2 * 0.5 + v2**2 * 0.5 + v3**2 * 60.0) / 61.0)])
     with pytest.raises(GeoexploreError, match="velocity_units 'm/s' given, but the file states 'ft/s'"):
         read_velocity(p, velocity_units="m/s", interval_at="top")
     with pytest.raises(GeoexploreError, match="interval_at"):
@@ -73,12 +76,14 @@ def test_depth_table_interval_velocities_to_time_and_rms() -> None:
     v = read_velocity(DATA / "velocity-depth.txt", interval_at="top")
     assert v["attrs"]["format"] == "columns" and v["attrs"]["domain"] == "depth"
     a = v["chainage_m"] == 0
-    # 1500 m/s for 0-300 m, 2000 m/s for 300-800 m: two-way times 0.4 s and 0.4 + 1.0 / 2000 = 0.9 s
-    assert np.allclose(v["time_s"][a], [0.0, 0.4, 0.9]) and np.allclose(v["depth_m"][a], [0, 300, 800])
-    assert np.allclose(v["vrms_m_s"][a], [1500, 1500, np.sqrt((1500**2 * 0.4 + 2000**2 * 0.5) / 0.9)])
+    # 1500 m/s for 0-300 m, 2000 m/s for 300-800 m, 3000 m/s below: two-way times 0.4 s and 0.4 + 1.0 / 2000 = 0.9 s
+    # (and a row 60 s later carrying the 3000 m/s below 800 m)
+    assert np.allclose(v["time_s"][a], [0.0, 0.4, 0.9, 60.9]) and np.allclose(v["depth_m"][a], [0, 300, 800, 800 + 90000])
+    assert np.allclose(v["vrms_m_s"][a], [1500, 1500, np.sqrt((1500**2 * 0.4 + 2000**2 * 0.5) / 0.9),
+                                          np.sqrt((1500**2 * 0.4 + 2000**2 * 0.5 + 3000**2 * 60.0) / 60.9)])
     b = v["chainage_m"] == 250
     t1, t2 = 2 * 350 / 1600, 2 * 350 / 1600 + 2 * 550 / 2100
-    assert np.allclose(v["time_s"][b], [0, t1, t2])
+    assert np.allclose(v["time_s"][b][:3], [0, t1, t2])
     assert np.allclose(v["vrms_m_s"][b][2], np.sqrt((1600**2 * t1 + 2100**2 * (t2 - t1)) / t2))
 
 
@@ -131,3 +136,24 @@ def test_registry_detects_each_format(tmp_path) -> None:
         read_velocity(junk)
     with pytest.raises(GeoexploreError, match="RMS"):
         read_velocity(par, velocity_units="m/s", velocity_kind="interval")
+
+
+def test_depth_table_drives_the_depth_conversion_of_a_real_section(shared_data, tmp_path) -> None:
+    """The CLI end to end: the real F3 stack (crosslines 875-892 as CDP numbers) depth-converted with interval
+    velocities in depth, 1800 m/s down to 200 m and 2200 m/s below: the depth section's interval velocity is the
+    table's on each side of 200 m (away from the 0.04 s time smoothing)."""
+    import xarray as xr
+
+    from geoexplore.cli import main
+
+    p = tmp_path / "vdepth.txt"
+    p.write_text("CDP DEPTH(m) VINT(m/s)\n875 0 1800\n875 200 2200\n892 0 1800\n892 200 2200\n")
+    out = tmp_path / "depth.nc"
+    args = ["seismic", "migrate", str(shared_data / "seismic" / "f3.sgy"), "--inline", "120", "--velocity", str(p),
+            "--depth", str(out), "--max-depth", "300"]
+    assert main(args) == 1  # interval velocities: which interval a row belongs to is not stated
+    assert main([*args, "--interval-at", "top"]) == 0
+    with xr.open_dataset(out) as d:
+        v = d["velocity_m_s"]
+        assert np.allclose(v.sel(depth_m=slice(0, 170)).values, 1800.0, rtol=0.01)
+        assert np.allclose(v.sel(depth_m=slice(235, 260)).values, 2200.0, rtol=0.01)

@@ -15,10 +15,11 @@ What a file does not state is given or refused, never assumed:
   ``# FUNCTION_TYPE = TVrms|TVint|TVavg|ZVint|ZVavg`` comment), else
   ``velocity_kind`` ("rms", "interval", "average");
 * **which interval an interval velocity belongs to**: ``interval_at="top"``
-  (a row's velocity holds from its time/depth down to the next row's; the
-  interval above the first row must then start at zero) or ``"base"`` (from
-  the previous row, or zero, down to its time/depth). The files do not say
-  it, so it is required for interval velocities.
+  (a row's velocity holds from its time/depth down to the next row's, the
+  last one below the last row - an extra row ``EXTEND_S`` later carries it;
+  the first row must then be at zero) or ``"base"`` (from the previous row,
+  or zero, down to its time/depth). The files do not say it, so it is
+  required for interval velocities.
 
 ``HANDVEL`` (ProMAX/SeisSpace hand-picked velocity export, card format): a
 card ``HANDVEL <cdp>`` opens each location; the lines after it hold
@@ -57,6 +58,9 @@ from geoexplore.core.errors import FileFormatError, GeoexploreError
 from geoexplore.seismic.io.velocity import FT, velocity_factor
 
 KINDS = ("rms", "interval", "average")
+#: interval velocities at interval tops: the last one holds below the last row; a row this much later (two-way
+#: time, s) carries it, so a consumer interpolating t v**2 linearly between rows keeps it to the end of any record
+EXTEND_S = 60.0
 _COMMENT = ("#", "*", "!")
 
 
@@ -165,6 +169,8 @@ def to_rms(p: Path, x: np.ndarray, v: np.ndarray, kind: str, domain: str, interv
             sel = np.flatnonzero(ok)
             return (x, _rms_at(tb[sel], vi[sel], x), None) if sel.size else (x, v, None)
         tb, vi = _intervals(p, x, v, interval_at, line, "time")
+        if interval_at == "top":  # the last interval holds below the last row: one more row keeps its velocity
+            x = np.r_[x, x[-1] + EXTEND_S]
         return x, _rms_at(tb, vi, x), None
     if kind == "average":  # depth -> two-way time t = 2 z / v_avg
         t = 2.0 * x / v
@@ -177,6 +183,8 @@ def to_rms(p: Path, x: np.ndarray, v: np.ndarray, kind: str, domain: str, interv
     zb, vi = _intervals(p, x, v, interval_at, line, "depth")
     tb = np.r_[0.0, np.cumsum(2.0 * np.diff(zb) / vi[: zb.size - 1])]  # two-way time at each boundary
     t_rows = np.interp(x, zb, tb)  # every row lies on a boundary
+    if interval_at == "top":  # the last interval holds below the last row: one more row keeps its velocity
+        t_rows, x = np.r_[t_rows, t_rows[-1] + EXTEND_S], np.r_[x, x[-1] + vi[-1] * EXTEND_S / 2.0]
     return t_rows, _rms_at(tb, vi, t_rows), x
 
 
@@ -198,8 +206,9 @@ def _table(p: Path, fmt: str, rows: list[tuple[float, float, np.ndarray, np.ndar
     out["cdp"] = out["cdp"].astype(np.int64)
     if domain == "time":
         out.pop("depth_m")
-    conv = "" if kind == "rms" and domain == "time" else f" ({kind} in {domain}{', at interval ' + str(interval_at) + 's' if kind == 'interval' else ''}; converted to rms)"
-    out["attrs"] = {"source_file": str(p), "format": fmt, "velocity_units": unit, "kind": kind + conv, "domain": domain,
+    at = f" at interval {interval_at}s" if kind == "interval" else ""
+    conv = "rms" if kind == "rms" and domain == "time" else f"{kind} in {domain}{at}, converted to rms"
+    out["attrs"] = {"source_file": str(p), "format": fmt, "velocity_units": unit, "kind": conv, "domain": domain,
                     "located_by": "cdp" if by_cdp else "chainage_m"}
     return out
 
