@@ -46,9 +46,14 @@ def test_interval_velocity_table_to_rms_by_dix(tmp_path) -> None:
     p.write_text("chainage_m,time_ms,vint_m_s\n100,0,1500\n100,400,2500\n100,1000,3500\n")
     v = read_velocity_table(p)
     exact_1s = np.sqrt((1500**2 * 0.4 + 2500**2 * 0.6) / 1.0)  # Dix: t vrms^2 = sum vint^2 dt
-    assert np.allclose(v["time_s"], [0.0, 0.4, 1.0])
-    assert np.allclose(v["vrms_m_s"], [1500.0, 1500.0, exact_1s])
+    # 3500 m/s holds below 1 s: one more row, 60 s later, carries it
+    assert np.allclose(v["time_s"], [0.0, 0.4, 1.0, 61.0])
+    assert np.allclose(v["vrms_m_s"], [1500.0, 1500.0, exact_1s, np.sqrt((exact_1s**2 + 3500**2 * 60.0) / 61.0)])
     assert np.allclose(v["chainage_m"], 100.0) and (v["cdp"] == -1).all()
+    # the interval above the first row has no velocity: refused, naming the line (was: the first velocity assumed)
+    p.write_text("chainage_m,time_ms,vint_m_s\n100,400,2500\n100,1000,3500\n")
+    with pytest.raises(FileFormatError, match="line 2"):
+        read_velocity_table(p)
 
 
 def test_rms_table_units_in_column_names_and_refusals(tmp_path) -> None:

@@ -22,8 +22,10 @@ everywhere in geoexplore): a location, ``cdp`` or ``chainage_m`` (or
 ``vrms_m_s`` / ``vrms_ft_s`` (RMS) or ``vint_m_s`` / ``vint_ft_s``
 (interval). Bare ``vrms`` / ``vint`` columns need ``velocity_units``. An
 interval velocity holds from its row's time down to the next row's time at
-the same location (the last one to the end); it is turned into RMS at each
-row's time by the Dix relation ``t v_rms**2 = sum v_int**2 dt``.
+the same location (the last one below the last row, carried by one extra
+row 60 s later; the first row must be at time 0: the interval above it has
+no velocity, refused); it is turned into RMS at each row's time by the Dix
+relation ``t v_rms**2 = sum v_int**2 dt``.
 """
 
 from __future__ import annotations
@@ -166,23 +168,25 @@ def read_velocity_table(path: str | os.PathLike[str], *, velocity_units: str | N
     time_s = t[tcol] / (1000.0 if tcol == "time_ms" else 1.0)
     vel = t[vcol] * fac
     key = t[loc] * (FT if loc == "chainage_ft" else 1.0)
-    vrms = np.empty_like(vel)
+    from geoexplore.seismic.io.velocity_formats import to_rms
+
+    cols: dict[str, list[float]] = {"key": [], "time_s": [], "vrms_m_s": []}
     for k in np.unique(key):
         idx = np.flatnonzero(key == k)
         o = idx[np.argsort(time_s[idx], kind="stable")]
         if np.any(np.diff(time_s[o]) <= 0):
             raise FileFormatError(p, f"location {k:g}: times repeat", position=f"line {lines[o[0]]}")
-        if kind == "vrms":
-            vrms[o] = vel[o]
-        else:  # interval velocity from each row's time to the next: RMS at each row's time (top of the interval)
-            ts, vi = time_s[o], vel[o]
-            tv2 = np.concatenate([[0.0], np.cumsum(np.diff(np.r_[0.0, ts]) * np.r_[vi[0], vi[:-1]] ** 2)])[1:]
-            vrms[o] = np.sqrt(np.where(ts > 0, tv2 / np.where(ts > 0, ts, 1.0), vi[0] ** 2))
+        # interval velocity: from each row's time down to the next row's (the last one below the last row)
+        ts, vr, _ = to_rms(p, time_s[o], vel[o], "rms" if kind == "vrms" else "interval", "time", "top", lines[o[0]])
+        cols["key"] += [float(k)] * ts.size
+        cols["time_s"] += ts.tolist()
+        cols["vrms_m_s"] += vr.tolist()
+    key = np.asarray(cols["key"])
     by_cdp = loc == "cdp"
     out: dict[str, Any] = {
         "cdp": key.astype(np.int64) if by_cdp else np.full(key.size, -1, np.int64),
         "chainage_m": np.full(key.size, np.nan) if by_cdp else key,
-        "time_s": time_s, "vrms_m_s": vrms,
+        "time_s": np.asarray(cols["time_s"]), "vrms_m_s": np.asarray(cols["vrms_m_s"]),
     }
     out["attrs"] = {"source_file": str(p), "format": "csv", "velocity_units": unit.replace("_", "/") if unit else velocity_units,
                     "kind": "rms" if kind == "vrms" else "interval (converted to rms)", "located_by": loc}
