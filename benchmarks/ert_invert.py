@@ -16,6 +16,16 @@ below 2 %. Where pyGIMLi overshoots, the two models differ by the overshoot,
 not by the Jacobian; the Jacobian's own effect is checked in
 tests/ert/test_sensitivity.py against ``jacobian="pygimli"``.
 
+Equal result (issue 25: "at equal result"): after the timed runs, each case
+is inverted once more, untimed, by today's reference path: geoexplore's
+lambda control with every forward part pyGIMLi's own (``jacobian="pygimli"``:
+``createSensitivityCol``, interpolated primary potentials, a solve for every
+response) and the DOI on. "equal_result" holds when the timed geoexplore run
+has the same final chi2 (within ``CHI2_ABS``) and its model is within 5 % in
+log10 (max |dlog10| / |log10 ref|) of the reference inside the reference's
+DOI mask (DOI index <= ``doi_threshold``). GEOEXPLORE_BENCH_REFERENCE=0 skips
+the reference (slow on the Siping case: pyGIMLi's Jacobian).
+
 Prints per case and, as the last line, one JSON object: "ratio" is
 pyGIMLi time / geoexplore time (higher is better; target >= 1.5 per case,
 issue 25), with the load average (``os.getloadavg``) before and after.
@@ -34,6 +44,23 @@ SHARED = Path(os.environ.get("GEOEXPLORE_SHARED_DATA", ROOT.parent / "shared" / 
 REPEAT = int(os.environ.get("GEOEXPLORE_BENCH_REPEAT", "2"))
 THREADS = int(os.environ.get("GEOEXPLORE_BENCH_THREADS", "0")) or None
 TARGET = 1.5
+REFERENCE = os.environ.get("GEOEXPLORE_BENCH_REFERENCE", "1") != "0"
+CHI2_ABS = 1e-3  # "same final chi2": thread summation order moves the 5th digit
+MODEL_REL = 0.05  # model within 5 % in log10 inside the DOI mask
+
+
+def equal_result(res, ref, threshold: float) -> dict:
+    """chi2 and model of ``res`` against the reference run ``ref`` (DOI mask of ``ref``)."""
+    import numpy as np
+
+    inside = ref.doi_index <= threshold
+    lf, lr = np.log10(res.resistivity_ohm_m), np.log10(ref.resistivity_ohm_m)
+    rel = float(np.max(np.abs(lf - lr)[inside] / np.abs(lr[inside]))) if inside.any() else float("nan")
+    out = {"chi2_reference": ref.chi2, "iterations_reference": ref.iterations,
+           "cells_inside_doi_mask": int(inside.sum()), "max_rel_log10_difference_in_mask": rel,
+           "max_abs_log10_difference_in_mask": float(np.max(np.abs(lf - lr)[inside])) if inside.any() else None}
+    out["equal_result"] = bool(abs(res.chi2 - ref.chi2) <= CHI2_ABS and rel <= MODEL_REL)
+    return out
 
 
 def run_case(name: str, path: Path) -> dict:
@@ -70,11 +97,20 @@ def run_case(name: str, path: Path) -> dict:
         it_pg.append(len(mgr.inv.chi2History) - 1)
         model_pg = np.asarray(mgr.paraModel(mgr.fw.model))
     diff = float(np.max(np.abs(np.log10(res.resistivity_ohm_m) - np.log10(model_pg))))
+    load1 = os.getloadavg()
+    print(json.dumps({"case": name, "timed": True, "t_geoexplore_s": min(t_geo), "t_pygimli_s": min(t_pg),
+                      "ratio": min(t_pg) / min(t_geo), "chi2_geoexplore": chi_geo[-1], "chi2_pygimli": chi_pg[-1],
+                      "loadavg_before": load0, "loadavg_after": load1}), flush=True)  # before the slow reference
+    check = {}
+    if REFERENCE:
+        ref = invert(data, InversionSettings(threads=THREADS, jacobian="pygimli"))
+        check = equal_result(res, ref, s.doi_threshold)
     out = {"case": name, "n_data": data.n_data, "t_geoexplore_s": min(t_geo), "t_pygimli_s": min(t_pg),
            "chi2_geoexplore": chi_geo[-1], "chi2_pygimli": chi_pg[-1], "iterations_geoexplore": it_geo[-1],
            "iterations_pygimli": it_pg[-1], "max_abs_log10_model_difference": diff,
            "ratio": min(t_pg) / min(t_geo), "threads": n_threads, "lambda_control": s.lambda_control,
-           "jacobian": s.jacobian, "loadavg_before": load0, "loadavg_after": os.getloadavg()}
+           "jacobian": s.jacobian, "jacobians_geoexplore": res.jacobians, "stop_reason_geoexplore": res.stop_reason,
+           "loadavg_before": load0, "loadavg_after_timed_runs": load1, **check}
     print(json.dumps(out), flush=True)
     return out
 
@@ -96,6 +132,8 @@ def main() -> int:
                "t_pygimli_s": t_pg, "repeat": REPEAT,
                "chi2": {r["case"]: [r["chi2_geoexplore"], r["chi2_pygimli"]] for r in results},
                "max_abs_log10_model_difference": max(r["max_abs_log10_model_difference"] for r in results),
+               "equal_result_every_case": (all(r.get("equal_result", False) for r in results) if REFERENCE
+                                           else None),
                "cases": results}
     print(json.dumps(summary))
     return 0

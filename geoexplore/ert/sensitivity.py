@@ -183,11 +183,99 @@ def primary_potentials(core: Any, threads: int = 1) -> Any:
     return pg.Matrix(np.ascontiguousarray(np.asarray(sub)[:, :n]))
 
 
-def fast_modelling(threads: int = 1) -> Any:
+def electrode_nodes(mesh: Any, dc: Any) -> np.ndarray | None:
+    """Forward-mesh node of each electrode (exact position match), or None when one has no node.
+
+    A 2D line stores positions as (x, 0, z) or (x, z, 0); the mesh uses (x, y = elevation).
+    """
+    from scipy.spatial import cKDTree
+
+    sp = np.asarray(dc.sensorPositions(), float)
+    elev = sp[:, 2] if np.allclose(sp[:, 1], 0.0) else sp[:, 1]
+    xy = np.asarray(mesh.positions(), float)[:, :2]
+    dist, idx = cKDTree(xy).query(np.column_stack([sp[:, 0], elev]))
+    scale = max(1.0, float(np.ptp(xy[:, 0])))
+    return np.asarray(idx, np.int64) if np.all(dist <= 1e-9 * scale) else None
+
+
+def homogeneous_data(core: Any, prim: np.ndarray, rho: float) -> tuple[np.ndarray, np.ndarray] | None:
+    """Potentials and apparent resistivities of a homogeneous model without a solve, or None.
+
+    With singularity removal the secondary field of a homogeneous model is zero: the total
+    potentials are rho x the primary (unit-resistivity) potentials; the data follow from them at
+    the electrode nodes by pyGIMLi's inverse Fourier sum (its quadrature weights) and the geometric
+    factors. Equal to pyGIMLi's solve to rounding (tests/ert/test_sensitivity.py).
+
+    Parameters
+    ----------
+    core : pyGIMLi DCSRMultiElectrodeModelling
+        The forward core (mesh, data with ``k``, wavenumbers and weights).
+    prim : ndarray, shape (n_k * n_elec, n_nodes)
+        Primary potentials for 1 ohm m (V per A).
+    rho : float
+        The model's resistivity (ohm m).
+
+    Returns
+    -------
+    (potentials, rhoa) : tuple of ndarray, or None
+        None when an electrode has no mesh node or a datum has no geometric factor.
+    """
+    dc = core.data()
+    kfac = np.asarray(dc["k"], float)
+    nodes = electrode_nodes(core.mesh(), dc)
+    kv, w = np.asarray(core.kValues()), np.asarray(core.weights())
+    ne = dc.sensorCount()
+    if nodes is None or not np.all(np.isfinite(kfac) & (kfac != 0)) or prim.shape[0] < len(kv) * ne:
+        return None
+    pots = rho * prim[: len(kv) * ne]
+    u = pots.reshape(len(kv), ne, -1)[:, :, nodes]  # (k, source, receiver)
+    pot = np.zeros((ne + 1, ne + 1))  # last row/column: a remote electrode
+    pot[:ne, :ne] = np.tensordot(w, u, axes=1)
+    a, b, m, n = (np.where(x < 0, ne, x) for x in (np.asarray(dc[c], np.int64) for c in "abmn"))
+    return pots, kfac * (pot[a, m] - pot[a, n] - pot[b, m] + pot[b, n])
+
+
+def broyden_update(jlog: np.ndarray, dlogm: np.ndarray, dlogd: np.ndarray) -> np.ndarray:
+    """Broyden's rank-one update of a log-log Jacobian (Broyden 1965; RES2DINV's quasi-Newton option).
+
+    ``J+ = J + (dlogd - J dlogm) dlogm^T / (dlogm^T dlogm)``: the smallest change
+    (Frobenius norm) of ``J`` that reproduces the observed change of the log
+    responses ``dlogd`` over the model step ``dlogm`` (secant condition
+    ``J+ dlogm = dlogd``).
+
+    Parameters
+    ----------
+    jlog : ndarray, shape (n_data, n_para)
+        d log(rho_a) / d log(rho) at the previous model (dimensionless).
+    dlogm : ndarray, shape (n_para,)
+        Change of log resistivity since that model.
+    dlogd : ndarray, shape (n_data,)
+        Change of the log responses since that model.
+
+    Returns
+    -------
+    ndarray, shape (n_data, n_para)
+        The updated Jacobian (``jlog`` itself when ``dlogm`` is zero).
+    """
+    nx = float(dlogm @ dlogm)
+    if nx <= 0.0:
+        return jlog
+    return jlog + np.outer(dlogd - jlog @ dlogm, dlogm / nx)
+
+
+def fast_modelling(threads: int = 1, broyden_after: int | None = None) -> Any:
     """A pyGIMLi ``ERTModelling`` (singularity removal) with the vectorised Jacobian and direct primary potentials.
 
     Use as ``ert.ERTManager(fop=fast_modelling(n))``; everything else (mesh,
     forward solves, inversion) is pyGIMLi's.
+
+    Parameters
+    ----------
+    threads : int
+    broyden_after : int or None
+        None: every Jacobian in full. n: the first n in full, later ones by
+        :func:`broyden_update` of the last (log-log). The attribute set back to
+        None gives full Jacobians again (DOI after the inversion).
     """
     from geoexplore.core.errors import GeoexploreError
     from geoexplore.core.gimli import import_pygimli
@@ -207,6 +295,12 @@ def fast_modelling(threads: int = 1) -> Any:
             self._prim: Any = None
             self._fast_jacobian: Any = None
             self._last_model: np.ndarray | None = None
+            self._last_response: np.ndarray | None = None
+            self._pots: np.ndarray | None = None  # potentials of the last response when no solve made them
+            self.broyden_after = broyden_after
+            self.n_full_jacobians = 0
+            self.n_broyden_updates = 0
+            self._jlog: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # (J_log, log m, log d)
 
         def _prepare(self) -> None:
             core = self._core
@@ -228,17 +322,41 @@ def fast_modelling(threads: int = 1) -> Any:
             if self.complex():  # pragma: no cover - complex resistivity is not used by geoexplore
                 return super().response(mod)
             self._prepare()
-            resp = self._core.response(mod)
-            self._last_model = np.array(mod, float)
+            m = np.asarray(mod, float)
+            self._pots = None
+            resp = None
+            if self._prim is not None and m.size and np.all(m == m[0]):
+                resp = self._homogeneous_response(float(m[0]))
+            if resp is None:
+                resp = self._core.response(mod)
+            self._last_model = np.array(m)
+            self._last_response = np.array(resp, float)
             return resp
+
+        def _homogeneous_response(self, rho: float) -> Any:
+            out = homogeneous_data(self._core, np.asarray(self._prim), rho)
+            if out is None:
+                return None
+            self._pots, rhoa = out
+            return pg.Vector(rhoa)
 
         def createJacobian(self, mod: Any) -> Any:
             self.mesh()
             core = self._core
             self._prepare()
             m = np.asarray(mod, float)
-            if self._sub.rows() == 0 or self._last_model is None or not np.array_equal(self._last_model, m):
+            have = self._pots is not None or self._sub.rows() > 0
+            if not have or self._last_model is None or not np.array_equal(self._last_model, m):
                 self.response(mod)  # the potentials of this model (pyGIMLi would reuse the last response's)
+            d = self._last_response
+            if (self.broyden_after is not None and self._jlog is not None
+                    and self.n_full_jacobians >= self.broyden_after):
+                self._jlog = (broyden_update(self._jlog[0], np.log(m) - self._jlog[1],
+                                             np.log(np.abs(d)) - self._jlog[2]), np.log(m), np.log(np.abs(d)))
+                self.n_broyden_updates += 1
+                self._fast_jacobian = pg.Matrix(self._jlog[0] * (d[:, None] / m[None, :]))
+                self.setJacobian(self._fast_jacobian)
+                return self._fast_jacobian
             if self._geom is None:
                 fm = core.mesh()
                 nodes = np.array([c.ids() for c in fm.cells()], dtype=np.int64)
@@ -249,9 +367,13 @@ def fast_modelling(threads: int = 1) -> Any:
             if not np.all(np.isfinite(kfac) & (kfac != 0)):
                 raise GeoexploreError("ERT Jacobian: the data need geometric factors k (run QC first)")
             abmn = np.column_stack([np.asarray(dc[x], np.int64) for x in "abmn"])
-            s = sensitivity_matrix(np.asarray(self._sub), self._geom, np.asarray(core.kValues()),
+            pots = self._pots if self._pots is not None else np.asarray(self._sub)
+            s = sensitivity_matrix(pots, self._geom, np.asarray(core.kValues()),
                                    np.asarray(core.weights()), abmn, dc.sensorCount(), threads=self.n_threads)
             jac = s * (kfac[:, None] / (m * m)[None, :])
+            self.n_full_jacobians += 1
+            if self.broyden_after is not None:
+                self._jlog = (jac * (m[None, :] / d[:, None]), np.log(m), np.log(np.abs(d)))
             self._fast_jacobian = pg.Matrix(jac)
             self.setJacobian(self._fast_jacobian)
             return self._fast_jacobian

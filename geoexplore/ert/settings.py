@@ -136,6 +136,11 @@ class InversionSettings(Settings):
         "products over pyGIMLi's potentials, with the primary potentials over topography taken from the P2 "
         "mesh's nodes without interpolation; equal to pyGIMLi's to rounding, several times faster) or "
         "pygimli (its createSensitivityCol)")
+    broyden_after: int | None = added_field(
+        None, added_in="0.4", ge=1, description="None: a full Jacobian every iteration; n: the first n "
+        "Jacobians in full, later ones by Broyden's rank-one update of the last (log-log, from the model step "
+        "and its responses; RES2DINV's quasi-Newton option): one sensitivity computation saved per later "
+        "iteration, the iteration path changes slightly (docs/ert.md); vectorised Jacobian only")
     seed: int = Field(0, ge=0, description="seed for anything random")
 
 

@@ -121,3 +121,67 @@ def test_fast_path_gives_the_reference_model_on_slagdump(shared_data):
     assert np.max(np.abs(lf - lr)[inside] / np.abs(lr[inside])) <= 0.05
     assert np.max(np.abs(lf - lr)[inside]) <= np.log10(1.05)  # and within 5 % in resistivity
     np.testing.assert_allclose(fast.doi_index, ref.doi_index, atol=1e-3)
+
+
+def _slope_survey():
+    """SYNTHETIC: 16 electrodes on a 20 % slope, dipole-dipole (pyGIMLi's createData), k from pyGIMLi."""
+    from geoexplore.core.gimli import import_pygimli
+
+    pg = import_pygimli()
+    from pygimli.physics import ert
+
+    x = np.arange(16) * 2.0
+    dc = ert.createData(elecs=np.column_stack([x, 0.2 * x]), schemeName="dd")
+    dc["k"] = ert.createGeometricFactors(dc, numerical=False)
+    assert dc.size() > 50 and pg is not None
+    return dc
+
+
+def test_homogeneous_model_response_and_jacobian_without_a_solve_equal_pygimli():
+    """Over topography a homogeneous model's response is taken from the primary potentials (no
+    secondary solve): equal to pyGIMLi's ERTModelling solve to 1e-8 and the Jacobian built on those
+    potentials equal to pyGIMLi's createSensitivityCol to 1e-10 (synthetic slope survey)."""
+    from geoexplore.core.gimli import import_pygimli
+    from geoexplore.ert.sensitivity import fast_modelling
+
+    pg = import_pygimli()
+    dc = _slope_survey()
+    ref, fast = _fop(dc), _fop(dc, fast_modelling(1))
+    m = pg.Vector(ref.parameterCount, 87.5)
+    r_fast = np.asarray(fast.response(m))
+    assert fast._pots is not None  # the shortcut was taken: no solve
+    r_ref = np.asarray(ref.response(m))
+    assert ref._core.topography()
+    np.testing.assert_allclose(r_fast, r_ref, rtol=1e-8)  # measured 6e-9 (pyGIMLi interpolates its primary)
+    ref.createJacobian(m)
+    fast.createJacobian(m)
+    j_ref, j_fast = pg.utils.gmat2numpy(ref.jacobian()), pg.utils.gmat2numpy(fast.jacobian())
+    assert np.max(np.abs(j_fast - j_ref)) <= 1e-10 * np.max(np.abs(j_ref))
+    # a heterogeneous model afterwards is solved as before
+    m2 = _random_model_like(87.5, ref.parameterCount)
+    np.testing.assert_allclose(np.asarray(fast.response(m2)), np.asarray(ref.response(m2)), rtol=1e-10)
+    assert fast._pots is None
+
+
+def _random_model_like(rho, n, seed=3):
+    from geoexplore.core.gimli import import_pygimli
+
+    pg = import_pygimli()
+    return pg.Vector(rho * np.exp(0.5 * np.random.default_rng(seed).standard_normal(n)))
+
+
+def test_broyden_update_meets_the_secant_condition():
+    """Broyden's update reproduces the observed log-response change over the step (secant condition,
+    analytic), changes J only along the step (J+ v = J v for v orthogonal to it), and keeps J for a
+    zero step."""
+    from geoexplore.ert.sensitivity import broyden_update
+
+    rng = np.random.default_rng(0)
+    j = rng.standard_normal((5, 7))
+    dx, dy = rng.standard_normal(7), rng.standard_normal(5)
+    jb = broyden_update(j, dx, dy)
+    np.testing.assert_allclose(jb @ dx, dy, rtol=1e-12)
+    v = rng.standard_normal(7)
+    v -= (v @ dx) / (dx @ dx) * dx
+    np.testing.assert_allclose(jb @ v, j @ v, atol=1e-12)
+    assert broyden_update(j, np.zeros(7), dy) is j
