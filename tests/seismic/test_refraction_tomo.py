@@ -78,6 +78,30 @@ def test_layered_inversion_reaches_chi2_one(layered_result):
     assert np.median(deep) > 1400
 
 
+def test_fixed_control_reproduces_plain_pygimli(layered):
+    """lambda_control 'fixed' with lambda_factor 0.8 is pyGIMLi's own loop (stop at chi2 <= 1, dPhi, lambda x 0.8
+    per iteration): the same chi2 path as plain pyGIMLi on the same mesh; the recorded lambdas are 20 x 0.8^k."""
+    from geoexplore.core.gimli import import_pygimli, set_threads
+    from geoexplore.seismic.io.sgt import to_gimli
+    from geoexplore.seismic.refraction.tomography import build_mesh, mesh_kwargs
+
+    s = TomoSettings(v_top_m_s=500.0, v_bottom_m_s=3000.0, lambda_control="fixed", lambda_factor=0.8)
+    r = invert(layered, s)
+    import_pygimli()
+    from pygimli.physics import traveltime as tt
+
+    dc = to_gimli(layered)
+    dc.set("err", layered.err_s)
+    mgr = tt.TravelTimeManager(dc)
+    set_threads(None, mgr.fop)
+    mgr.invert(dc, mesh=build_mesh(mgr, dc, mesh_kwargs(layered, s)), secNodes=s.sec_nodes, zWeight=s.z_weight,
+               vTop=s.v_top_m_s, vBottom=s.v_bottom_m_s, lam=s.lam, maxIter=s.max_iter, dPhi=s.min_dphi_percent,
+               lambdaFactor=0.8, verbose=False)
+    assert r.stop_reason == "fixed"
+    np.testing.assert_allclose(r.chi2_history, mgr.fw.chi2History, rtol=1e-9)
+    np.testing.assert_allclose(r.summary()["lambda_history"][1:], 20.0 * 0.8 ** np.arange(len(r.chi2_history) - 1))
+
+
 def test_jacobian_and_threads(layered_result):
     from geoexplore.core.gimli import import_pygimli
     from geoexplore.seismic.refraction.tomography import jacobian_csr
