@@ -19,9 +19,12 @@ the tomograms of the automatic and of the hand picks over the cells the
 rays of both pick sets cover (README settings: secNodes 3, paraMaxCellSize 15,
 zWeight 0.2, 300 -> 3000 m/s, lam 100; same mesh; the automatic picks use
 their own calibrated uncertainties as data errors). Targets: >= 0.90, <= 1 ms, <= 3 ms,
-<= 10 %.
+<= 10 %. Both tomograms run under the default lambda control ('auto': landed
+on chi2 1 +- 0.2) and again with 'fixed' (pyGIMLi's stops; keys ending in
+``_fixed``). The timing comparison with plain pyGIMLi runs geoexplore with
+``lambda_control='fixed'`` so that both take the same iterations.
 
-Usage: python benchmarks/refraction_tomo.py [--reps N] [--data DIR]
+Usage: python benchmarks/refraction_tomo.py [--reps N] [--data DIR] [--field01-only]
 The last line printed is one JSON object.
 """
 
@@ -42,7 +45,7 @@ def plain_pygimli(path: Path, s) -> tuple[float, float, float, int]:
     """pyGIMLi alone: chi2, rrms (%), rms (ms), iterations."""
     from geoexplore.core.gimli import import_pygimli, set_threads
 
-    pg = import_pygimli()
+    import_pygimli()
     from pygimli.physics import traveltime as tt
 
     data = tt.load(str(path))
@@ -59,7 +62,7 @@ def ours(path: Path, s) -> tuple[float, float, float, int]:
     from geoexplore.seismic.io.sgt import read_sgt
     from geoexplore.seismic.refraction.tomography import invert
 
-    r = invert(read_sgt(path), s)
+    r = invert(read_sgt(path), s.model_copy(update={"lambda_control": "fixed"}))  # pyGIMLi's own stops, as plain
     return r.chi2, r.rrms_percent, r.rms_ms, r.iterations
 
 
@@ -96,28 +99,36 @@ def field01(data: Path) -> dict:
     t_pick = time.perf_counter() - t0
     diffs = [abs(r.t_s - lut[k]) * 1e3 for r in picks.table.itertuples()
              if (k := (round(r.source_x_m, 2), round(r.receiver_x_m, 2))) in lut and r.use == 1]
-    s = TomoSettings(sec_nodes=3, max_cell_area_m2=15.0, z_weight=0.2, v_top_m_s=300.0, v_bottom_m_s=3000.0, lam=100.0)
-    rh = invert(hand, s)
-    ta = picks.traveltimes  # on the hand picks' sensor list, so both meshes are the same
-    idx = np.array([int(np.argmin(np.abs(hand.sensors[:, 0] - x))) for x in ta.sensors[:, 0]])
-    ra = invert(TraveltimeData(hand.sensors, idx[ta.s], idx[ta.g], ta.t_s, ta.err_s), s)
-    m = (rh.coverage > 0) & (ra.coverage > 0)  # covered: crossed by the rays of both pick sets
-    rel = np.abs(ra.velocity_m_s[m] - rh.velocity_m_s[m]) / rh.velocity_m_s[m]
-    out = {
+    out: dict = {
         "field01_picked_fraction": round(len(diffs) / len(lut), 4),
         "field01_median_abs_diff_ms": round(float(np.median(diffs)), 3),
         "field01_p90_abs_diff_ms": round(float(np.percentile(diffs, 90)), 3),
-        "field01_tomo_max_rel_diff": round(float(rel.max()), 4),
-        "field01_tomo_median_rel_diff": round(float(np.median(rel)), 4),
-        "field01_tomo_p95_rel_diff": round(float(np.percentile(rel, 95)), 4),
-        "field01_covered_cells": int(m.sum()),
+    }
+    ta = picks.traveltimes  # on the hand picks' sensor list, so both meshes are the same
+    idx = np.array([int(np.argmin(np.abs(hand.sensors[:, 0] - x))) for x in ta.sensors[:, 0]])
+    for control in ("auto", "fixed"):  # the lambda control of both tomograms; keys of 'fixed' end in _fixed
+        s = TomoSettings(sec_nodes=3, max_cell_area_m2=15.0, z_weight=0.2, v_top_m_s=300.0, v_bottom_m_s=3000.0,
+                         lam=100.0, lambda_control=control)
+        rh = invert(hand, s)
+        ra = invert(TraveltimeData(hand.sensors, idx[ta.s], idx[ta.g], ta.t_s, ta.err_s), s)
+        m = (rh.coverage > 0) & (ra.coverage > 0)  # covered: crossed by the rays of both pick sets
+        rel = np.abs(ra.velocity_m_s[m] - rh.velocity_m_s[m]) / rh.velocity_m_s[m]
+        sfx = "" if control == "auto" else "_fixed"
+        out.update({
+            f"field01_tomo_max_rel_diff{sfx}": round(float(rel.max()), 4),
+            f"field01_tomo_median_rel_diff{sfx}": round(float(np.median(rel)), 4),
+            f"field01_tomo_p95_rel_diff{sfx}": round(float(np.percentile(rel, 95)), 4),
+            f"field01_covered_cells{sfx}": int(m.sum()),
+            f"field01_chi2_hand{sfx}": round(rh.chi2, 3), f"field01_chi2_auto{sfx}": round(ra.chi2, 3),
+            f"field01_stop_hand{sfx}": rh.stop_reason, f"field01_stop_auto{sfx}": ra.stop_reason,
+        })
+    out.update({
         "field01_airwave_picks": int(picks.table["flags"].str.contains("airwave").sum()),
         "field01_xcorr_used": int((picks.table["flags"].str.contains("xcorr") & (picks.table["use"] == 1)).sum()),
         "field01_error_floor_ms": round(picks.error_model.get("floor_s", float("nan")) * 1e3, 3),
-        "field01_chi2_hand": round(rh.chi2, 3), "field01_chi2_auto": round(ra.chi2, 3),
         "field01_median_pick_err_ms": round(float(np.median(ta.err_s)) * 1e3, 3),
         "field01_picking_s": round(t_pick, 2),
-    }
+    })
     print(" ".join(f"{k}={v}" for k, v in out.items()), flush=True)
     return out
 
@@ -125,10 +136,14 @@ def field01(data: Path) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--reps", type=int, default=2)
+    ap.add_argument("--field01-only", action="store_true", help="only the refraction-field01 figures")
     ap.add_argument("--data", default=os.environ.get("GEOEXPLORE_SHARED_DATA", str(ROOT.parent / "shared" / "data")))
     a = ap.parse_args()
     from geoexplore.seismic.settings import TomoSettings
 
+    if a.field01_only:
+        print(json.dumps({"name": "refraction_tomo_field01", **field01(Path(a.data))}))
+        return
     s = TomoSettings()
     path = Path(a.data) / "seismic" / "koenigsee.sgt"
     t_pg, t_ge, r_pg, r_ge = [], [], None, None

@@ -103,7 +103,7 @@ class InversionResult:
         """chi2 (the one the control used, see the class), chi2_plain, rrms (percent), iterations, n_data_used,
         n_cells, elapsed_s, chi2_history, lambda_history,
         stop_reason and stop_message (why the inversion ended), iteration_table; ``ip`` when IP was inverted."""
-        from geoexplore.ert.lambda_search import REASONS
+        from geoexplore.core.inversion_control import REASONS
 
         plain = float(self.chi2 if self.chi2_plain is None else self.chi2_plain)
         out = {"chi2": float(self.chi2), "chi2_plain": plain, "rrms": float(self.rrms_percent),
@@ -168,7 +168,7 @@ def _run_manager(data: ERTData, s: Any, mesh: Any = None, constraints: Any = Non
                  **run_kw: Any) -> tuple[Any, Any, Any]:
     """Set up an ERTManager with threads fixed and run it under :class:`TargetControl`; return (manager, pg, control)."""
     from geoexplore.core.gimli import check_jacobian, import_pygimli, set_threads
-    from geoexplore.ert.lambda_search import StopInversion, TargetControl
+    from geoexplore.core.inversion_control import StopInversion, TargetControl
 
     pg = import_pygimli()
     from pygimli.physics import ert

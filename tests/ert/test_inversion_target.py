@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from geoexplore.core.inversion_control import interpolate_models, line_search_to_target
 from geoexplore.ert import io
-from geoexplore.ert.lambda_search import interpolate_models, line_search_to_target
 
 
 # -- kernels against analytic cases ---------------------------------------------------

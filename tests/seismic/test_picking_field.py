@@ -186,19 +186,20 @@ def test_field01_pick_errors_calibrated_on_the_picks_own_differences(field_picks
 
 @pytest.mark.slow
 def test_field01_tomography_of_auto_picks_close_to_hand_picks(tomograms):
-    """Measured: hand picks chi2 0.74 (the README's pyGIMLi figure); automatic picks with their calibrated errors
-    chi2 0.92 (5.0 with the uncalibrated ones before); median relative velocity difference 3.9 %, p95 13.7 % over
-    the 458 cells both ray sets cover."""
+    """Measured (lambda_control 'auto', the default): hand picks chi2 0.976 (with 'fixed' pyGIMLi's stop gives the
+    README's 0.74: one step past the target); automatic picks with their calibrated errors chi2 0.931 (5.0 with the
+    uncalibrated ones before); both stop on the target. Median relative velocity difference 5.0 %, p95 13.4 % over
+    the 460 cells both ray sets cover ('fixed': 3.9 %, 13.8 %)."""
     rh, ra, rel = tomograms
-    assert rh.chi2 == pytest.approx(0.74, abs=0.05)
-    assert 0.4 < ra.chi2 < 2.0
+    assert rh.stop_reason == "target" and abs(rh.chi2 - 1.0) <= 0.2
+    assert ra.stop_reason == "target" and abs(ra.chi2 - 1.0) <= 0.2
     assert np.median(rel) <= 0.06
     assert np.percentile(rel, 95) <= 0.20
 
 
 @pytest.mark.slow
 @pytest.mark.xfail(strict=True, reason="issue 18 target not reached: the largest difference over the cells both ray "
-                   "sets cover is 44 %, in the surface cells beside shot 3 (x 45-52 m) whose velocity rests on the "
+                   "sets cover is 43 % (lambda_control auto and fixed alike), in the surface cells beside shot 3 (x 45-52 m) whose velocity rests on the "
                    "+-2 m picks; there the hand picks themselves differ in kind (4.67 ms on the first weak onset at "
                    "+2 m, 6.44 ms on the strong one at -2 m), the automatic ones take the strong onset on both")
 def test_field01_tomography_within_10_percent_at_every_covered_cell(tomograms):

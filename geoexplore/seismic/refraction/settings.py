@@ -81,6 +81,17 @@ class TomoSettings(Settings):
     robust: bool = Field(False, description="robust (L1-like, IRLS) data weighting")
     threads: int | None = Field(None, ge=1, description="pyGIMLi C++ threads; None: all CPUs of this process")
     coverage_min: float = Field(0.0, ge=0, description="cells with ray coverage (m of ray per m^2) at or below this are masked")
+    lambda_control: Literal["auto", "fixed"] = added_field(
+        "auto", added_in="0.5", description="auto: lambda cooled when chi2 stalls above the target band, a step that "
+        "overshoots it is cut back onto the target by a line search (geoexplore.core.inversion_control); fixed: "
+        "lambda as given (times lambda_factor per iteration), stop at the first chi2 <= chi2_target or a dPhi below "
+        "min_dphi_percent (the behaviour before 0.5)")
+    chi2_target: float = added_field(1.0, added_in="0.5", gt=0, description="target chi2 (error-weighted misfit per datum)")
+    chi2_tolerance: float = added_field(0.2, added_in="0.5", gt=0, lt=1, description="accepted band around chi2_target (auto control)")
+    lambda_cooling: float = added_field(0.5, added_in="0.5", gt=0, lt=1, description="factor on lambda when chi2 stalls (auto control)")
+    lam_min: float = added_field(1.0, added_in="0.5", gt=0, description="smallest lambda of the auto control")
+    stall_fraction: float = added_field(0.1, added_in="0.5", gt=0, lt=1, description="a relative chi2 decrease per "
+                                        "iteration below this counts as stalled (auto control)")
 
     def check(self) -> None:
         if self.v_bottom_m_s <= 0 or self.v_top_m_s <= 0:

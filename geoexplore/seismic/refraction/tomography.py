@@ -59,6 +59,13 @@ class TomoResult:
     chainage_offset_m : float
         Added to the positions to give chainage (m) (:func:`invert_traveltimes`
         inverts in local coordinates).
+    iteration_table : list of dict
+        Per iteration (0: the starting model): chi2, lambda of the step
+        (``lam``), step length and the control's action
+        (:class:`geoexplore.core.inversion_control.IterationRecord`).
+    stop_reason : str
+        Why the inversion ended (a key of
+        :data:`geoexplore.core.inversion_control.REASONS`).
     """
 
     cell_x_m: np.ndarray
@@ -78,6 +85,8 @@ class TomoResult:
     elapsed_s: float = 0.0
     manager: Any = None
     chainage_offset_m: float = 0.0
+    iteration_table: list[dict[str, Any]] = field(default_factory=list)
+    stop_reason: str = ""
 
     def to_image(self, *, line: str = "", synthetic: bool = False, **grid: Any) -> Any:
         """The tomogram as a ``refraction`` image (:func:`to_image`; chainage restored by ``chainage_offset_m``)."""
@@ -95,11 +104,17 @@ class TomoResult:
         return plot_tomogram({"image": self.to_image(line=line, synthetic=synthetic, **grid), "model": model}, path)
 
     def summary(self) -> dict[str, Any]:
-        """The fit numbers as a JSON-able dict (chi2, rrms, rms_ms, iterations, ...)."""
+        """The fit numbers as a JSON-able dict: chi2, rrms, rms_ms, iterations, chi2_history, lambda_history,
+        stop_reason and stop_message (why the inversion ended), iteration_table, settings."""
+        from geoexplore.core.inversion_control import REASONS
+
         return {
             "chi2": float(self.chi2), "rrms": float(self.rrms_percent), "rms_ms": float(self.rms_ms),
             "iterations": int(self.iterations), "n_data": int(self.data.n_data), "n_cells": int(self.velocity_m_s.size),
-            "chi2_history": [float(c) for c in self.chi2_history], "elapsed_s": float(self.elapsed_s),
+            "chi2_history": [float(c) for c in self.chi2_history],
+            "lambda_history": [float(r["lam"]) for r in self.iteration_table],
+            "stop_reason": self.stop_reason, "stop_message": REASONS.get(self.stop_reason, ""),
+            "iteration_table": list(self.iteration_table), "elapsed_s": float(self.elapsed_s),
             "settings": self.settings,
         }
 
@@ -122,6 +137,35 @@ def mesh_kwargs(data: TraveltimeData, settings: TomoSettings) -> dict[str, Any]:
     if settings.para_depth_m is not None:
         kw["paraDepth"] = float(settings.para_depth_m)
     return kw
+
+
+#: node coordinates of the inversion mesh are rounded to this many decimals of a metre (1 nm)
+MESH_DECIMALS = 9
+
+
+def build_mesh(mgr: Any, dc: Any, mesh_kw: dict[str, Any]) -> Any:
+    """pyGIMLi's parameter mesh for the manager, node coordinates rounded to :data:`MESH_DECIMALS`.
+
+    pyGIMLi's mesh builder is not bit-reproducible inside one process: the
+    same call now and then gives node positions that differ by about 1e-14 m
+    (measured: 3 of 40 builds in one process, same topology; it depends on
+    what ran before, not on the thread count). The shortest-path solver turns
+    such a difference into different ray paths where paths tie, and the
+    inversion into a different chi2 path. Rounding to 1 nm removes it (40 of
+    40 builds identical) and moves no node measurably.
+    """
+    return round_nodes(mgr.createMesh(data=dc, **mesh_kw))
+
+
+def round_nodes(mesh: Any, decimals: int = MESH_DECIMALS) -> Any:
+    """Round a pyGIMLi mesh's node coordinates (m) to ``decimals`` in place; returns the mesh."""
+    from geoexplore.core.gimli import import_pygimli
+
+    pg = import_pygimli()
+    for node in mesh.nodes():
+        p = node.pos()
+        node.setPos(pg.Pos(round(float(p[0]), decimals), round(float(p[1]), decimals)))
+    return mesh
 
 
 def check_data(data: TraveltimeData) -> None:
@@ -182,36 +226,62 @@ def invert(data: TraveltimeData, settings: TomoSettings | None = None, *, keep_m
     dc.set("err", err)
     mgr = tt.TravelTimeManager(dc)
     set_threads(settings.threads, mgr.fop)
-    kw = mesh_kwargs(d, settings)
+    kw: dict[str, Any] = {"mesh": build_mesh(mgr, dc, mesh_kwargs(d, settings))}
     if settings.v_min_m_s is not None and settings.v_max_m_s is not None:
         kw["limits"] = [settings.v_min_m_s, settings.v_max_m_s]
     if settings.robust:
         kw["robustData"] = True
-    mgr.invert(
-        dc, secNodes=settings.sec_nodes, zWeight=settings.z_weight, vTop=settings.v_top_m_s,
-        vBottom=settings.v_bottom_m_s, lam=settings.lam, maxIter=settings.max_iter, dPhi=settings.min_dphi_percent,
-        lambdaFactor=settings.lambda_factor, verbose=False, **kw,
-    )
+    control = run_controlled(mgr, dc, settings, kw)
     elapsed = time.perf_counter() - t_start
     J = jacobian_csr(mgr.fop.jacobian())
     check_jacobian(J[: min(J.shape[0], 200)].toarray(), what="traveltime forward operator")
     pd = mgr.paraDomain
     centres = np.array(pd.cellCenters())
     area = np.asarray(pd.cellSizes(), float)
-    vel = np.asarray(mgr.velocity if hasattr(mgr, "velocity") else mgr.model, float)
-    vel = np.asarray(mgr.paraModel(mgr.fw.model), float) if vel.size != pd.cellCount() else vel
+    # the core's model (slowness, s/m) is the final one also when the control ended the loop
+    vel = np.asarray(mgr.paraModel(1.0 / np.asarray(mgr.inv.inv.model(), float)), float)
     cov = _ray_coverage(J, pd.cellCount()) / area
-    resp = np.asarray(mgr.inv.response, float)
+    resp = np.asarray(mgr.inv.inv.response(), float)
     t = d.t_s
+    table = control.table()
     res = TomoResult(
         cell_x_m=centres[:, 0], cell_y_m=centres[:, 1], cell_area_m2=area, velocity_m_s=vel, coverage=cov,
         data=d, response_s=resp, error_s=err,
-        chi2=float(mgr.inv.chi2()), rrms_percent=float(np.sqrt(np.mean(((t - resp) / t) ** 2)) * 100),
-        rms_ms=float(np.sqrt(np.mean((t - resp) ** 2)) * 1000), iterations=int(mgr.inv.inv.iter()),
-        chi2_history=[float(c) for c in mgr.fw.chi2History], settings=settings.model_dump(), elapsed_s=elapsed,
-        manager=mgr if keep_manager else None,
+        chi2=float(mgr.inv.inv.chi2()), rrms_percent=float(np.sqrt(np.mean(((t - resp) / t) ** 2)) * 100),
+        rms_ms=float(np.sqrt(np.mean((t - resp) ** 2)) * 1000), iterations=max(0, len(table) - 1),
+        chi2_history=[float(r["chi2"]) for r in table], settings=settings.model_dump(), elapsed_s=elapsed,
+        manager=mgr if keep_manager else None, iteration_table=table, stop_reason=control.stop_reason,
     )
     return res
+
+
+def run_controlled(mgr: Any, dc: Any, settings: TomoSettings, mesh_kw: dict[str, Any]) -> Any:
+    """Run the manager's inversion under :class:`geoexplore.core.inversion_control.TargetControl`.
+
+    ``lambda_control`` 'auto': pyGIMLi's own stops (chi2 <= 1, dPhi) are off
+    and the control cools lambda and cuts an overshooting step back onto
+    ``chi2_target`` +- ``chi2_tolerance``; 'fixed': pyGIMLi's stops as before,
+    the control only records. Returns the control (history, stop reason).
+    """
+    from geoexplore.core.inversion_control import StopInversion, TargetControl
+
+    s = settings
+    fixed = s.lambda_control == "fixed"
+    control = TargetControl(mgr.fop, target=s.chi2_target, tolerance=s.chi2_tolerance, lam=s.lam,
+                            cooling=s.lambda_cooling, lam_min=min(s.lam_min, s.lam), max_iter=s.max_iter,
+                            stall_fraction=s.stall_fraction, fixed=fixed, lambda_factor=s.lambda_factor)
+    mgr.inv.setPreStep(control.pre_step)
+    mgr.inv.setPostStep(control.post_step)
+    stops = dict(dPhi=s.min_dphi_percent, stopAtChi1=s.chi2_target == 1.0) if fixed else dict(dPhi=-1e12, stopAtChi1=False)
+    try:
+        mgr.invert(dc, secNodes=s.sec_nodes, zWeight=s.z_weight, vTop=s.v_top_m_s, vBottom=s.v_bottom_m_s,
+                   lam=s.lam, maxIter=s.max_iter, lambdaFactor=s.lambda_factor, verbose=False, **stops, **mesh_kw)
+    except StopInversion:
+        pass
+    if not fixed and control.stop_reason == "iteration_limit" and control.history:
+        last = control.history[-1]
+        last.action = last.action or "iteration limit"
+    return control
 
 
 def jacobian_csr(J: Any) -> Any:
@@ -276,7 +346,7 @@ def forward_traveltimes(sensors: np.ndarray, s: np.ndarray, g: np.ndarray, veloc
         kw: dict[str, Any] = {"paraMaxCellSize": float(max_cell_area_m2 or 0.5 * sp * sp), "paraDX": 0.5}
         if depth_m is not None:
             kw["paraDepth"] = float(depth_m)
-        mesh = pg.meshtools.createParaMesh(dc.sensors(), paraBoundary=0, boundary=0, **kw)
+        mesh = round_nodes(pg.meshtools.createParaMesh(dc.sensors(), paraBoundary=0, boundary=0, **kw))
     if callable(velocity):
         c = np.array(mesh.cellCenters())
         vel = np.asarray(velocity(c[:, 0], c[:, 1]), float)
@@ -385,11 +455,20 @@ def to_image(result: TomoResult, *, line: str, synthetic: bool, chainage_offset_
         attrs={
             "method": "refraction", "line": str(line), "synthetic": int(bool(synthetic)),
             "algorithm": "first-arrival traveltime tomography (pyGIMLi TravelTimeManager, shortest path)",
-            "chi2": float(result.chi2), "rrms_percent": float(result.rrms_percent), "rms_ms": float(result.rms_ms),
-            "iterations": int(result.iterations), "settings_json": json.dumps(result.settings),
+            **fit_attrs(result), "settings_json": json.dumps(result.settings),
         },
     )
     return ds
+
+
+def fit_attrs(result: TomoResult) -> dict[str, Any]:
+    """The fit as storable attributes: chi2, rrms_percent, rms_ms, iterations, chi2_history and lambda_history
+    (per iteration, 0 = starting model), stop_reason, stop_message, iteration_table_json."""
+    summ = result.summary()
+    return {"chi2": summ["chi2"], "rrms": summ["rrms"], "rrms_percent": summ["rrms"], "rms_ms": summ["rms_ms"],
+            "iterations": summ["iterations"], "chi2_history": summ["chi2_history"],
+            "lambda_history": summ["lambda_history"], "stop_reason": summ["stop_reason"],
+            "stop_message": summ["stop_message"], "iteration_table_json": json.dumps(summ["iteration_table"])}
 
 
 def result_to_dataset(result: TomoResult, *, chainage_offset_m: float = 0.0) -> Any:
@@ -406,8 +485,8 @@ def result_to_dataset(result: TomoResult, *, chainage_offset_m: float = 0.0) -> 
             "shot_elevation_m": ("datum", d.sensors[d.s, 1]), "geophone_elevation_m": ("datum", d.sensors[d.g, 1]),
             "t_obs_s": ("datum", d.t_s), "t_model_s": ("datum", result.response_s), "t_err_s": ("datum", result.error_s),
         },
-        attrs={**{k: v for k, v in result.summary().items() if k != "settings"},
-               "settings_json": json.dumps(result.settings), "chi2_history": [float(c) for c in result.chi2_history]},
+        attrs={**fit_attrs(result), "n_data": int(d.n_data), "n_cells": int(result.velocity_m_s.size),
+               "elapsed_s": float(result.elapsed_s), "settings_json": json.dumps(result.settings)},
     )
 
 
@@ -428,7 +507,7 @@ def save(result: TomoResult, out_dir: Any, *, chainage_offset_m: float = 0.0) ->
     if result.manager is not None:
         pd = result.manager.paraDomain
         pdm = type(pd)(pd)
-        pdm.addData("velocity_m_s", result.manager.paraModel(result.manager.fw.model) * 0 + result.velocity_m_s)
+        pdm.addData("velocity_m_s", np.asarray(result.velocity_m_s, float))
         pdm.addData("coverage", result.coverage)
         vtk = out / "model.vtk"
         pdm.exportVTK(str(vtk))

@@ -1,4 +1,8 @@
-"""Landing an ERT inversion on its target misfit: lambda cooling and a line search onto chi2 = target.
+"""Landing a pyGIMLi inversion on its target misfit: lambda cooling and a line search onto chi2 = target.
+
+Shared by the methods (ERT resistivity, refraction traveltime tomography):
+this module only drives a pyGIMLi inversion framework through the object it
+is handed and imports no pyGIMLi itself.
 
 A Gauss-Newton inversion with a fixed regularisation strength lambda either
 stops short of the target (lambda too strong for the data: chi2 stalls above
@@ -21,6 +25,11 @@ RES2DINV do it:
   error model), ``"iteration_limit"`` (still decreasing when ``max_iter``
   ran out) or ``"diverged"`` (the step raised chi2 at the smallest lambda;
   the previous model is kept).
+
+With ``fixed`` (the behaviour before the control), lambda follows the
+framework's own schedule (``lambda_factor`` per iteration) and the
+inversion stops at the first chi2 <= target; the iterations are recorded
+all the same.
 
 Each iteration is recorded (:class:`IterationRecord`): chi2, lambda used
 for the step, step length and what was done.
@@ -133,15 +142,19 @@ class TargetControl:
     max_iter : int
     fixed : bool
         Old behaviour: no cooling and no line search; stop at chi2 <= target.
+    lambda_factor : float
+        Lambda is multiplied by this after every iteration (pyGIMLi's
+        ``lambdaFactor``; 1: constant), before any cooling.
     """
 
     def __init__(self, fop: Any, *, target: float = 1.0, tolerance: float = 0.2, lam: float = 10.0,
                  cooling: float = 0.5, lam_min: float = 0.1, stall_fraction: float = 0.1, max_iter: int = 20,
-                 fixed: bool = False) -> None:
+                 fixed: bool = False, lambda_factor: float = 1.0) -> None:
         self.fop = fop
         self.target, self.tolerance = float(target), float(tolerance)
         self.lam, self.cooling, self.lam_min = float(lam), float(cooling), float(lam_min)
         self.stall_fraction, self.max_iter, self.fixed = float(stall_fraction), int(max_iter), bool(fixed)
+        self.lambda_factor = float(lambda_factor)
         self.history: list[IterationRecord] = []
         self.stop_reason = "fixed" if fixed else "iteration_limit"
         self._prev: tuple[np.ndarray, np.ndarray, float] | None = None
@@ -164,6 +177,7 @@ class TargetControl:
             return
         rec = IterationRecord(i, chi2, self.lam)
         self.history.append(rec)
+        self.lam *= self.lambda_factor  # lambda of the next step (pyGIMLi's lambdaFactor schedule)
         if self.fixed:
             if chi2 <= self.target:
                 raise StopInversion
