@@ -19,16 +19,23 @@ LINES = ["S1", "shallow", "S3", "S4"]
 
 
 def reflection_only(path, out_path):
-    """The workflow without its ERT steps (and ERT inputs), input_dir made absolute."""
+    """The workflow without its ERT steps (and ERT inputs), input_dir made absolute; the per-line steps are in its
+    ``lines:`` block (docs/workflows.md)."""
     import yaml
+
+    def keep(steps):
+        return [s for s in steps if "-ert" not in str(s.get("id", ""))]
 
     wf = yaml.safe_load(path.read_text(encoding="utf-8"))
     wf["input_dir"] = str((path.parent / wf["input_dir"]).resolve())
-    wf["steps"] = [s for s in wf["steps"] if "-ert" not in s["id"]]
+    wf["steps"] = keep(wf["steps"])
     for s in wf["steps"]:
+        if "lines" in s and "step" not in s:
+            s["steps"] = keep(s["steps"])
+            continue
         s["inputs"] = {k: v for k, v in (s.get("inputs") or {}).items() if not (isinstance(v, str) and "-ert" in v)}
         if s["id"] == "line-fault":
-            s["settings"]["methods"] = ["reflection"]
+            s["settings"]["methods"] = [m for m in s["settings"]["methods"] if m != "ert"]
     out_path.write_text(yaml.safe_dump(wf, sort_keys=False), encoding="utf-8")
     return out_path
 
