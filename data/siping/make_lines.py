@@ -9,12 +9,20 @@ the main ``shallow`` line:
   records: shorter records, tried at 0.3 s, lose the Miocene-base offset below F2 and with it F2's dip);
 * ``ert/``: pyGIMLi ERT forward run (:func:`geoexplore.ert.synth.simulate`), the main line's spread
   (96 electrodes at 10 m from chainage 21925 m, dipole-dipole and Wenner-Schlumberger, 2 % + 50 uV noise),
-  which covers F3 on every line (22175-22400 m) but not F2 (21425-21600 m), as on the main line.
+  which covers F3 on every line (22175-22400 m) but not F2 (21425-21600 m), as on the main line;
+* ``refraction/``: SEG-2 first-break shot records (:func:`geoexplore.seismic.refraction.synth.generate`:
+  pyGIMLi shortest-path traveltimes on the line's Vp and topography, the main line's geometry: geophones
+  every 10 m, a shot every 100 m, offsets to 300 m, 0.5 ms, -0.02-0.38 s) and ``truth.csv``;
+* ``microtremor/``: 3-component H/V noise records (:func:`geoexplore.microtremor.synth.noise_record`:
+  the exact 1D SH / P transfer functions of the line's columns down to the base of the Quaternary, as the
+  main line; 600 s at 8 Hz), one station every 100 m (the main line: 50 m; halved to keep the files
+  small), and ``stations.json``. No array on these lines: the main line's array (one Vs profile for the
+  site) converts their f0 to thickness.
 
-Refraction and microtremor are not modelled on these lines (time and size; stated in lines/README.md).
+MT stays on the main line (the 30 km ``mt`` line crosses the graben; it is not repeated per shallow line).
 Seeds differ per line and are fixed (deterministic noise); regenerate with
 
-    python data/siping/make_lines.py [--lines S1 S3 S4] [--methods reflection ert]
+    python data/siping/make_lines.py [--lines S1 S3 S4] [--methods reflection ert refraction microtremor]
 """
 
 from __future__ import annotations
@@ -26,6 +34,10 @@ from pathlib import Path
 LINES = ("S1", "S3", "S4")
 RECORD_S = 0.5
 SEED_STEP = {"S1": 1, "S3": 3, "S4": 4}
+METHODS = ("reflection", "ert", "refraction", "microtremor")
+HV_SPACING_M = 100.0
+HV_FS_HZ = 8.0
+HV_DURATION_S = 600.0
 
 README = """# Line {line} (s = {s:.0f} m along strike) -- SYNTHETIC {what}
 
@@ -58,6 +70,28 @@ Wenner-Schlumberger (a = 10-30 m, n = 1-6); Gaussian noise 2 % + 50 uV at 0.5 A;
 | file | data | rho_a range (ohm m) | noise RMS (%) |
 |---|---|---|---|
 {rows}
+"""
+
+
+REFR_BODY = """Forward code and geometry as the main line (`data/siping/refraction/README.md`,
+`geoexplore.seismic.refraction.synth.generate`): first-arrival traveltimes from pyGIMLi's shortest-path
+solver (3 secondary nodes) on a fine mesh of the line's Vp (fault damage zones included) and topography;
+a causal {peak:g} Hz wavelet starting at the traveltime, a slower, stronger surface wave, a later arrival,
+1/sqrt(offset) decay and Gaussian noise; seed {seed}. {n} SEG-2 shots (`shot001.seg2` ...), one every
+{shot:g} m from chainage {start:.0f} m, each recorded by the geophones within {off:g} m (every {rx:g} m);
+{dt:g} ms sampling, first sample at {t0:g} ms. One shot has a dead channel, one a reversed-polarity channel.
+`truth.csv` holds the modelled first-break times.
+"""
+
+HV_BODY = """Forward code as the main line (`data/siping/microtremor/README.md`,
+`geoexplore.microtremor.synth.noise_record`): three components of Gaussian noise with a microtremor-like
+source spectrum, the horizontals filtered by the exact 1D SH transfer function (2 % damping) of the line's
+column at each station (`siping_column`: down to the base of the Quaternary, the Pliocene N2 below as the
+half-space), the vertical by the vertical-P transfer function. {n} stations every {dx:g} m (the main line:
+50 m), chainage {c0:.0f}-{c1:.0f} m, `hv_CCCCC.mseed` (CCCCC = chainage in m), SY.Lnnn..HHN/HHE/HHZ,
+float32 miniSEED, {dur:g} s at {fs:g} Hz; seeds {seed} + station index. `stations.json`: file, station,
+chainage, longitude/latitude (CGCS2000) and the model's Quaternary base depth at each station
+({qmin:.1f}-{qmax:.1f} m on this line). No array on this line: the main line's array is the site's Vs profile.
 """
 
 
@@ -117,13 +151,61 @@ def write_ert(fm, line: str, out: Path) -> dict:
     return files
 
 
+def write_refraction(fm, line: str, out: Path) -> int:
+    from dataclasses import replace
+
+    from geoexplore.seismic.refraction.synth import SynthGeometry, generate
+
+    lm = fm.line_model(line)
+    g0 = SynthGeometry()
+    g = replace(g0, line=line, seed=g0.seed + SEED_STEP[line])
+    files = generate(lm, out, g)
+    body = REFR_BODY.format(peak=g.peak_hz, seed=g.seed, n=len(files), shot=g.shot_spacing_m, start=lm.lines[line].start_m,
+                            off=g.max_offset_m, rx=g.receiver_spacing_m, dt=g.dt_s * 1000, t0=g.t_start_s * 1000)
+    (out / "README.md").write_text(README.format(what="refraction survey", method="refraction", body=body,
+                                                 **_facts(fm, lm, line)), encoding="utf-8")
+    return len(files)
+
+
+def write_microtremor(fm, line: str, out: Path) -> int:
+    import numpy as np
+
+    from geoexplore.microtremor.io import write_miniseed
+    from geoexplore.microtremor.synth import SEED, noise_record, siping_column
+
+    lm = fm.line_model(line)
+    out.mkdir(parents=True, exist_ok=True)
+    ln = lm.lines[line]
+    ch = np.arange(ln.start_m + HV_SPACING_M / 2, ln.end_m, HV_SPACING_M)
+    seed = SEED + 100 * SEED_STEP[line]
+    rows = []
+    for i, x in enumerate(ch):
+        col = siping_column(lm, x)
+        rec = noise_record(col["thickness_m"], col["vs_m_s"], col["vp_m_s"], col["density_kg_m3"], fs_hz=HV_FS_HZ,
+                           duration_s=HV_DURATION_S, seed=seed + i, station=f"L{i:03d}")
+        name = f"hv_{int(round(x)):05d}.mseed"
+        write_miniseed(rec, out / name, network="SY")
+        lon, lat = fm.lonlat(fm.lines[line].s_m, x)
+        rows.append({"file": name, "station": rec.station, "chainage_m": float(x), "lon": float(lon), "lat": float(lat),
+                     "quaternary_base_m": float(col["base_m"])})
+    (out / "stations.json").write_text(json.dumps({"synthetic": True, "line": line, "stations": rows}, indent=1) + "\n",
+                                       encoding="utf-8")
+    q = [r["quaternary_base_m"] for r in rows]
+    body = HV_BODY.format(n=len(rows), dx=HV_SPACING_M, c0=ch[0], c1=ch[-1], dur=HV_DURATION_S, fs=HV_FS_HZ, seed=seed,
+                          qmin=min(q), qmax=max(q))
+    (out / "README.md").write_text(README.format(what="microtremor H/V survey", method="microtremor", body=body,
+                                                 **_facts(fm, lm, line)), encoding="utf-8")
+    return len(rows)
+
+
 def main(argv: list[str] | None = None) -> int:
     from geoexplore.core.faultmap import fault_map
     from geoexplore.core.geomodel import load_model
 
-    p = argparse.ArgumentParser(description="Write the SYNTHETIC surveys of lines S1, S3, S4 (reflection, ERT).")
+    p = argparse.ArgumentParser(description="Write the SYNTHETIC surveys of lines S1, S3, S4 (reflection, ERT, refraction, "
+                                            "microtremor H/V).")
     p.add_argument("--lines", nargs="+", default=list(LINES), choices=LINES)
-    p.add_argument("--methods", nargs="+", default=["reflection", "ert"], choices=["reflection", "ert"])
+    p.add_argument("--methods", nargs="+", default=list(METHODS), choices=METHODS)
     a = p.parse_args(argv)
     here = Path(__file__).resolve().parent
     fm = fault_map(load_model(here / "model.yaml"))
@@ -132,6 +214,10 @@ def main(argv: list[str] | None = None) -> int:
             print(line, "reflection:", write_reflection(fm, line, here / "lines" / line / "seismic"), "shots", flush=True)
         if "ert" in a.methods:
             print(line, "ert:", json.dumps(write_ert(fm, line, here / "lines" / line / "ert")), flush=True)
+        if "refraction" in a.methods:
+            print(line, "refraction:", write_refraction(fm, line, here / "lines" / line / "refraction"), "shots", flush=True)
+        if "microtremor" in a.methods:
+            print(line, "microtremor:", write_microtremor(fm, line, here / "lines" / line / "microtremor"), "stations", flush=True)
     return 0
 
 

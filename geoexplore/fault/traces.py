@@ -11,6 +11,9 @@ pair of candidates (a, b) on *neighbouring* lines gets a score, the product of
   zero beyond ``max_lateral_m``;
 * dip: ``exp(-d^2 / 2 t^2)``, d the dip difference, t the dips' sigmas and
   ``dip_tolerance_deg`` combined; zero if both dip directions are known and differ;
+  ``dip_unknown_factor`` if either dip is unknown (missing evidence weighs less
+  than agreeing evidence, as for the activity: an ERT-only candidate with no dip
+  does not outscore one whose reflection dip agrees);
 * sense of throw: zero if both downthrown sides are known and differ;
 * activity: 1 if the classes agree, ``activity_mismatch_factor`` if both are
   determined and differ, ``activity_unknown_factor`` if one is undetermined;
@@ -54,6 +57,7 @@ class CorrelationRules:
     strike_prior_sigma_deg: float = 10.0
     max_lateral_m: float = 600.0
     dip_tolerance_deg: float = 10.0
+    dip_unknown_factor: float = 0.8
     activity_mismatch_factor: float = 0.5
     activity_unknown_factor: float = 0.8
     ub_relative_tolerance: float = 0.3
@@ -146,7 +150,7 @@ def pair_score(a: LineCandidate, b: LineCandidate, rules: CorrelationRules, clas
         td = math.sqrt((a.dip_sigma_deg or 0) ** 2 + (b.dip_sigma_deg or 0) ** 2 + rules.dip_tolerance_deg**2)
         f["dip"] = math.exp(-0.5 * ((a.dip_deg - b.dip_deg) / td) ** 2)
     else:
-        f["dip"] = 1.0
+        f["dip"] = rules.dip_unknown_factor
     f["sense"] = 0.0 if (a.down_side and b.down_side and a.down_side != b.down_side) else 1.0
     und = [c for c in (a.activity_class, b.activity_class) if c not in class_order]
     f["activity"] = 1.0 if a.activity_class == b.activity_class else (rules.activity_unknown_factor if und else rules.activity_mismatch_factor)

@@ -81,7 +81,10 @@ def traces_from_dataset(ds: Any) -> dict[str, Any]:
                                  for p in h.get("setback_polygons", [])]
         hazard[str(ds["trace"].values[k])] = h
     at = ds.attrs
-    rules = CorrelationRules(**json.loads(at.get("rules_json", "{}")))
+    stored_rules = json.loads(at.get("rules_json", "{}"))
+    if stored_rules:
+        stored_rules.setdefault("dip_unknown_factor", 1.0)  # traces stored before the factor existed scored an unknown dip 1
+    rules = CorrelationRules(**stored_rules)
     result = TraceResult(traces, [_member(m) for m in json.loads(at.get("isolated_json", "[]"))], json.loads(at.get("lone_scarps_json", "[]")),
                          [s for s in str(at.get("line_order", "")).split(",") if s], rules)
     scarps = [LinearScarp(**s) for s in json.loads(at.get("scarps_json", "[]"))]

@@ -23,6 +23,9 @@ Schema (see workflows/siping-segment.yaml)::
         settings: {...}
         cost_s: 90                    # optional: expected run time of the whole step on one worker (s), default 1;
                                       # only orders the ready tasks (longest remaining path first), never the results
+      - lines: [S1, shallow]          # a fan-out block: its steps written once, expanded per line (${line}, ${<var>});
+        vars: {dir: {S1: lines/S1/, shallow: ""}}   # see geoexplore.pipeline.fanout
+        steps: [{id: "${line}-ert-read", step: ert.read, foreach: {glob: "${dir}ert/*.dat"}}]
 
 Validation happens before anything runs; every error names the workflow
 file, the step and the key, and lists the valid choices.
@@ -41,6 +44,7 @@ from typing import Any
 
 from geoexplore.core.errors import GeoexploreError, SettingsError, WorkflowError
 from geoexplore.core.settings import Settings
+from geoexplore.pipeline.fanout import StepEntry, expand_steps, workflow_error
 from geoexplore.pipeline.step import StepSpec, get_step
 
 TOP_KEYS = ("workflow", "description", "input_dir", "line", "run", "cluster", "steps", "version")
@@ -113,11 +117,7 @@ class Workflow:
 
 def _fail(path: Path, msg: str, at: tuple[str | int, ...] | None = None) -> WorkflowError:
     """The error for the workflow file ``path``; ``at``: the key path it is about (its line goes in the message)."""
-    from geoexplore.core.yamlio import key_line
-
-    line = key_line(path, at) if at is not None else None
-    where = f"{path} at line {line}" if line is not None else str(path)
-    return WorkflowError(f"{where}: {msg}", path=path, line=line)
+    return workflow_error(path, msg, at)
 
 
 def _check_keys(path: Path, where: str, data: dict[str, Any], valid: tuple[str, ...], at: tuple[str | int, ...] = ()) -> None:
@@ -291,8 +291,8 @@ def load_workflow(path: str | os.PathLike[str], *, input_dir: str | os.PathLike[
     )
     default_line = str(data.get("line", "profile"))
     seen: dict[str, WorkflowStep] = {}
-    for i, raw in enumerate(data["steps"]):
-        ws = _parse_step(wf, i, raw, seen, default_line)
+    for entry in expand_steps(p, data["steps"]):
+        ws = _parse_step(wf, entry, seen, default_line)
         seen[ws.id] = ws
         wf.steps.append(ws)
     return wf
@@ -346,17 +346,17 @@ def _cluster_section(p: Path, data: dict[str, Any]) -> dict[str, Any]:
     return _check_cluster(p, cluster)
 
 
-def _parse_step(wf: Workflow, i: int, raw: Any, seen: dict[str, WorkflowStep], default_line: str) -> WorkflowStep:
-    """The ``i``-th entry of ``steps``, validated against the steps before it (``seen``)."""
-    p = wf.path
-    where, at = f"steps[{i}]", ("steps", i)
+def _parse_step(wf: Workflow, entry: StepEntry, seen: dict[str, WorkflowStep], default_line: str) -> WorkflowStep:
+    """One entry of ``steps`` (or a step of an expanded ``lines:`` block), validated against the steps before it (``seen``)."""
+    p, raw = wf.path, entry.raw
+    where, at = entry.label, entry.at
     if not isinstance(raw, dict):
         raise _fail(p, f"{where}: each step must be a mapping", at=at)
     _check_keys(p, where, raw, STEP_KEYS, at=at)
     sid = raw.get("id")
     if not isinstance(sid, str) or not _ID.match(sid):
         raise _fail(p, f"{where}: 'id' must be a name (letters, digits, _ or -), got {sid!r}", at=(*at, "id"))
-    where = f"steps[{i}] ('{sid}')"
+    where = f"{entry.label} ('{sid}')"
     if sid in seen:
         raise _fail(p, f"{where}: duplicate id '{sid}'", at=(*at, "id"))
     spec, settings = _step_spec_and_settings(p, where, at, raw)

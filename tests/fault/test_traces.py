@@ -115,6 +115,13 @@ def test_pair_score_rule():
     s_act = pair_score(a, cand(along, along, activity_class="pre_quaternary"), r, order)[0]
     assert s_act == pytest.approx(r.activity_mismatch_factor)
     assert pair_score(a, cand(along, along, upper_breakpoint_m=130.0), r, order)[0] < 0.01
+    # an unknown dip weighs dip_unknown_factor: a dipless (ERT-only) candidate 97 m off the strike line does not
+    # outscore one 225 m off whose dip agrees (line S3 of the processed Siping lines, reflection + ERT)
+    s_nodip = pair_score(a, cand(along, along, dip_deg=None, dip_sigma_deg=None, dips_toward=None), r, order)
+    assert s_nodip[0] == pytest.approx(r.dip_unknown_factor) and s_nodip[1]["dip"] == r.dip_unknown_factor
+    near_nodip = cand(along + 97 / math.sqrt(2), along - 97 / math.sqrt(2), dip_deg=None, dip_sigma_deg=None, dips_toward=None)
+    far_dip = cand(along + 225 / math.sqrt(2), along - 225 / math.sqrt(2), dip_deg=73.0)
+    assert pair_score(a, far_dip, r, order)[0] > pair_score(a, near_nodip, r, order)[0]
 
 
 def test_fit_strike_sigma_is_the_propagated_position_error():
