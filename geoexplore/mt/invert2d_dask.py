@@ -139,11 +139,13 @@ def project_speedup(task_seconds: Any, serial_seconds: float, n_workers: int, *,
 
 
 def _timed(sim: Any, name: str, fn: Any) -> Any:
-    """``fn`` wrapped to add its wall time to ``sim.task_seconds[name]`` (outermost call only)."""
+    """``fn`` wrapped to add its wall time to ``sim.task_seconds[name]`` and count the call in
+    ``sim.task_calls[name]`` (outermost call only)."""
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if sim.timer_depth:
             return fn(*args, **kwargs)
+        sim.task_calls[name] += 1
         sim.timer_depth += 1
         t0 = time.perf_counter()
         try:
@@ -171,6 +173,7 @@ def build_shard(mesh: Any, active: np.ndarray, parts: list[tuple[str, float]], s
     for mode, f in parts:
         sim = make_simulation(mesh, mode, [float(f)], stations_x_m, mapping=mapping)
         sim.task_seconds = dict.fromkeys(OPS, 0.0)
+        sim.task_calls = dict.fromkeys(OPS, 0)
         sim.timer_depth = 0
         sim.task_label = (mode, float(f))
         for op in OPS:
@@ -181,12 +184,14 @@ def build_shard(mesh: Any, active: np.ndarray, parts: list[tuple[str, float]], s
 
 
 def _timings(shard: Any) -> list[dict[str, Any]]:
-    return [{"mode": s.task_label[0], "frequency_hz": s.task_label[1], **s.task_seconds} for s in shard.simulations]
+    return [{"mode": s.task_label[0], "frequency_hz": s.task_label[1], **s.task_seconds,
+             "calls": dict(s.task_calls)} for s in shard.simulations]
 
 
 def _reset(shard: Any) -> int:
     for s in shard.simulations:
         s.task_seconds = dict.fromkeys(OPS, 0.0)
+        s.task_calls = dict.fromkeys(OPS, 0)
     return len(shard.simulations)
 
 
