@@ -2,6 +2,10 @@
 
     python benchmarks/mt_invert2d.py [--full] [--repeat N] [--workers N [N ...]]
 
+With ``--solvers``: Pardiso against SuperLU in this process (forward and
+getJ of the start model); with ``--contention``: one task alone against two
+at once in separate processes (wall and CPU time).
+
 With ``--workers``, the full setting (``--full``) or else the lean one is
 also inverted on a LocalCluster of N worker processes for each N given
 (the distributed inversion, :mod:`geoexplore.mt.invert2d_dask`; the 1D warm
@@ -10,7 +14,8 @@ the 2D inversion, the speed-up against 1 worker when 1 was among the N, the
 largest model difference between the runs (log10 ohm-m), the per-(mode,
 frequency) task-time table of the first run, and the speed-up projected on
 2, 8 and 32 workers from that table: critical path = the largest per-worker
-sum of task times under the longest-first assignment, plus the measured
+sum of task times with the tasks cut into consecutive runs as the inversion
+cuts them, plus the measured
 serial part (inversion wall time minus the busiest worker's task time).
 The load average is printed with every timing: on a shared machine it is
 not the idle figure.
@@ -139,11 +144,14 @@ def run_workers(full: bool, counts: list[int], max_iter: int | None = None) -> d
             print(f"speed-up {n} workers vs 1: {sp:.2f}x (target 1.8x for 2); max |d log10 rho| {d:.2e}")
     base = runs[1] if 1 in runs else runs[first]
     print(f"\nper-(mode, frequency) task seconds over the whole inversion ({base['workers']} worker run; {base['load']})")
-    print(f"{'mode':>4} {'period_s':>10} {'fields':>8} {'dpred':>7} {'getJ':>8} {'Jvec':>7} {'Jtvec':>7} {'total':>8}")
+    print(f"{'mode':>4} {'period_s':>10} {'fields':>8} {'dpred':>7} {'getJ':>8} {'Jvec':>7} {'Jtvec':>7} {'total':>8}"
+          "  calls fields/getJ/Jvec/Jtvec")
     for t in sorted(base["timings"], key=lambda t: (t["mode"], -t["frequency_hz"])):
+        n = t.get("calls", {})
         print(f"{t['mode']:>4} {1 / t['frequency_hz']:10.4g} {t['fields']:8.2f} {t['dpred']:7.2f} {t['getJ']:8.2f} "
-              f"{t['Jvec']:7.2f} {t['Jtvec']:7.2f} {t['total']:8.2f}")
-    tasks = np.array([t["total"] for t in base["timings"]])
+              f"{t['Jvec']:7.2f} {t['Jtvec']:7.2f} {t['total']:8.2f}  "
+              + "/".join(str(n.get(k, "-")) for k in ("fields", "getJ", "Jvec", "Jtvec")))
+    tasks = np.array([t["total"] for t in base["timings"]])  # in shard order = the canonical task order
     serial = base["serial_part_s"] if base["workers"] == 1 else base["seconds_inversion"] - base["busiest_worker_task_s"]
     print(f"sum of tasks {tasks.sum():.1f} s, longest task {tasks.max():.1f} s, serial part {serial:.1f} s "
           f"({serial / max(base['iterations'], 1):.1f} s per iteration)")

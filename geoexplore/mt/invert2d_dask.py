@@ -185,13 +185,15 @@ def build_shard(mesh: Any, active: np.ndarray, parts: list[tuple[str, float]], s
 
 def _timings(shard: Any) -> list[dict[str, Any]]:
     return [{"mode": s.task_label[0], "frequency_hz": s.task_label[1], **s.task_seconds,
-             "calls": dict(s.task_calls)} for s in shard.simulations]
+             "calls": {**s.task_calls, "factorisations": getattr(s, "n_factorisations", 0)}}
+            for s in shard.simulations]
 
 
 def _reset(shard: Any) -> int:
     for s in shard.simulations:
         s.task_seconds = dict.fromkeys(OPS, 0.0)
         s.task_calls = dict.fromkeys(OPS, 0)
+        s.n_factorisations = 0
     return len(shard.simulations)
 
 

@@ -85,6 +85,7 @@ def _cached_fields(self: Any, m: Any = None) -> Any:
             and ainv is not None and all(a is not None for a in ainv)):
         return cache[1]
     f = type(self).fields(self, self.model)
+    self.n_factorisations = getattr(self, "n_factorisations", 0) + 1
     self._fields_cache = (np.array(self.model, copy=True), f) if not self.forward_only else None
     return f
 

@@ -68,6 +68,7 @@ def test_fields_factorise_once_per_model():
     m = _model(mesh, act)
     with blas_threads(1):
         f1 = sim.fields(m)
+        assert sim.n_factorisations == 1
         a1 = list(sim.Ainv)
         f2 = sim.fields(m.copy())
         assert f2 is f1 and all(a is b for a, b in zip(sim.Ainv, a1))
@@ -76,5 +77,7 @@ def test_fields_factorise_once_per_model():
         a2 = list(sim.Ainv)
         sim.getJ(m)  # without fields (as the preconditioner update calls it): no new factorisation either
         assert all(a is b for a, b in zip(sim.Ainv, a2))
+        assert sim.n_factorisations == 1
         f3 = sim.fields(m + 0.1)
+        assert sim.n_factorisations == 2
         assert f3 is not f1 and not any(a is b for a, b in zip(sim.Ainv, a1))
