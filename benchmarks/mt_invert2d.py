@@ -2,6 +2,10 @@
 
     python benchmarks/mt_invert2d.py [--full] [--repeat N] [--workers N [N ...]]
 
+With ``--solvers``: Pardiso against SuperLU in this process (forward and
+getJ of the start model); with ``--contention``: one task alone against two
+at once in separate processes (wall and CPU time).
+
 With ``--workers``, the full setting (``--full``) or else the lean one is
 also inverted on a LocalCluster of N worker processes for each N given
 (the distributed inversion, :mod:`geoexplore.mt.invert2d_dask`; the 1D warm
@@ -10,7 +14,8 @@ the 2D inversion, the speed-up against 1 worker when 1 was among the N, the
 largest model difference between the runs (log10 ohm-m), the per-(mode,
 frequency) task-time table of the first run, and the speed-up projected on
 2, 8 and 32 workers from that table: critical path = the largest per-worker
-sum of task times under the longest-first assignment, plus the measured
+sum of task times with the tasks cut into consecutive runs as the inversion
+cuts them, plus the measured
 serial part (inversion wall time minus the busiest worker's task time).
 The load average is printed with every timing: on a shared machine it is
 not the idle figure.
@@ -139,11 +144,14 @@ def run_workers(full: bool, counts: list[int], max_iter: int | None = None) -> d
             print(f"speed-up {n} workers vs 1: {sp:.2f}x (target 1.8x for 2); max |d log10 rho| {d:.2e}")
     base = runs[1] if 1 in runs else runs[first]
     print(f"\nper-(mode, frequency) task seconds over the whole inversion ({base['workers']} worker run; {base['load']})")
-    print(f"{'mode':>4} {'period_s':>10} {'fields':>8} {'dpred':>7} {'getJ':>8} {'Jvec':>7} {'Jtvec':>7} {'total':>8}")
+    print(f"{'mode':>4} {'period_s':>10} {'fields':>8} {'dpred':>7} {'getJ':>8} {'Jvec':>7} {'Jtvec':>7} {'total':>8}"
+          "  calls fields/getJ/Jvec/Jtvec")
     for t in sorted(base["timings"], key=lambda t: (t["mode"], -t["frequency_hz"])):
+        n = t.get("calls", {})
         print(f"{t['mode']:>4} {1 / t['frequency_hz']:10.4g} {t['fields']:8.2f} {t['dpred']:7.2f} {t['getJ']:8.2f} "
-              f"{t['Jvec']:7.2f} {t['Jtvec']:7.2f} {t['total']:8.2f}")
-    tasks = np.array([t["total"] for t in base["timings"]])
+              f"{t['Jvec']:7.2f} {t['Jtvec']:7.2f} {t['total']:8.2f}  "
+              + "/".join(str(n.get(k, "-")) for k in ("fields", "getJ", "Jvec", "Jtvec")))
+    tasks = np.array([t["total"] for t in base["timings"]])  # in shard order = the canonical task order
     serial = base["serial_part_s"] if base["workers"] == 1 else base["seconds_inversion"] - base["busiest_worker_task_s"]
     print(f"sum of tasks {tasks.sum():.1f} s, longest task {tasks.max():.1f} s, serial part {serial:.1f} s "
           f"({serial / max(base['iterations'], 1):.1f} s per iteration)")
@@ -155,6 +163,124 @@ def run_workers(full: bool, counts: list[int], max_iter: int | None = None) -> d
     return out
 
 
+def forward_solvers(full: bool) -> dict:
+    """Pardiso against SuperLU in this process: one TE+TM forward (fields + dpred) and sensitivity (getJ) of
+    the inversion's start model (the stitched 1D models) on the inversion mesh; times and rho_a/phase agreement."""
+    from geoexplore.core.geomodel import load_model
+    from geoexplore.mt.invert2d import (
+        inversion_mesh,
+        prepare_profile,
+        profile_data,
+        stitched_start,
+    )
+    from geoexplore.mt.mesh2d import active_cells
+    from geoexplore.mt.simpeg2d import (
+        SOLVER_ENV,
+        active_mapping,
+        blas_threads,
+        make_simulation,
+        unpack,
+    )
+
+    model = load_model(ROOT / "data" / "siping" / "model.yaml")
+    s, paths = setting(full)
+    tfs, _, m1 = prepare_profile(paths, model, station_step=1, invert_1d=True)
+    data = profile_data(tfs, strike_deg=s.strike_deg or 0.0, period_min_s=s.period_min_s, period_max_s=s.period_max_s,
+                        per_decade=s.per_decade, station_step=s.station_step, floor_rho=s.floor_rho,
+                        floor_phase_deg=s.floor_phase_deg, modes=tuple(s.modes))
+    mesh = inversion_mesh(data.chainage_m.min(), data.chainage_m.max(), dx_m=s.dx_m, dz_top_m=s.dz_top_m,
+                          dz_max_m=s.dz_max_m, core_depth_m=s.core_depth_m)
+    act = active_cells(mesh)
+    ch = np.array([float(m.attrs["chainage_m"]) for m in m1])
+    m = stitched_start(mesh, act, ch, [(x["top_m"].values, x["resistivity_ohm_m"].values) for x in m1])
+    out: dict = {"setting": "full" if full else "lean", "n_cells": int(mesh.n_cells), "n_parameters": int(act.sum()),
+                 "n_freq": int(data.period_s.size), "n_stations": int(data.chainage_m.size)}
+    pred: dict = {}
+    for name in ("splu", "pardiso"):
+        os.environ[SOLVER_ENV] = name
+        t_f = t_j = 0.0
+        with blas_threads(1):
+            for mode in ("te", "tm"):
+                sim = make_simulation(mesh, mode, 1 / data.period_s, data.chainage_m, mapping=active_mapping(mesh, act))
+                t0 = time.perf_counter()
+                d = sim.dpred(m)
+                t1 = time.perf_counter()
+                sim.getJ(m)
+                t_f += t1 - t0
+                t_j += time.perf_counter() - t1
+                pred[name, mode] = unpack(d, data.period_s.size, data.chainage_m.size)
+                del sim
+        out[name] = {"forward_s": round(t_f, 2), "getJ_s": round(t_j, 2), "solver": sim_solver(name).__name__}
+        print(f"{name:8s} forward TE+TM {t_f:7.2f} s, getJ {t_j:7.2f} s; {load()}", flush=True)
+    os.environ.pop(SOLVER_ENV, None)
+    out["rho_max_rel_diff"] = max(float(np.max(np.abs(pred["pardiso", k][0] / pred["splu", k][0] - 1))) for k in ("te", "tm"))
+    out["phase_max_abs_diff_deg"] = max(float(np.max(np.abs(pred["pardiso", k][1] - pred["splu", k][1])))
+                                        for k in ("te", "tm"))
+    out["ratio_forward"] = round(out["splu"]["forward_s"] / out["pardiso"]["forward_s"], 2)
+    out["ratio_forward_getJ"] = round((out["splu"]["forward_s"] + out["splu"]["getJ_s"])
+                                      / (out["pardiso"]["forward_s"] + out["pardiso"]["getJ_s"]), 2)
+    print(f"Pardiso vs SuperLU ({out['setting']}): forward {out['ratio_forward']}x, forward+getJ "
+          f"{out['ratio_forward_getJ']}x; max |rho_a ratio - 1| {out['rho_max_rel_diff']:.2e}, "
+          f"max |d phase| {out['phase_max_abs_diff_deg']:.2e} deg", flush=True)
+    return out
+
+
+def _one_task(args: tuple) -> tuple:
+    """In a fresh process: one (mode, frequency) task of the full setting's mesh (factorise + dpred + getJ),
+    ``reps`` times; (wall s, CPU s) per repetition."""
+    full, mode, freq, reps, solver = args
+    os.environ[SOLVER_ENV_NAME] = solver
+    from geoexplore.mt.invert2d import inversion_mesh
+    from geoexplore.mt.mesh2d import active_cells
+    from geoexplore.mt.simpeg2d import active_mapping, blas_threads, make_simulation
+
+    s, _ = setting(full)
+    x = np.arange(0.0, 30001.0, 1000.0)
+    mesh = inversion_mesh(x.min(), x.max(), dx_m=s.dx_m, dz_top_m=s.dz_top_m, dz_max_m=s.dz_max_m,
+                          core_depth_m=s.core_depth_m)
+    act = active_cells(mesh)
+    m = np.full(int(act.sum()), np.log(1 / 100.0))
+    out = []
+    with blas_threads(1):
+        for r in range(reps):
+            sim = make_simulation(mesh, mode, [freq], x, mapping=active_mapping(mesh, act))
+            t0, c0 = time.perf_counter(), time.process_time()
+            sim.dpred(m + 1e-3 * r)
+            sim.getJ(m + 1e-3 * r)
+            out.append((time.perf_counter() - t0, time.process_time() - c0))
+    return out
+
+
+SOLVER_ENV_NAME = "GEOEXPLORE_MT2D_SOLVER"
+
+
+def contention(full: bool, reps: int = 3) -> dict:
+    """Per-task wall and CPU time of one process alone against two processes at once (no Dask)."""
+    import multiprocessing as mp
+
+    res: dict = {}
+    for solver in ("splu", "pardiso"):
+        ctx = mp.get_context("spawn")
+        with ctx.Pool(1) as p:
+            alone = p.map(_one_task, [(full, "tm", 1.0, reps, solver)])[0]
+        with ctx.Pool(2) as p:
+            pair = p.map(_one_task, [(full, "tm", 1.0, reps, solver), (full, "te", 1.0, reps, solver)])
+        both = [t for run in pair for t in run]
+        a_w, a_c = np.median([t[0] for t in alone]), np.median([t[1] for t in alone])
+        b_w, b_c = np.median([t[0] for t in both]), np.median([t[1] for t in both])
+        res[solver] = {"alone_wall_s": round(a_w, 2), "alone_cpu_s": round(a_c, 2), "pair_wall_s": round(b_w, 2),
+                       "pair_cpu_s": round(b_c, 2), "wall_ratio": round(b_w / a_w, 3), "cpu_ratio": round(b_c / a_c, 3)}
+        print(f"{solver:8s} one task alone {a_w:.2f} s wall / {a_c:.2f} s CPU; two at once {b_w:.2f} s / {b_c:.2f} s "
+              f"(wall x{b_w / a_w:.2f}, CPU x{b_c / a_c:.2f}); {load()}", flush=True)
+    return res
+
+
+def sim_solver(name: str) -> object:
+    from geoexplore.mt.simpeg2d import solver_class
+
+    return solver_class(name)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--full", action="store_true", help="also run the full inversion (all stations, 4 periods/decade, 250 m cells)")
@@ -163,7 +289,18 @@ def main() -> None:
                     "worker count (of the full setting with --full, else the lean one) instead of the serial runs")
     ap.add_argument("--max-iter", type=int, help="with --workers: stop after this many Gauss-Newton iterations "
                     "(a shorter measurement of the same per-iteration work)")
+    ap.add_argument("--solvers", action="store_true", help="compare Pardiso with SuperLU in this process (forward "
+                    "and getJ of the start model, lean setting, and the full one with --full) instead of inverting")
+    ap.add_argument("--contention", action="store_true", help="time one (mode, frequency) task alone and two at "
+                    "once in separate processes (wall and CPU; full setting's mesh with --full)")
     a = ap.parse_args()
+    if a.contention:
+        print(json.dumps({"name": "mt_invert2d_contention", "full": a.full, "runs": contention(a.full)}))
+        return
+    if a.solvers:
+        res = [forward_solvers(False)] + ([forward_solvers(True)] if a.full else [])
+        print(json.dumps({"name": "mt_invert2d_solvers", "runs": res}))
+        return
     if a.workers:
         res = run_workers(a.full, a.workers, a.max_iter)
         print(json.dumps({"name": "mt_invert2d_dask", "full": a.full, "max_iter": a.max_iter, **res}, default=str))

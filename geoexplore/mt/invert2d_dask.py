@@ -15,8 +15,11 @@ grouped into one *shard* per worker:
   Dask building block, SimPEG >= 0.21): ``fields``/``dpred``/``Jvec``/
   ``Jtvec``/``getJtJdiag`` each become one task per shard, run in parallel
   and summed (``Jtvec`` and ``getJtJdiag`` by a reduction on the workers);
-* (mode, frequency) pairs go to the shards longest-first onto the least
-  loaded shard (LPT), with an estimated cost per pair (TE and TM differ).
+* the (mode, frequency) pairs are in one canonical order (frequency, then
+  mode) and each shard takes a consecutive run of about equal estimated
+  cost (TE and TM differ), so the data vector is the same on any number of
+  workers; ``Jtvec`` and ``getJtJdiag`` are summed as double-double pairs
+  (:func:`grouping_free_sums`), so 1 and N workers give the same model.
 
 One shard per worker keeps the Dask overhead at one task per worker per
 product (the Gauss-Newton CG makes hundreds of products). Every
@@ -25,8 +28,9 @@ dpred, sensitivity matrix, products); :func:`shard_timings` fetches the
 table, from which :func:`project_speedup` projects the wall time on more
 workers.
 
-The inversion on 1 or N workers does the same arithmetic per frequency;
-only the order of the sums over frequencies differs (rounding). The serial
+The inversion on 1 or N workers does the same arithmetic per frequency and
+the same sums over frequencies (to double-double accuracy, rounded once);
+against the serial inversion only the order of those sums differs. The serial
 path of :func:`geoexplore.mt.invert2d.invert` (no client) is unchanged.
 """
 
@@ -68,27 +72,66 @@ def lpt_assign(costs: Any, n_bins: int) -> list[list[int]]:
     return [sorted(b) for b in bins]
 
 
-def project_speedup(task_seconds: Any, serial_seconds: float, n_workers: int) -> dict[str, float]:
+def contiguous_assign(costs: Any, n_bins: int) -> list[list[int]]:
+    """Split tasks ``0..n-1`` into at most ``n_bins`` consecutive runs of about equal cost.
+
+    Consecutive runs keep the tasks in one canonical order whatever the
+    number of bins (the meta simulation's data vector is then the same on
+    1 or N workers). The cut points are where the cumulative cost first
+    reaches ``k / n_bins`` of the total (a run never has fewer than one task).
+
+    Parameters
+    ----------
+    costs : (n,) array of float
+        Cost (e.g. seconds) of each task.
+    n_bins : int
+        Workers.
+
+    Returns
+    -------
+    list of list of int
+        Task indices per bin (non-empty bins only), in order.
+    """
+    c = np.asarray(costs, float)
+    n, k = c.size, max(int(n_bins), 1)
+    if n == 0:
+        return []
+    cum = np.cumsum(c) / c.sum()
+    cuts = [0]
+    for b in range(1, min(k, n)):
+        j = int(np.searchsorted(cum, b / k - 1e-12)) + 1  # first index after the run reaching b/k
+        j = min(max(j, cuts[-1] + 1), n - (min(k, n) - b))
+        cuts.append(j)
+    cuts.append(n)
+    return [list(range(a, b)) for a, b in zip(cuts[:-1], cuts[1:]) if b > a]
+
+
+def project_speedup(task_seconds: Any, serial_seconds: float, n_workers: int, *,
+                    assign: str = "contiguous") -> dict[str, float]:
     """Wall time and speed-up on ``n_workers`` from a table of task times.
 
     Parameters
     ----------
     task_seconds : (n,) array of float
-        Total work of each (mode, frequency) task over the whole inversion (s).
+        Total work of each (mode, frequency) task over the whole inversion (s),
+        in the canonical task order (:class:`ShardedSurvey`).
     serial_seconds : float
         The part that does not split (the head's work: regularisation, CG
         vector algebra, line search, Dask round trips), over the whole inversion (s).
     n_workers : int
+    assign : {"contiguous", "lpt"}
+        How tasks go to workers: consecutive runs (:func:`contiguous_assign`,
+        what the inversion does) or longest-first (:func:`lpt_assign`).
 
     Returns
     -------
     dict
-        ``wall_s`` = serial + the largest per-worker sum under the LPT
+        ``wall_s`` = serial + the largest per-worker sum under the
         assignment (the critical path); ``speedup`` against 1 worker
         (serial + sum of all tasks); ``efficiency`` = speedup / n_workers.
     """
     t = np.asarray(task_seconds, float)
-    bins = lpt_assign(t, n_workers)
+    bins = (contiguous_assign if assign == "contiguous" else lpt_assign)(t, n_workers)
     crit = max((float(t[b].sum()) for b in bins), default=0.0)
     one = float(serial_seconds) + float(t.sum())
     wall = float(serial_seconds) + crit
@@ -96,11 +139,13 @@ def project_speedup(task_seconds: Any, serial_seconds: float, n_workers: int) ->
 
 
 def _timed(sim: Any, name: str, fn: Any) -> Any:
-    """``fn`` wrapped to add its wall time to ``sim.task_seconds[name]`` (outermost call only)."""
+    """``fn`` wrapped to add its wall time to ``sim.task_seconds[name]`` and count the call in
+    ``sim.task_calls[name]`` (outermost call only)."""
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if sim.timer_depth:
             return fn(*args, **kwargs)
+        sim.task_calls[name] += 1
         sim.timer_depth += 1
         t0 = time.perf_counter()
         try:
@@ -128,6 +173,7 @@ def build_shard(mesh: Any, active: np.ndarray, parts: list[tuple[str, float]], s
     for mode, f in parts:
         sim = make_simulation(mesh, mode, [float(f)], stations_x_m, mapping=mapping)
         sim.task_seconds = dict.fromkeys(OPS, 0.0)
+        sim.task_calls = dict.fromkeys(OPS, 0)
         sim.timer_depth = 0
         sim.task_label = (mode, float(f))
         for op in OPS:
@@ -138,33 +184,44 @@ def build_shard(mesh: Any, active: np.ndarray, parts: list[tuple[str, float]], s
 
 
 def _timings(shard: Any) -> list[dict[str, Any]]:
-    return [{"mode": s.task_label[0], "frequency_hz": s.task_label[1], **s.task_seconds} for s in shard.simulations]
+    return [{"mode": s.task_label[0], "frequency_hz": s.task_label[1], **s.task_seconds,
+             "calls": {**s.task_calls, "factorisations": getattr(s, "n_factorisations", 0)}}
+            for s in shard.simulations]
 
 
 def _reset(shard: Any) -> int:
     for s in shard.simulations:
         s.task_seconds = dict.fromkeys(OPS, 0.0)
+        s.task_calls = dict.fromkeys(OPS, 0)
+        s.n_factorisations = 0
     return len(shard.simulations)
 
 
 class ShardedSurvey:
     """The (mode, frequency) split of a joint TE+TM survey over the shards of a Dask meta simulation.
 
+    The tasks are in one canonical order, frequency by frequency (as given)
+    and within a frequency the modes as given; the shards are consecutive
+    runs of it of about equal estimated cost (:func:`contiguous_assign`).
+    So the meta simulation's data vector, and every sum over tasks taken in
+    task order, is the same whatever the number of shards.
+
     Attributes
     ----------
     parts : list of (mode, i_freq)
-        All tasks, in the order of the meta simulation's data vector.
-    order : dict
+        All tasks, in the canonical order (= the meta simulation's data order).
+    groups : list of list of (mode, i_freq)
+        The tasks of each shard.
+    pos : dict
         mode -> index array taking that mode's SimPEG data vector (:func:`geoexplore.mt.simpeg2d.pack`
         order) into the meta order; ``meta[pos[mode]] = d_mode``.
     """
 
     def __init__(self, modes: tuple[str, ...], freqs_hz: Any, n_stations: int, n_shards: int) -> None:
         freqs_hz = np.asarray(freqs_hz, float)
-        tasks = [(m, i) for m in modes for i in range(freqs_hz.size)]
-        groups = lpt_assign([MODE_COST[m] for m, _ in tasks], n_shards)
-        self.groups = [[tasks[k] for k in g] for g in groups if g]
-        self.parts = [t for g in self.groups for t in g]
+        self.parts = [(m, i) for i in range(freqs_hz.size) for m in modes]
+        groups = contiguous_assign([MODE_COST[m] for m, _ in self.parts], n_shards)
+        self.groups = [[self.parts[k] for k in g] for g in groups]
         self.freqs_hz = freqs_hz
         nd = 2 * n_stations
         self.pos: dict[str, np.ndarray] = {m: np.zeros(freqs_hz.size * nd, int) for m in modes}
@@ -221,7 +278,84 @@ def dask_simulation(client: Any, mesh: Any, active: np.ndarray, split: ShardedSu
     # SimPEG 0.25.2 pins a simulation to a worker only if that worker holds fewer than all of them
     # (``n_test < len(objects)``): with one shard the worker is None. Pin every shard where it was built.
     sim._workers = list(workers[: len(futures)])
-    return sim
+    return grouping_free_sums(sim)
+
+
+def _shard_jtvec_dd(shard: Any, fields: Any, v: np.ndarray) -> np.ndarray:
+    """On a worker: sum over the shard's tasks of ``J_i^T v_i`` as a double-double ``(2, n_model)`` array."""
+    from geoexplore.mt.invert2d_sums import dd_accumulate, dd_zero
+
+    offs = np.cumsum([0] + [s.survey.nD for s in shard.simulations])
+    acc = dd_zero(shard.model.size)
+    for k, (sim, f) in enumerate(zip(shard.simulations, fields)):
+        acc = dd_accumulate(acc, sim.Jtvec(sim.model, v[offs[k]:offs[k + 1]], f=f))
+    return acc
+
+
+def _shard_jtj_dd(shard: Any, fields: Any, w: np.ndarray) -> np.ndarray:
+    """On a worker: sum over the shard's tasks of ``diag(J_i^T W_i^2 J_i)`` as a double-double array."""
+    import scipy.sparse as sp
+
+    from geoexplore.mt.invert2d_sums import dd_accumulate, dd_zero
+
+    offs = np.cumsum([0] + [s.survey.nD for s in shard.simulations])
+    acc = dd_zero(shard.model.size)
+    for k, (sim, f) in enumerate(zip(shard.simulations, fields)):
+        acc = dd_accumulate(acc, sim.getJtJdiag(sim.model, W=sp.diags(w[offs[k]:offs[k + 1]]), f=f))
+    return acc
+
+
+def _dd_reduce(meta: Any, futures: list[Any]) -> np.ndarray:
+    """Pairwise double-double sum of the shards' futures in shard order (on the workers), rounded at the end."""
+    from geoexplore.mt.invert2d_sums import dd_add, dd_value
+
+    c = meta.client
+    items = list(zip(futures, meta._workers))
+    while len(items) > 1:
+        nxt = [(c.submit(dd_add, a, b, workers=[wa], pure=False), wa) for (a, wa), (b, _) in zip(items[::2], items[1::2])]
+        if len(items) % 2:
+            nxt.append(items[-1])
+        items = nxt
+    return dd_value(items[0][0].result())
+
+
+def _jtvec(meta: Any, m: Any, v: Any, f: Any = None) -> np.ndarray:  # bound to a DaskMetaSimulation
+    meta.model = m
+    f = meta.fields(m) if f is None else f
+    off = meta._data_offsets
+    futs = [meta.client.submit(_shard_jtvec_dd, s, fk, np.asarray(v)[off[k]:off[k + 1]], workers=[w], pure=False)
+            for k, (s, fk, w) in enumerate(zip(meta.simulations, f, meta._workers))]
+    return _dd_reduce(meta, futs)
+
+
+def _jtjdiag(meta: Any, m: Any, W: Any = None, f: Any = None) -> np.ndarray:  # noqa: N803 (SimPEG API)
+    meta.model = m
+    if getattr(meta, "_jtjdiag", None) is None:
+        w = np.ones(meta.survey.nD) if W is None else W.diagonal()
+        f = meta.fields(m) if f is None else f
+        off = meta._data_offsets
+        futs = [meta.client.submit(_shard_jtj_dd, s, fk, w[off[k]:off[k + 1]], workers=[wk], pure=False)
+                for k, (s, fk, wk) in enumerate(zip(meta.simulations, f, meta._workers))]
+        meta._jtjdiag = _dd_reduce(meta, futs)
+    return meta._jtjdiag
+
+
+def grouping_free_sums(meta: Any) -> Any:
+    """Make ``Jtvec`` and ``getJtJdiag`` of the Dask meta simulation ``meta`` independent of the shard grouping.
+
+    SimPEG sums the shards' partial sums by a reduction whose order depends
+    on the worker addresses, in float64. Bound here (this instance only):
+    each shard sums its tasks in the canonical order as double-double pairs
+    (:mod:`geoexplore.mt.invert2d_sums`), the pairs are added pairwise in
+    shard order on the workers and rounded once at the end; with the data
+    vector in canonical order (:class:`ShardedSurvey`) 1 and N workers do
+    the same float64 arithmetic. Returns ``meta``.
+    """
+    import types
+
+    meta.Jtvec = types.MethodType(_jtvec, meta)
+    meta.getJtJdiag = types.MethodType(_jtjdiag, meta)
+    return meta
 
 
 def shard_timings(sim: Any) -> list[dict[str, Any]]:

@@ -74,6 +74,22 @@ def _stored_Jtvec(self: Any, m: Any, v: Any, f: Any = None) -> np.ndarray:  # no
     return type(self).Jtvec(self, m, v, f=f)
 
 
+def _cached_fields(self: Any, m: Any = None) -> Any:
+    """SimPEG's ``fields``, computed once per model: a second call with the same model returns the
+    fields (and keeps the factorisations) of the first instead of factorising again."""
+    if m is not None:
+        self.model = m
+    cache = getattr(self, "_fields_cache", None)
+    ainv = getattr(self, "Ainv", None)
+    if (cache is not None and self.model is not None and np.array_equal(cache[0], self.model)
+            and ainv is not None and all(a is not None for a in ainv)):
+        return cache[1]
+    f = type(self).fields(self, self.model)
+    self.n_factorisations = getattr(self, "n_factorisations", 0) + 1
+    self._fields_cache = (np.array(self.model, copy=True), f) if not self.forward_only else None
+    return f
+
+
 def patch_getj(sim: Any) -> Any:
     """Bind the corrected ``getJ`` to ``sim`` (this instance only) and make ``Jvec``/``Jtvec``
     use the stored J while the model is unchanged; returns ``sim``.
@@ -83,24 +99,50 @@ def patch_getj(sim: Any) -> Any:
     instead of 2 x n_freq sparse triangular solves plus SimPEG's Python
     overhead. The model setter of SimPEG deletes ``_Jmatrix`` whenever the
     model changes, so a stale J is never used.
+
+    ``fields`` is also made to compute once per model: SimPEG factorises
+    every system again on every call, and the preconditioner update
+    (``getJtJdiag`` -> ``getJ`` without fields) called it a second time per
+    Gauss-Newton iteration on the model the misfit had just been evaluated at.
     """
+    sim.fields = _cached_fields.__get__(sim)
     sim.getJ = _patched_getJ.__get__(sim)
     sim.Jvec = _stored_Jvec.__get__(sim)
     sim.Jtvec = _stored_Jtvec.__get__(sim)
     return sim
 
 
-def solver_class() -> Any:
-    """Pardiso if pydiso is installed, else SciPy's SuperLU (pymatsolver.SolverLU)."""
-    try:
-        import pydiso  # noqa: F401
-        from pymatsolver import Pardiso
+SOLVER_ENV = "GEOEXPLORE_MT2D_SOLVER"
 
-        return Pardiso
-    except ImportError:
-        from pymatsolver import SolverLU
 
-        return SolverLU
+def solver_class(name: str | None = None) -> Any:
+    """The sparse direct solver of the 2D simulations.
+
+    Parameters
+    ----------
+    name : {"auto", "pardiso", "splu"}, optional
+        ``auto`` (default; or the environment variable ``GEOEXPLORE_MT2D_SOLVER``,
+        read also on Dask workers, used by the benchmarks to compare both in one
+        process): Pardiso (MKL, through pydiso) if pydiso imports, else SciPy's
+        SuperLU (``pymatsolver.SolverLU``). ``pardiso`` without pydiso raises ImportError.
+    """
+    import os
+
+    name = name or os.environ.get(SOLVER_ENV, "auto")
+    if name not in ("auto", "pardiso", "splu"):
+        raise ValueError(f"{SOLVER_ENV}/solver {name!r}: expected auto, pardiso or splu")
+    if name != "splu":
+        try:
+            import pydiso  # noqa: F401
+            from pymatsolver import Pardiso
+
+            return Pardiso
+        except ImportError:
+            if name == "pardiso":
+                raise
+    from pymatsolver import SolverLU
+
+    return SolverLU
 
 
 def make_simulation(
