@@ -41,6 +41,8 @@ class ItemRecord:
     elapsed_s: float = 0.0
     error: str | None = None
     figure: str | None = None
+    cpu_s: float | None = None  # CPU time of the worker process during the item (s; one thread per worker, plus BLAS's)
+    figure_cpu_s: float | None = None  # CPU time of drawing the figure (s; the report step's documents are its figure)
     figure_error: str | None = None  # why the figure could not be drawn (the result is stored all the same)
     attempts: int = 1  # tries of the item (1 + retries used)
     attempt_errors: list[str] = field(default_factory=list)  # why earlier tries failed (an item that recovered)

@@ -346,7 +346,7 @@ class _Runner:
                 continue
             res = o["result"]
             rec = ItemRecord(ws.id, ws.spec.name, item, key, "done", elapsed_s=round(o["elapsed_s"], 3),
-                             attempts=o.get("attempts", 1), attempt_errors=o.get("attempt_errors", []))
+                             cpu_s=round(o.get("cpu_s", 0.0), 3), attempts=o.get("attempts", 1), attempt_errors=o.get("attempt_errors", []))
             self.buffer.add(key, ws, res, self._provenance(ws, item, meta, o), rec)
         if self.buffer.due_in() <= 0:
             self._flush()
@@ -407,12 +407,13 @@ class _Runner:
                 out = fut.result()
             except Exception as exc:  # noqa: BLE001 - a figure must never stop the run (e.g. its worker was lost)
                 out = {"error": format_error(exc), "traceback": ""}
-            if isinstance(out, dict):  # the figure function failed: one line here, the traceback in run.json
+            if "error" in out:  # the figure function failed: one line here, the traceback in run.json
                 rec.figure_error = out["error"]
                 log.debug("figure for %s failed:\n%s", rec.key, out["traceback"])
                 self.progress(f"    figure for {rec.key} failed: {out['error']}")
             else:
                 rec.figure = str(path.relative_to(self.out))
+                rec.figure_cpu_s = round(out["cpu_s"], 3)
         self.figure_futures = []
 
 

@@ -33,6 +33,7 @@ from geoexplore.core.quiet import quiet_third_party
 from geoexplore.core.store import ProjectStore, is_mapping_result, result_digest
 from geoexplore.core.store.ncwrite import encode_image
 from geoexplore.core.store.records import row_from_dataset
+from geoexplore.pipeline.capture import route_library_logs
 from geoexplore.pipeline.record import format_error, result_nbytes
 
 log = logging.getLogger("geoexplore.pipeline")
@@ -108,7 +109,7 @@ def execute_task(task: dict[str, Any], retries: int = 0) -> dict[str, Any]:
     ``task`` holds only plain data: step name, settings JSON, item, input
     keys and paths. Inputs are read from the store here, on the worker.
 
-    Returns ``{"result", "elapsed_s", "encode_s", "digest", "worker",
+    Returns ``{"result", "elapsed_s", "cpu_s", "encode_s", "digest", "worker",
     "attempts", "attempt_errors"}``, or for an item that failed every try
     ``{"error", "traceback", "attempts", "attempt_errors"}``: a failure is an
     outcome, not an exception, so the worker logs no error block of its own.
@@ -116,6 +117,7 @@ def execute_task(task: dict[str, Any], retries: int = 0) -> dict[str, Any]:
     settings, an invalid model) are not tried again: they would recur.
     """
     quiet_third_party()  # a C-library callback's traceback or a package's warning: the worker's log, one line
+    route_library_logs()  # SimPEG's and pyGIMLi's log records: the worker's log, not the terminal
     errors: list[str] = []
     for attempt in range(1, retries + 2):
         try:
@@ -150,7 +152,7 @@ def _execute_once(task: dict[str, Any]) -> dict[str, Any]:
         input_dir=Path(task["input_dir"]),
         line=task["line"],
     )
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     # third-party codes print progress tables (SimPEG) and warnings: keep them out of the run's
     # output, in the worker's log at debug level
     buf = io.StringIO()
@@ -161,7 +163,7 @@ def _execute_once(task: dict[str, Any]) -> dict[str, Any]:
         result = spec(ctx, settings)
     if buf.getvalue():
         log.debug("%s %s printed:\n%s", task["step_id"], task["item"] or "", buf.getvalue()[-20000:])
-    elapsed = time.perf_counter() - t0
+    elapsed, cpu = time.perf_counter() - t0, time.process_time() - c0
     _check_result(spec.name, result)
     # the digest, and the HDF5 objects of the result (or its row of the step's record table), are made here
     # on the worker, in parallel; the client that writes every result into the one store then only copies
@@ -172,7 +174,7 @@ def _execute_once(task: dict[str, Any]) -> dict[str, Any]:
         result = row_from_dataset(task["item"] or "", result) or result  # a row of the step's table (core.store.records)
     elif result_nbytes(result) <= IMAGE_MAX_BYTES:
         result = encode_image(result) or result
-    return {"result": result, "elapsed_s": elapsed, "encode_s": time.perf_counter() - t1, "digest": digest,
+    return {"result": result, "elapsed_s": elapsed, "cpu_s": cpu, "encode_s": time.perf_counter() - t1, "digest": digest,
             "worker": socket.gethostname()}
 
 
@@ -195,15 +197,20 @@ def _check_result(name: str, result: Any) -> None:
     raise WorkflowError(f"step '{name}' returned {type(result).__name__}; a step must return an xarray Dataset or a mapping of Datasets")
 
 
-def draw_figure(figure: str, store_path: str, key: str, out_path: str) -> str | dict[str, str]:
-    """Draw one stored result's figure (runs on a worker); ``{"error", "traceback"}`` if it fails.
+def draw_figure(figure: str, store_path: str, key: str, out_path: str) -> dict[str, Any]:
+    """Draw one stored result's figure (runs on a worker): ``{"path", "cpu_s"}``, or ``{"error", "traceback"}`` if it fails.
+
+    ``cpu_s`` is the CPU time of the worker process while drawing (s): workers run one thread each, so it is
+    the figure's, with the threads of the libraries it calls.
 
     Figure functions draw on :func:`geoexplore.viz.figure.new_figure` (no pyplot), so no backend is set here.
     """
     from geoexplore.pipeline.step import load_callable
 
+    route_library_logs()
+    c0 = time.process_time()
     try:
         load_callable(figure)(ProjectStore(store_path).read(key), out_path)
     except Exception as exc:  # noqa: BLE001 - reported by the runner, not logged by the worker
         return {"error": format_error(exc), "traceback": traceback.format_exc()[-20000:]}
-    return out_path
+    return {"path": out_path, "cpu_s": time.process_time() - c0}

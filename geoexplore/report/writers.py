@@ -65,37 +65,35 @@ def compressed_images(paths: list[str | Path], budget_bytes: int = IMAGE_BUDGET_
     """Every image of a document compressed, smaller (down to ``min_px``) until together they fit ``budget_bytes``.
 
     The sizes tried are ``max_px`` and then 0.75 of the last one each time; the first that fits is used. A size
-    is skipped without compressing when even a lower bound of its total exceeds the budget: an image shrunk to
-    a fraction f of its pixels compresses to no less than about f times its bytes (finer detail per pixel), taken
-    at half that for a margin. The result is the one trying every size in turn gives, in fewer passes."""
+    is given up as soon as the images compressed so far exceed the budget (the largest files first), so a size
+    that does not fit costs only the images that prove it. The result is the one trying every size in turn gives."""
     files = [str(p) for p in dict.fromkeys(paths) if Path(p).is_file()]
-    first = _compress_all(files, max_px)
     px = max_px
     while True:
-        out = {p: c[0] for p, c in _compress_all(files, px).items()}
-        if sum(len(b) for b, _ in out.values()) <= budget_bytes or px <= min_px:
-            return out
-        while px > min_px:  # the next size that might fit
-            px = max(min_px, int(px * 0.75))
-            if px <= min_px or _lower_bound(first, px) <= budget_bytes:
-                break
+        out = _compress_within(files, px, None if px <= min_px else budget_bytes)
+        if out is not None:
+            return {p: c[0] for p, c in out.items()}
+        px = max(min_px, int(px * 0.75))
 
 
-def _compress_all(files: list[str], px: int) -> dict[str, tuple[tuple[bytes, str], tuple[int, int]]]:
-    """:func:`_compress` of every file, on up to four threads (Pillow's quantizer and encoders release the GIL)."""
-    from concurrent.futures import ThreadPoolExecutor
+def _compress_within(files: list[str], px: int, budget_bytes: int | None) -> dict[str, tuple[tuple[bytes, str], tuple[int, int]]] | None:
+    """:func:`_compress` of every file at ``px``, on up to four threads (Pillow's quantizer and encoders release the
+    GIL); None as soon as the bytes compressed so far exceed ``budget_bytes`` (the images not started are cancelled)."""
+    from concurrent.futures import ThreadPoolExecutor, as_completed
 
+    order = sorted(files, key=lambda p: -Path(p).stat().st_size)  # the largest first: a size that cannot fit fails early
+    done: dict[str, tuple[tuple[bytes, str], tuple[int, int]]] = {}
+    total = 0
     with ThreadPoolExecutor(max_workers=max(1, min(4, os.cpu_count() or 1))) as ex:
-        return dict(zip(files, ex.map(lambda p: _compress(p, px), files)))
-
-
-def _lower_bound(first: dict[str, tuple[tuple[bytes, str], tuple[int, int]]], px: int) -> float:
-    """A lower bound of the document's image bytes at ``px`` from the bytes and sizes at the first size tried."""
-    total = 0.0
-    for (data, _), (w, h) in first.values():
-        f = min(1.0, px / max(w, h, 1)) ** 2
-        total += 0.5 * f * len(data)
-    return total
+        futs = {ex.submit(_compress, p, px): p for p in order}
+        for f in as_completed(futs):
+            done[futs[f]] = f.result()
+            total += len(done[futs[f]][0][0])
+            if budget_bytes is not None and total > budget_bytes:
+                for g in futs:
+                    g.cancel()
+                return None
+    return {p: done[p] for p in files}
 
 
 def write_docx(blocks: list[Block], path: str | Path, *, lang: str = "en", image_budget_bytes: int = IMAGE_BUDGET_BYTES) -> Path:

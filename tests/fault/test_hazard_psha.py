@@ -130,3 +130,46 @@ def test_shared_contexts_equal_openquake_calc_hazard_curves():
         ref = annual_rates_for([src], [site], imt, lv, g)
         # OpenQuake sums probabilities in single precision (float32 poes): 1 % at rates near 1e-5
         np.testing.assert_allclose(rate, ref, rtol=0.01, atol=1e-12)
+
+
+def test_branches_sharing_contexts_equal_per_branch_contexts():
+    """Branches with the same scaling relation share one set of contexts: the same rates as building them per branch.
+
+    Two scaling relations x two MFDs of different lengths (one with a zero-rate bin): the shared path
+    (:func:`annual_rates_by_branch` with ``share``) against OpenQuake's contexts built for every branch.
+    """
+    import copy
+
+    from openquake.hazardlib import valid
+    from openquake.hazardlib.mfd import EvenlyDiscretizedMFD
+
+    from geoexplore.fault.hazard.psha import annual_rates_by_branch
+    from geoexplore.fault.hazard.ruptures import share_groups
+
+    src, site = _sources_and_site()
+    far = copy.deepcopy(src)
+    far.source_id = "far"
+    far.fault_trace = copy.deepcopy(src.fault_trace)
+    far.fault_trace.coo[:, 0] += 0.3
+    branches = []
+    for msr in (None, valid.mag_scale_rel("Leonard2014_SCR")):
+        for rates in ([2e-3, 6e-4, 2e-4], [1e-3, 0.0, 3e-4, 1e-4]):
+            srcs = []
+            for s in (src, far):
+                b = copy.deepcopy(s)
+                b.mfd = EvenlyDiscretizedMFD(5.25, 0.5, rates)
+                if msr is not None:
+                    b.magnitude_scaling_relationship = msr
+                srcs.append(b)
+            branches.append(srcs)
+    assert share_groups(branches) == [[0, 1], [2, 3]]
+    lv = {"PGA": np.geomspace(0.01, 1.0, 10), "SA(1.0)": np.geomspace(0.01, 1.0, 10)}
+    gm = {"PGA": {"BooreEtAl2014": 0.5, "YuEtAl2013MwEastern": 0.5}, "SA(1.0)": {"ChiouYoungs2014": 1.0}}
+    sites = [site, type(site)("b", site.lon + 0.2, site.lat + 0.1)]
+    shared = annual_rates_by_branch(branches, sites, lv, gm)
+    alone = annual_rates_by_branch(branches, sites, lv, gm, share=False)
+    for s_b, a_b in zip(shared, alone):
+        assert s_b.keys() == a_b.keys()
+        for key in a_b:
+            assert a_b[key].max() > 1e-6
+            np.testing.assert_allclose(s_b[key], a_b[key], rtol=1e-10, atol=0.0)

@@ -53,3 +53,17 @@ def test_an_image_is_compressed_once_per_size_and_again_when_it_changes(tmp_path
     fig.savefig(p)  # a new figure under the same name
     b = writers.compress_image(p, 800)
     assert b != a and len(writers._COMPRESSED) == 2
+
+
+def test_a_size_given_up_early_still_gives_the_plain_loops_choice(tmp_path):
+    """More images than threads, with a budget only the smallest document meets: the sizes before it are given
+    up after their largest images; the choice and the bytes are the plain loop's."""
+    paths = _figures(tmp_path, 10)
+    writers._COMPRESSED.clear()
+    totals = {px: sum(len(writers.compress_image(p, px)[0]) for p in paths) for px in (1600, 1200, 900, 675, 506, 500)}
+    budget = min(totals.values())
+    writers._COMPRESSED.clear()
+    fast = writers.compressed_images(paths, budget)
+    writers._COMPRESSED.clear()
+    plain, px = _plain_loop(paths, budget)
+    assert px < 1600 and totals[1600] > budget and fast == plain

@@ -131,6 +131,50 @@ def exceedance_probability(mean: np.ndarray, sigma: np.ndarray, levels: np.ndarr
     return np.clip((ndtr(t) - ndtr(np.clip(eps, -t, t))) / (ndtr(t) - ndtr(-t)), 0.0, 1.0)
 
 
+def context_maker_params(levels: dict[str, np.ndarray], truncation_level: float, maximum_distance_km: float) -> dict[str, Any]:
+    """OpenQuake ``ContextMaker`` parameters of the first intensity measure (one-year, Poisson)."""
+    from openquake.hazardlib.calc.filters import IntegrationDistance
+
+    first = next(iter(levels))
+    return {"imtls": {first: list(levels[first])}, "truncation_level": truncation_level, "investigation_time": 1.0,
+            "maximum_distance": IntegrationDistance.new(f"{maximum_distance_km:g}")}
+
+
+def rupture_contexts(sources: list[Any], sites: list[Site], gmpes: dict[str, dict[str, float]], params: dict[str, Any]) -> Any:
+    """OpenQuake's rupture contexts (a recarray: one row per rupture and site in range) for every GMPE of ``gmpes``."""
+    from openquake.hazardlib.contexts import ContextMaker
+
+    from geoexplore.fault.hazard.gmpes import gsim
+
+    names = list(dict.fromkeys(g for w in gmpes.values() for g in w))
+    return ContextMaker(TRT, [gsim(g) for g in names], params).from_srcs(sources, site_collection(sites))
+
+
+def exceedance_by_gmpe(ctx: Any, levels: dict[str, np.ndarray], gmpes: dict[str, dict[str, float]], params: dict[str, Any],
+                       truncation_level: float) -> dict[tuple[str, str], np.ndarray]:
+    """P(Y > level | rupture, site) per context row, {(imt, gmpe): (n_rows, n_levels)}."""
+    from openquake.hazardlib.contexts import ContextMaker
+
+    from geoexplore.fault.hazard.gmpes import gsim
+
+    out: dict[tuple[str, str], np.ndarray] = {}
+    for imt, gw in gmpes.items():
+        g_names = list(gw)
+        cm = ContextMaker(TRT, [gsim(g) for g in g_names], {**params, "imtls": {imt: list(levels[imt])}})
+        ms = cm.get_mean_stds([ctx])  # (4, G, 1, N): mean, total sigma, tau, phi
+        for k, g in enumerate(g_names):
+            out[(imt, g)] = exceedance_probability(ms[0, k, 0], ms[1, k, 0], np.asarray(levels[imt], float), truncation_level)
+    return out
+
+
+def rates_at_sites(p: np.ndarray, rupture_rate: np.ndarray, sids: np.ndarray, n_sites: int) -> np.ndarray:
+    """Annual exceedance rates (n_sites, n_levels): sum over rows of rate x P(exceedance); rows of rate 0 left out."""
+    rows = np.flatnonzero(rupture_rate > 0)
+    rate = np.zeros((n_sites, p.shape[1]))
+    np.add.at(rate, np.asarray(sids, int)[rows], p[rows] * rupture_rate[rows, None])
+    return rate
+
+
 def annual_rates_by_gmpe(sources: list[Any], sites: list[Site], levels: dict[str, np.ndarray], gmpes: dict[str, dict[str, float]],
                          *, truncation_level: float = 3.0, maximum_distance_km: float = 300.0) -> dict[tuple[str, str], np.ndarray]:
     """Annual exceedance rates {(imt, gmpe): (n_sites, n_levels)} with the rupture contexts built once.
@@ -141,34 +185,51 @@ def annual_rates_by_gmpe(sources: list[Any], sites: list[Site], levels: dict[str
     ``calc_hazard_curves``) gives the same numbers (tested) at several times the
     cost, because it rebuilds the contexts for every GMPE.
     """
-    from openquake.hazardlib import valid
-    from openquake.hazardlib.calc.filters import IntegrationDistance
-    from openquake.hazardlib.contexts import ContextMaker
+    params = context_maker_params(levels, truncation_level, maximum_distance_km)
+    ctx = rupture_contexts(sources, sites, gmpes, params)
+    occ = np.asarray(ctx.occurrence_rate, float)
+    return {key: rates_at_sites(p, occ, ctx.sids, len(sites))
+            for key, p in exceedance_by_gmpe(ctx, levels, gmpes, params, truncation_level).items()}
 
-    names = list(dict.fromkeys(g for w in gmpes.values() for g in w))
-    first = next(iter(levels))
-    params = {"imtls": {first: list(levels[first])}, "truncation_level": truncation_level, "investigation_time": 1.0,
-              "maximum_distance": IntegrationDistance.new(f"{maximum_distance_km:g}")}
-    cm_all = ContextMaker(TRT, [valid.gsim(g) for g in names], params)
-    ctx = cm_all.from_srcs(sources, site_collection(sites))
-    out: dict[tuple[str, str], np.ndarray] = {}
-    for imt, gw in gmpes.items():
-        g_names = list(gw)
-        cm = ContextMaker(TRT, [valid.gsim(g) for g in g_names],
-                          {**params, "imtls": {imt: list(levels[imt])}})
-        ms = cm.get_mean_stds([ctx])  # (4, G, 1, N): mean, total sigma, tau, phi
-        for k, g in enumerate(g_names):
-            p = exceedance_probability(ms[0, k, 0], ms[1, k, 0], np.asarray(levels[imt], float), truncation_level)
-            contrib = p * np.asarray(ctx.occurrence_rate, float)[:, None]
-            rate = np.zeros((len(sites), len(levels[imt])))
-            np.add.at(rate, np.asarray(ctx.sids, int), contrib)
-            out[(imt, g)] = rate
+
+def annual_rates_by_branch(branches: list[list[Any]], sites: list[Site], levels: dict[str, np.ndarray],
+                           gmpes: dict[str, dict[str, float]], *, truncation_level: float = 3.0,
+                           maximum_distance_km: float = 300.0, share: bool = True) -> list[dict[tuple[str, str], np.ndarray]]:
+    """:func:`annual_rates_by_gmpe` of every source-model branch (a list of sources each).
+
+    With ``share`` the branches that float the same ruptures (the same scaling
+    relation, geometry and magnitude grid: :mod:`geoexplore.fault.hazard.ruptures`)
+    share one set of contexts and GMPE evaluations; each branch only weights the
+    rows by its own rates.
+    """
+    from geoexplore.fault.hazard.ruptures import (
+        branch_rupture_rates,
+        share_groups,
+        unit_rate_sources,
+    )
+
+    if not share:
+        return [annual_rates_by_gmpe(b, sites, levels, gmpes, truncation_level=truncation_level,
+                                     maximum_distance_km=maximum_distance_km) for b in branches]
+    params = context_maker_params(levels, truncation_level, maximum_distance_km)
+    out: list[dict[tuple[str, str], np.ndarray]] = [{} for _ in branches]
+    for group in share_groups(branches):
+        if len(group) == 1:
+            out[group[0]] = annual_rates_by_gmpe(branches[group[0]], sites, levels, gmpes, truncation_level=truncation_level,
+                                                 maximum_distance_km=maximum_distance_km)
+            continue
+        units = unit_rate_sources([branches[b] for b in group])
+        ctx = rupture_contexts(units, sites, gmpes, params)
+        probs = exceedance_by_gmpe(ctx, levels, gmpes, params, truncation_level)
+        for b in group:
+            rr = branch_rupture_rates(ctx, units, branches[b])
+            out[b] = {key: rates_at_sites(p, rr, ctx.sids, len(sites)) for key, p in probs.items()}
     return out
 
 
 def site_hazard(branches: list[tuple[float, str, list[Any]]], sites: list[Site], *,
                 gmpes: dict[str, dict[str, float]] | None = None, levels: dict[str, tuple[float, ...]] | None = None,
-                truncation_level: float = 3.0, investigation_time_yr: float = 50.0) -> HazardCurves:
+                truncation_level: float = 3.0, investigation_time_yr: float = 50.0, share_contexts: bool = True) -> HazardCurves:
     """Mean hazard curves over a logic tree of source models and GMPEs.
 
     Parameters
@@ -180,6 +241,9 @@ def site_hazard(branches: list[tuple[float, str, list[Any]]], sites: list[Site],
     gmpes : dict imt -> {OpenQuake GMPE name: weight}
         Default :data:`DEFAULT_GMPES`.
     levels : dict imt -> levels (g)
+    share_contexts : bool
+        Build the rupture contexts once for branches that float the same ruptures
+        (:func:`annual_rates_by_branch`); False builds them per branch (the old path, same numbers).
     """
     gmpes = gmpes or DEFAULT_GMPES
     wsum = sum(w for w, _, _ in branches)
@@ -192,8 +256,9 @@ def site_hazard(branches: list[tuple[float, str, list[Any]]], sites: list[Site],
         gsum = sum(gw.values())
         if abs(gsum - 1.0) > 1e-6:
             raise GeoexploreError(f"hazard: GMPE weights for {imt} must sum to 1, got {gsum}")
-    for w_s, label, srcs in branches:
-        rates = annual_rates_by_gmpe(srcs, sites, lv, gmpes, truncation_level=truncation_level)
+    all_rates = annual_rates_by_branch([srcs for _, _, srcs in branches], sites, lv, gmpes, truncation_level=truncation_level,
+                                       share=share_contexts)
+    for (w_s, label, _), rates in zip(branches, all_rates):
         for imt, gw in gmpes.items():
             for g, w_g in gw.items():
                 poe = -np.expm1(-rates[(imt, g)] * investigation_time_yr)
