@@ -125,6 +125,7 @@ def check_band(freq_min_hz: float | None, freq_max_hz: float | str | None, band:
     note.
     """
     notes: list[str] = []
+    auto_note = None
     rng = f"{band['low_hz']:.1f}-{band['high_hz']:.1f} Hz"
     hi = freq_max_hz
     if hi == "auto":
@@ -133,6 +134,7 @@ def check_band(freq_min_hz: float | None, freq_max_hz: float | str | None, band:
         notes.append(f"band-pass high corner from the record's spectrum: {hi:g} Hz (signal above the noise of a "
                      f"{band.get('stack_fold', 1.0):g}-fold stack over {rng}, peak {band['peak_hz']:.1f} Hz; "
                      f"{band['n_noise_traces']} traces' pre-arrival noise{cap})")
+        auto_note = notes[-1]  # a default that follows the data, not a user's value changed: recorded, not warned
     elif isinstance(hi, str):
         raise GeoexploreError(f"freq_max_hz must be a frequency (Hz), None or 'auto', got {hi!r}")
     elif hi is not None and hi > band["high_hz"]:
@@ -145,7 +147,8 @@ def check_band(freq_min_hz: float | None, freq_max_hz: float | str | None, band:
         notes.append(f"band-pass low corner {freq_min_hz:g} Hz lies below the band where the data have signal above noise "
                      f"({rng}): kept as given")
     for n in notes:
-        log.warning(n)
+        if n is not auto_note:
+            log.warning(n)
     return freq_min_hz, hi, notes
 
 
