@@ -183,8 +183,11 @@ def _many_models(work, write_wf, batch_s: float, name: str):
 
 
 def test_short_items_are_grouped_into_tasks_without_changing_results(work, write_wf, client):
-    """Many short items: sent as groups (fewer Dask tasks), a failing item stays isolated, same store as one task per item."""
-    grouped = run_workflow(_many_models(work, write_wf, 0.5, "g.yaml"), work / "grouped", client=client,
+    """Many short items: sent as groups (fewer Dask tasks), a failing item stays isolated, same store as one task per item.
+
+    Grouping follows the measured item times: batch_s 30 s keeps these items (0.05 s idle, about 1 s at load 20)
+    short enough to be grouped on a loaded machine too (with 0.5 s the test failed at load 22)."""
+    grouped = run_workflow(_many_models(work, write_wf, 30, "g.yaml"), work / "grouped", client=client,
                            figures=False, progress=lambda s: None)
     single = run_workflow(_many_models(work, write_wf, 0, "s.yaml"), work / "single", client=client,
                           figures=False, progress=lambda s: None)
