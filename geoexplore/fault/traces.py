@@ -19,6 +19,11 @@ pair of candidates (a, b) on *neighbouring* lines gets a score, the product of
   determined and differ, ``activity_unknown_factor`` if one is undetermined;
 * upper breakpoint: ``exp(-d^2 / 2 t^2)``, d the depth difference,
   ``t = sqrt(sa^2 + sb^2) + ub_relative_tolerance * mean depth + 5 m``.
+  A breakpoint known only as a bound (reflection with no unbroken horizon
+  above its shallowest offset one: the fault reaches at least that high,
+  stored as min 0 and max that depth, without a sigma) is the interval it
+  states: d is the gap between the two intervals (zero when they overlap),
+  so a shallow breakpoint on one line does not contradict a bound on the next.
 
 Pairs are joined greedily by decreasing score, each candidate at most once
 per neighbour, when the score reaches ``min_score``. Chains of two or more
@@ -91,6 +96,14 @@ class LineCandidate:
     lat: float = math.nan
     detail: dict[str, Any] = field(default_factory=dict)
     model_fault: str = ""  # for scoring against a model only; never used by the correlation
+    upper_breakpoint_min_m: float | None = None  # the stated range (a bound: min 0, no sigma); None when not stored
+    upper_breakpoint_max_m: float | None = None
+
+    def breakpoint_range(self) -> tuple[float, float] | None:
+        """(min, max) depth (m) when the breakpoint is known only as a bound (no sigma, a stated range), else None."""
+        if self.upper_breakpoint_sigma_m is not None or self.upper_breakpoint_max_m is None:
+            return None
+        return (self.upper_breakpoint_min_m or 0.0, self.upper_breakpoint_max_m)
 
     def key(self) -> str:
         return f"{self.line}/{self.id}"
@@ -128,6 +141,8 @@ def line_candidates(candidates: Any, profile: Any, line: str | None = None) -> l
             line=line, id=str(candidates["candidate"].values[k]), x=x, y=y, chainage_m=ch, sigma_m=float(g["chainage_sigma_m"]),
             dip_deg=_f(g["dip_deg"]), dip_sigma_deg=_f(g["dip_sigma_deg"]), dips_toward=str(g["dips_toward"]) or None,
             upper_breakpoint_m=_f(g["upper_breakpoint_m"]), upper_breakpoint_sigma_m=_f(g["upper_breakpoint_sigma_m"]),
+            upper_breakpoint_min_m=_f(g["upper_breakpoint_min_m"]) if "upper_breakpoint_min_m" in g else None,
+            upper_breakpoint_max_m=_f(g["upper_breakpoint_max_m"]) if "upper_breakpoint_max_m" in g else None,
             activity_class=str(g["activity_class"]), down_side=_down_side(detail), confidence=float(g["confidence"]),
             methods=str(g["methods"]), lon=float(lon), lat=float(lat), detail=detail, model_fault=str(g.get("model_fault", "")),
         ))
@@ -157,7 +172,14 @@ def pair_score(a: LineCandidate, b: LineCandidate, rules: CorrelationRules, clas
     if a.upper_breakpoint_m is not None and b.upper_breakpoint_m is not None:
         tu = (math.hypot(a.upper_breakpoint_sigma_m or 0, b.upper_breakpoint_sigma_m or 0)
               + rules.ub_relative_tolerance * 0.5 * (a.upper_breakpoint_m + b.upper_breakpoint_m) + 5.0)
-        f["upper_breakpoint"] = math.exp(-0.5 * ((a.upper_breakpoint_m - b.upper_breakpoint_m) / tu) ** 2)
+        ra, rb = a.breakpoint_range(), b.breakpoint_range()
+        if ra is None and rb is None:
+            d = a.upper_breakpoint_m - b.upper_breakpoint_m
+        else:  # a bound on either side: the gap between the stated intervals (a point is its own interval)
+            lo_a, hi_a = ra or (a.upper_breakpoint_m, a.upper_breakpoint_m)
+            lo_b, hi_b = rb or (b.upper_breakpoint_m, b.upper_breakpoint_m)
+            d = max(0.0, lo_b - hi_a, lo_a - hi_b)
+        f["upper_breakpoint"] = math.exp(-0.5 * (d / tu) ** 2)
     else:
         f["upper_breakpoint"] = 1.0
     score = f["geometry"] * f["dip"] * f["sense"] * f["activity"] * f["upper_breakpoint"]

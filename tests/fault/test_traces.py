@@ -122,6 +122,17 @@ def test_pair_score_rule():
     near_nodip = cand(along + 97 / math.sqrt(2), along - 97 / math.sqrt(2), dip_deg=None, dip_sigma_deg=None, dips_toward=None)
     far_dip = cand(along + 225 / math.sqrt(2), along - 225 / math.sqrt(2), dip_deg=73.0)
     assert pair_score(a, far_dip, r, order)[0] > pair_score(a, near_nodip, r, order)[0]
+    # a breakpoint known only as a bound (reflection, no unbroken horizon above its shallowest offset: min 0, max 88.65 m,
+    # no sigma; the main line without ERT) is an interval: a 28 +- 7 m breakpoint on the next line lies inside it
+    shallow = cand(0.0, 0.0, upper_breakpoint_m=28.0, upper_breakpoint_sigma_m=7.0)
+    bound = dict(upper_breakpoint_m=88.65, upper_breakpoint_sigma_m=None, upper_breakpoint_min_m=0.0)
+    assert pair_score(shallow, cand(along, along, **bound, upper_breakpoint_max_m=88.65), r, order)[1]["upper_breakpoint"] == 1.0
+    # as a point the two depths would have scored exp(-0.5 (60.65 / t)^2), t = 7 + 0.3 x 58.3 + 5 = 29.5 m: 0.12
+    as_point = pair_score(shallow, cand(along, along, upper_breakpoint_m=88.65, upper_breakpoint_sigma_m=None), r, order)[1]
+    assert as_point["upper_breakpoint"] == pytest.approx(math.exp(-0.5 * (60.65 / (7 + 0.3 * 0.5 * (28 + 88.65) + 5)) ** 2))
+    # a bound shallower than the other's breakpoint: the gap counts (28 - 10 m), with the same tolerance
+    f = pair_score(shallow, cand(along, along, **{**bound, "upper_breakpoint_m": 10.0}, upper_breakpoint_max_m=10.0), r, order)[1]
+    assert f["upper_breakpoint"] == pytest.approx(math.exp(-0.5 * (18.0 / (7 + 0.3 * 0.5 * (28 + 10) + 5)) ** 2))
 
 
 def test_fit_strike_sigma_is_the_propagated_position_error():
