@@ -170,24 +170,15 @@ def write_refraction(fm, line: str, out: Path) -> int:
 def write_microtremor(fm, line: str, out: Path) -> int:
     import numpy as np
 
-    from geoexplore.microtremor.io import write_miniseed
-    from geoexplore.microtremor.synth import SEED, noise_record, siping_column
+    from geoexplore.microtremor.synth import SEED, write_hv_stations
 
     lm = fm.line_model(line)
     out.mkdir(parents=True, exist_ok=True)
     ln = lm.lines[line]
     ch = np.arange(ln.start_m + HV_SPACING_M / 2, ln.end_m, HV_SPACING_M)
     seed = SEED + 100 * SEED_STEP[line]
-    rows = []
-    for i, x in enumerate(ch):
-        col = siping_column(lm, x)
-        rec = noise_record(col["thickness_m"], col["vs_m_s"], col["vp_m_s"], col["density_kg_m3"], fs_hz=HV_FS_HZ,
-                           duration_s=HV_DURATION_S, seed=seed + i, station=f"L{i:03d}")
-        name = f"hv_{int(round(x)):05d}.mseed"
-        write_miniseed(rec, out / name, network="SY")
-        lon, lat = fm.lonlat(fm.lines[line].s_m, x)
-        rows.append({"file": name, "station": rec.station, "chainage_m": float(x), "lon": float(lon), "lat": float(lat),
-                     "quaternary_base_m": float(col["base_m"])})
+    rows = write_hv_stations(lm, ch, out, fs_hz=HV_FS_HZ, duration_s=HV_DURATION_S, seed=seed, prefix="L",
+                             lonlat=lambda x: fm.lonlat(fm.lines[line].s_m, x))
     (out / "stations.json").write_text(json.dumps({"synthetic": True, "line": line, "stations": rows}, indent=1) + "\n",
                                        encoding="utf-8")
     q = [r["quaternary_base_m"] for r in rows]

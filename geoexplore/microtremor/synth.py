@@ -158,6 +158,27 @@ def array_geometry(n_per_ring: int = 5) -> tuple[np.ndarray, np.ndarray]:
     return np.array(pts), np.array(rr)
 
 
+def write_hv_stations(model, chainage_m: np.ndarray, out: Path, *, fs_hz: float, duration_s: float, seed: int,
+                      prefix: str, lonlat) -> list[dict]:
+    """Write one SYNTHETIC H/V noise record per chainage (m) of ``model`` into ``out``; return the station rows.
+
+    Station ``k`` gets seed ``seed + k`` and the name ``<prefix><k:03d>``;
+    ``lonlat(chainage_m)`` places it on the map. The rows (file, station,
+    chainage_m, lon, lat, quaternary_base_m) are what ``stations.json`` lists.
+    """
+    rows = []
+    for i, x in enumerate(chainage_m):
+        col = siping_column(model, x)
+        rec = noise_record(col["thickness_m"], col["vs_m_s"], col["vp_m_s"], col["density_kg_m3"], fs_hz=fs_hz,
+                           duration_s=duration_s, seed=seed + i, station=f"{prefix}{i:03d}")
+        name = f"hv_{int(round(x)):05d}.mseed"
+        write_miniseed(rec, out / name, network="SY")
+        lon, lat = lonlat(x)
+        rows.append({"file": name, "station": rec.station, "chainage_m": float(x), "lon": float(lon), "lat": float(lat),
+                     "quaternary_base_m": float(col["base_m"])})
+    return rows
+
+
 def make_siping(model_path: str | Path, out: str | Path, *, spacing_m: float = 50.0, fs_hz: float = 8.0,
                 duration_s: float = 600.0, array_chainage_m: float = 21300.0, seed: int = SEED) -> dict:
     """Write the SYNTHETIC Siping microtremor survey into ``out``; return its inventory."""
@@ -168,17 +189,8 @@ def make_siping(model_path: str | Path, out: str | Path, *, spacing_m: float = 5
     out.mkdir(parents=True, exist_ok=True)
     line = model.lines["shallow"]
     ch = np.arange(line.start_m + spacing_m / 2, line.end_m, spacing_m)
-    rows = []
     prof = model.profile()
-    for i, x in enumerate(ch):
-        col = siping_column(model, x)
-        rec = noise_record(col["thickness_m"], col["vs_m_s"], col["vp_m_s"], col["density_kg_m3"], fs_hz=fs_hz,
-                           duration_s=duration_s, seed=seed + i, station=f"S{i:03d}")
-        name = f"hv_{int(round(x)):05d}.mseed"
-        write_miniseed(rec, out / name, network="SY")
-        lon, lat = prof.lonlat(x)
-        rows.append({"file": name, "station": rec.station, "chainage_m": float(x), "lon": float(lon), "lat": float(lat),
-                     "quaternary_base_m": float(col["base_m"])})
+    rows = write_hv_stations(model, ch, out, fs_hz=fs_hz, duration_s=duration_s, seed=seed, prefix="S", lonlat=prof.lonlat)
     (out / "stations.json").write_text(json.dumps({"synthetic": True, "line": "shallow", "stations": rows}, indent=1))
 
     # array at array_chainage_m

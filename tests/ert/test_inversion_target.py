@@ -1,7 +1,7 @@
 """Landing on the target chi2, constraints (borehole, interface) and IP inversion (issue 20).
 
 Numbers measured on 2 loaded cores, pyGIMLi as installed; the real files are
-in /work/shared/data/ert, the Siping survey is the embedded SYNTHETIC one.
+in ../shared/data/ert, the Siping survey is the embedded SYNTHETIC one.
 """
 
 from __future__ import annotations
