@@ -129,3 +129,17 @@ def check_jacobian(jacobian: Any, *, what: str = "pyGIMLi forward operator") -> 
             f"{sys.modules['pygimli'].core.threadCount() if 'pygimli' in sys.modules else '?'}; "
             "call geoexplore.core.gimli.set_threads() on the operator before inverting"
         )
+
+
+def round_nodes(mesh: Any, decimals: int) -> Any:
+    """Round a pyGIMLi mesh's node coordinates (m) to ``decimals`` in place; return the mesh.
+
+    pyGIMLi's mesh builder is not bit-reproducible inside one process (node
+    positions now and then differ by about 1e-14 m); rounding makes a mesh
+    the same in every process (see the refraction tomography, which needs it).
+    """
+    pg = import_pygimli()
+    for node in mesh.nodes():
+        p = node.pos()
+        node.setPos(pg.Pos(round(float(p[0]), decimals), round(float(p[1]), decimals)))
+    return mesh

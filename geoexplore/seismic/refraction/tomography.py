@@ -154,18 +154,9 @@ def build_mesh(mgr: Any, dc: Any, mesh_kw: dict[str, Any]) -> Any:
     inversion into a different chi2 path. Rounding to 1 nm removes it (40 of
     40 builds identical) and moves no node measurably.
     """
-    return round_nodes(mgr.createMesh(data=dc, **mesh_kw))
+    from geoexplore.core.gimli import round_nodes
 
-
-def round_nodes(mesh: Any, decimals: int = MESH_DECIMALS) -> Any:
-    """Round a pyGIMLi mesh's node coordinates (m) to ``decimals`` in place; returns the mesh."""
-    from geoexplore.core.gimli import import_pygimli
-
-    pg = import_pygimli()
-    for node in mesh.nodes():
-        p = node.pos()
-        node.setPos(pg.Pos(round(float(p[0]), decimals), round(float(p[1]), decimals)))
-    return mesh
+    return round_nodes(mgr.createMesh(data=dc, **mesh_kw), MESH_DECIMALS)
 
 
 def check_data(data: TraveltimeData) -> None:
@@ -334,7 +325,7 @@ def forward_traveltimes(sensors: np.ndarray, s: np.ndarray, g: np.ndarray, veloc
     ndarray (n_data,)
         Traveltimes (s).
     """
-    from geoexplore.core.gimli import import_pygimli, set_threads
+    from geoexplore.core.gimli import import_pygimli, round_nodes, set_threads
 
     pg = import_pygimli()
     from pygimli.physics import traveltime as tt  # noqa: PLC0415
@@ -346,7 +337,7 @@ def forward_traveltimes(sensors: np.ndarray, s: np.ndarray, g: np.ndarray, veloc
         kw: dict[str, Any] = {"paraMaxCellSize": float(max_cell_area_m2 or 0.5 * sp * sp), "paraDX": 0.5}
         if depth_m is not None:
             kw["paraDepth"] = float(depth_m)
-        mesh = round_nodes(pg.meshtools.createParaMesh(dc.sensors(), paraBoundary=0, boundary=0, **kw))
+        mesh = round_nodes(pg.meshtools.createParaMesh(dc.sensors(), paraBoundary=0, boundary=0, **kw), MESH_DECIMALS)
     if callable(velocity):
         c = np.array(mesh.cellCenters())
         vel = np.asarray(velocity(c[:, 0], c[:, 1]), float)
