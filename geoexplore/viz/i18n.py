@@ -206,4 +206,44 @@ def font_rc(lang: str) -> dict[str, object]:
             "Chinese labels need a CJK font and matplotlib knows none (install e.g. fonts-noto-cjk or fonts-wqy-microhei, "
             "then clear matplotlib's font cache); refusing to draw boxes instead of characters"
         )
+    _quiet_missing_bold(f)
     return {"font.family": "sans-serif", "font.sans-serif": [f, "DejaVu Sans"], "axes.unicode_minus": False}
+
+
+class _MissingBoldFilter:
+    """Drops matplotlib's "findfont: Failed to find font weight bold for <family>" for CJK families without a bold face.
+
+    Many CJK fonts (WenQuanYi Micro Hei among them) ship one weight only; matplotlib then draws
+    bold text (titles) in the regular weight, which is all the font has, and logs a warning to
+    stderr on every worker. That is expected here (docs/report.md says so), so only that record,
+    for those families, is dropped; every other font warning passes.
+    """
+
+    def __init__(self) -> None:
+        self.families: set[str] = set()
+
+    def filter(self, record: object) -> bool:
+        msg = getattr(record, "msg", "")
+        args = getattr(record, "args", ())
+        return not (isinstance(msg, str) and msg.startswith("findfont: Failed to find font weight")
+                    and isinstance(args, tuple) and len(args) >= 2 and args[1] in self.families)
+
+
+_MISSING_BOLD = _MissingBoldFilter()
+
+
+def _quiet_missing_bold(family: str) -> None:
+    """Install :class:`_MissingBoldFilter` for ``family`` when matplotlib knows no bold face of it."""
+    import logging
+
+    from matplotlib import font_manager
+
+    if family in _MISSING_BOLD.families:
+        return
+    weights = [f.weight for f in font_manager.fontManager.ttflist if f.name == family]
+    has_bold = any((w if isinstance(w, int) else font_manager.weight_dict.get(str(w), 400)) >= 600 for w in weights)
+    if weights and not has_bold:
+        _MISSING_BOLD.families.add(family)
+        logger = logging.getLogger("matplotlib.font_manager")
+        if _MISSING_BOLD not in logger.filters:
+            logger.addFilter(_MISSING_BOLD)

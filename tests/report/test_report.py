@@ -35,6 +35,52 @@ def test_chinese_needs_a_cjk_font():
         assert all(ft.get_char_index(ord(ch)) > 0 for ch in "断层里程深度")  # the glyphs exist: no boxes
 
 
+_BOLD_TITLE = """
+import sys
+import matplotlib
+matplotlib.use("Agg")
+from matplotlib.figure import Figure
+from geoexplore.viz.i18n import cjk_font, font_rc
+font = cjk_font()
+rc = font_rc("zh") if sys.argv[1] == "geoexplore" else {"font.family": "sans-serif", "font.sans-serif": [font]}
+with matplotlib.rc_context(rc):
+    fig = Figure()
+    ax = fig.add_subplot()
+    ax.set_title("断层 fault", fontweight="bold")
+    ax.set_xlabel("x", family="no-such-family-anywhere")
+    fig.savefig(sys.argv[2])
+"""
+
+
+def test_cjk_font_without_bold_face_prints_no_findfont_warning(tmp_path):
+    # Titles are bold; a CJK font with one weight only (WenQuanYi Micro Hei) is drawn in that weight and
+    # matplotlib logs "Failed to find font weight bold" on stderr in every worker. font_rc drops exactly that
+    # record for that family; other font warnings (an unknown family) still reach stderr.
+    import subprocess
+    import sys
+
+    from matplotlib import font_manager
+
+    font = cjk_font()
+    if font is None:
+        pytest.skip("no CJK font on this machine: nothing to draw in Chinese")
+    weights = {font_manager.weight_dict.get(str(f.weight), f.weight) if not isinstance(f.weight, int) else f.weight
+               for f in font_manager.fontManager.ttflist if f.name == font}
+    runs = {}
+    for who in ("matplotlib", "geoexplore"):
+        r = subprocess.run([sys.executable, "-c", _BOLD_TITLE, who, str(tmp_path / f"{who}.png")],
+                           capture_output=True, text=True, timeout=300)
+        assert r.returncode == 0, r.stderr
+        runs[who] = r.stderr
+    missing_bold = f"Failed to find font weight bold for {font}"
+    if max(weights) >= 600:
+        assert missing_bold not in runs["matplotlib"]  # the font has a bold face: nothing to drop
+    else:
+        assert missing_bold in runs["matplotlib"]  # plain matplotlib prints it ...
+        assert missing_bold not in runs["geoexplore"]  # ... geoexplore's rc does not
+    assert "no-such-family-anywhere" in runs["geoexplore"]  # other font warnings still pass
+
+
 def test_composite_files(bundle, tmp_path):
     from geoexplore.report.composite import save_composite
 

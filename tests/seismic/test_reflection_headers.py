@@ -103,3 +103,30 @@ def test_no_positions_in_the_headers_is_refused(shared_data) -> None:
     # the Oz land shot: offsets and coordinates absent from its SU headers
     with pytest.raises(GeoexploreError, match="station table"):
         flow.load_shots([shared_data / "seismic" / "oz-ozdata16.su"], None, None, None)
+
+
+def test_unstated_length_unit_is_refused_or_given(tmp_path) -> None:
+    # SEG-Y states its length unit in the binary header (bytes 3255-3256: 1 metres, 2 feet); 0 states none,
+    # and SU has no binary header at all: both are refused until the unit is given, never taken as metres
+    gx = np.arange(1, 25) * 10.0
+    stated = tmp_path / "m.sgy"
+    io.write(_shot(0.0, 0.0, gx, np.zeros(24)), stated, format="segy")
+    ref = flow.load_shots([stated], None, None, None)
+    unstated = tmp_path / "none.sgy"
+    raw = bytearray(stated.read_bytes())
+    assert int.from_bytes(raw[3254:3256], "big") == 1  # our writer states metres
+    raw[3254:3256] = (0).to_bytes(2, "big")
+    unstated.write_bytes(bytes(raw))
+    su = tmp_path / "s.su"
+    io.write(io.read(stated), su, format="su")
+    for f, where in ((unstated, "3255-3256"), (su, "SU has no binary header")):
+        with pytest.raises(GeoexploreError, match=where):
+            flow.load_shots([f], None, None, None)
+        in_m = flow.load_shots([f], None, None, None, coordinate_units="m")
+        np.testing.assert_array_equal(in_m["midpoint_chainage_m"].values, ref["midpoint_chainage_m"].values)
+        assert in_m.attrs["bin_m"] == ref.attrs["bin_m"] == 5.0
+        in_ft = flow.load_shots([f], None, None, None, coordinate_units="ft")
+        assert in_ft.attrs["bin_m"] == pytest.approx(5.0 * 0.3048)
+        assert "given by the user" in json.loads(in_ft.attrs["geometry_report"])["coordinate_units"]
+    with pytest.raises(GeoexploreError, match="mix"):
+        flow.load_shots([stated, unstated], None, None, None, coordinate_units="m")

@@ -59,6 +59,21 @@ def test_section_without_positions_needs_the_trace_spacing(f3, tmp_path) -> None
     assert np.allclose(sec["chainage_m"].values, np.arange(18) * 25.0)
 
 
+def test_section_from_su_needs_the_length_unit(f3, tmp_path) -> None:
+    # the F3 crop as SU keeps its CDP X/Y but SU states no metres or feet: refused until the unit is given
+    g = io.read(f3).isel(trace=slice(0, 18))
+    ref = section_from_gather(g, velocity_m_s=1800.0)
+    p = tmp_path / "f3.su"
+    io.write(g, p, format="su")
+    g2 = io.read(p)
+    with pytest.raises(GeoexploreError, match="not stated"):
+        section_from_gather(g2, velocity_m_s=1800.0)
+    in_m = section_from_gather(g2, velocity_m_s=1800.0, coordinate_units="m")
+    np.testing.assert_allclose(in_m["chainage_m"].values, ref["chainage_m"].values)
+    in_ft = section_from_gather(g2, velocity_m_s=1800.0, coordinate_units="ft")
+    np.testing.assert_allclose(in_ft["chainage_m"].values, ref["chainage_m"].values * 0.3048)
+
+
 def test_velocity_table_located_by_cdp_number(f3, tmp_path) -> None:
     p = tmp_path / "v.par"
     p.write_text("cdp=875,892\ntnmo=0,0.3\nvnmo=5000,6000\ntnmo=0,0.3\nvnmo=5500,6500\n")

@@ -144,6 +144,10 @@ def file_headers(path: str | os.PathLike[str], byte_order: str | None = None) ->
     }
 
 
+# binary header bytes 3255-3256, measurement system: 1 metres, 2 feet; anything else states no unit
+_LENGTH_UNIT = {1: "m", 2: "ft"}
+
+
 def _textlike(block: bytes) -> bool:
     b = np.frombuffer(block, np.uint8)
     ebc = np.mean((b == 0x40) | ((b >= 0x81) & (b <= 0xE9)) | ((b >= 0xF0) & (b <= 0xF9)) | (b == 0x4B) | (b == 0x6B))
@@ -246,7 +250,7 @@ def _to_gather(path, fh, lay, data, raw_hdr, out_dtype, headers, make_gather):
         "sample_format_name": fh["fmt"].name, "textual_header": text, "text_encoding": fh["text_encoding"],
         "n_extended_textual_headers": len(fh["extended_text"]), "segy_revision": fh["revision"],
         "binary_header": {k: v for k, v in fh["binary"].items() if v},
-        "variable_length": int(not lay.fixed), "length_unit_in_file": "ft" if fh["feet"] else "m",
+        "variable_length": int(not lay.fixed), "length_unit_in_file": _LENGTH_UNIT.get(int(fh["binary"]["mfeet"]), "unknown"),
         "keep_dtype": np.dtype(out_dtype).kind in "iu" or np.dtype(out_dtype) == np.float64,
     }
     return make_gather(data, dt_s, headers=coords, attrs=attrs)

@@ -116,7 +116,8 @@ def read(path: str | os.PathLike[str], *, lazy: bool = False, dtype: Any = "floa
     if headers == "all":
         coords.update({f"hdr_{k}": v for k, v in fields.items()})
     attrs = {"source_file": path, "format": NAME, "byte_order": order, "sample_format": 5,
-             "sample_format_name": FMT.name, "textual_header": "", "variable_length": int(not lay.fixed)}
+             "sample_format_name": FMT.name, "textual_header": "", "variable_length": int(not lay.fixed),
+             "length_unit_in_file": "unknown"}  # SU has no binary header: nothing states metres or feet
     return make_gather(data, _dt(path, raw, order), headers=coords, attrs=attrs)
 
 

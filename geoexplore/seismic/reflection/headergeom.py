@@ -16,7 +16,10 @@ Rules (never guessed):
   (beyond +-180 degrees) and ``|receiver - source|`` equals the offset
   header (a length) on every trace: then the coordinates are lengths in
   the offset's unit and the contradiction is reported. ``coordinate_units``
-  ("m" or "ft") overrides the code.
+  ("m" or "ft") overrides the code. A SEG-Y file whose measurement system
+  (binary header bytes 3255-3256) is neither 1 nor 2, and any SU file (no
+  binary header), states no length unit: ``coordinate_units`` is then
+  required.
 * A shot is a field record number (``fldr``, or ``ep`` when ``fldr`` is 0)
   with one source position; records reusing a number at another source
   position are split. Without either number, each file is one shot.
@@ -45,9 +48,23 @@ def coordinate_factor(gathers: list[xr.Dataset], coordinate_units: str | None, r
     report["elevation_scalars"] = sorted({int(s) for g in gathers for s in np.unique(g["scalel"].values)})
     units = {str(g.attrs.get("length_unit_in_file", "m")) for g in gathers}
     report["length_unit_in_file"] = sorted(units)
+    if coordinate_units is not None and coordinate_units not in ("m", "ft"):
+        raise GeoexploreError(f"coordinate_units must be 'm' or 'ft', got {coordinate_units!r}")
+    if "unknown" in units:
+        if coordinate_units is None:
+            names = sorted({str(g.attrs.get("source_file", "?")) for g in gathers
+                            if g.attrs.get("length_unit_in_file") == "unknown"})
+            fmt = {str(g.attrs.get("format")) for g in gathers if g.attrs.get("length_unit_in_file") == "unknown"}
+            where = ("SU has no binary header stating it" if fmt == {"su"} else
+                     "the binary header's measurement system (bytes 3255-3256) is neither 1 (metres) nor 2 (feet)")
+            raise GeoexploreError(f"{names[0]}: the unit of the trace-header lengths is not stated ({where}): give it "
+                                  "(coordinate_units 'm' or 'ft', CLI --coordinate-units) or a station table and observer's log")
+        if units != {"unknown"}:
+            raise GeoexploreError(f"the files mix stated length units {sorted(units - {'unknown'})} with unstated ones: "
+                                  "read them as separate lines or give a station table and observer's log")
+        report["coordinate_units"] = f"{coordinate_units} (given by the user; the files state no length unit; header codes {codes})"
+        return 0.3048 if coordinate_units == "ft" else 1.0
     if coordinate_units is not None:
-        if coordinate_units not in ("m", "ft"):
-            raise GeoexploreError(f"coordinate_units must be 'm' or 'ft', got {coordinate_units!r}")
         report["coordinate_units"] = f"{coordinate_units} (given by the user; header codes {codes})"
         # the reader converted feet to metres only for codes 0/1
         return 0.3048 if coordinate_units == "ft" and all(c not in (0, 1) for c in codes) else 1.0

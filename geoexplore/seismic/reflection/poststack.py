@@ -67,7 +67,14 @@ def _positions(g: xr.Dataset, trace_spacing_m: float | None, coordinate_units: s
         if n > 1 and np.all(step > 0):
             codes = sorted({int(c) for c in np.unique(g["counit"].values)})
             fac = 1.0
-            if any(c not in (0, 1) for c in codes):
+            if g.attrs.get("length_unit_in_file") == "unknown":
+                if coordinate_units not in ("m", "ft"):
+                    raise GeoexploreError(f"{g.attrs.get('source_file', 'the section')}: the unit of the trace-header "
+                                          "coordinates is not stated (SEG-Y measurement system, bytes 3255-3256, neither "
+                                          "1 nor 2; or an SU file): give coordinate_units 'm'/'ft' (CLI --coordinate-units) "
+                                          "or the trace spacing (trace_spacing_m, CLI --trace-spacing)")
+                fac = 0.3048 if coordinate_units == "ft" else 1.0
+            elif any(c not in (0, 1) for c in codes):
                 if coordinate_units not in ("m", "ft"):
                     raise GeoexploreError(f"trace coordinates have unit code {codes} (not a length): give the trace "
                                           "spacing (trace_spacing_m, CLI --trace-spacing) or coordinate_units 'm'/'ft'")
