@@ -88,3 +88,56 @@ def test_radius_override_holds_exactly_the_centres_within_it(shared_data):
     log = BoreholeLog(x_m=x_b, top_m=[0.0], bottom_m=[4 * a], resistivity_ohm_m=[50.0], radius_m=2 * a)
     cells, _, _ = borehole_rows(x, depth, [log], a, span)
     np.testing.assert_array_equal(np.sort(cells), np.flatnonzero((np.abs(x - x_b) <= 2 * a) & (depth < 4 * a)))
+
+
+@pytest.mark.slow
+def test_reach_follows_the_survey_resolution_on_siping(siping_dir):
+    """The rule's premise on the SYNTHETIC Siping survey (both files, the workflow's mesh): the model
+    resolution matrix R = (J'J + lambda C'C)^-1 J'J (J error-weighted d ln rho_a / d ln rho at a
+    homogeneous model, C pyGIMLi's smoothness rows, lambda 10 as the inversion starts). For cells on the
+    column x = 460 m, the distance within which half of the row's |R| (cells at the same depth) lies
+    grows with depth, and the rule's reach max(a/2, z/2) is at least that distance and at most twice
+    it. Measured: 3.0, 4.4, 6.2, 9.4, 15.0, 20.9 m at 3.4, 10.3, 20.1, 29.8, 43.6, 51.6 m depth against
+    reaches 5.0, 5.1, 10.1, 14.9, 21.8, 25.8 m."""
+    from geoexplore.core.gimli import import_pygimli
+    from geoexplore.ert import io
+    from geoexplore.ert.constraints import cell_geometry, lateral_reach_m
+    from geoexplore.ert.data import merge
+    from geoexplore.ert.inversion import create_mesh, surface_elevation
+    from geoexplore.ert.qc import quality_control
+    from geoexplore.ert.sensitivity import fast_modelling
+    from geoexplore.ert.settings import InversionSettings, QCSettings
+
+    pg = import_pygimli()
+    from pygimli.physics import ert
+
+    data = quality_control(merge([io.read(p) for p in sorted((siping_dir / "ert").glob("*.dat"))]),
+                           QCSettings(default_current_a=0.5))[0]
+    s = InversionSettings(para_dx=0.5, para_max_cell_size_m2=400.0, para_depth_m=150.0, doi=False)
+    dc = data.to_pygimli()
+    mgr = ert.ERTManager(dc, fop=fast_modelling(2), verbose=False)
+    mgr.setMesh(create_mesh(data, s))
+    mgr.fop.setData(dc)
+    fop = mgr.fop
+    x, depth, _ = cell_geometry(fop.paraDomain, lambda v: surface_elevation(data, np.asarray(v, float)))
+    rho0 = float(np.median(data.data["apparent_resistivity_ohm_m"]))
+    m = pg.Vector(len(x), rho0)
+    resp = np.asarray(fop.response(m))
+    fop.createJacobian(m)
+    jw = pg.utils.gmat2numpy(fop.jacobian()) * rho0 / resp[:, None] / np.asarray(data.data["error"], float)[:, None]
+    fop.createConstraints()
+    c = pg.utils.sparseMatrix2coo(fop.constraints()).tocsr()
+    g = jw.T @ jw
+    res = np.linalg.solve(g + s.lam * (c.T @ c).toarray(), g)
+    half, reach, zs = [], [], []
+    for z in (5.0, 10.0, 20.0, 30.0, 40.0, 50.0):
+        i = int(np.argmin(np.abs(x - 460.0) + 3 * np.abs(depth - z)))
+        same = np.abs(depth - depth[i]) <= max(2.5, 0.25 * depth[i])
+        d, w = np.abs(x - x[i])[same], np.abs(res[i])[same]
+        order = np.argsort(d)
+        half.append(float(d[order][np.searchsorted(np.cumsum(w[order]) / w.sum(), 0.5)]))
+        reach.append(float(lateral_reach_m(depth[i], data.spacing())))
+        zs.append(float(depth[i]))
+    print("depth", np.round(zs, 1), "half-mass distance", np.round(half, 1), "reach", np.round(reach, 1))
+    assert np.all(np.diff(half) > 0)
+    assert np.all(np.asarray(half) <= np.asarray(reach)) and np.all(np.asarray(reach) <= 2 * np.asarray(half))
