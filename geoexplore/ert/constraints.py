@@ -2,10 +2,16 @@
 
 * **Borehole log** (:class:`~geoexplore.ert.settings.BoreholeLog`): the
   resistivity of depth intervals at a position along the line, each with an
-  uncertainty in log10 units. Every parameter cell whose centre lies within
-  ``radius_m`` of the borehole and inside an interval gets a parameter
-  constraint row (pyGIMLi's ``G p = c`` of :class:`LSQRInversion`, the
-  recipe of its prior-data example)::
+  uncertainty in log10 units. Which cells a log holds (:func:`lateral_reach_m`):
+  by default, inside an interval, every parameter cell the borehole's column
+  passes through (pyGIMLi's prior-data recipe: the cell containing each log
+  point, ``mesh.findCell``) and every cell whose centre lies within the
+  survey's lateral resolution at its depth, ``max(a / 2, z / 2)`` (``a`` the
+  electrode spacing, ``z`` the cell's depth): a surface survey cannot tell
+  the column from its neighbours closer than that. ``radius_m`` overrides
+  the rule with a fixed distance (cells whose centre lies within it). Each
+  cell gets a parameter constraint row (pyGIMLi's ``G p = c`` of
+  :class:`LSQRInversion`)::
 
       (rho_log - rho_cell) / (rho_log ln(10) u)      (about (log10 rho_log - log10 rho_cell) / u)
 
@@ -32,9 +38,47 @@ import numpy as np
 from geoexplore.core.errors import GeoexploreError
 
 
-def borehole_rows(cell_x_m: np.ndarray, cell_depth_m: np.ndarray, logs: Any, spacing_m: float
-                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def lateral_reach_m(depth_m: Any, spacing_m: float) -> np.ndarray:
+    """Half-width (m) of the lateral distance a surface survey cannot resolve at a depth: ``max(a/2, z/2)``.
+
+    Near the surface the electrode spacing ``a`` limits what the data can
+    tell apart (half a spacing either side of an electrode). Deeper, the
+    only length of the potential problem (Laplace's equation has none of its
+    own) is the depth ``z``: the surface anomaly of a line source at depth
+    ``z`` is ``z / (x^2 + z^2)``, whose half-width at half maximum is ``z``,
+    so two columns closer than about ``z`` give surface data that cannot be
+    told apart; the borehole column stands for the ``z``-wide band centred
+    on it, ``z / 2`` either side.
+
+    Parameters
+    ----------
+    depth_m : array_like
+        Depth below the surface (m).
+    spacing_m : float
+        Electrode spacing (m).
+
+    Returns
+    -------
+    numpy.ndarray
+        Distance (m) either side of the borehole.
+    """
+    return np.maximum(0.5 * float(spacing_m), 0.5 * np.asarray(depth_m, float))
+
+
+def borehole_rows(cell_x_m: np.ndarray, cell_depth_m: np.ndarray, logs: Any, spacing_m: float,
+                  cell_x_range_m: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Cells constrained by borehole logs: (cell index, resistivity ohm m, uncertainty log10), one per cell.
+
+    Parameters
+    ----------
+    cell_x_m, cell_depth_m : numpy.ndarray
+        Cell centres: position along the line and depth below the surface (m).
+    logs : list of BoreholeLog
+    spacing_m : float
+        Electrode spacing (m), for :func:`lateral_reach_m`.
+    cell_x_range_m : numpy.ndarray, optional
+        Smallest and largest node position of each cell (shape (n, 2), m): a
+        cell spanning the borehole's position is one its column passes through.
 
     Raises
     ------
@@ -42,18 +86,25 @@ def borehole_rows(cell_x_m: np.ndarray, cell_depth_m: np.ndarray, logs: Any, spa
         A log whose intervals select no cell (outside the model or too thin).
     """
     idx, rho, unc = [], [], []
+    x, depth = np.asarray(cell_x_m, float), np.asarray(cell_depth_m, float)
     for k, log in enumerate(logs):
-        radius = log.radius_m if log.radius_m is not None else 0.5 * spacing_m
-        near = np.abs(np.asarray(cell_x_m) - log.x_m) <= radius
+        if log.radius_m is not None:
+            radius = f"radius_m {log.radius_m} m"
+            near = np.abs(x - log.x_m) <= log.radius_m
+        else:
+            radius = f"lateral reach max(a/2, z/2), a = {spacing_m:.3g} m"
+            near = np.abs(x - log.x_m) <= lateral_reach_m(depth, spacing_m)
+            if cell_x_range_m is not None:
+                near |= (cell_x_range_m[:, 0] <= log.x_m) & (log.x_m <= cell_x_range_m[:, 1])
         n_before = len(idx)
         for top, bot, r in zip(log.top_m, log.bottom_m, log.resistivity_ohm_m):
-            sel = np.flatnonzero(near & (cell_depth_m >= top) & (cell_depth_m < bot))
+            sel = np.flatnonzero(near & (depth >= top) & (depth < bot))
             idx.extend(sel.tolist())
             rho.extend([r] * sel.size)
             unc.extend([log.uncertainty_log10] * sel.size)
         if len(idx) == n_before:
             raise GeoexploreError(f"borehole log {k} at x = {log.x_m} m selects no model cell "
-                                  f"(radius {radius} m): is it inside the model and the intervals deeper than a cell?")
+                                  f"({radius}): is it inside the model and the intervals deeper than a cell?")
     idx_a = np.asarray(idx, int)
     _, first = np.unique(idx_a, return_index=True)  # a cell in two logs keeps the first
     first = np.sort(first)
@@ -85,6 +136,15 @@ def crossing_rows(pairs: np.ndarray, cell_xy: np.ndarray, interface_x_m: Any, in
     return hit
 
 
+def cell_geometry(para_domain: Any, surface: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per parameter cell of a pyGIMLi mesh: centre position along the line (m), centre depth below the
+    surface (m) and the smallest and largest node position (shape (n, 2), m)."""
+    cells = list(para_domain.cells())
+    cc = np.array([[c.center()[0], c.center()[1]] for c in cells])
+    span = np.array([[min(n.pos()[0] for n in c.nodes()), max(n.pos()[0] for n in c.nodes())] for c in cells])
+    return cc[:, 0], np.asarray(surface(cc[:, 0]), float) - cc[:, 1], span
+
+
 class Constraints:
     """Borehole and interface constraints applied to a pyGIMLi ERT inversion through its pre-step hook.
 
@@ -94,7 +154,7 @@ class Constraints:
     surface : callable
         Position along the line (m) -> ground elevation (m), for depths below the surface.
     spacing_m : float
-        Electrode spacing (default borehole radius: half of it).
+        Electrode spacing (m), for the default lateral reach of a log (:func:`lateral_reach_m`).
     """
 
     def __init__(self, settings: Any, surface: Any, spacing_m: float) -> None:
@@ -115,11 +175,9 @@ class Constraints:
         from geoexplore.core.gimli import import_pygimli
 
         pg = import_pygimli()
-        pd_ = fw.fop.paraDomain
-        cc = np.array([[c.center()[0], c.center()[1]] for c in pd_.cells()])
-        x, depth = cc[:, 0], np.asarray(self.surface(cc[:, 0]), float) - cc[:, 1]
+        x, depth, span = cell_geometry(fw.fop.paraDomain, self.surface)
         if self.settings.boreholes:
-            self.cells, self.rho, self.unc = borehole_rows(x, depth, self.settings.boreholes, self.spacing_m)
+            self.cells, self.rho, self.unc = borehole_rows(x, depth, self.settings.boreholes, self.spacing_m, span)
             w = 1.0 / (self.rho * np.log(10.0) * self.unc)
             g = pg.matrix.SparseMapMatrix(len(self.cells), len(x))
             for row, (cell, wi) in enumerate(zip(self.cells, w)):
@@ -151,4 +209,4 @@ class Constraints:
         fop.setConstraints(m)
 
 
-__all__ = ["Constraints", "borehole_rows", "crossing_rows"]
+__all__ = ["Constraints", "borehole_rows", "cell_geometry", "crossing_rows", "lateral_reach_m"]

@@ -46,8 +46,9 @@ class BoreholeLog(Settings):
     resistivity_ohm_m: list[float] = Field(description="resistivity of each interval (ohm m)")
     uncertainty_log10: float = Field(0.05, gt=0, description="uncertainty of the logged values (log10 units; "
                                      "0.05 = 12 %; 0.01 practically fixes the cells)")
-    radius_m: float | None = Field(None, gt=0, description="cells within this distance of x_m are constrained "
-                                   "(m); default half the electrode spacing")
+    radius_m: float | None = Field(None, gt=0, description="override: cells whose centre lies within this distance "
+                                   "of x_m are constrained (m); default: the cells the column passes through and those "
+                                   "within the survey's lateral resolution max(a/2, z/2) (a electrode spacing, z depth)")
 
     @model_validator(mode="after")
     def _check(self) -> "BoreholeLog":
