@@ -201,3 +201,16 @@ def test_cached_dimension_ids_stay_unique(tmp_path):
     with h5py.File(st.path, "r") as f:
         assert int(f.attrs[MAX_DIMID_ATTR]) == max(ids)
     xr.testing.assert_allclose(st.read(result_key("ert", "l", "s", "m"))["q"], _ds(5).drop_attrs() if hasattr(_ds(5), "drop_attrs") else _ds(5))
+
+
+def test_digest_ignores_the_time_a_computation_took():
+    # two runs of the same inversion differ only in the wall-clock time they record: same digest;
+    # any other attribute still counts
+    from geoexplore.core.store.encoding import TIMING_ATTRS, result_digest
+
+    base = xr.Dataset({"rho": ("cell", np.arange(4.0))}, attrs={"chi2": 1.01, "method": "mt"})
+    timed = [base.assign_attrs({k: t for k in TIMING_ATTRS}) for t in (562.1, 578.7)]
+    assert dataset_digest(timed[0]) == dataset_digest(timed[1]) == dataset_digest(base)
+    assert result_digest({"img_mt": timed[0]}) == result_digest({"img_mt": timed[1]})
+    assert dataset_digest(base.assign_attrs(chi2=1.02)) != dataset_digest(base)
+    assert dataset_digest(base.assign({"rho": ("cell", np.nextafter(np.arange(4.0), 9.0))})) != dataset_digest(base)

@@ -37,6 +37,42 @@ def _demo(out: Path, address: str) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env)
 
 
+def _what_differs(a: Path, b: Path, keys: list[str], limit: int = 40) -> list[str]:
+    """For results whose digests differ: which variables (max |difference|) and attributes differ."""
+    import numpy as np
+
+    sa, sb = ProjectStore(a), ProjectStore(b)
+    out = []
+    for key in keys:
+        try:
+            ra, rb = sa.read(key), sb.read(key)
+        except Exception as exc:  # noqa: BLE001 - a result missing on one side is itself the finding
+            out.append(f"{key}: {type(exc).__name__}: {exc}")
+            continue
+        pairs = [(n, ra[n], rb.get(n)) for n in sorted(ra)] if isinstance(ra, dict) else [("", ra, rb)]
+        for name, x, y in pairs:
+            if y is None:
+                out.append(f"{key} {name}: missing in the second run")
+                continue
+            for v in sorted(set(x.variables) | set(y.variables), key=str):
+                if v not in x.variables or v not in y.variables:
+                    out.append(f"{key} {name} {v}: in one run only")
+                    continue
+                u, w = np.asarray(x[v].values), np.asarray(y[v].values)
+                if u.shape != w.shape:
+                    out.append(f"{key} {name} {v}: shapes {u.shape} / {w.shape}")
+                elif u.dtype.kind in "fc":
+                    d = np.abs(u - w)
+                    if np.any(d[np.isfinite(d)] > 0) or not np.array_equal(np.isnan(u), np.isnan(w)):
+                        out.append(f"{key} {name} {v}: max |difference| {np.nanmax(d):.3e}")
+                elif not np.array_equal(u, w):
+                    out.append(f"{key} {name} {v}: values differ")
+            for at in sorted(set(x.attrs) | set(y.attrs)):
+                if str(x.attrs.get(at)) != str(y.attrs.get(at)):
+                    out.append(f"{key} {name} attribute {at}: {str(x.attrs.get(at))[:120]} / {str(y.attrs.get(at))[:120]}")
+    return out[:limit]
+
+
 def test_demo_soak_with_workers_killed(tmp_path, external_cluster):
     n_runs = int(os.environ.get("GEOEXPLORE_SOAK_RUNS", "10"))
     rng = random.Random(int(os.environ.get("GEOEXPLORE_SOAK_SEED", "23")))
@@ -75,6 +111,9 @@ def test_demo_soak_with_workers_killed(tmp_path, external_cluster):
         print(log[-1], run["counts"], f"{len(differ)} results differ from run 0")
         assert cli.returncode == 0, f"run {k}: exit {cli.returncode}\n{output[-3000:]}"
         assert set(run["counts"]) == {"done"}, f"run {k}: {run['counts']}: {[f['key'] + ': ' + str(f['error']) for f in run['failed']]}"
-        assert not differ, f"run {k}: {len(differ)} results differ from the clean run, e.g. {differ[:5]}"
+        if differ:
+            detail = "\n".join(_what_differs(tmp_path / "run0" / "project.h5", out / "project.h5", differ))
+            print(detail)
+        assert not differ, f"run {k}: {len(differ)} results differ from the clean run, e.g. {differ[:5]}\n{detail}"
         external_cluster.wait_for_workers(2)
     print("\n".join(log))

@@ -26,6 +26,10 @@ from typing import Any
 import numpy as np
 
 PROVENANCE_ATTR = "geoexplore_provenance"
+# dataset attributes holding how long a computation took (s): run facts, not content (the MT 2D
+# image's ``seconds``, the refraction tomogram's ``elapsed_s``); the run record has them per item too
+TIMING_ATTRS = ("seconds", "elapsed_s")
+_NOT_CONTENT = frozenset((PROVENANCE_ATTR, *TIMING_ATTRS))
 KIND_ATTR = "geoexplore_kind"
 ROOT_ATTR = "geoexplore_store"
 MAX_DIMID_ATTR = "geoexplore_max_dimid"  # largest netCDF-4 dimension id in the file (see geoexplore.core.store.project)
@@ -76,23 +80,19 @@ def _jsonable(v: Any) -> Any:
     return v
 
 
-_NO_KEY = object()
-
-
-def _attrs_text(attrs: Mapping[Any, Any], skip: Any = _NO_KEY) -> bytes:
+def _attrs_text(attrs: Mapping[Any, Any], skip: frozenset[str] = frozenset()) -> bytes:
     if not attrs:
         return b"{}"
-    items = sorted(attrs.items())
-    if skip is not _NO_KEY:
-        items = [(k, v) for k, v in items if k != skip]
+    items = [(k, v) for k, v in sorted(attrs.items()) if k not in skip]
     return json.dumps({k: _jsonable(v) for k, v in items}, default=str).encode()
 
 
 def dataset_digest(ds: Any) -> str:
     """SHA-256 of a Dataset's content: variables, coordinates and attributes.
 
-    Provenance attributes are excluded, so two runs that computed the same
-    numbers give the same digest whatever the time. Workers compute one per
+    Provenance attributes and the wall-clock times a method records in its
+    result (:data:`TIMING_ATTRS`) are excluded, so two runs that computed the
+    same numbers give the same digest whatever the time and the load. Workers compute one per
     result: the texts of dimension names and shapes are cached, and arrays are
     hashed without a copy (the bytes hashed are those of the first version,
     so stored digests stay valid; ``tests/core/test_store.py`` holds known
@@ -106,7 +106,7 @@ def dataset_digest(ds: Any) -> str:
         h.update(_dims_text(tuple(var.dims)))
         _hash_array(h, var.values)
         h.update(_attrs_text(var.attrs))
-    h.update(_attrs_text(ds.attrs, skip=PROVENANCE_ATTR))
+    h.update(_attrs_text(ds.attrs, skip=_NOT_CONTENT))
     return h.hexdigest()
 
 
