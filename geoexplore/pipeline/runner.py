@@ -52,6 +52,7 @@ from typing import Any
 
 from geoexplore.core.errors import StoreError
 from geoexplore.core.store import ProjectStore, result_digest, result_key, warm_up
+from geoexplore.core.store.records import Row
 from geoexplore.pipeline.cluster import (
     CONNECT_TIMEOUT,
     WORKER_ENV_UNSET,
@@ -381,22 +382,24 @@ class _Runner:
         if not written:
             return
         self.committed.update(written)  # the transaction returned: synced and renamed into place
-        for key, (ws, _res, prov, rec) in written.items():
+        for key, (ws, res, prov, rec) in written.items():
             self._mark_done(ws, rec.item, key, prov["digest"])
             if self.figures and ws.spec.figure:
-                self._figure(ws, rec)
+                self._figure(ws, rec, res)
             self._record(rec)
             tries = f" (attempt {rec.attempts}; earlier: {rec.attempt_errors[-1]})" if rec.attempts > 1 else ""
             self.progress(f"    {ws.id}/{rec.item or ''}: done in {rec.elapsed_s:.1f} s{tries}")
         self.write_run_json()
 
-    def _figure(self, ws: WorkflowStep, rec: ItemRecord) -> None:
-        """Draw the result's figure on a worker (reading the result from the store there)."""
+    def _figure(self, ws: WorkflowStep, rec: ItemRecord, res: Any = None) -> None:
+        """Draw the result's figure on a worker: a row of a record table (just stored) goes with the task, any other
+        result is read from the store there."""
         fig_dir = self.out / "figures"
         fig_dir.mkdir(parents=True, exist_ok=True)
         path = fig_dir / (rec.key.replace("/", "__") + ".png")
         assert self.sched is not None
-        fut = self.sched.client.submit(draw_figure, ws.spec.figure, str(self.store.path), rec.key, str(path),
+        row = res if isinstance(res, Row) else None
+        fut = self.sched.client.submit(draw_figure, ws.spec.figure, str(self.store.path), rec.key, str(path), row,
                                        key=f"figure-{rec.key.replace('/', '-')}-{time.monotonic_ns()}", pure=False)
         self.figure_futures.append((fut, rec, path))
 
