@@ -52,6 +52,7 @@ from typing import Any
 
 from geoexplore.core.errors import StoreError
 from geoexplore.core.store import ProjectStore, result_digest, result_key, warm_up
+from geoexplore.core.store.ncwrite import EncodedResult
 from geoexplore.core.store.records import Row
 from geoexplore.pipeline.cluster import (
     CONNECT_TIMEOUT,
@@ -392,14 +393,14 @@ class _Runner:
         self.write_run_json()
 
     def _figure(self, ws: WorkflowStep, rec: ItemRecord, res: Any = None) -> None:
-        """Draw the result's figure on a worker: a row of a record table (just stored) goes with the task, any other
-        result is read from the store there."""
+        """Draw the result's figure on a worker: the stored form of a result (a record-table row or a worker-written
+        HDF5 image, see :func:`draw_figure`) goes with the task; a result the client wrote itself is read from the store."""
         fig_dir = self.out / "figures"
         fig_dir.mkdir(parents=True, exist_ok=True)
         path = fig_dir / (rec.key.replace("/", "__") + ".png")
         assert self.sched is not None
-        row = res if isinstance(res, Row) else None
-        fut = self.sched.client.submit(draw_figure, ws.spec.figure, str(self.store.path), rec.key, str(path), row,
+        stored = res if isinstance(res, (Row, EncodedResult)) else None
+        fut = self.sched.client.submit(draw_figure, ws.spec.figure, str(self.store.path), rec.key, str(path), stored,
                                        key=f"figure-{rec.key.replace('/', '-')}-{time.monotonic_ns()}", pure=False)
         self.figure_futures.append((fut, rec, path))
 
