@@ -75,6 +75,7 @@ from geoexplore.pipeline.record import (
     atomic_write_text,
     format_error,
     now_utc,
+    result_nbytes,
 )
 from geoexplore.pipeline.resume import (
     RunKeys,
@@ -112,6 +113,7 @@ __all__ = [
 
 log = logging.getLogger("geoexplore.pipeline")
 
+FIGURE_SEND_MAX_BYTES = 16 * 2**20  # a stored result up to this size goes with its figure task; a larger one is read from the store
 VISIBLE_WAIT_S = 30.0  # how long a committed result may take to show in a fresh open of the store (shared file systems)
 
 
@@ -393,13 +395,14 @@ class _Runner:
         self.write_run_json()
 
     def _figure(self, ws: WorkflowStep, rec: ItemRecord, res: Any = None) -> None:
-        """Draw the result's figure on a worker: the stored form of a result (a record-table row or a worker-written
-        HDF5 image, see :func:`draw_figure`) goes with the task; a result the client wrote itself is read from the store."""
+        """Draw the result's figure on a worker: the stored form of a small result (a record-table row or a worker-written
+        HDF5 image up to :data:`FIGURE_SEND_MAX_BYTES`, see :func:`draw_figure`) goes with the task; a larger one, or a
+        result the client wrote itself, is read from the store there."""
         fig_dir = self.out / "figures"
         fig_dir.mkdir(parents=True, exist_ok=True)
         path = fig_dir / (rec.key.replace("/", "__") + ".png")
         assert self.sched is not None
-        stored = res if isinstance(res, (Row, EncodedResult)) else None
+        stored = res if isinstance(res, (Row, EncodedResult)) and result_nbytes(res) <= FIGURE_SEND_MAX_BYTES else None
         fut = self.sched.client.submit(draw_figure, ws.spec.figure, str(self.store.path), rec.key, str(path), stored,
                                        key=f"figure-{rec.key.replace('/', '-')}-{time.monotonic_ns()}", pure=False)
         self.figure_futures.append((fut, rec, path))

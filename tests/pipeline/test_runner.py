@@ -437,12 +437,19 @@ def test_longest_remaining_chain_runs_first(work, write_wf):
     assert ProjectStore(work / "prio" / "project.h5").digests() == ProjectStore(work / "plain" / "project.h5").digests()
 
 
-def test_figure_of_a_record_row_is_drawn_from_the_row_and_equals_the_one_drawn_from_the_store(tmp_path, write_wf, client, siping_dir):
+@pytest.mark.parametrize("send_max", [None, 0])
+def test_figure_of_a_record_row_is_drawn_from_the_row_and_equals_the_one_drawn_from_the_store(tmp_path, write_wf, client, siping_dir,
+                                                                                                 monkeypatch, send_max):
     """A microtremor.hvsr result (a row of its record table) goes to its figure task with the task; the PNG equals,
-    byte for byte, the figure a worker draws after reading the result back from the store file."""
+    byte for byte, the figure a worker draws after reading the result back from the store file. With a send limit
+    of 0 bytes the figure task reads the store (the path of large results) and draws the same."""
     import shutil
 
+    from geoexplore.pipeline import runner
     from geoexplore.pipeline.task import draw_figure
+
+    if send_max is not None:
+        monkeypatch.setattr(runner, "FIGURE_SEND_MAX_BYTES", send_max)
 
     inp = tmp_path / "input" / "microtremor"
     inp.mkdir(parents=True)
