@@ -69,3 +69,23 @@ def test_mt_graben_and_report(demo_run):
     assert m["fill_depth_m"] == pytest.approx(2800.0, rel=0.3)  # the 110 ohm-m crossing, smeared downwards
     for f in ("report-en.docx", "report-en.html", "composite-en.png", "fault_candidates_wgs84.geojson"):
         assert (out / "report" / f).stat().st_size > 1000
+
+
+def test_figures_drawn_from_the_results_sent_equal_those_drawn_from_the_store(demo_run, tmp_path):
+    """The runner sends each figure task the stored form of its result (record row or HDF5 image); one figure of
+    every method step, drawn again here from the store file, is the same PNG byte for byte."""
+    from geoexplore.pipeline.step import get_step
+    from geoexplore.pipeline.task import draw_figure
+
+    out, _ = demo_run
+    run = json.loads((out / "run.json").read_text())
+    first = {}
+    for it in run["items"]:
+        if it["figure"] and it["step_id"] not in ("report", "fault"):  # those write report/ and PDF/SVG beside
+            first.setdefault(it["step_id"], it)
+    assert {"hvsr", "mt-analyse", "mt-invert1d", "refraction-pick", "mt"} <= set(first)
+    for sid, it in first.items():
+        again = tmp_path / f"{sid}.png"
+        res = draw_figure(get_step(it["step"]).figure, str(out / "project.h5"), it["key"], str(again))
+        assert "error" not in res, res
+        assert (out / it["figure"]).read_bytes() == again.read_bytes(), sid

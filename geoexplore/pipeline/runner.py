@@ -52,6 +52,8 @@ from typing import Any
 
 from geoexplore.core.errors import StoreError
 from geoexplore.core.store import ProjectStore, result_digest, result_key, warm_up
+from geoexplore.core.store.ncwrite import EncodedResult
+from geoexplore.core.store.records import Row
 from geoexplore.pipeline.cluster import (
     CONNECT_TIMEOUT,
     WORKER_ENV_UNSET,
@@ -73,6 +75,7 @@ from geoexplore.pipeline.record import (
     atomic_write_text,
     format_error,
     now_utc,
+    result_nbytes,
 )
 from geoexplore.pipeline.resume import (
     RunKeys,
@@ -110,6 +113,7 @@ __all__ = [
 
 log = logging.getLogger("geoexplore.pipeline")
 
+FIGURE_SEND_MAX_BYTES = 16 * 2**20  # a stored result up to this size goes with its figure task; a larger one is read from the store
 VISIBLE_WAIT_S = 30.0  # how long a committed result may take to show in a fresh open of the store (shared file systems)
 
 
@@ -381,22 +385,25 @@ class _Runner:
         if not written:
             return
         self.committed.update(written)  # the transaction returned: synced and renamed into place
-        for key, (ws, _res, prov, rec) in written.items():
+        for key, (ws, res, prov, rec) in written.items():
             self._mark_done(ws, rec.item, key, prov["digest"])
             if self.figures and ws.spec.figure:
-                self._figure(ws, rec)
+                self._figure(ws, rec, res)
             self._record(rec)
             tries = f" (attempt {rec.attempts}; earlier: {rec.attempt_errors[-1]})" if rec.attempts > 1 else ""
             self.progress(f"    {ws.id}/{rec.item or ''}: done in {rec.elapsed_s:.1f} s{tries}")
         self.write_run_json()
 
-    def _figure(self, ws: WorkflowStep, rec: ItemRecord) -> None:
-        """Draw the result's figure on a worker (reading the result from the store there)."""
+    def _figure(self, ws: WorkflowStep, rec: ItemRecord, res: Any = None) -> None:
+        """Draw the result's figure on a worker: the stored form of a small result (a record-table row or a worker-written
+        HDF5 image up to :data:`FIGURE_SEND_MAX_BYTES`, see :func:`draw_figure`) goes with the task; a larger one, or a
+        result the client wrote itself, is read from the store there."""
         fig_dir = self.out / "figures"
         fig_dir.mkdir(parents=True, exist_ok=True)
         path = fig_dir / (rec.key.replace("/", "__") + ".png")
         assert self.sched is not None
-        fut = self.sched.client.submit(draw_figure, ws.spec.figure, str(self.store.path), rec.key, str(path),
+        stored = res if isinstance(res, (Row, EncodedResult)) and result_nbytes(res) <= FIGURE_SEND_MAX_BYTES else None
+        fut = self.sched.client.submit(draw_figure, ws.spec.figure, str(self.store.path), rec.key, str(path), stored,
                                        key=f"figure-{rec.key.replace('/', '-')}-{time.monotonic_ns()}", pure=False)
         self.figure_futures.append((fut, rec, path))
 

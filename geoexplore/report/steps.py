@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from geoexplore.core.settings import Settings
+from geoexplore.core.settings import Settings, added_field
 from geoexplore.pipeline.step import StepContext, step
 
 
@@ -29,6 +29,14 @@ class ReportSettings(Settings):
     formats: list[Literal["docx", "html"]] = Field(["docx", "html"], description="document formats")
     title: str | None = Field(None, description="report title (default: the i18n title)")
     method_figures: bool = Field(True, description="include the method figures of the run's figures/ folder")
+    figure_formats: list[Literal["png", "pdf", "svg"]] = added_field(
+        ["png", "pdf", "svg"], added_in="0.5", description="formats of the composite figure (PNG is always written: the "
+        "documents embed it; PDF and SVG are the print versions)")
+    image_max_px: int = added_field(
+        1600, added_in="0.5", ge=64, description="the largest size (px, width and height) of the method figures in the "
+        "documents; smaller sizes (x 0.75 each time, down to 500 px) are tried until the images of one document fit its "
+        "budget (3.5 MB). Giving the size the search lands on gives the same documents and skips proving that the larger "
+        "sizes do not fit")
 
 
 @step("report.build", settings=ReportSettings, inputs=("assessment", "hazard?", "traces?"), figure="geoexplore.report.steps:write_from_result")
@@ -56,14 +64,17 @@ def method_figure_list(fig_dir: Path) -> list[tuple[str, Path]]:
 
 
 def write_outputs(bundle: dict[str, Any], out_dir: Path, *, languages: list[str], formats: list[str], fig_dir: Path | None = None,
-                  provenance: dict[str, Any] | None = None) -> list[Path]:
-    """Report documents, composite figures and GeoJSON for a bundle."""
-    from geoexplore.report.writers import write_report
+                  provenance: dict[str, Any] | None = None, figure_formats: tuple[str, ...] = ("png", "pdf", "svg"),
+                  image_max_px: int | None = None) -> list[Path]:
+    """Report documents, composite figures and GeoJSON for a bundle (``figure_formats``, ``image_max_px``: see
+    :class:`ReportSettings`; None: the writers' default size)."""
+    from geoexplore.report.writers import MAX_PX, write_report
 
     written: list[Path] = []
     figs = method_figure_list(fig_dir) if fig_dir is not None and fig_dir.is_dir() else None
     for lang in languages:
-        written += write_report(bundle, out_dir, lang=lang, method_figures=figs, provenance=provenance, formats=tuple(formats))
+        written += write_report(bundle, out_dir, lang=lang, method_figures=figs, provenance=provenance, formats=tuple(formats),
+                                figure_formats=tuple(figure_formats), image_max_px=image_max_px or MAX_PX)
     mj = bundle["candidates"].attrs.get("model_json")
     if mj:
         from geoexplore.core.geomodel import model_from_dict
@@ -81,7 +92,8 @@ def write_from_result(result: dict[str, Any], path: str | Path) -> None:
     st = json.loads(result["candidates"].attrs.get("report_settings_json", "{}") or "{}")
     out_dir = p.parent.parent / "report"
     written = write_outputs(result, out_dir, languages=st.get("languages", ["en", "zh"]), formats=st.get("formats", ["docx", "html"]),
-                            fig_dir=p.parent)
+                            fig_dir=p.parent, figure_formats=tuple(st.get("figure_formats", ("png", "pdf", "svg"))),
+                            image_max_px=st.get("image_max_px"))
     png = next((w for w in written if w.suffix == ".png"), None)
     if png is not None:
         shutil.copyfile(png, p)

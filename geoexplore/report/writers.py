@@ -96,14 +96,16 @@ def _compress_within(files: list[str], px: int, budget_bytes: int | None) -> dic
     return {p: done[p] for p in files}
 
 
-def write_docx(blocks: list[Block], path: str | Path, *, lang: str = "en", image_budget_bytes: int = IMAGE_BUDGET_BYTES) -> Path:
-    """Write a DOCX report (East-Asian font set for Chinese text; images compressed to fit ``image_budget_bytes``)."""
+def write_docx(blocks: list[Block], path: str | Path, *, lang: str = "en", image_budget_bytes: int = IMAGE_BUDGET_BYTES,
+               image_max_px: int = MAX_PX) -> Path:
+    """Write a DOCX report (East-Asian font set for Chinese text; images compressed to fit ``image_budget_bytes``, at most
+    ``image_max_px`` px)."""
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml.ns import qn
     from docx.shared import Cm, Pt, RGBColor
 
-    images = compressed_images([b[1] for b in blocks if b[0] == "image"], image_budget_bytes)
+    images = compressed_images([b[1] for b in blocks if b[0] == "image"], image_budget_bytes, max(image_max_px, 1))
     doc = Document()
     st = doc.styles["Normal"]
     st.font.size = Pt(10)
@@ -162,10 +164,12 @@ caption{font-style:italic;text-align:left}img{max-width:100%}figure{margin:1em 0
 
 
 def write_html(blocks: list[Block], path: str | Path, *, lang: str = "en", embed_images: bool = True,
-               image_budget_bytes: int = IMAGE_BUDGET_BYTES) -> Path:
-    """Write a self-contained HTML report (images compressed and embedded as base64 unless ``embed_images`` is False)."""
+               image_budget_bytes: int = IMAGE_BUDGET_BYTES, image_max_px: int = MAX_PX) -> Path:
+    """Write a self-contained HTML report (images compressed, at most ``image_max_px`` px, and embedded as base64 unless
+    ``embed_images`` is False)."""
     out = Path(path)
-    images = compressed_images([b[1] for b in blocks if b[0] == "image"], image_budget_bytes) if embed_images else {}
+    images = (compressed_images([b[1] for b in blocks if b[0] == "image"], image_budget_bytes, max(image_max_px, 1))
+              if embed_images else {})
     parts = [f"<!DOCTYPE html>\n<html lang=\"{'zh-CN' if lang == 'zh' else 'en'}\"><head><meta charset=\"utf-8\">",
              f"<title>{html.escape(str(blocks[0][2]) if blocks and blocks[0][0] == 'heading' else 'report')}</title>",
              f"<style>{CSS}</style></head><body contenteditable=\"false\">"]
@@ -203,11 +207,13 @@ def write_html(blocks: list[Block], path: str | Path, *, lang: str = "en", embed
 
 def write_report(bundle: dict[str, Any], out_dir: str | Path, *, lang: str = "en", method_figures: list[tuple[str, str | Path]] | None = None,
                  provenance: dict[str, Any] | None = None, stem: str = "report", formats: tuple[str, ...] = ("docx", "html"),
-                 figure_formats: tuple[str, ...] = ("png", "pdf", "svg"), cjk_font: str | None = "auto") -> list[Path]:
+                 figure_formats: tuple[str, ...] = ("png", "pdf", "svg"), cjk_font: str | None = "auto",
+                 image_max_px: int = MAX_PX) -> list[Path]:
     """Composite figure (PNG/PDF/SVG) + report documents into ``out_dir``; returns the files written.
 
     ``cjk_font``: the font for Chinese figure labels ("auto": the one installed;
     None: none, so the figures get English labels and the report says why).
+    ``image_max_px``: the largest size (px) of the images in the documents (:func:`compressed_images`).
     """
     from geoexplore.report.composite import save_composite
     from geoexplore.report.content import report_blocks
@@ -223,9 +229,9 @@ def write_report(bundle: dict[str, Any], out_dir: str | Path, *, lang: str = "en
         blocks.insert(1, ("para", font_note, "warning"))
     written = list(figs)
     if "docx" in formats:
-        written.append(write_docx(blocks, out / f"{stem}-{lang}.docx", lang=lang))
+        written.append(write_docx(blocks, out / f"{stem}-{lang}.docx", lang=lang, image_max_px=image_max_px))
     if "html" in formats:
-        written.append(write_html(blocks, out / f"{stem}-{lang}.html", lang=lang))
+        written.append(write_html(blocks, out / f"{stem}-{lang}.html", lang=lang, image_max_px=image_max_px))
     return written
 
 

@@ -435,3 +435,45 @@ def test_longest_remaining_chain_runs_first(work, write_wf):
     # the worker may hold up to two tasks of s0 already; s4 comes next, before s1-s3
     assert max(i for i, s in enumerate(done) if s == "s4") < min(i for i, s in enumerate(done) if s in ("s1", "s2", "s3"))
     assert ProjectStore(work / "prio" / "project.h5").digests() == ProjectStore(work / "plain" / "project.h5").digests()
+
+
+@pytest.mark.parametrize("send_max", [None, 0])
+def test_figure_of_a_record_row_is_drawn_from_the_row_and_equals_the_one_drawn_from_the_store(tmp_path, write_wf, client, siping_dir,
+                                                                                                 monkeypatch, send_max):
+    """A microtremor.hvsr result (a row of its record table) goes to its figure task with the task; the PNG equals,
+    byte for byte, the figure a worker draws after reading the result back from the store file. With a send limit
+    of 0 bytes the figure task reads the store (the path of large results) and draws the same."""
+    import shutil
+
+    from geoexplore.pipeline import runner
+    from geoexplore.pipeline.task import draw_figure
+
+    if send_max is not None:
+        monkeypatch.setattr(runner, "FIGURE_SEND_MAX_BYTES", send_max)
+
+    inp = tmp_path / "input" / "microtremor"
+    inp.mkdir(parents=True)
+    shutil.copy(siping_dir / "microtremor" / "stations.json", inp)
+    names = ["hv_21025", "hv_22975"]
+    for n in names:
+        shutil.copy(siping_dir / "microtremor" / f"{n}.mseed", inp)
+    wf = write_wf(tmp_path, """
+        workflow: hv-figures
+        input_dir: input
+        line: shallow
+        steps:
+          - id: hvsr
+            step: microtremor.hvsr
+            foreach: {glob: "microtremor/hv_*.mseed"}
+            settings: {window_length_s: 30.0, peak_freq_min_hz: 0.5, peak_freq_max_hz: 1.8,
+                       stations_file: microtremor/stations.json, synthetic: true}
+        """)
+    out = tmp_path / "out"
+    rep = run_workflow(wf, out, client=client, figures=True, progress=lambda s: None)
+    assert rep.ok and all(r.figure and r.figure_cpu_s > 0 for r in rep.items)
+    for r in rep.items:
+        again = tmp_path / f"{r.item}-from-store.png"
+        res = client.submit(draw_figure, "geoexplore.microtremor.plot:plot_hvsr", str(out / "project.h5"), r.key, str(again),
+                            pure=False).result()
+        assert "error" not in res, res
+        assert (out / r.figure).read_bytes() == again.read_bytes(), r.key

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import numpy as np
 
 from geoexplore.report import writers
@@ -67,3 +69,32 @@ def test_a_size_given_up_early_still_gives_the_plain_loops_choice(tmp_path):
     writers._COMPRESSED.clear()
     plain, px = _plain_loop(paths, budget)
     assert px < 1600 and totals[1600] > budget and fast == plain
+
+
+def _docx_parts(path) -> dict:
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        return {n: z.read(n) for n in z.namelist()}
+
+
+def test_documents_starting_at_the_size_the_search_lands_on_are_the_same_documents(tmp_path):
+    """``image_max_px`` set to the size the search from 1600 px lands on: the same HTML bytes and the same DOCX parts
+    (the demo workflow sets 506, where its 113 figures land, so the larger sizes need not be proven too big)."""
+    paths = _figures(tmp_path, 4)
+    writers._COMPRESSED.clear()
+    budget = min(sum(len(writers.compress_image(p, px)[0]) for p in paths) for px in (1600, 1200, 900, 675, 506))
+    writers._COMPRESSED.clear()
+    plain, landed = _plain_loop(paths, budget)
+    assert landed < writers.MAX_PX
+    blocks = [("heading", 0, "report"), ("para", "text", "")] + [("image", str(p), f"figure {k}") for k, p in enumerate(paths)]
+    out = {}
+    for px in (writers.MAX_PX, landed):
+        writers._COMPRESSED.clear()
+        d = tmp_path / str(px)
+        out[px] = (writers.write_html(blocks, d / "r.html", image_budget_bytes=budget, image_max_px=px).read_bytes(),
+                   _docx_parts(writers.write_docx(blocks, d / "r.docx", image_budget_bytes=budget, image_max_px=px)))
+    assert out[landed][0] == out[writers.MAX_PX][0]
+    assert out[landed][1] == out[writers.MAX_PX][1]
+    html = out[landed][0].decode()
+    assert all(base64.b64encode(b).decode() in html for b, _ in plain.values())  # the plain loop's images
