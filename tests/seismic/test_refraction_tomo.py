@@ -116,6 +116,62 @@ def test_jacobian_and_threads(layered_result):
     np.testing.assert_array_less(dist * 0.98, np.asarray(J.sum(axis=1)).ravel())
 
 
+def test_coverage_masks_against_pygimli(layered_result):
+    """pyGIMLi's ``standardizedCoverage`` (its traveltime blanking, pyGIMLi issue #291) is exactly the ray-crossed
+    cells plus their edge neighbours (rebuilt here from the mesh's boundaries); so the comparison's default 'rays'
+    mask is a subset of it and never keeps a cell pyGIMLi would blank."""
+    from geoexplore.seismic.refraction.tomo_compare import covered
+
+    r = layered_result
+    pd = type(r.manager.paraDomain)(r.manager.paraDomain)
+    pd.createNeighbourInfos()
+    crossed = r.coverage > 0
+    grown = crossed.copy()
+    for b in pd.boundaries():
+        left, right = b.leftCell(), b.rightCell()
+        if left is not None and right is not None and (crossed[left.id()] or crossed[right.id()]):
+            grown[left.id()] = grown[right.id()] = True
+    np.testing.assert_array_equal(np.asarray(r.manager.standardizedCoverage()) > 0, grown)
+    np.testing.assert_array_equal(covered(r, "pygimli"), grown)
+    assert np.all(covered(r, "pygimli")[covered(r, "rays")]) and grown.sum() > crossed.sum()
+
+
+def test_ray_lengths_reproduce_the_response(layered_result):
+    """The stored ray lengths are the traveltime Jacobian (the rays of the last Gauss-Newton step): times the final
+    slowness they give the modelled times (shortest path: t = sum of length / velocity) to within the last step's
+    ray bending (measured 1.1 %), and the ray counts and coverage follow from them."""
+    from geoexplore.seismic.refraction.tomo_compare import cell_rays
+
+    r = layered_result
+    L = r.ray_lengths
+    np.testing.assert_allclose(L @ (1.0 / r.velocity_m_s), r.response_s, rtol=0.02)
+    np.testing.assert_array_equal(r.ray_count, np.asarray((L != 0).sum(axis=0)).ravel())
+    c = int(np.argmax(r.ray_count))
+    rays = cell_rays(r, c)
+    assert len(rays) == r.ray_count[c] and np.all(np.diff(rays["length_m"]) <= 0)
+    assert rays["length_m"].sum() == pytest.approx(r.coverage[c] * r.cell_area_m2[c], rel=1e-9)
+
+
+def test_compare_tomograms_relative_difference(layered_result):
+    """Against itself every covered cell differs by 0; a model 10 % faster everywhere differs by 0.1 at every cell;
+    a different mesh is refused."""
+    import dataclasses
+
+    from geoexplore.seismic.refraction.tomo_compare import compare_tomograms
+
+    r = layered_result
+    same = compare_tomograms(r, r)
+    assert same.summary["cells"] == int((r.coverage > 0).sum()) and same.summary["max"] == 0.0
+    fast = dataclasses.replace(r, velocity_m_s=1.1 * r.velocity_m_s)
+    cmp = compare_tomograms(r, fast, threshold=0.05)
+    np.testing.assert_allclose(cmp.cells["rel_diff"], 0.1, rtol=1e-12)
+    assert cmp.summary["n_over"] == cmp.summary["cells"] and len(cmp.over()) == cmp.summary["cells"]
+    wide = compare_tomograms(r, r, mask="pygimli")
+    assert wide.summary["cells"] == int((r.standardized_coverage > 0).sum()) > same.summary["cells"]
+    with pytest.raises(ValueError, match="same mesh"):
+        compare_tomograms(r, dataclasses.replace(r, cell_x_m=r.cell_x_m + 1.0))
+
+
 def test_image_and_outputs(layered_result, tmp_path):
     img = to_image(layered_result, line="test", synthetic=True, chainage_offset_m=1000.0)
     assert check_image(img) == "refraction"

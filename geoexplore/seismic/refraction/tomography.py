@@ -66,6 +66,15 @@ class TomoResult:
     stop_reason : str
         Why the inversion ended (a key of
         :data:`geoexplore.core.inversion_control.REASONS`).
+    ray_count : ndarray of int (n_cells,) or None
+        Number of rays (picks) crossing each cell in the final model.
+    standardized_coverage : ndarray (n_cells,) or None
+        pyGIMLi's ``TravelTimeManager.standardizedCoverage()`` (1 covered,
+        0 blanked): the cells a ray crosses plus their edge neighbours.
+    ray_lengths : scipy.sparse.csr_matrix (n_data, n_cells) or None
+        Ray length (m) of each pick in each cell (the Jacobian of
+        traveltime on slowness, from the rays of the last Gauss-Newton
+        step, as ``coverage``), for :mod:`.tomo_compare`.
     """
 
     cell_x_m: np.ndarray
@@ -87,6 +96,9 @@ class TomoResult:
     chainage_offset_m: float = 0.0
     iteration_table: list[dict[str, Any]] = field(default_factory=list)
     stop_reason: str = ""
+    ray_count: np.ndarray | None = None
+    standardized_coverage: np.ndarray | None = None
+    ray_lengths: Any = None
 
     def to_image(self, *, line: str = "", synthetic: bool = False, **grid: Any) -> Any:
         """The tomogram as a ``refraction`` image (:func:`to_image`; chainage restored by ``chainage_offset_m``)."""
@@ -242,6 +254,8 @@ def invert(data: TraveltimeData, settings: TomoSettings | None = None, *, keep_m
         rms_ms=float(np.sqrt(np.mean((t - resp) ** 2)) * 1000), iterations=max(0, len(table) - 1),
         chi2_history=[float(r["chi2"]) for r in table], settings=settings.model_dump(), elapsed_s=elapsed,
         manager=mgr if keep_manager else None, iteration_table=table, stop_reason=control.stop_reason,
+        ray_count=np.asarray((J[:, : pd.cellCount()] != 0).sum(axis=0)).ravel(), ray_lengths=J[:, : pd.cellCount()].tocsr(),
+        standardized_coverage=np.asarray(mgr.standardizedCoverage(), float),
     )
     return res
 
