@@ -21,7 +21,13 @@ zWeight 0.2, 300 -> 3000 m/s, lam 100; same mesh; the automatic picks use
 their own calibrated uncertainties as data errors). Targets: >= 0.90, <= 1 ms, <= 3 ms,
 <= 10 %. Both tomograms run under the default lambda control ('auto': landed
 on chi2 1 +- 0.2) and again with 'fixed' (pyGIMLi's stops; keys ending in
-``_fixed``). The timing comparison with plain pyGIMLi runs geoexplore with
+``_fixed``). Also printed (see docs/refraction.md): the figures over pyGIMLi's
+own blanking (``standardizedCoverage``; keys ``field01_pygimli_mask_*``), the
+cells above 10 % and the five worst, and where the difference comes from, on
+the traces both picked: both pick sets under 3 % errors (``field01_same_3pct_*``),
+both under the automatic picks' errors (``field01_same_pick_err_*``) and the
+same hand picks under the two error models (``field01_error_model_only_*``).
+The timing comparison with plain pyGIMLi runs geoexplore with
 ``lambda_control='fixed'`` so that both take the same iterations.
 
 Usage: python benchmarks/refraction_tomo.py [--reps N] [--data DIR] [--field01-only]
