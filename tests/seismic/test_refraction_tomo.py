@@ -136,6 +136,44 @@ def test_coverage_masks_against_pygimli(layered_result):
     assert np.all(covered(r, "pygimli")[covered(r, "rays")]) and grown.sum() > crossed.sum()
 
 
+def test_image_mask_is_pygimlis_standardized_coverage(layered_result):
+    """The image mask (default ``coverage_mask: pygimli``) is True exactly at the grid points (down to the deepest
+    cell centre) whose cell, found by pyGIMLi's own ``Mesh.findCell``, ``standardizedCoverage()`` keeps; points on a
+    shared cell edge may go to either cell. ``envelope`` (the rule before 0.5) still works."""
+    import dataclasses
+
+    from geoexplore.core.gimli import import_pygimli
+
+    pg = import_pygimli()
+    r = layered_result
+    img = to_image(r, line="t", synthetic=True)
+    X, Z = np.meshgrid(img["chainage_m"].values, img["depth_m"].values)
+    Y = img["elevation_m"].values[None, :] - Z
+    keep = np.asarray(r.manager.standardizedCoverage()) > 0
+    pd = r.manager.paraDomain
+    nodes, tri = r.mesh_nodes_m, r.cell_node_ids
+    mask = img["mask"].values
+    # the image stops at the deepest cell centre (its rule before and after 0.5)
+    zmax = np.max(np.interp(r.cell_x_m, r.data.sensors[:, 0], r.data.sensors[:, 1]) - r.cell_y_m)
+    n_edge = 0
+    for x, y, zz, m in zip(X.ravel(), Y.ravel(), Z.ravel(), mask.ravel(), strict=True):
+        c = pd.findCell(pg.Pos(float(x), float(y)))
+        if c is None and m:  # findCell misses points on the mesh boundary (surface, bottom) by rounding
+            assert any(pd.findCell(pg.Pos(float(x), float(y) + dy)) is not None for dy in (1e-6, -1e-6))
+            continue
+        if c is None or zz > zmax:
+            assert not m
+            continue
+        if m != keep[c.id()]:  # only on an edge: the point's barycentric coordinate in pyGIMLi's cell is 0
+            a, b, cc = nodes[tri[c.id()]]
+            lam = np.linalg.solve(np.array([b - a, cc - a]).T, np.array([x, y]) - a)
+            assert min(lam[0], lam[1], 1 - lam.sum()) < 1e-9
+            n_edge += 1
+    assert mask.any() and not mask.all() and n_edge <= 0.02 * mask.size
+    env = to_image(dataclasses.replace(r, settings={**r.settings, "coverage_mask": "envelope"}), line="t", synthetic=True)
+    assert env["mask"].values.any() and env["mask"].values.shape == mask.shape
+
+
 def test_ray_lengths_reproduce_the_response(layered_result):
     """The stored ray lengths are the traveltime Jacobian (the rays of the last Gauss-Newton step): times the final
     slowness they give the modelled times (shortest path: t = sum of length / velocity) to within the last step's
