@@ -21,7 +21,13 @@ zWeight 0.2, 300 -> 3000 m/s, lam 100; same mesh; the automatic picks use
 their own calibrated uncertainties as data errors). Targets: >= 0.90, <= 1 ms, <= 3 ms,
 <= 10 %. Both tomograms run under the default lambda control ('auto': landed
 on chi2 1 +- 0.2) and again with 'fixed' (pyGIMLi's stops; keys ending in
-``_fixed``). The timing comparison with plain pyGIMLi runs geoexplore with
+``_fixed``). Also printed (see docs/refraction.md): the figures over pyGIMLi's
+own blanking (``standardizedCoverage``; keys ``field01_pygimli_mask_*``), the
+cells above 10 % and the five worst, and where the difference comes from, on
+the traces both picked: both pick sets under 3 % errors (``field01_same_3pct_*``),
+both under the automatic picks' errors (``field01_same_pick_err_*``) and the
+same hand picks under the two error models (``field01_error_model_only_*``).
+The timing comparison with plain pyGIMLi runs geoexplore with
 ``lambda_control='fixed'`` so that both take the same iterations.
 
 Usage: python benchmarks/refraction_tomo.py [--reps N] [--data DIR] [--field01-only]
@@ -83,10 +89,46 @@ def picking_throughput(shots: list[Path], reps: int) -> float:
     return n / best
 
 
+def _stats(cmp, prefix: str) -> dict:
+    """The comparison's figures under key ``prefix``: median, p90, p95, max (fractions), cells and cells > 10 %."""
+    sm = cmp.summary
+    return {f"{prefix}_median_rel_diff": round(sm["median"], 4), f"{prefix}_p90_rel_diff": round(sm["p90"], 4),
+            f"{prefix}_p95_rel_diff": round(sm["p95"], 4), f"{prefix}_max_rel_diff": round(sm["max"], 4),
+            f"{prefix}_cells": sm["cells"], f"{prefix}_cells_over_10pct": sm["n_over"]}
+
+
+def field01_error_models(hand, auto, settings) -> dict:
+    """Where the tomogram difference comes from: the two pick sets under one error model, on the traces both picked.
+
+    ``same_3pct``: both with 3 % of the time (the hand picks' default, as they carry no errors);
+    ``same_pick_err``: both with the automatic picks' calibrated errors; ``error_model_only``: the *same* hand
+    picks under the two error models (3 % against the automatic picks' errors), i.e. the part of the default
+    comparison that is not the picks at all.
+    """
+    from geoexplore.seismic.io.sgt import TraveltimeData
+    from geoexplore.seismic.refraction.tomo_compare import compare_tomograms
+    from geoexplore.seismic.refraction.tomography import invert
+
+    hk = {(a, b): k for k, (a, b) in enumerate(zip(hand.s, hand.g, strict=True))}
+    both = [(k, hk[(a, b)]) for k, (a, b) in enumerate(zip(auto.s, auto.g, strict=True)) if (a, b) in hk]
+    ia, ih = np.array([k for k, _ in both]), np.array([k for _, k in both])
+
+    def td(t, err):
+        return TraveltimeData(hand.sensors, auto.s[ia], auto.g[ia], t, err)
+
+    h3, a3 = invert(td(hand.t_s[ih], None), settings), invert(td(auto.t_s[ia], None), settings)
+    he, ae = invert(td(hand.t_s[ih], auto.err_s[ia]), settings), invert(td(auto.t_s[ia], auto.err_s[ia]), settings)
+    return {"field01_common_traces": int(ia.size),
+            **_stats(compare_tomograms(h3, a3), "field01_same_3pct"),
+            **_stats(compare_tomograms(he, ae), "field01_same_pick_err"),
+            **_stats(compare_tomograms(h3, he), "field01_error_model_only")}
+
+
 def field01(data: Path) -> dict:
     """The four picking figures of issue 18 on refraction-field01 (see the module docstring)."""
     import geoexplore.seismic as gs
     from geoexplore.seismic.io.sgt import TraveltimeData, read_sgt
+    from geoexplore.seismic.refraction.tomo_compare import compare_tomograms
     from geoexplore.seismic.refraction.tomography import invert
     from geoexplore.seismic.settings import TomoSettings
 
@@ -106,22 +148,30 @@ def field01(data: Path) -> dict:
     }
     ta = picks.traveltimes  # on the hand picks' sensor list, so both meshes are the same
     idx = np.array([int(np.argmin(np.abs(hand.sensors[:, 0] - x))) for x in ta.sensors[:, 0]])
+    auto = TraveltimeData(hand.sensors, idx[ta.s], idx[ta.g], ta.t_s, ta.err_s)
     for control in ("auto", "fixed"):  # the lambda control of both tomograms; keys of 'fixed' end in _fixed
         s = TomoSettings(sec_nodes=3, max_cell_area_m2=15.0, z_weight=0.2, v_top_m_s=300.0, v_bottom_m_s=3000.0,
                          lam=100.0, lambda_control=control)
-        rh = invert(hand, s)
-        ra = invert(TraveltimeData(hand.sensors, idx[ta.s], idx[ta.g], ta.t_s, ta.err_s), s)
-        m = (rh.coverage > 0) & (ra.coverage > 0)  # covered: crossed by the rays of both pick sets
-        rel = np.abs(ra.velocity_m_s[m] - rh.velocity_m_s[m]) / rh.velocity_m_s[m]
+        rh, ra = invert(hand, s), invert(auto, s)
+        cmp = compare_tomograms(rh, ra)  # covered: crossed by the rays of both pick sets
         sfx = "" if control == "auto" else "_fixed"
+        sm = cmp.summary
         out.update({
-            f"field01_tomo_max_rel_diff{sfx}": round(float(rel.max()), 4),
-            f"field01_tomo_median_rel_diff{sfx}": round(float(np.median(rel)), 4),
-            f"field01_tomo_p95_rel_diff{sfx}": round(float(np.percentile(rel, 95)), 4),
-            f"field01_covered_cells{sfx}": int(m.sum()),
+            f"field01_tomo_max_rel_diff{sfx}": round(sm["max"], 4),
+            f"field01_tomo_median_rel_diff{sfx}": round(sm["median"], 4),
+            f"field01_tomo_p90_rel_diff{sfx}": round(sm["p90"], 4),
+            f"field01_tomo_p95_rel_diff{sfx}": round(sm["p95"], 4),
+            f"field01_covered_cells{sfx}": sm["cells"], f"field01_cells_over_10pct{sfx}": sm["n_over"],
             f"field01_chi2_hand{sfx}": round(rh.chi2, 3), f"field01_chi2_auto{sfx}": round(ra.chi2, 3),
             f"field01_stop_hand{sfx}": rh.stop_reason, f"field01_stop_auto{sfx}": ra.stop_reason,
         })
+        if control == "auto":
+            out.update(_stats(compare_tomograms(rh, ra, mask="pygimli"), "field01_pygimli_mask"))
+            worst = cmp.over().head(5)
+            out["field01_worst_cells"] = [
+                f"x {r.x_m:.1f} z {r.elevation_m:.2f} area {r.area_m2:.1f} hand {r.v_ref_m_s:.0f} auto {r.v_other_m_s:.0f}"
+                f" m/s rays {r.rays_ref}/{r.rays_other}" for r in worst.itertuples()]
+            out.update(field01_error_models(hand, auto, s))
     out.update({
         "field01_airwave_picks": int(picks.table["flags"].str.contains("airwave").sum()),
         "field01_xcorr_used": int((picks.table["flags"].str.contains("xcorr") & (picks.table["use"] == 1)).sum()),

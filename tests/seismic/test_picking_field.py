@@ -157,9 +157,10 @@ def test_field01_uncertainties_written_and_meaningful(tmp_path, shared_data, fie
 
 @pytest.fixture(scope="module")
 def tomograms(shared_data, field_picks):
-    """Tomograms of the hand picks and of the automatic picks (same mesh, README settings) and the relative
-    velocity difference over the cells the hand-pick rays cover."""
+    """Tomograms of the hand picks and of the automatic picks (same mesh, README settings) and their cell-by-cell
+    comparison over the cells the rays of both pick sets cross (:func:`compare_tomograms`, mask 'rays')."""
     from geoexplore.seismic.io.sgt import TraveltimeData, read_sgt
+    from geoexplore.seismic.refraction.tomo_compare import compare_tomograms
     from geoexplore.seismic.refraction.tomography import invert
 
     hand = read_sgt(shared_data.joinpath(*FIELD, "manual-picks.sgt"))
@@ -168,43 +169,96 @@ def tomograms(shared_data, field_picks):
     ta = field_picks.traveltimes  # the picks' own errors are the data errors (use_pick_errors, the default)
     idx = np.array([int(np.argmin(np.abs(hand.sensors[:, 0] - x))) for x in ta.sensors[:, 0]])
     assert np.allclose(hand.sensors[idx, 0], ta.sensors[:, 0])  # the same positions, listed as in the .sgt: same mesh
-    ra = invert(TraveltimeData(hand.sensors, idx[ta.s], idx[ta.g], ta.t_s, ta.err_s), s)
-    assert ra.velocity_m_s.size == rh.velocity_m_s.size and np.allclose(ra.cell_x_m, rh.cell_x_m)
-    m = (rh.coverage > 0) & (ra.coverage > 0)  # covered: crossed by rays of both pick sets
-    return rh, ra, np.abs(ra.velocity_m_s[m] - rh.velocity_m_s[m]) / rh.velocity_m_s[m]
-
-
-def test_field01_pick_errors_calibrated_on_the_picks_own_differences(field_picks):
-    """No reciprocal pairs exist on field01 (no source stands on a geophone), so the error floor comes from the
-    picks' second differences along each shot side (measured: 93 triples, robust spread 1.51 before, floor 0.45 ms)."""
-    em = field_picks.error_model
-    assert em["statistic"] == "second differences" and em["n"] >= 80
-    assert em["robust_std_before"] > 1.2  # the onset estimators' errors alone are too small
-    assert em["robust_std_after"] == pytest.approx(1.0, abs=1e-6)
-    assert 2e-4 < em["floor_s"] < 1e-3
+    auto = TraveltimeData(hand.sensors, idx[ta.s], idx[ta.g], ta.t_s, ta.err_s)
+    ra = invert(auto, s)
+    return hand, auto, rh, ra, compare_tomograms(rh, ra)
 
 
 @pytest.mark.slow
 def test_field01_tomography_of_auto_picks_close_to_hand_picks(tomograms):
     """Measured (lambda_control 'auto', the default): hand picks chi2 0.976 (with 'fixed' pyGIMLi's stop gives the
     README's 0.74: one step past the target); automatic picks with their calibrated errors chi2 0.931 (5.0 with the
-    uncalibrated ones before); both stop on the target. Median relative velocity difference 5.0 %, p95 13.4 % over
-    the 460 cells both ray sets cover ('fixed': 3.9 %, 13.8 %)."""
-    rh, ra, rel = tomograms
+    uncalibrated ones before); both stop on the target. Relative velocity difference over the 460 cells both ray
+    sets cross: median 5.0 %, p90 11.1 %, p95 13.4 %, 60 cells above 10 % ('fixed': 3.9 %, 11.2 %, 13.8 %, 63)."""
+    _, _, rh, ra, cmp = tomograms
     assert rh.stop_reason == "target" and abs(rh.chi2 - 1.0) <= 0.2
     assert ra.stop_reason == "target" and abs(ra.chi2 - 1.0) <= 0.2
-    assert np.median(rel) <= 0.06
-    assert np.percentile(rel, 95) <= 0.20
+    assert cmp.summary["median"] <= 0.06
+    assert cmp.summary["p95"] <= 0.20
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="issue 18 target not reached: the largest difference over the cells both ray "
-                   "sets cover is 43 % (lambda_control auto and fixed alike), in the surface cells beside shot 3 (x 45-52 m) whose velocity rests on the "
-                   "+-2 m picks; there the hand picks themselves differ in kind (4.67 ms on the first weak onset at "
-                   "+2 m, 6.44 ms on the strong one at -2 m), the automatic ones take the strong onset on both")
+def test_field01_comparison_mask_keeps_no_cell_pygimli_blanks(tomograms):
+    """pyGIMLi's own blanking of a traveltime tomogram (``standardizedCoverage``: crossed cells plus their edge
+    neighbours) holds every cell of the comparison's 'rays' mask, in both tomograms; on pyGIMLi's mask the largest
+    difference is the same cell's (measured: 638 cells, largest 43.2 %, 79 above 10 %)."""
+    from geoexplore.seismic.refraction.tomo_compare import compare_tomograms, covered
+
+    _, _, rh, ra, cmp = tomograms
+    for r in (rh, ra):
+        assert np.all(covered(r, "pygimli")[covered(r, "rays")])
+    wide = compare_tomograms(rh, ra, mask="pygimli")
+    assert wide.summary["cells"] > cmp.summary["cells"] and wide.summary["max"] >= cmp.summary["max"]
+
+
+@pytest.mark.slow
+def test_field01_error_model_alone_moves_the_tomogram_more_than_10_percent(tomograms):
+    """Why the cell-wise 10 % is not met, part 1: the hand picks carry no errors (3 % of the time by default), the
+    automatic picks their calibrated errors. The *same* hand picks inverted under the two error models (on the 113
+    traces both picked) already differ by more than 10 % in more cells than the automatic picks do from the hand
+    picks (measured: 91 cells, largest 33 %, p90 13.2 %; automatic vs hand: 60 cells). Under one error model the
+    picks alone leave: 3 % for both 26 cells (largest 39 %, all in the top 5 m, 8 beside shot 3), the pick errors
+    for both 50 cells (largest 21 %, 15 at the bottom of the ray fan under far-offset picks the automatic picker
+    sets 1-3.6 ms after the hand picks' straight-line segments)."""
+    from geoexplore.seismic.io.sgt import TraveltimeData
+    from geoexplore.seismic.refraction.tomo_compare import compare_tomograms
+    from geoexplore.seismic.refraction.tomography import invert
+
+    hand, auto, _, _, cmp = tomograms
+    hk = {(a, b): k for k, (a, b) in enumerate(zip(hand.s, hand.g, strict=True))}
+    ia = np.array([k for k, (a, b) in enumerate(zip(auto.s, auto.g, strict=True)) if (a, b) in hk])
+    ih = np.array([hk[(a, b)] for a, b in zip(auto.s[ia], auto.g[ia], strict=True)])
+    assert ia.size >= 108
+    s = TomoSettings(**TOMO)
+    h3 = invert(TraveltimeData(hand.sensors, auto.s[ia], auto.g[ia], hand.t_s[ih]), s)
+    he = invert(TraveltimeData(hand.sensors, auto.s[ia], auto.g[ia], hand.t_s[ih], auto.err_s[ia]), s)
+    only = compare_tomograms(h3, he)
+    assert only.summary["n_over"] > cmp.summary["n_over"]
+    assert only.summary["max"] > 0.2
+
+
+@pytest.mark.slow
+def test_field01_hand_picks_beside_shot_3_do_not_fix_those_cells_to_10_percent(tomograms):
+    """Why the cell-wise 10 % is not met, part 2: the hand picks at +-2 m from shot 3 (x 46 m) differ in kind (4.67 ms
+    on a first weak onset at +2 m, 6.44 ms on the strong onset at -2 m). Giving the +2 m trace its mirror's time
+    moves the hand-pick tomogram itself by more than 10 % beside the shot (measured: 29.8 % at x 46.4 m, 8 cells),
+    so no automatic pick of either onset can bring every cell there within 10 % of the hand-pick tomogram."""
+    from geoexplore.seismic.io.sgt import TraveltimeData
+    from geoexplore.seismic.refraction.tomo_compare import compare_tomograms
+    from geoexplore.seismic.refraction.tomography import invert
+
+    hand, _, rh, _, _ = tomograms
+    x = hand.sensors[:, 0]
+    s3 = int(np.flatnonzero(np.isclose(x, 46.0))[0])
+    plus = int(np.flatnonzero((hand.s == s3) & np.isclose(x[hand.g], 48.0))[0])
+    minus = int(np.flatnonzero((hand.s == s3) & np.isclose(x[hand.g], 44.0))[0])
+    assert hand.t_s[minus] - hand.t_s[plus] > 1.5e-3  # the two kinds of onset, 1.77 ms apart
+    t = hand.t_s.copy()
+    t[plus] = t[minus]
+    moved = compare_tomograms(rh, invert(TraveltimeData(hand.sensors, hand.s, hand.g, t), TomoSettings(**TOMO)))
+    worst = moved.over()
+    assert moved.summary["max"] > 0.2
+    assert abs(worst["x_m"].iloc[0] - 46.0) < 3.0 and worst["elevation_m"].iloc[0] > -3.0
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="issue 18 target not reached: 60 of the 460 cells both ray sets cross differ by "
+                   "more than 10 % (largest 43 %, beside shot 3). The comparison mixes two error models (3 % for the "
+                   "hand picks, which carry none; calibrated errors for the automatic picks), which alone moves the "
+                   "hand-pick tomogram by more than 10 % in 91 cells; and the hand picks beside shot 3 differ in kind "
+                   "(see the two tests above)")
 def test_field01_tomography_within_10_percent_at_every_covered_cell(tomograms):
-    _, _, rel = tomograms
-    assert np.max(rel) <= 0.10
+    assert tomograms[-1].summary["max"] <= 0.10
 
 
 def test_field01_cli_writes_the_calibrated_errors(tmp_path, shared_data, field_picks, capsys):

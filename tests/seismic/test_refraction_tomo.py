@@ -116,6 +116,100 @@ def test_jacobian_and_threads(layered_result):
     np.testing.assert_array_less(dist * 0.98, np.asarray(J.sum(axis=1)).ravel())
 
 
+def test_coverage_masks_against_pygimli(layered_result):
+    """pyGIMLi's ``standardizedCoverage`` (its traveltime blanking, pyGIMLi issue #291) is exactly the ray-crossed
+    cells plus their edge neighbours (rebuilt here from the mesh's boundaries); so the comparison's default 'rays'
+    mask is a subset of it and never keeps a cell pyGIMLi would blank."""
+    from geoexplore.seismic.refraction.tomo_compare import covered
+
+    r = layered_result
+    pd = type(r.manager.paraDomain)(r.manager.paraDomain)
+    pd.createNeighbourInfos()
+    crossed = r.coverage > 0
+    grown = crossed.copy()
+    for b in pd.boundaries():
+        left, right = b.leftCell(), b.rightCell()
+        if left is not None and right is not None and (crossed[left.id()] or crossed[right.id()]):
+            grown[left.id()] = grown[right.id()] = True
+    np.testing.assert_array_equal(np.asarray(r.manager.standardizedCoverage()) > 0, grown)
+    np.testing.assert_array_equal(covered(r, "pygimli"), grown)
+    assert np.all(covered(r, "pygimli")[covered(r, "rays")]) and grown.sum() > crossed.sum()
+
+
+def test_image_mask_is_pygimlis_standardized_coverage(layered_result):
+    """The image mask (default ``coverage_mask: pygimli``) is True exactly at the grid points (down to the deepest
+    cell centre) whose cell, found by pyGIMLi's own ``Mesh.findCell``, ``standardizedCoverage()`` keeps; points on a
+    shared cell edge may go to either cell. ``envelope`` (the rule before 0.5) still works."""
+    import dataclasses
+
+    from geoexplore.core.gimli import import_pygimli
+
+    pg = import_pygimli()
+    r = layered_result
+    img = to_image(r, line="t", synthetic=True)
+    X, Z = np.meshgrid(img["chainage_m"].values, img["depth_m"].values)
+    Y = img["elevation_m"].values[None, :] - Z
+    keep = np.asarray(r.manager.standardizedCoverage()) > 0
+    pd = r.manager.paraDomain
+    nodes, tri = r.mesh_nodes_m, r.cell_node_ids
+    mask = img["mask"].values
+    # the image stops at the deepest cell centre (its rule before and after 0.5)
+    zmax = np.max(np.interp(r.cell_x_m, r.data.sensors[:, 0], r.data.sensors[:, 1]) - r.cell_y_m)
+    n_edge = 0
+    for x, y, zz, m in zip(X.ravel(), Y.ravel(), Z.ravel(), mask.ravel(), strict=True):
+        c = pd.findCell(pg.Pos(float(x), float(y)))
+        if c is None and m:  # findCell misses points on the mesh boundary (surface, bottom) by rounding
+            assert any(pd.findCell(pg.Pos(float(x), float(y) + dy)) is not None for dy in (1e-6, -1e-6))
+            continue
+        if c is None or zz > zmax:
+            assert not m
+            continue
+        if m != keep[c.id()]:  # only on an edge: the point's barycentric coordinate in pyGIMLi's cell is 0
+            a, b, cc = nodes[tri[c.id()]]
+            lam = np.linalg.solve(np.array([b - a, cc - a]).T, np.array([x, y]) - a)
+            assert min(lam[0], lam[1], 1 - lam.sum()) < 1e-9
+            n_edge += 1
+    assert mask.any() and not mask.all() and n_edge <= 0.02 * mask.size
+    env = to_image(dataclasses.replace(r, settings={**r.settings, "coverage_mask": "envelope"}), line="t", synthetic=True)
+    assert env["mask"].values.any() and env["mask"].values.shape == mask.shape
+
+
+def test_ray_lengths_reproduce_the_response(layered_result):
+    """The stored ray lengths are the traveltime Jacobian (the rays of the last Gauss-Newton step): times the final
+    slowness they give the modelled times (shortest path: t = sum of length / velocity) to within the last step's
+    ray bending (measured 1.1 %), and the ray counts and coverage follow from them."""
+    from geoexplore.seismic.refraction.tomo_compare import cell_rays
+
+    r = layered_result
+    L = r.ray_lengths
+    np.testing.assert_allclose(L @ (1.0 / r.velocity_m_s), r.response_s, rtol=0.02)
+    np.testing.assert_array_equal(r.ray_count, np.asarray((L != 0).sum(axis=0)).ravel())
+    c = int(np.argmax(r.ray_count))
+    rays = cell_rays(r, c)
+    assert len(rays) == r.ray_count[c] and np.all(np.diff(rays["length_m"]) <= 0)
+    assert rays["length_m"].sum() == pytest.approx(r.coverage[c] * r.cell_area_m2[c], rel=1e-9)
+
+
+def test_compare_tomograms_relative_difference(layered_result):
+    """Against itself every covered cell differs by 0; a model 10 % faster everywhere differs by 0.1 at every cell;
+    a different mesh is refused."""
+    import dataclasses
+
+    from geoexplore.seismic.refraction.tomo_compare import compare_tomograms
+
+    r = layered_result
+    same = compare_tomograms(r, r)
+    assert same.summary["cells"] == int((r.coverage > 0).sum()) and same.summary["max"] == 0.0
+    fast = dataclasses.replace(r, velocity_m_s=1.1 * r.velocity_m_s)
+    cmp = compare_tomograms(r, fast, threshold=0.05)
+    np.testing.assert_allclose(cmp.cells["rel_diff"], 0.1, rtol=1e-12)
+    assert cmp.summary["n_over"] == cmp.summary["cells"] and len(cmp.over()) == cmp.summary["cells"]
+    wide = compare_tomograms(r, r, mask="pygimli")
+    assert wide.summary["cells"] == int((r.standardized_coverage > 0).sum()) > same.summary["cells"]
+    with pytest.raises(ValueError, match="same mesh"):
+        compare_tomograms(r, dataclasses.replace(r, cell_x_m=r.cell_x_m + 1.0))
+
+
 def test_image_and_outputs(layered_result, tmp_path):
     img = to_image(layered_result, line="test", synthetic=True, chainage_offset_m=1000.0)
     assert check_image(img) == "refraction"

@@ -92,6 +92,10 @@ class TomoSettings(Settings):
     lam_min: float = added_field(1.0, added_in="0.5", gt=0, description="smallest lambda of the auto control")
     stall_fraction: float = added_field(0.1, added_in="0.5", gt=0, lt=1, description="a relative chi2 decrease per "
                                         "iteration below this counts as stalled (auto control)")
+    coverage_mask: Literal["pygimli", "envelope"] = added_field(
+        "pygimli", added_in="0.5", description="image mask: 'pygimli' the cells pyGIMLi's standardizedCoverage keeps "
+        "(crossed by rays or next to such a cell); 'envelope' the rule before 0.5 (smoothed coverage and everything "
+        "above the deepest covered point of each column, which keeps cells pyGIMLi blanks)")
 
     def check(self) -> None:
         if self.v_bottom_m_s <= 0 or self.v_top_m_s <= 0:

@@ -66,6 +66,18 @@ class TomoResult:
     stop_reason : str
         Why the inversion ended (a key of
         :data:`geoexplore.core.inversion_control.REASONS`).
+    ray_count : ndarray of int (n_cells,) or None
+        Number of rays (picks) crossing each cell in the final model.
+    standardized_coverage : ndarray (n_cells,) or None
+        pyGIMLi's ``TravelTimeManager.standardizedCoverage()`` (1 covered,
+        0 blanked): the cells a ray crosses plus their edge neighbours.
+    ray_lengths : scipy.sparse.csr_matrix (n_data, n_cells) or None
+        Ray length (m) of each pick in each cell (the Jacobian of
+        traveltime on slowness, from the rays of the last Gauss-Newton
+        step, as ``coverage``), for :mod:`.tomo_compare`.
+    mesh_nodes_m, cell_node_ids : ndarray or None
+        The parameter mesh (node x and elevation, m; three node indices per
+        triangle), for the image mask (:mod:`.coverage_mask`).
     """
 
     cell_x_m: np.ndarray
@@ -87,6 +99,11 @@ class TomoResult:
     chainage_offset_m: float = 0.0
     iteration_table: list[dict[str, Any]] = field(default_factory=list)
     stop_reason: str = ""
+    ray_count: np.ndarray | None = None
+    standardized_coverage: np.ndarray | None = None
+    ray_lengths: Any = None
+    mesh_nodes_m: np.ndarray | None = None
+    cell_node_ids: np.ndarray | None = None
 
     def to_image(self, *, line: str = "", synthetic: bool = False, **grid: Any) -> Any:
         """The tomogram as a ``refraction`` image (:func:`to_image`; chainage restored by ``chainage_offset_m``)."""
@@ -242,7 +259,12 @@ def invert(data: TraveltimeData, settings: TomoSettings | None = None, *, keep_m
         rms_ms=float(np.sqrt(np.mean((t - resp) ** 2)) * 1000), iterations=max(0, len(table) - 1),
         chi2_history=[float(r["chi2"]) for r in table], settings=settings.model_dump(), elapsed_s=elapsed,
         manager=mgr if keep_manager else None, iteration_table=table, stop_reason=control.stop_reason,
+        ray_count=np.asarray((J[:, : pd.cellCount()] != 0).sum(axis=0)).ravel(), ray_lengths=J[:, : pd.cellCount()].tocsr(),
+        standardized_coverage=np.asarray(mgr.standardizedCoverage(), float),
     )
+    ids = [[n.id() for n in c.nodes()] for c in pd.cells()]
+    if all(len(i) == 3 for i in ids):  # a triangle mesh (createParaMesh's); else the image mask uses cell centres
+        res.mesh_nodes_m, res.cell_node_ids = np.array(pd.positions())[:, :2].copy(), np.array(ids, int)
     return res
 
 
@@ -378,8 +400,12 @@ def to_image(result: TomoResult, *, line: str, synthetic: bool, chainage_offset_
 
     Cell values are interpolated linearly between cell centres onto a grid
     of depth below the ground surface x chainage; ``mask`` is True where the
-    grid point lies in a cell crossed by rays (coverage above
-    ``coverage_min``) and inside the mesh.
+    grid point lies inside the mesh in a cell pyGIMLi's standardized
+    coverage keeps (crossed by rays or next to such a cell; with
+    ``coverage_min`` > 0 also above that coverage), the setting
+    ``coverage_mask: pygimli`` (:mod:`.coverage_mask`); ``envelope`` is the
+    rule before 0.5 (smoothed coverage above ``coverage_min`` and everything
+    above the deepest covered point of each column).
 
     Parameters
     ----------
@@ -425,13 +451,17 @@ def to_image(result: TomoResult, *, line: str, synthetic: bool, chainage_offset_
     ground_c = np.interp(result.cell_x_m, sx, sy)
     depth_c = ground_c - result.cell_y_m
     inside = Z <= float(depth_c.max())
-    covered = (cov > max(cmin, 1e-12 * float(cov.max(initial=0.0)))) & inside
-    # the ray envelope: everything above the deepest covered point of each column
-    mask = np.zeros_like(covered)
-    for j in range(covered.shape[1]):
-        k = np.flatnonzero(covered[:, j])
-        if k.size:
-            mask[: k[-1] + 1, j] = True
+    if result.settings.get("coverage_mask", "pygimli") == "pygimli" and result.standardized_coverage is not None:
+        from geoexplore.seismic.refraction.coverage_mask import pygimli_mask
+
+        mask = pygimli_mask(result, X, Y, cmin) & inside
+    else:  # 'envelope': smoothed coverage, everything above the deepest covered point of each column
+        covered = (cov > max(cmin, 1e-12 * float(cov.max(initial=0.0)))) & inside
+        mask = np.zeros_like(covered)
+        for j in range(covered.shape[1]):
+            k = np.flatnonzero(covered[:, j])
+            if k.size:
+                mask[: k[-1] + 1, j] = True
     ds = xr.Dataset(
         {
             "vp_m_s": (("depth_m", "chainage_m"), vp, {"units": "m/s", "long_name": "P-wave velocity"}),
