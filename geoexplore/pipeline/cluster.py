@@ -92,13 +92,15 @@ def open_client(
 WORKER_ENV_UNSET = ("MALLOC_TRIM_THRESHOLD_",)
 
 
-def local_cluster(n_workers: int | None = None, **kwargs: Any) -> Any:
+def local_cluster(n_workers: int | None = None, *, worker_profile: bool = False, **kwargs: Any) -> Any:
     """The LocalCluster geoexplore runs on: worker processes with one thread each, on 127.0.0.1 only.
 
     Parameters
     ----------
     n_workers : int, optional
         Worker processes (default: CPUs, at most 8).
+    worker_profile : bool
+        Run Dask's statistical profiler on the workers (for the dashboard's profile page).
     **kwargs
         Further :class:`distributed.LocalCluster` arguments (``memory_limit``, ...).
 
@@ -106,7 +108,9 @@ def local_cluster(n_workers: int | None = None, **kwargs: Any) -> Any:
     -----
     Workers start without Dask's ``MALLOC_TRIM_THRESHOLD_`` (see
     ``WORKER_ENV_UNSET``): with it, allocation-heavy NumPy kernels ran 2-3
-    times slower on a worker than in a plain process.
+    times slower on a worker than in a plain process. Dask's statistical
+    profiler (``distributed.worker.profile.enabled``) is off: it took 4-5 %
+    of a core per busy worker.
     """
     import dask
     from distributed import LocalCluster
@@ -121,7 +125,12 @@ def local_cluster(n_workers: int | None = None, **kwargs: Any) -> Any:
         "silence_logs": logging.ERROR,
     }
     kw.update(kwargs)
-    with dask.config.set({f"distributed.nanny.pre-spawn-environ.{k}": None for k in WORKER_ENV_UNSET}):
+    cfg: dict[str, Any] = {f"distributed.nanny.pre-spawn-environ.{k}": None for k in WORKER_ENV_UNSET}
+    # Dask's statistical profiler samples each worker's task thread every 10 ms (for the dashboard's
+    # profile page): 4-5 % of a core per busy worker, taken from the tasks when the workers fill the cores
+    # (2D MT inversion, benchmarks/mt_invert2d.py: 10.9-13.9 s of 250-410 s besides the task thread, 6.6 s off)
+    cfg["distributed.worker.profile.enabled"] = bool(worker_profile)
+    with dask.config.set(cfg):
         return LocalCluster(**kw)
 
 
