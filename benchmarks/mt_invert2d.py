@@ -17,6 +17,12 @@ frequency) task-time table of the first run, and the speed-up projected on
 sum of task times with the tasks cut into consecutive runs as the inversion
 cuts them, plus the measured
 serial part (inversion wall time minus the busiest worker's task time).
+Per task it also records the task thread's CPU time and run-queue wait
+(:mod:`geoexplore.mt.invert2d_clock`), and per run the CPU of every thread
+of the client process (with the LocalCluster's scheduler and nannies) and
+of every worker; ``--variants`` runs other paths (unfused products, Dask's
+profiler on, ...) in the same script run, each on every worker count. The
+2-worker line ends with ``target met`` or ``target NOT met`` (1.8x).
 The load average is printed with every timing: on a shared machine it is
 not the idle figure.
 
