@@ -17,6 +17,12 @@ frequency) task-time table of the first run, and the speed-up projected on
 sum of task times with the tasks cut into consecutive runs as the inversion
 cuts them, plus the measured
 serial part (inversion wall time minus the busiest worker's task time).
+Per task it also records the task thread's CPU time and run-queue wait
+(:mod:`geoexplore.mt.invert2d_clock`), and per run the CPU of every thread
+of the client process (with the LocalCluster's scheduler and nannies) and
+of every worker; ``--variants`` runs other paths (unfused products, Dask's
+profiler on, ...) in the same script run, each on every worker count. The
+2-worker line ends with ``target met`` or ``target NOT met`` (1.8x).
 The load average is printed with every timing: on a shared machine it is
 not the idle figure.
 
@@ -97,14 +103,104 @@ def load() -> str:
     return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg()) + f" on {os.cpu_count()} CPUs"
 
 
-def run_workers(full: bool, counts: list[int], max_iter: int | None = None) -> dict:
-    """The distributed 2D inversion on LocalClusters of each worker count; speed-ups, task table, projection."""
+VARIANTS = {
+    # name: (fused Hessian product, shards up to which the partial sums are added on the head, Dask's profiler
+    # on the workers)
+    "fused": (True, 8, False),  # the inversion's default on geoexplore's LocalCluster
+    "unfused": (False, 0, False),  # Jvec and Jtvec round trips, the partial sums added on the workers
+    "fused-tree": (True, 0, False),  # fused, the partial sums still added on the workers
+    "profiler": (True, 8, True),  # fused, with Dask's statistical profiler on the workers (Dask's default)
+    "before": (False, 0, True),  # the last session's path: unfused, profiler on (the shard cut is today's)
+}
+
+
+def _pids(c) -> dict:
+    """Worker address -> (worker pid, nanny pid or None)."""
+    import psutil
+
+    out = {}
+    for addr, pid in c.run(os.getpid).items():
+        parent = psutil.Process(pid).parent()
+        out[addr] = (pid, parent.pid if parent is not None and parent.pid != os.getpid() else None)
+    return out
+
+
+def _clocks(pids: dict) -> dict:
+    from geoexplore.mt.invert2d_clock import process_clock
+
+    out = {"client, scheduler, nannies": process_clock()}  # a LocalCluster runs the last two in this process
+    for addr, (w, n) in pids.items():
+        out["worker " + addr] = process_clock(w)
+        if n is not None:
+            out["nanny " + addr] = process_clock(n)
+    return out
+
+
+def _one_run(tfs, pts, m1, s, model, n: int, variant: str) -> tuple:
+    """One distributed inversion on a fresh LocalCluster of ``n`` workers; (row, image)."""
     from distributed import Client
 
-    from geoexplore.core.geomodel import load_model
-    from geoexplore.mt.invert2d import prepare_profile, run_invert2d
-    from geoexplore.mt.invert2d_dask import project_speedup
+    from geoexplore.mt import invert2d_dask as dd
+    from geoexplore.mt.invert2d import run_invert2d
+    from geoexplore.mt.invert2d_clock import clock_delta
     from geoexplore.pipeline.cluster import local_cluster
+
+    fused, head_max, profiler = VARIANTS[variant]
+    dd.FUSE_HESSIAN, dd.REDUCE_ON_HEAD_MAX = fused, head_max
+    timings: list = []
+    cl = local_cluster(n, memory_limit=0, worker_profile=profiler)
+    c = Client(cl)
+    try:
+        pids = _pids(c)
+        before = _clocks(pids)
+        t0 = time.perf_counter()
+        img = run_invert2d(tfs, s, model=model, phase_tensors=pts, models1d=m1, client=c, timings=timings)
+        wall = time.perf_counter() - t0
+        after = _clocks(pids)
+    finally:
+        try:  # a close that times out on a loaded machine must not lose the measurement
+            c.close()
+            cl.close(timeout=120)
+        except (TimeoutError, OSError) as exc:
+            print(f"warning: closing the LocalCluster: {type(exc).__name__} {exc}", flush=True)
+    dd.FUSE_HESSIAN, dd.REDUCE_ON_HEAD_MAX = VARIANTS["fused"][:2]
+    per_worker: dict = {}
+    for t in timings:
+        t["total"] = sum(t[k] for k in OPS)
+        t["total_cpu"] = sum(t["cpu"][k] for k in OPS)
+        t["total_wait"] = sum(t["wait"][k] for k in OPS)
+        acc = per_worker.setdefault(t["worker"], [0.0, 0.0, 0.0])
+        for i, k in enumerate(("total", "total_cpu", "total_wait")):
+            acc[i] += t[k]
+    busiest = max(per_worker, key=lambda w: per_worker[w][0])
+    inv_s = float(img.attrs["seconds"])
+    procs = {k: {q: round(v, 1) for q, v in clock_delta(before[k], after[k]).items()} for k in before}
+    row = {"variant": variant, "workers": n, "seconds_2d": round(wall, 1), "seconds_inversion": round(inv_s, 1),
+           "busiest_worker_task_s": round(per_worker[busiest][0], 1),
+           "busiest_worker_task_cpu_s": round(per_worker[busiest][1], 1),
+           "busiest_worker_task_wait_s": round(per_worker[busiest][2], 1),
+           "serial_part_s": round(inv_s - per_worker[busiest][0], 1),
+           "per_worker_task_s": {w: [round(x, 1) for x in v] for w, v in per_worker.items()},
+           "iterations": int(img.attrs["iterations"]), "chi2": round(float(img.attrs["chi2"]), 4),
+           "processes": procs, "load": load(), "timings": timings}
+    print(f"[{variant}] workers {n}: 2D inversion {wall:.1f} s (inversion proper {inv_s:.1f} s; busiest worker's tasks "
+          f"{row['busiest_worker_task_s']} s wall = {row['busiest_worker_task_cpu_s']} s CPU + "
+          f"{row['busiest_worker_task_wait_s']} s run-queue wait + the rest; serial part {row['serial_part_s']} s), "
+          f"{row['iterations']} iterations, chi2 {row['chi2']}; {load()}", flush=True)
+    for k, v in procs.items():
+        print(f"    {k:>28s}: CPU {v['cpu_s']:7.1f} s (busiest thread {v['top_thread_cpu_s']:7.1f} s, other threads "
+              f"{v['other_threads_cpu_s']:6.1f} s), run-queue wait {v['wait_s']:6.1f} s", flush=True)
+    return row, img
+
+
+OPS = ("fields", "dpred", "getJ", "Jvec", "Jtvec")
+
+
+def run_workers(full: bool, counts: list[int], max_iter: int | None = None, variants: tuple = ("fused",)) -> dict:
+    """The distributed 2D inversion on LocalClusters of each worker count (and variant); speed-ups, task table,
+    projection, and where the CPU went (per task: wall, CPU, run-queue wait; per process: client, workers, nannies)."""
+    from geoexplore.core.geomodel import load_model
+    from geoexplore.mt.invert2d import prepare_profile
 
     model = load_model(ROOT / "data" / "siping" / "model.yaml")
     s, paths = setting(full)
@@ -112,55 +208,50 @@ def run_workers(full: bool, counts: list[int], max_iter: int | None = None) -> d
         s = s.model_copy(update={"max_iter": int(max_iter)})
     tfs, pts, m1 = prepare_profile(paths, model, station_step=1, invert_1d=s.warm_start)
     runs, images = {}, {}
-    for n in counts:
-        timings: list = []
-        with local_cluster(n, memory_limit=0) as cl, Client(cl) as c:
-            t0 = time.perf_counter()
-            img = run_invert2d(tfs, s, model=model, phase_tensors=pts, models1d=m1, client=c, timings=timings)
-            wall = time.perf_counter() - t0
-        per_worker: dict = {}
-        for t in timings:
-            t["total"] = sum(t[k] for k in ("fields", "dpred", "getJ", "Jvec", "Jtvec"))
-            per_worker[t["worker"]] = per_worker.get(t["worker"], 0.0) + t["total"]
-        inv_s = float(img.attrs["seconds"])
-        runs[n] = {"workers": n, "seconds_2d": round(wall, 1), "seconds_inversion": round(inv_s, 1),
-                   "busiest_worker_task_s": round(max(per_worker.values()), 1),
-                   "serial_part_s": round(inv_s - max(per_worker.values()), 1),
-                   "iterations": int(img.attrs["iterations"]), "chi2": round(float(img.attrs["chi2"]), 4),
-                   "load": load(), "timings": timings}
-        images[n] = img
-        print(f"workers {n}: 2D inversion {wall:.1f} s (inversion proper {inv_s:.1f} s, busiest worker "
-              f"{runs[n]['busiest_worker_task_s']} s of tasks, serial part {runs[n]['serial_part_s']} s), "
-              f"{runs[n]['iterations']} iterations, chi2 {runs[n]['chi2']}; {load()}", flush=True)
-        print("run", json.dumps(runs[n], default=str), flush=True)
-    out: dict = {"runs": {n: {k: v for k, v in r.items() if k != "timings"} for n, r in runs.items()}}
-    first = counts[0]
-    for n in counts:
-        d = np.nanmax(np.abs(np.log10(images[n]["resistivity_ohm_m"].values / images[first]["resistivity_ohm_m"].values)))
-        out["runs"][n]["max_dlog10_rho_vs_first"] = float(d)
-        if 1 in runs and n != 1:
-            sp = runs[1]["seconds_2d"] / runs[n]["seconds_2d"]
-            out["runs"][n]["speedup_vs_1"] = round(sp, 3)
-            print(f"speed-up {n} workers vs 1: {sp:.2f}x (target 1.8x for 2); max |d log10 rho| {d:.2e}")
-    base = runs[1] if 1 in runs else runs[first]
-    print(f"\nper-(mode, frequency) task seconds over the whole inversion ({base['workers']} worker run; {base['load']})")
-    print(f"{'mode':>4} {'period_s':>10} {'fields':>8} {'dpred':>7} {'getJ':>8} {'Jvec':>7} {'Jtvec':>7} {'total':>8}"
-          "  calls fields/getJ/Jvec/Jtvec")
-    for t in sorted(base["timings"], key=lambda t: (t["mode"], -t["frequency_hz"])):
-        n = t.get("calls", {})
-        print(f"{t['mode']:>4} {1 / t['frequency_hz']:10.4g} {t['fields']:8.2f} {t['dpred']:7.2f} {t['getJ']:8.2f} "
-              f"{t['Jvec']:7.2f} {t['Jtvec']:7.2f} {t['total']:8.2f}  "
-              + "/".join(str(n.get(k, "-")) for k in ("fields", "getJ", "Jvec", "Jtvec")))
+    for v in variants:
+        for n in counts:  # 1 and N of one variant back to back: their ratio is taken under about the same load
+            runs[v, n], images[v, n] = _one_run(tfs, pts, m1, s, model, n, v)
+            print("run", json.dumps({k: x for k, x in runs[v, n].items() if k != "timings"}, default=str), flush=True)
+    out: dict = {"runs": [{k: x for k, x in r.items() if k != "timings"} for r in runs.values()]}
+    first = images[variants[0], counts[0]]
+    for (v, n), r, row in zip(runs, runs.values(), out["runs"]):
+        d = float(np.nanmax(np.abs(np.log10(images[v, n]["resistivity_ohm_m"].values / first["resistivity_ohm_m"].values))))
+        row["max_dlog10_rho_vs_first"] = d
+        if (v, 1) in runs and n != 1:
+            sp = runs[v, 1]["seconds_2d"] / r["seconds_2d"]
+            tasks = runs[v, 1]["busiest_worker_task_s"] / 2 / r["busiest_worker_task_s"]
+            cpu = r["busiest_worker_task_cpu_s"] / (runs[v, 1]["busiest_worker_task_cpu_s"] / n)
+            row["speedup_vs_1"] = round(sp, 3)
+            met = "" if n != 2 else (", target met" if sp >= 1.8 else ", target NOT met")
+            print(f"[{v}] speed-up {n} workers vs 1: {sp:.2f}x (target 1.8x for 2{met}); busiest worker's task CPU "
+                  f"x{cpu:.3f} of 1/{n} of the 1-worker run's, task wall x{1 / tasks:.3f}; max |d log10 rho| against "
+                  f"[{variants[0]}] {counts[0]} worker(s) {d:.2e}", flush=True)
+    base = runs.get((variants[0], 1), runs[variants[0], counts[0]])
+    _task_table(base)
     tasks = np.array([t["total"] for t in base["timings"]])  # in shard order = the canonical task order
     serial = base["serial_part_s"] if base["workers"] == 1 else base["seconds_inversion"] - base["busiest_worker_task_s"]
     print(f"sum of tasks {tasks.sum():.1f} s, longest task {tasks.max():.1f} s, serial part {serial:.1f} s "
           f"({serial / max(base['iterations'], 1):.1f} s per iteration)")
+    from geoexplore.mt.invert2d_dask import project_speedup
+
     out["projection"] = [project_speedup(tasks, serial, k) for k in (2, 8, 32)]
     for p in out["projection"]:
         print(f"projected on {p['n_workers']:>2} workers: {p['wall_s']:.1f} s, speed-up {p['speedup']:.2f}x, "
               f"efficiency {p['efficiency']:.2f}")
     out["task_table"] = [{k: (round(v, 3) if isinstance(v, float) else v) for k, v in t.items()} for t in base["timings"]]
     return out
+
+
+def _task_table(base: dict) -> None:
+    print(f"\nper-(mode, frequency) task seconds over the whole inversion ([{base['variant']}] {base['workers']} worker "
+          f"run; {base['load']})")
+    print(f"{'mode':>4} {'period_s':>10} {'fields':>8} {'dpred':>7} {'getJ':>8} {'Jvec':>7} {'Jtvec':>7} {'total':>8} "
+          f"{'CPU':>8} {'wait':>6}  calls fields/getJ/Jvec/Jtvec")
+    for t in sorted(base["timings"], key=lambda t: (t["mode"], -t["frequency_hz"])):
+        n = t.get("calls", {})
+        print(f"{t['mode']:>4} {1 / t['frequency_hz']:10.4g} {t['fields']:8.2f} {t['dpred']:7.2f} {t['getJ']:8.2f} "
+              f"{t['Jvec']:7.2f} {t['Jtvec']:7.2f} {t['total']:8.2f} {t['total_cpu']:8.2f} {t['total_wait']:6.2f}  "
+              + "/".join(str(n.get(k, "-")) for k in ("fields", "getJ", "Jvec", "Jtvec")))
 
 
 def forward_solvers(full: bool) -> dict:
@@ -287,6 +378,10 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=1, help="repetitions of the lean run")
     ap.add_argument("--workers", type=int, nargs="+", help="run the distributed inversion on a LocalCluster of each "
                     "worker count (of the full setting with --full, else the lean one) instead of the serial runs")
+    ap.add_argument("--variants", nargs="+", default=["fused"], choices=sorted(VARIANTS),
+                    help="with --workers: the distributed variants to run, each on every worker count (fused: the "
+                    "default; unfused: Jvec and Jtvec round trips; fused-tree: fused, partial sums added on the workers; "
+                    "profiler: fused with Dask's worker profiler on; before: unfused with the profiler on)")
     ap.add_argument("--max-iter", type=int, help="with --workers: stop after this many Gauss-Newton iterations "
                     "(a shorter measurement of the same per-iteration work)")
     ap.add_argument("--solvers", action="store_true", help="compare Pardiso with SuperLU in this process (forward "
@@ -302,7 +397,7 @@ def main() -> None:
         print(json.dumps({"name": "mt_invert2d_solvers", "runs": res}))
         return
     if a.workers:
-        res = run_workers(a.full, a.workers, a.max_iter)
+        res = run_workers(a.full, a.workers, a.max_iter, tuple(a.variants))
         print(json.dumps({"name": "mt_invert2d_dask", "full": a.full, "max_iter": a.max_iter, **res}, default=str))
         return
     lean = [run(False) for _ in range(max(a.repeat, 1))]

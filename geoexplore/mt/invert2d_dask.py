@@ -19,7 +19,14 @@ grouped into one *shard* per worker:
   mode) and each shard takes a consecutive run of about equal estimated
   cost (TE and TM differ), so the data vector is the same on any number of
   workers; ``Jtvec`` and ``getJtJdiag`` are summed as double-double pairs
-  (:func:`grouping_free_sums`), so 1 and N workers give the same model.
+  (:func:`grouping_free_sums`), so 1 and N workers give the same model;
+* the product the Gauss-Newton CG asks for at every step, the data-misfit
+  Hessian times a vector ``J^T W^T W J v``, is one task per shard
+  (:func:`fuse_hessian`, :func:`hessian_product`): each shard applies its
+  own sensitivities and data weights, so a CG step is one round trip
+  instead of a ``Jvec`` then a ``Jtvec`` round trip, and the data-space
+  vector never leaves the workers. The numbers are those of ``Jvec``,
+  ``W^T W`` and ``Jtvec`` in turn, bit for bit.
 
 One shard per worker keeps the Dask overhead at one task per worker per
 product (the Gauss-Newton CG makes hundreds of products). Every
@@ -36,15 +43,20 @@ path of :func:`geoexplore.mt.invert2d.invert` (no client) is unchanged.
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import numpy as np
 
-# relative cost of one frequency of each mode (TM has more unknowns per system: fields at cell centres
-# and edges; measured on the coarse Siping mesh: TE 1.0, TM 1.1); only the balance depends on it
-MODE_COST = {"te": 1.0, "tm": 1.1}
+# relative cost of one frequency of each mode; only the balance of the shards depends on it. Measured
+# with SuperLU (benchmarks/mt_invert2d.py --workers 1, task tables): full Siping setting TE 10.56 s,
+# TM 10.36 s per task (idle); lean setting TE 3.44 s, TM 3.31 s CPU per task: equal within 2-4 %.
+MODE_COST = {"te": 1.0, "tm": 1.0}
 OPS = ("fields", "dpred", "getJ", "Jvec", "Jtvec")
+# the data-misfit Hessian product of the CG in one task per shard (:func:`fuse_hessian`); False: SimPEG's
+# Jvec then Jtvec, two round trips (kept to measure the difference, same numbers)
+FUSE_HESSIAN = True
+# shards up to which the double-double partial sums are added on the head (:func:`_dd_reduce`)
+REDUCE_ON_HEAD_MAX = 8
 
 
 def lpt_assign(costs: Any, n_bins: int) -> list[list[int]]:
@@ -77,8 +89,10 @@ def contiguous_assign(costs: Any, n_bins: int) -> list[list[int]]:
 
     Consecutive runs keep the tasks in one canonical order whatever the
     number of bins (the meta simulation's data vector is then the same on
-    1 or N workers). The cut points are where the cumulative cost first
-    reaches ``k / n_bins`` of the total (a run never has fewer than one task).
+    1 or N workers). A cut is placed where the cumulative cost is nearest
+    to ``k / n_bins`` of the total (a run never has fewer than one task), so
+    equal tasks split evenly; cutting after the run that first reaches
+    ``k / n_bins`` gave 12 + 10 of 22 near-equal tasks.
 
     Parameters
     ----------
@@ -96,11 +110,11 @@ def contiguous_assign(costs: Any, n_bins: int) -> list[list[int]]:
     n, k = c.size, max(int(n_bins), 1)
     if n == 0:
         return []
-    cum = np.cumsum(c) / c.sum()
+    cum = np.concatenate([[0.0], np.cumsum(c) / c.sum()])  # cum[j]: share of tasks 0..j-1
     cuts = [0]
     for b in range(1, min(k, n)):
-        j = int(np.searchsorted(cum, b / k - 1e-12)) + 1  # first index after the run reaching b/k
-        j = min(max(j, cuts[-1] + 1), n - (min(k, n) - b))
+        lo, hi = cuts[-1] + 1, n - (min(k, n) - b)  # every run keeps at least one task
+        j = lo + int(np.argmin(np.abs(cum[lo:hi + 1] - b / k)))  # nearest to b/k; ties: the earlier cut
         cuts.append(j)
     cuts.append(n)
     return [list(range(a, b)) for a, b in zip(cuts[:-1], cuts[1:]) if b > a]
@@ -139,20 +153,25 @@ def project_speedup(task_seconds: Any, serial_seconds: float, n_workers: int, *,
 
 
 def _timed(sim: Any, name: str, fn: Any) -> Any:
-    """``fn`` wrapped to add its wall time to ``sim.task_seconds[name]`` and count the call in
-    ``sim.task_calls[name]`` (outermost call only)."""
+    """``fn`` wrapped to add its wall time to ``sim.task_seconds[name]``, its thread's CPU time and
+    run-queue wait (:func:`geoexplore.mt.invert2d_clock.thread_clock`) to ``sim.task_cpu[name]`` and
+    ``sim.task_wait[name]``, and count the call in ``sim.task_calls[name]`` (outermost call only)."""
+    from geoexplore.mt.invert2d_clock import thread_clock
 
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if sim.timer_depth:
             return fn(*args, **kwargs)
         sim.task_calls[name] += 1
         sim.timer_depth += 1
-        t0 = time.perf_counter()
+        t0, c0, w0 = thread_clock()
         try:
             return fn(*args, **kwargs)
         finally:
             sim.timer_depth -= 1
-            sim.task_seconds[name] += time.perf_counter() - t0
+            t1, c1, w1 = thread_clock()
+            sim.task_seconds[name] += t1 - t0
+            sim.task_cpu[name] += c1 - c0
+            sim.task_wait[name] += w1 - w0
 
     return wrapper
 
@@ -172,8 +191,7 @@ def build_shard(mesh: Any, active: np.ndarray, parts: list[tuple[str, float]], s
     sims = []
     for mode, f in parts:
         sim = make_simulation(mesh, mode, [float(f)], stations_x_m, mapping=mapping)
-        sim.task_seconds = dict.fromkeys(OPS, 0.0)
-        sim.task_calls = dict.fromkeys(OPS, 0)
+        _zero(sim)
         sim.timer_depth = 0
         sim.task_label = (mode, float(f))
         for op in OPS:
@@ -183,16 +201,23 @@ def build_shard(mesh: Any, active: np.ndarray, parts: list[tuple[str, float]], s
     return MetaSimulation(sims, [IdentityMap(nP=n) for _ in sims])
 
 
+def _zero(sim: Any) -> None:
+    sim.task_seconds = dict.fromkeys(OPS, 0.0)
+    sim.task_cpu = dict.fromkeys(OPS, 0.0)
+    sim.task_wait = dict.fromkeys(OPS, 0.0)
+    sim.task_calls = dict.fromkeys(OPS, 0)
+
+
 def _timings(shard: Any) -> list[dict[str, Any]]:
     return [{"mode": s.task_label[0], "frequency_hz": s.task_label[1], **s.task_seconds,
+             "cpu": dict(s.task_cpu), "wait": dict(s.task_wait),
              "calls": {**s.task_calls, "factorisations": getattr(s, "n_factorisations", 0)}}
             for s in shard.simulations]
 
 
 def _reset(shard: Any) -> int:
     for s in shard.simulations:
-        s.task_seconds = dict.fromkeys(OPS, 0.0)
-        s.task_calls = dict.fromkeys(OPS, 0)
+        _zero(s)
         s.n_factorisations = 0
     return len(shard.simulations)
 
@@ -305,11 +330,90 @@ def _shard_jtj_dd(shard: Any, fields: Any, w: np.ndarray) -> np.ndarray:
     return acc
 
 
+def _shard_hessian_dd(shard: Any, fields: Any, v: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """On a worker: sum over the shard's tasks of ``J_i^T (w_i (w_i (J_i v)))`` as a double-double array.
+
+    The data-misfit Hessian product of the shard from its own stored
+    sensitivities and its slice ``w`` of the data weights: the same
+    arithmetic per task as SimPEG's ``Jvec``, ``W * (W * .)`` and ``Jtvec``
+    in turn, without the data-space vector leaving the worker.
+    """
+    from geoexplore.mt.invert2d_sums import dd_accumulate, dd_zero
+
+    offs = np.cumsum([0] + [s.survey.nD for s in shard.simulations])
+    acc = dd_zero(shard.model.size)
+    for k, (sim, f) in enumerate(zip(shard.simulations, fields)):
+        wk = w[offs[k]:offs[k + 1]]
+        acc = dd_accumulate(acc, sim.Jtvec(sim.model, wk * (wk * sim.Jvec(sim.model, v, f=f)), f=f))
+    return acc
+
+
+def hessian_product(meta: Any, m: Any, v: Any, w: Any, f: Any = None) -> np.ndarray:
+    """``J^T W^T W J v`` of the Dask meta simulation ``meta`` in one round trip.
+
+    Each shard computes its part from its own fields, sensitivities and
+    weights in one task (:func:`_shard_hessian_dd`); the parts are summed
+    as in ``Jtvec`` (double-double, shard order, rounded once), so the
+    result is bit for bit SimPEG's ``Jtvec(W^T W Jvec(v))`` of this module's
+    ``Jtvec``, on any number of workers.
+
+    Parameters
+    ----------
+    meta : simpeg.meta.DaskMetaSimulation
+        From :func:`dask_simulation`.
+    m : (n_model,) array
+        The model.
+    v : (n_model,) array
+        The vector.
+    w : (n_data,) array
+        The diagonal of the data weighting ``W`` (1 / standard deviation), in the meta data order.
+    f : list of futures, optional
+        The shards' fields of ``m``.
+    """
+    meta.model = m
+    f = meta.fields(m) if f is None else f
+    off = meta._data_offsets
+    v = np.asarray(v, float)
+    w = np.asarray(w, float)
+    futs = [meta.client.submit(_shard_hessian_dd, s, fk, v, w[off[k]:off[k + 1]], workers=[wk], pure=False)
+            for k, (s, fk, wk) in enumerate(zip(meta.simulations, f, meta._workers))]
+    return _dd_reduce(meta, futs)
+
+
+def _fused_deriv2(dmis: Any, m: Any, v: Any = None, f: Any = None) -> Any:  # bound to an L2DataMisfit
+    if v is None:
+        return type(dmis).deriv2(dmis, m, v, f=f)
+    return 2 * hessian_product(dmis.simulation, m, v, dmis.W.diagonal(), f=f)
+
+
+def fuse_hessian(dmis: Any) -> Any:
+    """Make ``dmis.deriv2(m, v)`` (this ``L2DataMisfit`` of a Dask meta simulation only) one task per shard.
+
+    SimPEG's ``L2DataMisfit.deriv2`` is ``2 Jtvec(W (W Jvec(v)))``, the product
+    the InexactGaussNewton CG calls at every step (``BaseInvProblem.evalFunction``'s
+    ``H_fun``): two round trips to the workers and the data vector through
+    the head. Bound here: :func:`hessian_product`, one round trip, the same
+    numbers bit for bit. Returns ``dmis``.
+    """
+    import types
+
+    dmis.deriv2 = types.MethodType(_fused_deriv2, dmis)
+    return dmis
+
+
 def _dd_reduce(meta: Any, futures: list[Any]) -> np.ndarray:
-    """Pairwise double-double sum of the shards' futures in shard order (on the workers), rounded at the end."""
-    from geoexplore.mt.invert2d_sums import dd_add, dd_value
+    """Pairwise double-double sum of the shards' futures in shard order, rounded at the end.
+
+    Up to :data:`REDUCE_ON_HEAD_MAX` shards the partial sums are fetched and
+    added here (one round trip); beyond, pairwise on the workers (no head
+    gathering n_shards model vectors). The pairing is the same
+    (:func:`geoexplore.mt.invert2d_sums.dd_tree`), so is the result.
+    """
+    from geoexplore.mt.invert2d_sums import dd_add, dd_tree, dd_value
 
     c = meta.client
+    if len(futures) <= REDUCE_ON_HEAD_MAX:
+        return dd_value(dd_tree(c.gather(futures)))
     items = list(zip(futures, meta._workers))
     while len(items) > 1:
         nxt = [(c.submit(dd_add, a, b, workers=[wa], pure=False), wa) for (a, wa), (b, _) in zip(items[::2], items[1::2])]

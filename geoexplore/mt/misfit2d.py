@@ -55,6 +55,7 @@ def dask_misfit(data: Any, mesh: Any, act: np.ndarray, client: Any,
     from simpeg import data as sdata
     from simpeg import data_misfit
 
+    from geoexplore.mt import invert2d_dask as dd
     from geoexplore.mt.invert2d_dask import ShardedSurvey, dask_simulation, workers_of
 
     workers = list(workers or workers_of(client))
@@ -63,7 +64,10 @@ def dask_misfit(data: Any, mesh: Any, act: np.ndarray, client: Any,
     per = {mode: mode_data(data, mode) for mode in data.modes}
     d = sdata.Data(meta.survey, dobs=split.to_meta({k: v[0] for k, v in per.items()}),
                    standard_deviation=split.to_meta({k: v[1] for k, v in per.items()}))
-    return data_misfit.L2DataMisfit(data=d, simulation=meta), meta, split, {k: v[2] for k, v in per.items()}
+    dmis = data_misfit.L2DataMisfit(data=d, simulation=meta)
+    if dd.FUSE_HESSIAN:
+        dmis = dd.fuse_hessian(dmis)  # the CG's J^T W^T W J v in one task per shard
+    return dmis, meta, split, {k: v[2] for k, v in per.items()}
 
 
 def serial_fit(data: Any, sims: dict[str, Any], keep: dict[str, np.ndarray],

@@ -92,13 +92,15 @@ def open_client(
 WORKER_ENV_UNSET = ("MALLOC_TRIM_THRESHOLD_",)
 
 
-def local_cluster(n_workers: int | None = None, **kwargs: Any) -> Any:
+def local_cluster(n_workers: int | None = None, *, worker_profile: bool = False, **kwargs: Any) -> Any:
     """The LocalCluster geoexplore runs on: worker processes with one thread each, on 127.0.0.1 only.
 
     Parameters
     ----------
     n_workers : int, optional
         Worker processes (default: CPUs, at most 8).
+    worker_profile : bool
+        Run Dask's statistical profiler on the workers (for the dashboard's profile page).
     **kwargs
         Further :class:`distributed.LocalCluster` arguments (``memory_limit``, ...).
 
@@ -106,7 +108,11 @@ def local_cluster(n_workers: int | None = None, **kwargs: Any) -> Any:
     -----
     Workers start without Dask's ``MALLOC_TRIM_THRESHOLD_`` (see
     ``WORKER_ENV_UNSET``): with it, allocation-heavy NumPy kernels ran 2-3
-    times slower on a worker than in a plain process.
+    times slower on a worker than in a plain process. Dask's statistical
+    profiler (``distributed.worker.profile.enabled``) is off, the system
+    monitor samples every 5 s and the event-loop tick every 1 s (Dask: 10 ms,
+    500 ms, 20 ms): with Dask's defaults a busy worker's other threads took
+    4.4-4.7 % of a core, which two workers on two cores take from their tasks.
     """
     import dask
     from distributed import LocalCluster
@@ -121,7 +127,17 @@ def local_cluster(n_workers: int | None = None, **kwargs: Any) -> Any:
         "silence_logs": logging.ERROR,
     }
     kw.update(kwargs)
-    with dask.config.set({f"distributed.nanny.pre-spawn-environ.{k}": None for k in WORKER_ENV_UNSET}):
+    cfg: dict[str, Any] = {f"distributed.nanny.pre-spawn-environ.{k}": None for k in WORKER_ENV_UNSET}
+    # Threads of a busy worker besides its task thread took 4.4-4.7 % of a core (2D MT inversion,
+    # benchmarks/mt_invert2d.py --workers), 2.1 % without Dask's statistical profiler (it samples the task
+    # thread every 10 ms for the dashboard's profile page). Two busy workers on two cores pay it from their
+    # tasks. The system monitor (psutil, every 500 ms) and the event-loop health tick (every 20 ms) cost most
+    # of the rest: at 5 s and 1 s a spinning worker's other threads took 0.24 s CPU in 40 s (1.12 s with
+    # Dask's defaults, 0.63 s with only the profiler off), the in-process scheduler and nannies 0.6 s (1.5 s)
+    cfg["distributed.worker.profile.enabled"] = bool(worker_profile)
+    cfg["distributed.admin.system-monitor.interval"] = "5s"
+    cfg["distributed.admin.tick.interval"] = "1s"
+    with dask.config.set(cfg):
         return LocalCluster(**kw)
 
 

@@ -154,6 +154,10 @@ def test_contiguous_runs_cover_every_task_once():
             assert len(bins) == min(n, k) and all(bins)
             assert max(t[b].sum() for b in bins) <= t.sum() / min(n, k) + t.max() + 1e-12
     assert [len(b) for b in contiguous_assign(np.ones(46), 2)] == [23, 23]
+    # the cut nearest to half: TE, TM alternating at 1.0 / 1.1 (the old cost estimate) still split 11 + 11
+    # (cutting after the run that first reached half gave 12 + 10, 23 + 23 -> 24 + 22 on the full setting)
+    assert [len(b) for b in contiguous_assign(np.tile([1.0, 1.1], 11), 2)] == [11, 11]
+    assert [len(b) for b in contiguous_assign(np.tile([1.0, 1.1], 23), 2)] == [23, 23]
 
 
 def test_projection_limits():
@@ -178,3 +182,36 @@ def test_sharded_survey_round_trip():
     back = s.from_meta(s.to_meta(d))
     for m in d:
         np.testing.assert_array_equal(back[m], d[m])
+
+
+def test_fused_hessian_product_is_jvec_then_jtvec():
+    """The CG's data-misfit Hessian product in one task per shard equals SimPEG's Jvec, W^T W, Jtvec bit for bit,
+    on 1 and 2 workers, and SimPEG's serial per-mode L2DataMisfit.deriv2 to solver tolerance."""
+    from distributed import Client
+
+    from geoexplore.mt.invert2d_dask import hessian_product
+    from geoexplore.mt.misfit2d import dask_misfit, serial_misfit
+    from geoexplore.pipeline.cluster import local_cluster
+
+    data, mesh = _synthetic_profile()
+    act = active_cells(mesh)
+    rng = np.random.default_rng(11)
+    m = np.log(1 / 100.0) + 0.3 * rng.standard_normal(int(act.sum()))
+    v = rng.standard_normal(m.size)
+    with blas_threads(1):
+        serial, _, _ = serial_misfit(data, mesh, act)
+        ref = serial.deriv2(m, v)
+    got = []
+    with local_cluster(2) as cl, Client(cl) as c:
+        ws = sorted(c.scheduler_info()["workers"])
+        for workers in (ws[:1], ws):
+            dmis, meta, _, _ = dask_misfit(data, mesh, act, c, workers)
+            w = dmis.W.diagonal()
+            f = meta.fields(m)
+            fused = hessian_product(meta, m, v, w, f=f)
+            plain = meta.Jtvec(m, w * (w * meta.Jvec(m, v, f=f)), f=f)
+            np.testing.assert_array_equal(fused, plain)
+            np.testing.assert_array_equal(dmis.deriv2(m, v, f=f), 2 * plain)  # the bound misfit uses it
+            got.append(fused)
+    np.testing.assert_array_equal(got[1], got[0])
+    assert np.linalg.norm(2 * got[0] - ref) <= 1e-6 * np.linalg.norm(ref)
