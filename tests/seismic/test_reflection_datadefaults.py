@@ -48,3 +48,20 @@ def test_marine_first_arrivals_give_the_water_bottom():
     assert fav["direct"] == 0.0
     assert fav["t0_s"] == pytest.approx(0.48, abs=0.005)
     assert fav["near_m_s"] == pytest.approx(1490.0, rel=0.01)
+
+
+def test_line_fit_equals_least_squares_and_ignores_memory_layout():
+    # the first-arrival line and hyperbola fits: numpy's least squares to rounding, and the same bits
+    # whatever the arrays' alignment (np.polyfit's LAPACK path changed a stored t0 by 3e-17 s between workers)
+    from geoexplore.seismic.reflection.datadefaults import line_fit
+
+    rng = np.random.default_rng(5)
+    x = np.sort(rng.uniform(2.0, 120.0, 48))
+    t = np.sqrt(0.002**2 + (x / 1650.0) ** 2) + rng.normal(0, 2e-4, x.size)
+    slope, icpt = line_fit(x**2, t**2)
+    ref = np.polyfit(x**2, t**2, 1)
+    assert slope == pytest.approx(ref[0], rel=1e-10) and icpt == pytest.approx(ref[1], rel=1e-8, abs=1e-15)
+    shifted = [np.empty(x.size + 1)[1:], np.empty(x.size + 1)[1:]]  # 8-byte offset: another alignment
+    shifted[0][:], shifted[1][:] = x, t
+    assert first_arrival_velocities(x, t) == first_arrival_velocities(*shifted)
+    assert line_fit(x**2, t**2) == line_fit(shifted[0] ** 2, shifted[1] ** 2)

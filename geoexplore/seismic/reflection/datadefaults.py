@@ -8,6 +8,7 @@ and logs as a warning when a value given by the user had to change.
 from __future__ import annotations
 
 import logging
+import math
 from typing import Any
 
 import numpy as np
@@ -225,6 +226,23 @@ def first_breaks(data: Any, dt_s: float, *, threshold: float = 0.2) -> np.ndarra
     return np.where(live, t, np.nan)
 
 
+def line_fit(x: Any, y: Any) -> tuple[float, float]:
+    """Least-squares line ``y = slope x + intercept``: ``(slope, intercept)``, the same bits in every process.
+
+    The sums are exactly rounded (:func:`math.fsum`) around the means, so the result does not depend on
+    how a BLAS or LAPACK build orders its sums (``np.polyfit`` goes through LAPACK's least squares, whose
+    last bits differed between two worker processes of one run: a stored first-arrival time changed
+    by 3e-17 s and with it the result's digest).
+    """
+    x = np.asarray(x, float)
+    y = np.asarray(y, float)
+    n = x.size
+    mx, my = math.fsum(x) / n, math.fsum(y) / n
+    dx, dy = x - mx, y - my
+    slope = math.fsum(dx * dy) / math.fsum(dx * dx)
+    return slope, my - slope * mx
+
+
 def first_arrival_velocities(offsets_m: Any, fb_s: Any) -> dict[str, float]:
     """Velocities of the first arrivals (m/s).
 
@@ -256,13 +274,13 @@ def first_arrival_velocities(offsets_m: Any, fb_s: Any) -> dict[str, float]:
     cls = np.clip(np.searchsorted(edges, x, side="right") - 1, 0, max(edges.size - 2, 0))
     fast = [np.median(x[cls == k]) / np.median(t[cls == k]) for k in np.unique(cls)]
     out = {"fastest_m_s": float(max(fast))}
-    slope, icpt = np.polyfit(x[near] ** 2, t[near] ** 2, 1) if np.ptp(x[near]) > 0 and near.sum() >= 3 else (0.0, 0.0)
+    slope, icpt = line_fit(x[near] ** 2, t[near] ** 2) if np.ptp(x[near]) > 0 and near.sum() >= 3 else (0.0, 0.0)
     out["near_m_s"] = float(1.0 / np.sqrt(slope)) if slope > 0 else float(np.median(x[near] / t[near]))
     out["t0_s"] = float(np.sqrt(icpt)) if slope > 0 and icpt > 0 else 0.0
     # a line t = a + x / v through the nearest tenth of the offsets: a about 0 where the first arrivals start at the
     # source (the direct wave, or a head wave of a thin top layer), a about t0 at sea
     first = cls == cls.min()
-    a = np.polyfit(x[first], t[first], 1)[1] if np.ptp(x[first]) > 0 and first.sum() >= 3 else out["t0_s"]
+    a = line_fit(x[first], t[first])[1] if np.ptp(x[first]) > 0 and first.sum() >= 3 else out["t0_s"]
     direct = bool(a < 0.5 * float(np.median(t[first])))
     if direct:  # land: the slowest first arrivals are the direct wave
         out["near_m_s"] = float(min(fast))
@@ -270,5 +288,5 @@ def first_arrival_velocities(offsets_m: Any, fb_s: Any) -> dict[str, float]:
     return out
 
 
-__all__ = ["NYQUIST_FRACTION", "check_band", "clamp_band", "corners_from_data", "first_arrival_velocities", "first_breaks",
+__all__ = ["NYQUIST_FRACTION", "check_band", "clamp_band", "corners_from_data", "first_arrival_velocities", "first_breaks", "line_fit",
            "scan_v_max", "signal_band"]
