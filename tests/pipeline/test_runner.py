@@ -74,6 +74,26 @@ def test_run_isolates_failures_and_resumes(work, small_body, write_wf, client):
     assert by[("model", None)] == "reused" and by[("section", "mt")] == "done"
 
 
+def _hv_workflow(write_wf, tmp_path, siping_dir, names, name):
+    """A one-step H/V workflow over the named SYNTHETIC Siping stations, copied to ``tmp_path/input``."""
+    inp = tmp_path / "input" / "microtremor"
+    inp.mkdir(parents=True)
+    shutil.copy(siping_dir / "microtremor" / "stations.json", inp)
+    for n in names:
+        shutil.copy(siping_dir / "microtremor" / f"{n}.mseed", inp)
+    return write_wf(tmp_path, f"""
+        workflow: {name}
+        input_dir: input
+        line: shallow
+        steps:
+          - id: hvsr
+            step: microtremor.hvsr
+            foreach: {{glob: "microtremor/hv_*.mseed"}}
+            settings: {{window_length_s: 30.0, peak_freq_min_hz: 0.5, peak_freq_max_hz: 1.8,
+                       stations_file: microtremor/stations.json, synthetic: true}}
+        """)
+
+
 def test_missing_input_file_skips_dependents(work, small_body, write_wf, client):
     body = small_body.replace("    step: model.build\n", "    step: model.build\n    settings: {model_file: nowhere.yaml}\n")
     report = run_workflow(write_wf(work, body), work / "out2", client=client, progress=lambda s: None)
@@ -316,23 +336,9 @@ def test_per_record_results_go_to_one_record_table(tmp_path, write_wf, client, s
     from geoexplore.core.store import result_digest
     from geoexplore.pipeline.step import StepContext, get_step
 
-    inp = tmp_path / "input" / "microtremor"
-    inp.mkdir(parents=True)
-    shutil.copy(siping_dir / "microtremor" / "stations.json", inp)
     names = ["hv_21025", "hv_21475", "hv_22975"]
-    for n in names:
-        shutil.copy(siping_dir / "microtremor" / f"{n}.mseed", inp)
-    wf = write_wf(tmp_path, """
-        workflow: hv-table
-        input_dir: input
-        line: shallow
-        steps:
-          - id: hvsr
-            step: microtremor.hvsr
-            foreach: {glob: "microtremor/hv_*.mseed"}
-            settings: {window_length_s: 30.0, peak_freq_min_hz: 0.5, peak_freq_max_hz: 1.8,
-                       stations_file: microtremor/stations.json, synthetic: true}
-        """)
+    wf = _hv_workflow(write_wf, tmp_path, siping_dir, names, "hv-table")
+    inp = tmp_path / "input" / "microtremor"
     out = tmp_path / "out"
     rep = run_workflow(wf, out, client=client, figures=False, progress=lambda s: None)
     assert rep.ok and len(rep.items) == 3
@@ -443,7 +449,6 @@ def test_figure_of_a_record_row_is_drawn_from_the_row_and_equals_the_one_drawn_f
     """A microtremor.hvsr result (a row of its record table) goes to its figure task with the task; the PNG equals,
     byte for byte, the figure a worker draws after reading the result back from the store file. With a send limit
     of 0 bytes the figure task reads the store (the path of large results) and draws the same."""
-    import shutil
 
     from geoexplore.pipeline import runner
     from geoexplore.pipeline.task import draw_figure
@@ -451,23 +456,7 @@ def test_figure_of_a_record_row_is_drawn_from_the_row_and_equals_the_one_drawn_f
     if send_max is not None:
         monkeypatch.setattr(runner, "FIGURE_SEND_MAX_BYTES", send_max)
 
-    inp = tmp_path / "input" / "microtremor"
-    inp.mkdir(parents=True)
-    shutil.copy(siping_dir / "microtremor" / "stations.json", inp)
-    names = ["hv_21025", "hv_22975"]
-    for n in names:
-        shutil.copy(siping_dir / "microtremor" / f"{n}.mseed", inp)
-    wf = write_wf(tmp_path, """
-        workflow: hv-figures
-        input_dir: input
-        line: shallow
-        steps:
-          - id: hvsr
-            step: microtremor.hvsr
-            foreach: {glob: "microtremor/hv_*.mseed"}
-            settings: {window_length_s: 30.0, peak_freq_min_hz: 0.5, peak_freq_max_hz: 1.8,
-                       stations_file: microtremor/stations.json, synthetic: true}
-        """)
+    wf = _hv_workflow(write_wf, tmp_path, siping_dir, ["hv_21025", "hv_22975"], "hv-figures")
     out = tmp_path / "out"
     rep = run_workflow(wf, out, client=client, figures=True, progress=lambda s: None)
     assert rep.ok and all(r.figure and r.figure_cpu_s > 0 for r in rep.items)
