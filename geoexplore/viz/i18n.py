@@ -220,7 +220,8 @@ class _MissingBoldFilter:
     """
 
     def __init__(self) -> None:
-        self.families: set[str] = set()
+        self.families: set[str] = set()  # families without a bold face: their record is dropped
+        self.checked: set[str] = set()  # families whose faces were looked at (once per process)
 
     def filter(self, record: object) -> bool:
         msg = getattr(record, "msg", "")
@@ -238,8 +239,9 @@ def _quiet_missing_bold(family: str) -> None:
 
     from matplotlib import font_manager
 
-    if family in _MISSING_BOLD.families:
+    if family in _MISSING_BOLD.checked:
         return
+    _MISSING_BOLD.checked.add(family)
     weights = [f.weight for f in font_manager.fontManager.ttflist if f.name == family]
     has_bold = any((w if isinstance(w, int) else font_manager.weight_dict.get(str(w), 400)) >= 600 for w in weights)
     if weights and not has_bold:
