@@ -251,14 +251,74 @@ def test_field01_hand_picks_beside_shot_3_do_not_fix_those_cells_to_10_percent(t
     assert abs(worst["x_m"].iloc[0] - 46.0) < 3.0 and worst["elevation_m"].iloc[0] > -3.0
 
 
+def test_field01_trace_errors_cover_every_hand_picked_trace(shared_data, field_picks):
+    """Comparison mode 'trace': every hand-picked trace gets the picker's calibrated uncertainty of that trace (the
+    used picks keep theirs exactly; a trace whose pick was rejected gets its onset error with the floor added), so
+    the hand and automatic pick sets can be inverted under one error model."""
+    from geoexplore.seismic.io.sgt import TraveltimeData, read_sgt
+    from geoexplore.seismic.refraction.tomo_compare import trace_errors, with_errors
+
+    hand = read_sgt(shared_data.joinpath(*FIELD, "manual-picks.sgt"))
+    floor = field_picks.error_model["floor_s"]
+    lut = trace_errors(field_picks.table, floor)
+    h = with_errors(hand, lut)
+    assert h.n_data == hand.n_data == 120 and np.array_equal(h.t_s, hand.t_s)
+    assert np.all(h.err_s >= floor * (1 - 1e-9))  # the floor is in every trace's error, used pick or not
+    t = field_picks.table
+    used = t[t["use"] == 1]
+    ta = field_picks.traveltimes
+    a = with_errors(TraveltimeData(ta.sensors, ta.s, ta.g, ta.t_s, ta.err_s), lut)
+    np.testing.assert_allclose(a.err_s, ta.err_s, rtol=1e-12)  # the automatic picks' own errors are the trace errors
+    rej = t[(t["use"] != 1) & np.isfinite(t["err_s"])].iloc[0]
+    key = (round(rej.source_x_m, 2), round(rej.receiver_x_m, 2))
+    assert lut[key] == pytest.approx(np.hypot(rej.err_s, floor))
+    assert len(used) < len(lut)
+    with pytest.raises(ValueError, match="no trace error"):
+        with_errors(hand, {k: v for k, v in lut.items() if k != key})
+
+
+@pytest.fixture(scope="module")
+def trace_tomograms(shared_data, field_picks, tomograms):
+    """Comparison mode 'trace': the hand and the automatic picks, each set complete, both under the same per-trace
+    errors (the picker's calibrated uncertainty of each trace); README settings, the same mesh."""
+    from geoexplore.seismic.refraction.tomo_compare import (
+        compare_tomograms,
+        trace_errors,
+        with_errors,
+    )
+    from geoexplore.seismic.refraction.tomography import invert
+
+    hand, auto, _, _, _ = tomograms
+    lut = trace_errors(field_picks.table, field_picks.error_model["floor_s"])
+    s = TomoSettings(**TOMO)
+    rh, ra = invert(with_errors(hand, lut), s), invert(with_errors(auto, lut), s)
+    return rh, ra, compare_tomograms(rh, ra)
+
+
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="issue 18 target not reached: 60 of the 460 cells both ray sets cross differ by "
-                   "more than 10 % (largest 43 %, beside shot 3). The comparison mixes two error models (3 % for the "
-                   "hand picks, which carry none; calibrated errors for the automatic picks), which alone moves the "
-                   "hand-pick tomogram by more than 10 % in 91 cells; and the hand picks beside shot 3 differ in kind "
-                   "(see the two tests above)")
-def test_field01_tomography_within_10_percent_at_every_covered_cell(tomograms):
-    assert tomograms[-1].summary["max"] <= 0.10
+def test_field01_tomograms_under_one_error_model_differ_by_the_picks_only(tomograms, trace_tomograms):
+    """The stated reading of the 10 % target ('trace', see docs/refraction.md): both pick sets under the same
+    per-trace errors. Measured: both stop on the target (chi2 1.174 hand, 0.931 automatic); over the 445 cells both
+    ray sets cross: median 3.6 %, p90 10.4 %, p95 12.8 %, largest 19.3 %, 50 cells above 10 % (each with its own
+    errors: median 5.0 %, p95 13.4 %, largest 43.2 %, 60 cells)."""
+    rh, ra, cmp = trace_tomograms
+    own = tomograms[-1]
+    for r in (rh, ra):
+        assert r.stop_reason == "target" and abs(r.chi2 - 1.0) <= 0.2
+    sm = cmp.summary
+    assert sm["median"] < own.summary["median"] and sm["max"] < own.summary["max"]
+    assert sm["median"] <= 0.045 and sm["p95"] <= 0.15 and sm["max"] <= 0.25
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, reason="issue 18 target not reached under the stated reading (both pick sets under the "
+                   "same per-trace errors): 50 of the 445 cells both ray sets cross differ by more than 10 % (largest "
+                   "19.3 %): 28 in the top 5 m (x 67-81 m under picks of shots 96/112/-20 m 1.5-2.2 ms early; beside "
+                   "shots 46 and 96 m under the near picks 2.4-2.6 ms late), 15 at the bottom of the ray fan (24-32 m "
+                   "deep, x 17-48 m, under far picks 1-3.6 ms late against the hand picks' straight segments), 7 in "
+                   "between (see docs/refraction.md)")
+def test_field01_tomography_within_10_percent_at_every_covered_cell(trace_tomograms):
+    assert trace_tomograms[-1].summary["max"] <= 0.10
 
 
 def test_field01_cli_writes_the_calibrated_errors(tmp_path, shared_data, field_picks, capsys):
