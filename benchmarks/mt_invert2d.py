@@ -193,6 +193,12 @@ def _one_run(tfs, pts, m1, s, model, n: int, variant: str) -> tuple:
     for k, v in procs.items():
         print(f"    {k:>28s}: CPU {v['cpu_s']:7.1f} s (busiest thread {v['top_thread_cpu_s']:7.1f} s, other threads "
               f"{v['other_threads_cpu_s']:6.1f} s), run-queue wait {v['wait_s']:6.1f} s", flush=True)
+    for w in sorted(per_worker):  # where each worker's task CPU went, by operation and mode
+        mine = [t for t in timings if t["worker"] == w]
+        ops = "  ".join(f"{k} {sum(t['cpu'][k] for t in mine):6.1f}" for k in OPS)
+        modes = "  ".join(f"{m} {sum(t['total_cpu'] for t in mine if t['mode'] == m):6.1f} s "
+                          f"({sum(t['mode'] == m for t in mine)} tasks)" for m in ("te", "tm"))
+        print(f"    task CPU on {w}: {ops}; {modes}", flush=True)
     return row, img
 
 
