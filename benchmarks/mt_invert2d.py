@@ -14,8 +14,9 @@ the 2D inversion, the speed-up against 1 worker when 1 was among the N, the
 largest model difference between the runs (log10 ohm-m), the per-(mode,
 frequency) task-time table of the first run, and the speed-up projected on
 2, 8 and 32 workers from that table: critical path = the largest per-worker
-sum of task times with the tasks cut into consecutive runs as the inversion
-cuts them, plus the measured
+sum of task times with the tasks assigned longest first by their measured
+times (:func:`geoexplore.mt.invert2d_dask.lpt_assign`; the inversion itself
+assigns by modelled cost, equal per task), plus the measured
 serial part (inversion wall time minus the busiest worker's task time).
 Per task it also records the task thread's CPU time and run-queue wait
 (:mod:`geoexplore.mt.invert2d_clock`), and per run the CPU of every thread
@@ -105,12 +106,13 @@ def load() -> str:
 
 VARIANTS = {
     # name: (fused Hessian product, shards up to which the partial sums are added on the head, Dask's profiler
-    # on the workers)
-    "fused": (True, 8, False),  # the inversion's default on geoexplore's LocalCluster
-    "unfused": (False, 0, False),  # Jvec and Jtvec round trips, the partial sums added on the workers
-    "fused-tree": (True, 0, False),  # fused, the partial sums still added on the workers
-    "profiler": (True, 8, True),  # fused, with Dask's statistical profiler on the workers (Dask's default)
-    "before": (False, 0, True),  # the last session's path: unfused, profiler on (the shard cut is today's)
+    # on the workers, how tasks go to shards)
+    "fused": (True, 8, False, "lpt"),  # the inversion's default on geoexplore's LocalCluster
+    "unfused": (False, 0, False, "lpt"),  # Jvec and Jtvec round trips, the partial sums added on the workers
+    "fused-tree": (True, 0, False, "lpt"),  # fused, the partial sums still added on the workers
+    "profiler": (True, 8, True, "lpt"),  # fused, with Dask's statistical profiler on the workers (Dask's default)
+    "before": (False, 0, True, "contiguous"),  # the fourth session's path: unfused, profiler on, consecutive cut
+    "contiguous": (True, 8, False, "contiguous"),  # fused, tasks cut into consecutive runs (the fifth session's cut)
 }
 
 
@@ -145,8 +147,8 @@ def _one_run(tfs, pts, m1, s, model, n: int, variant: str) -> tuple:
     from geoexplore.mt.invert2d_clock import clock_delta
     from geoexplore.pipeline.cluster import local_cluster
 
-    fused, head_max, profiler = VARIANTS[variant]
-    dd.FUSE_HESSIAN, dd.REDUCE_ON_HEAD_MAX = fused, head_max
+    fused, head_max, profiler, assign = VARIANTS[variant]
+    dd.FUSE_HESSIAN, dd.REDUCE_ON_HEAD_MAX, dd.ASSIGN = fused, head_max, assign
     timings: list = []
     cl = local_cluster(n, memory_limit=0, worker_profile=profiler)
     c = Client(cl)
@@ -163,7 +165,8 @@ def _one_run(tfs, pts, m1, s, model, n: int, variant: str) -> tuple:
             cl.close(timeout=120)
         except (TimeoutError, OSError) as exc:
             print(f"warning: closing the LocalCluster: {type(exc).__name__} {exc}", flush=True)
-    dd.FUSE_HESSIAN, dd.REDUCE_ON_HEAD_MAX = VARIANTS["fused"][:2]
+    dd.FUSE_HESSIAN, dd.REDUCE_ON_HEAD_MAX, dd.ASSIGN = (VARIANTS["fused"][0], VARIANTS["fused"][1],
+                                                         VARIANTS["fused"][3])
     per_worker: dict = {}
     for t in timings:
         t["total"] = sum(t[k] for k in OPS)
@@ -190,6 +193,12 @@ def _one_run(tfs, pts, m1, s, model, n: int, variant: str) -> tuple:
     for k, v in procs.items():
         print(f"    {k:>28s}: CPU {v['cpu_s']:7.1f} s (busiest thread {v['top_thread_cpu_s']:7.1f} s, other threads "
               f"{v['other_threads_cpu_s']:6.1f} s), run-queue wait {v['wait_s']:6.1f} s", flush=True)
+    for w in sorted(per_worker):  # where each worker's task CPU went, by operation and mode
+        mine = [t for t in timings if t["worker"] == w]
+        ops = "  ".join(f"{k} {sum(t['cpu'][k] for t in mine):6.1f}" for k in OPS)
+        modes = "  ".join(f"{m} {sum(t['total_cpu'] for t in mine if t['mode'] == m):6.1f} s "
+                          f"({sum(t['mode'] == m for t in mine)} tasks)" for m in ("te", "tm"))
+        print(f"    task CPU on {w}: {ops}; {modes}", flush=True)
     return row, img
 
 
@@ -228,7 +237,7 @@ def run_workers(full: bool, counts: list[int], max_iter: int | None = None, vari
                   f"[{variants[0]}] {counts[0]} worker(s) {d:.2e}", flush=True)
     base = runs.get((variants[0], 1), runs[variants[0], counts[0]])
     _task_table(base)
-    tasks = np.array([t["total"] for t in base["timings"]])  # in shard order = the canonical task order
+    tasks = np.array([t["total"] for t in base["timings"]])  # one worker: one shard, the canonical task order
     serial = base["serial_part_s"] if base["workers"] == 1 else base["seconds_inversion"] - base["busiest_worker_task_s"]
     print(f"sum of tasks {tasks.sum():.1f} s, longest task {tasks.max():.1f} s, serial part {serial:.1f} s "
           f"({serial / max(base['iterations'], 1):.1f} s per iteration)")
@@ -381,7 +390,8 @@ def main() -> None:
     ap.add_argument("--variants", nargs="+", default=["fused"], choices=sorted(VARIANTS),
                     help="with --workers: the distributed variants to run, each on every worker count (fused: the "
                     "default; unfused: Jvec and Jtvec round trips; fused-tree: fused, partial sums added on the workers; "
-                    "profiler: fused with Dask's worker profiler on; before: unfused with the profiler on)")
+                    "profiler: fused with Dask's worker profiler on; before: unfused with the profiler on, consecutive cut; "
+                    "contiguous: fused, tasks cut into consecutive runs instead of longest first)")
     ap.add_argument("--max-iter", type=int, help="with --workers: stop after this many Gauss-Newton iterations "
                     "(a shorter measurement of the same per-iteration work)")
     ap.add_argument("--solvers", action="store_true", help="compare Pardiso with SuperLU in this process (forward "

@@ -16,10 +16,14 @@ grouped into one *shard* per worker:
   ``Jtvec``/``getJtJdiag`` each become one task per shard, run in parallel
   and summed (``Jtvec`` and ``getJtJdiag`` by a reduction on the workers);
 * the (mode, frequency) pairs are in one canonical order (frequency, then
-  mode) and each shard takes a consecutive run of about equal estimated
-  cost (TE and TM differ), so the data vector is the same on any number of
-  workers; ``Jtvec`` and ``getJtJdiag`` are summed as double-double pairs
-  (:func:`grouping_free_sums`), so 1 and N workers give the same model;
+  mode); the shards take them by estimated cost, longest first
+  (:func:`lpt_assign`, :data:`ASSIGN`), and the meta simulation's data
+  vector (the shards' data one after the other) is put back into the
+  canonical order for the head (:func:`canonical_data_order`), so the
+  data vector, the misfit and every data-space sum are the same on any
+  number of workers; ``Jtvec`` and ``getJtJdiag`` are summed as
+  double-double pairs (:func:`grouping_free_sums`), which do not depend on
+  which shard holds which task, so 1 and N workers give the same model;
 * the product the Gauss-Newton CG asks for at every step, the data-misfit
   Hessian times a vector ``J^T W^T W J v``, is one task per shard
   (:func:`fuse_hessian`, :func:`hessian_product`): each shard applies its
@@ -57,6 +61,9 @@ OPS = ("fields", "dpred", "getJ", "Jvec", "Jtvec")
 FUSE_HESSIAN = True
 # shards up to which the double-double partial sums are added on the head (:func:`_dd_reduce`)
 REDUCE_ON_HEAD_MAX = 8
+# how the (mode, frequency) tasks go to the shards: "lpt" (by cost, longest first; the data order is restored
+# on the head) or "contiguous" (consecutive runs of the canonical order, the cut of the fifth session)
+ASSIGN = "lpt"
 
 
 def lpt_assign(costs: Any, n_bins: int) -> list[list[int]]:
@@ -121,7 +128,7 @@ def contiguous_assign(costs: Any, n_bins: int) -> list[list[int]]:
 
 
 def project_speedup(task_seconds: Any, serial_seconds: float, n_workers: int, *,
-                    assign: str = "contiguous") -> dict[str, float]:
+                    assign: str | None = None) -> dict[str, float]:
     """Wall time and speed-up on ``n_workers`` from a table of task times.
 
     Parameters
@@ -133,9 +140,10 @@ def project_speedup(task_seconds: Any, serial_seconds: float, n_workers: int, *,
         The part that does not split (the head's work: regularisation, CG
         vector algebra, line search, Dask round trips), over the whole inversion (s).
     n_workers : int
-    assign : {"contiguous", "lpt"}
-        How tasks go to workers: consecutive runs (:func:`contiguous_assign`,
-        what the inversion does) or longest-first (:func:`lpt_assign`).
+    assign : {"lpt", "contiguous"}, optional
+        How tasks go to workers: longest-first (:func:`lpt_assign`) or
+        consecutive runs (:func:`contiguous_assign`); default :data:`ASSIGN`,
+        what the inversion does (with the task costs it is given).
 
     Returns
     -------
@@ -145,7 +153,7 @@ def project_speedup(task_seconds: Any, serial_seconds: float, n_workers: int, *,
         (serial + sum of all tasks); ``efficiency`` = speedup / n_workers.
     """
     t = np.asarray(task_seconds, float)
-    bins = (contiguous_assign if assign == "contiguous" else lpt_assign)(t, n_workers)
+    bins = (contiguous_assign if (assign or ASSIGN) == "contiguous" else lpt_assign)(t, n_workers)
     crit = max((float(t[b].sum()) for b in bins), default=0.0)
     one = float(serial_seconds) + float(t.sum())
     wall = float(serial_seconds) + crit
@@ -226,26 +234,48 @@ class ShardedSurvey:
     """The (mode, frequency) split of a joint TE+TM survey over the shards of a Dask meta simulation.
 
     The tasks are in one canonical order, frequency by frequency (as given)
-    and within a frequency the modes as given; the shards are consecutive
-    runs of it of about equal estimated cost (:func:`contiguous_assign`).
-    So the meta simulation's data vector, and every sum over tasks taken in
-    task order, is the same whatever the number of shards.
+    and within a frequency the modes as given. They go to the shards by
+    cost, longest first (:func:`lpt_assign`; ``assign="contiguous"``:
+    consecutive runs, :func:`contiguous_assign`), each shard holding its
+    tasks in canonical order. The head sees data-space vectors in the
+    canonical order whatever the number of shards (:func:`canonical_data_order`
+    permutes the meta simulation's shard order back), and the sums over
+    tasks are grouping-free (double-double), so 1 and N shards do the same
+    float64 arithmetic.
+
+    Parameters
+    ----------
+    modes : tuple of str
+    freqs_hz : (n_f,) array
+    n_stations : int
+    n_shards : int
+    costs : (n_tasks,) array, optional
+        Cost of each task in the canonical order (default :data:`MODE_COST` per mode).
+    assign : {"lpt", "contiguous"}, optional
+        Default :data:`ASSIGN`.
 
     Attributes
     ----------
     parts : list of (mode, i_freq)
-        All tasks, in the canonical order (= the meta simulation's data order).
+        All tasks, in the canonical order.
     groups : list of list of (mode, i_freq)
-        The tasks of each shard.
+        The tasks of each shard (non-empty shards only).
     pos : dict
         mode -> index array taking that mode's SimPEG data vector (:func:`geoexplore.mt.simpeg2d.pack`
-        order) into the meta order; ``meta[pos[mode]] = d_mode``.
+        order) into the canonical order; ``canonical[pos[mode]] = d_mode``.
+    order : (n_data,) array of int
+        Canonical position of each datum of the shard order: ``shard_vector = canonical[order]``.
     """
 
-    def __init__(self, modes: tuple[str, ...], freqs_hz: Any, n_stations: int, n_shards: int) -> None:
+    def __init__(self, modes: tuple[str, ...], freqs_hz: Any, n_stations: int, n_shards: int, *,
+                 costs: Any = None, assign: str | None = None) -> None:
         freqs_hz = np.asarray(freqs_hz, float)
         self.parts = [(m, i) for i in range(freqs_hz.size) for m in modes]
-        groups = contiguous_assign([MODE_COST[m] for m, _ in self.parts], n_shards)
+        costs = [MODE_COST[m] for m, _ in self.parts] if costs is None else np.asarray(costs, float)
+        how = assign or ASSIGN
+        if how not in ("lpt", "contiguous"):
+            raise ValueError(f"assign {how!r}: expected 'lpt' or 'contiguous'")
+        groups = [g for g in (lpt_assign if how == "lpt" else contiguous_assign)(costs, n_shards) if g]
         self.groups = [[self.parts[k] for k in g] for g in groups]
         self.freqs_hz = freqs_hz
         nd = 2 * n_stations
@@ -253,16 +283,28 @@ class ShardedSurvey:
         for k, (m, i) in enumerate(self.parts):
             self.pos[m][i * nd:(i + 1) * nd] = k * nd + np.arange(nd)
         self.n_data = len(self.parts) * nd
+        # canonical position of every datum of the shard order (the meta simulation's): shard_vec = canon[order]
+        self.order = np.concatenate([k * nd + np.arange(nd) for g in groups for k in g]).astype(int)
+
+    def to_shards(self, d: Any) -> np.ndarray:
+        """A vector in the canonical order -> the shard order (the meta simulation's ``_data_offsets`` slices)."""
+        return np.asarray(d)[self.order]
+
+    def from_shards(self, d: Any) -> np.ndarray:
+        """A vector in the shard order -> the canonical order."""
+        out = np.empty(self.n_data, dtype=np.asarray(d).dtype)
+        out[self.order] = d
+        return out
 
     def to_meta(self, per_mode: dict[str, np.ndarray]) -> np.ndarray:
-        """Per-mode data vectors (SimPEG order) -> one vector in the meta order."""
+        """Per-mode data vectors (SimPEG order) -> one vector in the canonical order (what the head sees)."""
         out = np.empty(self.n_data)
         for m, v in per_mode.items():
             out[self.pos[m]] = v
         return out
 
     def from_meta(self, d: Any) -> dict[str, np.ndarray]:
-        """A meta-order vector -> per-mode vectors (SimPEG order)."""
+        """A canonical-order vector -> per-mode vectors (SimPEG order)."""
         d = np.asarray(d)
         return {m: d[p] for m, p in self.pos.items()}
 
@@ -303,7 +345,7 @@ def dask_simulation(client: Any, mesh: Any, active: np.ndarray, split: ShardedSu
     # SimPEG 0.25.2 pins a simulation to a worker only if that worker holds fewer than all of them
     # (``n_test < len(objects)``): with one shard the worker is None. Pin every shard where it was built.
     sim._workers = list(workers[: len(futures)])
-    return grouping_free_sums(sim)
+    return canonical_data_order(grouping_free_sums(sim), split)
 
 
 def _shard_jtvec_dd(shard: Any, fields: Any, v: np.ndarray) -> np.ndarray:
@@ -366,7 +408,7 @@ def hessian_product(meta: Any, m: Any, v: Any, w: Any, f: Any = None) -> np.ndar
     v : (n_model,) array
         The vector.
     w : (n_data,) array
-        The diagonal of the data weighting ``W`` (1 / standard deviation), in the meta data order.
+        The diagonal of the data weighting ``W`` (1 / standard deviation), in the canonical data order.
     f : list of futures, optional
         The shards' fields of ``m``.
     """
@@ -374,7 +416,7 @@ def hessian_product(meta: Any, m: Any, v: Any, w: Any, f: Any = None) -> np.ndar
     f = meta.fields(m) if f is None else f
     off = meta._data_offsets
     v = np.asarray(v, float)
-    w = np.asarray(w, float)
+    w = _shard_order(meta, np.asarray(w, float))
     futs = [meta.client.submit(_shard_hessian_dd, s, fk, v, w[off[k]:off[k + 1]], workers=[wk], pure=False)
             for k, (s, fk, wk) in enumerate(zip(meta.simulations, f, meta._workers))]
     return _dd_reduce(meta, futs)
@@ -423,11 +465,18 @@ def _dd_reduce(meta: Any, futures: list[Any]) -> np.ndarray:
     return dd_value(items[0][0].result())
 
 
+def _shard_order(meta: Any, d: np.ndarray) -> np.ndarray:
+    """A data-space vector in the canonical order -> the shard order of ``meta`` (identity without one)."""
+    order = getattr(meta, "_canonical_order", None)
+    return d if order is None else np.asarray(d)[order]
+
+
 def _jtvec(meta: Any, m: Any, v: Any, f: Any = None) -> np.ndarray:  # bound to a DaskMetaSimulation
     meta.model = m
     f = meta.fields(m) if f is None else f
     off = meta._data_offsets
-    futs = [meta.client.submit(_shard_jtvec_dd, s, fk, np.asarray(v)[off[k]:off[k + 1]], workers=[w], pure=False)
+    v = _shard_order(meta, np.asarray(v))
+    futs = [meta.client.submit(_shard_jtvec_dd, s, fk, v[off[k]:off[k + 1]], workers=[w], pure=False)
             for k, (s, fk, w) in enumerate(zip(meta.simulations, f, meta._workers))]
     return _dd_reduce(meta, futs)
 
@@ -435,7 +484,7 @@ def _jtvec(meta: Any, m: Any, v: Any, f: Any = None) -> np.ndarray:  # bound to 
 def _jtjdiag(meta: Any, m: Any, W: Any = None, f: Any = None) -> np.ndarray:  # noqa: N803 (SimPEG API)
     meta.model = m
     if getattr(meta, "_jtjdiag", None) is None:
-        w = np.ones(meta.survey.nD) if W is None else W.diagonal()
+        w = np.ones(meta.survey.nD) if W is None else _shard_order(meta, W.diagonal())
         f = meta.fields(m) if f is None else f
         off = meta._data_offsets
         futs = [meta.client.submit(_shard_jtj_dd, s, fk, w[off[k]:off[k + 1]], workers=[wk], pure=False)
@@ -459,6 +508,40 @@ def grouping_free_sums(meta: Any) -> Any:
 
     meta.Jtvec = types.MethodType(_jtvec, meta)
     meta.getJtJdiag = types.MethodType(_jtjdiag, meta)
+    return meta
+
+
+def _canonical_dpred(meta: Any, m: Any = None, f: Any = None) -> np.ndarray:  # bound to a DaskMetaSimulation
+    d = type(meta).dpred(meta, m, f=f)
+    out = np.empty_like(d)
+    out[meta._canonical_order] = d
+    return out
+
+
+def _canonical_jvec(meta: Any, m: Any, v: Any, f: Any = None) -> np.ndarray:  # bound to a DaskMetaSimulation
+    d = type(meta).Jvec(meta, m, v, f=f)
+    out = np.empty_like(d)
+    out[meta._canonical_order] = d
+    return out
+
+
+def canonical_data_order(meta: Any, split: ShardedSurvey) -> Any:
+    """Make the data space of the Dask meta simulation ``meta`` the canonical order of ``split``.
+
+    The meta simulation's data vector is its shards' data one after the
+    other, an order that depends on which shard holds which task. Bound
+    here (this instance only): ``dpred`` and ``Jvec`` return their vectors
+    in the canonical order (:class:`ShardedSurvey`), and ``Jtvec``,
+    ``getJtJdiag`` and :func:`hessian_product` take data-space vectors and
+    weights in it, so the head (misfit, residuals, the data object) sees the
+    same vectors on any number of workers and any assignment. A permutation
+    only moves numbers. Returns ``meta``.
+    """
+    import types
+
+    meta._canonical_order = np.asarray(split.order, int)
+    meta.dpred = types.MethodType(_canonical_dpred, meta)
+    meta.Jvec = types.MethodType(_canonical_jvec, meta)
     return meta
 
 

@@ -51,23 +51,34 @@ def _synthetic_profile() -> tuple[ProfileData, object]:
 KW = {"max_iter": 2, "beta0_ratio": 1.0, "cg_maxiter": 5, "start_ohm_m": 100.0}
 
 
-def test_same_model_serial_one_and_two_workers():
-    """The distributed inversion (real LocalCluster, worker processes) gives the serial model on 1 and 2 workers."""
+@pytest.mark.parametrize("assign", ["lpt", "contiguous"])
+def test_same_model_serial_one_two_and_three_workers(assign, monkeypatch):
+    """The distributed inversion (real LocalCluster, worker processes) gives the serial model on 1, 2 and 3
+    workers, and 1, 2 and 3 workers the same model bit for bit, with the tasks cut by cost (LPT: TE and TM
+    on different workers, the data order restored on the head) or in consecutive runs."""
     from distributed import Client
 
+    from geoexplore.mt import invert2d_dask as dd
     from geoexplore.pipeline.cluster import local_cluster
 
+    monkeypatch.setattr(dd, "ASSIGN", assign)
     data, mesh = _synthetic_profile()
     with blas_threads(1):
         ref = invert(data, mesh, **KW)
     assert ref.chi2_history[-1] < ref.chi2_history[0] or ref.iterations == 1
     runs = []
-    with local_cluster(2) as cl, Client(cl) as c:
+    with local_cluster(3) as cl, Client(cl) as c:
         ws = sorted(c.scheduler_info()["workers"])
-        for workers in (ws[:1], ws[::-1]):
+        for workers in (ws[:1], ws[1::-1], ws):
             timings: list = []
             res = invert(data, mesh, client=c, workers=workers, timings=timings, **KW)
             runs.append(res)
+            shards = {}
+            for t in timings:
+                shards.setdefault(t["worker"], []).append((t["mode"], t["frequency_hz"]))
+            assert len(shards) == len(workers)
+            if assign == "lpt" and len(workers) == 2:  # 6 tasks of equal modelled cost: TE on one, TM on the other
+                assert sorted({m for m, _ in g} == {"te"} or {m for m, _ in g} == {"tm"} for g in shards.values())
             print("max |d log sigma| against 1 worker", np.max(np.abs(res.log_sigma - runs[0].log_sigma)),
                   "against serial", np.max(np.abs(res.log_sigma - ref.log_sigma)))
             # same model to solver tolerance (the sums over frequencies differ in order only)
@@ -82,11 +93,14 @@ def test_same_model_serial_one_and_two_workers():
             got = sorted((t["mode"], t["frequency_hz"]) for t in timings)
             assert got == sorted((m, f) for m in ("te", "tm") for f in 1 / data.period_s)
             assert all(t["fields"] > 0 and t["getJ"] > 0 for t in timings)
-    # 1 and 2 workers: the same float64 arithmetic (canonical data order, double-double sums over tasks)
-    one, two = runs
-    assert one.chi2_history == two.chi2_history
-    np.testing.assert_array_equal(two.log_sigma, one.log_sigma)
-    np.testing.assert_array_equal(two.sensitivity, one.sensitivity)
+    # 1, 2 and 3 workers: the same float64 arithmetic (canonical data order, double-double sums over tasks)
+    one = runs[0]
+    for other in runs[1:]:
+        assert other.chi2_history == one.chi2_history
+        np.testing.assert_array_equal(other.log_sigma, one.log_sigma)
+        np.testing.assert_array_equal(other.sensitivity, one.sensitivity)
+        for mode in ("te", "tm"):
+            np.testing.assert_array_equal(other.predicted[mode][0], one.predicted[mode][0])
 
 
 def test_distributing_needs_a_worker_and_more_than_one(tmp_path):
@@ -165,23 +179,40 @@ def test_projection_limits():
     t = np.array([3.0, 2.0, 2.0, 1.0])
     assert project_speedup(t, 2.0, 1)["wall_s"] == pytest.approx(10.0)
     assert project_speedup(t, 2.0, 2, assign="lpt")["wall_s"] == pytest.approx(2.0 + 4.0)
-    assert project_speedup(t, 2.0, 2)["wall_s"] == pytest.approx(2.0 + 5.0)  # runs [3, 2] and [2, 1]
+    assert project_speedup(t, 2.0, 2, assign="contiguous")["wall_s"] == pytest.approx(2.0 + 5.0)  # [3, 2], [2, 1]
+    assert project_speedup(t, 2.0, 2)["wall_s"] == pytest.approx(2.0 + 4.0)  # the default: LPT
     p = project_speedup(t, 2.0, 32)
     assert p["wall_s"] == pytest.approx(5.0) and p["speedup"] == pytest.approx(2.0)
 
 
 def test_sharded_survey_round_trip():
-    """Per-mode data vectors survive the meta order and back; every (mode, frequency) appears once."""
-    s = ShardedSurvey(("te", "tm"), [10.0, 1.0, 0.1], 4, 2)
-    assert len(s.groups) == 2 and sorted(s.parts) == sorted((m, i) for m in ("te", "tm") for i in range(3))
-    assert [t for g in s.groups for t in g] == s.parts  # shards are consecutive runs of the canonical order
-    one = ShardedSurvey(("te", "tm"), [10.0, 1.0, 0.1], 4, 1)
-    assert one.parts == s.parts and all(np.array_equal(one.pos[m], s.pos[m]) for m in s.pos)
+    """Per-mode data vectors survive the canonical order and back, and the shard order and back; every
+    (mode, frequency) appears once; the canonical order does not depend on the shards or the assignment."""
     rng = np.random.default_rng(0)
     d = {m: rng.standard_normal(3 * 2 * 4) for m in ("te", "tm")}
-    back = s.from_meta(s.to_meta(d))
-    for m in d:
-        np.testing.assert_array_equal(back[m], d[m])
+    one = ShardedSurvey(("te", "tm"), [10.0, 1.0, 0.1], 4, 1)
+    np.testing.assert_array_equal(one.order, np.arange(one.n_data))  # one shard: the canonical order itself
+    for n, assign, costs in ((2, "contiguous", None), (2, "lpt", None), (3, "lpt", [1, 5, 2, 2, 3, 1])):
+        s = ShardedSurvey(("te", "tm"), [10.0, 1.0, 0.1], 4, n, assign=assign, costs=costs)
+        assert sorted(t for g in s.groups for t in g) == sorted(s.parts) == sorted(one.parts)
+        assert s.parts == one.parts and all(np.array_equal(one.pos[m], s.pos[m]) for m in s.pos)
+        assert sorted(s.order) == list(range(s.n_data))
+        canon = s.to_meta(d)
+        np.testing.assert_array_equal(canon, one.to_meta(d))
+        back = s.from_meta(canon)
+        for m in d:
+            np.testing.assert_array_equal(back[m], d[m])
+        np.testing.assert_array_equal(s.from_shards(s.to_shards(canon)), canon)
+        # the shard order is the shards' tasks one after the other, each task's 2 x 4 data in SimPEG order
+        nd = 8
+        sh = s.to_shards(canon)
+        tasks = [t for g in s.groups for t in g]
+        for j, (m, i) in enumerate(tasks):
+            np.testing.assert_array_equal(sh[j * nd:(j + 1) * nd], d[m][i * nd:(i + 1) * nd])
+    assert [t for g in ShardedSurvey(("te", "tm"), [10.0, 1.0, 0.1], 4, 2, assign="contiguous").groups
+            for t in g] == one.parts  # consecutive runs
+    lpt = ShardedSurvey(("te", "tm"), [10.0, 1.0, 0.1], 4, 3, assign="lpt", costs=[1, 5, 2, 2, 3, 1])
+    assert lpt.groups == [[("tm", 0)], [("te", 0), ("te", 2), ("tm", 2)], [("te", 1), ("tm", 1)]]  # 5 | 1+3+1 | 2+2
 
 
 def test_fused_hessian_product_is_jvec_then_jtvec():
