@@ -14,12 +14,15 @@ costs that do not come from solving the forward problem:
   ``nodeCount`` values; point location costs about as much as the solve.
 
 :class:`FastERTModelling` (made by :func:`fast_modelling`) keeps pyGIMLi's
-forward solver (same mesh, wavenumbers, boundary conditions and singularity
+forward equations (same mesh, wavenumbers, boundary conditions and singularity
 removal), computes the primary potentials with pyGIMLi's own
 ``DCMultiElectrodeModelling`` on ``mesh.createP2()`` and takes the P1 nodes'
-values, and computes the Jacobian from pyGIMLi's potentials with batched
-matrix products (:func:`sensitivity_matrix`). The result is the same
-inversion: the Jacobian equals pyGIMLi's to rounding (tests/ert/test_sensitivity.py).
+values, solves the secondary field itself (:mod:`geoexplore.ert.sr_forward`:
+the same numbers in every process, which pyGIMLi's solve does not give) and
+computes the Jacobian from those potentials with batched matrix products
+(:func:`sensitivity_matrix`). The result is the same inversion: responses and
+Jacobian equal pyGIMLi's to rounding (tests/ert/test_sensitivity.py,
+tests/ert/test_sr_forward.py).
 
 The Jacobian of a datum (A, B, M, N) on parameter cell c is (Kemna 2000; pyGIMLi's
 ``createSensitivityCol``)::
@@ -301,10 +304,17 @@ def fast_modelling(threads: int = 1, broyden_after: int | None = None) -> Any:
             self.n_full_jacobians = 0
             self.n_broyden_updates = 0
             self._jlog: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # (J_log, log m, log d)
+            self._sr: Any = None  # SRSystem of the mesh; False where the repeatable solve does not apply
+            self._prim_flat: np.ndarray | None = None
+            self.sr_fallback: str | None = None  # why pyGIMLi's own solve is used, if it is
 
         def _prepare(self) -> None:
+            from geoexplore.ert.sr_forward import snap_mesh
+
             core = self._core
             mesh = core.mesh()
+            if snap_mesh(mesh):  # a new forward mesh: node positions the same in every process (sr_forward)
+                self._mesh_id = None
             pos = np.asarray(mesh.positions())
             key = (mesh.nodeCount(), mesh.cellCount(), core.data().size(), hash(pos.tobytes()))
             prim_ok = self._prim is None or (self._prim.rows() > 0 and self._prim.cols() == mesh.nodeCount())
@@ -312,6 +322,7 @@ def fast_modelling(threads: int = 1, broyden_after: int | None = None) -> Any:
                 return
             self._mesh_id = key
             self._geom = None
+            self._sr, self._prim_flat, self.sr_fallback = None, None, None
             core.collectSubPotentials(self._sub)
             if core.topography():
                 self._prim = primary_potentials(core, self.n_threads)
@@ -328,10 +339,42 @@ def fast_modelling(threads: int = 1, broyden_after: int | None = None) -> Any:
             if self._prim is not None and m.size and np.all(m == m[0]):
                 resp = self._homogeneous_response(float(m[0]))
             if resp is None:
+                resp = self._repeatable_response(m)
+            if resp is None:
                 resp = self._core.response(mod)
             self._last_model = np.array(m)
             self._last_response = np.array(resp, float)
             return resp
+
+        def _repeatable_response(self, m: np.ndarray) -> Any:
+            """pyGIMLi's response solved by :mod:`geoexplore.ert.sr_forward` (same in every process), or None."""
+            from geoexplore.ert.sr_forward import SRSystem, collect, sub_potentials
+
+            core = self._core
+            kfac = np.asarray(core.data()["k"], float)
+            if self._sr is None:
+                try:
+                    if not np.all(np.isfinite(kfac) & (kfac != 0)):
+                        raise ValueError("data without geometric factors")
+                    self._sr = SRSystem(core)
+                except ValueError as exc:
+                    self._sr, self.sr_fallback = False, str(exc)
+            if self._sr is False:
+                return None
+            if self._prim is not None:
+                prim = np.asarray(self._prim)
+            else:
+                if self._prim_flat is None:  # pyGIMLi's analytical primary potentials, made by its first response;
+                    # a homogeneous model makes its reference resistivity exact in any cell order
+                    core.response(pg.Vector(self.parameterCount, 1.0))
+                    self._prim_flat = np.array(core.primaryPotential())
+                prim = self._prim_flat
+            core.mapERTModel(pg.Vector(m), -9e99)  # the model on the forward cells, background prolonged
+            rho = np.array(core.mesh().cellAttributes(), float)
+            pots = sub_potentials(self._sr, rho, prim)
+            abmn = np.column_stack([np.asarray(core.data()[x], np.int64) for x in "abmn"])
+            self._pots = pots
+            return pg.Vector(collect(self._sr, pots, abmn, kfac))
 
         def _homogeneous_response(self, rho: float) -> Any:
             out = homogeneous_data(self._core, np.asarray(self._prim), rho)
