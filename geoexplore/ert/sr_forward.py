@@ -257,4 +257,56 @@ def collect(system: SRSystem, pots: np.ndarray, abmn: np.ndarray, kfac: np.ndarr
     return np.sqrt(np.abs(fwd * rec))
 
 
-__all__ = ["SRSystem", "collect", "sub_potentials"]
+class RepeatableSolve:
+    """The repeatable response of one forward mesh (used by :class:`geoexplore.ert.sensitivity.FastERTModelling`).
+
+    ``fallback`` says why pyGIMLi's own solve is used when it is (the mesh or
+    data are not covered, see the module docstring); None otherwise.
+    """
+
+    def __init__(self) -> None:
+        self.system: SRSystem | None = None
+        self.fallback: str | None = None
+        self._prim_flat: np.ndarray | None = None
+
+    def response(self, core: Any, m: np.ndarray, prim_topo: Any, n_para: int) -> tuple[np.ndarray, np.ndarray] | None:
+        """(apparent resistivities, sub-potentials) of model ``m`` on ``core``'s snapped mesh, or None.
+
+        Parameters
+        ----------
+        core : pyGIMLi DCSRMultiElectrodeModelling
+        m : ndarray
+            Model (ohm m), one value per parameter cell.
+        prim_topo : pyGIMLi matrix or None
+            Primary potentials over topography (already made); None: flat, pyGIMLi's analytical ones.
+        n_para : int
+        """
+        from geoexplore.core.gimli import import_pygimli
+
+        pg = import_pygimli()
+        kfac = np.asarray(core.data()["k"], float)
+        if self.system is None and self.fallback is None:
+            try:
+                if not np.all(np.isfinite(kfac) & (kfac != 0)):
+                    raise ValueError("data without geometric factors")
+                self.system = SRSystem(core)
+            except ValueError as exc:
+                self.fallback = str(exc)
+        if self.system is None:
+            return None
+        if prim_topo is not None:
+            prim = np.asarray(prim_topo)
+        else:
+            if self._prim_flat is None:  # pyGIMLi's analytical primary potentials, made by its first response;
+                # a homogeneous model makes its reference resistivity exact in any cell order
+                core.response(pg.Vector(n_para, 1.0))
+                self._prim_flat = np.array(core.primaryPotential())
+            prim = self._prim_flat
+        core.mapERTModel(pg.Vector(np.asarray(m, float)), -9e99)  # the model on the forward cells, background prolonged
+        rho = np.array(core.mesh().cellAttributes(), float)
+        pots = sub_potentials(self.system, rho, prim)
+        abmn = np.column_stack([np.asarray(core.data()[x], np.int64) for x in "abmn"])
+        return collect(self.system, pots, abmn, kfac), pots
+
+
+__all__ = ["RepeatableSolve", "SRSystem", "collect", "snap_mesh", "snap_positions", "sub_potentials"]

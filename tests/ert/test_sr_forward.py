@@ -102,7 +102,7 @@ def test_homogeneous_half_space_gives_its_resistivity(shared_data):
     core = fop._core
     system = SRSystem(core)
     rho = np.full(core.mesh().cellCount(), 50.0)
-    pots = sub_potentials(system, rho, fop._prim_flat)
+    pots = sub_potentials(system, rho, np.array(core.primaryPotential()))
     abmn = np.column_stack([np.asarray(core.data()[x], np.int64) for x in "abmn"])
     rhoa = collect(system, pots, abmn, np.asarray(core.data()["k"], float))
     # pyGIMLi's wavenumber quadrature: 0.3 % at the widest spacings, 5e-5 at the shortest
