@@ -14,12 +14,15 @@ costs that do not come from solving the forward problem:
   ``nodeCount`` values; point location costs about as much as the solve.
 
 :class:`FastERTModelling` (made by :func:`fast_modelling`) keeps pyGIMLi's
-forward solver (same mesh, wavenumbers, boundary conditions and singularity
+forward equations (same mesh, wavenumbers, boundary conditions and singularity
 removal), computes the primary potentials with pyGIMLi's own
 ``DCMultiElectrodeModelling`` on ``mesh.createP2()`` and takes the P1 nodes'
-values, and computes the Jacobian from pyGIMLi's potentials with batched
-matrix products (:func:`sensitivity_matrix`). The result is the same
-inversion: the Jacobian equals pyGIMLi's to rounding (tests/ert/test_sensitivity.py).
+values, solves the secondary field itself (:mod:`geoexplore.ert.sr_forward`:
+the same numbers in every process, which pyGIMLi's solve does not give) and
+computes the Jacobian from those potentials with batched matrix products
+(:func:`sensitivity_matrix`). The result is the same inversion: responses and
+Jacobian equal pyGIMLi's to rounding (tests/ert/test_sensitivity.py,
+tests/ert/test_sr_forward.py).
 
 The Jacobian of a datum (A, B, M, N) on parameter cell c is (Kemna 2000; pyGIMLi's
 ``createSensitivityCol``)::
@@ -263,6 +266,26 @@ def broyden_update(jlog: np.ndarray, dlogm: np.ndarray, dlogd: np.ndarray) -> np
     return jlog + np.outer(dlogd - jlog @ dlogm, dlogm / nx)
 
 
+def cell_geometry(mesh: Any, n_para: int) -> CellGeometry:
+    """:class:`CellGeometry` of a pyGIMLi forward mesh (cells with marker >= 0 are parameter cells)."""
+    nodes = np.array([c.ids() for c in mesh.cells()], dtype=np.int64)
+    return CellGeometry(nodes, np.asarray(mesh.positions())[:, :2], np.asarray(mesh.cellMarkers()), n_para)
+
+
+def jacobian_from_potentials(core: Any, pots: np.ndarray, geom: CellGeometry, m: np.ndarray, threads: int) -> np.ndarray:
+    """d rho_a / d rho (n_data, n_para) from the sub-potentials: :func:`sensitivity_matrix` x K / rho^2."""
+    from geoexplore.core.errors import GeoexploreError
+
+    dc = core.data()
+    kfac = np.asarray(dc["k"], float)
+    if not np.all(np.isfinite(kfac) & (kfac != 0)):
+        raise GeoexploreError("ERT Jacobian: the data need geometric factors k (run QC first)")
+    abmn = np.column_stack([np.asarray(dc[x], np.int64) for x in "abmn"])
+    s = sensitivity_matrix(pots, geom, np.asarray(core.kValues()), np.asarray(core.weights()), abmn,
+                           dc.sensorCount(), threads=threads)
+    return s * (kfac[:, None] / (m * m)[None, :])
+
+
 def fast_modelling(threads: int = 1, broyden_after: int | None = None) -> Any:
     """A pyGIMLi ``ERTModelling`` (singularity removal) with the vectorised Jacobian and direct primary potentials.
 
@@ -277,8 +300,8 @@ def fast_modelling(threads: int = 1, broyden_after: int | None = None) -> Any:
         :func:`broyden_update` of the last (log-log). The attribute set back to
         None gives full Jacobians again (DOI after the inversion).
     """
-    from geoexplore.core.errors import GeoexploreError
     from geoexplore.core.gimli import import_pygimli
+    from geoexplore.ert.sr_forward import RepeatableSolve, snap_mesh
 
     pg = import_pygimli()
     from pygimli.physics.ert.ertModelling import ERTModelling
@@ -301,10 +324,14 @@ def fast_modelling(threads: int = 1, broyden_after: int | None = None) -> Any:
             self.n_full_jacobians = 0
             self.n_broyden_updates = 0
             self._jlog: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # (J_log, log m, log d)
+            self._solve = RepeatableSolve()  # the secondary-field solve of geoexplore.ert.sr_forward
+            self.sr_fallback: str | None = None  # why pyGIMLi's own solve is used, if it is
 
         def _prepare(self) -> None:
             core = self._core
             mesh = core.mesh()
+            if snap_mesh(mesh):  # a new forward mesh: node positions the same in every process (sr_forward)
+                self._mesh_id = None
             pos = np.asarray(mesh.positions())
             key = (mesh.nodeCount(), mesh.cellCount(), core.data().size(), hash(pos.tobytes()))
             prim_ok = self._prim is None or (self._prim.rows() > 0 and self._prim.cols() == mesh.nodeCount())
@@ -312,6 +339,7 @@ def fast_modelling(threads: int = 1, broyden_after: int | None = None) -> Any:
                 return
             self._mesh_id = key
             self._geom = None
+            self._solve, self.sr_fallback = RepeatableSolve(), None
             core.collectSubPotentials(self._sub)
             if core.topography():
                 self._prim = primary_potentials(core, self.n_threads)
@@ -324,14 +352,22 @@ def fast_modelling(threads: int = 1, broyden_after: int | None = None) -> Any:
             self._prepare()
             m = np.asarray(mod, float)
             self._pots = None
-            resp = None
-            if self._prim is not None and m.size and np.all(m == m[0]):
-                resp = self._homogeneous_response(float(m[0]))
-            if resp is None:
-                resp = self._core.response(mod)
+            homogeneous = self._prim is not None and m.size and np.all(m == m[0])
+            resp = self._homogeneous_response(float(m[0])) if homogeneous else None
+            resp = self._repeatable_response(m) if resp is None else resp
+            resp = self._core.response(mod) if resp is None else resp
             self._last_model = np.array(m)
             self._last_response = np.array(resp, float)
             return resp
+
+        def _repeatable_response(self, m: np.ndarray) -> Any:
+            """pyGIMLi's response solved by :mod:`geoexplore.ert.sr_forward` (same in every process), or None."""
+            out = self._solve.response(self._core, m, self._prim, self.parameterCount)
+            self.sr_fallback = self._solve.fallback
+            if out is None:
+                return None
+            resp, self._pots = out
+            return pg.Vector(resp)
 
         def _homogeneous_response(self, rho: float) -> Any:
             out = homogeneous_data(self._core, np.asarray(self._prim), rho)
@@ -358,19 +394,9 @@ def fast_modelling(threads: int = 1, broyden_after: int | None = None) -> Any:
                 self.setJacobian(self._fast_jacobian)
                 return self._fast_jacobian
             if self._geom is None:
-                fm = core.mesh()
-                nodes = np.array([c.ids() for c in fm.cells()], dtype=np.int64)
-                xy = np.asarray(fm.positions())[:, :2]
-                self._geom = CellGeometry(nodes, xy, np.asarray(fm.cellMarkers()), self.parameterCount)
-            dc = core.data()
-            kfac = np.asarray(dc["k"], float)
-            if not np.all(np.isfinite(kfac) & (kfac != 0)):
-                raise GeoexploreError("ERT Jacobian: the data need geometric factors k (run QC first)")
-            abmn = np.column_stack([np.asarray(dc[x], np.int64) for x in "abmn"])
-            pots = self._pots if self._pots is not None else np.asarray(self._sub)
-            s = sensitivity_matrix(pots, self._geom, np.asarray(core.kValues()),
-                                   np.asarray(core.weights()), abmn, dc.sensorCount(), threads=self.n_threads)
-            jac = s * (kfac[:, None] / (m * m)[None, :])
+                self._geom = cell_geometry(core.mesh(), self.parameterCount)
+            jac = jacobian_from_potentials(core, self._pots if self._pots is not None else np.asarray(self._sub),
+                                           self._geom, m, self.n_threads)
             self.n_full_jacobians += 1
             if self.broyden_after is not None:
                 self._jlog = (jac * (m[None, :] / d[:, None]), np.log(m), np.log(np.abs(d)))
