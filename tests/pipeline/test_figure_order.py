@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import time
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +19,7 @@ from geoexplore.core.store import ProjectStore
 from geoexplore.pipeline.runner import run_workflow
 
 pytestmark = pytest.mark.cluster
+ROOT = Path(__file__).resolve().parents[2]
 
 # s1 runs over the items s0 produced, so its items are submitted after s0's results are committed and their
 # figures are ready to draw; both steps draw a figure per item
@@ -88,7 +90,7 @@ def _stream(client, wf, out, **kw):
 
 def test_figures_wait_for_free_workers_and_for_upstream_figures(work, write_wf, client1):
     """One worker: no figure starts before the last item ended (s1's items are submitted after s0's figures are
-    ready to draw); then, with the queue alone, s1's figures go out only after s0's are drawn. Results equal a run
+    ready to draw); then, with the queue alone, s1's figures (s1: read by no step) go out only after s0's are drawn. Results equal a run
     without figures."""
     from distributed import wait
 
@@ -127,9 +129,14 @@ def test_figures_wait_for_free_workers_and_for_upstream_figures(work, write_wf, 
         assert open(path, "rb").read() == (work / "fig" / recs[(sid, path.split("-")[-1][:-4])].figure).read_bytes()
 
 
-def test_upstream_steps_are_transitive(work, write_wf):
-    from geoexplore.pipeline.runner_figures import upstream_steps
+def test_only_the_figures_of_steps_nothing_reads_wait(work, write_wf):
+    from geoexplore.pipeline.runner_figures import figures_must_wait, upstream_steps
     from geoexplore.pipeline.workflow import load_workflow
 
-    up = upstream_steps(load_workflow(write_wf(work, CHAIN, name="chain.yaml")))
-    assert up == {"model": set(), "s0": {"model"}, "s1": {"model", "s0"}}
+    wf = load_workflow(write_wf(work, CHAIN, name="chain.yaml"))
+    assert upstream_steps(wf) == {"model": set(), "s0": {"model"}, "s1": {"model", "s0"}}
+    assert figures_must_wait(wf) == {"s1": {"model", "s0"}}  # only the step nothing reads from waits
+    demo = load_workflow(ROOT / "workflows" / "siping-segment.yaml")
+    must = figures_must_wait(demo)
+    assert "report" in must and {"hvsr", "mt-invert1d", "refraction-pick", "fault", "hazard"} <= must["report"]
+    assert not {"mt-invert1d", "fault", "hazard", "mt"} & set(must)  # read by later steps: their figures do not wait
