@@ -61,7 +61,7 @@ def forward(thickness_m: np.ndarray, vs_m_s: np.ndarray, f_hz: np.ndarray, *, vp
 
     vs = np.asarray(vs_m_s, float)
     vp = np.maximum(vp_min_m_s, vp_vs * vs)
-    h = np.r_[np.asarray(thickness_m, float), 0.0]
+    h = np.concatenate((np.asarray(thickness_m, float), [0.0]))  # not np.r_: its index parsing was ~10 % of an inversion
     rho = np.full(vs.size, density_kg_m3)
     f = np.asarray(f_hz, float)
     per = np.sort(1.0 / f)
@@ -210,8 +210,8 @@ def invert_dispersion(
         """Parameters -> (thicknesses..., Vs...) in m and m/s."""
         if not increasing_vs:
             return np.asarray(p, float).copy()
-        vs = np.minimum(p[n_layers] * np.cumprod(np.r_[1.0, p[n_layers + 1:]]), vs_bounds_m_s[1])
-        return np.r_[p[:n_layers], vs]
+        vs = np.minimum(p[n_layers] * np.cumprod(np.concatenate(([1.0], p[n_layers + 1:]))), vs_bounds_m_s[1])
+        return np.concatenate((p[:n_layers], vs))
 
     def misfit(x: np.ndarray) -> float:
         p = decode(x)

@@ -113,6 +113,8 @@ def local_cluster(n_workers: int | None = None, *, worker_profile: bool = False,
     monitor samples every 5 s and the event-loop tick every 1 s (Dask: 10 ms,
     500 ms, 20 ms): with Dask's defaults a busy worker's other threads took
     4.4-4.7 % of a core, which two workers on two cores take from their tasks.
+    The scheduler's queuing of large task groups is off (``worker-saturation``
+    inf) so the runner's task priorities decide the order.
     """
     import dask
     from distributed import LocalCluster
@@ -137,6 +139,11 @@ def local_cluster(n_workers: int | None = None, *, worker_profile: bool = False,
     cfg["distributed.worker.profile.enabled"] = bool(worker_profile)
     cfg["distributed.admin.system-monitor.interval"] = "5s"
     cfg["distributed.admin.tick.interval"] = "1s"
+    # Dask's scheduler holds back the tasks of a large group (a fanned-out step: "root-ish") until a worker is
+    # nearly idle, while single tasks go to the workers at once: the runner's priorities then lost to it (the
+    # demo's MT chain waited behind the ERT inversion and single figures). inf sends every task to a worker,
+    # where the priorities order them (docs/workflows.md, "Order of tasks")
+    cfg["distributed.scheduler.worker-saturation"] = float("inf")
     with dask.config.set(cfg):
         return LocalCluster(**kw)
 

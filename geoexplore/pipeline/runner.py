@@ -83,6 +83,7 @@ from geoexplore.pipeline.resume import (
     reusable,
     settings_file_digests,
 )
+from geoexplore.pipeline.runner_figures import FigureQueue
 from geoexplore.pipeline.schedule import (
     IN_FLIGHT_PER_WORKER,
     MIN_TASK_FRACTION,
@@ -144,7 +145,7 @@ class _Runner:
         self.committed: set[str] = set()  # store keys in the store on disk: written by this run, or reused
         self.stored: dict[str, dict[str, Any]] = {}
         self.order: dict[str, int] = {}
-        self.figure_futures: list[tuple[Any, ItemRecord, Path]] = []
+        self.figq: FigureQueue | None = None
         self.sched: Scheduler | None = None
 
     def write_run_json(self) -> None:
@@ -174,6 +175,7 @@ class _Runner:
                              writable=("output",) if self.figures else ())
         self._note("run", dashboard=getattr(client, "dashboard_link", None), scheduler=self.report.scheduler, n_workers=self.report.n_workers)
         sched = self.sched = Scheduler(client, wf, self.report, n_workers)
+        figq = self.figq = FigureQueue(client, wf)
         self.order = {ws.id: i for i, ws in enumerate(wf.steps, 1)}
         waiting = list(wf.steps)
         finished: set[str] = set()
@@ -208,6 +210,9 @@ class _Runner:
                 if not ac.has_ready() or self.buffer.due_in() <= 0:
                     self._flush()
             batch = ac.next_batch(block=True)
+            for fut in [f for f in batch if f in figq]:
+                figq.finished(fut)
+            batch = [f for f in batch if f in sched.futures]
             outcomes = sched.fetch(batch)
             touched: dict[str, WorkflowStep] = {}
             for fut in batch:
@@ -228,6 +233,8 @@ class _Runner:
                     finished.add(ws.id)
                     self._step_finished(ws)
             launch_ready()
+            for fut in figq.pump(max(0, sched.workers() - len(sched.futures))):  # figures only into free workers
+                ac.add(fut)
         self._flush()
         self.finish_figures()
         self.report.finished_utc = now_utc()
@@ -401,27 +408,28 @@ class _Runner:
         fig_dir = self.out / "figures"
         fig_dir.mkdir(parents=True, exist_ok=True)
         path = fig_dir / (rec.key.replace("/", "__") + ".png")
-        assert self.sched is not None
+        assert self.figq is not None
         stored = res if isinstance(res, (Row, EncodedResult)) and result_nbytes(res) <= FIGURE_SEND_MAX_BYTES else None
-        fut = self.sched.client.submit(draw_figure, ws.spec.figure, str(self.store.path), rec.key, str(path), stored,
-                                       key=f"figure-{rec.key.replace('/', '-')}-{time.monotonic_ns()}", pure=False)
-        self.figure_futures.append((fut, rec, path))
+        # queued on the client: sent into workers the items leave free, upstream figures first (runner_figures)
+        self.figq.add(ws.id, ws.spec.figure, str(self.store.path), rec.key, path, stored, rec)
 
     def finish_figures(self) -> None:
-        """Wait for the figures; a failed figure is reported, never loses a result."""
-        for fut, rec, path in self.figure_futures:
-            try:
-                out = fut.result()
-            except Exception as exc:  # noqa: BLE001 - a figure must never stop the run (e.g. its worker was lost)
-                out = {"error": format_error(exc), "traceback": ""}
-            if "error" in out:  # the figure function failed: one line here, the traceback in run.json
-                rec.figure_error = out["error"]
-                log.debug("figure for %s failed:\n%s", rec.key, out["traceback"])
-                self.progress(f"    figure for {rec.key} failed: {out['error']}")
-            else:
-                rec.figure = str(path.relative_to(self.out))
-                rec.figure_cpu_s = round(out["cpu_s"], 3)
-        self.figure_futures = []
+        """Send the figures still queued and wait for all; a failed figure is reported, never loses a result."""
+        if self.figq is not None:
+            self.figq.finish(self._figure_done)
+
+    def _figure_done(self, fut: Any, rec: ItemRecord, path: Path) -> None:
+        try:
+            out = fut.result()
+        except Exception as exc:  # noqa: BLE001 - a figure must never stop the run (e.g. its worker was lost)
+            out = {"error": format_error(exc), "traceback": ""}
+        if "error" in out:  # the figure function failed: one line here, the traceback in run.json
+            rec.figure_error = out["error"]
+            log.debug("figure for %s failed:\n%s", rec.key, out["traceback"])
+            self.progress(f"    figure for {rec.key} failed: {out['error']}")
+        else:
+            rec.figure = str(path.relative_to(self.out))
+            rec.figure_cpu_s = round(out["cpu_s"], 3)
 
 
 def run_workflow(

@@ -42,3 +42,18 @@ def test_wide_acceptance_region_keeps_every_model_physical():
     assert stats["min"] >= vb[0] and stats["max"] <= vb[1]
     d, _ = res.halfspace_depth()
     assert d > 0
+
+
+def test_forward_is_disba_bit_for_bit():
+    """forward() builds disba's model without np.r_ (issue 25, a speed-up): the velocities are exactly those of disba
+    called on the same layers (the half-space as a zero thickness, km and km/s as disba takes them)."""
+    from disba import PhaseDispersion
+
+    th, vs, f = np.array([12.0, 35.0, 60.0]), np.array([180.0, 320.0, 560.0, 1100.0]), np.geomspace(1.0, 20.0, 25)
+    vp = np.maximum(1500.0, 1.9 * vs)
+    cur = PhaseDispersion(np.array([12.0, 35.0, 60.0, 0.0]) / 1000, vp / 1000, vs / 1000, np.full(4, 2.0))(
+        np.sort(1.0 / f), mode=0, wave="rayleigh")
+    ref = np.interp(1.0 / f, cur.period, cur.velocity * 1000, left=np.nan, right=np.nan)
+    got = forward(th, vs, f)
+    assert np.isfinite(got).sum() >= 20
+    assert np.array_equal(got, ref, equal_nan=True)
