@@ -178,7 +178,7 @@ def _run_manager(data: ERTData, s: Any, mesh: Any = None, constraints: Any = Non
     if getattr(s, "jacobian", "pygimli") == "vectorised":
         from geoexplore.ert.sensitivity import fast_modelling
 
-        fop = fast_modelling(set_threads(s.threads), broyden_after=getattr(s, "broyden_after", None))
+        fop = fast_modelling(set_threads(s.threads, core=False), broyden_after=getattr(s, "broyden_after", None))
     if constraints is not None and constraints.needs_parameter_constraints:
         from pygimli.frameworks import LSQRInversion
 
@@ -191,7 +191,7 @@ def _run_manager(data: ERTData, s: Any, mesh: Any = None, constraints: Any = Non
         mgr = ert.ERTManager(verbose=False, fop=fop, fw=LSQRInversion(verbose=False))
     else:
         mgr = ert.ERTManager(verbose=False, fop=fop)
-    set_threads(s.threads, mgr.fop)  # the 2-CPU trap: a zero thread count gives an all-zero Jacobian
+    set_threads(s.threads, mgr.fop, core=False)  # the 2-CPU trap: a zero thread count gives an all-zero Jacobian
     # pyGIMLi's chi2 <= 1 stop is off (TargetControl decides); its 1 % dPhi stop too under auto control
     kw: dict[str, Any] = dict(lam=s.lam, zWeight=s.z_weight, maxIter=s.max_iter, verbose=False, stopAtChi1=False)
     if s.lambda_control == "auto":
@@ -220,7 +220,7 @@ def _run_manager(data: ERTData, s: Any, mesh: Any = None, constraints: Any = Non
         pass
     if hasattr(mgr.fop, "broyden_after"):  # full Jacobians again after the inversion (DOI, IP, coverage)
         mgr.fop.broyden_after = None
-    set_threads(s.threads, mgr.fop)
+    set_threads(s.threads, mgr.fop, core=False)
     check_jacobian(mgr.fop.jacobian(), what="ERT forward operator")
     return mgr, pg, control
 
@@ -240,6 +240,7 @@ def invert_resistivity(data: ERTData, settings: Any = None, *, mesh: Any = None)
     -------
     InversionResult
     """
+    from geoexplore.core.gimli import core_threads
     from geoexplore.ert.settings import InversionSettings
 
     s = settings or InversionSettings()
@@ -259,6 +260,14 @@ def invert_resistivity(data: ERTData, settings: Any = None, *, mesh: Any = None)
         from geoexplore.ert.constraints import Constraints
 
         cons = Constraints(s.constraints, lambda x: surface_elevation(data, x), data.spacing())
+    with core_threads(1):  # pyGIMLi's C++ on one thread: the same result in every run (docs/reliability.md)
+        result, mgr, control = _invert_and_collect(data, s, mesh, cons, t0)
+    result.elapsed_s = time.perf_counter() - t0
+    return result
+
+
+def _invert_and_collect(data: ERTData, s: Any, mesh: Any, cons: Any, t0: float) -> tuple[InversionResult, Any, Any]:
+    """The inversion under :class:`TargetControl`, then IP and DOI: (result, manager, control)."""
     mgr, pg, control = _run_manager(data, s, mesh, constraints=cons)
     result = _collect(mgr, data, s, time.perf_counter() - t0)
     result.iteration_table = control.table()
@@ -281,8 +290,7 @@ def invert_resistivity(data: ERTData, settings: Any = None, *, mesh: Any = None)
         from geoexplore.ert.doi import doi_index
 
         result.doi_index = doi_index(data, s, mgr)
-    result.elapsed_s = time.perf_counter() - t0
-    return result
+    return result, mgr, control
 
 
 def _collect(mgr: Any, data: ERTData, s: Any, elapsed: float) -> InversionResult:
