@@ -15,7 +15,7 @@ the robust figure. The run's outputs go to ``--out`` (default a temporary folder
 
 Usage::
 
-    PYTHONPATH=$PWD python benchmarks/demo_timeline.py --out /tmp/demo-tl [--workers 2] [--json tl.json]
+    PYTHONPATH=$PWD python benchmarks/demo_timeline.py --out demo-tl [--workers 2] [--json tl.json]
     PYTHONPATH=$PWD python benchmarks/demo_timeline.py --from-json tl.json      # print a saved timeline again
 """
 

@@ -193,12 +193,16 @@ def electrode_nodes(mesh: Any, dc: Any) -> np.ndarray | None:
     """
     from scipy.spatial import cKDTree
 
+    from geoexplore.ert.sr_forward import POSITION_GRID
+
     sp = np.asarray(dc.sensorPositions(), float)
     elev = sp[:, 2] if np.allclose(sp[:, 1], 0.0) else sp[:, 1]
     xy = np.asarray(mesh.positions(), float)[:, :2]
     dist, idx = cKDTree(xy).query(np.column_stack([sp[:, 0], elev]))
     scale = max(1.0, float(np.ptp(xy[:, 0])))
-    return np.asarray(idx, np.int64) if np.all(dist <= 1e-9 * scale) else None
+    # the forward mesh's nodes sit on the 2**-20 m grid (sr_forward.snap_mesh), the sensors need not
+    tol = max(1e-9 * scale, 1.0 / POSITION_GRID)
+    return np.asarray(idx, np.int64) if np.all(dist <= tol) else None
 
 
 def homogeneous_data(core: Any, prim: np.ndarray, rho: float) -> tuple[np.ndarray, np.ndarray] | None:

@@ -117,6 +117,8 @@ class SRSystem:
         self._dom_cols = np.tile(tri, (1, 3)).ravel()
 
         dc = core.data()
+        self.abmn = np.column_stack([np.asarray(dc[x], np.int64) for x in "abmn"])
+        self.kfac = np.asarray(dc["k"], float)
         sp = np.asarray(dc.sensorPositions(), float)
         elev = sp[:, 2] if np.allclose(sp[:, 1], 0.0) else sp[:, 1]
         marked = np.array([n.id() for n in mesh.nodes() if n.marker() == MARKER_NODE_ELECTRODE], dtype=np.int64)
@@ -284,12 +286,12 @@ class RepeatableSolve:
         from geoexplore.core.gimli import import_pygimli
 
         pg = import_pygimli()
-        kfac = np.asarray(core.data()["k"], float)
         if self.system is None and self.fallback is None:
             try:
-                if not np.all(np.isfinite(kfac) & (kfac != 0)):
-                    raise ValueError("data without geometric factors")
                 self.system = SRSystem(core)
+                if not np.all(np.isfinite(self.system.kfac) & (self.system.kfac != 0)):
+                    self.system = None
+                    raise ValueError("data without geometric factors")
             except ValueError as exc:
                 self.fallback = str(exc)
         if self.system is None:
@@ -305,8 +307,7 @@ class RepeatableSolve:
         core.mapERTModel(pg.Vector(np.asarray(m, float)), -9e99)  # the model on the forward cells, background prolonged
         rho = np.array(core.mesh().cellAttributes(), float)
         pots = sub_potentials(self.system, rho, prim)
-        abmn = np.column_stack([np.asarray(core.data()[x], np.int64) for x in "abmn"])
-        return collect(self.system, pots, abmn, kfac), pots
+        return collect(self.system, pots, self.system.abmn, self.system.kfac), pots
 
 
 __all__ = ["RepeatableSolve", "SRSystem", "collect", "snap_mesh", "snap_positions", "sub_potentials"]
