@@ -146,16 +146,28 @@ def _mesh_kwargs(data: ERTData, s: Any) -> dict[str, Any]:
 
 
 def create_mesh(data: ERTData, settings: Any = None) -> Any:
-    """pyGIMLi inversion mesh (parameter domain + boundary) for the electrodes, with topography."""
+    """pyGIMLi inversion mesh (parameter domain + boundary) for the electrodes, with topography.
+
+    Node positions are snapped to multiples of 2**-20 m (:func:`geoexplore.ert.sr_forward.snap_mesh`)
+    so that the mesh, and everything computed on it, is the same in every process.
+    """
     from geoexplore.core.gimli import import_pygimli
     from geoexplore.ert.settings import InversionSettings
 
     import_pygimli()
     from pygimli.physics import ert
 
+    from geoexplore.ert.sr_forward import snap_mesh
+
     s = settings or InversionSettings()
     dc = data.to_pygimli()
-    return ert.createInversionMesh(dc, **_mesh_kwargs(data, s))
+    mesh = ert.createInversionMesh(dc, **_mesh_kwargs(data, s))
+    # pyGIMLi's node smoothing sums each node's neighbours in the order of their memory addresses:
+    # the same mesh came out 1-2 ulp apart in a third of the runs of a worker that had run other ERT
+    # tasks, hence other cell areas, coverage and DOI index (docs/reliability.md); on the 2**-20 m grid
+    # the positions are the same in every run
+    snap_mesh(mesh)
+    return mesh
 
 
 def norms(s: Any) -> tuple[str, str]:
