@@ -157,11 +157,13 @@ def create_mesh(data: ERTData, settings: Any = None) -> Any:
     import_pygimli()
     from pygimli.physics import ert
 
+    from geoexplore.core.fpenv import preserved
     from geoexplore.ert.sr_forward import snap_mesh
 
     s = settings or InversionSettings()
     dc = data.to_pygimli()
-    mesh = ert.createInversionMesh(dc, **_mesh_kwargs(data, s))
+    with preserved():  # Triangle leaves the x87 control word changed (core.fpenv)
+        mesh = ert.createInversionMesh(dc, **_mesh_kwargs(data, s))
     # pyGIMLi's node smoothing sums each node's neighbours in the order of their memory addresses:
     # the same mesh came out 1-2 ulp apart in a third of the runs of a worker that had run other ERT
     # tasks, hence other cell areas, coverage and DOI index (docs/reliability.md); on the 2**-20 m grid

@@ -75,10 +75,13 @@ def forward_mesh(el: np.ndarray, *, depth_m: float = 250.0, max_area_m2: float =
     pg = import_pygimli()
     import pygimli.meshtools as mt
 
+    from geoexplore.core.fpenv import preserved
+
     sensors = [pg.Pos(x, z) for x, _, z in el]
     plc = mt.createParaMeshPLC(sensors, paraDX=0.2, paraDepth=depth_m, paraMaxCellSize=max_area_m2,
                                paraBoundary=3, boundary=4)
-    mesh = mt.createMesh(plc, quality=33.5)
+    with preserved():  # Triangle leaves the x87 control word changed (core.fpenv)
+        mesh = mt.createMesh(plc, quality=33.5)
     return mesh.createP2()
 
 

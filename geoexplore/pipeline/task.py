@@ -29,6 +29,7 @@ from geoexplore.core.errors import (
     StoreError,
     WorkflowError,
 )
+from geoexplore.core.fpenv import reset as reset_fpenv
 from geoexplore.core.quiet import quiet_third_party
 from geoexplore.core.store import ProjectStore, is_mapping_result, result_digest
 from geoexplore.core.store.ncwrite import EncodedResult, encode_image, link_dimensions
@@ -120,6 +121,7 @@ def execute_task(task: dict[str, Any], retries: int = 0) -> dict[str, Any]:
     route_library_logs()  # SimPEG's and pyGIMLi's log records: the worker's log, not the terminal
     errors: list[str] = []
     for attempt in range(1, retries + 2):
+        reset_fpenv()  # the default FPU state, whatever an earlier task on this worker left (core.fpenv)
         try:
             out = _execute_once(task)
         except Exception as exc:  # noqa: BLE001 - reported per item in run.json
@@ -215,6 +217,7 @@ def draw_figure(figure: str, store_path: str, key: str, out_path: str, stored: A
     from geoexplore.pipeline.step import load_callable
 
     route_library_logs()
+    reset_fpenv()
     c0 = time.process_time()
     try:
         if stored is None:

@@ -232,7 +232,9 @@ def line_fit(x: Any, y: Any) -> tuple[float, float]:
     The sums are exactly rounded (:func:`math.fsum`) around the means, so the result does not depend on
     how a BLAS or LAPACK build orders its sums (``np.polyfit`` goes through LAPACK's least squares, whose
     last bits differed between two worker processes of one run: a stored first-arrival time changed
-    by 3e-17 s and with it the result's digest).
+    by 3e-17 s and with it the result's digest). The cause found later: pyGIMLi's mesh generator leaves the
+    x87 FPU at 53-bit precision, which OpenBLAS's ``dnrm2`` inside LAPACK uses (:mod:`geoexplore.core.fpenv`
+    puts it back); the exact sums stay.
     """
     x = np.asarray(x, float)
     y = np.asarray(y, float)

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from geoexplore.core.errors import GeoexploreError, ModelError
+from geoexplore.core.fpenv import preserved
 from geoexplore.seismic.io.sgt import TraveltimeData, to_gimli
 from geoexplore.seismic.refraction.settings import TomoSettings
 
@@ -173,7 +174,9 @@ def build_mesh(mgr: Any, dc: Any, mesh_kw: dict[str, Any]) -> Any:
     """
     from geoexplore.core.gimli import round_nodes
 
-    return round_nodes(mgr.createMesh(data=dc, **mesh_kw), MESH_DECIMALS)
+    with preserved():  # Triangle leaves the x87 control word changed (core.fpenv)
+        mesh = mgr.createMesh(data=dc, **mesh_kw)
+    return round_nodes(mesh, MESH_DECIMALS)
 
 
 def check_data(data: TraveltimeData) -> None:
@@ -359,7 +362,8 @@ def forward_traveltimes(sensors: np.ndarray, s: np.ndarray, g: np.ndarray, veloc
         kw: dict[str, Any] = {"paraMaxCellSize": float(max_cell_area_m2 or 0.5 * sp * sp), "paraDX": 0.5}
         if depth_m is not None:
             kw["paraDepth"] = float(depth_m)
-        mesh = round_nodes(pg.meshtools.createParaMesh(dc.sensors(), paraBoundary=0, boundary=0, **kw), MESH_DECIMALS)
+        with preserved():  # Triangle leaves the x87 control word changed (core.fpenv)
+            mesh = round_nodes(pg.meshtools.createParaMesh(dc.sensors(), paraBoundary=0, boundary=0, **kw), MESH_DECIMALS)
     if callable(velocity):
         c = np.array(mesh.cellCenters())
         vel = np.asarray(velocity(c[:, 0], c[:, 1]), float)
