@@ -73,6 +73,12 @@ def restore(env: bytes | None) -> None:
 _AT_IMPORT = current()
 
 
+@lru_cache(maxsize=1)
+def _glibc() -> bool:
+    """Linux with glibc (``platform.libc_ver`` reads the interpreter's binary: asked once)."""
+    return sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc"
+
+
 def reset() -> None:
     """The default floating-point environment: glibc's ``FE_DFL_ENV``, elsewhere the one at import.
 
@@ -82,7 +88,7 @@ def reset() -> None:
     lib = _libm()
     if lib is None:
         return
-    if sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc":
+    if _glibc():
         lib.fesetenv(ctypes.c_void_p(-1))  # FE_DFL_ENV is ((const fenv_t *) -1) in glibc
     else:
         restore(_AT_IMPORT)
