@@ -35,19 +35,29 @@ _FENV_BYTES = 64
 
 @lru_cache(maxsize=1)
 def _libm() -> Any:
-    """The C maths library (``fegetenv``/``fesetenv``), or None where it cannot be loaded."""
-    name = ctypes.util.find_library("m") or ("libm.so.6" if sys.platform.startswith("linux") else None)
-    if name is None and sys.platform == "darwin":
-        name = "libSystem.dylib"
+    """The C maths library (``fegetenv``/``fesetenv``), or None where it cannot be loaded.
+
+    Loaded on first use, not at import (the pipeline imports this module in every CLI start);
+    on Linux by its soname, without ``ctypes.util.find_library`` (which runs ``ldconfig`` or a compiler).
+    """
+    first = {"linux": "libm.so.6", "darwin": "libSystem.dylib"}.get(sys.platform)
+    lib = _load(first) if first else None
+    if lib is None:
+        name = ctypes.util.find_library("m")
+        lib = _load(name) if name else None
+    if lib is not None:
+        lib.fegetenv.argtypes = [ctypes.c_void_p]
+        lib.fesetenv.argtypes = [ctypes.c_void_p]
+    return lib
+
+
+def _load(name: str) -> Any:
+    """``ctypes.CDLL(name)`` if it loads and has ``fegetenv``/``fesetenv``, else None."""
     try:
-        lib = ctypes.CDLL(name) if name else None
+        lib = ctypes.CDLL(name)
     except OSError:
         return None
-    if lib is None or not hasattr(lib, "fegetenv") or not hasattr(lib, "fesetenv"):
-        return None
-    lib.fegetenv.argtypes = [ctypes.c_void_p]
-    lib.fesetenv.argtypes = [ctypes.c_void_p]
-    return lib
+    return lib if hasattr(lib, "fegetenv") and hasattr(lib, "fesetenv") else None
 
 
 def current() -> bytes | None:
@@ -70,17 +80,13 @@ def restore(env: bytes | None) -> None:
     lib.fesetenv(buf)
 
 
-_AT_IMPORT = current()
-
-
-@lru_cache(maxsize=1)
-def _glibc() -> bool:
-    """Linux with glibc (``platform.libc_ver`` reads the interpreter's binary: asked once)."""
-    return sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc"
+#: Linux C libraries (glibc, musl) define FE_DFL_ENV as ((const fenv_t *) -1); elsewhere the environment at import
+_LINUX = sys.platform.startswith("linux")
+_AT_IMPORT = None if _LINUX else current()
 
 
 def reset() -> None:
-    """The default floating-point environment: glibc's ``FE_DFL_ENV``, elsewhere the one at import.
+    """The default floating-point environment: ``FE_DFL_ENV`` on Linux, elsewhere the one at import.
 
     Called before every pipeline task, so a task computes the same bits whatever
     an earlier task on the same worker left in the FPU.
@@ -88,8 +94,8 @@ def reset() -> None:
     lib = _libm()
     if lib is None:
         return
-    if _glibc():
-        lib.fesetenv(ctypes.c_void_p(-1))  # FE_DFL_ENV is ((const fenv_t *) -1) in glibc
+    if _LINUX:
+        lib.fesetenv(ctypes.c_void_p(-1))
     else:
         restore(_AT_IMPORT)
 
