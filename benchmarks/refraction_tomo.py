@@ -30,7 +30,9 @@ same hand picks under the two error models (``field01_error_model_only_*``).
 Comparison mode 'trace' (the reading of the 10 % target stated in docs/refraction.md): both pick sets, each
 complete, under the same per-trace errors, the picker's calibrated uncertainty of each trace
 (``tomo_compare.trace_errors``; keys ``field01_trace_err_*``, with its worst cells); the keys ``field01_tomo_*``
-are mode 'own' (each set with its own errors).
+are mode 'own' (each set with its own errors). How fine the target is, in mode 'trace': the hand picks against
+the same picks plus 0.2 ms Gaussian noise (three seeds, ``field01_noise_floor_seed*``), and against the hand
+picks moved by the automatic-minus-hand difference clipped to +-0.5 and +-1 ms (``field01_agreement_*``).
 The timing comparison with plain pyGIMLi runs geoexplore with
 ``lambda_control='fixed'`` so that both take the same iterations.
 
@@ -152,7 +154,37 @@ def field01_trace_errors(hand, auto, picks, settings, rh_own) -> dict:
             "field01_trace_err_worst_cells": [
                 f"x {r.x_m:.1f} z {r.elevation_m:.2f} hand {r.v_ref_m_s:.0f} auto {r.v_other_m_s:.0f} m/s"
                 f" rays {r.rays_ref}/{r.rays_other}" for r in cmp.over().head(8).itertuples()],
-            **_stats(compare_tomograms(rh_own, rh), "field01_trace_err_hand_vs_own")}
+            **_stats(compare_tomograms(rh_own, rh), "field01_trace_err_hand_vs_own"),
+            **field01_floor(with_errors(hand, lut), with_errors(auto, lut), rh, settings)}
+
+
+#: the noise of the floor figures (s, standard deviation) and its seeds; the pick-agreement clips (s)
+FLOOR_NOISE_S, FLOOR_SEEDS, AGREEMENT_CLIPS_S = 0.2e-3, (1, 2, 3), (0.5e-3, 1.0e-3)
+
+
+def field01_floor(hand, auto, rh, settings) -> dict:
+    """How fine the 10 % target is, in mode 'trace' (``hand``, ``auto`` under the per-trace errors, ``rh`` the hand
+    picks' tomogram).
+
+    ``field01_noise_floor_seed<k>_*``: the hand picks against the same picks plus Gaussian noise of
+    ``FLOOR_NOISE_S`` (less than half the median pick error): the tomogram's own sensitivity at the target's scale.
+    ``field01_agreement_<c>ms_*``: the hand picks against the hand picks moved toward the automatic ones by at most
+    c (:func:`~geoexplore.seismic.refraction.tomo_compare.moved_toward`): what pick agreement the target needs.
+    """
+    from geoexplore.seismic.refraction.tomo_compare import (
+        compare_tomograms,
+        moved_toward,
+    )
+    from geoexplore.seismic.refraction.tomography import invert
+
+    out: dict = {}
+    for seed in FLOOR_SEEDS:
+        noisy = invert(moved_toward(hand, auto, 0.0, noise_s=FLOOR_NOISE_S, seed=seed), settings)
+        out.update(_stats(compare_tomograms(rh, noisy), f"field01_noise_floor_seed{seed}"))
+    for clip in AGREEMENT_CLIPS_S:
+        moved = invert(moved_toward(hand, auto, clip), settings)
+        out.update(_stats(compare_tomograms(rh, moved), f"field01_agreement_{clip * 1e3:.1f}ms"))
+    return out
 
 
 def field01(data: Path) -> dict:

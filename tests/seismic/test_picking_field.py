@@ -311,12 +311,43 @@ def test_field01_tomograms_under_one_error_model_differ_by_the_picks_only(tomogr
 
 
 @pytest.mark.slow
+def test_field01_ten_percent_needs_picks_within_half_a_millisecond_of_the_hand_picks(shared_data, field_picks, tomograms,
+                                                                                     trace_tomograms):
+    """Why the cell-wise 10 % is not met, part 3 (mode 'trace'): the target sits at the tomogram's own noise floor.
+    The hand picks plus Gaussian noise of 0.2 ms (less than half the median pick error, 0.53 ms) already move a cell
+    by 9.1-10.0 % (seeds 1-3). The hand picks moved toward the automatic picks by at most 0.5 ms stay within 10 %
+    (largest 9.9 %); by at most 1 ms they do not (13 cells, largest 13.9 %). The picks' own targets allow a median of
+    1 ms and a 90th percentile of 3 ms (measured: 0.71 and 2.09 ms)."""
+    from geoexplore.seismic.refraction.tomo_compare import (
+        compare_tomograms,
+        moved_toward,
+        trace_errors,
+        with_errors,
+    )
+    from geoexplore.seismic.refraction.tomography import invert
+
+    hand, auto, _, _, _ = tomograms
+    rh = trace_tomograms[0]
+    lut = trace_errors(field_picks.table, field_picks.error_model["floor_s"])
+    h, a = with_errors(hand, lut), with_errors(auto, lut)
+    s = TomoSettings(**TOMO)
+    noise = [compare_tomograms(rh, invert(moved_toward(h, a, 0.0, noise_s=0.2e-3, seed=k), s)).summary["max"]
+             for k in (1, 2, 3)]
+    assert max(noise) > 0.08
+    half = compare_tomograms(rh, invert(moved_toward(h, a, 0.5e-3), s)).summary
+    one = compare_tomograms(rh, invert(moved_toward(h, a, 1.0e-3), s)).summary
+    assert half["n_over"] == 0 and half["max"] <= 0.10
+    assert one["n_over"] >= 5 and one["max"] > 0.12
+
+
+@pytest.mark.slow
 @pytest.mark.xfail(strict=True, reason="issue 18 target not reached under the stated reading (both pick sets under the "
                    "same per-trace errors): 50 of the 445 cells both ray sets cross differ by more than 10 % (largest "
                    "19.3 %): 28 in the top 5 m (x 67-81 m under picks of shots 96/112/-20 m 1.5-2.2 ms early; beside "
                    "shots 46 and 96 m under the near picks 2.4-2.6 ms late), 15 at the bottom of the ray fan (24-32 m "
                    "deep, x 17-48 m, under far picks 1-3.6 ms late against the hand picks' straight segments), 7 in "
-                   "between (see docs/refraction.md)")
+                   "between; the target needs every pick within about 0.5 ms of the hand pick (see the test above and "
+                   "docs/refraction.md)")
 def test_field01_tomography_within_10_percent_at_every_covered_cell(trace_tomograms):
     assert trace_tomograms[-1].summary["max"] <= 0.10
 

@@ -210,6 +210,25 @@ def test_compare_tomograms_relative_difference(layered_result):
         compare_tomograms(r, dataclasses.replace(r, cell_x_m=r.cell_x_m + 1.0))
 
 
+def test_moved_toward_clips_each_pick_and_adds_seeded_noise():
+    """Hand-computed: the reference moves by the difference to the other set clipped to +-clip, picks the other set
+    lacks stay; the noise is numpy's seeded Gaussian; another sensor list is refused."""
+    from geoexplore.seismic.refraction.tomo_compare import moved_toward
+
+    sensors = np.array([[0.0, 0.0], [4.0, 0.0], [8.0, 0.0], [12.0, 0.0]])
+    ref = TraveltimeData(sensors, np.array([0, 0, 0, 3]), np.array([1, 2, 3, 2]), np.array([0.010, 0.020, 0.030, 0.015]),
+                         np.full(4, 5e-4))
+    other = TraveltimeData(sensors, np.array([0, 3, 0]), np.array([2, 2, 1]), np.array([0.0203, 0.0130, 0.0110]))
+    m = moved_toward(ref, other, 0.5e-3)
+    np.testing.assert_allclose(m.t_s, [0.0105, 0.0203, 0.030, 0.0145], rtol=0, atol=1e-15)
+    np.testing.assert_array_equal(m.err_s, ref.err_s)
+    np.testing.assert_allclose(moved_toward(ref, other).t_s, [0.011, 0.0203, 0.030, 0.013], rtol=0, atol=1e-15)
+    noisy = moved_toward(ref, other, 0.0, noise_s=1e-4, seed=7)
+    np.testing.assert_allclose(noisy.t_s - ref.t_s, np.random.default_rng(7).normal(0.0, 1e-4, 4), rtol=0, atol=1e-15)
+    with pytest.raises(ValueError, match="same sensor list"):
+        moved_toward(ref, TraveltimeData(sensors[:3], other.s[:1], other.g[:1], other.t_s[:1]))
+
+
 def test_image_and_outputs(layered_result, tmp_path):
     img = to_image(layered_result, line="test", synthetic=True, chainage_offset_m=1000.0)
     assert check_image(img) == "refraction"
