@@ -32,6 +32,7 @@ from geoexplore.core.errors import (
 from geoexplore.core.fpenv import reset as reset_fpenv
 from geoexplore.core.quiet import quiet_third_party
 from geoexplore.core.store import ProjectStore, is_mapping_result, result_digest
+from geoexplore.core.store.ncread import open_netcdf, read_group
 from geoexplore.core.store.ncwrite import EncodedResult, encode_image, link_dimensions
 from geoexplore.core.store.records import row_dataset, row_from_dataset
 from geoexplore.pipeline.capture import route_library_logs
@@ -233,9 +234,8 @@ def draw_figure(figure: str, store_path: str, key: str, out_path: str, stored: A
 def result_from_image(enc: EncodedResult) -> Any:
     """The Dataset (or mapping of Datasets) of a worker-written HDF5 image, as the store's ``read`` returns it once the
     image is copied in: the image opened in memory, its dimension scales attached and numbered as
-    :func:`geoexplore.core.store.ncwrite.insert_image` does, then read with xarray (tested identical)."""
+    :func:`geoexplore.core.store.ncwrite.insert_image` does, then read with xarray (:func:`geoexplore.core.store.ncread.read_group`; tested identical)."""
     import h5py
-    import xarray as xr
 
     fapl = h5py.h5p.create(h5py.h5p.FILE_ACCESS)
     fapl.set_fapl_core(backing_store=False)
@@ -246,10 +246,7 @@ def result_from_image(enc: EncodedResult) -> Any:
         for path, layout in enc.layouts.items():
             next_dimid = link_dimensions(f[path], layout, next_dimid)
 
-        def read(group: str) -> Any:
-            with xr.open_dataset(f, group=group, engine="h5netcdf") as ds:
-                return ds.load()
-
-        if enc.kind == "mapping":
-            return {path.partition("/")[2]: read(path) for path in enc.layouts}
-        return read("r")
+        with open_netcdf(f) as nc:
+            if enc.kind == "mapping":
+                return {path.partition("/")[2]: read_group(nc, path) for path in enc.layouts}
+            return read_group(nc, "r")

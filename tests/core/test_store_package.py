@@ -24,7 +24,8 @@ def test_the_store_modules_import_only_towards_the_leaf():
     assert _siblings_imported("encoding") == set()
     assert _siblings_imported("ncwrite") == {"encoding"}
     assert _siblings_imported("records") == {"encoding"}
-    assert _siblings_imported("project") <= {"encoding", "ncwrite", "records", "testhooks"}
+    assert _siblings_imported("ncread") == set()
+    assert _siblings_imported("project") <= {"encoding", "ncread", "ncwrite", "records", "testhooks"}
     assert _siblings_imported("testhooks") == set()
 
 

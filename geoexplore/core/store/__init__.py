@@ -28,13 +28,14 @@ The package (``from geoexplore.core.store import ProjectStore`` as before)::
 
     store/encoding.py   the leaf: store attributes, digests, Datasets made ready for netCDF-4
     store/ncwrite.py    the direct netCDF-4 writer (h5py), HDF5 images made on workers
+    store/ncread.py     the reader: xarray's h5netcdf backend without its whole-file name searches
     store/records.py    record tables: per-item results as the rows of one group
     store/project.py    ProjectStore: reading, atomic transactions, writing
     store/testhooks.py  test hooks: a slow shared file system, from the environment
 
 Imports point one way: ``project`` imports the others, ``ncwrite``
 and ``records`` import only ``encoding``, which imports none of them
-(nor does ``testhooks``).
+(nor do ``ncread`` and ``testhooks``).
 """
 
 from geoexplore.core.store.encoding import (

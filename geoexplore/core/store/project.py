@@ -39,6 +39,7 @@ from geoexplore.core.store.encoding import (
     is_mapping_result,
     result_digest,
 )
+from geoexplore.core.store.ncread import open_group, open_netcdf, read_group
 from geoexplore.core.store.ncwrite import (
     EncodedResult,
     insert_image,
@@ -207,8 +208,6 @@ class ProjectStore:
 
     def read(self, key: str) -> Result:
         """Load a result into memory (Dataset, or dict of Datasets)."""
-        import xarray as xr
-
         with self._open_h5("r") as f:
             commit = _commit_of(f)  # the version this read sees: a table held in memory counts only for it
             if key.count("/") >= 3:  # a row of a record table this process holds for this version
@@ -228,18 +227,19 @@ class ProjectStore:
             kind = f[key].attrs.get(KIND_ATTR, "dataset")
             kind = kind if isinstance(kind, str) else kind.decode()
             parts = list(f[key].keys()) if kind == "mapping" else []
-        try:
-            if kind == "mapping":
-                return {p: self._read_ds(xr, f"{key}/{p}") for p in parts}
-            return self._read_ds(xr, key)
-        except StoreError:
-            raise
-        except Exception as exc:  # h5netcdf/xarray errors on a damaged group
-            raise StoreError(f"{self.path}: result '{key}' cannot be read ({type(exc).__name__}: {exc})") from None
+            try:  # from the file already open: the version checked above
+                with open_netcdf(f) as nc:
+                    if kind == "mapping":
+                        return {p: self._read_ds(nc, f"{key}/{p}") for p in parts}
+                    return self._read_ds(nc, key)
+            except StoreError:
+                raise
+            except Exception as exc:  # h5netcdf/xarray errors on a damaged group
+                raise StoreError(f"{self.path}: result '{key}' cannot be read ({type(exc).__name__}: {exc})") from None
 
-    def _read_ds(self, xr: Any, group: str) -> Any:
-        with xr.open_dataset(self.path, group=group, engine="h5netcdf") as ds:
-            out = ds.load()
+    @staticmethod
+    def _read_ds(nc: Any, group: str) -> Any:
+        out = read_group(nc, group)
         out.attrs.pop(PROVENANCE_ATTR, None)
         out.attrs.pop(KIND_ATTR, None)  # store bookkeeping, not part of the result
         return out
@@ -255,14 +255,12 @@ class ProjectStore:
         while the writer renamed a new version into place is used once, never
         kept as the content of the new version.
         """
-        import xarray as xr
-
         commit = commit or self.commit_id()
         table = records.cached(self.path, group, commit)
         if table is not None:
             return table
         try:
-            with xr.open_dataset(self.path, group=group, engine="h5netcdf") as ds:
+            with open_netcdf(self.path) as nc, open_group(nc, group) as ds:
                 if item is not None and ds.nbytes > records.CACHE_MAX_BYTES:
                     items = [str(x) for x in ds[records.ITEM_DIM].values]
                     return records.rows_of_table(ds.isel({records.ITEM_DIM: [items.index(item)]}).load())
