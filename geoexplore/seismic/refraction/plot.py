@@ -64,7 +64,7 @@ def draw_shot(ax: Any, data: np.ndarray, time_s: np.ndarray, x_m: np.ndarray, pi
 
 def plot_shot_picks(result: Any, path: str | os.PathLike[str] | None = None) -> Any:
     """Figure of a ``refraction.pick`` result: the shot gather with its picks (reads the source file when present)."""
-    from geoexplore.viz.figure import new_figure
+    from geoexplore.viz.figure import new_figure, tight_layout
 
     ds = result
     rx = np.asarray(ds["receiver_x_m"].values, float)
@@ -87,7 +87,7 @@ def plot_shot_picks(result: Any, path: str | os.PathLike[str] | None = None) -> 
         ax.set_title(f"first breaks: {Path(str(ds.attrs.get('source_file', ''))).name} ({int(use.sum())}/{use.size} used)")
         if int(ds.attrs.get("synthetic", 1)):
             synthetic_stamp(ax)
-        fig.tight_layout()
+        tight_layout(fig)  # no placeholder engine left: savefig draws once
         if path is not None:
             fig.savefig(path)
     return fig
@@ -116,7 +116,7 @@ def draw_traveltimes(ax: Any, shot_x: np.ndarray, rec_x: np.ndarray, t_obs_s: np
 
 def plot_pick_table(result: Any, path: str | os.PathLike[str] | None = None) -> Any:
     """Figure of a ``refraction.picks`` result: observed traveltime curves of all shots."""
-    from geoexplore.viz.figure import new_figure
+    from geoexplore.viz.figure import new_figure, tight_layout
 
     ds = result
     use = np.asarray(ds["use"].values, int) == 1
@@ -126,7 +126,7 @@ def plot_pick_table(result: Any, path: str | os.PathLike[str] | None = None) -> 
                          np.asarray(ds["t_s"].values)[use])
         ax.set_title(f"first-break picks: {int(use.sum())} used of {use.size}")
         synthetic_stamp(ax) if int(ds.attrs.get("synthetic", 1)) else None
-        fig.tight_layout()
+        tight_layout(fig)  # no placeholder engine left: savefig draws once
         if path is not None:
             fig.savefig(path)
     return fig
@@ -158,7 +158,7 @@ def draw_tomogram(ax: Any, image: Any, *, show_coverage: bool = True, vmin: floa
 
 def plot_tomogram(result: Any, path: str | os.PathLike[str] | None = None) -> Any:
     """Figure of a ``refraction.tomo`` result: tomogram with coverage; observed and modelled traveltimes."""
-    from geoexplore.viz.figure import new_figure
+    from geoexplore.viz.figure import new_figure, tight_layout
 
     image = result["image"] if isinstance(result, dict) else result
     model = result.get("model") if isinstance(result, dict) else None
@@ -181,7 +181,7 @@ def plot_tomogram(result: Any, path: str | os.PathLike[str] | None = None) -> An
             ax2.set_xlabel("chainage (m)")
             if int(a.get("synthetic", 0)):
                 synthetic_stamp(ax2)
-        fig.tight_layout()
+        tight_layout(fig)  # no placeholder engine left: savefig draws once
         if path is not None:
             fig.savefig(path)
     return fig
@@ -197,7 +197,7 @@ def plot_first_breaks(picks: Any, path: str | os.PathLike[str] | None = None) ->
     -------
     matplotlib.figure.Figure
     """
-    from geoexplore.viz.figure import new_figure
+    from geoexplore.viz.figure import new_figure, tight_layout
 
     table = picks.table
     with figure_style():
@@ -217,7 +217,7 @@ def plot_first_breaks(picks: Any, path: str | os.PathLike[str] | None = None) ->
             ax.set_title(f"first-break picks: {int(ok.sum())} traveltimes")
         if picks.synthetic:
             synthetic_stamp(ax)
-        fig.tight_layout()
+        tight_layout(fig)  # no placeholder engine left: savefig draws once
         if path is not None:
             fig.savefig(path)
     return fig
