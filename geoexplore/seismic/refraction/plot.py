@@ -46,12 +46,19 @@ def draw_shot(ax: Any, data: np.ndarray, time_s: np.ndarray, x_m: np.ndarray, pi
     m = t <= (t_max_s if t_max_s is not None else t[-1])
     dxs = np.diff(np.sort(x))
     dx = float(np.median(dxs[dxs > 0])) if np.any(dxs > 0) else 1.0
+    tm = t[m] * 1000
+    fills = []  # (times, baseline, positive lobe) of every trace, NaN-separated: one fill_betweenx for the shot
     for i in range(d.shape[0]):
         tr = d[i, m]
         a = np.max(np.abs(tr))
         tr = tr / a * scale * dx if a > 0 else tr
-        ax.plot(x[i] + tr, t[m] * 1000, color="k", lw=0.4)
-        ax.fill_betweenx(t[m] * 1000, x[i], x[i] + np.clip(tr, 0, None), color="k", lw=0)
+        ax.plot(x[i] + tr, tm, color="k", lw=0.4)
+        fills.append(np.stack([np.r_[tm, np.nan], np.full(tm.size + 1, x[i]), np.r_[x[i] + np.clip(tr, 0, None), np.nan]]))
+    if fills:
+        # the same polygons as one fill_betweenx per trace (a NaN ends a region), drawn in the same order (a
+        # collection's zorder is below the lines'), made in one call instead of one collection per trace
+        ty, x1, x2 = np.concatenate(fills, axis=1)
+        ax.fill_betweenx(ty, x1, x2, color="k", lw=0)
     if picks_s is not None:
         u = np.ones(x.size, bool) if use is None else np.asarray(use, bool)
         ax.plot(x[u], np.asarray(picks_s)[u] * 1000, "_", color="#d62728", ms=10, mew=2, label="pick")
