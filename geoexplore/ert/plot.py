@@ -67,7 +67,7 @@ def plot_data_result(ds: Any, path: str | Path | None = None) -> Any:
     matplotlib.figure.Figure
         Saved to ``path`` when given.
     """
-    from geoexplore.viz.figure import new_figure
+    from geoexplore.viz.figure import new_figure, tight_layout
     from geoexplore.viz.style import figure_style, synthetic_stamp
 
     el = np.column_stack([ds["electrode_x_m"].values, ds["electrode_y_m"].values, ds["electrode_z_m"].values])
@@ -83,7 +83,7 @@ def plot_data_result(ds: Any, path: str | Path | None = None) -> Any:
                       title=f"pseudosection: {ok.sum()} data, {0 if rem is None else len(rem)} removed")
         if int(ds.attrs.get("synthetic", 0)) or "SYNTHETIC" in str(ds.attrs.get("title", "")):
             synthetic_stamp(ax)
-        fig.tight_layout()
+        tight_layout(fig)  # no placeholder engine left: savefig draws once
         if path is not None:
             fig.savefig(Path(path))
     return fig
@@ -126,7 +126,7 @@ def plot_image_result(img: Any, path: str | Path | None = None) -> Any:
     matplotlib.figure.Figure
         Saved to ``path`` when given.
     """
-    from geoexplore.viz.figure import new_figure
+    from geoexplore.viz.figure import new_figure, tight_layout
     from geoexplore.viz.style import figure_style, synthetic_stamp
 
     off = float(img.attrs.get("chainage_offset_m", 0.0))
@@ -150,7 +150,7 @@ def plot_image_result(img: Any, path: str | Path | None = None) -> Any:
         if int(img.attrs.get("synthetic", 0)):
             for a in axs:
                 synthetic_stamp(a)
-        fig.tight_layout()
+        tight_layout(fig)  # no placeholder engine left: savefig draws once
         if path is not None:
             fig.savefig(Path(path))
     return fig
@@ -194,7 +194,7 @@ def plot_pseudosection(data: Any, path: str | Path | None = None, *, title: str 
     -------
     matplotlib.figure.Figure
     """
-    from geoexplore.viz.figure import new_figure
+    from geoexplore.viz.figure import new_figure, tight_layout
     from geoexplore.viz.style import figure_style, synthetic_stamp
 
     d = data.fill_derived()
@@ -210,7 +210,7 @@ def plot_pseudosection(data: Any, path: str | Path | None = None, *, title: str 
             synthetic = bool(int(d.meta.get("synthetic", 0))) or "SYNTHETIC" in str(d.meta.get("title", ""))
         if synthetic:
             synthetic_stamp(ax)
-        fig.tight_layout()
+        tight_layout(fig)  # no placeholder engine left: savefig draws once
         if path is not None:
             fig.savefig(Path(path))
     return fig
@@ -230,13 +230,13 @@ def plot_reciprocal_errors(reciprocals: Any, path: str | Path | None = None) -> 
     -------
     matplotlib.figure.Figure
     """
-    from geoexplore.viz.figure import new_figure
+    from geoexplore.viz.figure import new_figure, tight_layout
     from geoexplore.viz.style import figure_style
 
     with figure_style():
         fig, ax = new_figure(figsize=(5, 4))
         draw_reciprocals(ax, reciprocals.pairs, reciprocals.model, reciprocals.bins)
-        fig.tight_layout()
+        tight_layout(fig)  # no placeholder engine left: savefig draws once
         if path is not None:
             fig.savefig(Path(path))
     return fig
@@ -279,7 +279,7 @@ def plot_convergence(result: Any, path: str | Path | None = None) -> Any:
 
     ``result``: an :class:`~geoexplore.ert.inversion.InversionResult` (or its ``summary()``).
     """
-    from geoexplore.viz.figure import new_figure
+    from geoexplore.viz.figure import new_figure, tight_layout
     from geoexplore.viz.style import figure_style
 
     s = result.summary() if hasattr(result, "summary") else result
@@ -301,7 +301,7 @@ def plot_convergence(result: Any, path: str | Path | None = None) -> Any:
         ax2.set_ylabel("lambda", color="C3")
         ax.legend(loc="upper right", fontsize=8)
         ax.set_title(f"stop: {s.get('stop_reason', '')}")
-        fig.tight_layout()
+        tight_layout(fig)  # no placeholder engine left: savefig draws once
         if path is not None:
             fig.savefig(Path(path))
     return fig
@@ -317,7 +317,7 @@ def plot_ip_section(result: Any, path: str | Path | None = None, *, mask_thresho
 
     from matplotlib.tri import Triangulation
 
-    from geoexplore.viz.figure import new_figure
+    from geoexplore.viz.figure import new_figure, tight_layout
     from geoexplore.viz.style import figure_style
 
     ip = result.ip
@@ -340,7 +340,7 @@ def plot_ip_section(result: Any, path: str | Path | None = None, *, mask_thresho
         ax.set_xlabel("x (m)")
         ax.set_ylabel("elevation (m)")
         ax.set_title(f"IP section (chi2 {ip.chi2:.2f}); faded: IP DOI index > {thr}")
-        fig.tight_layout()
+        tight_layout(fig)  # no placeholder engine left: savefig draws once
         if path is not None:
             fig.savefig(Path(path))
     return fig

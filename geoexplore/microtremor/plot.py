@@ -21,13 +21,14 @@ __all__ = ["draw_dispersion", "draw_f0_profile", "draw_hv_windows", "draw_sesame
 
 
 def _finish(fig: Any, ax_list: list, synthetic: bool, path: str | Path | None) -> Any:
+    from geoexplore.viz.figure import save_tight
     from geoexplore.viz.style import synthetic_stamp
 
     if synthetic:
         for ax in ax_list:
             synthetic_stamp(ax)
     if path is not None:
-        fig.savefig(path, bbox_inches="tight")
+        save_tight(fig, path)  # savefig(bbox_inches="tight") in one draw instead of two
     return fig
 
 

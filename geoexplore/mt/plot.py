@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from geoexplore.viz.figure import new_figure
+from geoexplore.viz.figure import new_figure, save_tight, tight_layout
 from geoexplore.viz.style import figure_style, synthetic_stamp
 
 RHO_CMAP = "viridis_r"
@@ -32,7 +32,7 @@ def _fig(nrows: int = 1, ncols: int = 1, **kw: Any) -> tuple[Any, Any]:
 
 def _save(fig: Any, path: str | Path | None) -> Any:
     if path is not None:
-        fig.savefig(path, bbox_inches="tight")
+        save_tight(fig, path)  # savefig(bbox_inches="tight") in one draw instead of two
     return fig
 
 
@@ -89,7 +89,9 @@ def plot_tf(ds: Any, path: str | Path | None = None, *, fold_phase: bool = True)
         fig, axes = new_figure(2, 1, figsize=(5.5, 6), sharex=True, layout="constrained", height_ratios=[3, 2])
         draw_tf(axes, ds, fold_phase=fold_phase)
         if path is not None:
-            fig.savefig(path)
+            from geoexplore.viz.ticks import trim_log_ticks
+
+            trim_log_ticks(fig).savefig(path)
     return fig
 
 
@@ -181,7 +183,10 @@ def plot_model1d(result: Any, path: str | Path | None = None) -> Any:
         ax[2].plot(T, result["phase_pred_deg"], "k-")
         ax[2].set(xscale="log", xlabel="period (s)", ylabel="phase (deg)")
         _stamp(result, ax[0])
-        fig.tight_layout()
+        from geoexplore.viz.ticks import trim_log_ticks
+
+        trim_log_ticks(fig)  # before tight_layout, which makes the ticks
+        tight_layout(fig)
     return _save(fig, path)
 
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from geoexplore.viz.figure import new_figure
+from geoexplore.viz.figure import new_figure, tight_layout
 from geoexplore.viz.style import figure_style, synthetic_stamp
 
 
@@ -100,7 +100,7 @@ def plot_gathers(result: Any, path: str | Path | None = None) -> Any:
         axs[2].set_title(f"shot {int(f)} after pre-processing")
         for ax in axs:
             _stamp(ax, ds)
-        fig.tight_layout()
+        tight_layout(fig)  # no placeholder engine left: savefig draws once
         if path is not None:
             fig.savefig(path)
     return fig
@@ -133,7 +133,7 @@ def plot_velocity(result: Any, path: str | Path | None = None, *, n_panels: int 
         axs[-1].set_ylabel("two-way time (s)")
         axs[-1].set_title(f"RMS velocity ({picks.attrs.get('source', 'picks')})")
         _stamp(axs[-1], sp)
-        fig.tight_layout()
+        tight_layout(fig)  # no placeholder engine left: savefig draws once
         if path is not None:
             fig.savefig(path)
     return fig
@@ -154,7 +154,7 @@ def plot_time_section(result: Any, path: str | Path | None = None, *, wiggles: b
         ax.set_title(f"{'migrated' if mig else 'CMP stack'}{f' ({mig})' if mig else ''}, line {ds.attrs.get('line', '')}")
         _stamp(ax, ds)
         draw_fold(axf, x, ds["fold"].values)
-        fig.tight_layout()
+        tight_layout(fig)  # no placeholder engine left: savefig draws once
         if path is not None:
             fig.savefig(path)
     return fig
@@ -181,7 +181,7 @@ def plot_depth_section(result: Any, path: str | Path | None = None, *, wiggles: 
         axv.set_ylabel("depth (m)")
         axv.set_xlabel("chainage (m)")
         _stamp(axv, ds)
-        fig.tight_layout()
+        tight_layout(fig)  # no placeholder engine left: savefig draws once
         if path is not None:
             fig.savefig(path)
     return fig

@@ -46,12 +46,19 @@ def draw_shot(ax: Any, data: np.ndarray, time_s: np.ndarray, x_m: np.ndarray, pi
     m = t <= (t_max_s if t_max_s is not None else t[-1])
     dxs = np.diff(np.sort(x))
     dx = float(np.median(dxs[dxs > 0])) if np.any(dxs > 0) else 1.0
+    tm = t[m] * 1000
+    fills = []  # (times, baseline, positive lobe) of every trace, NaN-separated: one fill_betweenx for the shot
     for i in range(d.shape[0]):
         tr = d[i, m]
         a = np.max(np.abs(tr))
         tr = tr / a * scale * dx if a > 0 else tr
-        ax.plot(x[i] + tr, t[m] * 1000, color="k", lw=0.4)
-        ax.fill_betweenx(t[m] * 1000, x[i], x[i] + np.clip(tr, 0, None), color="k", lw=0)
+        ax.plot(x[i] + tr, tm, color="k", lw=0.4)
+        fills.append(np.stack([np.r_[tm, np.nan], np.full(tm.size + 1, x[i]), np.r_[x[i] + np.clip(tr, 0, None), np.nan]]))
+    if fills:
+        # the same polygons as one fill_betweenx per trace (a NaN ends a region), drawn in the same order (a
+        # collection's zorder is below the lines'), made in one call instead of one collection per trace
+        ty, x1, x2 = np.concatenate(fills, axis=1)
+        ax.fill_betweenx(ty, x1, x2, color="k", lw=0)
     if picks_s is not None:
         u = np.ones(x.size, bool) if use is None else np.asarray(use, bool)
         ax.plot(x[u], np.asarray(picks_s)[u] * 1000, "_", color="#d62728", ms=10, mew=2, label="pick")
@@ -64,7 +71,7 @@ def draw_shot(ax: Any, data: np.ndarray, time_s: np.ndarray, x_m: np.ndarray, pi
 
 def plot_shot_picks(result: Any, path: str | os.PathLike[str] | None = None) -> Any:
     """Figure of a ``refraction.pick`` result: the shot gather with its picks (reads the source file when present)."""
-    from geoexplore.viz.figure import new_figure
+    from geoexplore.viz.figure import new_figure, tight_layout
 
     ds = result
     rx = np.asarray(ds["receiver_x_m"].values, float)
@@ -87,7 +94,7 @@ def plot_shot_picks(result: Any, path: str | os.PathLike[str] | None = None) -> 
         ax.set_title(f"first breaks: {Path(str(ds.attrs.get('source_file', ''))).name} ({int(use.sum())}/{use.size} used)")
         if int(ds.attrs.get("synthetic", 1)):
             synthetic_stamp(ax)
-        fig.tight_layout()
+        tight_layout(fig)  # no placeholder engine left: savefig draws once
         if path is not None:
             fig.savefig(path)
     return fig
@@ -116,7 +123,7 @@ def draw_traveltimes(ax: Any, shot_x: np.ndarray, rec_x: np.ndarray, t_obs_s: np
 
 def plot_pick_table(result: Any, path: str | os.PathLike[str] | None = None) -> Any:
     """Figure of a ``refraction.picks`` result: observed traveltime curves of all shots."""
-    from geoexplore.viz.figure import new_figure
+    from geoexplore.viz.figure import new_figure, tight_layout
 
     ds = result
     use = np.asarray(ds["use"].values, int) == 1
@@ -126,7 +133,7 @@ def plot_pick_table(result: Any, path: str | os.PathLike[str] | None = None) -> 
                          np.asarray(ds["t_s"].values)[use])
         ax.set_title(f"first-break picks: {int(use.sum())} used of {use.size}")
         synthetic_stamp(ax) if int(ds.attrs.get("synthetic", 1)) else None
-        fig.tight_layout()
+        tight_layout(fig)  # no placeholder engine left: savefig draws once
         if path is not None:
             fig.savefig(path)
     return fig
@@ -158,7 +165,7 @@ def draw_tomogram(ax: Any, image: Any, *, show_coverage: bool = True, vmin: floa
 
 def plot_tomogram(result: Any, path: str | os.PathLike[str] | None = None) -> Any:
     """Figure of a ``refraction.tomo`` result: tomogram with coverage; observed and modelled traveltimes."""
-    from geoexplore.viz.figure import new_figure
+    from geoexplore.viz.figure import new_figure, tight_layout
 
     image = result["image"] if isinstance(result, dict) else result
     model = result.get("model") if isinstance(result, dict) else None
@@ -181,7 +188,7 @@ def plot_tomogram(result: Any, path: str | os.PathLike[str] | None = None) -> An
             ax2.set_xlabel("chainage (m)")
             if int(a.get("synthetic", 0)):
                 synthetic_stamp(ax2)
-        fig.tight_layout()
+        tight_layout(fig)  # no placeholder engine left: savefig draws once
         if path is not None:
             fig.savefig(path)
     return fig
@@ -197,7 +204,7 @@ def plot_first_breaks(picks: Any, path: str | os.PathLike[str] | None = None) ->
     -------
     matplotlib.figure.Figure
     """
-    from geoexplore.viz.figure import new_figure
+    from geoexplore.viz.figure import new_figure, tight_layout
 
     table = picks.table
     with figure_style():
@@ -217,7 +224,7 @@ def plot_first_breaks(picks: Any, path: str | os.PathLike[str] | None = None) ->
             ax.set_title(f"first-break picks: {int(ok.sum())} traveltimes")
         if picks.synthetic:
             synthetic_stamp(ax)
-        fig.tight_layout()
+        tight_layout(fig)  # no placeholder engine left: savefig draws once
         if path is not None:
             fig.savefig(path)
     return fig
