@@ -85,6 +85,7 @@ from geoexplore.pipeline.resume import (
 )
 from geoexplore.pipeline.runner_figures import FigureQueue
 from geoexplore.pipeline.schedule import (
+    IDLE_CHECK_S,
     IN_FLIGHT_PER_WORKER,
     MIN_TASK_FRACTION,
     Completed,
@@ -209,6 +210,11 @@ class _Runner:
                     time.sleep(0.005)
                 if not ac.has_ready() or self.buffer.due_in() <= 0:
                     self._flush()
+            while not ac.has_ready():  # nothing finished: a worker left idle gets work (Scheduler.feed)
+                if self._wait_ready(ac, IDLE_CHECK_S):
+                    break
+                for fut in self._feed_idle(figq, pending):
+                    ac.add(fut)
             batch = ac.next_batch(block=True)
             for fut in [f for f in batch if f in figq]:
                 figq.finished(fut)
@@ -240,6 +246,28 @@ class _Runner:
         self.report.finished_utc = now_utc()
         self.write_run_json()
         return self.report
+
+    @staticmethod
+    def _wait_ready(ac: Any, seconds: float) -> bool:
+        """Wait up to ``seconds`` for a finished task; True if one is ready."""
+        deadline = time.monotonic() + seconds
+        while not ac.has_ready():
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.005)
+        return True
+
+    def _feed_idle(self, figq: FigureQueue, pending: dict[str, int]) -> list[Any]:
+        """Tasks for the workers that have none: held-back items first, then figures (new futures)."""
+        sched = self.sched
+        assert sched is not None
+        idle = sched.idle_workers() if (sched.queued or figq.queue) else []
+        if not idle:
+            return []
+        new = sched.feed(idle)
+        for fut in new:
+            pending[sched.futures[fut][0].id] += 1
+        return new + figq.feed(idle[len(new):])
 
     def _label(self, ws: WorkflowStep) -> str:
         return f"[{self.order[ws.id]}/{len(self.order)}] {ws.id} ({ws.spec.name})"

@@ -98,10 +98,22 @@ class FigureQueue:
             new.append(self._submit(q))
         return new
 
-    def _submit(self, q: Queued) -> Any:
+    def feed(self, workers: list[str]) -> list[Any]:
+        """Send one ready figure to each of ``workers`` (idle ones; a loose restriction), oldest first."""
+        new = []
+        for w in workers:
+            q = next((q for q in self.queue if self._ready(q)), None)
+            if q is None:
+                break
+            self.queue.remove(q)
+            new.append(self._submit(q, [w]))
+        return new
+
+    def _submit(self, q: Queued, workers: list[str] | None = None) -> Any:
         _, figure, store_path, key, path, stored, _ = q
+        place = {"workers": workers, "allow_other_workers": True} if workers else {}
         fut = self.client.submit(draw_figure, figure, store_path, key, str(path), stored,
-                                 key=f"figure-{key.replace('/', '-')}-{time.monotonic_ns()}", pure=False)
+                                 key=f"figure-{key.replace('/', '-')}-{time.monotonic_ns()}", pure=False, **place)
         self.in_flight[fut] = q
         return fut
 

@@ -25,6 +25,7 @@ from geoexplore.pipeline.task import execute_batch, execute_task
 from geoexplore.pipeline.workflow import Workflow, WorkflowStep
 
 IN_FLIGHT_PER_WORKER = 3  # tasks of a step kept queued per worker while its items are sent in groups
+IDLE_CHECK_S = 1.0  # while no task finishes, the runner looks this often for workers with nothing to do
 MIN_TASK_FRACTION = 0.2  # groups shrink at the end of a step, on several workers, to no less than this x run.batch_s
 
 #: an item ready to run: (item, store key, meta for its provenance, task for the worker)
@@ -149,17 +150,21 @@ class Scheduler:
             ready, self.queued[ws.id] = ready[:window], ready[window:]
         return [self.submit(ws, [r]) for r in ready]
 
-    def submit(self, ws: WorkflowStep, entries: list[Entry]) -> Any:
-        """One Dask task for one item, or for several short items of the same step."""
+    def submit(self, ws: WorkflowStep, entries: list[Entry], workers: list[str] | None = None) -> Any:
+        """One Dask task for one item, or for several short items of the same step.
+
+        ``workers``: where it should run if it can (a loose restriction: it may run elsewhere).
+        """
+        place = {"workers": workers, "allow_other_workers": True} if workers else {}
         if len(entries) == 1:
             item, key, meta, task = entries[0]
             fut = self.client.submit(execute_task, task, self.wf.retries, key=f"{ws.id}-{item or 'all'}-{meta['run_key'][:12]}",
-                                     pure=False, priority=self.priority[ws.id])
+                                     pure=False, priority=self.priority[ws.id], **place)
         else:
             h = hashlib.sha256("".join(e[2]["run_key"] for e in entries).encode()).hexdigest()[:12]
             fut = self.client.submit(execute_batch, [e[3] for e in entries], self.wf.retries,
                                      key=f"{ws.id}-{entries[0][0]}+{len(entries) - 1}-{h}", pure=False,
-                                     priority=self.priority[ws.id])
+                                     priority=self.priority[ws.id], **place)
         self.futures[fut] = (ws, [e[:3] for e in entries], len(entries) > 1)
         self.report.tasks += 1
         return fut
@@ -170,6 +175,32 @@ class Scheduler:
             return max(1, len(self.client.scheduler_info().get("workers", {})))
         except Exception:  # noqa: BLE001 - informational; keep the count from the start
             return self.n_workers
+
+    def idle_workers(self) -> list[str]:
+        """Workers with no task at all, neither running nor waiting (addresses; [] if the scheduler cannot say)."""
+        try:
+            return sorted(w for w, keys in self.client.processing().items() if not keys)
+        except Exception:  # noqa: BLE001 - informational: the run goes on without feeding
+            return []
+
+    def feed(self, workers: list[str]) -> list[Any]:
+        """Send one more task of held-back items to each of ``workers`` (idle ones), highest priority step first.
+
+        A step's items go out as its tasks finish (:meth:`release`), and Dask
+        puts a task on a worker when it is sent. Tasks that went to a worker
+        now busy with a long task (an inversion) wait there, count as in
+        flight, and nothing more of their step goes out while another worker
+        has nothing to do (the demo: one worker idle 65 s of its 196). Here
+        each idle worker gets a task of its own.
+        """
+        by_id = {w.id: w for w in self.wf.steps}
+        new: list[Any] = []
+        for w in workers:
+            if not self.queued:
+                break
+            sid = max(self.queued, key=lambda i: self.priority[i])
+            new.extend(self._send(by_id[sid], 1, workers=[w]))
+        return new
 
     def release(self, ws: WorkflowStep, in_flight: int) -> list[Any]:
         """Submit held-back items of a step, grouped so a task runs about ``run.batch_s``.
@@ -185,6 +216,10 @@ class Scheduler:
         and a tail of single 15 ms items spent more on that than the workers
         could wait for each other. Items of ``batch_s`` or more stay one per task.
         """
+        return self._send(ws, IN_FLIGHT_PER_WORKER * self.workers() - in_flight)
+
+    def _send(self, ws: WorkflowStep, tasks: int, workers: list[str] | None = None) -> list[Any]:
+        """Up to ``tasks`` tasks of the held-back items of ``ws``, grouped as :meth:`release` says."""
         queue = self.queued[ws.id]
         times = sorted(self.item_times.get(ws.id, []))
         median = max(times[len(times) // 2] if times else float("inf"), 1e-4)
@@ -192,9 +227,9 @@ class Scheduler:
         full = max(1, int(self.wf.batch_s / median))
         least = max(1, int(MIN_TASK_FRACTION * self.wf.batch_s / median))
         new = []
-        while queue and in_flight + len(new) < IN_FLIGHT_PER_WORKER * n:
+        while queue and len(new) < tasks:
             k = full if n == 1 else max(least, min(full, -(-len(queue) // (2 * n))))
-            new.append(self.submit(ws, queue[:k]))
+            new.append(self.submit(ws, queue[:k], workers))
             del queue[:k]
         if not queue:
             del self.queued[ws.id]
