@@ -90,7 +90,9 @@ def open_netcdf(source: Any) -> Any:
     """An h5netcdf file open for reading (a path or an open h5py File), with the fast lookups; use as a context."""
     import os
 
-    return _classes()[0](os.fspath(source) if isinstance(source, os.PathLike) else source, "r", decode_vlen_strings=True)
+    # the arguments xarray's h5netcdf engine opens a file with (phony_dims: its default since 2025)
+    return _classes()[0](os.fspath(source) if isinstance(source, os.PathLike) else source, "r",
+                         decode_vlen_strings=True, phony_dims="access")
 
 
 @contextlib.contextmanager
