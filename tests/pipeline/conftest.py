@@ -9,6 +9,29 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.fixture()
+def race_steps(monkeypatch):
+    """The steps of race_steps.py, registered in this process (the workers import the module themselves).
+
+    The module is executed afresh each time (its steps register on import), since the teardown takes the
+    steps out of the registry again: a second test in the same process would otherwise find them gone.
+    """
+    import importlib
+    import os
+    import sys
+
+    from geoexplore.pipeline import step as step_module
+
+    monkeypatch.syspath_prepend(os.path.dirname(__file__))
+    if "race_steps" in sys.modules:
+        importlib.reload(sys.modules["race_steps"])
+    else:
+        importlib.import_module("race_steps")
+    yield
+    for name in ("race.tiny", "race.gather"):
+        step_module._REGISTRY.pop(name, None)
+
+
 # several slow-ish steps (a second or so each) so that processes can be killed mid-run
 SLOW = """
 workflow: slow

@@ -12,8 +12,6 @@ done on w2 long before w1 is free.
 
 from __future__ import annotations
 
-import importlib
-import os
 import threading
 import time
 
@@ -36,17 +34,6 @@ steps:
 """
 
 HOLD_S = 20.0  # how long w1 is held
-
-
-@pytest.fixture()
-def race_steps(monkeypatch):
-    from geoexplore.pipeline import step as step_module
-
-    monkeypatch.syspath_prepend(os.path.dirname(__file__))
-    importlib.import_module("race_steps")
-    yield
-    for name in ("race.tiny", "race.gather"):
-        step_module._REGISTRY.pop(name, None)
 
 
 class ItemTimes:

@@ -12,7 +12,6 @@ downstream step then missed the last rows (``StoreError: no result ...``) on eve
 
 from __future__ import annotations
 
-import importlib
 import os
 
 import numpy as np
@@ -39,18 +38,6 @@ steps:
     foreach: {{items: [a, b, c, d]}}
     inputs: {{tiny: tiny}}
 """
-
-
-@pytest.fixture()
-def race_steps(monkeypatch):
-    """The steps of race_steps.py, registered in this process (the workers import the module themselves)."""
-    from geoexplore.pipeline import step as step_module
-
-    monkeypatch.syspath_prepend(os.path.dirname(__file__))
-    importlib.import_module("race_steps")
-    yield
-    for name in ("race.tiny", "race.gather"):
-        step_module._REGISTRY.pop(name, None)
 
 
 def run_stress(tmp_path, address: str, n_items: int, n_samples: int) -> tuple[list[str], list[np.ndarray]]:
