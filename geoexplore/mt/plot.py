@@ -89,9 +89,7 @@ def plot_tf(ds: Any, path: str | Path | None = None, *, fold_phase: bool = True)
         fig, axes = new_figure(2, 1, figsize=(5.5, 6), sharex=True, layout="constrained", height_ratios=[3, 2])
         draw_tf(axes, ds, fold_phase=fold_phase)
         if path is not None:
-            from geoexplore.viz.ticks import trim_log_ticks
-
-            trim_log_ticks(fig).savefig(path)
+            fig.savefig(path)  # the canvas trims the log ticks (viz.canvas)
     return fig
 
 

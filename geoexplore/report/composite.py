@@ -217,9 +217,7 @@ def plot_composite(bundle: dict[str, Any], path: str | Path | None = None, *, la
         fig.subplots_adjust(left=0.09, right=0.88, top=1.0 - 1.1 / fig.get_figheight(), bottom=0.06, hspace=0.45)
         fig.suptitle(t("composite_title", lang) + (f" - {cands.attrs.get('line', '')}" if cands.attrs.get("line") else ""), fontsize=10, y=0.998, va="top")
         if path is not None:
-            from geoexplore.viz.ticks import trim_log_ticks
-
-            trim_log_ticks(fig).savefig(path, dpi=200)
+            fig.savefig(path, dpi=200)  # the canvas trims the log ticks (viz.canvas)
     return fig
 
 
@@ -229,10 +227,8 @@ composite_figure = plot_composite
 
 def _save_formats(fig: Any, stem: Path, lang: str, formats: tuple[str, ...]) -> list[Path]:
     from geoexplore.viz.style import figure_style
-    from geoexplore.viz.ticks import trim_log_ticks
 
     out = []
-    trim_log_ticks(fig)  # same ticks drawn, fewer made (the colour bars' log axes)
     stem.parent.mkdir(parents=True, exist_ok=True)
     with figure_style(**font_rc(lang)):
         for fmt in formats:

@@ -1,4 +1,5 @@
-"""An Agg canvas whose renderers share one mathtext parser, so tick labels like ``10^3`` are parsed once a process.
+"""An Agg canvas whose renderers share one mathtext parser (tick labels like ``10^3`` parsed once a process) and whose
+saves trim log-axis ticks to the view.
 
 Matplotlib's :class:`~matplotlib.backends.backend_agg.RendererAgg` makes its own
 :class:`~matplotlib.mathtext.MathTextParser`, whose parse cache is keyed by the parser. Every new renderer
@@ -22,12 +23,23 @@ PARSER = MathTextParser("path")
 
 
 class SharedMathtextCanvas(FigureCanvasAgg):
-    """:class:`~matplotlib.backends.backend_agg.FigureCanvasAgg` with :data:`PARSER` in each renderer it makes."""
+    """:class:`~matplotlib.backends.backend_agg.FigureCanvasAgg` with :data:`PARSER` in each renderer it makes.
+
+    Every save through it (any format: ``savefig`` prints through the figure's canvas) first trims the log
+    axes' ticks to the view (:func:`geoexplore.viz.ticks.trim_log_ticks`: the same ticks drawn, fewer made),
+    so every figure of :func:`geoexplore.viz.figure.new_figure` gets it without its plot function asking.
+    """
 
     def get_renderer(self) -> Any:
         renderer = super().get_renderer()
         renderer.mathtext_parser = PARSER
         return renderer
+
+    def print_figure(self, *args: Any, **kwargs: Any) -> Any:
+        from geoexplore.viz.ticks import trim_log_ticks
+
+        trim_log_ticks(self.figure)
+        return super().print_figure(*args, **kwargs)
 
 
 __all__ = ["PARSER", "SharedMathtextCanvas"]

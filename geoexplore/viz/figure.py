@@ -72,7 +72,8 @@ def save(fig: Any, path: str | os.PathLike[str], *, dpi: int = 150, **kwargs: An
 
     Works for figures from :func:`new_figure` and from pyplot alike; a pyplot
     figure is left open (closing it is its owner's choice). Log axes get
-    :func:`geoexplore.viz.ticks.trim_log_ticks` first (same ticks drawn, faster).
+    :func:`geoexplore.viz.ticks.trim_log_ticks` first (same ticks drawn, faster; a :func:`new_figure` figure's
+    canvas does it on every save, a pyplot figure's does not).
     """
     from geoexplore.viz.ticks import trim_log_ticks
 
@@ -113,9 +114,6 @@ def save_tight(fig: Any, paths: str | os.PathLike[str] | list[str | os.PathLike[
     import matplotlib as mpl
     from matplotlib.image import imsave
 
-    from geoexplore.viz.ticks import trim_log_ticks
-
-    trim_log_ticks(fig)
     out = [os.fspath(p) for p in (paths if isinstance(paths, (list, tuple)) else [paths])]
     rc = mpl.rcParams
     dpi = rc["savefig.dpi"] if dpi is None else dpi

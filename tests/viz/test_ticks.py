@@ -128,3 +128,18 @@ def test_new_figure_is_on_the_shared_canvas_and_saves_every_format(tmp_path):
         assert (tmp_path / f"a.{ext}").stat().st_size > 1000
     assert isinstance(fig.canvas, SharedMathtextCanvas)  # matplotlib switches back after PDF/SVG
     assert mpl.get_backend()  # no backend was switched to make it
+
+
+@pytest.mark.parametrize("fmt", ["png", "pdf", "svg"])
+def test_saving_through_the_shared_canvas_trims_the_log_ticks(fmt):
+    """No plot function needs to ask: any save of a :func:`new_figure` figure (its canvas, any format) trims the
+    log axes first, and the PNG is the untrimmed figure's."""
+    xlim, ylim = VIEWS[0]
+    fig = _figure(xlim, ylim)
+    assert not isinstance(fig.axes[0].xaxis.get_major_locator(), InViewLocator)
+    fig.savefig(io.BytesIO(), format=fmt)
+    for a in fig.axes:
+        for axis in (a.xaxis, a.yaxis):
+            assert isinstance(axis.get_major_locator(), InViewLocator)
+            assert isinstance(axis.get_minor_locator(), InViewLocator)
+    assert np.array_equal(_pixels(_figure(xlim, ylim)), _pixels(_figure(xlim, ylim, FigureCanvasAgg)))
