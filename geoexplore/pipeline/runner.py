@@ -205,10 +205,7 @@ class _Runner:
             warm_up()
         while pending:
             if self.buffer and not ac.has_ready():  # nothing to collect now: write what waits, once it is due
-                deadline = time.monotonic() + self.buffer.due_in()
-                while not ac.has_ready() and time.monotonic() < deadline:
-                    time.sleep(0.005)
-                if not ac.has_ready() or self.buffer.due_in() <= 0:
+                if not self._wait_ready(ac, self.buffer.due_in()) or self.buffer.due_in() <= 0:
                     self._flush()
             while not ac.has_ready():  # nothing finished: a worker left idle gets work (Scheduler.feed)
                 if self._wait_ready(ac, IDLE_CHECK_S):

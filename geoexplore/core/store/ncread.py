@@ -50,6 +50,15 @@ def _classes() -> tuple[type, type, type]:
             ds = self.__dict__["_geoexplore_h5"] = self._root._h5file[self._h5path]
         return ds
 
+    def dimension_ids(group: Any) -> dict[int, list[str]]:  # netCDF-4 id -> names visible from the group, once a group
+        by_id = group.__dict__.get("_geoexplore_dimids")
+        if by_id is None:
+            by_id = {}
+            for name, dim in group._all_dimensions.items():
+                by_id.setdefault(int(dim._dimid), []).append(name)
+            group.__dict__["_geoexplore_dimids"] = by_id
+        return by_id
+
     class Variable(h5netcdf.Variable):
         _h5ds = property(cached_h5ds)
 
@@ -57,9 +66,7 @@ def _classes() -> tuple[type, type, type]:
             h5 = self._h5ds
             ids = h5.attrs.get("_Netcdf4Coordinates")
             if ids is not None and "DIMENSION_LIST" in h5.attrs:
-                by_id: dict[int, list[str]] = {}
-                for name, dim in self._parent._all_dimensions.items():
-                    by_id.setdefault(int(dim._dimid), []).append(name)
+                by_id = dimension_ids(self._parent)
                 names = [by_id.get(int(i), []) for i in ids]
                 if all(len(n) == 1 for n in names) and len(names) == len(h5.shape):
                     dims = tuple(n[0] for n in names)
