@@ -36,6 +36,7 @@ class SharedMathtextCanvas(FigureCanvasAgg):
         return renderer
 
     def print_figure(self, *args: Any, **kwargs: Any) -> Any:
+        """Matplotlib's ``print_figure`` (what ``savefig`` calls), the log ticks trimmed to the view first."""
         from geoexplore.viz.ticks import trim_log_ticks
 
         trim_log_ticks(self.figure)
