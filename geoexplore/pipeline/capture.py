@@ -15,6 +15,15 @@ whatever handlers the library adds at import, or later, never see it. The
 logger objects exist before the library is imported (``logging.getLogger``
 returns the same object to the library), so the filter can be put there first
 and stays: the library does not need to be imported. Idempotent.
+
+The module is also the worker preload of geoexplore's local cluster
+(:func:`dask_setup`, run by Dask in each worker process it starts): a worker
+still in a task when the run closes the cluster (a failed store write, Ctrl-C)
+can send its heartbeat to the scheduler as the scheduler stops, and Dask then
+prints ``Failed to communicate with scheduler during heartbeat.`` with two
+chained tracebacks on the run's terminal, after geoexplore's own one-line error.
+The scheduler of a local cluster lives in the run's process, so that record
+only ever says the run is ending: :class:`DropHeartbeatFailure` drops it.
 """
 
 from __future__ import annotations
@@ -35,6 +44,24 @@ class RouteToLog(logging.Filter):
         if log.isEnabledFor(level):
             log.log(level, "%s: %s", record.name, " ".join(record.getMessage().split()))
         return False
+
+
+#: what :meth:`distributed.Worker.heartbeat` logs when the scheduler's connection closes under it
+HEARTBEAT_FAILED = "Failed to communicate with scheduler during heartbeat."
+
+
+class DropHeartbeatFailure(logging.Filter):
+    """A ``distributed.worker`` filter that drops the heartbeat record of a closing local cluster (module docstring)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:  # noqa: A003 - logging's name
+        return not (record.levelno >= logging.ERROR and record.getMessage() == HEARTBEAT_FAILED)
+
+
+def dask_setup(worker: object) -> None:
+    """Dask's preload hook: run in each worker process of :func:`geoexplore.pipeline.cluster.local_cluster`."""
+    lg = logging.getLogger("distributed.worker")
+    if not any(isinstance(f, DropHeartbeatFailure) for f in lg.filters):
+        lg.addFilter(DropHeartbeatFailure())
 
 
 def route_library_logs(names: tuple[str, ...] = LIBRARY_LOGGERS) -> None:

@@ -114,7 +114,9 @@ def local_cluster(n_workers: int | None = None, *, worker_profile: bool = False,
     500 ms, 20 ms): with Dask's defaults a busy worker's other threads took
     4.4-4.7 % of a core, which two workers on two cores take from their tasks.
     The scheduler's queuing of large task groups is off (``worker-saturation``
-    inf) so the runner's task priorities decide the order.
+    inf) so the runner's task priorities decide the order. Each worker
+    preloads :mod:`geoexplore.pipeline.capture`, which keeps Dask's heartbeat
+    traceback of a closing cluster off the run's terminal.
     """
     import dask
     from distributed import LocalCluster
@@ -127,6 +129,8 @@ def local_cluster(n_workers: int | None = None, *, worker_profile: bool = False,
         "host": "127.0.0.1",
         "dashboard_address": "127.0.0.1:0",  # loopback only, no fixed port to collide on
         "silence_logs": logging.ERROR,
+        # each worker drops Dask's heartbeat traceback of a cluster closing under a running task
+        "preload": ["geoexplore.pipeline.capture"],
     }
     kw.update(kwargs)
     cfg: dict[str, Any] = {f"distributed.nanny.pre-spawn-environ.{k}": None for k in WORKER_ENV_UNSET}

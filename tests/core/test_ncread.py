@@ -37,6 +37,8 @@ def _assert_same(got: xr.Dataset, ref: xr.Dataset) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(CASES))
+# the h5netcdf writer is asked for invalid_netcdf (complex values, as the store writes them) and says so
+@pytest.mark.filterwarnings("ignore:You are writing invalid netcdf features:UserWarning")
 def test_every_case_reads_as_xarray_reads_it_from_each_writer(tmp_path, name):
     ds = prepare_for_netcdf(CASES[name])
     store = ProjectStore(tmp_path / "project.h5")
