@@ -193,7 +193,7 @@ class _Runner:
                         new = self._launch(ws)
                         for fut in new:
                             ac.add(fut)
-                        if new:
+                        if new or ws.id in sched.queued:  # items held back count as started (Scheduler.places)
                             pending[ws.id] = len(new)
                         else:
                             finished.add(ws.id)
@@ -230,13 +230,13 @@ class _Runner:
                     pending[ws.id] += len(new)
             self._collect(outcomes)
             for ws in touched.values():
-                if pending[ws.id] == 0:
+                if pending[ws.id] == 0 and ws.id not in sched.queued:
                     self._flush()  # a finished step's results are in the store before anything reads them
                     del pending[ws.id]
                     finished.add(ws.id)
                     self._step_finished(ws)
             launch_ready()
-            for fut in figq.pump(max(0, sched.workers() - len(sched.futures))):  # figures only into free workers
+            for fut in self._feed_idle(figq, pending):  # held-back items, else figures, into the workers left idle
                 ac.add(fut)
         self._flush()
         self.finish_figures()

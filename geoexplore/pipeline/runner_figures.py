@@ -7,11 +7,11 @@ with the shorter queue, so a chain's items run on one worker while the other dra
 showed it (``benchmarks/demo_timeline.py``): the MT chain's 1D inversions ran one after another on one
 worker while the other drew 8 figures, and the 2D inversion started behind four more.
 
-So the figures wait on the client, in the order their results were committed, and go out only while
-the item tasks in flight leave a worker free (:meth:`FigureQueue.pump`): items never wait behind more
-than the one figure a worker is drawing, and the figures fill the gaps (one long inversion on one
-worker: the figures run on the other). After the last item every remaining figure goes out
-(:meth:`FigureQueue.finish`).
+So the figures wait on the client, in the order their results were committed, and go out only to a
+worker with no task at all (:meth:`FigureQueue.feed`, called by the runner each time tasks finish and
+while it waits): items never wait behind more than the one figure a worker is drawing, and the figures
+fill the gaps (one long inversion on one worker: the figures run on the other). After the last item
+every remaining figure goes out (:meth:`FigureQueue.finish`, :meth:`FigureQueue.pump`).
 
 The figure of a step that no other step reads from (the report) goes out only after the figures of
 every step upstream of it are drawn: the report's figure function embeds the method figures it finds

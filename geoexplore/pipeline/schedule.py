@@ -5,6 +5,14 @@
 * A fanned-out step becomes one task per item; the items of a step whose
   items are short are held back and sent in groups of about ``run.batch_s``
   (:meth:`Scheduler.start`, :meth:`Scheduler.release`).
+* No task waits on a worker behind a long one (an inversion): while a
+  worker runs a task of a step expected to take ``LONG_TASK_S`` or more,
+  new tasks go to the other workers, and are held back on the client when
+  every worker runs one (:meth:`Scheduler.places`); a worker that falls idle
+  gets the held-back task of the highest priority (:meth:`Scheduler.feed`).
+  Dask cannot move a task queued behind a long task by itself: its work
+  stealing asks the busy worker first, and a worker inside a long C call
+  (pyGIMLi, SuperLU) answers late.
 * Ready tasks run longest remaining path first: every task carries the
   Dask priority :func:`remaining_path_s` of its step (its expected run time
   ``cost_s`` plus the longest chain of steps that wait for it), so the long
@@ -26,6 +34,7 @@ from geoexplore.pipeline.workflow import Workflow, WorkflowStep
 
 IN_FLIGHT_PER_WORKER = 3  # tasks of a step kept queued per worker while its items are sent in groups
 IDLE_CHECK_S = 1.0  # while no task finishes, the runner looks this often for workers with nothing to do
+LONG_TASK_S = 10.0  # a task expected to run this long (s) gets no other task queued behind it on its worker
 MIN_TASK_FRACTION = 0.2  # groups shrink at the end of a step, on several workers, to no less than this x run.batch_s
 
 #: an item ready to run: (item, store key, meta for its provenance, task for the worker)
@@ -136,6 +145,8 @@ class Scheduler:
         self.queued: dict[str, list[Entry]] = {}  # step id -> held back items
         self.item_times: dict[str, list[float]] = {}  # step id -> run times of its items done in this run
         self.priority = remaining_path_s(wf)  # step id -> Dask priority of its tasks (higher first)
+        self.key_step: dict[str, WorkflowStep] = {}  # Dask key -> step, of the tasks in flight
+        self.long_on: dict[str, str] = {}  # Dask key -> worker, of the long tasks in flight (Scheduler.places)
 
     def start(self, ws: WorkflowStep, ready: list[Entry]) -> list[Any]:
         """Submit the items of a step that are ready; returns the new futures.
@@ -148,14 +159,66 @@ class Scheduler:
         if self.wf.batch_s > 0 and ws.spec.fan_out != "none" and len(ready) > 2 * window:
             # single items first; the run times of the items done decide how the rest is grouped (release)
             ready, self.queued[ws.id] = ready[:window], ready[window:]
-        return [self.submit(ws, [r]) for r in ready]
+        where = self.places()
+        if where == []:  # every worker runs a long task: the items wait here for the first one free (feed)
+            if ready:
+                self.queued[ws.id] = ready + self.queued.get(ws.id, [])
+            return []
+        return [self.submit(ws, [r], where) for r in ready]
+
+    def expected_s(self, ws: WorkflowStep) -> float:
+        """How long one task of ``ws`` is expected to run (s): the step's ``cost_s``, or for a fanned-out step the
+        median run time of its items done so far (0 before the first)."""
+        if ws.spec.fan_out == "none":
+            return ws.cost_s
+        times = sorted(self.item_times.get(ws.id, []))
+        return times[len(times) // 2] if times else 0.0
+
+    def places(self) -> list[str] | None:
+        """Where a new task may go: None anywhere (Dask decides), else the workers not running a long task (a loose
+        restriction), ``[]`` when every worker runs one (hold the task back). See the module docstring."""
+        processing = self._processing()
+        if processing is None:
+            return None
+        busy = self._long_busy(processing)
+        if not busy:
+            return None
+        return sorted(w for w in processing if w not in busy)
+
+    def _processing(self) -> dict[str, list[str]] | None:
+        """The scheduler's tasks per worker (keys), or None if it cannot be asked."""
+        try:
+            return {w: list(keys) for w, keys in self.client.processing().items()}
+        except Exception:  # noqa: BLE001 - informational: without the scheduler's view, Dask places the tasks
+            return None
+
+    def _long_busy(self, processing: dict[str, list[str]]) -> set[str]:
+        """Workers with a long task: placed there by :meth:`submit`, or shown there by the scheduler."""
+        busy = {w for w in self.long_on.values() if w in processing}
+        busy.update(w for w, keys in processing.items()
+                    if any(k in self.key_step and self.expected_s(self.key_step[k]) >= LONG_TASK_S for k in keys))
+        return busy
+
+    def _place_long(self, workers: list[str] | None) -> list[str] | None:
+        """One worker for a long task (of ``workers`` if given): the one with fewest tasks and no long one."""
+        processing = self._processing()
+        if not processing:
+            return workers
+        busy = self._long_busy(processing)
+        cands = [w for w in (workers or sorted(processing)) if w in processing]
+        if not cands:
+            return workers
+        return [min(cands, key=lambda w: (w in busy, len(processing[w]), w))]
 
     def submit(self, ws: WorkflowStep, entries: list[Entry], workers: list[str] | None = None) -> Any:
         """One Dask task for one item, or for several short items of the same step.
 
         ``workers``: where it should run if it can (a loose restriction: it may run elsewhere).
         """
-        place = {"workers": workers, "allow_other_workers": True} if workers else {}
+        long = self.expected_s(ws) >= LONG_TASK_S
+        if long and (not workers or len(workers) > 1):  # known where it runs, so nothing is placed behind it
+            workers = self._place_long(workers)
+        place = {"workers": list(workers), "allow_other_workers": True} if workers else {}
         if len(entries) == 1:
             item, key, meta, task = entries[0]
             fut = self.client.submit(execute_task, task, self.wf.retries, key=f"{ws.id}-{item or 'all'}-{meta['run_key'][:12]}",
@@ -166,6 +229,9 @@ class Scheduler:
                                      key=f"{ws.id}-{entries[0][0]}+{len(entries) - 1}-{h}", pure=False,
                                      priority=self.priority[ws.id], **place)
         self.futures[fut] = (ws, [e[:3] for e in entries], len(entries) > 1)
+        self.key_step[fut.key] = ws
+        if long and workers:
+            self.long_on[fut.key] = workers[0]
         self.report.tasks += 1
         return fut
 
@@ -216,10 +282,14 @@ class Scheduler:
         and a tail of single 15 ms items spent more on that than the workers
         could wait for each other. Items of ``batch_s`` or more stay one per task.
         """
-        return self._send(ws, IN_FLIGHT_PER_WORKER * self.workers() - in_flight)
+        where = self.places()
+        if where == []:  # every worker runs a long task (module docstring): feed sends them later
+            return []
+        return self._send(ws, IN_FLIGHT_PER_WORKER * self.workers() - in_flight, where)
 
     def _send(self, ws: WorkflowStep, tasks: int, workers: list[str] | None = None) -> list[Any]:
-        """Up to ``tasks`` tasks of the held-back items of ``ws``, grouped as :meth:`release` says."""
+        """Up to ``tasks`` tasks of the held-back items of ``ws``, grouped as :meth:`release` says (``workers``: where
+        they should run, a loose restriction)."""
         queue = self.queued[ws.id]
         times = sorted(self.item_times.get(ws.id, []))
         median = max(times[len(times) // 2] if times else float("inf"), 1e-4)
@@ -246,6 +316,8 @@ class Scheduler:
         out = []
         for fut in batch:
             ws, entries, grouped = self.futures[fut]
+            self.key_step.pop(fut.key, None)
+            self.long_on.pop(fut.key, None)
             try:
                 res = by_fut[fut] if fut in by_fut else fut.result()
             except Exception as exc:  # task error, after retries; or a lost worker

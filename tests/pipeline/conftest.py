@@ -28,7 +28,7 @@ def race_steps(monkeypatch):
     else:
         importlib.import_module("race_steps")
     yield
-    for name in ("race.tiny", "race.gather"):
+    for name in ("race.tiny", "race.gather", "race.nap", "race.naps"):
         step_module._REGISTRY.pop(name, None)
 
 

@@ -9,6 +9,7 @@ every row and checks it got them all. The module is importable on the workers
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -44,3 +45,28 @@ def gather(ctx: StepContext, settings: NoSettings) -> xr.Dataset:
     idx = np.array(sorted(int(r.attrs["index"]) for r in recs.values()))
     total = sum(float(r["amp"].sum()) for r in recs.values())
     return xr.Dataset({"index": (("n",), idx, {"units": "1"}), "total": ((), total, {"units": "1"})})
+
+
+class NapSettings(Settings):
+    seconds: float = Field(0.1, ge=0, description="how long the task sleeps (s)")
+
+
+def _nap(ctx: StepContext, settings: NapSettings) -> xr.Dataset:
+    import time
+
+    t0 = time.time()
+    time.sleep(settings.seconds)
+    return xr.Dataset({"start": ((), t0, {"units": "s"}), "end": ((), time.time(), {"units": "s"})},
+                      attrs={"worker_pid": os.getpid()})
+
+
+@step("race.nap", settings=NapSettings, inputs=("after?",))
+def nap(ctx: StepContext, settings: NapSettings) -> xr.Dataset:
+    """One task that sleeps ``seconds``; records when it started and ended (epoch s) and on which process."""
+    return _nap(ctx, settings)
+
+
+@step("race.naps", settings=NapSettings, fan_out="items", inputs=("after?",))
+def naps(ctx: StepContext, settings: NapSettings) -> xr.Dataset:
+    """``race.nap`` per item."""
+    return _nap(ctx, settings)

@@ -1,0 +1,70 @@
+"""No task waits on a worker behind a long task while another worker could take it first.
+
+The demo's timeline (2026-12-07): the seismic stack became ready while one worker ran the 2D MT
+inversion and the other the refraction tomography. Dask put it on the refraction's worker; the MT
+worker fell idle 3 s later and stayed so for 18 s, and the stack (on the path to the fault step)
+started only after the tomography. Work stealing did not move it: the busy worker answers late from
+inside a long C call. The runner now knows where each long task runs (a step with ``cost_s`` of
+``LONG_TASK_S`` or more) and holds new tasks back while every worker runs one.
+
+Here, on a real external cluster with work stealing off (as when the busy worker cannot answer): w1
+and w2 each run a long task, 25 s and 4 s; eight short items become ready meanwhile. They must all run
+on the worker the 4 s task frees, long before the 25 s task ends.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from geoexplore.core.store import ProjectStore
+from geoexplore.pipeline.runner import run_workflow
+from geoexplore.pipeline.schedule import LONG_TASK_S
+
+pytestmark = pytest.mark.cluster
+
+LONG_S = 25.0
+
+WORKFLOW = f"""
+workflow: long
+input_dir: .
+line: l1
+run: {{batch_s: 0}}
+steps:
+  - id: longest
+    step: race.nap
+    settings: {{seconds: {LONG_S}}}
+    cost_s: {3 * LONG_TASK_S}
+  - id: gate
+    step: race.nap
+    settings: {{seconds: 0.5}}
+  - id: long
+    step: race.nap
+    inputs: {{after: gate}}
+    settings: {{seconds: 4}}
+    cost_s: {2 * LONG_TASK_S}
+  - id: short
+    step: race.naps
+    foreach: {{items: [a, b, c, d, e, f, g, h]}}
+    inputs: {{after: gate}}
+    settings: {{seconds: 0.2}}
+"""
+
+
+def test_short_items_do_not_wait_behind_a_long_task(tmp_path, external_cluster, race_steps, monkeypatch):
+    monkeypatch.setenv("DASK_DISTRIBUTED__SCHEDULER__WORKER_SATURATION", "inf")
+    monkeypatch.setenv("DASK_DISTRIBUTED__SCHEDULER__WORK_STEALING", "False")
+    external_cluster.start_scheduler()
+    external_cluster.add_worker("w1")
+    external_cluster.add_worker("w2")
+    wf = tmp_path / "long.yaml"
+    wf.write_text(WORKFLOW)
+    report = run_workflow(wf, tmp_path / "out", scheduler=external_cluster.address, figures=False)
+    assert not report.failed and report.counts().get("done") == 11
+    store = ProjectStore(tmp_path / "out" / "project.h5")
+    longest, long = store.read("race/l1/longest"), store.read("race/l1/long")
+    shorts = [store.read(f"race/l1/short/{i}") for i in "abcdefgh"]
+    assert longest.attrs["worker_pid"] != long.attrs["worker_pid"]  # the two long tasks on the two workers
+    for s in shorts:  # every short item ran on the worker the 4 s task freed, after it and before the 25 s task ended
+        assert s.attrs["worker_pid"] == long.attrs["worker_pid"], (s.attrs, long.attrs, longest.attrs)
+        assert float(s["start"]) >= float(long["end"]) - 0.01
+        assert float(s["end"]) < float(longest["end"]) - 10.0
