@@ -194,6 +194,27 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return _run(wf, args)
 
 
+def cmd_precompile(args: argparse.Namespace) -> int:
+    """Compile the just-in-time kernels of the optional libraries into their on-disk caches (once per environment)."""
+    import importlib.util
+
+    say = _err if getattr(args, "json", False) else _say  # stdout carries only the JSON then
+    out: dict[str, object] = {}
+    if importlib.util.find_spec("openquake") is not None and importlib.util.find_spec("openquake.hazardlib") is not None:
+        from geoexplore.fault.hazard.precompile import precompile
+
+        say("geoexplore precompile: OpenQuake hazardlib's numba kernels (about a minute of CPU the first time) ...")
+        cpu = precompile()
+        out["openquake_cpu_s"] = {k: round(v, 1) for k, v in cpu.items()}
+        say(f"  done: import {cpu['import_s']:.1f} s, one hazard calculation {cpu['hazard_s']:.1f} s of CPU")
+    else:
+        out["openquake_cpu_s"] = None
+        say("geoexplore precompile: OpenQuake is not installed (the hazard extra): nothing to compile")
+    if getattr(args, "json", False):
+        _print_json({"command": "precompile", "exit_code": EXIT_OK, **out})
+    return EXIT_OK
+
+
 def cmd_steps(args: argparse.Namespace) -> int:
     from geoexplore.pipeline.step import all_steps
 
@@ -253,6 +274,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
             "geoexplore run -v my-survey.yaml --out out/s1                 # one line per item too",
             "geoexplore run my-survey.yaml --out out/s1 --json > s1.json  # summary as JSON on stdout"),
     "demo": ("geoexplore demo", "geoexplore demo --out out/siping --workers 2", "geoexplore demo --json"),
+    "precompile": ("geoexplore precompile", "geoexplore precompile --json"),
     "steps": ("geoexplore steps", "geoexplore steps --settings"),
     "figure": ("geoexplore figure out/siping/project.h5 --out out/siping/figures",
                "geoexplore figure out/siping/project.h5 microtremor/shallow/hvsr --out out/hvsr-figures"),
@@ -279,7 +301,7 @@ EXAMPLES: dict[str, tuple[str, ...]] = {
 }
 
 #: commands that print a machine-readable summary with --json
-JSON_COMMANDS = ("info", "validate", "run", "demo", "steps", "figure", "assess", "report")
+JSON_COMMANDS = ("info", "validate", "run", "demo", "precompile", "steps", "figure", "assess", "report")
 
 
 def _leaf_parsers(parser: argparse.ArgumentParser, prefix: str = "") -> list[tuple[str, argparse.ArgumentParser]]:
@@ -342,6 +364,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("demo", help="run workflows/siping-segment.yaml on the embedded (synthetic) Siping survey")
     _add_run_options(p, "out/siping")
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("precompile", help="compile OpenQuake's numba kernels once after installing (else the first hazard "
+                                          "step pays about a minute)")
+    p.set_defaults(func=cmd_precompile)
 
     p = sub.add_parser("steps", help="list the workflow steps and their settings")
     p.add_argument("--settings", dest="verbose_settings", action="store_true")
