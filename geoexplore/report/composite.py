@@ -15,7 +15,9 @@ by :func:`save_composite`. Axes-level: :func:`draw_candidates`,
 
 from __future__ import annotations
 
+import json
 import math
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -238,15 +240,81 @@ def _save_formats(fig: Any, stem: Path, lang: str, formats: tuple[str, ...]) -> 
     return out
 
 
-def save_composite(bundle: dict[str, Any], out_stem: str | Path, *, lang: str = "en", formats: tuple[str, ...] = ("png", "pdf", "svg")) -> list[Path]:
-    """Write the composite figure in several formats (PNG for screen, PDF/SVG for print); returns the files."""
-    return _save_formats(plot_composite(bundle, lang=lang), Path(out_stem), lang, formats)
+#: attributes the report step adds to the assessment's candidates; the composite does not draw them
+_REPORT_ONLY_ATTRS = frozenset(("report_settings_json",))
+#: suffix of the note a saved composite leaves beside its files: what it was drawn from (:func:`composite_digest`)
+DRAWN_FROM = ".composite.json"
+
+
+def composite_digest(bundle: dict[str, Any], lang: str) -> str:
+    """SHA-256 of what the composite of ``bundle`` in ``lang`` is drawn from: the candidates (without the report's
+    settings), every ``img_*`` image, the language and the matplotlib version."""
+    import hashlib
+
+    import matplotlib
+
+    from geoexplore.core.store.encoding import dataset_digest
+
+    cands = bundle["candidates"]
+    if _REPORT_ONLY_ATTRS & set(cands.attrs):
+        cands = cands.copy()
+        cands.attrs = {k: v for k, v in cands.attrs.items() if k not in _REPORT_ONLY_ATTRS}
+    h = hashlib.sha256(f"{lang}|matplotlib {matplotlib.__version__}|".encode())
+    h.update(dataset_digest(cands).encode())
+    for k in sorted(bundle):
+        if k.startswith("img_"):
+            h.update(k.encode())
+            h.update(dataset_digest(bundle[k]).encode())
+    return h.hexdigest()
+
+
+def _note_drawn_from(stem: Path, digest: str, files: list[Path]) -> None:
+    stem.with_suffix(DRAWN_FROM).write_text(json.dumps({"digest": digest, "files": [f.name for f in files]}), encoding="utf-8")
+
+
+def _drawn_before(search_dir: Path, digest: str, formats: tuple[str, ...]) -> list[Path] | None:
+    """The files of a composite already saved in ``search_dir`` from the same data, one per format; None if none."""
+    for note in sorted(search_dir.glob("*" + DRAWN_FROM)):
+        try:
+            meta = json.loads(note.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if meta.get("digest") != digest:
+            continue
+        stem = note.parent / note.name[: -len(DRAWN_FROM)]
+        files = [stem.with_suffix(f".{fmt}") for fmt in formats]
+        if all(f.name in meta.get("files", ()) and f.is_file() for f in files):
+            return files
+    return None
+
+
+def save_composite(bundle: dict[str, Any], out_stem: str | Path, *, lang: str = "en", formats: tuple[str, ...] = ("png", "pdf", "svg"),
+                   drawn_in: str | Path | None = None) -> list[Path]:
+    """Write the composite figure in several formats (PNG for screen, PDF/SVG for print); returns the files.
+
+    ``drawn_in``: a folder where the fault step's figure (:func:`plot_bundle`) may have saved the same composite
+    already (a run's ``figures/``); when a note there says it was drawn from the same data (:func:`composite_digest`)
+    in every format asked for, its files are copied instead of drawing it again. The PNG is the same bytes either way;
+    the PDF and SVG differ only in the creation date they record.
+    """
+    stem = Path(out_stem)
+    if drawn_in is not None and Path(drawn_in).is_dir():
+        found = _drawn_before(Path(drawn_in), composite_digest(bundle, lang), formats)
+        if found is not None:
+            stem.parent.mkdir(parents=True, exist_ok=True)
+            out = [stem.with_suffix(f.suffix) for f in found]
+            for src, dst in zip(found, out):
+                shutil.copyfile(src, dst)
+            return out
+    return _save_formats(plot_composite(bundle, lang=lang), stem, lang, formats)
 
 
 def plot_bundle(result: dict[str, Any], path: str | Path | None = None) -> Any:
     """Figure function of ``fault.assess``: the composite profile in the bundle's language.
 
-    With ``path``, the PNG is written there and the PDF and SVG beside it.
+    With ``path``, the PNG is written there and the PDF and SVG beside it, with a note of what they were drawn
+    from (``<name>.composite.json``, :func:`composite_digest`): the report copies them instead of drawing the
+    same composite again (:func:`save_composite`).
 
     Returns
     -------
@@ -255,5 +323,7 @@ def plot_bundle(result: dict[str, Any], path: str | Path | None = None) -> Any:
     lang = str(result["candidates"].attrs.get("lang", "en"))
     fig = plot_composite(result, lang=lang)
     if path is not None:
-        _save_formats(fig, Path(path).with_suffix(""), lang, ("png", "pdf", "svg"))
+        stem = Path(path).with_suffix("")
+        files = _save_formats(fig, stem, lang, ("png", "pdf", "svg"))
+        _note_drawn_from(stem, composite_digest(result, lang), files)  # the report copies these (save_composite)
     return fig

@@ -74,7 +74,8 @@ def write_outputs(bundle: dict[str, Any], out_dir: Path, *, languages: list[str]
     figs = method_figure_list(fig_dir) if fig_dir is not None and fig_dir.is_dir() else None
     for lang in languages:
         written += write_report(bundle, out_dir, lang=lang, method_figures=figs, provenance=provenance, formats=tuple(formats),
-                                figure_formats=tuple(figure_formats), image_max_px=image_max_px or MAX_PX)
+                                figure_formats=tuple(figure_formats), image_max_px=image_max_px or MAX_PX,
+                                composite_drawn_in=fig_dir)
     mj = bundle["candidates"].attrs.get("model_json")
     if mj:
         from geoexplore.core.geomodel import model_from_dict

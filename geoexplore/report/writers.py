@@ -208,12 +208,14 @@ def write_html(blocks: list[Block], path: str | Path, *, lang: str = "en", embed
 def write_report(bundle: dict[str, Any], out_dir: str | Path, *, lang: str = "en", method_figures: list[tuple[str, str | Path]] | None = None,
                  provenance: dict[str, Any] | None = None, stem: str = "report", formats: tuple[str, ...] = ("docx", "html"),
                  figure_formats: tuple[str, ...] = ("png", "pdf", "svg"), cjk_font: str | None = "auto",
-                 image_max_px: int = MAX_PX) -> list[Path]:
+                 image_max_px: int = MAX_PX, composite_drawn_in: str | Path | None = None) -> list[Path]:
     """Composite figure (PNG/PDF/SVG) + report documents into ``out_dir``; returns the files written.
 
     ``cjk_font``: the font for Chinese figure labels ("auto": the one installed;
     None: none, so the figures get English labels and the report says why).
     ``image_max_px``: the largest size (px) of the images in the documents (:func:`compressed_images`).
+    ``composite_drawn_in``: a run's ``figures/`` folder, where the fault step's figure may have saved the same
+    composite already (then copied, see :func:`geoexplore.report.composite.save_composite`).
     """
     from geoexplore.report.composite import save_composite
     from geoexplore.report.content import report_blocks
@@ -222,7 +224,8 @@ def write_report(bundle: dict[str, Any], out_dir: str | Path, *, lang: str = "en
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     fig_lang, font_note = figure_language(lang, cjk_font)
-    figs = save_composite(bundle, out / f"composite-{lang}", lang=fig_lang, formats=("png", *[f for f in figure_formats if f != "png"]))
+    figs = save_composite(bundle, out / f"composite-{lang}", lang=fig_lang, formats=("png", *[f for f in figure_formats if f != "png"]),
+                          drawn_in=composite_drawn_in)
     blocks = report_blocks(bundle, lang=lang, composite_png=figs[0], method_figures=method_figures, provenance=provenance,
                            out_dir=out, figure_lang=fig_lang)
     if font_note:  # Chinese text, English figure labels: say why, under the title

@@ -93,6 +93,43 @@ def test_composite_files(bundle, tmp_path):
     assert "SYNTHETIC TEST IMAGE" in svg or "SYNTHETIC" in svg
 
 
+def test_the_report_copies_the_composite_the_fault_figure_drew(bundle, tmp_path):
+    """The report's composite in the fault figure's language is the fault figure's files when drawn from the same
+    data (the PNG is the bytes a fresh draw gives); any other data or language is drawn afresh."""
+    import xarray as xr
+
+    from geoexplore.report.composite import DRAWN_FROM, composite_digest, plot_bundle, save_composite
+
+    figs = tmp_path / "figures"
+    figs.mkdir()
+    plot_bundle(bundle, figs / "fault__shallow__fault.png")
+    note = figs / ("fault__shallow__fault" + DRAWN_FROM)
+    assert note.is_file()
+    report_bundle = dict(bundle, candidates=bundle["candidates"].copy())  # what report.build adds to the candidates
+    report_bundle["candidates"].attrs["report_settings_json"] = '{"languages": ["en", "zh"]}'
+    report_bundle["hazard_sources"] = xr.Dataset(attrs={"note": "not drawn in the composite"})
+    assert composite_digest(report_bundle, "en") == composite_digest(bundle, "en")
+    copied = save_composite(report_bundle, tmp_path / "report" / "composite-en", lang="en", drawn_in=figs)
+    for p in copied:
+        assert p.read_bytes() == (figs / f"fault__shallow__fault{p.suffix}").read_bytes()
+    fresh = save_composite(report_bundle, tmp_path / "fresh" / "composite-en", lang="en")
+    assert fresh[0].read_bytes() == copied[0].read_bytes()  # PNG: the same bytes as drawing it
+    # other data: one image changed
+    other = dict(report_bundle)
+    img = next(k for k in other if k.startswith("img_"))
+    other[img] = other[img].copy(deep=True)
+    var = next(iter(other[img].data_vars))
+    other[img][var].values[...] = other[img][var].values * 1.01
+    assert composite_digest(other, "en") != composite_digest(bundle, "en")
+    redrawn = save_composite(other, tmp_path / "other" / "composite-en", lang="en", drawn_in=figs)
+    assert redrawn[0].read_bytes() != copied[0].read_bytes()
+    # another language, or a format the fault figure did not write: drawn
+    assert composite_digest(bundle, "zh") != composite_digest(bundle, "en")
+    note.write_text(note.read_text().replace('"fault__shallow__fault.svg"', '"elsewhere.svg"'))
+    drawn = save_composite(report_bundle, tmp_path / "svg" / "composite-en", lang="en", formats=("png", "svg"), drawn_in=figs)
+    assert drawn[1].read_bytes() != (figs / "fault__shallow__fault.svg").read_bytes()  # its own creation date
+
+
 def test_docx_and_html(bundle, tmp_path):
     import docx
 
