@@ -222,6 +222,8 @@ class _Runner:
                 ws = sched.futures.pop(fut)[0]
                 pending[ws.id] -= 1
                 touched[ws.id] = ws
+            for fut in sched.restart_held(pending):  # steps held back whole go first, by priority
+                ac.add(fut)
             for ws in touched.values():
                 if ws.id in sched.queued:  # send more items (grouped if short) before writing, so workers keep busy
                     new = sched.release(ws, pending[ws.id])

@@ -68,3 +68,50 @@ def test_short_items_do_not_wait_behind_a_long_task(tmp_path, external_cluster, 
         assert s.attrs["worker_pid"] == long.attrs["worker_pid"], (s.attrs, long.attrs, longest.attrs)
         assert float(s["start"]) >= float(long["end"]) - 0.01
         assert float(s["end"]) < float(longest["end"]) - 10.0
+
+
+HELD = f"""
+workflow: held
+input_dir: .
+line: l1
+run: {{batch_s: 0}}
+steps:
+  - id: long_a
+    step: race.nap
+    settings: {{seconds: 3}}
+    cost_s: {3 * LONG_TASK_S}
+  - id: long_b
+    step: race.nap
+    settings: {{seconds: 25}}
+    cost_s: {3 * LONG_TASK_S}
+  - id: urgent
+    step: race.nap
+    settings: {{seconds: 0.1}}
+    cost_s: 5
+  - id: many
+    step: race.naps
+    foreach: {{items: [{", ".join(f"i{k:02d}" for k in range(40))}]}}
+    inputs: {{after: long_a}}
+    settings: {{seconds: 0.25}}
+"""
+
+
+def test_a_step_held_back_whole_goes_before_lower_priority_items(tmp_path, external_cluster, race_steps, monkeypatch):
+    """``urgent`` is ready at the start while both workers run a long task, so it is held back whole. When the 3 s
+    task ends, 40 items of a lower-priority step become ready on that worker and keep it busy 10 s: it never falls
+    idle, so only :meth:`Scheduler.restart_held` sends ``urgent`` then (before, it waited for all 40)."""
+    monkeypatch.setenv("DASK_DISTRIBUTED__SCHEDULER__WORKER_SATURATION", "inf")
+    monkeypatch.setenv("DASK_DISTRIBUTED__SCHEDULER__WORK_STEALING", "False")
+    external_cluster.start_scheduler()
+    external_cluster.add_worker("w1")
+    external_cluster.add_worker("w2")
+    wf = tmp_path / "held.yaml"
+    wf.write_text(HELD)
+    report = run_workflow(wf, tmp_path / "out", scheduler=external_cluster.address, figures=False)
+    assert not report.failed and report.counts().get("done") == 43
+    store = ProjectStore(tmp_path / "out" / "project.h5")
+    long_a, urgent = store.read("race/l1/long_a"), store.read("race/l1/urgent")
+    many = [store.read(f"race/l1/many/i{k:02d}") for k in range(40)]
+    assert urgent.attrs["worker_pid"] == long_a.attrs["worker_pid"]
+    later = sum(float(m["start"]) > float(urgent["start"]) for m in many)
+    assert later >= 30, f"only {later} of the 40 lower-priority items started after the held-back step"
