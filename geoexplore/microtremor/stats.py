@@ -80,13 +80,16 @@ def bootstrap_f0_sigma_ln(f_hz: np.ndarray, hv: np.ndarray, fmin: float | None =
     counts = rng.multinomial(n, np.full(n, 1.0 / n), size=n_boot).astype(float)
     f = np.asarray(f_hz, float)
     cols = np.flatnonzero(_search_mask(f, fmin, fmax))
-    if np.all(np.isfinite(ln[:, cols])):
+    # the searched columns: a view when they are one range (sorted frequencies), else one copy
+    block = ln[:, cols[0]:cols[-1] + 1] if cols.size and cols[-1] - cols[0] + 1 == cols.size else ln[:, cols]
+    colsum = block.sum(axis=0)
+    if np.all(np.isfinite(colsum)):  # a NaN or an infinity in a column makes its sum non-finite
         # exact pruning: a resampled curve is a weighted mean of the window curves, so at a frequency it never
         # exceeds the largest window value there; a frequency whose largest value lies below every resample's
         # value at the full median's peak cannot be a resample's peak (the margin covers rounding)
-        j0 = cols[np.argmax(ln[:, cols].sum(axis=0))]
+        j0 = cols[np.argmax(colsum)]
         floor = float(np.min(counts @ ln[:, j0])) / n
-        cols = cols[ln[:, cols].max(axis=0) >= floor - 1e-9 * (1.0 + abs(floor))]
+        cols = cols[block.max(axis=0) >= floor - 1e-9 * (1.0 + abs(floor))]
     sub, fs = ln[:, cols], f[cols]
     step = max(1, int(4e6 // max(sub.shape[1], 1)))  # resamples per batch: at most ~32 MB of curves
     pk = np.concatenate([window_peaks(fs, counts[i:i + step] @ sub / n)[0]  # peaks of ln(median curves)
