@@ -9,7 +9,9 @@
   worker runs a task of a step expected to take ``LONG_TASK_S`` or more,
   new tasks go to the other workers, and are held back on the client when
   every worker runs one (:meth:`Scheduler.places`); a worker that falls idle
-  gets the held-back task of the highest priority (:meth:`Scheduler.feed`).
+  gets the held-back task of the highest priority (:meth:`Scheduler.feed`),
+  and each time tasks finish a step held back whole gets a task first
+  (:meth:`Scheduler.restart_held`).
   Dask cannot move a task queued behind a long task by itself: its work
   stealing asks the busy worker first, and a worker inside a long C call
   (pyGIMLi, SuperLU) answers late.
