@@ -149,12 +149,17 @@ def traces_blocks(bundle: dict[str, Any], lang: str, out_dir: str | Path | None 
     return out
 
 
-def write_trace_outputs(result: dict[str, Any], out_dir: str | Path, *, languages: list[str], formats: list[str]) -> list[Path]:
-    """Map figures, trace report documents and GIS files of a ``fault.traces`` result into ``out_dir``."""
+def write_trace_outputs(result: dict[str, Any], out_dir: str | Path, *, languages: list[str], formats: list[str],
+                        cjk_font: str | None = "auto") -> list[Path]:
+    """Map figures, trace report documents and GIS files of a ``fault.traces`` result into ``out_dir``.
+
+    ``cjk_font``: the font for Chinese map labels ("auto": the one installed; None: none, so the Chinese
+    documents get a map with English labels and say why, as the assessment report does)."""
     from geoexplore.fault.gis import trace_layers, write_layers
     from geoexplore.fault.mapplot import plot_fault_map
     from geoexplore.fault.tracestore import traces_from_dataset
     from geoexplore.report.writers import write_docx, write_html
+    from geoexplore.viz.i18n import figure_language
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -164,9 +169,14 @@ def write_trace_outputs(result: dict[str, Any], out_dir: str | Path, *, language
     written: list[Path] = []
     for lang in languages:
         png = out / f"fault-map-{lang}.png"
-        plot_fault_map(st["result"], png, lang=lang, dem=dem, lines=st["lines"], scarps=st["scarps"], setbacks=polys, synthetic=st["synthetic"])
+        # as the assessment report: Chinese text with English map labels when no CJK font exists, and the reason said
+        fig_lang, font_note = figure_language(lang, cjk_font)
+        plot_fault_map(st["result"], png, lang=fig_lang, dem=dem, lines=st["lines"], scarps=st["scarps"], setbacks=polys,
+                       synthetic=st["synthetic"])
         written.append(png)
         blocks = trace_report_blocks(st, lang, png)
+        if font_note:
+            blocks.insert(1, ("para", font_note, "warning"))
         if "docx" in formats:
             written.append(write_docx(blocks, out / f"traces-{lang}.docx", lang=lang))
         if "html" in formats:

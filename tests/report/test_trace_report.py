@@ -17,6 +17,16 @@ def traced(siping_model, siping_dir):
     return run_traces(fm, bundles, dem=read_dem(siping_dir / "dem" / "siping-dem.tif"), intensity=8)
 
 
+def test_chinese_trace_report_without_a_cjk_font_has_an_english_map_and_says_why(traced, tmp_path):
+    from geoexplore.report.traces import write_trace_outputs
+    from geoexplore.viz.i18n import t
+
+    written = write_trace_outputs(traced, tmp_path, languages=["zh"], formats=["html"], cjk_font=None)
+    assert (tmp_path / "fault-map-zh.png") in written
+    html = (tmp_path / "traces-zh.html").read_text(encoding="utf-8")
+    assert t("figure_font_note", "zh") in html and "fonts-noto-cjk" in html
+
+
 def test_trace_report_documents(traced, tmp_path):
     import docx
 
