@@ -57,7 +57,7 @@ def _run(tmp_path: Path, mode: str, rounds: int) -> str:
 
 
 def test_closing_the_local_cluster_under_running_tasks_prints_no_dask_traceback(tmp_path):
-    control = _run(tmp_path, "control", 6)  # Dask's workers without the preload: the record must show
+    control = _run(tmp_path, "control", 12)  # without the preload, until the record shows (1-2 rounds here)
     assert HEARTBEAT_FAILED in control, "the scenario did not reproduce Dask's heartbeat record:\n" + control[-2000:]
     err = _run(tmp_path, "geoexplore", 3)
     assert err.count("closed") == 3, err
