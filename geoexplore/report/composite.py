@@ -248,18 +248,20 @@ DRAWN_FROM = ".composite.json"
 
 def composite_digest(bundle: dict[str, Any], lang: str) -> str:
     """SHA-256 of what the composite of ``bundle`` in ``lang`` is drawn from: the candidates (without the report's
-    settings), every ``img_*`` image, the language and the matplotlib version."""
+    settings), every ``img_*`` image, the language, and the geoexplore and matplotlib versions (a figure saved by
+    another version is drawn again)."""
     import hashlib
 
     import matplotlib
 
+    from geoexplore import __version__
     from geoexplore.core.store.encoding import dataset_digest
 
     cands = bundle["candidates"]
     if _REPORT_ONLY_ATTRS & set(cands.attrs):
         cands = cands.copy()
         cands.attrs = {k: v for k, v in cands.attrs.items() if k not in _REPORT_ONLY_ATTRS}
-    h = hashlib.sha256(f"{lang}|matplotlib {matplotlib.__version__}|".encode())
+    h = hashlib.sha256(f"{lang}|geoexplore {__version__}|matplotlib {matplotlib.__version__}|".encode())
     h.update(dataset_digest(cands).encode())
     for k in sorted(bundle):
         if k.startswith("img_"):
