@@ -57,16 +57,18 @@ class DropHeartbeatFailure(logging.Filter):
         return not (record.levelno >= logging.ERROR and record.getMessage() == HEARTBEAT_FAILED)
 
 
+def _add_filter_once(name: str, cls: type[logging.Filter]) -> None:
+    lg = logging.getLogger(name)
+    if not any(isinstance(f, cls) for f in lg.filters):
+        lg.addFilter(cls())
+
+
 def dask_setup(worker: object) -> None:
     """Dask's preload hook: run in each worker process of :func:`geoexplore.pipeline.cluster.local_cluster`."""
-    lg = logging.getLogger("distributed.worker")
-    if not any(isinstance(f, DropHeartbeatFailure) for f in lg.filters):
-        lg.addFilter(DropHeartbeatFailure())
+    _add_filter_once("distributed.worker", DropHeartbeatFailure)
 
 
 def route_library_logs(names: tuple[str, ...] = LIBRARY_LOGGERS) -> None:
     """Route the records of the loggers ``names`` to ``geoexplore.thirdparty`` (see the module docstring)."""
     for name in names:
-        lg = logging.getLogger(name)
-        if not any(isinstance(f, RouteToLog) for f in lg.filters):
-            lg.addFilter(RouteToLog())
+        _add_filter_once(name, RouteToLog)

@@ -86,15 +86,17 @@ class FigureQueue:
         up = self.upstream.get(q[0], set())
         return not any(o[0] in up for o in (*self.queue, *self.in_flight.values()) if o is not q)
 
+    def _take_ready(self) -> Queued | None:
+        """The oldest queued figure that may go out now (:meth:`_ready`), taken off the queue; None if there is none."""
+        q = next((q for q in self.queue if self._ready(q)), None)
+        if q is not None:
+            self.queue.remove(q)
+        return q
+
     def pump(self, free: int) -> list[Any]:
         """Send up to ``free`` figures minus those in flight, oldest ready first; returns the new futures."""
         new = []
-        for q in list(self.queue):
-            if len(self.in_flight) >= free:
-                break
-            if not self._ready(q):
-                continue
-            self.queue.remove(q)
+        while len(self.in_flight) < free and (q := self._take_ready()) is not None:
             new.append(self._submit(q))
         return new
 
@@ -102,10 +104,8 @@ class FigureQueue:
         """Send one ready figure to each of ``workers`` (idle ones; a loose restriction), oldest first."""
         new = []
         for w in workers:
-            q = next((q for q in self.queue if self._ready(q)), None)
-            if q is None:
+            if (q := self._take_ready()) is None:
                 break
-            self.queue.remove(q)
             new.append(self._submit(q, [w]))
         return new
 
