@@ -196,8 +196,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_precompile(args: argparse.Namespace) -> int:
     """Compile the numba kernels of geoexplore's methods and of the optional libraries into their on-disk caches (once per environment)."""
-    import importlib.util
-
+    from geoexplore.fault.hazard.run import openquake_installed
     from geoexplore.microtremor.precompile import precompile as microtremor_precompile
     from geoexplore.mt.precompile import precompile as mt_precompile
     from geoexplore.seismic.reflection.precompile import precompile as seismic_precompile
@@ -214,7 +213,7 @@ def cmd_precompile(args: argparse.Namespace) -> int:
         cpu_s[part] = run()
         say(f"  done: {cpu_s[part]:.1f} s of CPU")
     out["cpu_s"] = {k: round(v, 1) for k, v in cpu_s.items()}
-    if importlib.util.find_spec("openquake") is not None and importlib.util.find_spec("openquake.hazardlib") is not None:
+    if openquake_installed():
         from geoexplore.fault.hazard.precompile import precompile
 
         say("geoexplore precompile: OpenQuake hazardlib's numba kernels (about a minute of CPU the first time) ...")

@@ -178,13 +178,18 @@ def fault_hazard(sources: list[FaultSource], rules: Any, *, sites: list[Site], o
     return res
 
 
-def require_openquake() -> None:
-    """Raise a clear error when OpenQuake's hazardlib is not installed."""
+def openquake_installed() -> bool:
+    """True when OpenQuake's hazardlib can be imported (found without importing it: its import compiles kernels)."""
     import importlib.util
 
+    return importlib.util.find_spec("openquake") is not None and importlib.util.find_spec("openquake.hazardlib") is not None
+
+
+def require_openquake() -> None:
+    """Raise a clear error when OpenQuake's hazardlib is not installed."""
     from geoexplore.core.errors import GeoexploreError
 
-    if importlib.util.find_spec("openquake") is None or importlib.util.find_spec("openquake.hazardlib") is None:
+    if not openquake_installed():
         raise GeoexploreError('site hazard and the NRML check need OpenQuake: pip install -e ".[hazard]" && '
                               'pip install --no-deps "openquake.engine==3.26.2" (docs/install.md)')
 
