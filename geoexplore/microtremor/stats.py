@@ -49,12 +49,17 @@ def peak_of_curve(f_hz: np.ndarray, curve: np.ndarray, fmin: float | None = None
     return float(f[i]), float(curve[i]), i
 
 
+def _one_range(cols: np.ndarray) -> bool:
+    """True when the column indices ``cols`` (sorted) form one contiguous range (sorted frequencies): a slice serves."""
+    return bool(cols.size) and int(cols[-1] - cols[0]) + 1 == cols.size
+
+
 def window_peaks(f_hz: np.ndarray, hv: np.ndarray, fmin: float | None = None, fmax: float | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Peak frequency (Hz) and amplitude of each window curve (nwin, nfreq) within [fmin, fmax]."""
     f = np.asarray(f_hz, float)
     cols = np.flatnonzero(_search_mask(f, fmin, fmax))
     h = np.asarray(hv, float)
-    if cols[-1] - cols[0] + 1 == cols.size:  # one contiguous range (sorted frequencies): search only its columns
+    if _one_range(cols):  # search only its columns
         i = cols[0] + np.argmax(h[:, cols[0]:cols[-1] + 1], axis=1)
     else:
         i = np.argmax(np.where(np.isin(np.arange(f.size), cols)[None, :], h, -np.inf), axis=1)
@@ -81,7 +86,7 @@ def bootstrap_f0_sigma_ln(f_hz: np.ndarray, hv: np.ndarray, fmin: float | None =
     f = np.asarray(f_hz, float)
     cols = np.flatnonzero(_search_mask(f, fmin, fmax))
     # the searched columns: a view when they are one range (sorted frequencies), else one copy
-    block = ln[:, cols[0]:cols[-1] + 1] if cols.size and cols[-1] - cols[0] + 1 == cols.size else ln[:, cols]
+    block = ln[:, cols[0]:cols[-1] + 1] if _one_range(cols) else ln[:, cols]
     colsum = block.sum(axis=0)
     if np.all(np.isfinite(colsum)):  # a NaN or an infinity in a column makes its sum non-finite
         # exact pruning: a resampled curve is a weighted mean of the window curves, so at a frequency it never
