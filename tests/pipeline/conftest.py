@@ -32,6 +32,15 @@ def race_steps(monkeypatch):
         step_module._REGISTRY.pop(name, None)
 
 
+@pytest.fixture()
+def dask_like_a_busy_worker(monkeypatch):
+    """A ``dask scheduler`` started in the test as the demo's local cluster runs (every task goes to a worker when
+    sent: worker-saturation inf, see pipeline.cluster), and that does not move waiting tasks (work stealing off, as
+    when the busy worker cannot answer a steal request in time: its task thread holding the GIL in a long C call)."""
+    monkeypatch.setenv("DASK_DISTRIBUTED__SCHEDULER__WORKER_SATURATION", "inf")
+    monkeypatch.setenv("DASK_DISTRIBUTED__SCHEDULER__WORK_STEALING", "False")
+
+
 # several slow-ish steps (a second or so each) so that processes can be killed mid-run
 SLOW = """
 workflow: slow

@@ -50,14 +50,9 @@ class ItemTimes:
             self.done.append(time.monotonic())
 
 
-def test_idle_worker_gets_the_held_back_items(tmp_path, external_cluster, race_steps, monkeypatch):
+def test_idle_worker_gets_the_held_back_items(tmp_path, external_cluster, race_steps, dask_like_a_busy_worker):
     from distributed import Client
 
-    # as the demo's local cluster: every task goes to a worker when sent (worker-saturation inf, see
-    # pipeline.cluster), and the scheduler does not move the waiting ones (work stealing off, as when the busy
-    # worker cannot answer a steal request in time: its task thread holding the GIL in a long factorisation)
-    monkeypatch.setenv("DASK_DISTRIBUTED__SCHEDULER__WORKER_SATURATION", "inf")
-    monkeypatch.setenv("DASK_DISTRIBUTED__SCHEDULER__WORK_STEALING", "False")
     external_cluster.start_scheduler()
     external_cluster.add_worker("w1")
     with Client(external_cluster.address) as c:

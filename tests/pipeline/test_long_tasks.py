@@ -50,17 +50,20 @@ steps:
 """
 
 
-def test_short_items_do_not_wait_behind_a_long_task(tmp_path, external_cluster, race_steps, monkeypatch):
-    monkeypatch.setenv("DASK_DISTRIBUTED__SCHEDULER__WORKER_SATURATION", "inf")
-    monkeypatch.setenv("DASK_DISTRIBUTED__SCHEDULER__WORK_STEALING", "False")
+def _run_on_two_workers(workflow: str, n_done: int, tmp_path, external_cluster) -> ProjectStore:
+    """Run ``workflow`` on a fresh external cluster of two one-thread workers; every item must be done."""
     external_cluster.start_scheduler()
     external_cluster.add_worker("w1")
     external_cluster.add_worker("w2")
-    wf = tmp_path / "long.yaml"
-    wf.write_text(WORKFLOW)
+    wf = tmp_path / "wf.yaml"
+    wf.write_text(workflow)
     report = run_workflow(wf, tmp_path / "out", scheduler=external_cluster.address, figures=False)
-    assert not report.failed and report.counts().get("done") == 11
-    store = ProjectStore(tmp_path / "out" / "project.h5")
+    assert not report.failed and report.counts().get("done") == n_done
+    return ProjectStore(tmp_path / "out" / "project.h5")
+
+
+def test_short_items_do_not_wait_behind_a_long_task(tmp_path, external_cluster, race_steps, dask_like_a_busy_worker):
+    store = _run_on_two_workers(WORKFLOW, 11, tmp_path, external_cluster)
     longest, long = store.read("race/l1/longest"), store.read("race/l1/long")
     shorts = [store.read(f"race/l1/short/{i}") for i in "abcdefgh"]
     assert longest.attrs["worker_pid"] != long.attrs["worker_pid"]  # the two long tasks on the two workers
@@ -96,20 +99,12 @@ steps:
 """
 
 
-def test_a_step_held_back_whole_goes_before_lower_priority_items(tmp_path, external_cluster, race_steps, monkeypatch):
+def test_a_step_held_back_whole_goes_before_lower_priority_items(tmp_path, external_cluster, race_steps,
+                                                                dask_like_a_busy_worker):
     """``urgent`` is ready at the start while both workers run a long task, so it is held back whole. When the 3 s
     task ends, 40 items of a lower-priority step become ready on that worker and keep it busy 10 s: it never falls
     idle, so only :meth:`Scheduler.restart_held` sends ``urgent`` then (before, it waited for all 40)."""
-    monkeypatch.setenv("DASK_DISTRIBUTED__SCHEDULER__WORKER_SATURATION", "inf")
-    monkeypatch.setenv("DASK_DISTRIBUTED__SCHEDULER__WORK_STEALING", "False")
-    external_cluster.start_scheduler()
-    external_cluster.add_worker("w1")
-    external_cluster.add_worker("w2")
-    wf = tmp_path / "held.yaml"
-    wf.write_text(HELD)
-    report = run_workflow(wf, tmp_path / "out", scheduler=external_cluster.address, figures=False)
-    assert not report.failed and report.counts().get("done") == 43
-    store = ProjectStore(tmp_path / "out" / "project.h5")
+    store = _run_on_two_workers(HELD, 43, tmp_path, external_cluster)
     long_a, urgent = store.read("race/l1/long_a"), store.read("race/l1/urgent")
     many = [store.read(f"race/l1/many/i{k:02d}") for k in range(40)]
     assert urgent.attrs["worker_pid"] == long_a.attrs["worker_pid"]
