@@ -155,6 +155,26 @@ def test_field01_uncertainties_written_and_meaningful(tmp_path, shared_data, fie
     assert np.median(e[off > 0.003]) > np.median(e[off <= 0.001])
 
 
+def test_field01_hand_picks_are_drawn_partly_as_straight_segments(shared_data):
+    """The reference itself: 43 of the 110 inner hand picks with both neighbours 4 m away sit exactly on the line
+    through those neighbours (second difference below 0.03 ms; a picked arrival is never that straight), so 77 of
+    the 120 hand picks lie on segments drawn across traces; on the emergent far arrivals such a segment runs up to
+    2 ms before or after the visible break (shot -20 m, receivers 56-64 m and 76-80 m)."""
+    hand, _ = _hand_picks(shared_data)
+    sx, gx, t = hand.sensors[hand.s, 0], hand.sensors[hand.g, 0], hand.t_s * 1e3
+    middles = on_segment = inner = 0
+    for shot in np.unique(sx):
+        o = np.argsort(gx[sx == shot])
+        g, tt = gx[sx == shot][o], t[sx == shot][o]
+        spaced = (np.diff(g)[:-1] == 4.0) & (np.diff(g)[1:] == 4.0)
+        straight = spaced & (np.abs(tt[:-2] - 2 * tt[1:-1] + tt[2:]) < 0.03)
+        seg = np.zeros(g.size, bool)
+        for k in np.flatnonzero(straight):
+            seg[k:k + 3] = True
+        middles, on_segment, inner = middles + int(straight.sum()), on_segment + int(seg.sum()), inner + int(spaced.sum())
+    assert (middles, inner, on_segment) == (43, 110, 77)
+
+
 @pytest.fixture(scope="module")
 def tomograms(shared_data, field_picks):
     """Tomograms of the hand picks and of the automatic picks (same mesh, README settings) and their cell-by-cell
@@ -298,9 +318,11 @@ def trace_tomograms(shared_data, field_picks, tomograms):
 @pytest.mark.slow
 def test_field01_tomograms_under_one_error_model_differ_by_the_picks_only(tomograms, trace_tomograms):
     """The stated reading of the 10 % target ('trace', see docs/refraction.md): both pick sets under the same
-    per-trace errors. Measured: both stop on the target (chi2 1.174 hand, 0.931 automatic); over the 445 cells both
-    ray sets cross: median 3.6 %, p90 10.4 %, p95 12.8 %, largest 19.3 %, 50 cells above 10 % (each with its own
-    errors: median 5.0 %, p95 13.4 %, largest 43.2 %, 60 cells)."""
+    per-trace errors. Measured (pyGIMLi 1.6.1, tenth session): both stop on the target (chi2 1.136 hand, 0.931
+    automatic); over the 435 cells both ray sets cross: median 4.1 %, p90 11.2 %, p95 13.7 %, largest 21.1 %, 57 cells
+    above 10 % (each with its own errors: median 5.0 %, p95 13.4 %, largest 43.2 %, 60 cells). The sixth session
+    measured 445 cells, largest 19.3 %, 50 above 10 % with the same picks: the cell-wise figures move with the
+    last bits of the arithmetic (the floating-point environment was fixed in the seventh session)."""
     rh, ra, cmp = trace_tomograms
     own = tomograms[-1]
     for r in (rh, ra):
@@ -311,13 +333,14 @@ def test_field01_tomograms_under_one_error_model_differ_by_the_picks_only(tomogr
 
 
 @pytest.mark.slow
-def test_field01_ten_percent_needs_picks_within_half_a_millisecond_of_the_hand_picks(shared_data, field_picks, tomograms,
-                                                                                     trace_tomograms):
+def test_field01_ten_percent_sits_at_the_tomograms_noise_floor(shared_data, field_picks, tomograms, trace_tomograms):
     """Why the cell-wise 10 % is not met, part 3 (mode 'trace'): the target sits at the tomogram's own noise floor.
-    The hand picks plus Gaussian noise of 0.2 ms (less than half the median pick error, 0.53 ms) already move a cell
-    by 9.1-10.0 % (seeds 1-3). The hand picks moved toward the automatic picks by at most 0.5 ms stay within 10 %
-    (largest 9.9 %); by at most 1 ms they do not (13 cells, largest 13.9 %). The picks' own targets allow a median of
-    1 ms and a 90th percentile of 3 ms (measured: 0.71 and 2.09 ms)."""
+    Gaussian noise of 0.02 ms on the hand picks (a sixth of a sample; the hand picks sit on a 0.3 ms screen grid)
+    already moves a cell by 4.5 %, 11.5 % and 4.3 % (seeds 1-3): the diving rays at the bottom of the ray fan switch
+    cells (measured: the worst cells 28-32 m deep, ray counts 20 -> 7). With 0.2 ms noise: 11.0 %, 10.4 %, 10.4 %.
+    The hand picks moved toward the automatic picks by at most 0.5 ms: 9 cells above 10 %, largest 12.7 %; by at most
+    1 ms: 20 cells, largest 15.9 % (the sixth session: 0 cells, 9.9 % and 13 cells, 13.9 %). The picks' own targets
+    allow a median of 1 ms and a 90th percentile of 3 ms (measured: 0.71 and 2.09 ms)."""
     from geoexplore.seismic.refraction.tomo_compare import (
         compare_tomograms,
         moved_toward,
@@ -331,23 +354,50 @@ def test_field01_ten_percent_needs_picks_within_half_a_millisecond_of_the_hand_p
     lut = trace_errors(field_picks.table, field_picks.error_model["floor_s"])
     h, a = with_errors(hand, lut), with_errors(auto, lut)
     s = TomoSettings(**TOMO)
-    noise = [compare_tomograms(rh, invert(moved_toward(h, a, 0.0, noise_s=0.2e-3, seed=k), s)).summary["max"]
-             for k in (1, 2, 3)]
-    assert max(noise) > 0.08
+
+    def floor(noise_s: float) -> list[float]:
+        return [compare_tomograms(rh, invert(moved_toward(h, a, 0.0, noise_s=noise_s, seed=k), s)).summary["max"]
+                for k in (1, 2, 3)]
+
+    assert max(floor(0.02e-3)) > 0.03  # a sixth of a sample moves a cell by more than 3 %
+    assert max(floor(0.2e-3)) > 0.08
     half = compare_tomograms(rh, invert(moved_toward(h, a, 0.5e-3), s)).summary
     one = compare_tomograms(rh, invert(moved_toward(h, a, 1.0e-3), s)).summary
-    assert half["n_over"] == 0 and half["max"] <= 0.10
-    assert one["n_over"] >= 5 and one["max"] > 0.12
+    assert half["max"] < one["max"] and half["n_over"] < one["n_over"]
+    assert half["max"] <= 0.15 and one["n_over"] >= 5 and one["max"] > 0.12
+
+
+@pytest.mark.slow
+def test_field01_tomograms_differ_by_about_their_uncertainty_from_the_pick_errors(trace_tomograms):
+    """The tomograms' own uncertainty from the pick errors (12 Monte Carlo runs each, tomo_uncertainty) against
+    their difference (mode 'trace'): a Gaussian difference of that size has 68 % of the cells within one combined
+    standard deviation and 95 % within two. Measured: 72 % and 94 % of the 435 cells; median spread 4.5 % (hand)
+    and 3.8 % (automatic), 13 and 5 crossed cells above 10 %; of the 57 cells above 10 %, 33 are within two
+    standard deviations (the other 24 lie under the far picks against the hand picks' straight segments and
+    beside the shots)."""
+    from geoexplore.seismic.refraction.tomo_compare import compare_tomograms
+    from geoexplore.seismic.refraction.tomo_uncertainty import velocity_spread
+
+    rh, ra, _ = trace_tomograms
+    s = TomoSettings(**TOMO)
+    for r in (rh, ra):
+        r.velocity_rel_sd = velocity_spread(r.data, s, runs=12, seed=0, reference=r).rel_sd
+    try:
+        sm = compare_tomograms(rh, ra).summary
+    finally:
+        rh.velocity_rel_sd = ra.velocity_rel_sd = None  # the module's fixture stays as it was
+    assert sm["within_2sd"] >= 0.90 and sm["within_1sd"] >= 0.60
+    assert sm["n_over_beyond_2sd"] < sm["n_over"]
 
 
 @pytest.mark.slow
 @pytest.mark.xfail(strict=True, reason="issue 18 target not reached under the stated reading (both pick sets under the "
-                   "same per-trace errors): 50 of the 445 cells both ray sets cross differ by more than 10 % (largest "
-                   "19.3 %): 28 in the top 5 m (x 67-81 m under picks of shots 96/112/-20 m 1.5-2.2 ms early; beside "
-                   "shots 46 and 96 m under the near picks 2.4-2.6 ms late), 15 at the bottom of the ray fan (24-32 m "
-                   "deep, x 17-48 m, under far picks 1-3.6 ms late against the hand picks' straight segments), 7 in "
-                   "between; the target needs every pick within about 0.5 ms of the hand pick (see the test above and "
-                   "docs/refraction.md)")
+                   "same per-trace errors): 57 of the 435 cells both ray sets cross differ by more than 10 % (largest "
+                   "21.1 %), in the top 5 m under near picks and picks of shots 96/112/-20 m, and at the bottom of the "
+                   "ray fan under far picks 1-3.6 ms late against the hand picks' straight segments; the target sits "
+                   "at the tomogram's noise floor (0.02 ms of noise moves a cell by up to 11.5 %) and 94 % of the "
+                   "cells differ by less than twice the tomograms' uncertainty from the pick errors "
+                   "(see the tests above and docs/refraction.md)")
 def test_field01_tomography_within_10_percent_at_every_covered_cell(trace_tomograms):
     assert trace_tomograms[-1].summary["max"] <= 0.10
 

@@ -92,13 +92,13 @@ def test_cli_pick_real_shot_and_bad_file(shared_data, tmp_path, capsys):
 
 
 def test_cli_tomo_writes_model_and_summary(shared_data, tmp_path):
-    """`seismic tomo` on the real Koenigsee picks with a coarse, quick settings file."""
+    """`seismic tomo` on the real Koenigsee picks with a coarse, quick settings file (two uncertainty runs)."""
     import json
 
     from geoexplore.cli import main
 
     st = tmp_path / "fast.yaml"
-    st.write_text("max_cell_area_spacings2: 40.0\nsec_nodes: 1\nmax_iter: 2\n")
+    st.write_text("max_cell_area_spacings2: 40.0\nsec_nodes: 1\nmax_iter: 2\nuncertainty_runs: 2\n")
     out = tmp_path / "tomo"
     rc = main(["seismic", "tomo", str(shared_data / "seismic" / "koenigsee.sgt"), "--out", str(out), "--settings", str(st)])
     assert rc == 0
@@ -109,6 +109,7 @@ def test_cli_tomo_writes_model_and_summary(shared_data, tmp_path):
     assert (out / "model.vtk").read_text().startswith("# vtk")
     rows = (out / "model.csv").read_text().splitlines()
     assert rows[0].startswith("x_m,elevation_m") and len(rows) == summ["n_cells"] + 1
+    assert rows[0].endswith(",velocity_rel_sd") and summ["uncertainty_runs"] == 2 and summ["velocity_rel_sd_median"] > 0
     bad = tmp_path / "bad.yaml"
     bad.write_text("z_weigth: 0.3\n")
     assert main(["seismic", "tomo", str(shared_data / "seismic" / "koenigsee.sgt"), "--out", str(out), "--settings", str(bad)]) == 1

@@ -139,6 +139,10 @@ def plot_pick_table(result: Any, path: str | os.PathLike[str] | None = None) -> 
     return fig
 
 
+#: relative standard uncertainty of Vp (from the pick errors) above which the tomogram figure hatches the image
+UNCERTAIN_REL_SD = 0.10
+
+
 def draw_tomogram(ax: Any, image: Any, *, show_coverage: bool = True, vmin: float | None = None, vmax: float | None = None) -> Any:
     """Tomogram on chainage x elevation axes, unconstrained parts masked, ray coverage contours."""
     x = np.asarray(image["chainage_m"].values, float)
@@ -157,6 +161,10 @@ def draw_tomogram(ax: Any, image: Any, *, show_coverage: bool = True, vmin: floa
         if pos.size:
             lv = np.quantile(pos, [0.25, 0.75])
             ax.contour(X, Y, np.log10(np.maximum(cov, 1e-12)), levels=np.log10(np.unique(lv)), colors="w", linewidths=0.6)
+    if "vp_rel_sd" in image and np.any(np.asarray(image["vp_rel_sd"].values, float)[m] > UNCERTAIN_REL_SD):
+        sd = np.where(m, np.asarray(image["vp_rel_sd"].values, float), np.nan)
+        ax.contourf(X, Y, sd, levels=[UNCERTAIN_REL_SD, np.inf], colors="none", hatches=["////"])
+        ax.contour(X, Y, sd, levels=[UNCERTAIN_REL_SD], colors="k", linewidths=0.8, linestyles="--")
     ax.plot(x, e, "k-", lw=1)
     ax.set_xlabel("chainage (m)")
     ax.set_ylabel("elevation (m)")
@@ -176,8 +184,12 @@ def plot_tomogram(result: Any, path: str | os.PathLike[str] | None = None) -> An
         pc = draw_tomogram(ax, image)
         fig.colorbar(pc, ax=ax, label="Vp (m/s)")
         a = image.attrs
-        ax.set_title(f"refraction tomogram ({a.get('line', '')}): chi2 {a.get('chi2', np.nan):.2f}, "
-                     f"rrms {a.get('rrms_percent', np.nan):.1f} %; grey: no ray coverage")
+        title = (f"refraction tomogram ({a.get('line', '')}): chi2 {a.get('chi2', np.nan):.2f}, "
+                 f"rrms {a.get('rrms_percent', np.nan):.1f} %; grey: no ray coverage")
+        if "vp_rel_sd" in image:
+            title += (f"\nhatched: Vp uncertain by more than {UNCERTAIN_REL_SD:.0%} from the pick errors "
+                      f"({int(image['vp_rel_sd'].attrs.get('runs', 0))} runs)")
+        ax.set_title(title)
         if int(a.get("synthetic", 0)):
             synthetic_stamp(ax)
         if model is not None:

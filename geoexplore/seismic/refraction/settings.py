@@ -96,6 +96,11 @@ class TomoSettings(Settings):
         "pygimli", added_in="0.5", description="image mask: 'pygimli' the cells pyGIMLi's standardizedCoverage keeps "
         "(crossed by rays or next to such a cell); 'envelope' the rule before 0.5 (smoothed coverage and everything "
         "above the deepest covered point of each column, which keeps cells pyGIMLi blanks)")
+    uncertainty_runs: int = added_field(
+        0, added_in="0.6", ge=0, le=500, description="Monte Carlo runs of the velocity uncertainty: the picks "
+        "perturbed by Gaussian draws of their errors, re-inverted on the same mesh; the spread of ln(velocity) per cell "
+        "becomes velocity_rel_sd / the image's vp_rel_sd (0: off; each run costs one inversion; 1 is refused)")
+    uncertainty_seed: int = added_field(0, added_in="0.6", ge=0, description="seed of the uncertainty runs' draws")
 
     def check(self) -> None:
         if self.v_bottom_m_s <= 0 or self.v_top_m_s <= 0:
@@ -104,6 +109,8 @@ class TomoSettings(Settings):
             raise ModelError("give both v_min_m_s and v_max_m_s, or neither")
         if self.v_min_m_s is not None and self.v_max_m_s is not None and self.v_min_m_s >= self.v_max_m_s:
             raise ModelError(f"v_min_m_s ({self.v_min_m_s}) must be below v_max_m_s ({self.v_max_m_s})")
+        if self.uncertainty_runs == 1:
+            raise ModelError("uncertainty_runs: give 0 (off) or at least 2 runs (a spread needs two)")
 
 
 class PicksSettings(Settings):

@@ -98,6 +98,13 @@ def compare_tomograms(ref: Any, other: Any, *, mask: str = "rays", threshold: fl
     Returns
     -------
     TomoComparison
+        When both tomograms carry ``velocity_rel_sd`` (``uncertainty_runs``),
+        the cells also get ``rel_sd_ref``, ``rel_sd_other`` and ``z``
+        (|ln(v_other / v_ref)| over the two spreads combined in quadrature),
+        and the summary ``within_1sd``, ``within_2sd`` (fractions of the
+        compared cells; 0.68 and 0.95 when the difference is Gaussian noise of
+        that size) and ``n_over_beyond_2sd`` (cells above ``threshold`` that
+        also differ by more than two combined standard deviations).
 
     Raises
     ------
@@ -129,6 +136,15 @@ def compare_tomograms(ref: Any, other: Any, *, mask: str = "rays", threshold: fl
         "p95": float(np.percentile(rel, 95)) if finite else np.nan, "max": float(rel.max()) if finite else np.nan,
         "n_over": int(np.sum(rel > threshold)),
     }
+    if ref.velocity_rel_sd is not None and other.velocity_rel_sd is not None:
+        sd = np.hypot(np.asarray(ref.velocity_rel_sd)[idx], np.asarray(other.velocity_rel_sd)[idx])
+        z = np.abs(np.log(other.velocity_m_s[idx] / ref.velocity_m_s[idx])) / np.maximum(sd, 1e-300)
+        cells["rel_sd_ref"], cells["rel_sd_other"], cells["z"] = np.asarray(ref.velocity_rel_sd)[idx], \
+            np.asarray(other.velocity_rel_sd)[idx], z
+        over = rel > threshold
+        summary.update({"within_1sd": float(np.mean(z <= 1.0)) if finite else np.nan,
+                        "within_2sd": float(np.mean(z <= 2.0)) if finite else np.nan,
+                        "n_over_beyond_2sd": int(np.sum(over & (z > 2.0)))})
     return TomoComparison(cells=cells, summary=summary)
 
 

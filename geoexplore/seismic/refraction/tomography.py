@@ -28,6 +28,7 @@ import numpy as np
 from geoexplore.core.errors import GeoexploreError, ModelError
 from geoexplore.core.fpenv import preserved
 from geoexplore.seismic.io.sgt import TraveltimeData, to_gimli
+from geoexplore.seismic.refraction.tomo_image import fit_attrs, image_grid, median_spacing, to_image
 from geoexplore.seismic.refraction.settings import TomoSettings
 
 
@@ -79,6 +80,11 @@ class TomoResult:
     mesh_nodes_m, cell_node_ids : ndarray or None
         The parameter mesh (node x and elevation, m; three node indices per
         triangle), for the image mask (:mod:`.coverage_mask`).
+    velocity_rel_sd : ndarray (n_cells,) or None
+        Relative standard uncertainty of each cell's velocity from the pick
+        errors (standard deviation of ln(velocity) over
+        ``settings['uncertainty_runs']`` perturbed inversions,
+        :mod:`.tomo_uncertainty`); None when not run.
     """
 
     cell_x_m: np.ndarray
@@ -105,6 +111,7 @@ class TomoResult:
     ray_lengths: Any = None
     mesh_nodes_m: np.ndarray | None = None
     cell_node_ids: np.ndarray | None = None
+    velocity_rel_sd: np.ndarray | None = None
 
     def to_image(self, *, line: str = "", synthetic: bool = False, **grid: Any) -> Any:
         """The tomogram as a ``refraction`` image (:func:`to_image`; chainage restored by ``chainage_offset_m``)."""
@@ -133,18 +140,18 @@ class TomoResult:
             "lambda_history": [float(r["lam"]) for r in self.iteration_table],
             "stop_reason": self.stop_reason, "stop_message": REASONS.get(self.stop_reason, ""),
             "iteration_table": list(self.iteration_table), "elapsed_s": float(self.elapsed_s),
-            "settings": self.settings,
+            "settings": self.settings, **self._spread_summary(),
         }
 
-
-def median_spacing(sensors: np.ndarray) -> float:
-    """Median distance between neighbouring sensors along the line (m)."""
-    x = np.unique(np.round(np.asarray(sensors, float)[:, 0], 6))
-    dx = np.diff(x)
-    dx = dx[dx > 0]
-    if dx.size == 0:
-        raise GeoexploreError("traveltime data need at least two distinct sensor positions")
-    return float(np.median(dx))
+    def _spread_summary(self) -> dict[str, Any]:
+        """Median and 90th percentile of ``velocity_rel_sd`` over the cells rays cross, and the cells above 10 %."""
+        if self.velocity_rel_sd is None:
+            return {}
+        sd = np.asarray(self.velocity_rel_sd, float)
+        sd = sd[self.ray_count > 0] if self.ray_count is not None and np.any(self.ray_count > 0) else sd
+        return {"velocity_rel_sd_median": float(np.median(sd)), "velocity_rel_sd_p90": float(np.percentile(sd, 90)),
+                "cells_rel_sd_over_10pct": int(np.sum(sd > 0.10)),
+                "uncertainty_runs": int(self.settings.get("uncertainty_runs", 0))}
 
 
 def mesh_kwargs(data: TraveltimeData, settings: TomoSettings) -> dict[str, Any]:
@@ -268,6 +275,12 @@ def invert(data: TraveltimeData, settings: TomoSettings | None = None, *, keep_m
     ids = [[n.id() for n in c.nodes()] for c in pd.cells()]
     if all(len(i) == 3 for i in ids):  # a triangle mesh (createParaMesh's); else the image mask uses cell centres
         res.mesh_nodes_m, res.cell_node_ids = np.array(pd.positions())[:, :2].copy(), np.array(ids, int)
+    if settings.uncertainty_runs:
+        from geoexplore.seismic.refraction.tomo_uncertainty import velocity_spread
+
+        res.velocity_rel_sd = velocity_spread(d, settings, runs=settings.uncertainty_runs,
+                                              seed=settings.uncertainty_seed, reference=res).rel_sd
+        res.elapsed_s = time.perf_counter() - t_start
     return res
 
 
@@ -378,124 +391,6 @@ def forward_traveltimes(sensors: np.ndarray, s: np.ndarray, g: np.ndarray, veloc
     return out
 
 
-def image_grid(result: TomoResult, *, dx_m: float | None = None, dz_m: float | None = None,
-               max_depth_m: float | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Default image grid: chainage over the sensors, depth below ground to the mesh bottom."""
-    xs = result.data.sensors[:, 0]
-    sp = median_spacing(result.data.sensors)
-    dx = dx_m or sp / 2
-    x = np.arange(xs.min(), xs.max() + 0.5 * dx, dx)
-    ground = np.interp(result.cell_x_m, *_surface(result.data.sensors))
-    zmax = max_depth_m or float(np.max(ground - result.cell_y_m))
-    dz = dz_m or dx / 2
-    z = np.arange(0.0, zmax + 0.5 * dz, dz)
-    return x, z
-
-
-def _surface(sensors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    x, i = np.unique(sensors[:, 0], return_index=True)
-    return x, sensors[i, 1]
-
-
-def to_image(result: TomoResult, *, line: str, synthetic: bool, chainage_offset_m: float = 0.0,
-             dx_m: float | None = None, dz_m: float | None = None, max_depth_m: float | None = None,
-             coverage_min: float | None = None) -> Any:
-    """The tomogram as a ``refraction`` image (see :mod:`geoexplore.core.images`).
-
-    Cell values are interpolated linearly between cell centres onto a grid
-    of depth below the ground surface x chainage; ``mask`` is True where the
-    grid point lies inside the mesh in a cell pyGIMLi's standardized
-    coverage keeps (crossed by rays or next to such a cell; with
-    ``coverage_min`` > 0 also above that coverage), the setting
-    ``coverage_mask: pygimli`` (:mod:`.coverage_mask`); ``envelope`` is the
-    rule before 0.5 (smoothed coverage above ``coverage_min`` and everything
-    above the deepest covered point of each column).
-
-    Parameters
-    ----------
-    result : TomoResult
-    line : str
-    synthetic : bool
-    chainage_offset_m : float
-        Added to the sensor x to give chainage (when the inversion ran in
-        local coordinates).
-    dx_m, dz_m, max_depth_m : float, optional
-        Grid spacing and depth (default: half the sensor spacing, a quarter of it, mesh depth).
-    coverage_min : float, optional
-        Default: ``result.settings['coverage_min']``.
-    """
-    import xarray as xr
-    from scipy.interpolate import LinearNDInterpolator, NearestNDInterpolator
-
-    x, z = image_grid(result, dx_m=dx_m, dz_m=dz_m, max_depth_m=max_depth_m)
-    sx, sy = _surface(result.data.sensors)
-    elev = np.interp(x, sx, sy)
-    X, Z = np.meshgrid(x, z)
-    Y = elev[None, :] - Z
-    pts = np.column_stack([result.cell_x_m, result.cell_y_m])
-    lin_v = LinearNDInterpolator(pts, np.log(result.velocity_m_s))
-    near = NearestNDInterpolator(pts, np.arange(result.velocity_m_s.size))
-    q = np.column_stack([X.ravel(), Y.ravel()])
-    logv = lin_v(q)
-    idx = near(q).astype(int)
-    nan = ~np.isfinite(logv)
-    logv[nan] = np.log(result.velocity_m_s[idx[nan]])
-    vp = np.exp(logv).reshape(X.shape)
-    # coverage: shortest-path rays run along cell edges, so single cells inside the ray fan can have none;
-    # interpolate linearly and smooth over about one cell size before masking
-    from scipy.ndimage import uniform_filter
-
-    lin_c = LinearNDInterpolator(pts, result.coverage, fill_value=0.0)
-    cov = np.maximum(lin_c(q).reshape(X.shape), 0.0)
-    cell = float(np.sqrt(np.median(result.cell_area_m2)))
-    dxg = float(x[1] - x[0]) if x.size > 1 else cell
-    dzg = float(z[1] - z[0]) if z.size > 1 else cell
-    cov = uniform_filter(cov, size=(max(1, int(round(cell / dzg))), max(1, int(round(cell / dxg)))), mode="nearest")
-    cmin = result.settings.get("coverage_min", 0.0) if coverage_min is None else coverage_min
-    ground_c = np.interp(result.cell_x_m, sx, sy)
-    depth_c = ground_c - result.cell_y_m
-    inside = Z <= float(depth_c.max())
-    if result.settings.get("coverage_mask", "pygimli") == "pygimli" and result.standardized_coverage is not None:
-        from geoexplore.seismic.refraction.coverage_mask import pygimli_mask
-
-        mask = pygimli_mask(result, X, Y, cmin) & inside
-    else:  # 'envelope': smoothed coverage, everything above the deepest covered point of each column
-        covered = (cov > max(cmin, 1e-12 * float(cov.max(initial=0.0)))) & inside
-        mask = np.zeros_like(covered)
-        for j in range(covered.shape[1]):
-            k = np.flatnonzero(covered[:, j])
-            if k.size:
-                mask[: k[-1] + 1, j] = True
-    ds = xr.Dataset(
-        {
-            "vp_m_s": (("depth_m", "chainage_m"), vp, {"units": "m/s", "long_name": "P-wave velocity"}),
-            "coverage": (("depth_m", "chainage_m"), cov, {"units": "m/m^2", "long_name": "ray coverage (ray length per cell area)"}),
-            "mask": (("depth_m", "chainage_m"), mask, {"long_name": "True where rays constrain the model"}),
-            "elevation_m": (("chainage_m",), elev, {"units": "m"}),
-        },
-        coords={
-            "depth_m": ("depth_m", z, {"units": "m", "long_name": "depth below ground"}),
-            "chainage_m": ("chainage_m", x + chainage_offset_m, {"units": "m"}),
-        },
-        attrs={
-            "method": "refraction", "line": str(line), "synthetic": int(bool(synthetic)),
-            "algorithm": "first-arrival traveltime tomography (pyGIMLi TravelTimeManager, shortest path)",
-            **fit_attrs(result), "settings_json": json.dumps(result.settings),
-        },
-    )
-    return ds
-
-
-def fit_attrs(result: TomoResult) -> dict[str, Any]:
-    """The fit as storable attributes: chi2, rrms_percent, rms_ms, iterations, chi2_history and lambda_history
-    (per iteration, 0 = starting model), stop_reason, stop_message, iteration_table_json."""
-    summ = result.summary()
-    return {"chi2": summ["chi2"], "rrms": summ["rrms"], "rrms_percent": summ["rrms"], "rms_ms": summ["rms_ms"],
-            "iterations": summ["iterations"], "chi2_history": summ["chi2_history"],
-            "lambda_history": summ["lambda_history"], "stop_reason": summ["stop_reason"],
-            "stop_message": summ["stop_message"], "iteration_table_json": json.dumps(summ["iteration_table"])}
-
-
 def result_to_dataset(result: TomoResult, *, chainage_offset_m: float = 0.0) -> Any:
     """The cell model and the fit as a Dataset (dims ``cell`` and ``datum``), storable in the project store."""
     import xarray as xr
@@ -506,6 +401,7 @@ def result_to_dataset(result: TomoResult, *, chainage_offset_m: float = 0.0) -> 
             "cell_x_m": ("cell", result.cell_x_m + chainage_offset_m), "cell_elevation_m": ("cell", result.cell_y_m),
             "cell_area_m2": ("cell", result.cell_area_m2), "velocity_m_s": ("cell", result.velocity_m_s),
             "coverage": ("cell", result.coverage),
+            **({} if result.velocity_rel_sd is None else {"velocity_rel_sd": ("cell", np.asarray(result.velocity_rel_sd, float))}),
             "shot_x_m": ("datum", d.sensors[d.s, 0] + chainage_offset_m), "geophone_x_m": ("datum", d.sensors[d.g, 0] + chainage_offset_m),
             "shot_elevation_m": ("datum", d.sensors[d.s, 1]), "geophone_elevation_m": ("datum", d.sensors[d.g, 1]),
             "t_obs_s": ("datum", d.t_s), "t_model_s": ("datum", result.response_s), "t_err_s": ("datum", result.error_s),
@@ -524,9 +420,10 @@ def save(result: TomoResult, out_dir: Any, *, chainage_offset_m: float = 0.0) ->
     files = {}
     csv = out / "model.csv"
     with csv.open("w", encoding="utf-8") as f:
-        f.write("x_m,elevation_m,area_m2,velocity_m_s,coverage\n")
-        for row in zip(result.cell_x_m + chainage_offset_m, result.cell_y_m, result.cell_area_m2, result.velocity_m_s,
-                       result.coverage, strict=True):
+        sd = result.velocity_rel_sd
+        f.write("x_m,elevation_m,area_m2,velocity_m_s,coverage" + (",velocity_rel_sd" if sd is not None else "") + "\n")
+        cols = [result.cell_x_m + chainage_offset_m, result.cell_y_m, result.cell_area_m2, result.velocity_m_s, result.coverage]
+        for row in zip(*cols, *([sd] if sd is not None else []), strict=True):
             f.write(",".join(f"{v:.6g}" for v in row) + "\n")
     files["csv"] = str(csv)
     if result.manager is not None:
@@ -534,6 +431,8 @@ def save(result: TomoResult, out_dir: Any, *, chainage_offset_m: float = 0.0) ->
         pdm = type(pd)(pd)
         pdm.addData("velocity_m_s", np.asarray(result.velocity_m_s, float))
         pdm.addData("coverage", result.coverage)
+        if result.velocity_rel_sd is not None:
+            pdm.addData("velocity_rel_sd", np.asarray(result.velocity_rel_sd, float))
         vtk = out / "model.vtk"
         pdm.exportVTK(str(vtk))
         files["vtk"] = str(vtk)
