@@ -32,7 +32,10 @@ complete, under the same per-trace errors, the picker's calibrated uncertainty o
 (``tomo_compare.trace_errors``; keys ``field01_trace_err_*``, with its worst cells); the keys ``field01_tomo_*``
 are mode 'own' (each set with its own errors). How fine the target is, in mode 'trace': the hand picks against
 the same picks plus 0.2 ms Gaussian noise (three seeds, ``field01_noise_floor_seed*``), and against the hand
-picks moved by the automatic-minus-hand difference clipped to +-0.5 and +-1 ms (``field01_agreement_*``).
+picks moved by the automatic-minus-hand difference clipped to +-0.5 and +-1 ms (``field01_agreement_*``), and the
+same with 0.02 ms of noise (``field01_noise_floor_0.02ms_*``). The tomograms' own uncertainty from the pick errors
+(12 Monte Carlo runs each, ``tomo_uncertainty``): the fractions of the compared cells within one and two combined
+standard deviations (``field01_trace_err_within_1sd``, ``_within_2sd``).
 The timing comparison with plain pyGIMLi runs geoexplore with
 ``lambda_control='fixed'`` so that both take the same iterations.
 
@@ -155,11 +158,39 @@ def field01_trace_errors(hand, auto, picks, settings, rh_own) -> dict:
                 f"x {r.x_m:.1f} z {r.elevation_m:.2f} hand {r.v_ref_m_s:.0f} auto {r.v_other_m_s:.0f} m/s"
                 f" rays {r.rays_ref}/{r.rays_other}" for r in cmp.over().head(8).itertuples()],
             **_stats(compare_tomograms(rh_own, rh), "field01_trace_err_hand_vs_own"),
+            **field01_spread(rh, ra, settings),
             **field01_floor(with_errors(hand, lut), with_errors(auto, lut), rh, settings)}
 
 
-#: the noise of the floor figures (s, standard deviation) and its seeds; the pick-agreement clips (s)
-FLOOR_NOISE_S, FLOOR_SEEDS, AGREEMENT_CLIPS_S = 0.2e-3, (1, 2, 3), (0.5e-3, 1.0e-3)
+#: Monte Carlo runs of the uncertainty figures (tomo_uncertainty), seed 0
+SPREAD_RUNS = 12
+
+
+def field01_spread(rh, ra, settings) -> dict:
+    """Mode 'trace' against the tomograms' own uncertainty from the pick errors (``SPREAD_RUNS`` runs each):
+    the median spread of each, and the fractions of the compared cells within one and two combined standard
+    deviations (``field01_trace_err_within_1sd``, ``_within_2sd``; 0.68 and 0.95 for Gaussian noise of that size)."""
+    from geoexplore.seismic.refraction.tomo_compare import compare_tomograms
+    from geoexplore.seismic.refraction.tomo_uncertainty import velocity_spread
+
+    t0 = time.perf_counter()
+    for r in (rh, ra):
+        r.velocity_rel_sd = velocity_spread(r.data, settings, runs=SPREAD_RUNS, seed=0, reference=r).rel_sd
+    elapsed = time.perf_counter() - t0
+    sm = compare_tomograms(rh, ra).summary
+    out = {"field01_spread_runs": SPREAD_RUNS, "field01_spread_s": round(elapsed, 1),
+           "field01_hand_rel_sd_median": round(rh.summary()["velocity_rel_sd_median"], 4),
+           "field01_auto_rel_sd_median": round(ra.summary()["velocity_rel_sd_median"], 4),
+           "field01_trace_err_within_1sd": round(sm["within_1sd"], 3),
+           "field01_trace_err_within_2sd": round(sm["within_2sd"], 3),
+           "field01_trace_err_over_10pct_beyond_2sd": sm["n_over_beyond_2sd"]}
+    rh.velocity_rel_sd = ra.velocity_rel_sd = None
+    return out
+
+
+#: the noise of the floor figures (s, standard deviation) and its seeds; the pick-agreement clips (s); the noise of a
+#: sixth of a sample (s)
+FLOOR_NOISE_S, FLOOR_SEEDS, AGREEMENT_CLIPS_S, TINY_NOISE_S = 0.2e-3, (1, 2, 3), (0.5e-3, 1.0e-3), 0.02e-3
 
 
 def field01_floor(hand, auto, rh, settings) -> dict:
@@ -167,7 +198,8 @@ def field01_floor(hand, auto, rh, settings) -> dict:
     picks' tomogram).
 
     ``field01_noise_floor_seed<k>_*``: the hand picks against the same picks plus Gaussian noise of
-    ``FLOOR_NOISE_S`` (less than half the median pick error): the tomogram's own sensitivity at the target's scale.
+    ``FLOOR_NOISE_S`` (less than half the median pick error): the tomogram's own sensitivity at the target's scale;
+    ``field01_noise_floor_0.02ms_seed<k>_*`` the same with ``TINY_NOISE_S`` (a sixth of a sample).
     ``field01_agreement_<c>ms_*``: the hand picks against the hand picks moved toward the automatic ones by at most
     c (:func:`~geoexplore.seismic.refraction.tomo_compare.moved_toward`): what pick agreement the target needs.
     """
@@ -181,6 +213,8 @@ def field01_floor(hand, auto, rh, settings) -> dict:
     for seed in FLOOR_SEEDS:
         noisy = invert(moved_toward(hand, auto, 0.0, noise_s=FLOOR_NOISE_S, seed=seed), settings)
         out.update(_stats(compare_tomograms(rh, noisy), f"field01_noise_floor_seed{seed}"))
+        tiny = invert(moved_toward(hand, auto, 0.0, noise_s=TINY_NOISE_S, seed=seed), settings)
+        out.update(_stats(compare_tomograms(rh, tiny), f"field01_noise_floor_0.02ms_seed{seed}"))
     for clip in AGREEMENT_CLIPS_S:
         moved = invert(moved_toward(hand, auto, clip), settings)
         out.update(_stats(compare_tomograms(rh, moved), f"field01_agreement_{clip * 1e3:.1f}ms"))
