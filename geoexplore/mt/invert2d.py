@@ -443,13 +443,13 @@ def run_invert2d(tfs: list[Any], settings: Invert2DSettings | None = None, *, mo
         Spread the per-frequency solves over its workers (unless ``settings.distribute`` is
         ``"off"``). Without one and with ``distribute: auto``, a step running as a task on a
         cluster of more than one worker uses :func:`distributed.worker_client`
-        (:func:`geoexplore.mt.invert2d_dask.distributing`).
+        (:func:`geoexplore.pipeline.subtasks.distributing`).
     timings : list, optional
         Filled with the per-(mode, frequency) task seconds when distributed.
     """
     import contextlib
 
-    from geoexplore.mt.invert2d_dask import distributing
+    from geoexplore.pipeline.subtasks import distributing
     from geoexplore.mt.phase_tensor import regional_strike
     from geoexplore.mt.simpeg2d import blas_threads
 

@@ -313,7 +313,7 @@ def workers_of(client: Any) -> list[str]:
     """Addresses of the workers to put shards on, sorted.
 
     From a plain client: all workers. From inside a task (a workflow step
-    with :func:`distributing`): this task's worker and the workers that run
+    with :func:`geoexplore.pipeline.subtasks.distributing`): this task's worker and the workers that run
     nothing else right now; a busy worker would queue the shard behind its
     current task (an ERT inversion, say) and hold back every iteration.
     """
@@ -558,30 +558,3 @@ def reset_timings(sim: Any) -> None:
     c.gather([c.submit(_reset, s, workers=[w], pure=False) for s, w in zip(sim.simulations, sim._workers)])
 
 
-def distributing(setting: str) -> Any:
-    """Context manager yielding the Dask client to distribute with from inside a workflow step, or None.
-
-    ``setting`` ``"off"``: None. ``"auto"``: when this code runs as a task on a
-    Dask worker of a cluster with more than one worker, a client from
-    :func:`distributed.worker_client` (the step task secedes from its
-    worker's thread pool while its sub-tasks run, so that worker runs them
-    too, and rejoins at the end); otherwise (not on a worker, or one worker) None.
-    """
-    import contextlib
-
-    @contextlib.contextmanager
-    def ctx() -> Any:
-        if setting == "off":
-            yield None
-            return
-        try:
-            from distributed import get_worker, worker_client
-
-            get_worker()
-        except (ImportError, ValueError):
-            yield None
-            return
-        with worker_client() as client:
-            yield client if len(client.scheduler_info()["workers"]) > 1 else None
-
-    return ctx()

@@ -15,13 +15,13 @@ from geoexplore.mt.invert2d import ProfileData, invert
 from geoexplore.mt.invert2d_dask import (
     ShardedSurvey,
     contiguous_assign,
-    distributing,
     lpt_assign,
     project_speedup,
     workers_of,
 )
 from geoexplore.mt.mesh2d import active_cells, depth_nodes, profile_mesh
 from geoexplore.mt.simpeg2d import active_mapping, blas_threads, make_simulation, unpack
+from geoexplore.pipeline.subtasks import distributing
 
 
 def _synthetic_profile() -> tuple[ProfileData, object]:

@@ -181,3 +181,41 @@ def test_field_workflow_example_on_real_shots(shared_data, tmp_path):
     sd = model["velocity_rel_sd"].values
     assert sd.shape == model["velocity_m_s"].shape and 0.01 < np.median(sd) < 0.2
     assert (out / "figures" / "refraction__field__refraction.png").stat().st_size > 10_000
+
+
+def test_runs_spread_over_the_workers_give_the_same_spread(survey):
+    """A tomography task with ``uncertainty_runs`` on a real local Dask cluster of two worker processes: the runs
+    go to both workers (``distributing``, the task's ``worker_client``) and the spread is the one computed in this
+    process, bit for bit; with ``uncertainty_distribute: off`` every run stays on the task's worker."""
+    from distributed import Client
+
+    from geoexplore.pipeline.cluster import local_cluster
+    from geoexplore.seismic.refraction import tomo_uncertainty
+
+    d = _draw(survey, 0)
+    s = TomoSettings(**SETTINGS, uncertainty_runs=6, uncertainty_seed=2)
+    here = invert(d, s)
+
+    def on_worker(setting):
+        import geoexplore.seismic.refraction.tomo_uncertainty as tu
+        from geoexplore.pipeline.subtasks import distributing
+        from geoexplore.seismic.refraction.tomography import invert as inv
+
+        st = s.model_copy(update={"uncertainty_distribute": setting})
+        ref = inv(d, st.model_copy(update={"uncertainty_runs": 0}))
+        with distributing(setting) as c:
+            sp = tu.velocity_spread(d, st, runs=6, seed=2, reference=ref, client=c)
+        full = inv(d, st)
+        from distributed import get_worker
+
+        return sp.rel_sd, sp.workers, full.velocity_rel_sd, get_worker().address
+
+    with local_cluster(n_workers=2) as cluster, Client(cluster) as client:
+        sd, workers, full_sd, task_worker = client.submit(on_worker, "auto", pure=False).result()
+        sd_off, workers_off, _, task_worker_off = client.submit(on_worker, "off", pure=False).result()
+    assert len(set(workers)) == 2 and task_worker in workers
+    np.testing.assert_array_equal(sd, here.velocity_rel_sd)
+    np.testing.assert_array_equal(full_sd, here.velocity_rel_sd)
+    np.testing.assert_array_equal(sd_off, here.velocity_rel_sd)
+    assert set(workers_off) == {task_worker_off}  # no client: every run ran inside the task, on its worker
+    assert tomo_uncertainty.velocity_spread(d, s, runs=6, seed=2, reference=here).workers == [""] * 6

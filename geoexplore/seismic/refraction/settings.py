@@ -101,6 +101,10 @@ class TomoSettings(Settings):
         "perturbed by Gaussian draws of their errors, re-inverted on the same mesh; the spread of ln(velocity) per cell "
         "becomes velocity_rel_sd / the image's vp_rel_sd (0: off; each run costs one inversion; 1 is refused)")
     uncertainty_seed: int = added_field(0, added_in="0.6", ge=0, description="seed of the uncertainty runs' draws")
+    uncertainty_distribute: Literal["auto", "off"] = added_field(
+        "auto", added_in="0.6", description="uncertainty runs: 'auto' spreads them over the cluster's workers when the "
+        "tomography runs as a workflow task on a cluster of more than one worker (the same spread as in one task); "
+        "'off' runs them in the task")
 
     def check(self) -> None:
         if self.v_bottom_m_s <= 0 or self.v_top_m_s <= 0:

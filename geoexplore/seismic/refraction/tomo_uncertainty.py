@@ -20,7 +20,11 @@ spread large.
 
 ``TomoSettings.uncertainty_runs`` > 0 makes :func:`~.tomography.invert`
 (and the ``refraction.tomo`` step) run it: the result carries
-``velocity_rel_sd`` and the image ``vp_rel_sd``.
+``velocity_rel_sd`` and the image ``vp_rel_sd``. In a workflow on a
+cluster of more than one worker the runs are spread over the workers
+(``uncertainty_distribute: auto``, :func:`geoexplore.pipeline.subtasks.distributing`);
+each run starts from the default floating-point environment, so the spread
+is the same wherever the runs ran.
 """
 
 from __future__ import annotations
@@ -49,6 +53,8 @@ class VelocitySpread:
         Each run's chi2 against its perturbed picks.
     stop_reasons : list of str
     seed : int
+    workers : list of str
+        Where each run ran: a Dask worker's address, or "" for this process.
     """
 
     rel_sd: np.ndarray
@@ -56,6 +62,7 @@ class VelocitySpread:
     chi2: np.ndarray
     stop_reasons: list[str] = field(default_factory=list)
     seed: int = 0
+    workers: list[str] = field(default_factory=list)
 
     @property
     def runs(self) -> int:
@@ -75,7 +82,27 @@ def perturbed(data: Any, err_s: np.ndarray, z: np.ndarray) -> Any:
     return d
 
 
-def velocity_spread(data: Any, settings: Any = None, *, runs: int = 20, seed: int = 0, reference: Any = None) -> VelocitySpread:
+def one_run(data: Any, settings: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, str, str]:
+    """One perturbed inversion (module level: Dask sends it to a worker by name): cell velocities, cell centres,
+    chi2, stop reason and the worker's address ("" outside a worker). Starts from the default floating-point
+    environment, as every workflow task does (:func:`geoexplore.core.fpenv.reset`), so a run gives the same
+    bits in this process and on any worker."""
+    from geoexplore.core.fpenv import reset
+    from geoexplore.seismic.refraction.tomography import invert
+
+    reset()
+    r = invert(data, settings)
+    try:
+        from distributed import get_worker
+
+        where = str(get_worker().address)
+    except (ImportError, ValueError):
+        where = ""
+    return r.velocity_m_s, r.cell_x_m, r.cell_y_m, float(r.chi2), r.stop_reason, where
+
+
+def velocity_spread(data: Any, settings: Any = None, *, runs: int = 20, seed: int = 0, reference: Any = None,
+                    client: Any = None) -> VelocitySpread:
     """Spread of the tomogram across ``runs`` inversions of the picks perturbed by their errors.
 
     Parameters
@@ -92,6 +119,9 @@ def velocity_spread(data: Any, settings: Any = None, *, runs: int = 20, seed: in
     reference : TomoResult, optional
         The inversion of the unperturbed picks: its data errors are used and
         its mesh must be the runs' mesh. Computed when not given.
+    client : distributed.Client, optional
+        Run the inversions as Dask tasks through this client (one task per
+        run, gathered in run order); the spread is the same as without.
 
     Returns
     -------
@@ -111,19 +141,18 @@ def velocity_spread(data: Any, settings: Any = None, *, runs: int = 20, seed: in
     ref = reference if reference is not None else invert(data, s)
     d = ref.data  # the valid picks, as inverted
     z = np.random.default_rng(seed).standard_normal((runs, d.n_data))
-    vel, chi2, reasons = [], [], []
-    for k in range(runs):
-        r = invert(perturbed(d, ref.error_s, z[k]), s)
-        if r.velocity_m_s.shape != ref.velocity_m_s.shape or not (
-                np.allclose(r.cell_x_m, ref.cell_x_m) and np.allclose(r.cell_y_m, ref.cell_y_m)):
+    copies = [perturbed(d, ref.error_s, z[k]) for k in range(runs)]
+    if client is not None:
+        out = client.gather([client.submit(one_run, c, s, pure=False) for c in copies])
+    else:
+        out = [one_run(c, s) for c in copies]
+    for k, (v, cx, cy, _, _, _) in enumerate(out):
+        if v.shape != ref.velocity_m_s.shape or not (np.allclose(cx, ref.cell_x_m) and np.allclose(cy, ref.cell_y_m)):
             raise ModelError(f"velocity_spread: run {k} was inverted on another mesh than the reference "
-                             f"({r.velocity_m_s.size} against {ref.velocity_m_s.size} cells)")
-        vel.append(r.velocity_m_s)
-        chi2.append(r.chi2)
-        reasons.append(r.stop_reason)
-    v = np.array(vel)
-    return VelocitySpread(rel_sd=np.std(np.log(v), axis=0, ddof=1), velocity_m_s=v, chi2=np.array(chi2),
-                          stop_reasons=reasons, seed=int(seed))
+                             f"({v.size} against {ref.velocity_m_s.size} cells)")
+    v = np.array([o[0] for o in out])
+    return VelocitySpread(rel_sd=np.std(np.log(v), axis=0, ddof=1), velocity_m_s=v, chi2=np.array([o[3] for o in out]),
+                          stop_reasons=[o[4] for o in out], seed=int(seed), workers=[o[5] for o in out])
 
 
-__all__ = ["VelocitySpread", "perturbed", "velocity_spread"]
+__all__ = ["VelocitySpread", "one_run", "perturbed", "velocity_spread"]

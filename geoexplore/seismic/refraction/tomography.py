@@ -276,10 +276,12 @@ def invert(data: TraveltimeData, settings: TomoSettings | None = None, *, keep_m
     if all(len(i) == 3 for i in ids):  # a triangle mesh (createParaMesh's); else the image mask uses cell centres
         res.mesh_nodes_m, res.cell_node_ids = np.array(pd.positions())[:, :2].copy(), np.array(ids, int)
     if settings.uncertainty_runs:
+        from geoexplore.pipeline.subtasks import distributing
         from geoexplore.seismic.refraction.tomo_uncertainty import velocity_spread
 
-        res.velocity_rel_sd = velocity_spread(d, settings, runs=settings.uncertainty_runs,
-                                              seed=settings.uncertainty_seed, reference=res).rel_sd
+        with distributing(settings.uncertainty_distribute) as client:
+            res.velocity_rel_sd = velocity_spread(d, settings, runs=settings.uncertainty_runs,
+                                                  seed=settings.uncertainty_seed, reference=res, client=client).rel_sd
         res.elapsed_s = time.perf_counter() - t_start
     return res
 
