@@ -54,18 +54,36 @@ def test_edge_effects_at_a_trapezoidal_mask_ignored(rules):
     assert edges[0].chainage_m == pytest.approx(470.0, abs=10.0)
 
 
-def test_velocity_step_edge(rules):
+def _velocity_step() -> xr.Dataset:
     x = np.arange(0, 1000.0 + 1e-9, 5.0)
     z = np.arange(0, 60.0 + 1e-9, 2.0)
     X, Z = np.meshgrid(x, z)
     v = np.where(X < 400.0, 1500.0, 2400.0) * np.ones_like(Z)
-    ds = xr.Dataset({"vp_m_s": (("depth_m", "chainage_m"), v), "coverage": (("depth_m", "chainage_m"), np.ones_like(v)),
-                     "mask": (("depth_m", "chainage_m"), np.ones_like(v, bool)), "elevation_m": (("chainage_m",), np.zeros(x.size))},
-                    coords={"depth_m": z, "chainage_m": x}, attrs={"method": "refraction", "line": "t", "synthetic": 1})
-    inds = velocity_indicators(ds, rules)
+    return xr.Dataset({"vp_m_s": (("depth_m", "chainage_m"), v), "coverage": (("depth_m", "chainage_m"), np.ones_like(v)),
+                       "mask": (("depth_m", "chainage_m"), np.ones_like(v, bool)), "elevation_m": (("chainage_m",), np.zeros(x.size))},
+                      coords={"depth_m": z, "chainage_m": x}, attrs={"method": "refraction", "line": "t", "synthetic": 1})
+
+
+def test_velocity_step_edge(rules):
+    inds = velocity_indicators(_velocity_step(), rules)
     edges = [i for i in inds if i.kind == "lateral gradient"]
     assert len(edges) == 1 and edges[0].chainage_m == pytest.approx(400.0, abs=5.0)
     assert "increases" in edges[0].details
+
+
+def test_velocity_uncertainty_from_the_pick_errors_limits_the_evidence(rules):
+    """With ``vp_rel_sd`` (the tomography's uncertainty runs): where twice the uncertainty exceeds the smallest
+    contrast the rules count (band_min_contrast_log 0.08, i.e. a relative uncertainty above 9.2 %), the cells are
+    not used; a well-determined tomogram gives the same indicators as one without the variable."""
+    plain = [(i.kind, i.chainage_m) for i in velocity_indicators(_velocity_step(), rules)]
+    ds = _velocity_step()
+    limit = rules.indicators.property_for("refraction").band_min_contrast_log * np.log(10.0) / 2.0
+    assert limit == pytest.approx(0.0921, abs=1e-4)
+    ds["vp_rel_sd"] = (("depth_m", "chainage_m"), np.full(ds["vp_m_s"].shape, 0.03))
+    assert [(i.kind, i.chainage_m) for i in velocity_indicators(ds, rules)] == plain
+    loose = np.where(np.abs(ds["chainage_m"].values - 400.0)[None, :] < 150.0, 0.12, 0.03) * np.ones(ds["vp_m_s"].shape)
+    ds["vp_rel_sd"] = (("depth_m", "chainage_m"), loose)
+    assert not [i for i in velocity_indicators(ds, rules) if abs(i.chainage_m - 400.0) < 150.0]
 
 
 def _stations(step_at: float | None) -> xr.Dataset:
