@@ -91,7 +91,7 @@ def test_cli_pick_real_shot_and_bad_file(shared_data, tmp_path, capsys):
     assert (tmp_path / "o" / "picks.csv").read_text().startswith("shot,trace,")
 
 
-def test_cli_tomo_writes_model_and_summary(shared_data, tmp_path):
+def test_cli_tomo_writes_model_and_summary(shared_data, tmp_path, capsys):
     """`seismic tomo` on the real Koenigsee picks with a coarse, quick settings file (two uncertainty runs)."""
     import json
 
@@ -110,6 +110,13 @@ def test_cli_tomo_writes_model_and_summary(shared_data, tmp_path):
     rows = (out / "model.csv").read_text().splitlines()
     assert rows[0].startswith("x_m,elevation_m") and len(rows) == summ["n_cells"] + 1
     assert rows[0].endswith(",velocity_rel_sd") and summ["uncertainty_runs"] == 2 and summ["velocity_rel_sd_median"] > 0
+    # the flag overrides the file; the printed line names the spread
+    assert main(["seismic", "tomo", str(shared_data / "seismic" / "koenigsee.sgt"), "--out", str(out), "--settings", str(st),
+                 "--uncertainty-runs", "3"]) == 0
+    assert json.loads((out / "summary.json").read_text())["uncertainty_runs"] == 3
+    assert "velocity uncertainty from the pick errors (3 runs)" in capsys.readouterr().out
+    assert main(["seismic", "tomo", str(shared_data / "seismic" / "koenigsee.sgt"), "--out", str(out),
+                 "--uncertainty-runs", "1"]) == 1
     bad = tmp_path / "bad.yaml"
     bad.write_text("z_weigth: 0.3\n")
     assert main(["seismic", "tomo", str(shared_data / "seismic" / "koenigsee.sgt"), "--out", str(out), "--settings", str(bad)]) == 1

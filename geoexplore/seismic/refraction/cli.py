@@ -89,6 +89,8 @@ def cmd_tomo(args: argparse.Namespace) -> int:
 
     try:
         settings = load_settings_file(args.settings, TomoSettings)
+        if args.uncertainty_runs is not None:
+            settings = TomoSettings.from_mapping({**settings.model_dump(), "uncertainty_runs": args.uncertainty_runs})
         p = Path(args.picks)
         if p.suffix.lower() == ".csv":
             from geoexplore.seismic.refraction.pick_tables import (
@@ -112,8 +114,12 @@ def cmd_tomo(args: argparse.Namespace) -> int:
         plot_tomogram({"image": img, "model": result_to_dataset(res)}, Path(args.out) / "tomogram.png")
     except Exception as exc:  # noqa: BLE001 - a figure must never lose a result
         print(f"warning: figure failed: {exc}", file=sys.stderr, flush=True)
+    spread = res.summary()
+    unc = (f"; velocity uncertainty from the pick errors ({spread['uncertainty_runs']} runs): median "
+           f"{spread['velocity_rel_sd_median']:.1%}, {spread['cells_rel_sd_over_10pct']} crossed cells above 10 %"
+           if res.velocity_rel_sd is not None else "")
     print(f"{args.picks}: chi2 {res.chi2:.2f}, rrms {res.rrms_percent:.2f} %, rms {res.rms_ms:.3f} ms, "
-          f"{res.iterations} iterations; wrote {', '.join(sorted(files.values()))}", flush=True)
+          f"{res.iterations} iterations{unc}; wrote {', '.join(sorted(files.values()))}", flush=True)
     return EXIT_OK
 
 
@@ -133,6 +139,9 @@ def add_subcommands(group: Any) -> None:
     p.add_argument("picks", metavar="PICKS")
     p.add_argument("--out", required=True, metavar="DIR")
     p.add_argument("--settings", metavar="FILE", help="YAML/JSON tomography settings (see docs/refraction.md)")
+    p.add_argument("--uncertainty-runs", type=int, metavar="N",
+                   help="velocity uncertainty from the pick errors: N perturbed re-inversions (each costs one inversion; "
+                        "overrides the settings file's uncertainty_runs)")
     p.set_defaults(func=cmd_tomo)
 
 
