@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 
 from geoexplore.viz.i18n import font_rc, t
+from geoexplore.viz.style import UNCERTAIN_REL_SD, hatch_uncertain
 
 ORDER = ("reflection", "refraction", "ert", "mt", "microtremor")
 COLORS = ("#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2")
@@ -153,12 +154,15 @@ def draw_section_panel(ax: Any, ds: Any, method: str, cands: Any, lang: str = "e
     z = ds["depth_m"].values
     x = ds["chainage_m"].values
     mask = ds["mask"].values.astype(bool) if "mask" in ds else np.ones((z.size, x.size), bool)
+    title_note = ""
     if method == "reflection":
         a = ds["amplitude"].values
         v = np.nanpercentile(np.abs(a), 98) or 1.0
         im = ax.imshow(np.where(mask, a, np.nan), cmap="Greys", vmin=-v, vmax=v, **_ext(x, z))
     elif method == "refraction":
         im = ax.imshow(np.where(mask, ds["vp_m_s"].values, np.nan), cmap="viridis", **_ext(x, z))
+        if "vp_rel_sd" in ds and hatch_uncertain(ax, x, z, np.where(mask, ds["vp_rel_sd"].values, np.nan), outline=False):
+            title_note = t("vp_uncertain", lang).format(pct=f"{UNCERTAIN_REL_SD:.0%}")
     else:
         r = np.where(mask, ds["resistivity_ohm_m"].values, np.nan)
         fin = r[np.isfinite(r)]
@@ -169,7 +173,7 @@ def draw_section_panel(ax: Any, ds: Any, method: str, cands: Any, lang: str = "e
     cb = ax.figure.colorbar(im, cax=ax.inset_axes((1.01, 0.0, 0.015, 1.0)))
     cb.ax.tick_params(labelsize=7)
     draw_candidates(ax, cands, float(z.max()), lang, label=label)
-    ax.set_title(t(method, lang), loc="left", pad=4)
+    ax.set_title(t(method, lang) + (f"; {title_note}" if title_note else ""), loc="left", pad=4)
     _stamp(ax, ds, lang)
 
 

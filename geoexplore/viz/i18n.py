@@ -27,6 +27,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "depth_m": ("Depth (m)", "深度 (m)"),
     "reflection": ("Seismic reflection depth section", "地震反射深度剖面"),
     "refraction": ("Refraction velocity tomogram, Vp (m/s)", "折射层析速度剖面 Vp (m/s)"),
+    "vp_uncertain": ("hatched: Vp uncertain by more than {pct} (pick errors)", "斜线区：由初至拾取误差引起的速度不确定度大于 {pct}"),
     "ert": ("ERT resistivity (ohm-m)", "高密度电法电阻率 (Ω·m)"),
     "mt": ("MT resistivity (ohm-m)", "大地电磁电阻率 (Ω·m)"),
     "microtremor": ("Microtremor: sediment thickness and f0", "微动：覆盖层厚度与卓越频率"),

@@ -29,6 +29,26 @@ def figure_style(**overrides: Any) -> Iterator[None]:
         yield
 
 
+#: relative standard uncertainty of an image value (e.g. Vp from the pick errors) above which figures hatch it
+UNCERTAIN_REL_SD = 0.10
+
+
+def hatch_uncertain(ax: Any, x: Any, y: Any, rel_sd: Any, *, outline: bool = True) -> bool:
+    """Hatch where ``rel_sd`` (NaN: not shown) exceeds :data:`UNCERTAIN_REL_SD`, outlined dashed; True if any did.
+
+    ``x``, ``y``: the coordinates ``contourf`` takes with ``rel_sd`` (1-D or 2-D).
+    """
+    import numpy as np
+
+    sd = np.asarray(rel_sd, float)
+    if not np.any(np.nan_to_num(sd, nan=0.0) > UNCERTAIN_REL_SD):
+        return False
+    ax.contourf(x, y, sd, levels=[UNCERTAIN_REL_SD, np.inf], colors="none", hatches=["////"])
+    if outline:
+        ax.contour(x, y, sd, levels=[UNCERTAIN_REL_SD], colors="k", linewidths=0.8, linestyles="--")
+    return True
+
+
 def synthetic_stamp(ax: Any, text: str = "SYNTHETIC DATA") -> None:
     """Mark an axes as showing synthetic data (bottom-right, red, boxed)."""
     ax.text(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from geoexplore.core.errors import GeoexploreError
@@ -256,3 +257,29 @@ def test_docx_opens_in_libreoffice(bundle, tmp_path):
         pdf = tmp_path / "pdf" / f"report-{lang}.pdf"
         assert pdf.is_file(), res.stdout + res.stderr
         assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 20_000
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_composite_hatches_uncertain_refraction_velocities(bundle, lang):
+    """A refraction image that carries the velocity uncertainty from the pick errors (``vp_rel_sd``): the composite
+    hatches where it exceeds 10 % and says so in the panel title; without the variable nothing changes."""
+    from geoexplore.report.composite import plot_composite
+    from geoexplore.viz.i18n import t
+
+    b = dict(bundle)
+    img = b["img_refraction"].copy()
+    x = img["chainage_m"].values
+    img["vp_rel_sd"] = (("depth_m", "chainage_m"), np.where(np.abs(x - x.mean()) < 0.1 * np.ptp(x), 0.2, 0.03)[None, :]
+                        * np.ones(img["vp_m_s"].shape))
+    b["img_refraction"] = img
+    note = t("vp_uncertain", lang).format(pct="10%")
+
+    def refraction_axes(fig):
+        return [ax for ax in fig.axes if ax.get_title(loc="left").startswith(t("refraction", lang))]
+
+    ax = refraction_axes(plot_composite(b, lang=lang))[0]
+    assert ax.get_title(loc="left").endswith(note)
+    assert any("////" in (getattr(c, "hatches", None) or []) for c in ax.collections)
+    plain = refraction_axes(plot_composite(bundle, lang=lang))[0]
+    assert note not in plain.get_title(loc="left")
+    assert not any("////" in (getattr(c, "hatches", None) or []) for c in plain.collections)

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from geoexplore.viz.style import figure_style, synthetic_stamp
+from geoexplore.viz.style import UNCERTAIN_REL_SD, figure_style, hatch_uncertain, synthetic_stamp
 
 
 def _flags(ds: Any) -> list[str]:
@@ -139,10 +139,6 @@ def plot_pick_table(result: Any, path: str | os.PathLike[str] | None = None) -> 
     return fig
 
 
-#: relative standard uncertainty of Vp (from the pick errors) above which the tomogram figure hatches the image
-UNCERTAIN_REL_SD = 0.10
-
-
 def draw_tomogram(ax: Any, image: Any, *, show_coverage: bool = True, vmin: float | None = None, vmax: float | None = None) -> Any:
     """Tomogram on chainage x elevation axes, unconstrained parts masked, ray coverage contours."""
     x = np.asarray(image["chainage_m"].values, float)
@@ -161,10 +157,8 @@ def draw_tomogram(ax: Any, image: Any, *, show_coverage: bool = True, vmin: floa
         if pos.size:
             lv = np.quantile(pos, [0.25, 0.75])
             ax.contour(X, Y, np.log10(np.maximum(cov, 1e-12)), levels=np.log10(np.unique(lv)), colors="w", linewidths=0.6)
-    if "vp_rel_sd" in image and np.any(np.asarray(image["vp_rel_sd"].values, float)[m] > UNCERTAIN_REL_SD):
-        sd = np.where(m, np.asarray(image["vp_rel_sd"].values, float), np.nan)
-        ax.contourf(X, Y, sd, levels=[UNCERTAIN_REL_SD, np.inf], colors="none", hatches=["////"])
-        ax.contour(X, Y, sd, levels=[UNCERTAIN_REL_SD], colors="k", linewidths=0.8, linestyles="--")
+    if "vp_rel_sd" in image:
+        hatch_uncertain(ax, X, Y, np.where(m, np.asarray(image["vp_rel_sd"].values, float), np.nan))
     ax.plot(x, e, "k-", lw=1)
     ax.set_xlabel("chainage (m)")
     ax.set_ylabel("elevation (m)")
