@@ -250,6 +250,9 @@ def test_bad_data_refused():
     d = TraveltimeData([[0, 0], [1, 0], [2, 0]], [0, 0, 1], [1, 2, 2], [0.001, -0.002, 0.001])
     with pytest.raises(GeoexploreError, match="non-positive"):
         invert(d)
+    d = TraveltimeData([[0, 0], [1, 0], [2, 0]], [0, 0, 1], [1, 2, 2], [0.001, 0.002, 0.001], [1e-4, np.inf, 1e-4])
+    with pytest.raises(GeoexploreError, match="valid pick 1 has a non-finite data error"):
+        invert(d)
     from geoexplore.core.errors import SettingsError
 
     with pytest.raises(SettingsError):

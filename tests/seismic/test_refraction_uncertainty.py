@@ -219,3 +219,20 @@ def test_runs_spread_over_the_workers_give_the_same_spread(survey):
     np.testing.assert_array_equal(sd_off, here.velocity_rel_sd)
     assert set(workers_off) == {task_worker_off}  # no client: every run ran inside the task, on its worker
     assert tomo_uncertainty.velocity_spread(d, s, runs=6, seed=2, reference=here).workers == [""] * 6
+
+
+def test_refused_runs_never_lose_the_tomogram(survey):
+    """Runs the inversion refuses are listed, not fatal: with settings every run refuses (velocity limits the wrong
+    way round), ``velocity_spread`` says how many succeeded and why the others failed, and ``attach_spread`` keeps
+    the tomogram, leaves ``velocity_rel_sd`` at None and puts the reason in the summary."""
+    from geoexplore.seismic.refraction.tomography import attach_spread
+
+    s = TomoSettings(**SETTINGS)
+    ref = invert(_draw(survey, 0), s)
+    bad = s.model_copy(update={"v_min_m_s": 3000.0, "v_max_m_s": 300.0, "uncertainty_runs": 3})
+    with pytest.raises(ModelError, match=r"0 of 3 runs succeeded.*run 0 failed: v_min_m_s \(3000.0\) must be below"):
+        velocity_spread(ref.data, bad, runs=3, reference=ref)
+    v = ref.velocity_m_s.copy()
+    kept = attach_spread(ref, bad)
+    assert kept is ref and np.array_equal(kept.velocity_m_s, v) and kept.velocity_rel_sd is None
+    assert kept.summary()["uncertainty_message"].startswith("no velocity uncertainty: velocity_spread: 0 of 3 runs")

@@ -113,12 +113,16 @@ def tomo(ctx: StepContext, settings: RefractionTomoSettings) -> dict[str, xr.Dat
     data.sensors[:, 0] -= x0  # local coordinates for the mesh; chainage restored below
     tomo_settings = TomoSettings(**{k: v for k, v in settings.model_dump().items() if k in TomoSettings.model_fields})
     res = invert(data, tomo_settings)
+    if res.uncertainty_message:
+        ctx.log.warning("%s", res.uncertainty_message)
     synthetic = int(ctx.require("picks").attrs.get("synthetic", 0))
     if "model" in ctx.inputs and ctx.inputs["model"] is not None:
         synthetic = max(synthetic, int(ctx.inputs["model"].attrs.get("synthetic", 0)))
     img = to_image(res, line=ctx.line, synthetic=bool(synthetic), chainage_offset_m=x0, dx_m=settings.image_dx_m,
                    dz_m=settings.image_dz_m, max_depth_m=settings.image_max_depth_m)
     img.attrs["settings_json"] = json.dumps(settings.model_dump())
+    if res.uncertainty_message:
+        img.attrs["uncertainty_message"] = res.uncertainty_message
     cells = result_to_dataset(res, chainage_offset_m=x0)
     cells.attrs["synthetic"] = synthetic
     cells.attrs["line"] = ctx.line

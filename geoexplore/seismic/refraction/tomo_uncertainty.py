@@ -55,6 +55,9 @@ class VelocitySpread:
     seed : int
     workers : list of str
         Where each run ran: a Dask worker's address, or "" for this process.
+    failed : list of (int, str)
+        Runs the inversion refused and why; the spread is over the others
+        (``velocity_m_s`` and ``chi2`` hold the successful runs only).
     """
 
     rel_sd: np.ndarray
@@ -63,6 +66,7 @@ class VelocitySpread:
     stop_reasons: list[str] = field(default_factory=list)
     seed: int = 0
     workers: list[str] = field(default_factory=list)
+    failed: list[tuple[int, str]] = field(default_factory=list)
 
     @property
     def runs(self) -> int:
@@ -82,22 +86,27 @@ def perturbed(data: Any, err_s: np.ndarray, z: np.ndarray) -> Any:
     return d
 
 
-def one_run(data: Any, settings: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, str, str]:
+def one_run(data: Any, settings: Any) -> tuple[Any, Any, Any, float, str, str]:
     """One perturbed inversion (module level: Dask sends it to a worker by name): cell velocities, cell centres,
     chi2, stop reason and the worker's address ("" outside a worker). Starts from the default floating-point
     environment, as every workflow task does (:func:`geoexplore.core.fpenv.reset`), so a run gives the same
-    bits in this process and on any worker."""
+    bits in this process and on any worker. A run the inversion refuses (a geoexplore error, or pyGIMLi's
+    RuntimeError) comes back with None for the arrays and ``"failed: <why>"`` as its stop reason."""
+    from geoexplore.core.errors import GeoexploreError
     from geoexplore.core.fpenv import reset
     from geoexplore.seismic.refraction.tomography import invert
 
-    reset()
-    r = invert(data, settings)
     try:
         from distributed import get_worker
 
         where = str(get_worker().address)
     except (ImportError, ValueError):
         where = ""
+    reset()
+    try:
+        r = invert(data, settings)
+    except (GeoexploreError, RuntimeError) as exc:
+        return None, None, None, float("nan"), f"failed: {exc}", where
     return r.velocity_m_s, r.cell_x_m, r.cell_y_m, float(r.chi2), r.stop_reason, where
 
 
@@ -130,7 +139,8 @@ def velocity_spread(data: Any, settings: Any = None, *, runs: int = 20, seed: in
     Raises
     ------
     ModelError
-        For fewer than 2 runs, or when a run's mesh is not the reference's.
+        For fewer than 2 runs (asked for or succeeded), or when a run's mesh
+        is not the reference's.
     """
     from geoexplore.seismic.refraction.settings import TomoSettings
     from geoexplore.seismic.refraction.tomography import invert
@@ -146,13 +156,19 @@ def velocity_spread(data: Any, settings: Any = None, *, runs: int = 20, seed: in
         out = client.gather([client.submit(one_run, c, s, pure=False) for c in copies])
     else:
         out = [one_run(c, s) for c in copies]
+    failed = [(k, o[4]) for k, o in enumerate(out) if o[0] is None]
+    ok = [o for o in out if o[0] is not None]
+    if len(ok) < 2:
+        raise ModelError(f"velocity_spread: {len(ok)} of {runs} runs succeeded, a spread needs 2: "
+                         + "; ".join(f"run {k} {why}" for k, why in failed[:3]))
     for k, (v, cx, cy, _, _, _) in enumerate(out):
-        if v.shape != ref.velocity_m_s.shape or not (np.allclose(cx, ref.cell_x_m) and np.allclose(cy, ref.cell_y_m)):
+        if v is not None and (v.shape != ref.velocity_m_s.shape or not (
+                np.allclose(cx, ref.cell_x_m) and np.allclose(cy, ref.cell_y_m))):
             raise ModelError(f"velocity_spread: run {k} was inverted on another mesh than the reference "
                              f"({v.size} against {ref.velocity_m_s.size} cells)")
-    v = np.array([o[0] for o in out])
-    return VelocitySpread(rel_sd=np.std(np.log(v), axis=0, ddof=1), velocity_m_s=v, chi2=np.array([o[3] for o in out]),
-                          stop_reasons=[o[4] for o in out], seed=int(seed), workers=[o[5] for o in out])
+    v = np.array([o[0] for o in ok])
+    return VelocitySpread(rel_sd=np.std(np.log(v), axis=0, ddof=1), velocity_m_s=v, chi2=np.array([o[3] for o in ok]),
+                          stop_reasons=[o[4] for o in out], seed=int(seed), workers=[o[5] for o in out], failed=failed)
 
 
 __all__ = ["VelocitySpread", "one_run", "perturbed", "velocity_spread"]

@@ -85,6 +85,8 @@ class TomoResult:
         errors (standard deviation of ln(velocity) over
         ``settings['uncertainty_runs']`` perturbed inversions,
         :mod:`.tomo_uncertainty`); None when not run.
+    uncertainty_message : str
+        Why the uncertainty is missing or rests on fewer runs ("" when all ran).
     """
 
     cell_x_m: np.ndarray
@@ -112,6 +114,7 @@ class TomoResult:
     mesh_nodes_m: np.ndarray | None = None
     cell_node_ids: np.ndarray | None = None
     velocity_rel_sd: np.ndarray | None = None
+    uncertainty_message: str = ""
 
     def to_image(self, *, line: str = "", synthetic: bool = False, **grid: Any) -> Any:
         """The tomogram as a ``refraction`` image (:func:`to_image`; chainage restored by ``chainage_offset_m``)."""
@@ -144,14 +147,16 @@ class TomoResult:
         }
 
     def _spread_summary(self) -> dict[str, Any]:
-        """Median and 90th percentile of ``velocity_rel_sd`` over the cells rays cross, and the cells above 10 %."""
+        """Median and 90th percentile of ``velocity_rel_sd`` over the cells rays cross, the cells above 10 %, and
+        ``uncertainty_message`` when set."""
         if self.velocity_rel_sd is None:
-            return {}
+            return {"uncertainty_message": self.uncertainty_message} if self.uncertainty_message else {}
         sd = np.asarray(self.velocity_rel_sd, float)
         sd = sd[self.ray_count > 0] if self.ray_count is not None and np.any(self.ray_count > 0) else sd
         return {"velocity_rel_sd_median": float(np.median(sd)), "velocity_rel_sd_p90": float(np.percentile(sd, 90)),
                 "cells_rel_sd_over_10pct": int(np.sum(sd > 0.10)),
-                "uncertainty_runs": int(self.settings.get("uncertainty_runs", 0))}
+                "uncertainty_runs": int(self.settings.get("uncertainty_runs", 0)),
+                **({"uncertainty_message": self.uncertainty_message} if self.uncertainty_message else {})}
 
 
 def mesh_kwargs(data: TraveltimeData, settings: TomoSettings) -> dict[str, Any]:
@@ -241,6 +246,10 @@ def invert(data: TraveltimeData, settings: TomoSettings | None = None, *, keep_m
         err = settings.relative_error * d.t_s + settings.absolute_error_s
     if np.any(err <= 0):
         raise GeoexploreError("data errors must be positive: set relative_error or absolute_error_s")
+    if not np.all(np.isfinite(err)):
+        i = int(np.flatnonzero(~np.isfinite(err))[0])
+        raise GeoexploreError(f"valid pick {i} has a non-finite data error {err[i]!r} s: give it a finite error "
+                              "or set its use/valid flag to 0")
     dc.set("err", err)
     mgr = tt.TravelTimeManager(dc)
     set_threads(settings.threads, mgr.fop)
@@ -276,13 +285,37 @@ def invert(data: TraveltimeData, settings: TomoSettings | None = None, *, keep_m
     if all(len(i) == 3 for i in ids):  # a triangle mesh (createParaMesh's); else the image mask uses cell centres
         res.mesh_nodes_m, res.cell_node_ids = np.array(pd.positions())[:, :2].copy(), np.array(ids, int)
     if settings.uncertainty_runs:
-        from geoexplore.pipeline.subtasks import distributing
-        from geoexplore.seismic.refraction.tomo_uncertainty import velocity_spread
-
-        with distributing(settings.uncertainty_distribute) as client:
-            res.velocity_rel_sd = velocity_spread(d, settings, runs=settings.uncertainty_runs,
-                                                  seed=settings.uncertainty_seed, reference=res, client=client).rel_sd
+        attach_spread(res, settings)
         res.elapsed_s = time.perf_counter() - t_start
+    return res
+
+
+def attach_spread(res: TomoResult, settings: TomoSettings) -> TomoResult:
+    """Run ``settings.uncertainty_runs`` perturbed inversions of ``res.data`` and put their spread on ``res``
+    (:mod:`.tomo_uncertainty`; spread over the cluster with ``uncertainty_distribute: auto`` inside a workflow task).
+
+    The tomogram is kept whatever the runs do: runs the inversion refuses are listed in
+    ``res.uncertainty_message`` and left out; when fewer than two succeed, ``velocity_rel_sd`` stays None and the
+    message says why (logged as a warning too).
+    """
+    import logging
+
+    from geoexplore.pipeline.subtasks import distributing
+    from geoexplore.seismic.refraction.tomo_uncertainty import velocity_spread
+
+    try:
+        with distributing(settings.uncertainty_distribute) as client:
+            sp = velocity_spread(res.data, settings, runs=settings.uncertainty_runs, seed=settings.uncertainty_seed,
+                                 reference=res, client=client)
+    except ModelError as exc:
+        res.uncertainty_message = f"no velocity uncertainty: {exc}"
+        logging.getLogger(__name__).warning("%s", res.uncertainty_message)
+        return res
+    res.velocity_rel_sd = sp.rel_sd
+    if sp.failed:
+        res.uncertainty_message = (f"velocity uncertainty from {sp.runs} of {settings.uncertainty_runs} runs; "
+                                   + "; ".join(f"run {k} {why}" for k, why in sp.failed[:3]))
+        logging.getLogger(__name__).warning("%s", res.uncertainty_message)
     return res
 
 
@@ -494,5 +527,5 @@ def invert_traveltimes(picks: Any, settings: TomoSettings | None = None, *, loca
     return res
 
 
-__all__ = ["TomoResult", "TomoSettings", "forward_traveltimes", "image_grid", "invert", "invert_traveltimes", "jacobian_csr", "median_spacing",
+__all__ = ["TomoResult", "TomoSettings", "attach_spread", "forward_traveltimes", "image_grid", "invert", "invert_traveltimes", "jacobian_csr", "median_spacing",
            "mesh_kwargs", "result_to_dataset", "save", "to_image"]
