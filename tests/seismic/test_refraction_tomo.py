@@ -251,8 +251,21 @@ def test_bad_data_refused():
     with pytest.raises(GeoexploreError, match="non-positive"):
         invert(d)
     d = TraveltimeData([[0, 0], [1, 0], [2, 0]], [0, 0, 1], [1, 2, 2], [0.001, 0.002, 0.001], [1e-4, np.inf, 1e-4])
-    with pytest.raises(GeoexploreError, match="valid pick 1 has a non-finite data error"):
+    with pytest.raises(GeoexploreError, match="valid pick 1 has the data error inf s"):
         invert(d)
+
+
+def test_picks_without_an_error_get_the_settings_error_one_by_one(layered):
+    """A pick that carries no error (NaN or 0, pyGIMLi's 'unset') gets relative_error x t + absolute_error_s; the
+    other picks keep their own (before, one missing error replaced every pick's error)."""
+    d = TraveltimeData(layered.sensors, layered.s, layered.g, layered.t_s, layered.err_s.copy())
+    d.err_s[[3, 7]] = [np.nan, 0.0]
+    s = TomoSettings(v_top_m_s=500.0, v_bottom_m_s=3000.0, max_cell_area_spacings2=3.0, sec_nodes=2, max_iter=2,
+                     relative_error=0.05, absolute_error_s=1e-4)
+    r = invert(d, s)
+    want = layered.err_s.copy()
+    want[[3, 7]] = 0.05 * layered.t_s[[3, 7]] + 1e-4
+    np.testing.assert_array_equal(r.error_s, want)
     from geoexplore.core.errors import SettingsError
 
     with pytest.raises(SettingsError):

@@ -240,10 +240,16 @@ def invert(data: TraveltimeData, settings: TomoSettings | None = None, *, keep_m
 
     t_start = time.perf_counter()
     dc = to_gimli(d)
-    if d.err_s is not None and settings.use_pick_errors and np.all(d.err_s > 0):
-        err = np.asarray(d.err_s, float)
-    else:
-        err = settings.relative_error * d.t_s + settings.absolute_error_s
+    err = settings.relative_error * d.t_s + settings.absolute_error_s
+    if d.err_s is not None and settings.use_pick_errors:
+        e = np.asarray(d.err_s, float)
+        wrong = (e < 0) | np.isinf(e)
+        if wrong.any():
+            i = int(np.flatnonzero(wrong)[0])
+            raise GeoexploreError(f"valid pick {i} has the data error {float(e[i])} s: a pick's error must be positive and "
+                                  "finite (0 or NaN: none given, the relative error is used for that pick)")
+        given = np.isfinite(e) & (e > 0)
+        err = np.where(given, e, err)  # each pick its own error; the settings' error where a pick carries none
     if np.any(err <= 0):
         raise GeoexploreError("data errors must be positive: set relative_error or absolute_error_s")
     if not np.all(np.isfinite(err)):
