@@ -213,8 +213,9 @@ def invert(data: TraveltimeData, settings: TomoSettings | None = None, *, keep_m
     ----------
     data : TraveltimeData
         Picks and sensor geometry (elevations give the topography). Only
-        valid picks are used. Their ``err_s`` is used when present (and
-        ``settings.use_pick_errors``), else ``relative_error * t +
+        valid picks are used. Each pick's ``err_s`` is its data error (with
+        ``settings.use_pick_errors``); a pick without one (NaN or 0), or all
+        picks without ``use_pick_errors``, get ``relative_error * t +
         absolute_error_s``.
     settings : TomoSettings, optional
     keep_manager : bool
