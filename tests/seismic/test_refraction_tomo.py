@@ -280,3 +280,12 @@ def test_koenigsee_default_settings(shared_data):
     assert r.chi2 <= 3.5
     assert r.rrms_percent <= 5.6
     assert r.rms_ms < 0.8
+
+
+def test_one_sensor_position_is_refused():
+    """All sensors at one position: no spacing, no mesh; the error says so (median_spacing)."""
+    from geoexplore.core.errors import GeoexploreError
+    from geoexplore.seismic.refraction.tomography import median_spacing
+
+    with pytest.raises(GeoexploreError, match="at least two distinct sensor positions"):
+        median_spacing(np.array([[5.0, 0.0], [5.0, 1.0]]))

@@ -12,6 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from geoexplore.core.errors import GeoexploreError
+
 
 def median_spacing(sensors: np.ndarray) -> float:
     """Median distance between neighbouring sensors along the line (m)."""
