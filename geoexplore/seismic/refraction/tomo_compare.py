@@ -100,7 +100,7 @@ def compare_tomograms(ref: Any, other: Any, *, mask: str = "rays", threshold: fl
     TomoComparison
         When both tomograms carry ``velocity_rel_sd`` (``uncertainty_runs``),
         the cells also get ``rel_sd_ref``, ``rel_sd_other`` and ``z``
-        (|ln(v_other / v_ref)| over the two spreads combined in quadrature),
+        (``|ln(v_other / v_ref)|`` over the two spreads combined in quadrature),
         and the summary ``within_1sd``, ``within_2sd`` (fractions of the
         compared cells; 0.68 and 0.95 when the difference is Gaussian noise of
         that size) and ``n_over_beyond_2sd`` (cells above ``threshold`` that
