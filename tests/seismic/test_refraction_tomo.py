@@ -270,6 +270,8 @@ def test_picks_without_an_error_get_the_settings_error_one_by_one(layered):
 
     with pytest.raises(SettingsError):
         TomoSettings.from_mapping({"z_weigth": 0.3})
+    with pytest.raises(SettingsError, match="absolute_error_s"):  # every pick would get an infinite error
+        TomoSettings.from_mapping({"absolute_error_s": float("inf")})
 
 
 @pytest.mark.slow

@@ -73,7 +73,7 @@ class TomoSettings(Settings):
     v_min_m_s: float | None = Field(None, gt=0, description="lower velocity limit (m/s); None: unbounded (log velocity)")
     v_max_m_s: float | None = Field(None, gt=0, description="upper velocity limit (m/s); None: unbounded (log velocity)")
     relative_error: float = Field(0.03, ge=0, lt=1, description="relative traveltime error used where picks carry no error")
-    absolute_error_s: float = Field(0.0, ge=0, description="absolute traveltime error (s) added to the relative error where picks carry no error")
+    absolute_error_s: float = Field(0.0, ge=0, allow_inf_nan=False, description="absolute traveltime error (s) added to the relative error where picks carry no error")
     use_pick_errors: bool = Field(True, description="use the picks' own errors (err column) when present")
     max_iter: int = Field(20, ge=1, le=200, description="maximum Gauss-Newton iterations")
     min_dphi_percent: float = Field(0.5, gt=0, le=50, description="stop when the objective function decreases by less than this (%); pyGIMLi: 1")

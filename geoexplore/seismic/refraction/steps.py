@@ -112,9 +112,7 @@ def tomo(ctx: StepContext, settings: RefractionTomoSettings) -> dict[str, xr.Dat
     x0 = float(np.floor(data.sensors[:, 0].min()))
     data.sensors[:, 0] -= x0  # local coordinates for the mesh; chainage restored below
     tomo_settings = TomoSettings(**{k: v for k, v in settings.model_dump().items() if k in TomoSettings.model_fields})
-    res = invert(data, tomo_settings)
-    if res.uncertainty_message:
-        ctx.log.warning("%s", res.uncertainty_message)
+    res = invert(data, tomo_settings)  # a missing or partial uncertainty is logged there (attach_spread)
     synthetic = int(ctx.require("picks").attrs.get("synthetic", 0))
     if "model" in ctx.inputs and ctx.inputs["model"] is not None:
         synthetic = max(synthetic, int(ctx.inputs["model"].attrs.get("synthetic", 0)))

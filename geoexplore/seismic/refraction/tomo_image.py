@@ -73,6 +73,7 @@ def to_image(result: Any, *, line: str, synthetic: bool, chainage_offset_m: floa
     """
     import xarray as xr
     from scipy.interpolate import LinearNDInterpolator, NearestNDInterpolator
+    from scipy.spatial import Delaunay
 
     x, z = image_grid(result, dx_m=dx_m, dz_m=dz_m, max_depth_m=max_depth_m)
     sx, sy = _surface(result.data.sensors)
@@ -80,20 +81,27 @@ def to_image(result: Any, *, line: str, synthetic: bool, chainage_offset_m: floa
     X, Z = np.meshgrid(x, z)
     Y = elev[None, :] - Z
     pts = np.column_stack([result.cell_x_m, result.cell_y_m])
-    lin_v = LinearNDInterpolator(pts, np.log(result.velocity_m_s))
-    near = NearestNDInterpolator(pts, np.arange(result.velocity_m_s.size))
+    tri = Delaunay(pts)  # one triangulation of the cell centres for every interpolated variable
     q = np.column_stack([X.ravel(), Y.ravel()])
-    logv = lin_v(q)
-    idx = near(q).astype(int)
-    nan = ~np.isfinite(logv)
-    logv[nan] = np.log(result.velocity_m_s[idx[nan]])
-    vp = np.exp(logv).reshape(X.shape)
+    idx = NearestNDInterpolator(pts, np.arange(pts.shape[0]))(q).astype(int)
+
+    def cells_to_grid(values: np.ndarray) -> np.ndarray:
+        """Linear between cell centres, the nearest cell's value outside their hull; on the image grid."""
+        v = LinearNDInterpolator(tri, values)(q)
+        nan = ~np.isfinite(v)
+        v[nan] = values[idx[nan]]
+        return v.reshape(X.shape)
+
+    vp = np.exp(cells_to_grid(np.log(result.velocity_m_s)))
+    rel_sd = {} if result.velocity_rel_sd is None else {"vp_rel_sd": (("depth_m", "chainage_m"), cells_to_grid(
+        np.asarray(result.velocity_rel_sd, float)), {"units": "1", "long_name": "relative standard uncertainty of Vp "
+                                                     "from the pick errors",
+                                                     "runs": int(result.settings.get("uncertainty_runs", 0))})}
     # coverage: shortest-path rays run along cell edges, so single cells inside the ray fan can have none;
     # interpolate linearly and smooth over about one cell size before masking
     from scipy.ndimage import uniform_filter
 
-    lin_c = LinearNDInterpolator(pts, result.coverage, fill_value=0.0)
-    cov = np.maximum(lin_c(q).reshape(X.shape), 0.0)
+    cov = np.maximum(LinearNDInterpolator(tri, result.coverage, fill_value=0.0)(q).reshape(X.shape), 0.0)
     cell = float(np.sqrt(np.median(result.cell_area_m2)))
     dxg = float(x[1] - x[0]) if x.size > 1 else cell
     dzg = float(z[1] - z[0]) if z.size > 1 else cell
@@ -116,7 +124,7 @@ def to_image(result: Any, *, line: str, synthetic: bool, chainage_offset_m: floa
     ds = xr.Dataset(
         {
             "vp_m_s": (("depth_m", "chainage_m"), vp, {"units": "m/s", "long_name": "P-wave velocity"}),
-            **_rel_sd_image(result, pts, q, X.shape),
+            **rel_sd,
             "coverage": (("depth_m", "chainage_m"), cov, {"units": "m/m^2", "long_name": "ray coverage (ray length per cell area)"}),
             "mask": (("depth_m", "chainage_m"), mask, {"long_name": "True where rays constrain the model"}),
             "elevation_m": (("chainage_m",), elev, {"units": "m"}),
@@ -132,21 +140,6 @@ def to_image(result: Any, *, line: str, synthetic: bool, chainage_offset_m: floa
         },
     )
     return ds
-
-
-def _rel_sd_image(result: Any, pts: np.ndarray, q: np.ndarray, shape: tuple[int, ...]) -> dict[str, Any]:
-    """The image variable ``vp_rel_sd`` (linear between cell centres, nearest cell outside), when the result has it."""
-    if result.velocity_rel_sd is None:
-        return {}
-    from scipy.interpolate import LinearNDInterpolator, NearestNDInterpolator
-
-    sd = np.asarray(result.velocity_rel_sd, float)
-    v = LinearNDInterpolator(pts, sd)(q)
-    nan = ~np.isfinite(v)
-    v[nan] = NearestNDInterpolator(pts, sd)(q[nan])
-    return {"vp_rel_sd": (("depth_m", "chainage_m"), v.reshape(shape), {
-        "units": "1", "long_name": "relative standard uncertainty of Vp from the pick errors",
-        "runs": int(result.settings.get("uncertainty_runs", 0))})}
 
 
 def fit_attrs(result: Any) -> dict[str, Any]:

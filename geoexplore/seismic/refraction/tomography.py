@@ -253,10 +253,6 @@ def invert(data: TraveltimeData, settings: TomoSettings | None = None, *, keep_m
         err = np.where(given, e, err)  # each pick its own error; the settings' error where a pick carries none
     if np.any(err <= 0):
         raise GeoexploreError("data errors must be positive: set relative_error or absolute_error_s")
-    if not np.all(np.isfinite(err)):
-        i = int(np.flatnonzero(~np.isfinite(err))[0])
-        raise GeoexploreError(f"valid pick {i} has a non-finite data error {err[i]!r} s: give it a finite error "
-                              "or set its use/valid flag to 0")
     dc.set("err", err)
     mgr = tt.TravelTimeManager(dc)
     set_threads(settings.threads, mgr.fop)
